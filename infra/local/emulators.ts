@@ -1,0 +1,154 @@
+/**
+ * Local stand-ins for the AWS services Rightsdesk uses (DESIGN.md, "Local stack"):
+ * dynalite for DynamoDB, s3rver for S3, aws-ses-v2-local for outbound SES.
+ * Used by `npm start` and by the integration tests; nothing here needs an AWS account.
+ */
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  CreateTableCommand,
+  DescribeTableCommand,
+  DynamoDBClient,
+  ResourceInUseException,
+  type GlobalSecondaryIndex,
+} from '@aws-sdk/client-dynamodb';
+import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
+import { CASES_TABLE } from '../../shared/adapters/cases-table-schema';
+
+const require = createRequire(import.meta.url);
+
+/** Credentials the emulators accept; they check only that some are sent. */
+export const LOCAL_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' } as const;
+export const LOCAL_REGION = 'eu-west-2';
+
+export interface Running {
+  url: string;
+  close(): Promise<void>;
+}
+
+function urlOf(server: Server): string {
+  const { port } = server.address() as AddressInfo;
+  return `http://127.0.0.1:${port}`;
+}
+
+function closeServer(server: Server): Promise<void> {
+  return new Promise((resolve, reject) => {
+    server.close((err) => (err ? reject(err) : resolve()));
+    server.closeAllConnections?.();
+  });
+}
+
+/** dynalite, in memory unless `dir` is given (then LevelDB files under it). */
+export async function startDynamo(opts: { port?: number; dir?: string } = {}): Promise<Running> {
+  const dynalite = require('dynalite') as (o: object) => Server;
+  if (opts.dir) mkdirSync(opts.dir, { recursive: true });
+  const server = dynalite({ path: opts.dir, createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(opts.port ?? 0, '127.0.0.1', () => resolve());
+  });
+  return { url: urlOf(server), close: () => closeServer(server) };
+}
+
+/** s3rver, persisted under `dir`, or in a temporary directory removed on close. */
+export async function startS3(opts: { port?: number; dir?: string; buckets: string[] }): Promise<Running> {
+  const S3rver = require('s3rver') as new (o: object) => {
+    run(): Promise<AddressInfo>;
+    close(): Promise<void>;
+  };
+  const temporary = !opts.dir;
+  const directory = opts.dir ?? mkdtempSync(join(tmpdir(), 'rightsdesk-s3-'));
+  mkdirSync(directory, { recursive: true });
+  const s3 = new S3rver({
+    port: opts.port ?? 0,
+    address: '127.0.0.1',
+    silent: true,
+    directory,
+    configureBuckets: opts.buckets.map((name) => ({ name })),
+  });
+  const { port } = await s3.run();
+  return {
+    url: `http://127.0.0.1:${port}`,
+    close: async () => {
+      await s3.close();
+      if (temporary) rmSync(directory, { recursive: true, force: true });
+    },
+  };
+}
+
+/** aws-ses-v2-local: accepts SES v1/v2 sends; GET /store lists them. Its store is per process. */
+export async function startSes(opts: { port?: number } = {}): Promise<Running> {
+  const mod = require('aws-ses-v2-local') as { default?: (c: object) => Promise<Server> };
+  const start = (mod.default ?? mod) as (c: object) => Promise<Server>;
+  const server = await start({ host: '127.0.0.1', port: opts.port ?? 0 });
+  return { url: urlOf(server), close: () => closeServer(server) };
+}
+
+export function localDynamoClient(endpoint: string): DynamoDBClient {
+  return new DynamoDBClient({ endpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS });
+}
+
+export function localS3Client(endpoint: string): S3Client {
+  return new S3Client({
+    endpoint,
+    region: LOCAL_REGION,
+    credentials: LOCAL_CREDENTIALS,
+    forcePathStyle: true,
+    // s3rver stores aws-chunked framing verbatim if the SDK sends it (TOOLCHAIN.md).
+    requestChecksumCalculation: 'WHEN_REQUIRED',
+    responseChecksumValidation: 'WHEN_REQUIRED',
+  });
+}
+
+/** Creates the cases table exactly as the CDK storage construct does (same schema module). */
+export async function createCasesTable(client: DynamoDBClient, tableName: string): Promise<void> {
+  const keys = new Set<string>([CASES_TABLE.partitionKey, CASES_TABLE.sortKey]);
+  const indexes: GlobalSecondaryIndex[] = Object.entries(CASES_TABLE.indexes).map(([name, index]) => {
+    keys.add(index.partitionKey);
+    if (index.sortKey) keys.add(index.sortKey);
+    return {
+      IndexName: name,
+      KeySchema: [
+        { AttributeName: index.partitionKey, KeyType: 'HASH' },
+        ...(index.sortKey ? [{ AttributeName: index.sortKey, KeyType: 'RANGE' as const }] : []),
+      ],
+      Projection: { ProjectionType: 'ALL' },
+    };
+  });
+  try {
+    await client.send(
+      new CreateTableCommand({
+        TableName: tableName,
+        BillingMode: 'PAY_PER_REQUEST',
+        AttributeDefinitions: [...keys].map((AttributeName) => ({ AttributeName, AttributeType: 'S' })),
+        KeySchema: [
+          { AttributeName: CASES_TABLE.partitionKey, KeyType: 'HASH' },
+          { AttributeName: CASES_TABLE.sortKey, KeyType: 'RANGE' },
+        ],
+        GlobalSecondaryIndexes: indexes,
+      }),
+    );
+  } catch (err) {
+    if (!(err instanceof ResourceInUseException)) throw err; // persisted table from an earlier run
+  }
+  for (;;) {
+    const { Table } = await client.send(new DescribeTableCommand({ TableName: tableName }));
+    if (Table?.TableStatus === 'ACTIVE') return;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+export async function createBuckets(client: S3Client, names: string[]): Promise<void> {
+  for (const Bucket of names) {
+    try {
+      await client.send(new CreateBucketCommand({ Bucket }));
+    } catch (err) {
+      const name = (err as { name?: string }).name;
+      if (name !== 'BucketAlreadyOwnedByYou' && name !== 'BucketAlreadyExists') throw err;
+    }
+  }
+}

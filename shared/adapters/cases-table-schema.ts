@@ -1,0 +1,23 @@
+/**
+ * The cases table's physical shape, in one place: the CDK storage construct and the
+ * local stack both build the table from this, and only DynamoCaseStore knows what the
+ * key values look like. Every GSI is sparse: an item carries a GSI's key attributes
+ * only when it belongs in that index.
+ */
+export const CASES_TABLE = {
+  partitionKey: 'pk',
+  sortKey: 'sk',
+  ttlAttribute: 'expiresAt',
+  indexes: {
+    /** case by human reference (RD-XXXXXX) */
+    byReference: { partitionKey: 'gsi1pk', sortKey: undefined },
+    /** open cases by due date: pk is a constant 'OPEN', sk `${dueOn}#${id}`; removed when closed or paused */
+    openByDue: { partitionKey: 'gsi2pk', sortKey: 'gsi2sk' },
+    /** cases received in a month (reports): pk `YYYY-MM`, sk receivedAt */
+    byReceivedMonth: { partitionKey: 'gsi3pk', sortKey: 'gsi3sk' },
+    /** cases by requester email hash (duplicates, repeated requests): pk hash, sk receivedAt */
+    byRequester: { partitionKey: 'gsi4pk', sortKey: 'gsi4sk' },
+  },
+} as const;
+
+export type CasesIndexName = keyof typeof CASES_TABLE.indexes;

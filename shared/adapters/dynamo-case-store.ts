@@ -1,0 +1,226 @@
+/**
+ * DynamoCaseStore: the cases table behind the CaseStore port. The only place that knows
+ * the key formats. One item per case:
+ *   pk CASE#<id>, sk CASE, version, data (the case without its trail), audit (list),
+ *   expiresAt (TTL, when set), and the sparse GSI keys from cases-table-schema.ts.
+ * Every change is one conditional UpdateItem (version check + list_append on the trail):
+ * atomic without transactions, one write, and it runs on dynalite (DESIGN.md, Data model).
+ */
+import { createHash } from 'node:crypto';
+import { ConditionalCheckFailedException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import {
+  DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  UpdateCommand,
+  paginateQuery,
+  type QueryCommandInput,
+} from '@aws-sdk/lib-dynamodb';
+import type { AuditEntry, Case } from '../domain/case';
+import { CaseAlreadyExistsError, CaseNotFoundError, VersionConflictError } from '../domain/errors';
+import type { CaseStore, Change, Clock } from '../ports';
+import { CASES_TABLE, type CasesIndexName } from './cases-table-schema';
+
+const OPEN = 'OPEN';
+const SK = 'CASE';
+const idx = CASES_TABLE.indexes;
+
+interface CaseItem {
+  pk: string;
+  sk: string;
+  version: number;
+  data: Omit<Case, 'audit' | 'version'>;
+  audit: AuditEntry[];
+  expiresAt?: number;
+  [gsiKey: string]: unknown;
+}
+
+const keyOf = (id: string) => ({ [CASES_TABLE.partitionKey]: `CASE#${id}`, [CASES_TABLE.sortKey]: SK });
+
+/** Requester addresses are indexed by hash so the index key itself holds no address. */
+export function emailHash(email: string): string {
+  return createHash('sha256').update(email.trim().toLowerCase()).digest('hex');
+}
+
+/** The GSI key attributes a case should carry now; absent keys are removed (sparse indexes). */
+function indexKeys(c: Case): Record<string, string | undefined> {
+  const open = c.status !== 'closed' && c.dueOn !== null;
+  return {
+    [idx.byReference.partitionKey]: c.reference,
+    [idx.openByDue.partitionKey]: open ? OPEN : undefined,
+    [idx.openByDue.sortKey]: open ? `${c.dueOn}#${c.id}` : undefined,
+    [idx.byReceivedMonth.partitionKey]: c.receivedOn.slice(0, 7),
+    [idx.byReceivedMonth.sortKey]: c.receivedAt,
+    [idx.byRequester.partitionKey]: emailHash(c.requester.email),
+    [idx.byRequester.sortKey]: c.receivedAt,
+  };
+}
+
+function toData(c: Case): CaseItem['data'] {
+  const { audit: _audit, version: _version, ...data } = c;
+  return data;
+}
+
+function fromItem(item: CaseItem): Case {
+  return { ...item.data, version: item.version, audit: item.audit };
+}
+
+export interface DynamoCaseStoreOptions {
+  client: DynamoDBClient;
+  tableName: string;
+  clock: Clock;
+}
+
+export class DynamoCaseStore implements CaseStore {
+  private readonly doc: DynamoDBDocumentClient;
+  private readonly table: string;
+  private readonly clock: Clock;
+
+  constructor({ client, tableName, clock }: DynamoCaseStoreOptions) {
+    this.doc = DynamoDBDocumentClient.from(client, {
+      marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: false },
+    });
+    this.table = tableName;
+    this.clock = clock;
+  }
+
+  async create(c: Case, entry: AuditEntry): Promise<Case> {
+    const item: CaseItem = { ...keyOf(c.id), ...indexKeys(c), version: 1, data: toData(c), audit: [entry] } as CaseItem;
+    if (c.expiresAt !== undefined) item.expiresAt = c.expiresAt;
+    try {
+      await this.doc.send(
+        new PutCommand({
+          TableName: this.table,
+          Item: item,
+          ConditionExpression: 'attribute_not_exists(#pk)',
+          ExpressionAttributeNames: { '#pk': CASES_TABLE.partitionKey },
+        }),
+      );
+    } catch (err) {
+      if (err instanceof ConditionalCheckFailedException) throw new CaseAlreadyExistsError('That case already exists.');
+      throw err;
+    }
+    return fromItem(item);
+  }
+
+  async find(id: string): Promise<Case | undefined> {
+    const { Item } = await this.doc.send(new GetCommand({ TableName: this.table, Key: keyOf(id), ConsistentRead: true }));
+    return Item && this.live(Item as CaseItem) ? fromItem(Item as CaseItem) : undefined;
+  }
+
+  async get(id: string): Promise<Case> {
+    const found = await this.find(id);
+    if (!found) throw new CaseNotFoundError('No such case.');
+    return found;
+  }
+
+  async findByReference(reference: string): Promise<Case | undefined> {
+    const [hit] = await this.query('byReference', {
+      KeyConditionExpression: '#pk = :ref',
+      ExpressionAttributeNames: { '#pk': idx.byReference.partitionKey },
+      ExpressionAttributeValues: { ':ref': reference.toUpperCase() },
+    });
+    // The index is eventually consistent: re-read the item itself for the current version.
+    return hit ? this.find(hit.id) : undefined;
+  }
+
+  async save({ case: next, entry }: Change): Promise<Case> {
+    const names: Record<string, string> = { '#version': 'version', '#data': 'data', '#audit': 'audit' };
+    const values: Record<string, unknown> = {
+      ':expected': next.version,
+      ':next': next.version + 1,
+      ':data': toData(next),
+      ':entry': [entry],
+    };
+    const sets = ['#version = :next', '#data = :data', '#audit = list_append(#audit, :entry)'];
+    const removes: string[] = [];
+    const attrs: Record<string, unknown> = { ...indexKeys(next), expiresAt: next.expiresAt };
+    Object.entries(attrs).forEach(([name, value], i) => {
+      names[`#a${i}`] = name;
+      if (value === undefined) removes.push(`#a${i}`);
+      else {
+        values[`:a${i}`] = value;
+        sets.push(`#a${i} = :a${i}`);
+      }
+    });
+    try {
+      const { Attributes } = await this.doc.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: keyOf(next.id),
+          UpdateExpression: `SET ${sets.join(', ')}${removes.length ? ` REMOVE ${removes.join(', ')}` : ''}`,
+          ConditionExpression: '#version = :expected',
+          ExpressionAttributeNames: names,
+          ExpressionAttributeValues: values,
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
+      return fromItem(Attributes as CaseItem);
+    } catch (err) {
+      if (err instanceof ConditionalCheckFailedException) {
+        throw new VersionConflictError('The case was changed by someone else; reload it and try again.');
+      }
+      throw err;
+    }
+  }
+
+  async update(id: string, fn: (current: Case) => Change, opts: { maxAttempts?: number } = {}): Promise<Case> {
+    const maxAttempts = opts.maxAttempts ?? 8;
+    for (let attempt = 1; ; attempt++) {
+      const current = await this.get(id);
+      try {
+        return await this.save(fn(current));
+      } catch (err) {
+        if (!(err instanceof VersionConflictError) || attempt >= maxAttempts) throw err;
+        // Full jitter keeps competing writers from colliding again in lockstep.
+        await new Promise((r) => setTimeout(r, Math.random() * Math.min(200, 10 * 2 ** attempt)));
+      }
+    }
+  }
+
+  listOpenDueBy(date: string, opts: { limit?: number } = {}): Promise<Case[]> {
+    return this.query(
+      'openByDue',
+      {
+        KeyConditionExpression: '#pk = :open AND #sk <= :upto',
+        ExpressionAttributeNames: { '#pk': idx.openByDue.partitionKey, '#sk': idx.openByDue.sortKey },
+        ExpressionAttributeValues: { ':open': OPEN, ':upto': `${date}#\uffff` },
+      },
+      opts.limit,
+    );
+  }
+
+  listReceivedInMonth(month: string): Promise<Case[]> {
+    return this.query('byReceivedMonth', {
+      KeyConditionExpression: '#pk = :month',
+      ExpressionAttributeNames: { '#pk': idx.byReceivedMonth.partitionKey },
+      ExpressionAttributeValues: { ':month': month },
+    });
+  }
+
+  listByRequesterEmail(email: string): Promise<Case[]> {
+    return this.query('byRequester', {
+      KeyConditionExpression: '#pk = :hash',
+      ExpressionAttributeNames: { '#pk': idx.byRequester.partitionKey },
+      ExpressionAttributeValues: { ':hash': emailHash(email) },
+    });
+  }
+
+  private live(item: CaseItem): boolean {
+    // DynamoDB deletes expired items up to days later; until then they must not be served.
+    return item.expiresAt === undefined || item.expiresAt > Math.floor(this.clock.now().getTime() / 1000);
+  }
+
+  private async query(index: CasesIndexName, input: Omit<QueryCommandInput, 'TableName' | 'IndexName'>, limit?: number) {
+    const out: Case[] = [];
+    const pages = paginateQuery({ client: this.doc, pageSize: 100 }, { ...input, TableName: this.table, IndexName: index });
+    for await (const page of pages) {
+      for (const item of (page.Items ?? []) as CaseItem[]) {
+        if (!this.live(item)) continue;
+        out.push(fromItem(item));
+        if (limit !== undefined && out.length >= limit) return out;
+      }
+    }
+    return out;
+  }
+}

@@ -1,0 +1,70 @@
+import type { Clarification, Nation } from './deadlines';
+
+/** The six rights (UK GDPR Arts. 15–21) plus a complaint to the controller (DPA 2018 s.164A). */
+export const RIGHTS = ['access', 'rectification', 'erasure', 'restriction', 'objection', 'portability', 'complaint'] as const;
+export type Right = (typeof RIGHTS)[number];
+
+export const CHANNELS = ['form', 'email', 'phone', 'post'] as const;
+export type Channel = (typeof CHANNELS)[number];
+
+export const RELATIONSHIPS = ['customer', 'message-recipient', 'website-visitor', 'other'] as const;
+export type Relationship = (typeof RELATIONSHIPS)[number];
+
+export const STATUSES = ['received', 'awaiting_identity', 'in_progress', 'awaiting_clarification', 'closed'] as const;
+export type CaseStatus = (typeof STATUSES)[number];
+
+export const OUTCOMES = ['completed', 'partially_completed', 'refused', 'forwarded', 'withdrawn', 'closed_unverified'] as const;
+export type Outcome = (typeof OUTCOMES)[number];
+
+export interface Requester {
+  fullName: string;
+  email: string;
+  phone?: string;
+  relationship?: Relationship;
+  accountReference?: string;
+}
+
+/** Who did something: a requester, a named DPO-team member, or the system itself. */
+export type Actor = 'requester' | 'system' | `staff:${string}`;
+
+/** One line of the append-only audit trail. `detail` must not hold free text from the requester. */
+export interface AuditEntry {
+  at: string; // ISO instant
+  actor: Actor;
+  action: string; // past-tense event name, e.g. RequestReceived
+  detail?: Record<string, string | number | boolean | null>;
+}
+
+export interface Case {
+  id: string; // opaque, unique (ULID-like), safe for S3 keys, SFN names and logs
+  reference: string; // human-friendly, e.g. RD-7K4M9P, used in email subjects as [REF]
+  version: number; // optimistic lock, starts at 1
+  status: CaseStatus;
+  outcome?: Outcome;
+  outcomeReasons?: string;
+  rights: Right[];
+  channel: Channel;
+  requester: Requester;
+  details?: string;
+  nation: Nation;
+  receivedAt: string; // ISO instant
+  receivedOn: string; // London date of receivedAt
+  identityRequestedOn?: string;
+  identityReceivedOn?: string;
+  feeRequestedOn?: string;
+  feeReceivedOn?: string;
+  clarifications: Clarification[];
+  extended: boolean;
+  extensionReason?: string;
+  complex: boolean;
+  clockStartsOn: string;
+  dueOn: string | null;
+  extensionNoticeBy: string | null;
+  closedAt?: string; // ISO instant
+  flags: string[]; // e.g. 'new-correspondence', 'spam-review', 'quarantined'
+  createdAt: string;
+  updatedAt: string;
+  expiresAt?: number; // TTL, epoch seconds; set on close, removed by a legal hold
+  legalHold?: { reason: string; placedAt: string; placedBy: Actor };
+  audit: AuditEntry[];
+}

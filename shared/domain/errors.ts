@@ -1,0 +1,49 @@
+/**
+ * Every domain error extends DomainError and sets a stable `name`.
+ * The HTTP layer maps names to status codes in one table (shared/http/errors.ts);
+ * messages are written for the person who will read them (DPO or requester)
+ * and never carry personal data.
+ */
+export abstract class DomainError extends Error {
+  abstract override readonly name: string;
+}
+
+/** A date string that is not a real YYYY-MM-DD calendar date. */
+export class InvalidDateError extends DomainError {
+  override readonly name = 'InvalidDateError';
+}
+
+/** A clarification answered before it was asked, or similar impossible order of events. */
+export class InvalidClarificationError extends DomainError {
+  override readonly name = 'InvalidClarificationError';
+}
+
+/** A lifecycle move that the case's current state does not allow. */
+export class InvalidTransitionError extends DomainError {
+  override readonly name = 'InvalidTransitionError';
+}
+
+/** Extension attempted after the extension-notice limit (LAW.md, The deadline, 3 and 6). */
+export class ExtensionTooLateError extends DomainError {
+  override readonly name = 'ExtensionTooLateError';
+}
+
+/** A move that legally needs written reasons (refusal, partial completion, extension) was made without them. */
+export class MissingReasonError extends DomainError {
+  override readonly name = 'MissingReasonError';
+}
+
+/** The case was changed by someone else since it was read (optimistic locking). */
+export class VersionConflictError extends DomainError {
+  override readonly name = 'VersionConflictError';
+}
+
+/** No case with that id or reference (or it has expired under retention). */
+export class CaseNotFoundError extends DomainError {
+  override readonly name = 'CaseNotFoundError';
+}
+
+/** A case with that id already exists (create is not an upsert). */
+export class CaseAlreadyExistsError extends DomainError {
+  override readonly name = 'CaseAlreadyExistsError';
+}

@@ -1,0 +1,40 @@
+/**
+ * The ports use cases depend on. Adapters in shared/adapters implement them against
+ * AWS (and, unchanged, against the local emulators); tests may pass in fakes.
+ */
+import type { AuditEntry, Case } from './domain/case';
+
+/** What a transition produces: the next case and the audit entry explaining it. */
+export interface Change {
+  case: Case;
+  entry: AuditEntry;
+}
+
+export interface CaseStore {
+  /** Stores a new case at version 1 with `entry` as the first audit line. Fails if the id exists. */
+  create(c: Case, entry: AuditEntry): Promise<Case>;
+  /** The case, or CaseNotFoundError (also for cases whose retention TTL has passed). */
+  get(id: string): Promise<Case>;
+  find(id: string): Promise<Case | undefined>;
+  findByReference(reference: string): Promise<Case | undefined>;
+  /**
+   * Writes `change.case` if the stored version still equals `change.case.version`, bumping the
+   * version and appending `change.entry` to the audit trail in the same conditional write.
+   * Throws VersionConflictError otherwise.
+   */
+  save(change: Change): Promise<Case>;
+  /** Read, apply `fn`, save; re-reads and re-applies on a version conflict (bounded). */
+  update(id: string, fn: (current: Case) => Change, opts?: { maxAttempts?: number }): Promise<Case>;
+  /** Open cases whose due date is on or before `date` (YYYY-MM-DD), earliest first. */
+  listOpenDueBy(date: string, opts?: { limit?: number }): Promise<Case[]>;
+  /** Cases received in a calendar month (YYYY-MM), oldest first. */
+  listReceivedInMonth(month: string): Promise<Case[]>;
+  /** Cases from the same requester email address, oldest first. */
+  listByRequesterEmail(email: string): Promise<Case[]>;
+}
+
+/** Time, injected so rules and tests never read the wall clock directly. */
+export interface Clock {
+  now(): Date;
+}
+export const systemClock: Clock = { now: () => new Date() };

@@ -1,0 +1,104 @@
+import { describe, expect, it } from 'vitest';
+import { DynamoCaseStore } from '../../../shared/adapters/dynamo-case-store';
+import { CaseAlreadyExistsError, CaseNotFoundError, VersionConflictError } from '../../../shared/domain/errors';
+import type { Clock } from '../../../shared/ports';
+import { aCase, anEntry } from '../../support/cases';
+import { useDynamo } from '../../support/emulators';
+
+const db = useDynamo();
+const NOW = new Date('2026-11-27T12:00:00Z');
+const nowSeconds = NOW.getTime() / 1000;
+const clock: Clock = { now: () => NOW };
+const store = () => new DynamoCaseStore({ client: db.client, tableName: db.tableName, clock });
+
+describe('DynamoCaseStore', () => {
+  it('creates a case at version 1 with its first audit entry, and reads it back by id and reference', async () => {
+    const c = aCase();
+    const created = await store().create(c, anEntry('RequestReceived'));
+    expect(created.version).toBe(1);
+    expect(created.audit.map((e) => e.action)).toEqual(['RequestReceived']);
+    expect(await store().get(c.id)).toEqual(created);
+    expect((await store().findByReference(c.reference.toLowerCase()))?.id).toBe(c.id);
+  });
+
+  it('refuses to create the same case twice', async () => {
+    const c = aCase();
+    await store().create(c, anEntry('RequestReceived'));
+    await expect(store().create(c, anEntry('RequestReceived'))).rejects.toBeInstanceOf(CaseAlreadyExistsError);
+  });
+
+  it('saves a change with the version bump and the audit entry in one write', async () => {
+    const c = await store().create(aCase(), anEntry('RequestReceived'));
+    const saved = await store().save({ case: { ...c, status: 'awaiting_clarification', dueOn: null }, entry: anEntry('ClarificationRequested') });
+    expect(saved.version).toBe(2);
+    expect(saved.status).toBe('awaiting_clarification');
+    expect(saved.audit.map((e) => e.action)).toEqual(['RequestReceived', 'ClarificationRequested']);
+    expect(await store().get(c.id)).toEqual(saved);
+  });
+
+  it('rejects a stale write with VersionConflictError and leaves the case and its trail untouched', async () => {
+    const c = await store().create(aCase(), anEntry('RequestReceived'));
+    await store().save({ case: { ...c, flags: ['first'] }, entry: anEntry('First') });
+    await expect(store().save({ case: { ...c, flags: ['stale'] }, entry: anEntry('Stale') })).rejects.toBeInstanceOf(
+      VersionConflictError,
+    );
+    const now = await store().get(c.id);
+    expect(now.flags).toEqual(['first']);
+    expect(now.audit.map((e) => e.action)).toEqual(['RequestReceived', 'First']);
+  });
+
+  it('save on a case that does not exist is a conflict, not an upsert', async () => {
+    await expect(store().save({ case: aCase(), entry: anEntry('Ghost') })).rejects.toBeInstanceOf(VersionConflictError);
+  });
+
+  it('loses no audit entry under 50 concurrent updates to one case', async () => {
+    const c = await store().create(aCase(), anEntry('RequestReceived'));
+    await Promise.all(
+      Array.from({ length: 50 }, (_, i) =>
+        store().update(c.id, (cur) => ({ case: { ...cur, flags: [...cur.flags, `f${i}`] }, entry: anEntry(`Touched${i}`) }), {
+          maxAttempts: 200,
+        }),
+      ),
+    );
+    const final = await store().get(c.id);
+    expect(final.version).toBe(51);
+    expect(final.audit).toHaveLength(51);
+    expect(new Set(final.audit.map((e) => e.action)).size).toBe(51);
+    expect(new Set(final.flags).size).toBe(50);
+  });
+
+  it('does not return items whose TTL has passed, by id, reference or index', async () => {
+    const expired = await store().create(aCase({ expiresAt: nowSeconds - 1, receivedOn: '2026-03-05', receivedAt: '2026-03-05T09:00:00Z' }), anEntry('RequestReceived'));
+    const live = await store().create(aCase({ expiresAt: nowSeconds + 3600, receivedOn: '2026-03-06', receivedAt: '2026-03-06T09:00:00Z' }), anEntry('RequestReceived'));
+    expect(await store().find(expired.id)).toBeUndefined();
+    await expect(store().get(expired.id)).rejects.toBeInstanceOf(CaseNotFoundError);
+    expect(await store().findByReference(expired.reference)).toBeUndefined();
+    expect((await store().listReceivedInMonth('2026-03')).map((c) => c.id)).toEqual([live.id]);
+  });
+
+  it('lists open cases by due date and drops closed or paused ones from the index', async () => {
+    const a = await store().create(aCase({ dueOn: '2027-01-04' }), anEntry('RequestReceived'));
+    const b = await store().create(aCase({ dueOn: '2027-01-02' }), anEntry('RequestReceived'));
+    const later = await store().create(aCase({ dueOn: '2027-02-01' }), anEntry('RequestReceived'));
+    const paused = await store().create(aCase({ dueOn: '2027-01-03' }), anEntry('RequestReceived'));
+    await store().save({ case: { ...paused, status: 'awaiting_clarification', dueOn: null }, entry: anEntry('ClarificationRequested') });
+    const closed = await store().create(aCase({ dueOn: '2027-01-01' }), anEntry('RequestReceived'));
+    await store().save({ case: { ...closed, status: 'closed', outcome: 'completed' }, entry: anEntry('Completed') });
+
+    const due = (await store().listOpenDueBy('2027-01-31')).map((c) => c.id);
+    expect(due).toEqual(expect.arrayContaining([b.id, a.id]));
+    expect(due.indexOf(b.id)).toBeLessThan(due.indexOf(a.id));
+    expect(due).not.toContain(later.id);
+    expect(due).not.toContain(paused.id);
+    expect(due).not.toContain(closed.id);
+    expect(await store().listOpenDueBy('2027-01-31', { limit: 1 })).toHaveLength(1);
+  });
+
+  it('finds earlier cases from the same requester whatever the address case', async () => {
+    const first = await store().create(aCase({ requester: { fullName: 'R', email: 'Repeat@Example.org' } }), anEntry('RequestReceived'));
+    const second = await store().create(aCase({ requester: { fullName: 'R', email: 'repeat@example.org' } }), anEntry('RequestReceived'));
+    const ids = (await store().listByRequesterEmail('REPEAT@example.org')).map((c) => c.id);
+    expect(ids).toEqual(expect.arrayContaining([first.id, second.id]));
+    expect(ids).toHaveLength(2);
+  });
+});
