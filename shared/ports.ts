@@ -11,8 +11,8 @@ export interface Change {
 }
 
 export interface CaseStore {
-  /** Stores a new case at version 1 with `entry` as the first audit line. Fails if the id exists. */
-  create(c: Case, entry: AuditEntry): Promise<Case>;
+  /** Stores a new case at version 1 with `entries` as its first audit lines. CaseAlreadyExistsError if the id exists. */
+  create(c: Case, ...entries: [AuditEntry, ...AuditEntry[]]): Promise<Case>;
   /** The case, or CaseNotFoundError (also for cases whose retention TTL has passed). */
   get(id: string): Promise<Case>;
   find(id: string): Promise<Case | undefined>;
@@ -38,3 +38,39 @@ export interface Clock {
   now(): Date;
 }
 export const systemClock: Clock = { now: () => new Date() };
+
+/** One outbound email. Bodies are already rendered and escaped (shared/templates). */
+export interface OutboundEmail {
+  to: string;
+  subject: string;
+  text: string;
+  html: string;
+  replyTo?: string;
+  /** RFC 5322 Message-ID of the mail this answers, for threading in the recipient's client. */
+  inReplyTo?: string;
+}
+
+export interface Mailer {
+  /** Sends one email; resolves to the provider's message id. */
+  send(email: OutboundEmail): Promise<string>;
+}
+
+/** What a submission was turned into, so a retry can answer with the same case. */
+export interface SubmissionClaim {
+  caseId: string;
+  reference: string;
+}
+
+export interface SubmissionLedger {
+  /**
+   * Claims `key` for `claim` for `ttlSeconds`. Resolves to undefined when this call made the
+   * claim, or to the earlier live claim when the key was already taken (a retry).
+   */
+  claim(key: string, claim: SubmissionClaim, ttlSeconds: number): Promise<SubmissionClaim | undefined>;
+  find(key: string): Promise<SubmissionClaim | undefined>;
+}
+
+export interface RateLimiter {
+  /** Counts one hit for `subject` in the current fixed window; false once `limit` is exceeded. */
+  hit(subject: string, limit: number, windowSeconds: number): Promise<boolean>;
+}

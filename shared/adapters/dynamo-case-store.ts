@@ -84,8 +84,8 @@ export class DynamoCaseStore implements CaseStore {
     this.clock = clock;
   }
 
-  async create(c: Case, entry: AuditEntry): Promise<Case> {
-    const item: CaseItem = { ...keyOf(c.id), ...indexKeys(c), version: 1, data: toData(c), audit: [entry] } as CaseItem;
+  async create(c: Case, ...entries: [AuditEntry, ...AuditEntry[]]): Promise<Case> {
+    const item: CaseItem = { ...keyOf(c.id), ...indexKeys(c), version: 1, data: toData(c), audit: entries } as CaseItem;
     if (c.expiresAt !== undefined) item.expiresAt = c.expiresAt;
     try {
       await this.doc.send(

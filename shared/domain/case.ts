@@ -24,6 +24,12 @@ export interface Requester {
   accountReference?: string;
 }
 
+/** The controller a request was forwarded to when Icetrak is only its processor (LAW.md, Controller or processor). */
+export interface ForwardedTo {
+  controller: string; // the business customer's name
+  contact: string; // its contract's privacy contact
+}
+
 /** Who did something: a requester, a named DPO-team member, or the system itself. */
 export type Actor = 'requester' | 'system' | `staff:${string}`;
 
@@ -61,6 +67,7 @@ export interface Case {
   dueOn: string | null;
   extensionNoticeBy: string | null;
   closedAt?: string; // ISO instant
+  forwardedTo?: ForwardedTo; // set when the outcome is 'forwarded'
   flags: string[]; // e.g. 'new-correspondence', 'spam-review', 'quarantined'
   createdAt: string;
   updatedAt: string;

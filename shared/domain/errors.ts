@@ -47,3 +47,18 @@ export class CaseNotFoundError extends DomainError {
 export class CaseAlreadyExistsError extends DomainError {
   override readonly name = 'CaseAlreadyExistsError';
 }
+
+/** A nation other than england-and-wales, scotland or northern-ireland (LAW.md, The deadline, 5). */
+export class InvalidNationError extends DomainError {
+  override readonly name = 'InvalidNationError';
+}
+
+/** A new request that lacks what a case needs (no right named, unknown channel, malformed reference). */
+export class InvalidIntakeError extends DomainError {
+  override readonly name = 'InvalidIntakeError';
+}
+
+/** Forwarding to a controller without naming it and its privacy contact (LAW.md, Controller or processor). */
+export class MissingControllerError extends DomainError {
+  override readonly name = 'MissingControllerError';
+}

@@ -1,0 +1,107 @@
+/**
+ * Deployment configuration, read once from CDK context (cdk.json, or `-c key=value`) and
+ * validated before any construct is built: a typo fails `cdk synth` with a message naming
+ * the key, instead of a deployed system mailing from the wrong address.
+ */
+import type { IConstruct } from 'constructs';
+import { isNation, NATIONS, type Nation } from '../shared/domain/calendar';
+
+export const CONTEXT_KEYS = {
+  domain: 'rightsdesk:domain',
+  dpoAddress: 'rightsdesk:dpoAddress',
+  senderAddress: 'rightsdesk:senderAddress',
+  nation: 'rightsdesk:nation',
+} as const;
+
+export interface RightsdeskConfig {
+  /** Public host of the form and the SES sending/receiving identity, e.g. privacy.icetrak.net */
+  readonly domain: string;
+  /** The DPO mailbox requesters write to, e.g. dpo@icetrak.net */
+  readonly dpoAddress: string;
+  /** From address of outbound mail; must be at `domain` or a subdomain of it (SES identity). */
+  readonly senderAddress: string;
+  /** The office's nation: decides which bank holidays extend deadlines. */
+  readonly nation: Nation;
+  /** `https://${domain}`: the origin of links in mail. */
+  readonly publicBaseUrl: string;
+}
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+const LABEL = /^(?!-)[a-z0-9-]{1,63}(?<!-)$/;
+const LOCAL_PART = /^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]{1,64}$/;
+
+function isHostname(value: string): boolean {
+  const labels = value.split('.');
+  return value.length <= 253 && labels.length >= 2 && labels.every((l) => LABEL.test(l)) && !/^\d+$/.test(labels.at(-1)!);
+}
+
+function isEmailAddress(value: string): boolean {
+  const at = value.lastIndexOf('@');
+  return at > 0 && value.length <= 254 && LOCAL_PART.test(value.slice(0, at)) && isHostname(value.slice(at + 1).toLowerCase());
+}
+
+/** Validates raw context values; throws one ConfigError listing every problem. */
+export function parseConfig(raw: Record<keyof typeof CONTEXT_KEYS, unknown>): RightsdeskConfig {
+  const problems: string[] = [];
+  const text = (field: keyof typeof CONTEXT_KEYS): string | undefined => {
+    const value = raw[field];
+    if (value === undefined || value === null || value === '') {
+      problems.push(`${CONTEXT_KEYS[field]} is missing`);
+      return undefined;
+    }
+    if (typeof value !== 'string') {
+      problems.push(`${CONTEXT_KEYS[field]} must be a string`);
+      return undefined;
+    }
+    return value.trim();
+  };
+
+  const domain = text('domain')?.toLowerCase();
+  if (domain !== undefined && !isHostname(domain)) {
+    problems.push(`${CONTEXT_KEYS.domain} must be a DNS host name such as privacy.example.com`);
+  }
+  const dpoAddress = text('dpoAddress');
+  if (dpoAddress !== undefined && !isEmailAddress(dpoAddress)) {
+    problems.push(`${CONTEXT_KEYS.dpoAddress} must be an email address`);
+  }
+  const senderAddress = text('senderAddress');
+  if (senderAddress !== undefined) {
+    if (!isEmailAddress(senderAddress)) {
+      problems.push(`${CONTEXT_KEYS.senderAddress} must be an email address`);
+    } else if (domain !== undefined) {
+      const senderDomain = senderAddress.slice(senderAddress.lastIndexOf('@') + 1).toLowerCase();
+      if (senderDomain !== domain && !senderDomain.endsWith(`.${domain}`)) {
+        problems.push(`${CONTEXT_KEYS.senderAddress} must be at ${domain} (the SES identity) or a subdomain of it`);
+      }
+    }
+  }
+  const nation = text('nation');
+  if (nation !== undefined && !isNation(nation)) {
+    problems.push(`${CONTEXT_KEYS.nation} must be one of ${NATIONS.join(', ')}`);
+  }
+
+  if (problems.length > 0) {
+    throw new ConfigError(`Invalid Rightsdesk configuration (CDK context, see cdk.json):\n  - ${problems.join('\n  - ')}`);
+  }
+  return {
+    domain: domain!,
+    dpoAddress: dpoAddress!,
+    senderAddress: senderAddress!,
+    nation: nation as Nation,
+    publicBaseUrl: `https://${domain!}`,
+  };
+}
+
+/** Reads and validates the configuration from `scope`'s CDK context. */
+export function readConfig(scope: IConstruct): RightsdeskConfig {
+  const get = (key: string): unknown => scope.node.tryGetContext(key);
+  return parseConfig({
+    domain: get(CONTEXT_KEYS.domain),
+    dpoAddress: get(CONTEXT_KEYS.dpoAddress),
+    senderAddress: get(CONTEXT_KEYS.senderAddress),
+    nation: get(CONTEXT_KEYS.nation),
+  });
+}

@@ -1,0 +1,35 @@
+/**
+ * The names of the environment variables the CDK constructs set on Lambda functions, in
+ * one place. shared/config.ts parses exactly these names at cold start; only constructs
+ * (ServiceFunction's bind methods) set them, so a name can never drift between the two.
+ *
+ * This module has no imports on purpose: Lambda bundles may import it without pulling in
+ * aws-cdk-lib.
+ */
+export const ENV_NAMES = {
+  /** Name of the cases table (bindCases). */
+  CASES_TABLE: 'CASES_TABLE',
+  /** Bucket holding inbound raw MIME written by SES. */
+  RAW_MAIL_BUCKET: 'RAW_MAIL_BUCKET',
+  /** Bucket holding attachments and request exports. */
+  FILES_BUCKET: 'FILES_BUCKET',
+  /** Bucket holding the scheduled compliance reports. */
+  REPORTS_BUCKET: 'REPORTS_BUCKET',
+  /** The DPO mailbox requests are sent to (cdk.json `rightsdesk:dpoAddress`). */
+  DPO_ADDRESS: 'DPO_ADDRESS',
+  /** The From address of outbound mail (cdk.json `rightsdesk:senderAddress`). */
+  SENDER_ADDRESS: 'SENDER_ADDRESS',
+  /** The office's nation, which decides bank holidays (cdk.json `rightsdesk:nation`). */
+  NATION: 'NATION',
+  /** Public origin of the web form and confirmation links, e.g. https://privacy.icetrak.net */
+  PUBLIC_BASE_URL: 'PUBLIC_BASE_URL',
+} as const;
+
+export type EnvName = (typeof ENV_NAMES)[keyof typeof ENV_NAMES];
+
+/** Variables ServiceFunction sets on every function; not for bindEnv. */
+export const RUNTIME_ENV_NAMES = {
+  POWERTOOLS_SERVICE_NAME: 'POWERTOOLS_SERVICE_NAME',
+  POWERTOOLS_LOG_LEVEL: 'POWERTOOLS_LOG_LEVEL',
+  NODE_OPTIONS: 'NODE_OPTIONS',
+} as const;

@@ -1,0 +1,268 @@
+/**
+ * ServiceFunction: every Lambda default in one place (STYLE.md, after Powertools'
+ * FunctionWithLogGroup), plus bind methods that set an environment variable and grant
+ * exactly the matching IAM permissions in one call, so the two can never drift apart.
+ */
+import { fileURLToPath } from 'node:url';
+import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as kms from 'aws-cdk-lib/aws-kms';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import type * as s3 from 'aws-cdk-lib/aws-s3';
+import { Construct } from 'constructs';
+import { CASES_TABLE } from '../shared/adapters/cases-table-schema';
+import { ENV_NAMES, type EnvName, RUNTIME_ENV_NAMES } from './env-names';
+
+/**
+ * The newest GA Node.js runtime aws-cdk-lib 2.276 offers (cdk-nag L1 checks for it).
+ * Developer machines run Node 20; the bundle targets the runtime, not the build machine.
+ */
+export const RUNTIME = lambda.Runtime.NODEJS_24_X;
+const ESBUILD_TARGET = 'node24';
+
+/**
+ * esbuild emits ESM; bundled CommonJS dependencies (mailparser, date-holidays, parts of the
+ * SDK) still call `require`, which does not exist in an ES module without this shim.
+ */
+export const ESM_REQUIRE_BANNER = "import { createRequire } from 'module'; const require = createRequire(import.meta.url);";
+
+const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url));
+
+export type LogLevel = 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
+export type TableAccess = 'read' | 'readWrite';
+/** 'write' creates or overwrites objects, without reading or deleting them. */
+export type BucketAccess = 'read' | 'write' | 'readWrite';
+
+export interface ServiceFunctionProps {
+  /** Absolute path of the handler module, e.g. lambdas/intake/submit-request.ts. */
+  readonly entry: string;
+  /**
+   * Name of the exported handler.
+   * @default 'handler'
+   */
+  readonly handler?: string;
+  /** The bounded context (intake, email, cases, ...): POWERTOOLS_SERVICE_NAME. */
+  readonly serviceName: string;
+  /**
+   * Encrypts the log group. Its key policy must let CloudWatch Logs in this region use it
+   * (Storage.key does).
+   */
+  readonly key: kms.IKey;
+  /** @default - no description */
+  readonly description?: string;
+  /**
+   * 512 MB gives a proportionate CPU share: cold starts of a bundled SDK stay short.
+   * @default 512
+   */
+  readonly memorySize?: number;
+  /**
+   * Short, so a stuck call fails fast; callers (API Gateway, Step Functions) retry.
+   * @default Duration.seconds(10)
+   */
+  readonly timeout?: Duration;
+  /**
+   * Reserve (and cap) concurrency, e.g. to protect the table from a flood on a public route.
+   * @default - none: the function uses the account's unreserved pool
+   */
+  readonly reservedConcurrentExecutions?: number;
+  /**
+   * Logs are operational and security evidence (breach investigation, who did what when
+   * an audit entry is disputed); the case audit trail itself lives in DynamoDB. A year
+   * matches the S3 access-log expiry and the ICO's expectation that breaches can be traced.
+   * @default logs.RetentionDays.ONE_YEAR
+   */
+  readonly logRetention?: logs.RetentionDays;
+  /**
+   * Application log level (POWERTOOLS_LOG_LEVEL and Lambda's application log filter).
+   * @default 'INFO'
+   */
+  readonly logLevel?: LogLevel;
+}
+
+export class ServiceFunction extends Construct implements iam.IGrantable {
+  public readonly fn: NodejsFunction;
+  public readonly role: iam.Role;
+  public readonly logGroup: logs.LogGroup;
+  public readonly grantPrincipal: iam.IPrincipal;
+  private readonly boundEnv = new Map<string, string>();
+
+  constructor(scope: Construct, id: string, props: ServiceFunctionProps) {
+    super(scope, id);
+    const logLevel = props.logLevel ?? 'INFO';
+
+    this.logGroup = new logs.LogGroup(this, 'Logs', {
+      retention: props.logRetention ?? logs.RetentionDays.ONE_YEAR,
+      encryptionKey: props.key,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+
+    // An explicit role with no managed policy (AWSLambdaBasicExecutionRole would allow
+    // writing to every log group in the account): only this function's log group.
+    this.role = new iam.Role(this, 'Role', {
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      description: `Rightsdesk ${props.serviceName} function ${this.node.path}`,
+    });
+    this.grantPrincipal = this.role;
+    this.logGroup.grantWrite(this.role);
+
+    this.fn = new NodejsFunction(this, 'Function', {
+      entry: props.entry,
+      handler: props.handler ?? 'handler',
+      description: props.description,
+      runtime: RUNTIME,
+      architecture: lambda.Architecture.ARM_64,
+      memorySize: props.memorySize ?? 512,
+      timeout: props.timeout ?? Duration.seconds(10),
+      reservedConcurrentExecutions: props.reservedConcurrentExecutions,
+      role: this.role,
+      logGroup: this.logGroup,
+      loggingFormat: lambda.LoggingFormat.JSON,
+      applicationLogLevelV2: lambda.ApplicationLogLevel[logLevel],
+      systemLogLevelV2: lambda.SystemLogLevel.INFO,
+      projectRoot: REPO_ROOT,
+      depsLockFilePath: `${REPO_ROOT}package-lock.json`,
+      bundling: {
+        format: OutputFormat.ESM,
+        target: ESBUILD_TARGET,
+        minify: true,
+        sourceMap: true,
+        // Stack traces map to file:line without shipping the sources in the bundle.
+        sourcesContent: false,
+        mainFields: ['module', 'main'],
+        banner: ESM_REQUIRE_BANNER,
+        // Bundle the SDK instead of using the runtime's copy: the exact versions pinned in
+        // package-lock.json run in AWS, as they do in tests and locally.
+        externalModules: [],
+      },
+      environment: {
+        [RUNTIME_ENV_NAMES.NODE_OPTIONS]: '--enable-source-maps',
+        [RUNTIME_ENV_NAMES.POWERTOOLS_SERVICE_NAME]: props.serviceName,
+        [RUNTIME_ENV_NAMES.POWERTOOLS_LOG_LEVEL]: logLevel,
+      },
+    });
+
+    // Active tracing, with its permissions in a policy of their own so the wildcard they
+    // need is acknowledged on that policy alone and not on the role's grants.
+    (this.fn.node.defaultChild as lambda.CfnFunction).tracingConfig = { mode: lambda.Tracing.ACTIVE };
+    const tracing = new iam.Policy(this, 'TracingPolicy', {
+      roles: [this.role],
+      statements: [
+        new iam.PolicyStatement({
+          actions: ['xray:PutTraceSegments', 'xray:PutTelemetryRecords'],
+          resources: ['*'],
+        }),
+      ],
+    });
+    this.fn.node.addDependency(tracing);
+    Validations.of(tracing).acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason:
+        'xray:PutTraceSegments and xray:PutTelemetryRecords support no resource-level permissions, so "*" is the only ' +
+        'valid resource; this policy holds only those two actions.',
+    });
+  }
+
+  /** Sets an application environment variable; binding one name to two values throws. */
+  public bindEnv(name: EnvName, value: string): this {
+    const previous = this.boundEnv.get(name);
+    if (previous !== undefined && previous !== value) {
+      throw new Error(`${this.node.path}: ${name} is already bound to a different value`);
+    }
+    this.boundEnv.set(name, value);
+    this.fn.addEnvironment(name, value);
+    return this;
+  }
+
+  /**
+   * CASES_TABLE plus the item-level actions DynamoCaseStore uses, on the table and its four
+   * indexes by name. No Scan (every access pattern has a key or an index), no streams,
+   * no table administration.
+   */
+  public bindCases(table: dynamodb.ITable, access: TableAccess = 'readWrite'): this {
+    this.bindEnv(ENV_NAMES.CASES_TABLE, table.tableName);
+    const actions = ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query'];
+    if (access === 'readWrite') {
+      actions.push('dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem');
+    }
+    this.role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        actions,
+        resources: [
+          table.tableArn,
+          ...Object.keys(CASES_TABLE.indexes).map((index) => `${table.tableArn}/index/${index}`),
+        ],
+      }),
+    );
+    // What DynamoDB calls on the caller's behalf to use the table key. The ReEncrypt* and
+    // GenerateDataKey* variants CDK's own grants add are only used when the table moves to a
+    // new key, which is an administrator's UpdateTable, not a function's job.
+    table.encryptionKey?.grant(
+      this.role,
+      'kms:Decrypt',
+      'kms:DescribeKey',
+      ...(access === 'readWrite' ? ['kms:Encrypt', 'kms:GenerateDataKey'] : []),
+    );
+    return this;
+  }
+
+  /**
+   * Sets `envName` to the bucket's name and grants `access` to its objects:
+   * read = GetObject + ListBucket (a missing key is a 404, not a 403); write = PutObject +
+   * AbortMultipartUpload; readWrite = both + DeleteObject (a delete marker: permanent
+   * version deletion is left to the lifecycle rules). Plus the matching use of the bucket key.
+   */
+  public bindBucket(envName: EnvName, bucket: s3.IBucket, access: BucketAccess): this {
+    this.bindEnv(envName, bucket.bucketName);
+    const reads = access !== 'write';
+    const writes = access !== 'read';
+    const objectActions = [
+      ...(reads ? ['s3:GetObject'] : []),
+      ...(writes ? ['s3:PutObject', 's3:AbortMultipartUpload'] : []),
+      ...(access === 'readWrite' ? ['s3:DeleteObject'] : []),
+    ];
+    const objects = bucket.arnForObjects('*');
+    this.role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: objectActions, resources: [objects] }));
+    if (reads) {
+      this.role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['s3:ListBucket'], resources: [bucket.bucketArn] }));
+    }
+    // Reading needs Decrypt; writing needs GenerateDataKey, and Decrypt for multipart uploads.
+    bucket.encryptionKey?.grant(this.role, 'kms:Decrypt', ...(writes ? ['kms:GenerateDataKey'] : []));
+
+    Validations.of(this.role.node.findChild('DefaultPolicy')).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::${nagReference(Stack.of(this), objects)}]`,
+      reason:
+        `Objects in ${bucket.node.path} are keyed by case id, so a function serving any case needs every key in this ` +
+        `one bucket; the statement names this bucket only and only the ${access} actions.`,
+    });
+    return this;
+  }
+}
+
+/**
+ * A token-bearing string as cdk-nag's IAM5 rule prints it in a finding id, e.g.
+ * `<StorageRawMail1A2B3C4D.Arn>/*`.
+ */
+function nagReference(stack: Stack, value: string): string {
+  const flatten = (node: unknown): string => {
+    if (typeof node === 'string') return node.replace(/\$\{/g, '<').replace(/\}/g, '>');
+    if (node && typeof node === 'object') {
+      const o = node as Record<string, unknown>;
+      if (Array.isArray(o['Fn::Join'])) {
+        const [delimiter, items] = o['Fn::Join'] as [string, unknown[]];
+        return items.map(flatten).join(delimiter);
+      }
+      if (Array.isArray(o['Fn::GetAtt'])) {
+        const [logicalId, attribute] = o['Fn::GetAtt'] as [unknown, unknown];
+        return `<${flatten(logicalId)}.${flatten(attribute)}>`;
+      }
+      if ('Ref' in o) return `<${flatten(o.Ref)}>`;
+      if ('Fn::Sub' in o) return flatten(o['Fn::Sub']);
+    }
+    return JSON.stringify(node);
+  };
+  return flatten(stack.resolve(value));
+}
+

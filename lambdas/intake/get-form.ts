@@ -1,0 +1,10 @@
+/** GET / — the request form. */
+import { randomUUID } from 'node:crypto';
+import { httpHandler } from '../../shared/http/middleware';
+import { html } from '../../shared/http/responses';
+import { requestFormPage } from '../../shared/templates/pages';
+import { site } from './root';
+
+export const handler = httpHandler(async () =>
+  html(200, requestFormPage(site, { values: {}, errors: {}, idempotencyKey: randomUUID() })),
+);

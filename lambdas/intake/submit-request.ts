@@ -1,0 +1,32 @@
+/**
+ * POST /requests — form-encoded (answers with a page) or JSON (answers 201 / 400 JSON).
+ * Invalid form input re-renders the form with inline errors and loses nothing typed.
+ */
+import { randomUUID } from 'node:crypto';
+import { httpHandler, type HttpEvent } from '../../shared/http/middleware';
+import { ValidationError } from '../../shared/http/errors';
+import { html, json } from '../../shared/http/responses';
+import { submitRequest } from '../../shared/intake/submit-request';
+import { requestFormPage, submittedPage } from '../../shared/templates/pages';
+import { site, submitDeps } from './root';
+
+const idempotencyKeyOf = (event: HttpEvent): string | undefined => {
+  const formKey = event.parsedBody.idempotencyKey;
+  return (event.headers['idempotency-key'] ?? (typeof formKey === 'string' ? formKey : undefined))?.slice(0, 200);
+};
+
+export const handler = httpHandler(
+  async (event) => {
+    const ctx = { idempotencyKey: idempotencyKeyOf(event), sourceIp: event.requestContext?.identity?.sourceIp };
+    const result = await submitRequest(event.parsedBody, ctx, submitDeps);
+    if (event.bodyKind === 'form') return html(200, submittedPage(site, result));
+    return json(result.replayed ? 200 : 201, { reference: result.reference, status: result.status });
+  },
+  {
+    accepts: ['json', 'form'],
+    renderHtmlError: (err, event) =>
+      err instanceof ValidationError
+        ? html(400, requestFormPage(site, { values: event.parsedBody, errors: err.fields, idempotencyKey: idempotencyKeyOf(event) ?? randomUUID() }))
+        : undefined,
+  },
+);

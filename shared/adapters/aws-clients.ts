@@ -1,0 +1,25 @@
+/**
+ * AWS SDK clients, built once per cold start by composition roots.
+ * Endpoints come from the SDK's standard `AWS_ENDPOINT_URL_<SERVICE>` variables, which only
+ * the local stack sets; in AWS they are absent and the regional endpoints are used.
+ */
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { S3Client } from '@aws-sdk/client-s3';
+import { SESv2Client } from '@aws-sdk/client-sesv2';
+import { SFNClient } from '@aws-sdk/client-sfn';
+
+export const dynamoClient = (): DynamoDBClient => new DynamoDBClient({});
+
+export const s3Client = (): S3Client => {
+  const local = Boolean(process.env.AWS_ENDPOINT_URL_S3);
+  return new S3Client(
+    local
+      ? // s3rver serves path-style only and stores aws-chunked framing verbatim (TOOLCHAIN.md).
+        { forcePathStyle: true, requestChecksumCalculation: 'WHEN_REQUIRED', responseChecksumValidation: 'WHEN_REQUIRED' }
+      : {},
+  );
+};
+
+export const sesClient = (): SESv2Client => new SESv2Client({});
+
+export const sfnClient = (): SFNClient => new SFNClient({});

@@ -1,0 +1,55 @@
+/**
+ * Environment configuration, parsed once at cold start (STYLE.md: a missing or bad
+ * variable fails the cold start with a clear message; no fallback values for resource
+ * names — only the CDK constructs and the local stack set them).
+ */
+import * as z from 'zod/mini';
+
+const NATIONS = ['england-and-wales', 'scotland', 'northern-ireland'] as const;
+
+const VARS = {
+  CASES_TABLE: z.string().check(z.minLength(1)),
+  RAW_MAIL_BUCKET: z.string().check(z.minLength(1)),
+  FILES_BUCKET: z.string().check(z.minLength(1)),
+  REPORTS_BUCKET: z.string().check(z.minLength(1)),
+  DPO_ADDRESS: z.email(),
+  SENDER_ADDRESS: z.email(),
+  NATION: z.enum(NATIONS),
+  /** Where the public form is served; links in emails are built on it. */
+  PUBLIC_BASE_URL: z.url({ protocol: /^https?$/ }),
+  /** Secrets Manager secret holding the link-signing key (AWS). */
+  SIGNING_KEY_SECRET_ARN: z.string().check(z.startsWith('arn:')),
+  /** The link-signing key itself, base64url (local stack only; generated under .data/). */
+  SIGNING_KEY: z.string().check(z.minLength(32)),
+  /** Deadline-keeper state machine (Step Functions). */
+  KEEPER_STATE_MACHINE_ARN: z.string().check(z.startsWith('arn:')),
+} as const;
+
+export type ConfigVar = keyof typeof VARS;
+export type Config<K extends ConfigVar> = { readonly [P in K]: z.infer<(typeof VARS)[P]> };
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+/** Reads and validates exactly the variables a composition root needs. */
+export function readConfig<K extends ConfigVar>(names: readonly K[], env: NodeJS.ProcessEnv = process.env): Config<K> {
+  const out: Record<string, unknown> = {};
+  const problems: string[] = [];
+  for (const name of names) {
+    const parsed = z.safeParse(VARS[name], env[name]);
+    if (parsed.success) out[name] = parsed.data;
+    else problems.push(`${name} is ${env[name] === undefined ? 'not set' : 'invalid'}`);
+  }
+  if (problems.length) throw new ConfigError(`Configuration error: ${problems.join('; ')}.`);
+  return out as Config<K>;
+}
+
+/** Reads the first of several alternative variables that is set (e.g. a secret ARN in AWS, the key itself locally). */
+export function readOneOf<K extends ConfigVar>(names: readonly K[], env: NodeJS.ProcessEnv = process.env): Partial<Config<K>> {
+  const present = names.filter((n) => env[n] !== undefined);
+  if (present.length !== 1) {
+    throw new ConfigError(`Configuration error: set exactly one of ${names.join(', ')}.`);
+  }
+  return readConfig(present, env) as Partial<Config<K>>;
+}

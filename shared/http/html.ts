@@ -1,0 +1,28 @@
+/** HTML escaping for every value interpolated into a page or an email's HTML part. */
+const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;', '`': '&#96;' };
+
+export function escapeHtml(value: unknown): string {
+  return String(value ?? '').replace(/[&<>"'`]/g, (ch) => ESCAPES[ch]!);
+}
+
+/** Tagged template: every interpolation is escaped unless wrapped in `raw()`. */
+export class RawHtml {
+  constructor(readonly value: string) {}
+  toString(): string {
+    return this.value;
+  }
+}
+export const raw = (value: string): RawHtml => new RawHtml(value);
+
+export function h(strings: TemplateStringsArray, ...values: unknown[]): RawHtml {
+  let out = strings[0]!;
+  values.forEach((v, i) => {
+    const rendered = Array.isArray(v)
+      ? v.map((x) => (x instanceof RawHtml ? x.value : escapeHtml(x))).join('')
+      : v instanceof RawHtml
+        ? v.value
+        : escapeHtml(v);
+    out += rendered + strings[i + 1]!;
+  });
+  return new RawHtml(out);
+}

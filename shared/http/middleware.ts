@@ -1,0 +1,116 @@
+/**
+ * The middy stack every HTTP handler uses: header normalisation, bounded body parsing
+ * (JSON or form-encoded), security headers, and the error table. Handlers stay thin:
+ * they receive `event.parsedBody` and return a response; they never catch or parse.
+ */
+import { Logger } from '@aws-lambda-powertools/logger';
+import middy, { type MiddlewareObj } from '@middy/core';
+import httpHeaderNormalizer from '@middy/http-header-normalizer';
+import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
+import { html, json } from './responses';
+import { MalformedBodyError, PayloadTooLargeError, statusOf, UnsupportedMediaTypeError, ValidationError } from './errors';
+import { escapeHtml } from './html';
+
+export const MAX_BODY_BYTES = 64 * 1024;
+
+export type BodyKind = 'json' | 'form';
+export type ParsedBody = Record<string, unknown>;
+
+export interface HttpEvent extends APIGatewayProxyEvent {
+  parsedBody: ParsedBody;
+  bodyKind: BodyKind | undefined;
+}
+
+export const logger = new Logger();
+
+/** Form fields repeat for multi-selects (rights=access&rights=erasure): repeated keys become arrays. */
+function parseForm(body: string): ParsedBody {
+  const out: Record<string, string | string[]> = {};
+  for (const [key, value] of new URLSearchParams(body)) {
+    const prev = out[key];
+    out[key] = prev === undefined ? value : Array.isArray(prev) ? [...prev, value] : [prev, value];
+  }
+  return out;
+}
+
+function bodyParser(accepts: readonly BodyKind[]): MiddlewareObj<HttpEvent, APIGatewayProxyResult> {
+  return {
+    before: ({ event }) => {
+      const raw = event.body ?? '';
+      const bytes = event.isBase64Encoded ? Buffer.from(raw, 'base64') : Buffer.from(raw, 'utf8');
+      if (bytes.length > MAX_BODY_BYTES) {
+        throw new PayloadTooLargeError(`The request body is larger than ${MAX_BODY_BYTES / 1024} KB.`);
+      }
+      event.parsedBody = {};
+      event.bodyKind = undefined;
+      if (bytes.length === 0 || accepts.length === 0) return;
+      const type = (event.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+      const text = bytes.toString('utf8');
+      if (type === 'application/json' && accepts.includes('json')) {
+        let value: unknown;
+        try {
+          value = JSON.parse(text);
+        } catch {
+          throw new MalformedBodyError('The request body is not valid JSON.');
+        }
+        if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+          throw new MalformedBodyError('The request body must be a JSON object.');
+        }
+        event.parsedBody = value as ParsedBody;
+        event.bodyKind = 'json';
+      } else if (type === 'application/x-www-form-urlencoded' && accepts.includes('form')) {
+        event.parsedBody = parseForm(text);
+        event.bodyKind = 'form';
+      } else {
+        throw new UnsupportedMediaTypeError(
+          `Send the body as ${accepts.map((k) => (k === 'json' ? 'application/json' : 'application/x-www-form-urlencoded')).join(' or ')}.`,
+        );
+      }
+    },
+  };
+}
+
+/** True when the caller is a browser that wants a page rather than JSON. */
+export function wantsHtml(event: APIGatewayProxyEvent): boolean {
+  const accept = event.headers?.['accept'] ?? '';
+  const type = event.headers?.['content-type'] ?? '';
+  return type.startsWith('application/x-www-form-urlencoded') || (accept.includes('text/html') && !accept.includes('application/json'));
+}
+
+function errorPage(status: number, message: string): string {
+  return `<!doctype html><html lang="en-GB"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>Error - Icetrak privacy requests</title></head><body><main><h1>Sorry, something went wrong</h1><p>${escapeHtml(message)}</p><p>Error ${status}.</p></main></body></html>`;
+}
+
+/** Lets a page handler answer a known error with its own page (e.g. the form with inline errors). */
+export type HtmlErrorRenderer = (err: Error, event: HttpEvent) => APIGatewayProxyResult | undefined;
+
+const errorHandler = (renderHtml?: HtmlErrorRenderer): MiddlewareObj<HttpEvent, APIGatewayProxyResult> => ({
+  onError: (request) => {
+    const err = request.error;
+    const status = statusOf(err);
+    const correlationId = request.context.awsRequestId;
+    if (status === 500) {
+      // Log the class and stack only: an error message may quote personal data.
+      logger.error('Unhandled error', { errorName: err?.name, stack: err?.stack, correlationId });
+    } else {
+      logger.info('Request rejected', { errorName: err?.name, status });
+    }
+    const message = status === 500 ? `Something went wrong on our side. Quote this reference if you contact us: ${correlationId}.` : err!.message;
+    const body: Record<string, unknown> = { error: status === 500 ? 'InternalError' : err!.name, message };
+    if (err instanceof ValidationError) body.errors = err.fields;
+    if (status === 500) body.correlationId = correlationId;
+    const page = wantsHtml(request.event) && status !== 500 && renderHtml ? renderHtml(err!, request.event) : undefined;
+    request.response = page ?? (wantsHtml(request.event) ? html(status, errorPage(status, message)) : json(status, body));
+  },
+});
+
+export type HttpHandlerFn = (event: HttpEvent, context: Context) => Promise<APIGatewayProxyResult>;
+
+/** Wraps a handler body in the standard HTTP stack. `accepts` lists the body types it takes. */
+export function httpHandler(fn: HttpHandlerFn, opts: { accepts?: readonly BodyKind[]; renderHtmlError?: HtmlErrorRenderer } = {}) {
+  return middy<HttpEvent, APIGatewayProxyResult>({ timeoutEarlyInMillis: 0 })
+    .use(httpHeaderNormalizer())
+    .use(errorHandler(opts.renderHtmlError))
+    .use(bodyParser(opts.accepts ?? []))
+    .handler(fn);
+}

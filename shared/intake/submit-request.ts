@@ -1,0 +1,129 @@
+/**
+ * Use case: a rights request arrives through the public form (HTML or JSON).
+ * Validates, drops honeypot hits, rate-limits per client, and turns each distinct
+ * submission into exactly one case — a retry (same Idempotency-Key, or the same content
+ * within minutes) answers with the same case — then sends the acknowledgement with the
+ * confirmation link. Safe to retry at any point: every step checks what is already done.
+ */
+import { createHash } from 'node:crypto';
+import type { Case } from '../domain/case';
+import { askForIdentity, receive } from '../domain/lifecycle';
+import { hasEvent, recordEvent } from '../domain/audit';
+import { CaseAlreadyExistsError } from '../domain/errors';
+import { TooManyRequestsError } from '../http/errors';
+import type { CaseStore, Clock, Mailer, RateLimiter, SubmissionClaim, SubmissionLedger } from '../ports';
+import { acknowledgementEmail } from '../templates/emails';
+import { VERIFY_TOKEN_TTL_SECONDS, signToken } from '../tokens';
+import type { Nation } from '../domain/deadlines';
+import { isHoneypotHit, parseSubmission, type Submission } from './submission';
+
+export const ACK_SENT = 'AcknowledgementSent';
+/** A same-content resubmission within this window is a retry, not a new request. */
+export const CONTENT_WINDOW_SECONDS = 10 * 60;
+export const KEY_WINDOW_SECONDS = 24 * 3600;
+export const RATE_LIMIT = { submissions: 10, windowSeconds: 3600 } as const;
+
+export interface SubmitDeps {
+  cases: CaseStore;
+  ledger: SubmissionLedger;
+  limiter: RateLimiter;
+  mailer: Mailer;
+  clock: Clock;
+  signingKey: () => Promise<Buffer>;
+  ids: { caseId: () => string; reference: () => string };
+  settings: { nation: Nation; publicBaseUrl: string; dpoAddress: string };
+}
+
+export interface SubmitContext {
+  idempotencyKey?: string;
+  /** The client's address, only ever hashed (rate limiting). */
+  sourceIp?: string;
+}
+
+export interface SubmitResult {
+  reference: string;
+  status: 'awaiting_identity';
+  email: string;
+  /** True when this answer replays an earlier submission. */
+  replayed: boolean;
+}
+
+const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
+
+function contentFingerprint(s: Submission): string {
+  const canonical = JSON.stringify([[...s.rights].sort(), s.fullName.toLowerCase(), s.email.toLowerCase(), s.phone ?? '', s.relationship, s.details ?? '', s.accountReference ?? '']);
+  return `content:${sha256(canonical)}`;
+}
+
+export function confirmUrl(baseUrl: string, token: string): string {
+  return `${baseUrl.replace(/\/+$/, '')}/verify/${encodeURIComponent(token)}`;
+}
+
+export async function submitRequest(raw: Record<string, unknown>, ctx: SubmitContext, deps: SubmitDeps): Promise<SubmitResult> {
+  const honeypot = isHoneypotHit(raw);
+  const submission = parseSubmission(raw);
+  if (honeypot) {
+    // Answer like a success so the bot learns nothing; no case, no email.
+    return { reference: deps.ids.reference(), status: 'awaiting_identity', email: submission.email, replayed: false };
+  }
+
+  const key = ctx.idempotencyKey ? `key:${sha256(ctx.idempotencyKey)}` : contentFingerprint(submission);
+  const ttl = ctx.idempotencyKey ? KEY_WINDOW_SECONDS : CONTENT_WINDOW_SECONDS;
+
+  let claim: SubmissionClaim | undefined = await deps.ledger.find(key);
+  let replayed = Boolean(claim);
+  if (!claim) {
+    if (ctx.sourceIp && !(await deps.limiter.hit(`ip:${sha256(ctx.sourceIp)}`, RATE_LIMIT.submissions, RATE_LIMIT.windowSeconds))) {
+      throw new TooManyRequestsError('Too many requests from your connection. Please wait an hour and try again, or email us.');
+    }
+    const mine = { caseId: deps.ids.caseId(), reference: deps.ids.reference() };
+    const earlier = await deps.ledger.claim(key, mine, ttl);
+    replayed = Boolean(earlier);
+    claim = earlier ?? mine;
+  }
+
+  const c = (await deps.cases.find(claim.caseId)) ?? (await createCase(submission, claim, deps));
+  if (!hasEvent(c, ACK_SENT)) await acknowledge(c, deps);
+  return { reference: c.reference, status: 'awaiting_identity', email: c.requester.email, replayed };
+}
+
+async function createCase(s: Submission, claim: SubmissionClaim, deps: SubmitDeps): Promise<Case> {
+  const at = deps.clock.now().toISOString();
+  const received = receive({
+    id: claim.caseId,
+    reference: claim.reference,
+    rights: s.rights,
+    channel: 'form',
+    requester: {
+      fullName: s.fullName,
+      email: s.email,
+      relationship: s.relationship,
+      ...(s.phone ? { phone: s.phone } : {}),
+      ...(s.accountReference ? { accountReference: s.accountReference } : {}),
+    },
+    ...(s.details ? { details: s.details } : {}),
+    receivedAt: at,
+    nation: deps.settings.nation,
+    actor: 'requester',
+  });
+  // Confirming control of the email address is the proportionate first identity step (LAW.md).
+  const asked = askForIdentity(received.case, { at, actor: 'system' });
+  try {
+    return await deps.cases.create(asked.case, received.entry, { ...asked.entry, detail: { ...asked.entry.detail, method: 'email-link' } });
+  } catch (err) {
+    if (err instanceof CaseAlreadyExistsError) return deps.cases.get(claim.caseId); // a concurrent retry won
+    throw err;
+  }
+}
+
+async function acknowledge(c: Case, deps: SubmitDeps): Promise<void> {
+  const now = deps.clock.now();
+  const token = signToken(await deps.signingKey(), {
+    caseId: c.id,
+    purpose: 'verify',
+    expiresAt: Math.floor(now.getTime() / 1000) + VERIFY_TOKEN_TTL_SECONDS,
+  });
+  const email = acknowledgementEmail(c, { confirmUrl: confirmUrl(deps.settings.publicBaseUrl, token), dpoAddress: deps.settings.dpoAddress });
+  const messageId = await deps.mailer.send({ to: c.requester.email, ...email, replyTo: deps.settings.dpoAddress });
+  await deps.cases.update(c.id, (cur) => recordEvent(cur, now.toISOString(), 'system', ACK_SENT, { messageId, linkExpiresInDays: 7 }));
+}

@@ -1,0 +1,70 @@
+/**
+ * Use case: the requester follows the confirmation link. A valid, unexpired link for a
+ * case still awaiting identity records the confirmation (the clock starts — LAW.md, The
+ * deadline, 1), then tells the requester the due date and the DPO mailbox about the new
+ * verified request. Used, expired, tampered or closed links change nothing.
+ */
+import type { Case } from '../domain/case';
+import { hasEvent, recordEvent } from '../domain/audit';
+import { identityReceived } from '../domain/lifecycle';
+import type { CaseStore, Clock, Mailer } from '../ports';
+import { confirmedEmail, newRequestNotice } from '../templates/emails';
+import { ExpiredTokenError, InvalidTokenError, verifyToken } from '../tokens';
+
+export const CONFIRMATION_SENT = 'ConfirmationSent';
+export const DPO_NOTIFIED = 'DpoNotified';
+
+export interface VerifyDeps {
+  cases: CaseStore;
+  mailer: Mailer;
+  clock: Clock;
+  signingKey: () => Promise<Buffer>;
+  settings: { dpoAddress: string };
+}
+
+export type VerifyResult =
+  | { outcome: 'confirmed' | 'already-confirmed'; reference: string; dueOn: string | null }
+  | { outcome: 'invalid' | 'expired' | 'closed' };
+
+export async function verifyEmail(token: string, deps: VerifyDeps): Promise<VerifyResult> {
+  const now = deps.clock.now();
+  let caseId: string;
+  try {
+    caseId = verifyToken(await deps.signingKey(), token, 'verify', now).caseId;
+  } catch (err) {
+    if (err instanceof ExpiredTokenError) return { outcome: 'expired' };
+    if (err instanceof InvalidTokenError) return { outcome: 'invalid' };
+    throw err;
+  }
+  const current = await deps.cases.find(caseId);
+  if (!current) return { outcome: 'invalid' };
+
+  let confirmedNow = false;
+  const c =
+    current.status === 'awaiting_identity'
+      ? await deps.cases.update(caseId, (cur) => {
+          // Re-checked on every attempt: a concurrent click may have confirmed it already.
+          if (cur.status !== 'awaiting_identity') return recordEvent(cur, now.toISOString(), 'requester', 'ConfirmationLinkReused');
+          confirmedNow = true;
+          return identityReceived(cur, { at: now.toISOString(), actor: 'requester' });
+        })
+      : current;
+
+  if (!c.identityReceivedOn) return { outcome: 'closed' };
+  if (c.status === 'closed' && !confirmedNow) return { outcome: 'closed' };
+  await sendNotices(c, deps, now);
+  return { outcome: confirmedNow ? 'confirmed' : 'already-confirmed', reference: c.reference, dueOn: c.dueOn };
+}
+
+/** Each notice goes once; a retry after a failure sends only what is missing. */
+async function sendNotices(c: Case, deps: VerifyDeps, now: Date): Promise<void> {
+  const at = now.toISOString();
+  if (!hasEvent(c, CONFIRMATION_SENT)) {
+    const messageId = await deps.mailer.send({ to: c.requester.email, ...confirmedEmail(c, deps.settings), replyTo: deps.settings.dpoAddress });
+    c = await deps.cases.update(c.id, (cur) => recordEvent(cur, at, 'system', CONFIRMATION_SENT, { messageId, dueOn: cur.dueOn }));
+  }
+  if (!hasEvent(c, DPO_NOTIFIED)) {
+    const messageId = await deps.mailer.send({ to: deps.settings.dpoAddress, ...newRequestNotice(c) });
+    await deps.cases.update(c.id, (cur) => recordEvent(cur, at, 'system', DPO_NOTIFIED, { messageId }));
+  }
+}
