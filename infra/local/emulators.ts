@@ -5,7 +5,7 @@
  */
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import type { AddressInfo } from 'node:net';
+import { createServer as createNetServer, type AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -21,7 +21,7 @@ import { CASES_TABLE } from '../../shared/adapters/cases-table-schema';
 
 const require = createRequire(import.meta.url);
 
-/** Credentials the emulators accept; they check only that some are sent. */
+/** Credentials the emulators accept (startS3 registers them with s3rver; the others check only that some are sent). */
 export const LOCAL_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' } as const;
 export const LOCAL_REGION = 'eu-west-2';
 
@@ -60,6 +60,12 @@ export async function startS3(opts: { port?: number; dir?: string; buckets: stri
     run(): Promise<AddressInfo>;
     close(): Promise<void>;
   };
+  // s3rver knows one access key (S3RVER) and rejects any other with InvalidAccessKeyId; it does
+  // not check v4 signatures. Register ours, so localS3Client and the handlers' env credentials work.
+  const { DUMMY_ACCOUNT } = require('s3rver/lib/models/account') as {
+    DUMMY_ACCOUNT: { createKeyPair(accessKeyId: string, secretAccessKey: string): void };
+  };
+  DUMMY_ACCOUNT.createKeyPair(LOCAL_CREDENTIALS.accessKeyId, LOCAL_CREDENTIALS.secretAccessKey);
   const temporary = !opts.dir;
   const directory = opts.dir ?? mkdtempSync(join(tmpdir(), 'rightsdesk-s3-'));
   mkdirSync(directory, { recursive: true });
@@ -85,6 +91,16 @@ export async function startSes(opts: { port?: number } = {}): Promise<Running> {
   const mod = require('aws-ses-v2-local') as { default?: (c: object) => Promise<Server> };
   const start = (mod.default ?? mod) as (c: object) => Promise<Server>;
   const server = await start({ host: '127.0.0.1', port: opts.port ?? 0 });
+  if (!server.listening) {
+    // It resolves even when listen fails (Express 5 hands the error to a callback that drops it):
+    // bind the same port once more to surface the real error (EADDRINUSE, EACCES) to the caller.
+    await new Promise<void>((resolve, reject) => {
+      const probe = createNetServer();
+      probe.once('error', reject);
+      probe.listen(opts.port ?? 0, '127.0.0.1', () => probe.close(() => resolve()));
+    });
+    throw new Error(`aws-ses-v2-local could not listen on port ${opts.port ?? 0}.`);
+  }
   return { url: urlOf(server), close: () => closeServer(server) };
 }
 

@@ -1,35 +1,20 @@
-import { randomUUID } from 'node:crypto';
 import type { AuditEntry, Case } from '../../shared/domain/case';
+import { receive } from '../../shared/domain/lifecycle';
+import { newCaseId, newReference } from '../../shared/ids';
 
-let counter = 0;
-
-/** A plausible open case; override what the test is about. */
+/** A case as the lifecycle creates it (received 2 Nov 2026, identity confirmed); override what the test is about. */
 export function aCase(overrides: Partial<Case> = {}): Case {
-  counter += 1;
-  const id = overrides.id ?? `01TEST${randomUUID().replace(/-/g, '').slice(0, 20).toUpperCase()}`;
-  return {
-    id,
-    reference: `RD-T${String(counter).padStart(5, '2').slice(-5)}`.replace(/[01]/g, '9'),
-    version: 1,
-    status: 'in_progress',
+  const { case: c } = receive({
+    id: newCaseId(),
+    reference: newReference(),
     rights: ['access'],
     channel: 'form',
     requester: { fullName: 'Ada Example', email: 'ada@example.org', relationship: 'customer' },
-    nation: 'england-and-wales',
     receivedAt: '2026-11-02T10:00:00.000Z',
-    receivedOn: '2026-11-02',
-    clarifications: [],
-    extended: false,
-    complex: false,
-    clockStartsOn: '2026-11-02',
-    dueOn: '2026-12-02',
-    extensionNoticeBy: '2026-12-02',
-    flags: [],
-    createdAt: '2026-11-02T10:00:00.000Z',
-    updatedAt: '2026-11-02T10:00:00.000Z',
-    audit: [],
-    ...overrides,
-  };
+    actor: 'requester',
+    identityConfirmed: true,
+  });
+  return { ...c, ...overrides };
 }
 
 export function anEntry(action: string, overrides: Partial<AuditEntry> = {}): AuditEntry {
