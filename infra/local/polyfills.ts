@@ -15,3 +15,7 @@ if (typeof (Promise as { withResolvers?: unknown }).withResolvers !== 'function'
   });
 }
 export {};
+
+// Node 20 is the development toolchain (TOOLCHAIN.md); the deployed Lambda runtime is current.
+// Silence the SDK's once-per-process Node 20 notice locally (an explicit setting wins).
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';

@@ -90,8 +90,8 @@ const errorHandler = (renderHtml?: HtmlErrorRenderer): MiddlewareObj<HttpEvent, 
     const status = statusOf(err);
     const correlationId = request.context.awsRequestId;
     if (status === 500) {
-      // Log the class and stack only: an error message may quote personal data.
-      logger.error('Unhandled error', { errorName: err?.name, stack: err?.stack, correlationId });
+      // Log the class and the frames only: an error's message (the stack's first line) may quote personal data.
+      logger.error('Unhandled error', { errorName: err?.name, frames: err?.stack?.split('\n').slice(1).join('\n'), correlationId });
     } else {
       logger.info('Request rejected', { errorName: err?.name, status });
     }

@@ -7,7 +7,7 @@ import { h, raw, type RawHtml } from '../http/html';
 const CSS = `
 *,*::before,*::after{box-sizing:border-box}
 body{margin:0;font-family:Arial,Helvetica,sans-serif;font-size:19px;line-height:1.4;color:#0b0c0c;background:#fff;overflow-wrap:break-word}
-.skip{position:absolute;left:-9999px}.skip:focus{position:static;display:block;padding:8px;background:#fd0}
+.skip{position:absolute;left:-9999px}.skip:focus{position:static;display:block;padding:8px;background:#fd0;color:#0b0c0c}
 header{background:#0b0c0c;color:#fff;padding:12px 16px}header p{margin:0;font-weight:bold;font-size:22px}
 main{max-width:720px;margin:0 auto;padding:24px 16px 48px}
 h1{font-size:32px;line-height:1.15;margin:0 0 24px}h2{font-size:24px;margin:32px 0 12px}

@@ -1,0 +1,136 @@
+/**
+ * `npm start`: the whole of Rightsdesk on this machine, no cloud account, no Docker.
+ *   npm start               data persists under .data/
+ *   npm start -- --memory   nothing written to disk
+ * Ports: PORT (3000), SES_PORT (8005), SMTP_PORT (2525, reserved for inbound mail).
+ */
+import './polyfills';
+import { describeError } from './http-adapter';
+import { DEFAULT_PORT, DEFAULT_SES_PORT, PortInUseError, startLocalStack, type LocalStack } from './stack';
+
+const DEFAULT_SMTP_PORT = 2525;
+const STOP_TIMEOUT_MS = 10_000;
+
+const USAGE = `Usage: npm start [-- --memory]
+
+Runs Rightsdesk locally: the HTTP API and form on the real handlers, with dynalite
+(DynamoDB), s3rver (S3) and aws-ses-v2-local (SES) standing in for AWS.
+
+Options:
+  --memory   keep everything in memory; nothing is written under .data/
+  --help     show this help
+
+Environment:
+  PORT       HTTP API port (default ${DEFAULT_PORT})
+  SES_PORT   local SES port, whose /store lists sent mail (default ${DEFAULT_SES_PORT})
+  SMTP_PORT  port reserved for inbound mail to the DPO (default ${DEFAULT_SMTP_PORT})
+  DPO_ADDRESS, SENDER_ADDRESS  override the default mail addresses
+`;
+
+class UsageError extends Error {}
+
+function portFromEnv(name: string, fallback: number): number {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const port = Number(raw);
+  if (!/^\d+$/.test(raw) || port > 65_535) throw new UsageError(`${name} must be a port number (0-65535), not "${raw}".`);
+  return port;
+}
+
+function parseArgs(argv: readonly string[]): { memory: boolean; help: boolean } {
+  const flags = { memory: false, help: false };
+  for (const arg of argv) {
+    if (arg === '--memory') flags.memory = true;
+    else if (arg === '--help' || arg === '-h') flags.help = true;
+    else throw new UsageError(`Unknown option "${arg}".`);
+  }
+  return flags;
+}
+
+function banner(stack: LocalStack, smtpPort: number): string {
+  const { urls } = stack;
+  const rows: [string, string][] = [
+    ['API and form', `${urls.api}/`],
+    ['Health', urls.health],
+    ['SES sent mail', urls.sesStore],
+    ['S3 endpoint', urls.s3],
+    ['DynamoDB endpoint', urls.dynamodb],
+    ['SMTP (inbound mail to DPO)', urls.smtp ? `${urls.smtp} — coming with the email issue` : `port ${smtpPort} unavailable`],
+    ['Step Functions', 'not emulated yet — coming with the deadline-keeper issue'],
+    ['Data', stack.dataDir ?? 'in memory (nothing written to disk)'],
+  ];
+  const width = Math.max(...rows.map(([label]) => label.length));
+  return [
+    'Rightsdesk local stack is ready.',
+    ...rows.map(([label, value]) => `  ${label.padEnd(width)}  ${value}`),
+    ...stack.warnings.map((w) => `  warning: ${w}`),
+    'Press Ctrl-C to stop.',
+  ].join('\n');
+}
+
+async function main(): Promise<void> {
+  let flags: { memory: boolean; help: boolean };
+  let ports: { port: number; sesPort: number; smtpPort: number };
+  try {
+    flags = parseArgs(process.argv.slice(2));
+    ports = {
+      port: portFromEnv('PORT', DEFAULT_PORT),
+      sesPort: portFromEnv('SES_PORT', DEFAULT_SES_PORT),
+      smtpPort: portFromEnv('SMTP_PORT', DEFAULT_SMTP_PORT),
+    };
+  } catch (err) {
+    if (!(err instanceof UsageError)) throw err;
+    process.stderr.write(`${err.message}\n\n${USAGE}`);
+    process.exit(2);
+  }
+  if (flags.help) {
+    process.stdout.write(USAGE);
+    return;
+  }
+
+  // A closed terminal or pipe must not turn every later log line into an uncaught exception.
+  process.stdout.on('error', () => undefined);
+  process.stderr.on('error', () => undefined);
+  // A stray promise or callback in a handler must not take the whole local stack down.
+  process.on('unhandledRejection', (err) => console.error(`unhandled rejection: ${describeError(err)}`));
+  process.on('uncaughtException', (err) => console.error(`uncaught exception: ${describeError(err)}`));
+
+  let stack: LocalStack;
+  try {
+    stack = await startLocalStack({ ...ports, memory: flags.memory });
+  } catch (err) {
+    const message = err instanceof PortInUseError ? err.message : `The local stack could not start: ${err instanceof Error ? err.message : String(err)}`;
+    process.stderr.write(`${message}\n`);
+    process.exit(1);
+  }
+  console.log(banner(stack, ports.smtpPort));
+
+  let stopping = false;
+  const stop = (signal: NodeJS.Signals) => {
+    if (stopping) {
+      process.stderr.write(`${signal} again: exiting without a clean stop.\n`);
+      process.exit(1);
+    }
+    stopping = true;
+    console.log(`${signal}: stopping the local stack…`);
+    setTimeout(() => {
+      process.stderr.write('The local stack did not stop in time; exiting.\n');
+      process.exit(1);
+    }, STOP_TIMEOUT_MS).unref();
+    stack.stop().then(
+      () => {
+        console.log('Stopped.');
+        process.exit(0);
+      },
+      (err: unknown) => {
+        process.stderr.write(`The local stack did not stop cleanly: ${describeError(err)}\n`);
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+  process.on('SIGHUP', stop); // the terminal went away
+}
+
+await main();

@@ -1,0 +1,342 @@
+/**
+ * The whole of Rightsdesk on one machine (DESIGN.md, "Local stack: npm start"): the emulators,
+ * the cases table and buckets, the environment the production handlers read, the API Gateway
+ * adapter in front of them, and the TTL sweeper dynalite needs. What runs is the production
+ * code; only the hosts differ.
+ *
+ * Start-up order matters: the API port is bound first (a taken port fails fast, before anything
+ * heavy starts) but requests wait until every part is up and the environment is set, because
+ * handler modules read their configuration when they are first imported.
+ */
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer as createNetServer } from 'node:net';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
+import { ROUTES, type Route } from '../../lambdas/routes';
+import { CASES_TABLE } from '../../shared/adapters/cases-table-schema';
+import {
+  createCasesTable,
+  localDynamoClient,
+  startDynamo,
+  startS3,
+  startSes,
+  LOCAL_CREDENTIALS,
+  LOCAL_REGION,
+} from './emulators';
+import { createHealthCheck, type HealthCheck } from './health';
+import { createHttpAdapter } from './http-adapter';
+import { startSfnPlaceholder } from './sfn-placeholder';
+import { loadOrCreateSigningKey, newSigningKey } from './signing-key';
+import { createTtlSweeper, type TtlSweeper } from './ttl-sweeper';
+
+export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+export const DEFAULT_DATA_DIR = join(REPO_ROOT, '.data');
+export const DEFAULT_PORT = 3000;
+export const DEFAULT_SES_PORT = 8005;
+
+/** Physical names locally; in AWS the CDK app names resources and passes them in the same env vars. */
+export const LOCAL_RESOURCES = {
+  casesTable: 'rightsdesk-cases',
+  rawMailBucket: 'rightsdesk-raw-mail',
+  filesBucket: 'rightsdesk-files',
+  reportsBucket: 'rightsdesk-reports',
+} as const;
+
+const BUCKETS = [LOCAL_RESOURCES.rawMailBucket, LOCAL_RESOURCES.filesBucket, LOCAL_RESOURCES.reportsBucket];
+
+export interface LocalStackOptions {
+  /** HTTP API port. Default 3000; 0 picks a free one. */
+  readonly port?: number;
+  /** aws-ses-v2-local port. Default 8005; 0 picks a free one. */
+  readonly sesPort?: number;
+  /** Inbound SMTP port, reserved for the email issue: reported when free, never listened on yet. */
+  readonly smtpPort?: number;
+  /** Keep everything in memory: nothing is written under `dataDir`. */
+  readonly memory?: boolean;
+  /** Where persisted data lives. Default `.data/` at the repository root. */
+  readonly dataDir?: string;
+  /** Default: the application's ROUTES table. */
+  readonly routes?: readonly Route[];
+  /** Seconds between TTL sweeps. Default 60. */
+  readonly ttlSweepSeconds?: number;
+  /** Handler timeout. Default API Gateway's 29 s. */
+  readonly handlerTimeoutMs?: number;
+  /** One line per event worth telling (requests, sweeps, handler failures). Default console.log. */
+  readonly log?: (line: string) => void;
+}
+
+export interface LocalStackUrls {
+  readonly api: string;
+  readonly health: string;
+  readonly ses: string;
+  readonly sesStore: string;
+  readonly s3: string;
+  readonly dynamodb: string;
+  readonly stepFunctions: string;
+  /** Present when smtpPort was given and nothing else listens there. */
+  readonly smtp?: string;
+}
+
+export interface LocalStack {
+  readonly urls: LocalStackUrls;
+  /** Every environment variable the stack set (restored to its earlier value on stop). */
+  readonly env: Readonly<Record<string, string>>;
+  /** Where data persists, or undefined in memory mode. */
+  readonly dataDir: string | undefined;
+  /** Things the developer should know (a port in use, a persisted table of an older shape). */
+  readonly warnings: readonly string[];
+  readonly ttlSweeper: TtlSweeper;
+  stop(): Promise<void>;
+}
+
+/** A port some other process already holds. */
+export class PortInUseError extends Error {
+  override readonly name = 'PortInUseError';
+  constructor(
+    readonly port: number,
+    readonly part: string,
+    readonly envVar: string,
+  ) {
+    super(`Port ${port} (${part}) is already in use. Stop whatever holds it, or choose another port with ${envVar}=<port>.`);
+  }
+}
+
+function portError(err: unknown, port: number, part: string, envVar: string): unknown {
+  return (err as NodeJS.ErrnoException)?.code === 'EADDRINUSE' ? new PortInUseError(port, part, envVar) : err;
+}
+
+function isPortFree(port: number): Promise<boolean> {
+  return new Promise((resolveFree) => {
+    const probe = createNetServer();
+    probe.once('error', () => resolveFree(false));
+    probe.listen(port, '127.0.0.1', () => probe.close(() => resolveFree(true)));
+  });
+}
+
+/** Another local stack is using the same data directory (LevelDB allows one process, and dynalite crashes on the clash). */
+export class DataDirInUseError extends Error {
+  override readonly name = 'DataDirInUseError';
+  constructor(
+    readonly dataDir: string,
+    readonly pid: number,
+  ) {
+    super(`Another local stack (process ${pid}) is using ${dataDir}. Stop it first, or run this one with --memory.`);
+  }
+}
+
+const isAlive = (pid: number) => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+};
+
+/** Claims `dir` for this stack with a pid file; a file left by a process that is gone is taken over. Returns the release. */
+function lockDataDir(dir: string, claims: Set<string>): () => void {
+  const file = join(dir, 'stack.pid');
+  if (claims.has(dir)) throw new DataDirInUseError(dir, process.pid);
+  for (;;) {
+    try {
+      writeFileSync(file, `${process.pid}\n`, { flag: 'wx', mode: 0o600 });
+      claims.add(dir);
+      return () => {
+        claims.delete(dir);
+        rmSync(file, { force: true });
+      };
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+      const pid = Number(readFileSync(file, 'utf8').trim());
+      if (Number.isInteger(pid) && pid > 0 && pid !== process.pid && isAlive(pid)) throw new DataDirInUseError(dir, pid);
+      rmSync(file, { force: true });
+    }
+  }
+}
+
+/** Data directories held by stacks in this process (a pid file cannot tell them apart). */
+const claimedDirs = new Set<string>();
+
+/** Sets env vars, remembering what they were so stop() can put them back. */
+class EnvScope {
+  readonly set: Record<string, string> = {};
+  private readonly before = new Map<string, string | undefined>();
+
+  put(name: string, value: string): void {
+    if (!this.before.has(name)) this.before.set(name, process.env[name]);
+    process.env[name] = value;
+    this.set[name] = value;
+  }
+
+  /** Keeps a value the user already set; otherwise sets the default. */
+  putDefault(name: string, value: string): void {
+    this.put(name, process.env[name] ?? value);
+  }
+
+  remove(name: string): void {
+    if (!this.before.has(name)) this.before.set(name, process.env[name]);
+    delete process.env[name];
+  }
+
+  restore(): void {
+    for (const [name, value] of this.before) {
+      if (value === undefined) delete process.env[name];
+      else process.env[name] = value;
+    }
+  }
+}
+
+export async function startLocalStack(opts: LocalStackOptions = {}): Promise<LocalStack> {
+  const log = opts.log ?? ((line: string) => console.log(line));
+  const dataDir = opts.memory ? undefined : resolve(opts.dataDir ?? DEFAULT_DATA_DIR);
+  const warnings: string[] = [];
+  const env = new EnvScope();
+  const cleanups: (() => Promise<void> | void)[] = [];
+  let markReady!: () => void;
+  let markFailed!: (err: unknown) => void;
+  const ready = new Promise<void>((res, rej) => {
+    markReady = res;
+    markFailed = rej;
+  });
+
+  const cleanUp = async () => {
+    const errors: unknown[] = [];
+    for (const fn of cleanups.reverse()) {
+      try {
+        await fn();
+      } catch (err) {
+        errors.push(err);
+      }
+    }
+    cleanups.length = 0;
+    env.restore();
+    if (errors.length) throw new AggregateError(errors, 'The local stack did not stop cleanly.');
+  };
+
+  try {
+    let health: HealthCheck | undefined; // made once the emulators are up; requests wait for `ready`
+    const adapter = createHttpAdapter({
+      routes: opts.routes ?? ROUTES,
+      rootDir: REPO_ROOT,
+      health: () => health!.check(),
+      ready,
+      log,
+      ...(opts.handlerTimeoutMs !== undefined && { timeoutMs: opts.handlerTimeoutMs }),
+    });
+    const wantedPort = opts.port ?? DEFAULT_PORT;
+    const port = await adapter.listen(wantedPort).catch((err: unknown) => {
+      throw portError(err, wantedPort, 'HTTP API', 'PORT');
+    });
+    cleanups.push(() => adapter.close());
+
+    const wantedSesPort = opts.sesPort ?? DEFAULT_SES_PORT;
+    const ses = await startSes({ port: wantedSesPort }).catch((err: unknown) => {
+      throw portError(err, wantedSesPort, 'SES emulator', 'SES_PORT');
+    });
+    cleanups.push(() => ses.close());
+
+    if (dataDir) {
+      mkdirSync(dataDir, { recursive: true, mode: 0o700 }); // local cases are personal data too
+      cleanups.push(lockDataDir(dataDir, claimedDirs));
+    }
+    const dynamodb = await startDynamo(dataDir ? { dir: join(dataDir, 'dynamodb') } : {});
+    cleanups.push(() => dynamodb.close());
+    const s3 = await startS3({ buckets: BUCKETS, ...(dataDir && { dir: join(dataDir, 's3') }) });
+    cleanups.push(() => s3.close());
+    const sfn = await startSfnPlaceholder();
+    cleanups.push(() => sfn.close());
+
+    const dynamo = localDynamoClient(dynamodb.url);
+    cleanups.push(() => dynamo.destroy());
+    await createCasesTable(dynamo, LOCAL_RESOURCES.casesTable);
+    const shapeWarning = await checkTableShape(dynamo, dataDir);
+    if (shapeWarning) warnings.push(shapeWarning);
+    const check = createHealthCheck({
+      dynamodbUrl: dynamodb.url,
+      s3Url: s3.url,
+      sesUrl: ses.url,
+      tableName: LOCAL_RESOURCES.casesTable,
+      buckets: BUCKETS,
+    });
+    health = check;
+    cleanups.push(() => check.close());
+
+    const apiUrl = `http://localhost:${port}`;
+    // The SDK reads AWS_ENDPOINT_URL_<SERVICE>; dummy credentials mean nothing can reach real AWS.
+    env.put('AWS_REGION', LOCAL_REGION);
+    env.put('AWS_ACCESS_KEY_ID', LOCAL_CREDENTIALS.accessKeyId);
+    env.put('AWS_SECRET_ACCESS_KEY', LOCAL_CREDENTIALS.secretAccessKey);
+    env.remove('AWS_SESSION_TOKEN');
+    env.remove('AWS_PROFILE');
+    env.put('AWS_EC2_METADATA_DISABLED', 'true');
+    env.put('AWS_ENDPOINT_URL_DYNAMODB', dynamodb.url);
+    env.put('AWS_ENDPOINT_URL_S3', s3.url);
+    env.put('AWS_ENDPOINT_URL_SESV2', ses.url);
+    env.put('AWS_ENDPOINT_URL_SES', ses.url); // v1 SendRawEmail, which the emulator also accepts
+    env.put('AWS_ENDPOINT_URL_SFN', sfn.url);
+    env.put('CASES_TABLE', LOCAL_RESOURCES.casesTable);
+    env.put('RAW_MAIL_BUCKET', LOCAL_RESOURCES.rawMailBucket);
+    env.put('FILES_BUCKET', LOCAL_RESOURCES.filesBucket);
+    env.put('REPORTS_BUCKET', LOCAL_RESOURCES.reportsBucket);
+    env.putDefault('DPO_ADDRESS', 'dpo@icetrak.net');
+    env.putDefault('SENDER_ADDRESS', 'no-reply@privacy.icetrak.net');
+    env.put('NATION', 'england-and-wales');
+    env.put('PUBLIC_BASE_URL', apiUrl);
+    env.put('POWERTOOLS_SERVICE_NAME', 'rightsdesk');
+    env.putDefault('SIGNING_KEY', dataDir ? loadOrCreateSigningKey(join(dataDir, 'signing-key')) : newSigningKey());
+    env.remove('SIGNING_KEY_SECRET_ARN'); // handlers take exactly one of the two; locally, the key itself
+    // Calls reach the Step Functions placeholder until the deadline keeper runs locally.
+    env.put('KEEPER_STATE_MACHINE_ARN', `arn:aws:states:${LOCAL_REGION}:000000000000:stateMachine:rightsdesk-deadline-keeper`);
+
+    const ttlSweeper = createTtlSweeper({
+      client: dynamo,
+      tableName: LOCAL_RESOURCES.casesTable,
+      intervalSeconds: opts.ttlSweepSeconds ?? 60,
+      log,
+    });
+    ttlSweeper.start();
+    // Registered last so it runs first: no sweep may be half-way through when dynalite closes.
+    cleanups.push(() => ttlSweeper.stop());
+
+    let smtp: string | undefined;
+    if (opts.smtpPort !== undefined) {
+      if (await isPortFree(opts.smtpPort)) smtp = `smtp://localhost:${opts.smtpPort}`;
+      else warnings.push(`SMTP port ${opts.smtpPort} is in use by another process; set SMTP_PORT to keep a free one for inbound mail.`);
+    }
+
+    markReady();
+    let stopping: Promise<void> | undefined;
+    return {
+      urls: {
+        api: apiUrl,
+        health: `${apiUrl}/health`,
+        ses: ses.url.replace('127.0.0.1', 'localhost'),
+        sesStore: `${ses.url.replace('127.0.0.1', 'localhost')}/store`,
+        s3: s3.url,
+        dynamodb: dynamodb.url,
+        stepFunctions: sfn.url,
+        ...(smtp && { smtp }),
+      },
+      env: { ...env.set },
+      dataDir,
+      warnings,
+      ttlSweeper,
+      // The API goes first, so no request reaches an emulator that is already closing.
+      stop: () => (stopping ??= adapter.close().then(cleanUp)),
+    };
+  } catch (err) {
+    markFailed(err);
+    await cleanUp().catch(() => undefined); // the start-up error is the one worth reporting
+    throw err;
+  }
+}
+
+/** A table persisted by an older version may lack an index the schema now has. */
+async function checkTableShape(client: ReturnType<typeof localDynamoClient>, dataDir: string | undefined): Promise<string | undefined> {
+  const { Table } = await client.send(new DescribeTableCommand({ TableName: LOCAL_RESOURCES.casesTable }));
+  const have = new Set((Table?.GlobalSecondaryIndexes ?? []).map((i) => i.IndexName));
+  const missing = Object.keys(CASES_TABLE.indexes).filter((name) => !have.has(name));
+  if (!missing.length) return undefined;
+  return `The persisted cases table lacks index(es) ${missing.join(', ')}. Delete ${join(dataDir ?? '.data', 'dynamodb')} (its data goes with it) or run with --memory.`;
+}

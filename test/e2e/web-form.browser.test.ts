@@ -1,0 +1,349 @@
+/**
+ * The public request form in a real browser: Debian's Chromium driven by playwright-core
+ * against the whole local stack (production handlers, dynalite, aws-ses-v2-local).
+ *
+ * A person who uses only the keyboard must be able to make a request, read their reference,
+ * follow the link in the acknowledgement email and see the due date; must be told what is
+ * wrong with an empty form and taken to each field from the error summary; must always see
+ * where focus is; and must not scroll sideways at 320 CSS pixels (WCAG 2.2 reflow). axe-core
+ * checks every page, and fails the run on any serious or critical violation.
+ *
+ * Never skipped: without /usr/bin/chromium the file fails and says how to install it.
+ * Screenshots go to a fresh temp directory (printed) for a person to look at; they are not
+ * compared or committed.
+ */
+import { randomUUID } from 'node:crypto';
+import { existsSync, mkdtempSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startLocalStack } from '../../infra/local/stack';
+import { formatLongDate } from '../../shared/domain/calendar';
+import { computeDeadline, londonDateOf } from '../../shared/domain/deadlines';
+import { emailsTo } from '../support/http';
+
+// The callbacks given to page.evaluate run in the page, not in Node. The project's tsconfig
+// has no DOM lib on purpose (server code must not use browser globals), so declare the few
+// page globals those callbacks touch, for this module only.
+declare const document: any;
+declare const window: any;
+declare function getComputedStyle(el: unknown): any;
+
+/** TOOLCHAIN.md, "Browser tests". */
+const CHROMIUM = '/usr/bin/chromium';
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
+const DESKTOP = { width: 1024, height: 768 };
+const NARROW = { width: 320, height: 640 };
+
+const shots = mkdtempSync(join(tmpdir(), 'rightsdesk-e2e-'));
+let stack: Awaited<ReturnType<typeof startLocalStack>>;
+let browser: Browser;
+let context: BrowserContext;
+/** axe violations below 'serious' and results it could not decide, printed at the end for a person to judge. */
+const lesserFindings: string[] = [];
+
+beforeAll(async () => {
+  if (!existsSync(CHROMIUM)) {
+    throw new Error(
+      `Browser tests need Debian's Chromium at ${CHROMIUM}. Install it with \`apt-get install -y chromium\` ` +
+        '(run `apt-get update` first; CI\'s .ci/run installs it). `npx playwright install` cannot work here. These tests are never skipped.',
+    );
+  }
+  // playwright-core gives every launch a fresh, empty --user-data-dir of its own.
+  [stack, browser] = await Promise.all([
+    startLocalStack({ port: 0, sesPort: 0, memory: true, log: () => {} }),
+    chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, timeout: 20_000 }),
+  ]);
+  // The pages' CSP (default-src 'none') rightly blocks the inline <script> that addScriptTag
+  // makes for axe; only this context bypasses it. 'serves pages whose CSP ...' checks the real one.
+  context = await browser.newContext({ viewport: DESKTOP, bypassCSP: true, locale: 'en-GB' });
+  context.setDefaultTimeout(5_000);
+  console.log(`Browser test screenshots: ${shots}`);
+});
+
+afterAll(async () => {
+  if (browser) console.log(lesserFindings.length ? `axe, below serious or undecided:\n${lesserFindings.join('\n')}` : 'axe: nothing below serious either');
+  await context?.close();
+  await browser?.close();
+  await stack?.stop();
+});
+
+// ---------------------------------------------------------------------------------------------
+// Helpers: keyboard only, and what a page looks like to a person and to a screen reader.
+
+/** Presses Tab (or Shift+Tab) until the focused element matches `selector`; fails after `max` presses. */
+async function tabTo(page: Page, selector: string, opts: { backward?: boolean; max?: number } = {}): Promise<void> {
+  const key = opts.backward ? 'Shift+Tab' : 'Tab';
+  const seen: string[] = [];
+  for (let i = 0; i < (opts.max ?? 60); i++) {
+    await page.keyboard.press(key);
+    if (await page.evaluate((s) => Boolean(document.activeElement?.matches(s)), selector)) return;
+    seen.push(await describeFocus(page));
+  }
+  throw new Error(`${key} never reached ${selector}; focus went through: ${seen.join(' > ')}`);
+}
+
+function describeFocus(page: Page): Promise<string> {
+  return page.evaluate(() => {
+    const el = document.activeElement;
+    if (!el) return '(none)';
+    return `${el.tagName.toLowerCase()}${el.id ? `#${el.id}` : ''}${el.getAttribute('href') ? `[href=${el.getAttribute('href')}]` : ''}`;
+  });
+}
+
+const focusedId = (page: Page): Promise<string> => page.evaluate(() => document.activeElement?.id ?? '');
+
+/** Enter on the focused submit button, waiting for the page the server answers with. */
+async function submitWithEnter(page: Page): Promise<number> {
+  expect(await page.evaluate(() => document.activeElement?.matches('button[type=submit]'))).toBe(true);
+  const [response] = await Promise.all([
+    page.waitForResponse((r) => r.request().method() === 'POST' && new URL(r.url()).pathname === '/requests'),
+    page.waitForURL((u) => u.pathname === '/requests', { waitUntil: 'load' }),
+    page.keyboard.press('Enter'),
+  ]);
+  return response.status();
+}
+
+interface AxeResult {
+  id: string;
+  impact?: string | null;
+  help: string;
+  nodes: { target: string[]; any: { message: string }[] }[];
+}
+
+/** Runs axe-core on the page as it is now: no serious or critical violations; lesser ones are kept for the report. */
+async function expectAccessible(page: Page, label: string, opts: { report?: boolean } = {}): Promise<void> {
+  await page.addScriptTag({ path: AXE });
+  const result: { violations: AxeResult[]; incomplete: AxeResult[]; passes: AxeResult[] } = await page.evaluate(() =>
+    window.axe.run(document, { resultTypes: ['violations', 'incomplete'] }),
+  );
+  expect(result.passes.length, `axe ran its rules on ${label}`).toBeGreaterThan(10);
+  const line = (kind: string) => (v: AxeResult) =>
+    `  [${label}] ${kind} ${v.impact ?? ''}: ${v.id} - ${v.help} (${v.nodes.map((n) => `${n.target.join(' ')}${n.any[0] ? `: ${n.any[0].message}` : ''}`).join('; ')})`;
+  const serious = result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  if (opts.report !== false) {
+    lesserFindings.push(
+      ...result.violations.filter((v) => !serious.includes(v)).map(line('violation')),
+      ...result.incomplete.map(line('needs review')),
+    );
+  }
+  if (serious.length) throw new Error(`axe found serious or critical violations on ${label}:\n${serious.map(line('violation')).join('\n')}`);
+}
+
+/** At 320 CSS px nothing scrolls sideways (WCAG 1.4.10); leaves a narrow screenshot behind. */
+async function expectReflowsAt320(page: Page, name: string): Promise<void> {
+  await page.setViewportSize(NARROW);
+  const widths = await page.evaluate(() => {
+    const root = document.documentElement;
+    const wide = [...document.querySelectorAll('body *')]
+      .filter((el: any) => el.getBoundingClientRect().right > root.clientWidth + 0.5 && getComputedStyle(el).visibility !== 'hidden')
+      .map((el: any) => `${el.tagName.toLowerCase()}${el.className ? `.${el.className}` : ''} (right edge ${Math.round(el.getBoundingClientRect().right)}px)`);
+    return { scroll: root.scrollWidth, client: root.clientWidth, wide };
+  });
+  await page.screenshot({ path: join(shots, `${name}-320.png`), fullPage: true });
+  await page.setViewportSize(DESKTOP);
+  expect(widths.scroll, `horizontal scroll on ${name} at 320px; too wide: ${widths.wide.join(', ')}`).toBeLessThanOrEqual(widths.client);
+}
+
+/** Script errors, console errors and failed loads (with their URLs) a page reports from now on. */
+function watchForProblems(page: Page): string[] {
+  const problems: string[] = [];
+  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+  // A failed load also logs "Failed to load resource" without its URL, and the response below
+  // says which. The one such message with no page response is Chromium's own /favicon.ico probe
+  // (the app serves no icon; harmless), so these console lines are left out.
+  page.on('console', (m) => m.type() === 'error' && !m.text().startsWith('Failed to load resource') && problems.push(`console: ${m.text()}`));
+  page.on('response', (r) => r.status() >= 400 && problems.push(`${r.status()} ${r.request().method()} ${new URL(r.url()).pathname}`));
+  return problems;
+}
+
+const text = (page: Page, selector: string) => page.locator(selector).innerText();
+
+function confirmationLink(body: string): string {
+  const m = /(https?:\/\/\S+\/verify\/[A-Za-z0-9_.%-]+)/.exec(body);
+  if (!m) throw new Error(`no confirmation link in the acknowledgement:\n${body}`);
+  return m[1]!;
+}
+
+// ---------------------------------------------------------------------------------------------
+
+describe('the request form in Chromium', () => {
+  it('takes a request and confirms the email address with the keyboard alone', async () => {
+    const page = await context.newPage();
+    const problems = watchForProblems(page);
+    // Long and without hyphens, like many real addresses: it must still wrap at 320px.
+    const email = `ada.lovelace.${randomUUID().slice(0, 8)}@analytical-engine.example.org`;
+
+    await page.goto(`${stack.urls.api}/`);
+    expect(await page.title()).toBe('Make a request about your personal data - Icetrak privacy requests');
+    await page.screenshot({ path: join(shots, 'form.png'), fullPage: true });
+    await expectAccessible(page, 'form');
+    await expectReflowsAt320(page, 'form');
+
+    // Two rights, ticked with Space.
+    await tabTo(page, '#rights-access');
+    await page.keyboard.press('Space');
+    await tabTo(page, '#rights-erasure');
+    await page.keyboard.press('Space');
+    await tabTo(page, '#fullName');
+    await page.keyboard.type('Ada Lovelace');
+    await tabTo(page, '#email');
+    await page.keyboard.type(email);
+    // Tab enters the radio group on its first option; the arrow keys move and choose.
+    await tabTo(page, '#relationship-customer');
+    await page.keyboard.press('ArrowDown');
+    expect(await focusedId(page)).toBe('relationship-message-recipient');
+    await page.keyboard.press('Space');
+    expect(await page.evaluate(() => [...document.querySelectorAll('input:checked')].map((el: any) => el.id))).toEqual([
+      'rights-access',
+      'rights-erasure',
+      'relationship-message-recipient',
+    ]);
+
+    await tabTo(page, 'button[type=submit]');
+    expect(await submitWithEnter(page)).toBe(200);
+
+    expect(await text(page, 'h1')).toBe('Request received');
+    const reference = (await text(page, '.ref')).trim();
+    expect(reference).toMatch(/^RD-[23456789ABCDEFGHJKMNPQRSTVWXYZ]{6}$/);
+    expect(await text(page, 'main')).toContain(email);
+    await page.screenshot({ path: join(shots, 'confirmation.png'), fullPage: true });
+    await expectAccessible(page, 'confirmation');
+    await expectReflowsAt320(page, 'confirmation');
+
+    // The acknowledgement email for this address, and its link, opened in the browser.
+    const mails = await emailsTo(stack.urls.ses, email);
+    expect(mails).toHaveLength(1);
+    expect(mails[0]!.subject).toContain(`[${reference}]`);
+    await page.goto(confirmationLink(mails[0]!.body.text ?? ''));
+
+    const today = londonDateOf(new Date());
+    const due = formatLongDate(computeDeadline({ receivedOn: today, identityReceivedOn: today }).dueOn!);
+    expect(await text(page, 'h1')).toBe('Email address confirmed');
+    expect((await text(page, '.ref')).trim()).toBe(reference);
+    expect(await text(page, 'main')).toContain(`We will reply by ${due}.`);
+    await page.screenshot({ path: join(shots, 'verified.png'), fullPage: true });
+    await expectAccessible(page, 'verified');
+    await expectReflowsAt320(page, 'verified');
+
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+
+  it('explains an empty submission in a focused error summary whose links take focus to each field', async () => {
+    const page = await context.newPage();
+    await page.goto(`${stack.urls.api}/`);
+    await tabTo(page, 'button[type=submit]');
+    expect(await submitWithEnter(page)).toBe(400);
+
+    expect(await page.title()).toMatch(/^Error: /);
+    // First thing in <main>, announced (role=alert) and focused on arrival.
+    const summary = await page.evaluate(() => {
+      const s = document.querySelector('.summary');
+      return {
+        first: document.querySelector('main')?.firstElementChild === s,
+        focused: document.activeElement === s,
+        role: s?.getAttribute('role'),
+        heading: s?.querySelector('h2')?.textContent,
+        links: [...(s?.querySelectorAll('a') ?? [])].map((a: any) => ({ href: a.getAttribute('href'), text: a.textContent })),
+      };
+    });
+    expect(summary).toMatchObject({ first: true, focused: true, role: 'alert', heading: 'There is a problem' });
+    expect(summary.links.map((l) => l.href)).toEqual(['#rights-access', '#fullName', '#email', '#relationship-customer']);
+    await page.screenshot({ path: join(shots, 'errors.png'), fullPage: true });
+    await expectAccessible(page, 'errors');
+    await expectReflowsAt320(page, 'errors');
+
+    // Each link, reached by Tab from wherever focus is and followed with Enter, focuses its field;
+    // on a wide and a narrow screen the person then sees the question, what is wrong, and the control.
+    for (const viewport of [DESKTOP, NARROW]) {
+      await page.setViewportSize(viewport);
+      for (const [i, { href, text: message }] of summary.links.entries()) {
+        await tabTo(page, `.summary a[href="${href}"]`, { backward: i > 0 });
+        await page.keyboard.press('Enter');
+        const target = href!.slice(1);
+        await expect.poll(() => focusedId(page), { timeout: 2_000 }).toBe(target);
+        const seen = await page.evaluate((id) => {
+          const control = document.getElementById(id);
+          const field = control.closest('.field');
+          const visible = (el: any) => {
+            const box = el?.getBoundingClientRect();
+            return Boolean(box) && box.top >= 0 && box.bottom <= window.innerHeight;
+          };
+          const question = field.querySelector('legend, label');
+          const error = field.querySelector('.msg');
+          return {
+            question: visible(question) ? 'visible' : `off screen: ${question?.textContent}`,
+            error: visible(error) ? error.textContent : `off screen: ${error?.textContent}`,
+            control: visible(control) ? 'visible' : 'off screen',
+          };
+        }, target);
+        if (i === 0) await page.screenshot({ path: join(shots, `errors-after-first-link-${viewport.width}.png`) });
+        expect(seen, `after following ${href} at ${viewport.width}px`).toEqual({ question: 'visible', error: `Error: ${message}`, control: 'visible' });
+      }
+      // Back to the summary for the next round.
+      await tabTo(page, '.summary a[href="#rights-access"]', { backward: true });
+    }
+    await page.close();
+  });
+
+  it('shows where focus is on every kind of control, and the skip link works', async () => {
+    const page = await context.newPage();
+    await page.goto(`${stack.urls.api}/`);
+    const controls = ['a.skip', '#rights-access', '#fullName', '#email', '#relationship-customer', '#details', 'button[type=submit]'];
+    const seen: Record<string, string> = {};
+    for (const selector of controls) {
+      await tabTo(page, selector);
+      seen[selector] = await page.evaluate(() => {
+        const el = document.activeElement;
+        const s = getComputedStyle(el);
+        const box = el.getBoundingClientRect();
+        if (s.outlineStyle === 'none' || parseFloat(s.outlineWidth) < 2) return `no outline (${s.outlineStyle} ${s.outlineWidth})`;
+        if (box.right <= 0 || box.bottom <= 0 || box.left >= window.innerWidth || box.top >= window.innerHeight) return 'off screen';
+        return 'visible outline';
+      });
+      const shot = { 'a.skip': 'focus-skip-link', '#rights-access': 'focus-checkbox', '#fullName': 'focus-text-input' }[selector];
+      if (shot) await page.screenshot({ path: join(shots, `${shot}.png`) });
+    }
+    expect(seen).toEqual(Object.fromEntries(controls.map((c) => [c, 'visible outline'])));
+
+    await page.goto(`${stack.urls.api}/`);
+    await tabTo(page, 'a.skip', { max: 1 });
+    await expectAccessible(page, 'form, skip link focused'); // only now is it on screen for axe's contrast check
+    await page.keyboard.press('Enter');
+    await expect.poll(() => focusedId(page), { timeout: 2_000 }).toBe('main');
+    await page.keyboard.press('Tab');
+    expect(await focusedId(page)).toBe('rights-access');
+    await page.close();
+  });
+
+  it('has an axe check that fails on an inaccessible page', async () => {
+    const page = await context.newPage();
+    await page.setContent('<!doctype html><html><head><title>x</title></head><body><main><img src="data:,"><input type="text"></main></body></html>');
+    await expect(expectAccessible(page, 'a deliberately broken page', { report: false })).rejects.toThrow(/image-alt[\s\S]*label|label[\s\S]*image-alt/);
+    await page.close();
+  });
+
+  it('serves pages whose CSP lets their own styles apply and reports nothing in the console', async () => {
+    const strict = await browser.newContext({ viewport: DESKTOP });
+    const page = await strict.newPage();
+    const problems = watchForProblems(page);
+    await page.goto(`${stack.urls.api}/`);
+    const styled = await page.evaluate(() => getComputedStyle(document.querySelector('button')).backgroundColor);
+    expect(styled).toBe('rgb(0, 112, 60)');
+    expect(problems).toEqual([]);
+    await strict.close();
+  });
+});

@@ -1,0 +1,293 @@
+/**
+ * The public web form end to end through the local HTTP adapter: real handlers, dynalite,
+ * aws-ses-v2-local. Each test uses its own loopback client address and its own email
+ * address so per-IP limits and mailbox assertions do not interfere.
+ */
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startLocalStack } from '../../../infra/local/stack';
+import { localDynamoClient } from '../../../infra/local/emulators';
+import { DynamoCaseStore } from '../../../shared/adapters/dynamo-case-store';
+import { formatLongDate } from '../../../shared/domain/calendar';
+import { computeDeadline, londonDateOf } from '../../../shared/domain/deadlines';
+import { systemClock } from '../../../shared/ports';
+import { signToken } from '../../../shared/tokens';
+import { emailsTo, form, freshClient, request, sentEmails } from '../../support/http';
+
+let stack: Awaited<ReturnType<typeof startLocalStack>>;
+let cases: DynamoCaseStore;
+let api: string;
+let ses: string;
+
+beforeAll(async () => {
+  stack = await startLocalStack({ port: 0, sesPort: 0, memory: true, log: () => {} });
+  api = stack.urls.api;
+  ses = stack.urls.ses;
+  cases = new DynamoCaseStore({ client: localDynamoClient(stack.urls.dynamodb), tableName: stack.env.CASES_TABLE!, clock: systemClock });
+});
+afterAll(async () => {
+  await stack?.stop();
+});
+
+const uniqueEmail = () => `req-${randomUUID().slice(0, 8)}@example.org`;
+const aRequest = (email = uniqueEmail()) => ({ rights: ['access', 'erasure'], fullName: 'Ada Lovelace', email, relationship: 'customer' });
+
+function postJson(body: unknown, opts: { from?: string; headers?: Record<string, string> } = {}) {
+  return request(`${api}/requests`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...opts.headers },
+    body: JSON.stringify(body),
+    from: opts.from ?? freshClient(),
+  });
+}
+
+function linkIn(text: string): string {
+  const m = /(http:\/\/\S+\/verify\/[A-Za-z0-9_.%-]+)/.exec(text);
+  if (!m) throw new Error('no confirmation link in email');
+  return m[1]!;
+}
+
+async function casesFor(email: string) {
+  return cases.listByRequesterEmail(email);
+}
+
+describe('GET / (the form)', () => {
+  it('serves an accessible, self-contained page', async () => {
+    const res = await request(`${api}/`);
+    expect(res.status).toBe(200);
+    expect(res.headers['content-type']).toMatch(/text\/html/);
+    expect(res.text).toContain('<html lang="en-GB">');
+    expect(res.text).toMatch(/<form method="post" action="\/requests" novalidate>/);
+    for (const name of ['fullName', 'email', 'phone', 'relationship', 'details', 'accountReference', 'website', 'idempotencyKey']) {
+      expect(res.text).toContain(`name="${name}"`);
+    }
+    for (const right of ['access', 'rectification', 'erasure', 'restriction', 'objection', 'portability', 'complaint']) {
+      expect(res.text).toContain(`value="${right}"`);
+    }
+    expect(res.text).not.toMatch(/<script|https?:\/\/(?!localhost)[^"]*\.(css|js)/);
+    expect(res.headers['content-security-policy']).toContain("default-src 'none'");
+  });
+});
+
+describe('POST /requests (JSON)', () => {
+  it('creates one case awaiting identity and sends the acknowledgement with a confirmation link', async () => {
+    const body = aRequest();
+    const res = await postJson(body);
+    expect(res.status).toBe(201);
+    const { reference, status } = res.json<{ reference: string; status: string }>();
+    expect(reference).toMatch(/^RD-[23456789ABCDEFGHJKMNPQRSTVWXYZ]{6}$/);
+    expect(status).toBe('awaiting_identity');
+
+    const [c, ...more] = await casesFor(body.email);
+    expect(more).toHaveLength(0);
+    expect(c).toMatchObject({ reference, status: 'awaiting_identity', channel: 'form', rights: ['access', 'erasure'] });
+    expect(c!.audit.map((e) => e.action)).toEqual(['RequestReceived', 'IdentityRequested', 'AcknowledgementSent']);
+
+    const [ack, ...others] = await emailsTo(ses, body.email);
+    expect(others).toHaveLength(0);
+    expect(ack!.subject).toContain(`[${reference}]`);
+    expect(ack!.body.text).toContain('Get a copy of my data');
+    expect(ack!.body.text).toContain('Delete my data');
+    expect(linkIn(ack!.body.text!)).toMatch(/\/verify\//);
+  });
+
+  it('answers 400 with one message per field, creates nothing and sends nothing', async () => {
+    const before = (await sentEmails(ses)).length;
+    const res = await postJson({ rights: ['access', 'sell'], fullName: '', email: 'nope', relationship: 'x' });
+    expect(res.status).toBe(400);
+    expect(res.json<{ errors: Record<string, string> }>().errors).toEqual({
+      rights: expect.any(String),
+      fullName: expect.any(String),
+      email: expect.any(String),
+      relationship: expect.any(String),
+    });
+    expect((await sentEmails(ses)).length).toBe(before);
+  });
+
+  it.each([
+    ['malformed JSON', '{"rights": [', 'application/json', 400],
+    ['a JSON array', '[]', 'application/json', 400],
+    ['a wrong content type', 'rights=access', 'text/plain', 415],
+    ['a 100 KB body', JSON.stringify({ ...aRequest(), details: 'x'.repeat(100 * 1024) }), 'application/json', 413],
+  ])('rejects %s with a clear %s-class answer', async (_what, body, type, status) => {
+    const before = (await sentEmails(ses)).length;
+    const res = await request(`${api}/requests`, { method: 'POST', headers: { 'content-type': type }, body, from: freshClient() });
+    expect(res.status).toBe(status);
+    expect(res.json<{ message: string }>().message).toEqual(expect.any(String));
+    expect((await sentEmails(ses)).length).toBe(before);
+  });
+
+  it('makes one case for a retried submission with the same Idempotency-Key', async () => {
+    const body = aRequest();
+    const key = randomUUID();
+    const first = await postJson(body, { headers: { 'idempotency-key': key } });
+    const again = await Promise.all([1, 2, 3].map(() => postJson(body, { headers: { 'idempotency-key': key } })));
+    expect(first.status).toBe(201);
+    for (const r of again) expect(r.json().reference).toBe(first.json().reference);
+    expect(await casesFor(body.email)).toHaveLength(1);
+    expect(await emailsTo(ses, body.email)).toHaveLength(1);
+  });
+
+  it('makes one case for the same content sent twice within minutes, and a new one for different content', async () => {
+    const body = aRequest();
+    const a = await postJson(body);
+    const b = await postJson(body);
+    expect(b.status).toBe(200);
+    expect(b.json().reference).toBe(a.json().reference);
+    const c = await postJson({ ...body, rights: ['portability'] });
+    expect(c.status).toBe(201);
+    expect(c.json().reference).not.toBe(a.json().reference);
+    expect(await casesFor(body.email)).toHaveLength(2);
+  });
+
+  it('accepts a honeypot hit silently without a case or an email', async () => {
+    const body = { ...aRequest(), website: 'http://spam.example' };
+    const res = await postJson(body);
+    expect(res.status).toBe(201);
+    expect(res.json().reference).toMatch(/^RD-/);
+    expect(await casesFor(body.email)).toHaveLength(0);
+    expect(await emailsTo(ses, body.email)).toHaveLength(0);
+  });
+
+  it('turns a flood from one client into 429s after the limit, without cases for the rejected ones', async () => {
+    const from = freshClient();
+    const statuses: number[] = [];
+    for (let i = 0; i < 14; i++) statuses.push((await postJson(aRequest(), { from })).status);
+    expect(statuses.slice(0, 10)).toEqual(Array(10).fill(201));
+    expect(statuses.slice(10)).toEqual([429, 429, 429, 429]);
+  });
+});
+
+describe('POST /requests (form)', () => {
+  it('answers with a confirmation page', async () => {
+    const email = uniqueEmail();
+    const res = await request(`${api}/requests`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: form([['rights', 'access'], ['rights', 'complaint'], ['fullName', 'Grace Hopper'], ['email', email], ['relationship', 'message-recipient'], ['idempotencyKey', randomUUID()]]),
+      from: freshClient(),
+    });
+    expect(res.status).toBe(200);
+    const [c] = await casesFor(email);
+    expect(res.text).toContain(c!.reference);
+    expect(c!.rights).toEqual(['access', 'complaint']);
+    expect((await emailsTo(ses, email))[0]!.body.text).toContain('pass that part of your request to them');
+  });
+
+  it('re-renders the form with an error summary, inline messages and the values typed', async () => {
+    const res = await request(`${api}/requests`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: form([['fullName', 'Grace Hopper'], ['email', 'grace@'], ['details', 'keep me']]),
+      from: freshClient(),
+    });
+    expect(res.status).toBe(400);
+    expect(res.text).toContain('There is a problem');
+    expect(res.text).toContain('href="#email"');
+    expect(res.text).toContain('href="#rights-access"');
+    expect(res.text).toContain('value="Grace Hopper"');
+    expect(res.text).toContain('>keep me</textarea>');
+    expect(res.text).toContain('<title>Error: ');
+  });
+
+  it('escapes script and markup in every field, in pages and emails', async () => {
+    const evil = `"><script>alert(1)</script><img src=x onerror=alert(2)>`;
+    const email = uniqueEmail();
+    const fields: [string, string][] = [['rights', 'access'], ['fullName', evil], ['email', email], ['relationship', 'other'], ['details', evil], ['phone', evil], ['accountReference', evil]];
+    const rejected = await request(`${api}/requests`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: form(fields), from: freshClient() });
+    expect(rejected.status).toBe(400); // phone and account reference refuse markup outright
+    expect(rejected.text).not.toContain('<script>alert');
+    expect(rejected.text).not.toContain('<img src=x');
+    expect(rejected.text).toContain('&lt;script&gt;');
+
+    const accepted = await request(`${api}/requests`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: form(fields.filter(([k]) => k !== 'phone' && k !== 'accountReference')),
+      from: freshClient(),
+    });
+    expect(accepted.status).toBe(200);
+    expect(accepted.text).not.toContain('<script>alert');
+    const [ack] = await emailsTo(ses, email);
+    expect(ack!.body.html).not.toContain('<script>alert');
+    expect(ack!.body.html).not.toContain('<img src=x');
+    expect(ack!.body.html).toContain('&lt;script&gt;');
+    expect(ack!.subject).not.toContain('<script>');
+
+    const link = linkIn(ack!.body.text!);
+    await request(link);
+    const dpoMail = (await emailsTo(ses, 'dpo@icetrak.net')).find((m) => m.subject.includes((accepted.text.match(/RD-[A-Z0-9]{6}/) ?? [''])[0]));
+    expect(dpoMail!.body.html).not.toContain('<script>alert');
+    expect(dpoMail!.subject).not.toContain('script');
+  });
+});
+
+describe('GET /verify/{token}', () => {
+  async function submitAndGetLink() {
+    const body = aRequest();
+    const res = await postJson(body);
+    const [ack] = await emailsTo(ses, body.email);
+    return { email: body.email, reference: res.json<{ reference: string }>().reference, link: linkIn(ack!.body.text!) };
+  }
+
+  it('confirms the address, starts the clock, shows and emails the due date, and tells the DPO', async () => {
+    const { email, reference, link } = await submitAndGetLink();
+    const res = await request(link);
+    expect(res.status).toBe(200);
+    const today = londonDateOf(new Date());
+    const { dueOn } = computeDeadline({ receivedOn: today, identityReceivedOn: today });
+    const due = formatLongDate(dueOn!);
+    expect(res.text).toContain(reference);
+    expect(res.text).toContain(due);
+
+    const [c] = await casesFor(email);
+    expect(c).toMatchObject({ status: 'in_progress', identityReceivedOn: today, clockStartsOn: today, dueOn });
+
+    const mails = await emailsTo(ses, email);
+    expect(mails).toHaveLength(2);
+    expect(mails[1]!.subject).toContain(`[${reference}]`);
+    expect(mails[1]!.body.text).toContain(due.replace(/^\w+ /, '')); // "28 December 2026", weekday optional
+
+    const notice = (await emailsTo(ses, 'dpo@icetrak.net')).filter((m) => m.subject.includes(reference));
+    expect(notice).toHaveLength(1);
+    expect(notice[0]!.subject).toContain(due);
+    expect(notice[0]!.subject).toContain('access, erasure');
+  });
+
+  it('treats a second use as already used: clear page, nothing changes, no more email', async () => {
+    const { email, link } = await submitAndGetLink();
+    await request(link);
+    const before = await casesFor(email);
+    const mailsBefore = (await sentEmails(ses)).length;
+    const again = await request(link);
+    expect(again.status).toBe(200);
+    expect(again.text).toContain('already been used');
+    const after = await casesFor(email);
+    expect(after[0]!.status).toBe(before[0]!.status);
+    expect(after[0]!.dueOn).toBe(before[0]!.dueOn);
+    expect((await sentEmails(ses)).length).toBe(mailsBefore);
+  });
+
+  it('refuses a tampered token and an expired one with a page, changing nothing', async () => {
+    const { email, link } = await submitAndGetLink();
+    const [c] = await casesFor(email);
+    const tampered = link.replace(/.$/, (ch) => (ch === 'A' ? 'B' : 'A'));
+    const bad = await request(tampered);
+    expect(bad.status).toBe(400);
+    expect(bad.text).toContain('not valid');
+
+    const key = Buffer.from(stack.env.SIGNING_KEY!, 'base64url');
+    const expiredToken = signToken(key, { caseId: c!.id, purpose: 'verify', expiresAt: Math.floor(Date.now() / 1000) - 1 });
+    const expired = await request(`${api}/verify/${expiredToken}`);
+    expect(expired.status).toBe(410);
+    expect(expired.text).toContain('expired');
+
+    const junk = await request(`${api}/verify/%3Cscript%3E`);
+    expect(junk.status).toBe(400);
+    expect(junk.text).not.toContain('<script>');
+
+    const [after] = await casesFor(email);
+    expect(after!.status).toBe('awaiting_identity');
+    expect(after!.version).toBe(c!.version);
+  });
+});

@@ -1,0 +1,255 @@
+/**
+ * The local stack as a whole: health of every part, the env the handlers get (and that the
+ * production SDK clients really reach the emulators through it), memory versus persisted mode.
+ */
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
+import { CreateBucketCommand, DeleteBucketCommand, GetObjectCommand, HeadBucketCommand, PutObjectCommand } from '@aws-sdk/client-s3';
+import { SendEmailCommand } from '@aws-sdk/client-sesv2';
+import { StartExecutionCommand } from '@aws-sdk/client-sfn';
+import { afterEach, describe, expect, it } from 'vitest';
+import { localDynamoClient, localS3Client } from '../../../infra/local/emulators';
+import { PortInUseError, startLocalStack, type LocalStack, type LocalStackOptions } from '../../../infra/local/stack';
+import { DynamoCaseStore } from '../../../shared/adapters/dynamo-case-store';
+import { systemClock } from '../../../shared/ports';
+import { aCase, anEntry } from '../../support/cases';
+
+const stacks: LocalStack[] = [];
+const dirs: string[] = [];
+
+async function start(opts: LocalStackOptions = {}): Promise<LocalStack> {
+  const stack = await startLocalStack({ port: 0, sesPort: 0, log: () => undefined, ...opts });
+  stacks.push(stack);
+  return stack;
+}
+
+function tempDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'rightsdesk-stack-test-'));
+  dirs.push(dir);
+  return dir;
+}
+
+afterEach(async () => {
+  // Newest first: each stop puts back the env as it found it.
+  for (const stack of stacks.splice(0).reverse()) await stack.stop();
+  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
+function listen(port = 0): Promise<Server> {
+  return new Promise((resolve) => {
+    const server = createServer();
+    server.listen(port, '127.0.0.1', () => resolve(server));
+  });
+}
+
+describe('local stack', () => {
+  it('starts in memory on random ports and answers /health 200 with every part up', async () => {
+    const stack = await start({ memory: true });
+    expect(stack.urls.api).toMatch(/^http:\/\/localhost:\d+$/);
+    expect(stack.urls.api).not.toBe('http://localhost:0');
+    expect(stack.dataDir).toBeUndefined();
+    const res = await fetch(stack.urls.health);
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ status: 'ok', parts: { dynamodb: 'up', s3: 'up', ses: 'up' } });
+    const store = await fetch(stack.urls.sesStore);
+    expect(store.status).toBe(200);
+  });
+
+  it('reports 503 and names the part when one stops answering', async () => {
+    const stack = await start({ memory: true });
+    const s3 = localS3Client(stack.urls.s3);
+    try {
+      await s3.send(new DeleteBucketCommand({ Bucket: 'rightsdesk-files' }));
+      const res = await fetch(stack.urls.health);
+      expect(res.status).toBe(503);
+      const body = (await res.json()) as { status: string; parts: Record<string, string>; problems: Record<string, string> };
+      expect(body).toMatchObject({ status: 'down', parts: { dynamodb: 'up', s3: 'down', ses: 'up' } });
+      expect(body.problems.s3).toContain('rightsdesk-files');
+      await s3.send(new CreateBucketCommand({ Bucket: 'rightsdesk-files' }));
+      expect((await fetch(stack.urls.health)).status).toBe(200);
+    } finally {
+      s3.destroy();
+    }
+  });
+
+  it('sets the env the handlers read, and puts the previous values back on stop', async () => {
+    const before = { ...process.env };
+    process.env.DPO_ADDRESS = 'privacy@example.test';
+    try {
+      const stack = await start({ memory: true });
+      const { port } = new URL(stack.urls.api);
+      expect(process.env).toMatchObject({
+        CASES_TABLE: 'rightsdesk-cases',
+        RAW_MAIL_BUCKET: 'rightsdesk-raw-mail',
+        FILES_BUCKET: 'rightsdesk-files',
+        REPORTS_BUCKET: 'rightsdesk-reports',
+        DPO_ADDRESS: 'privacy@example.test', // the user's own value wins
+        SENDER_ADDRESS: 'no-reply@privacy.icetrak.net',
+        NATION: 'england-and-wales',
+        PUBLIC_BASE_URL: `http://localhost:${port}`,
+        POWERTOOLS_SERVICE_NAME: 'rightsdesk',
+        AWS_REGION: 'eu-west-2',
+        AWS_ENDPOINT_URL_DYNAMODB: stack.urls.dynamodb,
+        AWS_ENDPOINT_URL_S3: stack.urls.s3,
+        AWS_ENDPOINT_URL_SFN: stack.urls.stepFunctions,
+      });
+      expect(process.env.AWS_ENDPOINT_URL_SESV2).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+      expect(process.env.AWS_ACCESS_KEY_ID).toBeTruthy();
+      expect(Buffer.from(process.env.SIGNING_KEY!, 'base64url')).toHaveLength(32);
+      expect(stack.env).toMatchObject({ CASES_TABLE: 'rightsdesk-cases', DPO_ADDRESS: 'privacy@example.test' });
+      expect(process.env.PORT).toBe(before.PORT);
+      await stack.stop();
+      expect(process.env.CASES_TABLE).toBe(before.CASES_TABLE);
+      expect(process.env.AWS_ENDPOINT_URL_DYNAMODB).toBe(before.AWS_ENDPOINT_URL_DYNAMODB);
+      expect(process.env.DPO_ADDRESS).toBe('privacy@example.test');
+    } finally {
+      if (before.DPO_ADDRESS === undefined) delete process.env.DPO_ADDRESS;
+      else process.env.DPO_ADDRESS = before.DPO_ADDRESS;
+    }
+  });
+
+  it('points the production SDK clients at the emulators, and Step Functions at a clear local refusal', async () => {
+    const stack = await start({ memory: true });
+    const { dynamoClient, s3Client, sesClient, sfnClient } = await import('../../../shared/adapters/aws-clients');
+    const dynamo = dynamoClient();
+    const s3 = s3Client();
+    const ses = sesClient();
+    const sfn = sfnClient();
+    try {
+      const { Table } = await dynamo.send(new DescribeTableCommand({ TableName: process.env.CASES_TABLE }));
+      expect(Table?.TableStatus).toBe('ACTIVE');
+
+      const text = 'Dear DPO, please send me my data. — Ada';
+      await s3.send(new PutObjectCommand({ Bucket: process.env.FILES_BUCKET, Key: 'cases/c1/letter.txt', Body: text }));
+      const got = await s3.send(new GetObjectCommand({ Bucket: process.env.FILES_BUCKET, Key: 'cases/c1/letter.txt' }));
+      expect(await got.Body?.transformToString()).toBe(text);
+      await expect(s3.send(new HeadBucketCommand({ Bucket: process.env.REPORTS_BUCKET }))).resolves.toBeDefined();
+
+      const subject = `[RD-TEST01] acknowledgement ${Date.now()}`;
+      await ses.send(
+        new SendEmailCommand({
+          FromEmailAddress: process.env.SENDER_ADDRESS,
+          Destination: { ToAddresses: ['ada@example.org'] },
+          Content: { Simple: { Subject: { Data: subject }, Body: { Text: { Data: 'We have your request.' } } } },
+        }),
+      );
+      const store = (await (await fetch(stack.urls.sesStore)).json()) as { emails: { subject: string }[] };
+      expect(store.emails.map((e) => e.subject)).toContain(subject);
+
+      await expect(
+        sfn.send(new StartExecutionCommand({ stateMachineArn: 'arn:aws:states:eu-west-2:000000000000:stateMachine:keeper', name: 'c1' })),
+      ).rejects.toMatchObject({ name: 'NotEmulatedLocally', message: expect.stringContaining('not emulated') });
+    } finally {
+      for (const c of [dynamo, s3, ses, sfn]) c.destroy();
+    }
+  });
+
+  it('in memory mode writes nothing under the data directory', async () => {
+    const dataDir = join(tempDir(), 'data');
+    const stack = await start({ memory: true, dataDir });
+    const dynamo = localDynamoClient(stack.urls.dynamodb);
+    const s3 = localS3Client(stack.urls.s3);
+    try {
+      await new DynamoCaseStore({ client: dynamo, tableName: 'rightsdesk-cases', clock: systemClock }).create(aCase(), anEntry('RequestReceived'));
+      await s3.send(new PutObjectCommand({ Bucket: 'rightsdesk-raw-mail', Key: 'm1', Body: 'raw mime' }));
+    } finally {
+      dynamo.destroy();
+      s3.destroy();
+    }
+    await stack.stop();
+    expect(existsSync(dataDir)).toBe(false);
+  });
+
+  it('in persisted mode keeps cases, objects and the signing key across a restart', async () => {
+    const dataDir = join(tempDir(), 'data');
+    const c = aCase();
+    const first = await start({ dataDir });
+    expect(first.dataDir).toBe(dataDir);
+    const key = first.env.SIGNING_KEY;
+    let dynamo = localDynamoClient(first.urls.dynamodb);
+    let s3 = localS3Client(first.urls.s3);
+    const created = await new DynamoCaseStore({ client: dynamo, tableName: 'rightsdesk-cases', clock: systemClock }).create(c, anEntry('RequestReceived'));
+    await s3.send(new PutObjectCommand({ Bucket: 'rightsdesk-files', Key: `cases/${c.id}/id.txt`, Body: 'passport scan' }));
+    dynamo.destroy();
+    s3.destroy();
+    await first.stop();
+
+    expect((statSync(dataDir).mode & 0o777).toString(8)).toBe('700');
+    expect((statSync(join(dataDir, 'signing-key')).mode & 0o777).toString(8)).toBe('600');
+    expect(readFileSync(join(dataDir, 'signing-key'), 'utf8').trim()).toBe(key);
+    expect(readdirSync(dataDir).sort()).toEqual(['dynamodb', 's3', 'signing-key']);
+
+    const second = await start({ dataDir });
+    dynamo = localDynamoClient(second.urls.dynamodb);
+    s3 = localS3Client(second.urls.s3);
+    try {
+      const store = new DynamoCaseStore({ client: dynamo, tableName: 'rightsdesk-cases', clock: systemClock });
+      expect(await store.get(c.id)).toEqual(created);
+      const obj = await s3.send(new GetObjectCommand({ Bucket: 'rightsdesk-files', Key: `cases/${c.id}/id.txt` }));
+      expect(await obj.Body?.transformToString()).toBe('passport scan');
+      expect(second.env.SIGNING_KEY).toBe(key);
+      expect((await fetch(second.urls.health)).status).toBe(200);
+    } finally {
+      dynamo.destroy();
+      s3.destroy();
+    }
+  });
+
+  it('refuses a second stack on a data directory in use, with a clear error', async () => {
+    const dataDir = join(tempDir(), 'data');
+    await start({ dataDir });
+    await expect(start({ dataDir })).rejects.toMatchObject({
+      name: 'DataDirInUseError',
+      message: expect.stringContaining('--memory'),
+    });
+    expect((await fetch(stacks[0]!.urls.health)).status).toBe(200);
+  });
+
+  it('takes over a data directory whose pid file was left by a process that is gone', async () => {
+    const dataDir = tempDir();
+    writeFileSync(join(dataDir, 'stack.pid'), '999999999\n');
+    const stack = await start({ dataDir });
+    expect(readFileSync(join(dataDir, 'stack.pid'), 'utf8').trim()).toBe(String(process.pid));
+    await stack.stop();
+    expect(existsSync(join(dataDir, 'stack.pid'))).toBe(false);
+  });
+
+  it('refuses a taken port with an error that names the part and its env var', async () => {
+    const busy = await listen();
+    const port = (busy.address() as { port: number }).port;
+    try {
+      await expect(startLocalStack({ port, sesPort: 0, memory: true, log: () => undefined })).rejects.toMatchObject({
+        name: 'PortInUseError',
+        port,
+        envVar: 'PORT',
+      });
+      const err = await startLocalStack({ port: 0, sesPort: port, memory: true, log: () => undefined }).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(PortInUseError);
+      expect((err as PortInUseError).message).toContain('SES_PORT');
+      expect(process.env.CASES_TABLE).toBeUndefined();
+    } finally {
+      busy.close();
+    }
+  });
+
+  it('reports the SMTP port as reserved only when nothing listens there', async () => {
+    const probe = await listen();
+    const freePort = (probe.address() as { port: number }).port;
+    await new Promise((r) => probe.close(r));
+    const busy = await listen();
+    const taken = (busy.address() as { port: number }).port;
+    try {
+      const free = await start({ memory: true, smtpPort: freePort });
+      expect(free.urls.smtp).toBe(`smtp://localhost:${freePort}`);
+      expect(free.warnings).toEqual([]);
+      const stack = await start({ memory: true, smtpPort: taken });
+      expect(stack.urls.smtp).toBeUndefined();
+      expect(stack.warnings.join(' ')).toContain(`SMTP port ${taken} is in use`);
+    } finally {
+      busy.close();
+    }
+  });
+});
