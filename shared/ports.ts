@@ -27,6 +27,8 @@ export interface CaseStore {
   update(id: string, fn: (current: Case) => Change, opts?: { maxAttempts?: number }): Promise<Case>;
   /** Open cases whose due date is on or before `date` (YYYY-MM-DD), earliest first. */
   listOpenDueBy(date: string, opts?: { limit?: number }): Promise<Case[]>;
+  /** Every open case: those with a due date earliest first, then those whose clock is stopped. */
+  listOpen(): Promise<Case[]>;
   /** Cases received in a calendar month (YYYY-MM), oldest first. */
   listReceivedInMonth(month: string): Promise<Case[]>;
   /** Cases from the same requester email address, oldest first. */

@@ -42,13 +42,19 @@ export function emailHash(email: string): string {
   return createHash('sha256').update(email.trim().toLowerCase()).digest('hex');
 }
 
+/**
+ * Open cases without a due date (clock stopped for clarification) sort after every date, so
+ * "due by" queries skip them and "all open" queries still see them.
+ */
+const PAUSED = '~PAUSED';
+
 /** The GSI key attributes a case should carry now; absent keys are removed (sparse indexes). */
 function indexKeys(c: Case): Record<string, string | undefined> {
-  const open = c.status !== 'closed' && c.dueOn !== null;
+  const open = c.status !== 'closed';
   return {
     [idx.byReference.partitionKey]: c.reference,
     [idx.openByDue.partitionKey]: open ? OPEN : undefined,
-    [idx.openByDue.sortKey]: open ? `${c.dueOn}#${c.id}` : undefined,
+    [idx.openByDue.sortKey]: open ? `${c.dueOn ?? PAUSED}#${c.id}` : undefined,
     [idx.byReceivedMonth.partitionKey]: c.receivedOn.slice(0, 7),
     [idx.byReceivedMonth.sortKey]: c.receivedAt,
     [idx.byRequester.partitionKey]: emailHash(c.requester.email),
@@ -188,6 +194,14 @@ export class DynamoCaseStore implements CaseStore {
       },
       opts.limit,
     );
+  }
+
+  listOpen(): Promise<Case[]> {
+    return this.query('openByDue', {
+      KeyConditionExpression: '#pk = :open',
+      ExpressionAttributeNames: { '#pk': idx.openByDue.partitionKey },
+      ExpressionAttributeValues: { ':open': OPEN },
+    });
   }
 
   listReceivedInMonth(month: string): Promise<Case[]> {

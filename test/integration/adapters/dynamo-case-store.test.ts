@@ -92,6 +92,11 @@ describe('DynamoCaseStore', () => {
     expect(due).not.toContain(paused.id);
     expect(due).not.toContain(closed.id);
     expect(await store().listOpenDueBy('2027-01-31', { limit: 1 })).toHaveLength(1);
+
+    const open = (await store().listOpen()).map((c) => c.id);
+    expect(open).toEqual(expect.arrayContaining([a.id, b.id, later.id, paused.id]));
+    expect(open).not.toContain(closed.id);
+    expect(open.indexOf(paused.id)).toBeGreaterThan(open.indexOf(later.id)); // no due date sorts last
   });
 
   it('finds earlier cases from the same requester whatever the address case', async () => {
