@@ -23,8 +23,11 @@ export interface CaseStore {
    * Throws VersionConflictError otherwise.
    */
   save(change: Change): Promise<Case>;
-  /** Read, apply `fn`, save; re-reads and re-applies on a version conflict (bounded). */
-  update(id: string, fn: (current: Case) => Change, opts?: { maxAttempts?: number }): Promise<Case>;
+  /**
+   * Read, apply `fn`, save; re-reads and re-applies on a version conflict (bounded).
+   * `current`, when given, is used for the first attempt instead of a read.
+   */
+  update(id: string, fn: (current: Case) => Change, opts?: { maxAttempts?: number; current?: Case }): Promise<Case>;
   /** Open cases whose due date is on or before `date` (YYYY-MM-DD), earliest first. */
   listOpenDueBy(date: string, opts?: { limit?: number }): Promise<Case[]>;
   /** Every open case: those with a due date earliest first, then those whose clock is stopped. */

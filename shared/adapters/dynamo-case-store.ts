@@ -170,10 +170,12 @@ export class DynamoCaseStore implements CaseStore {
     }
   }
 
-  async update(id: string, fn: (current: Case) => Change, opts: { maxAttempts?: number } = {}): Promise<Case> {
+  async update(id: string, fn: (current: Case) => Change, opts: { maxAttempts?: number; current?: Case } = {}): Promise<Case> {
     const maxAttempts = opts.maxAttempts ?? 8;
     for (let attempt = 1; ; attempt++) {
-      const current = await this.get(id);
+      // A caller that has just read or written the case passes it in and saves a read;
+      // after a conflict the stored version is read afresh.
+      const current = attempt === 1 && opts.current?.id === id ? opts.current : await this.get(id);
       try {
         return await this.save(fn(current));
       } catch (err) {

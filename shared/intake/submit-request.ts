@@ -125,5 +125,5 @@ async function acknowledge(c: Case, deps: SubmitDeps): Promise<void> {
   });
   const email = acknowledgementEmail(c, { confirmUrl: confirmUrl(deps.settings.publicBaseUrl, token), dpoAddress: deps.settings.dpoAddress });
   const messageId = await deps.mailer.send({ to: c.requester.email, ...email, replyTo: deps.settings.dpoAddress });
-  await deps.cases.update(c.id, (cur) => recordEvent(cur, now.toISOString(), 'system', ACK_SENT, { messageId, linkExpiresInDays: 7 }));
+  await deps.cases.update(c.id, (cur) => recordEvent(cur, now.toISOString(), 'system', ACK_SENT, { messageId, linkExpiresInDays: 7 }), { current: c });
 }

@@ -47,7 +47,7 @@ export async function verifyEmail(token: string, deps: VerifyDeps): Promise<Veri
           if (cur.status !== 'awaiting_identity') return recordEvent(cur, now.toISOString(), 'requester', 'ConfirmationLinkReused');
           confirmedNow = true;
           return identityReceived(cur, { at: now.toISOString(), actor: 'requester' });
-        })
+        }, { current })
       : current;
 
   if (!c.identityReceivedOn) return { outcome: 'closed' };
@@ -61,10 +61,10 @@ async function sendNotices(c: Case, deps: VerifyDeps, now: Date): Promise<void> 
   const at = now.toISOString();
   if (!hasEvent(c, CONFIRMATION_SENT)) {
     const messageId = await deps.mailer.send({ to: c.requester.email, ...confirmedEmail(c, deps.settings), replyTo: deps.settings.dpoAddress });
-    c = await deps.cases.update(c.id, (cur) => recordEvent(cur, at, 'system', CONFIRMATION_SENT, { messageId, dueOn: cur.dueOn }));
+    c = await deps.cases.update(c.id, (cur) => recordEvent(cur, at, 'system', CONFIRMATION_SENT, { messageId, dueOn: cur.dueOn }), { current: c });
   }
   if (!hasEvent(c, DPO_NOTIFIED)) {
     const messageId = await deps.mailer.send({ to: deps.settings.dpoAddress, ...newRequestNotice(c) });
-    await deps.cases.update(c.id, (cur) => recordEvent(cur, at, 'system', DPO_NOTIFIED, { messageId }));
+    await deps.cases.update(c.id, (cur) => recordEvent(cur, at, 'system', DPO_NOTIFIED, { messageId }), { current: c });
   }
 }
