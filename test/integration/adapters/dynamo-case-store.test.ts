@@ -51,6 +51,19 @@ describe('DynamoCaseStore', () => {
     await expect(store().save({ case: aCase(), entry: anEntry('Ghost') })).rejects.toBeInstanceOf(VersionConflictError);
   });
 
+  it('update() trusts a passed-in current case once, and re-reads when it turns out stale', async () => {
+    const stale = await store().create(aCase(), anEntry('RequestReceived'));
+    await store().save({ case: { ...stale, flags: ['moved-on'] }, entry: anEntry('Elsewhere') });
+    const seen: number[] = [];
+    const out = await store().update(stale.id, (cur) => {
+      seen.push(cur.version);
+      return { case: { ...cur, flags: [...cur.flags, 'mine'] }, entry: anEntry('Mine') };
+    }, { current: stale });
+    expect(seen).toEqual([1, 2]);
+    expect(out.flags).toEqual(['moved-on', 'mine']);
+    expect(out.audit.map((e) => e.action)).toEqual(['RequestReceived', 'Elsewhere', 'Mine']);
+  });
+
   it('loses no audit entry under 50 concurrent updates to one case', async () => {
     const c = await store().create(aCase(), anEntry('RequestReceived'));
     await Promise.all(
