@@ -30,7 +30,12 @@ const processorNote =
 export function acknowledgementEmail(c: Case, opts: { confirmUrl: string; dpoAddress: string }): RenderedEmail {
   const subject = subjectOf(c.reference, 'We have received your request - please confirm your email address');
   const forwarded = c.requester.relationship === 'message-recipient';
-  const complaint = c.rights.includes('complaint');
+  const steps = [
+    'We will reply within one month of the day you confirm. If your request is complex we may extend this by up to two more months; if so we will tell you why within the first month.',
+    'If we need more information to find what you asked for, we will ask you, and the time limit pauses until you reply.',
+    'There is no charge.',
+    ...(c.rights.includes('complaint') ? ['We will acknowledge your complaint within 30 days and tell you the outcome.'] : []),
+  ];
   const text = [
     `Dear ${c.requester.fullName},`,
     '',
@@ -43,10 +48,7 @@ export function acknowledgementEmail(c: Case, opts: { confirmUrl: string; dpoAdd
     opts.confirmUrl,
     '',
     'What happens next:',
-    '- We will reply within one month of the day you confirm. If your request is complex we may extend this by up to two more months; if so we will tell you why within the first month.',
-    '- If we need more information to find what you asked for, we will ask you, and the time limit pauses until you reply.',
-    '- There is no charge.',
-    ...(complaint ? ['- We will acknowledge your complaint within 30 days and tell you the outcome.'] : []),
+    ...steps.map((step) => `- ${step}`),
     ...(forwarded ? ['', processorNote] : []),
     '',
     `If you did not make this request, ignore this email: nothing will happen unless the link is opened. Questions: reply to this email or write to ${opts.dpoAddress}, quoting ${c.reference}.`,
@@ -60,12 +62,7 @@ export function acknowledgementEmail(c: Case, opts: { confirmUrl: string; dpoAdd
 <p>You asked us to:</p>${rightsHtml(c.rights)}
 <p><a href="${opts.confirmUrl}">Confirm your email address</a> within 7 days. If the link does not work, copy this address into your browser:<br>${opts.confirmUrl}</p>
 <h2 style="font-size:18px">What happens next</h2>
-<ul>
-<li>We will reply within one month of the day you confirm. If your request is complex we may extend this by up to two more months; if so we will tell you why within the first month.</li>
-<li>If we need more information to find what you asked for, we will ask you, and the time limit pauses until you reply.</li>
-<li>There is no charge.</li>
-${complaint ? h`<li>We will acknowledge your complaint within 30 days and tell you the outcome.</li>` : ''}
-</ul>
+<ul>${steps.map((step) => h`<li>${step}</li>`)}</ul>
 ${forwarded ? h`<p>${processorNote}</p>` : ''}
 <p>If you did not make this request, ignore this email: nothing will happen unless the link is opened. Questions: reply to this email or write to <a href="mailto:${opts.dpoAddress}">${opts.dpoAddress}</a>, quoting ${c.reference}.</p>
 <p>Data Protection Officer, Icetrak Ltd, Malvern, UK</p>`,
