@@ -11,7 +11,11 @@ export const CONTEXT_KEYS = {
   dpoAddress: 'rightsdesk:dpoAddress',
   senderAddress: 'rightsdesk:senderAddress',
   nation: 'rightsdesk:nation',
+  customDomain: 'rightsdesk:customDomain',
 } as const;
+
+/** Keys that must be present; the rest have documented defaults. */
+type RequiredKey = Exclude<keyof typeof CONTEXT_KEYS, 'customDomain'>;
 
 export interface RightsdeskConfig {
   /** Public host of the form and the SES sending/receiving identity, e.g. privacy.icetrak.net */
@@ -22,8 +26,17 @@ export interface RightsdeskConfig {
   readonly senderAddress: string;
   /** The office's nation: decides which bank holidays extend deadlines. */
   readonly nation: Nation;
-  /** `https://${domain}`: the origin of links in mail. */
-  readonly publicBaseUrl: string;
+  /**
+   * Serve the API at `https://${domain}` (API Gateway custom domain, ACM certificate in
+   * eu-west-2 validated by DNS) rather than at its execute-api address.
+   * Context `rightsdesk:customDomain`, true or false. @default true
+   */
+  readonly customDomain: boolean;
+  /**
+   * `https://${domain}` when customDomain is on: the origin of the form and of links in mail.
+   * Undefined otherwise; the stack then uses the API stage's execute-api URL.
+   */
+  readonly publicBaseUrl?: string;
 }
 
 export class ConfigError extends Error {
@@ -44,9 +57,11 @@ function isEmailAddress(value: string): boolean {
 }
 
 /** Validates raw context values; throws one ConfigError listing every problem. */
-export function parseConfig(raw: Record<keyof typeof CONTEXT_KEYS, unknown>): RightsdeskConfig {
+export function parseConfig(
+  raw: Record<RequiredKey, unknown> & { readonly customDomain?: unknown },
+): RightsdeskConfig {
   const problems: string[] = [];
-  const text = (field: keyof typeof CONTEXT_KEYS): string | undefined => {
+  const text = (field: RequiredKey): string | undefined => {
     const value = raw[field];
     if (value === undefined || value === null || value === '') {
       problems.push(`${CONTEXT_KEYS[field]} is missing`);
@@ -83,6 +98,14 @@ export function parseConfig(raw: Record<keyof typeof CONTEXT_KEYS, unknown>): Ri
     problems.push(`${CONTEXT_KEYS.nation} must be one of ${NATIONS.join(', ')}`);
   }
 
+  // `cdk synth -c rightsdesk:customDomain=false` passes a string; cdk.json passes a boolean.
+  let customDomain = true;
+  const rawCustomDomain = raw.customDomain;
+  if (rawCustomDomain === false || rawCustomDomain === 'false') customDomain = false;
+  else if (rawCustomDomain !== undefined && rawCustomDomain !== true && rawCustomDomain !== 'true') {
+    problems.push(`${CONTEXT_KEYS.customDomain} must be true or false`);
+  }
+
   if (problems.length > 0) {
     throw new ConfigError(`Invalid Rightsdesk configuration (CDK context, see cdk.json):\n  - ${problems.join('\n  - ')}`);
   }
@@ -91,7 +114,8 @@ export function parseConfig(raw: Record<keyof typeof CONTEXT_KEYS, unknown>): Ri
     dpoAddress: dpoAddress!,
     senderAddress: senderAddress!,
     nation: nation as Nation,
-    publicBaseUrl: `https://${domain!}`,
+    customDomain,
+    ...(customDomain ? { publicBaseUrl: `https://${domain!}` } : {}),
   };
 }
 
@@ -103,5 +127,6 @@ export function readConfig(scope: IConstruct): RightsdeskConfig {
     dpoAddress: get(CONTEXT_KEYS.dpoAddress),
     senderAddress: get(CONTEXT_KEYS.senderAddress),
     nation: get(CONTEXT_KEYS.nation),
+    customDomain: get(CONTEXT_KEYS.customDomain),
   });
 }

@@ -23,6 +23,8 @@ export const ENV_NAMES = {
   NATION: 'NATION',
   /** Public origin of the web form and confirmation links, e.g. https://privacy.icetrak.net */
   PUBLIC_BASE_URL: 'PUBLIC_BASE_URL',
+  /** ARN of the Secrets Manager secret holding the link-signing key (bindSecret). */
+  SIGNING_KEY_SECRET_ARN: 'SIGNING_KEY_SECRET_ARN',
 } as const;
 
 export type EnvName = (typeof ENV_NAMES)[keyof typeof ENV_NAMES];

@@ -12,6 +12,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
+import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { CASES_TABLE } from '../shared/adapters/cases-table-schema';
 import { ENV_NAMES, type EnvName, RUNTIME_ENV_NAMES } from './env-names';
@@ -35,6 +36,12 @@ export type LogLevel = 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
 export type TableAccess = 'read' | 'readWrite';
 /** 'write' creates or overwrites objects, without reading or deleting them. */
 export type BucketAccess = 'read' | 'write' | 'readWrite';
+
+/** What bindMail needs from the outbound-mail construct (OutboundMail). */
+export interface MailSender {
+  readonly senderAddress: string;
+  grantSend(grantee: iam.IGrantable): unknown;
+}
 
 export interface ServiceFunctionProps {
   /** Absolute path of the handler module, e.g. lambdas/intake/submit-request.ts. */
@@ -205,6 +212,26 @@ export class ServiceFunction extends Construct implements iam.IGrantable {
       'kms:DescribeKey',
       ...(access === 'readWrite' ? ['kms:Encrypt', 'kms:GenerateDataKey'] : []),
     );
+    return this;
+  }
+
+  /**
+   * Sets `envName` to the secret's ARN and grants reading its value (GetSecretValue and
+   * DescribeSecret on this secret, and Decrypt on its key through Secrets Manager only).
+   */
+  public bindSecret(envName: EnvName, secret: secretsmanager.ISecret): this {
+    this.bindEnv(envName, secret.secretArn);
+    secret.grantRead(this.role);
+    return this;
+  }
+
+  /**
+   * Sets SENDER_ADDRESS to the mail construct's From address and grants sending from it, and
+   * from nothing else (OutboundMail.grantSend).
+   */
+  public bindMail(mail: MailSender): this {
+    this.bindEnv(ENV_NAMES.SENDER_ADDRESS, mail.senderAddress);
+    mail.grantSend(this.role);
     return this;
   }
 

@@ -11,8 +11,22 @@ const valid = {
 };
 
 describe('parseConfig', () => {
-  it('accepts a valid configuration and derives the public base URL', () => {
-    expect(parseConfig(valid)).toEqual({ ...valid, publicBaseUrl: 'https://privacy.icetrak.net' });
+  it('accepts a valid configuration and derives the public base URL (custom domain on by default)', () => {
+    expect(parseConfig(valid)).toEqual({ ...valid, customDomain: true, publicBaseUrl: 'https://privacy.icetrak.net' });
+  });
+
+  it.each([false, 'false'])('without the custom domain (%j) leaves the public base URL to the stack', (customDomain) => {
+    const config = parseConfig({ ...valid, customDomain });
+    expect(config.customDomain).toBe(false);
+    expect(config.publicBaseUrl).toBeUndefined();
+  });
+
+  it.each([true, 'true'])('accepts customDomain %j', (customDomain) => {
+    expect(parseConfig({ ...valid, customDomain }).publicBaseUrl).toBe('https://privacy.icetrak.net');
+  });
+
+  it('rejects a customDomain that is not true or false', () => {
+    expect(() => parseConfig({ ...valid, customDomain: 'yes' })).toThrow(/rightsdesk:customDomain must be true or false/);
   });
 
   it('accepts the values in cdk.json', () => {

@@ -55,3 +55,55 @@ export function acknowledgements(scope: IConstruct): Acknowledgement[] {
 export function logicalIdsOf(template: { findResources(type: string): Record<string, unknown> }, type: string): string[] {
   return Object.keys(template.findResources(type));
 }
+
+/** Logical ids `value` refers to (Ref, Fn::GetAtt, and ${Id} / ${Id.Attr} in Fn::Sub), pseudo parameters aside. */
+function referencedIds(value: unknown, out: Set<string> = new Set()): Set<string> {
+  if (Array.isArray(value)) {
+    for (const v of value) referencedIds(v, out);
+  } else if (value && typeof value === 'object') {
+    for (const [key, v] of Object.entries(value as Record<string, unknown>)) {
+      if (key === 'Ref' && typeof v === 'string') out.add(v);
+      else if (key === 'Fn::GetAtt') out.add(Array.isArray(v) ? String(v[0]) : String(v).split('.')[0]!);
+      else if (key === 'Fn::Sub') {
+        const text = Array.isArray(v) ? String(v[0]) : String(v);
+        for (const m of text.matchAll(/\$\{([A-Za-z0-9]+)(?:\.[A-Za-z0-9.]+)?\}/g)) out.add(m[1]!);
+        if (Array.isArray(v)) referencedIds(v[1], out);
+      } else referencedIds(v, out);
+    }
+  }
+  return out;
+}
+
+/**
+ * A dependency cycle among the resources of a synthesised template (CloudFormation rejects
+ * one at deploy time; CDK does not look), as logical ids, or undefined.
+ */
+export function dependencyCycle(template: { toJSON(): Record<string, unknown> }): string[] | undefined {
+  const resources = (template.toJSON().Resources ?? {}) as Record<string, { DependsOn?: string | string[] }>;
+  const edges = new Map<string, string[]>();
+  for (const [id, resource] of Object.entries(resources)) {
+    const deps = referencedIds({ ...resource, DependsOn: undefined });
+    for (const d of [resource.DependsOn ?? []].flat()) deps.add(d);
+    edges.set(id, [...deps].filter((d) => d in resources));
+  }
+  const state = new Map<string, 'visiting' | 'done'>();
+  const stack: string[] = [];
+  const visit = (id: string): string[] | undefined => {
+    if (state.get(id) === 'done') return undefined;
+    if (state.get(id) === 'visiting') return [...stack.slice(stack.indexOf(id)), id];
+    state.set(id, 'visiting');
+    stack.push(id);
+    for (const next of edges.get(id) ?? []) {
+      const cycle = visit(next);
+      if (cycle) return cycle;
+    }
+    stack.pop();
+    state.set(id, 'done');
+    return undefined;
+  };
+  for (const id of edges.keys()) {
+    const cycle = visit(id);
+    if (cycle) return cycle;
+  }
+  return undefined;
+}

@@ -1,0 +1,576 @@
+/**
+ * PublicApi: the public web form on AWS (DESIGN.md, Architecture): a regional REST API
+ * behind a regional WAF web ACL, one Lambda proxy integration per route in lambdas/routes.ts
+ * (the table the local stack serves too), and the link-signing key the intake handlers use.
+ *
+ * Public routes have no authoriser by design (anyone may make a rights request); what stands
+ * in for authentication is WAF (per-IP rate limit, body-size limit, AWS managed rule groups),
+ * stage and method throttling, request validation, a reserved-concurrency cap per function,
+ * and the application's own per-IP limiter and idempotency.
+ *
+ * Personal data and secrets kept out of logs: access logs record the resource template
+ * ($context.resourcePath: `/verify/{token}`), never the request path, which carries the
+ * confirmation token; execution logs are at ERROR level without request or response data;
+ * WAF logs redact the URI path, the query string and the authorization and cookie headers.
+ */
+import { fileURLToPath } from 'node:url';
+import { ArnFormat, Names, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import * as apigateway from 'aws-cdk-lib/aws-apigateway';
+import * as acm from 'aws-cdk-lib/aws-certificatemanager';
+import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import type * as kms from 'aws-cdk-lib/aws-kms';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
+import { Construct } from 'constructs';
+import { type Route, ROUTES } from '../lambdas/routes';
+import type { Nation } from '../shared/domain/calendar';
+import { SECURITY_HEADERS } from '../shared/http/responses';
+import { ENV_NAMES } from './env-names';
+import type { OutboundMail } from './outbound-mail';
+import { ServiceFunction, type TableAccess } from './service-function';
+
+const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url));
+
+/** The one stage. Links in mail point at it when there is no custom domain. */
+export const STAGE_NAME = 'live';
+
+/**
+ * Largest request body accepted: WAF blocks anything bigger, and the HTTP middleware
+ * (shared/http/middleware.ts MAX_BODY_BYTES) refuses it too. 64 KB is also the most a web ACL
+ * can inspect for API Gateway, so "bigger than the inspection limit" and "too big" coincide.
+ */
+export const MAX_BODY_BYTES = 64 * 1024;
+
+/**
+ * What each handler uses of the intake composition root (lambdas/intake/root.ts). The root
+ * builds every adapter at cold start, so every intake function gets every variable it reads;
+ * only the handlers that use an adapter get the matching permissions. A route whose entry is
+ * missing here fails synthesis: decide its permissions before it ships.
+ */
+export interface HandlerNeeds {
+  /** Access to the cases table; 'none' still sets CASES_TABLE (the root reads it). */
+  readonly cases: TableAccess | 'none';
+  /** Reads the link-signing key (signs or verifies confirmation links). */
+  readonly signingKey: boolean;
+  /** Sends mail through SES. */
+  readonly mail: boolean;
+}
+
+export const HANDLER_NEEDS: Readonly<Record<string, HandlerNeeds>> = {
+  'lambdas/intake/get-form.ts': { cases: 'none', signingKey: false, mail: false },
+  'lambdas/intake/submit-request.ts': { cases: 'readWrite', signingKey: true, mail: true },
+  'lambdas/intake/verify-email.ts': { cases: 'readWrite', signingKey: true, mail: true },
+};
+
+export interface Throttle {
+  /** Steady-state requests per second. */
+  readonly rateLimit: number;
+  /** Requests allowed in a burst above the rate. */
+  readonly burstLimit: number;
+}
+
+export interface CustomDomainOptions {
+  /** Host name the API is served at, e.g. privacy.icetrak.net. */
+  readonly domainName: string;
+  /**
+   * A regional (eu-west-2) certificate for `domainName`.
+   * @default - a new ACM certificate validated by DNS: the deployment waits until the CNAME
+   *   record ACM asks for (shown in the CloudFormation events) exists in the zone.
+   */
+  readonly certificate?: acm.ICertificate;
+}
+
+export interface PublicApiProps {
+  /** Encrypts the log groups and the signing-key secret (Storage.key). */
+  readonly key: kms.IKey;
+  readonly casesTable: dynamodb.ITable;
+  /** SES identity and configuration set the intake handlers send from. */
+  readonly mail: OutboundMail;
+  /** The DPO mailbox (DPO_ADDRESS; also named in the firewall's refusal message). */
+  readonly dpoAddress: string;
+  /** NATION: decides the bank holidays that move deadlines. */
+  readonly nation: Nation;
+  /**
+   * Serve the API at a custom domain (regional, TLS 1.2+), mapped at the root to the stage,
+   * and switch off the execute-api address so there is one public origin.
+   * @default - none: the API is reached at its execute-api address
+   */
+  readonly customDomain?: CustomDomainOptions;
+  /**
+   * PUBLIC_BASE_URL, the origin of the form and of links in mail.
+   * @default - `https://<customDomain.domainName>` with a custom domain, else the stage's
+   *   execute-api URL (built from the API id, so the functions do not depend on the stage
+   *   that depends on them)
+   */
+  readonly publicBaseUrl?: string;
+  /**
+   * The routes to serve.
+   * @default ROUTES (lambdas/routes.ts), the table the local stack serves
+   */
+  readonly routes?: readonly Route[];
+  /**
+   * Authoriser for `admin` routes (the DPO dashboard, Cognito). An admin route without one
+   * fails synthesis rather than being published unauthenticated.
+   * @default - none: admin routes are refused
+   */
+  readonly adminAuthorizer?: apigateway.IAuthorizer;
+  /**
+   * Stage-wide throttle. A DPO form sees a few requests an hour; this caps what a flood can
+   * cost before WAF's per-IP rule (which needs a few minutes of data) cuts in.
+   * @default { rateLimit: 20, burstLimit: 40 }
+   */
+  readonly stageThrottle?: Throttle;
+  /**
+   * Throttle on routes that take a body (POST /requests), each of which writes to the table
+   * and sends an email.
+   * @default { rateLimit: 2, burstLimit: 5 }
+   */
+  readonly submitThrottle?: Throttle;
+  /**
+   * Reserved (and maximum) concurrency of each public function: a flood that gets past WAF
+   * and the throttles still cannot take more than this from the account or the table.
+   * The account must keep 100 unreserved executions after all reservations.
+   * @default 10
+   */
+  readonly reservedConcurrency?: number;
+  /**
+   * WAF: requests per IP address per 5 minutes before the address is blocked.
+   * @default 100
+   */
+  readonly rateLimitPerIp?: number;
+  /**
+   * WAF: block addresses on Amazon's IP reputation list (bots, scanners, known attackers).
+   * @default true
+   */
+  readonly ipReputationList?: boolean;
+  /**
+   * WAF: keep sampled requests (viewable in the console for 3 hours). Off by default: a
+   * sample holds the full path, which for /verify/{token} is a live confirmation link, and
+   * the client IP, which the redaction of WAF logs does not cover.
+   * @default false
+   */
+  readonly sampledRequests?: boolean;
+  /**
+   * Retention of access, execution and WAF logs. They hold client IP addresses (personal
+   * data), kept only for security: long enough to investigate abuse or a breach reported
+   * late, short enough to minimise.
+   * @default logs.RetentionDays.THREE_MONTHS
+   */
+  readonly logRetention?: logs.RetentionDays;
+  /**
+   * The link-signing key (SIGNING_KEY_SECRET_ARN).
+   * @default - a new secret: 48 random alphanumeric characters, encrypted with `key`
+   */
+  readonly signingKey?: secretsmanager.ISecret;
+}
+
+/** Headers of responses API Gateway writes itself: the application's security headers. */
+function gatewayResponseHeaders(): Record<string, string> {
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(SECURITY_HEADERS)) {
+    // A gateway response header is a quoted literal, and API Gateway has no documented escape
+    // for a quote inside it; the application's CSP needs quotes ('none', 'self'). These bodies
+    // are JSON, never pages, so a quote-free policy that forbids everything active does.
+    const literal = name === 'content-security-policy' ? 'sandbox' : value;
+    if (literal.includes("'")) throw new Error(`Security header ${name} cannot be a gateway response literal: ${literal}`);
+    headers[name] = `'${literal}'`;
+  }
+  return headers;
+}
+
+const pascalCase = (entry: string): string =>
+  entry
+    .replace(/^.*\//, '')
+    .replace(/\.ts$/, '')
+    .split(/[^A-Za-z0-9]+/)
+    .map((w) => w.charAt(0).toUpperCase() + w.slice(1))
+    .join('');
+
+export class PublicApi extends Construct {
+  public readonly api: apigateway.RestApi;
+  public readonly stage: apigateway.Stage;
+  /** One function per route, keyed by `${method} ${path}`. */
+  public readonly functions: ReadonlyMap<string, ServiceFunction>;
+  public readonly accessLogs: logs.LogGroup;
+  /** API Gateway's execution log group, created first so it is encrypted and expires. */
+  public readonly executionLogs: logs.LogGroup;
+  public readonly webAcl: wafv2.CfnWebACL;
+  public readonly wafLogs: logs.LogGroup;
+  public readonly signingKey: secretsmanager.ISecret;
+  /** Validates required parameters and JSON bodies (against a coarse shape: see jsonBodyModel). */
+  public readonly requestValidator: apigateway.RequestValidator;
+  public readonly jsonBodyModel: apigateway.Model;
+  /** The custom domain, when configured. */
+  public readonly domainName?: apigateway.DomainName;
+  /** PUBLIC_BASE_URL as given to the functions. */
+  public readonly publicBaseUrl: string;
+
+  constructor(scope: Construct, id: string, props: PublicApiProps) {
+    super(scope, id);
+    const stack = Stack.of(this);
+    const routes = props.routes ?? ROUTES;
+    const retention = props.logRetention ?? logs.RetentionDays.THREE_MONTHS;
+    const stageThrottle = props.stageThrottle ?? { rateLimit: 20, burstLimit: 40 };
+    const submitThrottle = props.submitThrottle ?? { rateLimit: 2, burstLimit: 5 };
+
+    // Fail before building anything: an admin route must not go out unauthenticated.
+    for (const route of routes) {
+      if (route.access === 'admin' && !props.adminAuthorizer) {
+        throw new Error(
+          `PublicApi: route ${route.method} ${route.path} is an admin route, but no adminAuthorizer is configured. ` +
+            'Admin routes are published only behind the Cognito authoriser.',
+        );
+      }
+      if (!HANDLER_NEEDS[route.entry]) {
+        throw new Error(
+          `PublicApi: no permissions declared for ${route.entry} (${route.method} ${route.path}); add it to HANDLER_NEEDS in infra/api.ts.`,
+        );
+      }
+    }
+
+    const logGroup = (logId: string, logGroupName?: string) =>
+      new logs.LogGroup(this, logId, {
+        logGroupName,
+        encryptionKey: props.key,
+        retention,
+        removalPolicy: RemovalPolicy.RETAIN,
+      });
+
+    this.accessLogs = logGroup('AccessLogs');
+    const accessLogFormat = apigateway.AccessLogFormat.custom(
+      JSON.stringify({
+        requestId: apigateway.AccessLogField.contextRequestId(),
+        requestTimeEpoch: apigateway.AccessLogField.contextRequestTimeEpoch(),
+        httpMethod: apigateway.AccessLogField.contextHttpMethod(),
+        // The route template, never $context.path: paths carry confirmation tokens.
+        resourcePath: apigateway.AccessLogField.contextResourcePath(),
+        status: apigateway.AccessLogField.contextStatus(),
+        errorType: apigateway.AccessLogField.contextErrorResponseType(),
+        wafResponse: apigateway.AccessLogField.contextWafResponseCode(),
+        responseLength: apigateway.AccessLogField.contextResponseLength(),
+        integrationLatency: apigateway.AccessLogField.contextIntegrationLatency(),
+        responseLatency: apigateway.AccessLogField.contextResponseLatency(),
+        // Personal data, logged for security (UK GDPR Art. 6(1)(f), recital 49): the one key
+        // that joins this log to WAF's and shows who flooded the form. Kept `retention` only.
+        sourceIp: apigateway.AccessLogField.contextIdentitySourceIp(),
+        xrayTraceId: apigateway.AccessLogField.contextXrayTraceId(),
+      }),
+    );
+
+    // Errors only, and never request or response bodies (they are personal data).
+    const logging = { loggingLevel: apigateway.MethodLoggingLevel.ERROR, dataTraceEnabled: false, metricsEnabled: true };
+    const methodOptions: Record<string, apigateway.MethodDeploymentOptions> = {};
+    for (const route of routes) {
+      if (takesBody(route)) {
+        // A per-method setting replaces the stage's for that method: repeat the logging.
+        methodOptions[`${route.path}/${route.method}`] = {
+          ...logging,
+          throttlingRateLimit: submitThrottle.rateLimit,
+          throttlingBurstLimit: submitThrottle.burstLimit,
+        };
+      }
+    }
+
+    this.api = new apigateway.RestApi(this, 'Api', {
+      restApiName: `${stack.stackName}-public`,
+      description: 'Rightsdesk public web form: data-subject rights requests to Icetrak Ltd',
+      endpointConfiguration: { types: [apigateway.EndpointType.REGIONAL] },
+      // One public origin: with a custom domain, the execute-api address is switched off.
+      disableExecuteApiEndpoint: props.customDomain !== undefined,
+      failOnWarnings: true,
+      // API Gateway writes execution and access logs through one role per account and region.
+      cloudWatchRole: true,
+      cloudWatchRoleRemovalPolicy: RemovalPolicy.RETAIN,
+      deployOptions: {
+        stageName: STAGE_NAME,
+        tracingEnabled: true,
+        ...logging,
+        throttlingRateLimit: stageThrottle.rateLimit,
+        throttlingBurstLimit: stageThrottle.burstLimit,
+        methodOptions,
+        accessLogDestination: new apigateway.LogGroupLogDestination(this.accessLogs),
+        accessLogFormat,
+      },
+    });
+    this.stage = this.api.deploymentStage;
+    // RestApi's automatic "Endpoint" output names the execute-api URL, which is switched off
+    // with a custom domain; the stack outputs the public URL instead.
+    this.api.node.tryRemoveChild('Endpoint');
+
+    // API Gateway would create this group itself on the first error, unencrypted and kept
+    // forever. Created here first (its name is fixed by API Gateway), it is neither.
+    this.executionLogs = logGroup('ExecutionLogs', `API-Gateway-Execution-Logs_${this.api.restApiId}/${STAGE_NAME}`);
+    this.stage.node.addDependency(this.executionLogs);
+
+    this.requestValidator = this.api.addRequestValidator('Validator', {
+      validateRequestBody: true,
+      validateRequestParameters: true,
+    });
+    // Coarse on purpose: the handler validates every field and answers with a message per
+    // field; the gateway only turns away JSON the handler could never accept (not an object,
+    // or absurdly many keys), without a Lambda invocation. Form-encoded bodies have no model
+    // and are not validated here (API Gateway validates only content types with a model).
+    this.jsonBodyModel = this.api.addModel('JsonObjectBody', {
+      contentType: 'application/json',
+      description: 'A JSON object: the request form as JSON',
+      schema: { schema: apigateway.JsonSchemaVersion.DRAFT4, type: apigateway.JsonSchemaType.OBJECT, maxProperties: 32 },
+    });
+
+    this.signingKey =
+      props.signingKey ??
+      new secretsmanager.Secret(this, 'SigningKey', {
+        description: 'Rightsdesk: HMAC key that signs email-confirmation links',
+        encryptionKey: props.key,
+        generateSecretString: { passwordLength: 48, excludePunctuation: true, includeSpace: false },
+      });
+    if (this.signingKey instanceof secretsmanager.Secret) {
+      Validations.of(this.signingKey).acknowledge({
+        id: 'AwsSolutions-SMG4',
+        reason:
+          'The secret is an HMAC key for confirmation links valid for 7 days. Rotating it invalidates every outstanding ' +
+          'link, so requesters who have not yet confirmed would have to submit again; verifying against the previous key ' +
+          'during a 7-day overlap is needed first. It signs only opaque case ids, never stores data, and can be replaced ' +
+          'by hand (put-secret-value) if it leaks.',
+      });
+    }
+
+    if (props.customDomain) {
+      const certificate =
+        props.customDomain.certificate ??
+        new acm.Certificate(this, 'Certificate', {
+          domainName: props.customDomain.domainName,
+          validation: acm.CertificateValidation.fromDns(),
+        });
+      this.domainName = this.api.addDomainName('CustomDomain', {
+        domainName: props.customDomain.domainName,
+        certificate,
+        endpointType: apigateway.EndpointType.REGIONAL,
+        securityPolicy: apigateway.SecurityPolicy.TLS_1_2,
+      });
+    }
+    this.publicBaseUrl =
+      props.publicBaseUrl ??
+      (props.customDomain
+        ? `https://${props.customDomain.domainName}`
+        : // From the API id, not this.stage.urlForPath(): the stage depends on the methods,
+          // which depend on the functions, which would then depend on the stage.
+          `https://${this.api.restApiId}.execute-api.${stack.region}.${stack.urlSuffix}/${STAGE_NAME}`);
+
+    const functions = new Map<string, ServiceFunction>();
+    for (const route of routes) {
+      const fn = this.routeFunction(route, props);
+      functions.set(`${route.method} ${route.path}`, fn);
+      this.addRouteMethod(route, fn, props.adminAuthorizer);
+    }
+    this.functions = functions;
+
+    this.addGatewayResponses(props.dpoAddress);
+    this.webAcl = this.createWebAcl(props);
+    this.wafLogs = this.createWafLogging(props.key, retention, this.webAcl);
+
+    Validations.of(this.api.node.findChild('CloudWatchRole')).acknowledge({
+      id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs]',
+      reason:
+        'The account-level role API Gateway assumes to write execution and access logs; AWS documents this managed ' +
+        'policy for it, and API Gateway needs to create and describe log groups it names itself.',
+    });
+  }
+
+  private routeFunction(route: Route, props: PublicApiProps): ServiceFunction {
+    const needs = HANDLER_NEEDS[route.entry]!;
+    const fn = new ServiceFunction(this, pascalCase(route.entry), {
+      entry: `${REPO_ROOT}${route.entry}`,
+      serviceName: 'intake',
+      key: props.key,
+      description: `Rightsdesk ${route.method} ${route.path}`,
+      reservedConcurrentExecutions: route.access === 'public' ? (props.reservedConcurrency ?? 10) : undefined,
+    });
+    fn.bindEnv(ENV_NAMES.DPO_ADDRESS, props.dpoAddress)
+      .bindEnv(ENV_NAMES.NATION, props.nation)
+      .bindEnv(ENV_NAMES.PUBLIC_BASE_URL, this.publicBaseUrl);
+    if (needs.cases === 'none') fn.bindEnv(ENV_NAMES.CASES_TABLE, props.casesTable.tableName);
+    else fn.bindCases(props.casesTable, needs.cases);
+    if (needs.signingKey) fn.bindSecret(ENV_NAMES.SIGNING_KEY_SECRET_ARN, this.signingKey);
+    else fn.bindEnv(ENV_NAMES.SIGNING_KEY_SECRET_ARN, this.signingKey.secretArn);
+    if (needs.mail) fn.bindMail(props.mail);
+    else fn.bindEnv(ENV_NAMES.SENDER_ADDRESS, props.mail.senderAddress);
+    return fn;
+  }
+
+  private addRouteMethod(route: Route, fn: ServiceFunction, authorizer?: apigateway.IAuthorizer): void {
+    const pathParameters = [...route.path.matchAll(/\{([A-Za-z0-9_]+)\+?\}/g)].map((m) => m[1]!);
+    const method = this.api.root.resourceForPath(route.path).addMethod(
+      route.method,
+      // allowTestInvoke off: no Lambda permission for the console's test-invoke-stage.
+      new apigateway.LambdaIntegration(fn.fn, { proxy: true, allowTestInvoke: false }),
+      {
+        ...(route.access === 'admin'
+          ? { authorizer, authorizationType: authorizer!.authorizationType }
+          : { authorizationType: apigateway.AuthorizationType.NONE }),
+        requestValidator: this.requestValidator,
+        requestParameters: Object.fromEntries(pathParameters.map((p) => [`method.request.path.${p}`, true])),
+        ...(takesBody(route) ? { requestModels: { 'application/json': this.jsonBodyModel } } : {}),
+      },
+    );
+    if (route.access === 'public') {
+      const reason =
+        `${route.method} ${route.path} is the public rights-request form: anyone may use it and must not need an ` +
+        'account (UK GDPR Art. 12(2)). Instead: WAF (per-IP rate limit, body size, managed rules), stage and method ' +
+        'throttling, request validation, reserved concurrency and the handler’s own per-IP limiter.';
+      Validations.of(method).acknowledge({ id: 'AwsSolutions-APIG4', reason });
+      Validations.of(method).acknowledge({ id: 'AwsSolutions-COG4', reason });
+    }
+  }
+
+  /** Errors API Gateway answers itself: JSON in the handlers' shape, nothing internal, security headers. */
+  private addGatewayResponses(dpoAddress: string): void {
+    const responseHeaders = gatewayResponseHeaders();
+    const respond = (responseId: string, type: apigateway.ResponseType, error: string, message: string, statusCode?: string) =>
+      this.api.addGatewayResponse(responseId, {
+        type,
+        statusCode,
+        responseHeaders,
+        templates: { 'application/json': JSON.stringify({ error, message, correlationId: '$context.requestId' }) },
+      });
+    // The response type (e.g. BAD_REQUEST_BODY) names a category, never the detail
+    // ($context.error.message and validationErrorString can echo schema or input).
+    respond('Default4xx', apigateway.ResponseType.DEFAULT_4XX, '$context.error.responseType', 'The request could not be accepted.');
+    respond(
+      'Default5xx',
+      apigateway.ResponseType.DEFAULT_5XX,
+      'InternalError',
+      'Something went wrong on our side. Quote this reference if you contact us: $context.requestId.',
+    );
+    // An unknown path is a 403 "Missing Authentication Token" by default: say what it is.
+    respond('NotFound', apigateway.ResponseType.MISSING_AUTHENTICATION_TOKEN, 'NotFound', 'There is nothing at this address.', '404');
+    respond(
+      'Throttled',
+      apigateway.ResponseType.THROTTLED,
+      'TooManyRequests',
+      `Too many requests. Please wait a minute and try again, or email ${dpoAddress}.`,
+    );
+    // A real request can trip a managed rule: tell the person another way to make it.
+    respond(
+      'WafFiltered',
+      apigateway.ResponseType.WAF_FILTERED,
+      'Blocked',
+      `Our firewall blocked this request. If you were making a privacy request, please email it to ${dpoAddress}.`,
+    );
+    respond('TooLarge', apigateway.ResponseType.REQUEST_TOO_LARGE, 'PayloadTooLarge', 'The request is too large.');
+    respond('BadBody', apigateway.ResponseType.BAD_REQUEST_BODY, 'MalformedBody', 'Send the form as a JSON object or as form fields.');
+  }
+
+  private createWebAcl(props: PublicApiProps): wafv2.CfnWebACL {
+    const sampled = props.sampledRequests ?? false;
+    const visibility = (metricName: string): wafv2.CfnWebACL.VisibilityConfigProperty => ({
+      cloudWatchMetricsEnabled: true,
+      metricName,
+      sampledRequestsEnabled: sampled,
+    });
+    const managed = (
+      name: string,
+      ruleActionOverrides?: wafv2.CfnWebACL.RuleActionOverrideProperty[],
+    ): Omit<wafv2.CfnWebACL.RuleProperty, 'priority'> => ({
+      name,
+      overrideAction: { none: {} },
+      statement: { managedRuleGroupStatement: { vendorName: 'AWS', name, ruleActionOverrides } },
+      visibilityConfig: visibility(name),
+    });
+
+    const rules: Array<Omit<wafv2.CfnWebACL.RuleProperty, 'priority'>> = [
+      {
+        name: 'RateLimitPerIp',
+        action: { block: {} },
+        statement: {
+          rateBasedStatement: { limit: props.rateLimitPerIp ?? 100, aggregateKeyType: 'IP', evaluationWindowSec: 300 },
+        },
+        visibilityConfig: visibility('RateLimitPerIp'),
+      },
+      {
+        name: 'BodySizeLimit',
+        action: { block: {} },
+        statement: {
+          sizeConstraintStatement: {
+            // A body beyond the inspection limit (64 KB, associationConfig) is "oversize";
+            // MATCH makes that a match, so every body over 64 KB is blocked.
+            fieldToMatch: { body: { oversizeHandling: 'MATCH' } },
+            comparisonOperator: 'GT',
+            size: MAX_BODY_BYTES,
+            textTransformations: [{ priority: 0, type: 'NONE' }],
+          },
+        },
+        visibilityConfig: visibility('BodySizeLimit'),
+      },
+      ...((props.ipReputationList ?? true) ? [managed('AWSManagedRulesAmazonIpReputationList')] : []),
+      // SizeRestrictions_BODY blocks bodies over 8 KB. A form body is at most about 6 KB of
+      // text, but form encoding turns each non-ASCII character (Welsh, Polish, Word's curly
+      // quotes) into up to 12 bytes, so a genuine 5,000-character request can pass 8 KB.
+      // Counted instead (it shows in the WAF logs); BodySizeLimit above is the size limit.
+      managed('AWSManagedRulesCommonRuleSet', [{ name: 'SizeRestrictions_BODY', actionToUse: { count: {} } }]),
+      managed('AWSManagedRulesKnownBadInputsRuleSet'),
+    ];
+
+    const webAcl = new wafv2.CfnWebACL(this, 'WebAcl', {
+      scope: 'REGIONAL',
+      description: 'Rightsdesk public API',
+      defaultAction: { allow: {} },
+      rules: rules.map((rule, priority) => ({ ...rule, priority })),
+      visibilityConfig: visibility('RightsdeskPublicApi'),
+      associationConfig: { requestBody: { API_GATEWAY: { defaultSizeInspectionLimit: 'KB_64' } } },
+    });
+    new wafv2.CfnWebACLAssociation(this, 'WebAclAssociation', {
+      resourceArn: this.stage.stageArn,
+      webAclArn: webAcl.attrArn,
+    });
+    return webAcl;
+  }
+
+  /**
+   * WAF logs to CloudWatch Logs (the group name must start with aws-waf-logs-), only for
+   * requests a rule blocked or counted: allowed requests are in the access log already.
+   */
+  private createWafLogging(key: kms.IKey, retention: logs.RetentionDays, webAcl: wafv2.CfnWebACL): logs.LogGroup {
+    const wafLogs = new logs.LogGroup(this, 'WafLogs', {
+      logGroupName: `aws-waf-logs-${Names.uniqueResourceName(this, { maxLength: 200, separator: '-' })}`,
+      encryptionKey: key,
+      retention,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    const action = (name: string) => ({ ActionCondition: { Action: name } });
+    new wafv2.CfnLoggingConfiguration(this, 'WafLogging', {
+      resourceArn: webAcl.attrArn,
+      // WAF wants the bare log-group ARN, without the ":*" of LogGroup.logGroupArn.
+      logDestinationConfigs: [
+        Stack.of(this).formatArn({
+          service: 'logs',
+          resource: 'log-group',
+          resourceName: wafLogs.logGroupName,
+          arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+        }),
+      ],
+      redactedFields: [
+        { uriPath: {} }, // /verify/{token}: a live confirmation link
+        { queryString: {} },
+        { singleHeader: { Name: 'authorization' } },
+        { singleHeader: { Name: 'cookie' } },
+      ],
+      loggingFilter: {
+        DefaultBehavior: 'DROP',
+        Filters: [
+          {
+            Behavior: 'KEEP',
+            Requirement: 'MEETS_ANY',
+            Conditions: [action('BLOCK'), action('COUNT'), action('EXCLUDED_AS_COUNT')],
+          },
+        ],
+      },
+    });
+    return wafLogs;
+  }
+}
+
+/** Routes whose method carries a body: JSON-validated, and throttled like a submission. */
+function takesBody(route: Route): boolean {
+  return route.method === 'POST' || route.method === 'PUT';
+}

@@ -1,0 +1,612 @@
+import { fileURLToPath } from 'node:url';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as apigateway from 'aws-cdk-lib/aws-apigateway';
+import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { HANDLER_NEEDS, MAX_BODY_BYTES, PublicApi, STAGE_NAME } from '../../infra/api';
+import { buildApp } from '../../infra/app';
+import { ENV_NAMES } from '../../infra/env-names';
+import { OutboundMail } from '../../infra/outbound-mail';
+import { foreignRegionsIn, residencyViolations } from '../../infra/residency';
+import type { RightsdeskStack } from '../../infra/stack';
+import { Storage } from '../../infra/storage';
+import { ROUTES, type Route } from '../../lambdas/routes';
+import { readConfig, type ConfigVar } from '../../shared/config';
+import { MAX_BODY_BYTES as MIDDLEWARE_MAX_BODY_BYTES } from '../../shared/http/middleware';
+import { SECURITY_HEADERS } from '../../shared/http/responses';
+import { acknowledgements, CDK_JSON_CONTEXT, dependencyCycle, londonStack, nagFindings, TEST_CONTEXT } from './support';
+
+const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const CONFIG = {
+  domain: CDK_JSON_CONTEXT['rightsdesk:domain'] as string,
+  dpoAddress: CDK_JSON_CONTEXT['rightsdesk:dpoAddress'] as string,
+  senderAddress: CDK_JSON_CONTEXT['rightsdesk:senderAddress'] as string,
+  nation: CDK_JSON_CONTEXT['rightsdesk:nation'] as string,
+};
+
+interface Statement {
+  Action: string | string[];
+  Resource: unknown;
+  Effect: string;
+  Condition?: Record<string, Record<string, unknown>>;
+  Principal?: unknown;
+}
+type Resources = Record<string, { Type: string; Properties: Record<string, any>; DependsOn?: string[]; DeletionPolicy?: string }>;
+
+function build(context: Record<string, unknown> = TEST_CONTEXT) {
+  const { app, stack } = buildApp({ context, env: {}, nag: false });
+  const template = Template.fromStack(stack);
+  const id = (c: { node: { defaultChild?: unknown } }) => stack.getLogicalId(c.node.defaultChild as never);
+  const api = stack.publicApi;
+  const fnIds = new Map([...api.functions].map(([key, f]) => [key, { fn: id(f.fn), role: id(f.role) }]));
+  return {
+    app,
+    stack,
+    template,
+    resources: template.toJSON().Resources as Resources,
+    ids: {
+      key: id(stack.storage.key),
+      table: id(stack.storage.casesTable),
+      api: id(api.api),
+      stage: id(api.stage),
+      accessLogs: id(api.accessLogs),
+      executionLogs: id(api.executionLogs),
+      wafLogs: id(api.wafLogs),
+      webAcl: stack.getLogicalId(api.webAcl),
+      secret: id(api.signingKey as never),
+      identity: id(stack.mail.identity),
+      configurationSet: id(stack.mail.configurationSet),
+      fns: fnIds,
+    },
+  };
+}
+
+let built: ReturnType<typeof build>;
+beforeAll(() => {
+  built = build();
+});
+
+const routeKey = (r: Route) => `${r.method} ${r.path}`;
+const ofType = (type: string) => Object.entries(built.resources).filter(([, r]) => r.Type === type);
+const fnId = (key: string) => built.ids.fns.get(key)!.fn;
+const roleId = (key: string) => built.ids.fns.get(key)!.role;
+const keyArn = () => ({ 'Fn::GetAtt': [built.ids.key, 'Arn'] });
+
+/** Every identity-policy statement, with the roles its policy is attached to. */
+function statementsByRole(): Array<{ roles: string[]; statement: Statement }> {
+  return ofType('AWS::IAM::Policy').flatMap(([, p]) =>
+    (p.Properties.PolicyDocument.Statement as Statement[]).map((statement) => ({
+      roles: (p.Properties.Roles as Array<{ Ref: string }>).map((r) => r.Ref),
+      statement,
+    })),
+  );
+}
+const actionsOf = (s: Statement) => [s.Action].flat();
+
+/** "METHOD /path" of every AWS::ApiGateway::Method, walking the resource tree of the template. */
+function methodsInTemplate(): Map<string, Record<string, any>> {
+  const pathOf = (resourceId: unknown): string => {
+    const ref = (resourceId as { Ref?: string }).Ref;
+    if (!ref) return ''; // Fn::GetAtt [api, RootResourceId]
+    const resource = built.resources[ref]!.Properties;
+    return `${pathOf(resource.ParentId)}/${resource.PathPart as string}`;
+  };
+  return new Map(ofType('AWS::ApiGateway::Method').map(([, m]) => [`${m.Properties.HttpMethod} ${pathOf(m.Properties.ResourceId) || '/'}`, m.Properties]));
+}
+
+describe('REST API', () => {
+  it('is one REGIONAL API with one stage, no binary media types, served only at the custom domain', () => {
+    built.template.resourceCountIs('AWS::ApiGateway::RestApi', 1);
+    built.template.resourceCountIs('AWS::ApiGateway::Stage', 1);
+    built.template.hasResourceProperties('AWS::ApiGateway::RestApi', {
+      EndpointConfiguration: { Types: ['REGIONAL'] },
+      BinaryMediaTypes: Match.absent(),
+      DisableExecuteApiEndpoint: true,
+    });
+    built.template.hasResourceProperties('AWS::ApiGateway::Stage', { StageName: STAGE_NAME, TracingEnabled: true });
+    expect(JSON.stringify(built.template.toJSON())).not.toMatch(/EDGE|AWS::CloudFront::/);
+  });
+
+  it('has exactly one method per route, each a Lambda proxy integration of that route’s function', () => {
+    const methods = methodsInTemplate();
+    expect([...methods.keys()].sort()).toEqual(ROUTES.map(routeKey).sort());
+    for (const route of ROUTES) {
+      expect(methods.get(routeKey(route)), routeKey(route)).toMatchObject({
+        AuthorizationType: 'NONE',
+        Integration: {
+          Type: 'AWS_PROXY',
+          IntegrationHttpMethod: 'POST',
+          Uri: {
+            'Fn::Join': [
+              '',
+              ['arn:aws:apigateway:eu-west-2:lambda:path/2015-03-31/functions/', { 'Fn::GetAtt': [fnId(routeKey(route)), 'Arn'] }, '/invocations'],
+            ],
+          },
+        },
+      });
+    }
+    // Built from the entry in the route table, under the repository root.
+    for (const route of ROUTES) {
+      expect(built.stack.publicApi.functions.get(routeKey(route))!.fn.node.path).toContain('PublicApi');
+      expect(HANDLER_NEEDS[route.entry], route.entry).toBeDefined();
+    }
+  });
+
+  it('lets API Gateway invoke each function from its own method only, without test-invoke', () => {
+    const permissions = ofType('AWS::Lambda::Permission');
+    expect(permissions).toHaveLength(ROUTES.length);
+    for (const [, p] of permissions) {
+      expect(p.Properties.Principal).toBe('apigateway.amazonaws.com');
+      expect(JSON.stringify(p.Properties.SourceArn)).not.toContain('test-invoke-stage');
+      expect(JSON.stringify(p.Properties.SourceArn)).toContain(built.ids.stage);
+    }
+  });
+
+  it('throttles the stage (20 rps, burst 40) and POST /requests more tightly (2 rps, burst 5)', () => {
+    const settings = built.resources[built.ids.stage]!.Properties.MethodSettings as Array<Record<string, unknown>>;
+    expect(settings).toContainEqual(
+      expect.objectContaining({ HttpMethod: '*', ResourcePath: '/*', ThrottlingRateLimit: 20, ThrottlingBurstLimit: 40 }),
+    );
+    expect(settings).toContainEqual(
+      expect.objectContaining({ HttpMethod: 'POST', ResourcePath: '/~1requests', ThrottlingRateLimit: 2, ThrottlingBurstLimit: 5 }),
+    );
+  });
+
+  it('logs execution errors only, never request or response data, on every method setting', () => {
+    const settings = built.resources[built.ids.stage]!.Properties.MethodSettings as Array<Record<string, unknown>>;
+    expect(settings.length).toBeGreaterThan(0);
+    for (const s of settings) expect(s).toMatchObject({ LoggingLevel: 'ERROR', DataTraceEnabled: false, MetricsEnabled: true });
+  });
+
+  it('writes JSON access logs with the route template, status, request id, IP, length and latency — never the raw path', () => {
+    const setting = built.resources[built.ids.stage]!.Properties.AccessLogSetting;
+    expect(setting.DestinationArn).toEqual({ 'Fn::GetAtt': [built.ids.accessLogs, 'Arn'] });
+    const format = setting.Format as string;
+    expect(JSON.parse(format)).toMatchObject({
+      requestId: '$context.requestId',
+      resourcePath: '$context.resourcePath',
+      status: '$context.status',
+      sourceIp: '$context.identity.sourceIp',
+      responseLength: '$context.responseLength',
+      integrationLatency: '$context.integrationLatency',
+    });
+    expect(format).not.toMatch(/\$context\.path\b/);
+    expect(format).not.toMatch(/requestOverride|querystring|error\.message|validationErrorString|integrationErrorMessage/i);
+  });
+
+  it('keeps the access, execution and WAF logs encrypted with the data key for 90 days', () => {
+    for (const id of [built.ids.accessLogs, built.ids.executionLogs, built.ids.wafLogs]) {
+      expect(built.resources[id], id).toMatchObject({
+        Properties: { KmsKeyId: keyArn(), RetentionInDays: 90 },
+        DeletionPolicy: 'Retain',
+      });
+    }
+    // Every log group in the stack is encrypted and expires.
+    for (const [id, group] of ofType('AWS::Logs::LogGroup')) {
+      expect(group.Properties.KmsKeyId, id).toEqual(keyArn());
+      expect(group.Properties.RetentionInDays, id).toBeGreaterThan(0);
+    }
+  });
+
+  it('creates API Gateway’s execution log group before the stage, so API Gateway never creates it unencrypted', () => {
+    expect(built.resources[built.ids.executionLogs]!.Properties.LogGroupName).toEqual({
+      'Fn::Join': ['', ['API-Gateway-Execution-Logs_', { Ref: built.ids.api }, `/${STAGE_NAME}`]],
+    });
+    expect(built.resources[built.ids.stage]!.DependsOn).toContain(built.ids.executionLogs);
+  });
+
+  it('has the account CloudWatch role API Gateway logs through, kept on stack deletion', () => {
+    const [[, account]] = ofType('AWS::ApiGateway::Account') as [[string, Resources[string]]];
+    const roleRef = account.Properties.CloudWatchRoleArn['Fn::GetAtt'][0] as string;
+    expect(built.resources[roleRef]).toMatchObject({
+      Properties: {
+        ManagedPolicyArns: [
+          { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs']] },
+        ],
+      },
+      DeletionPolicy: 'Retain',
+    });
+    expect(built.resources[built.ids.stage]!.DependsOn).toContain(stackIdOfType('AWS::ApiGateway::Account'));
+  });
+
+  it('validates parameters and JSON bodies: the token on GET /verify/{token}, an object on POST /requests', () => {
+    built.template.hasResourceProperties('AWS::ApiGateway::RequestValidator', {
+      RestApiId: { Ref: built.ids.api },
+      ValidateRequestBody: true,
+      ValidateRequestParameters: true,
+    });
+    const methods = methodsInTemplate();
+    const validator = { Ref: stackIdOfType('AWS::ApiGateway::RequestValidator') };
+    for (const props of methods.values()) expect(props.RequestValidatorId).toEqual(validator);
+    expect(methods.get('GET /verify/{token}')!.RequestParameters).toEqual({ 'method.request.path.token': true });
+    const model = methods.get('POST /requests')!.RequestModels['application/json'] as { Ref: string };
+    expect(built.resources[model.Ref]!.Properties).toMatchObject({ ContentType: 'application/json', Schema: { type: 'object' } });
+    // Form-encoded bodies (the HTML form) have no model, so the gateway does not validate them.
+    expect(Object.keys(methods.get('POST /requests')!.RequestModels)).toEqual(['application/json']);
+  });
+
+  it('answers its own errors as JSON without detail, with the security headers', () => {
+    const responses = new Map(ofType('AWS::ApiGateway::GatewayResponse').map(([, r]) => [r.Properties.ResponseType as string, r.Properties]));
+    expect([...responses.keys()]).toEqual(expect.arrayContaining(['DEFAULT_4XX', 'DEFAULT_5XX', 'WAF_FILTERED', 'THROTTLED']));
+    for (const [type, r] of responses) {
+      const body = r.ResponseTemplates['application/json'] as string;
+      expect(() => JSON.parse(body), type).not.toThrow();
+      expect(body, type).not.toMatch(/error\.message|validationErrorString|\$input/);
+      for (const [name, value] of Object.entries(SECURITY_HEADERS)) {
+        const expected = name === 'content-security-policy' ? "'sandbox'" : `'${value}'`;
+        expect(r.ResponseParameters[`gatewayresponse.header.${name}`], `${type} ${name}`).toBe(expected);
+      }
+    }
+    expect(JSON.parse(responses.get('DEFAULT_5XX')!.ResponseTemplates['application/json'])).toMatchObject({
+      error: 'InternalError',
+      correlationId: '$context.requestId',
+    });
+    expect(responses.get('WAF_FILTERED')!.ResponseTemplates['application/json']).toContain(CONFIG.dpoAddress);
+    expect(responses.get('MISSING_AUTHENTICATION_TOKEN')!.StatusCode).toBe('404');
+  });
+});
+
+function stackIdOfType(type: string): string {
+  const found = ofType(type);
+  expect(found, type).toHaveLength(1);
+  return found[0]![0];
+}
+
+describe('WAF', () => {
+  const webAcl = () => built.resources[built.ids.webAcl]!.Properties;
+  const rule = (name: string) => (webAcl().Rules as Array<Record<string, any>>).find((r) => r.Name === name);
+
+  it('is a REGIONAL web ACL that allows by default', () => {
+    built.template.resourceCountIs('AWS::WAFv2::WebACL', 1);
+    expect(webAcl()).toMatchObject({ Scope: 'REGIONAL', DefaultAction: { Allow: {} } });
+  });
+
+  it('blocks an IP address after 100 requests in 5 minutes', () => {
+    expect(rule('RateLimitPerIp')).toMatchObject({
+      Action: { Block: {} },
+      Statement: { RateBasedStatement: { Limit: 100, AggregateKeyType: 'IP', EvaluationWindowSec: 300 } },
+    });
+  });
+
+  it('blocks bodies over 64 KB, including bodies beyond what WAF inspects', () => {
+    expect(MAX_BODY_BYTES).toBe(MIDDLEWARE_MAX_BODY_BYTES);
+    expect(rule('BodySizeLimit')).toMatchObject({
+      Action: { Block: {} },
+      Statement: {
+        SizeConstraintStatement: {
+          FieldToMatch: { Body: { OversizeHandling: 'MATCH' } },
+          ComparisonOperator: 'GT',
+          Size: 64 * 1024,
+        },
+      },
+    });
+    // WAF inspects 64 KB of an API Gateway body, so "oversize" means exactly "over 64 KB".
+    expect(webAcl().AssociationConfig).toEqual({ RequestBody: { API_GATEWAY: { DefaultSizeInspectionLimit: 'KB_64' } } });
+  });
+
+  it('runs the AWS managed IP reputation, common and known-bad-inputs rule groups, counting the common set’s 8 KB body rule', () => {
+    const managed = (webAcl().Rules as Array<Record<string, any>>)
+      .filter((r) => r.Statement.ManagedRuleGroupStatement)
+      .map((r) => r.Statement.ManagedRuleGroupStatement.Name);
+    expect(managed).toEqual(['AWSManagedRulesAmazonIpReputationList', 'AWSManagedRulesCommonRuleSet', 'AWSManagedRulesKnownBadInputsRuleSet']);
+    for (const name of managed) expect(rule(name)).toMatchObject({ OverrideAction: { None: {} } });
+    expect(rule('AWSManagedRulesCommonRuleSet')!.Statement.ManagedRuleGroupStatement.RuleActionOverrides).toEqual([
+      { Name: 'SizeRestrictions_BODY', ActionToUse: { Count: {} } },
+    ]);
+  });
+
+  it('has metrics for every rule and keeps no sampled requests (they would hold tokens and IPs)', () => {
+    const configs = [webAcl().VisibilityConfig, ...(webAcl().Rules as Array<Record<string, any>>).map((r) => r.VisibilityConfig)];
+    for (const c of configs) expect(c).toMatchObject({ CloudWatchMetricsEnabled: true, SampledRequestsEnabled: false });
+    const priorities = (webAcl().Rules as Array<{ Priority: number }>).map((r) => r.Priority);
+    expect(new Set(priorities).size).toBe(priorities.length);
+  });
+
+  it('is associated with the stage', () => {
+    built.template.hasResourceProperties('AWS::WAFv2::WebACLAssociation', {
+      WebACLArn: { 'Fn::GetAtt': [built.ids.webAcl, 'Arn'] },
+      ResourceArn: {
+        'Fn::Join': ['', ['arn:aws:apigateway:eu-west-2::/restapis/', { Ref: built.ids.api }, '/stages/', { Ref: built.ids.stage }]],
+      },
+    });
+  });
+
+  it('logs blocked and counted requests to an encrypted aws-waf-logs- group, redacting the path, query and credentials', () => {
+    const group = built.resources[built.ids.wafLogs]!.Properties;
+    expect(group.LogGroupName).toMatch(/^aws-waf-logs-/);
+    built.template.hasResourceProperties('AWS::WAFv2::LoggingConfiguration', {
+      ResourceArn: { 'Fn::GetAtt': [built.ids.webAcl, 'Arn'] },
+      // The bare log-group ARN: WAF rejects LogGroup.logGroupArn's trailing ":*".
+      LogDestinationConfigs: [
+        { 'Fn::Join': ['', ['arn:aws:logs:eu-west-2:', { Ref: 'AWS::AccountId' }, ':log-group:', { Ref: built.ids.wafLogs }]] },
+      ],
+      RedactedFields: Match.arrayWith([{ UriPath: {} }, { QueryString: {} }, { SingleHeader: { Name: 'authorization' } }]),
+      LoggingFilter: {
+        DefaultBehavior: 'DROP',
+        Filters: [Match.objectLike({ Behavior: 'KEEP', Conditions: Match.arrayWith([{ ActionCondition: { Action: 'BLOCK' } }]) })],
+      },
+    });
+  });
+
+  it('applies its props', () => {
+    const stack = londonStack();
+    const storage = new Storage(stack, 'Storage');
+    const mail = new OutboundMail(stack, 'Mail', { domain: CONFIG.domain, senderAddress: CONFIG.senderAddress });
+    new PublicApi(stack, 'Api', {
+      key: storage.key,
+      casesTable: storage.casesTable,
+      mail,
+      dpoAddress: CONFIG.dpoAddress,
+      nation: 'scotland',
+      rateLimitPerIp: 500,
+      ipReputationList: false,
+      sampledRequests: true,
+      reservedConcurrency: 3,
+      stageThrottle: { rateLimit: 7, burstLimit: 8 },
+    });
+    const t = Template.fromStack(stack);
+    const acl = Object.values(t.findResources('AWS::WAFv2::WebACL'))[0]!.Properties;
+    expect(acl.Rules[0].Statement.RateBasedStatement.Limit).toBe(500);
+    expect(JSON.stringify(acl)).not.toContain('IpReputation');
+    expect(acl.VisibilityConfig.SampledRequestsEnabled).toBe(true);
+    t.allResourcesProperties('AWS::Lambda::Function', { ReservedConcurrentExecutions: 3 });
+    t.hasResourceProperties('AWS::ApiGateway::Stage', {
+      MethodSettings: Match.arrayWith([Match.objectLike({ ResourcePath: '/*', ThrottlingRateLimit: 7, ThrottlingBurstLimit: 8 })]),
+    });
+  });
+});
+
+describe('link-signing key', () => {
+  it('is a generated 48-character alphanumeric secret encrypted with the data key', () => {
+    built.template.resourceCountIs('AWS::SecretsManager::Secret', 1);
+    built.template.hasResourceProperties('AWS::SecretsManager::Secret', {
+      KmsKeyId: keyArn(),
+      GenerateSecretString: { PasswordLength: 48, ExcludePunctuation: true, IncludeSpace: false },
+    });
+  });
+
+  it('is readable by the submit and verify functions only', () => {
+    const readers = statementsByRole()
+      .filter(({ statement }) => actionsOf(statement).includes('secretsmanager:GetSecretValue'))
+      .flatMap(({ roles, statement }) => {
+        expect(statement.Resource).toEqual({ Ref: built.ids.secret });
+        return roles;
+      });
+    expect(readers.sort()).toEqual([roleId('POST /requests'), roleId('GET /verify/{token}')].sort());
+    // Decrypting it is allowed to those roles only, and only through Secrets Manager.
+    const keyStatements = built.resources[built.ids.key]!.Properties.KeyPolicy.Statement as Statement[];
+    const roleGrants = keyStatements.filter((s) => JSON.stringify(s.Principal).includes('Role'));
+    expect(roleGrants).toEqual([
+      {
+        Effect: 'Allow',
+        Action: 'kms:Decrypt',
+        Condition: { StringEquals: { 'kms:ViaService': 'secretsmanager.eu-west-2.amazonaws.com' } },
+        Principal: {
+          AWS: expect.arrayContaining([
+            { 'Fn::GetAtt': [roleId('POST /requests'), 'Arn'] },
+            { 'Fn::GetAtt': [roleId('GET /verify/{token}'), 'Arn'] },
+          ]),
+        },
+        Resource: '*',
+      },
+    ]);
+    expect((roleGrants[0]!.Principal as { AWS: unknown[] }).AWS).toHaveLength(2);
+  });
+});
+
+describe('SES outbound', () => {
+  it('has a domain identity with Easy DKIM whose default configuration set requires TLS and records reputation', () => {
+    built.template.hasResourceProperties('AWS::SES::EmailIdentity', {
+      EmailIdentity: CONFIG.domain,
+      DkimAttributes: { SigningEnabled: true },
+      ConfigurationSetAttributes: { ConfigurationSetName: { Ref: built.ids.configurationSet } },
+    });
+    built.template.hasResourceProperties('AWS::SES::ConfigurationSet', {
+      DeliveryOptions: { TlsPolicy: 'REQUIRE' },
+      ReputationOptions: { ReputationMetricsEnabled: true },
+    });
+  });
+
+  it('lets the submit and verify functions send from the sender address, on the identity and configuration set only', () => {
+    const sesGrants = statementsByRole().filter(({ statement }) => actionsOf(statement).some((a) => a.startsWith('ses:')));
+    expect(sesGrants.flatMap((g) => g.roles).sort()).toEqual([roleId('POST /requests'), roleId('GET /verify/{token}')].sort());
+    for (const { statement } of sesGrants) {
+      expect(actionsOf(statement).sort()).toEqual(['ses:SendEmail', 'ses:SendRawEmail']);
+      expect(statement.Resource).toEqual(
+        expect.arrayContaining([
+          { 'Fn::Join': ['', ['arn:aws:ses:eu-west-2:', { Ref: 'AWS::AccountId' }, `:identity/`, { Ref: built.ids.identity }]] },
+          { 'Fn::Join': ['', ['arn:aws:ses:eu-west-2:', { Ref: 'AWS::AccountId' }, ':configuration-set/', { Ref: built.ids.configurationSet }]] },
+        ]),
+      );
+      expect(statement.Resource).toHaveLength(2);
+      expect(statement.Condition).toEqual({ StringEquals: { 'ses:FromAddress': CONFIG.senderAddress } });
+    }
+    // No SES action anywhere on "*".
+    const wildcard = statementsByRole().filter(
+      ({ statement }) => actionsOf(statement).some((a) => a.startsWith('ses:')) && JSON.stringify(statement.Resource).includes('"*"'),
+    );
+    expect(wildcard).toEqual([]);
+  });
+});
+
+describe('intake functions', () => {
+  const variables = (key: string) => built.resources[fnId(key)]!.Properties.Environment.Variables as Record<string, unknown>;
+
+  it('are one per route, in the intake service, with a reserved concurrency cap', () => {
+    built.template.resourceCountIs('AWS::Lambda::Function', ROUTES.length);
+    for (const route of ROUTES) {
+      const fn = built.resources[fnId(routeKey(route))]!.Properties;
+      expect(fn.ReservedConcurrentExecutions, routeKey(route)).toBe(10);
+      expect(fn.Environment.Variables.POWERTOOLS_SERVICE_NAME).toBe('intake');
+    }
+  });
+
+  it('get the configuration and resource names the intake composition root reads', () => {
+    for (const route of ROUTES) {
+      expect(variables(routeKey(route)), routeKey(route)).toMatchObject({
+        CASES_TABLE: { Ref: built.ids.table },
+        DPO_ADDRESS: CONFIG.dpoAddress,
+        SENDER_ADDRESS: CONFIG.senderAddress,
+        NATION: CONFIG.nation,
+        PUBLIC_BASE_URL: `https://${CONFIG.domain}`,
+        SIGNING_KEY_SECRET_ARN: { Ref: built.ids.secret },
+      });
+      // The local stack's alternative must never be set in AWS: the key would sit in plain text.
+      expect(variables(routeKey(route)).SIGNING_KEY).toBeUndefined();
+    }
+  });
+
+  it('GET / (the form) gets no table, secret or mail permissions: it only renders the page', () => {
+    const statements = statementsByRole().filter(({ roles }) => roles.includes(roleId('GET /')));
+    const actions = statements.flatMap(({ statement }) => actionsOf(statement));
+    expect(actions.filter((a) => !/^(logs|xray):/.test(a))).toEqual([]);
+  });
+
+  it('every name in ENV_NAMES is a variable shared/config.ts parses', () => {
+    const names: readonly ConfigVar[] = Object.values(ENV_NAMES);
+    // With an empty environment readConfig names each missing variable; an unknown name would throw a TypeError instead.
+    expect(() => readConfig(names, {})).toThrow(new RegExp(names.map((n) => `${n} is not set`).join('.*')));
+  });
+
+  describe('start cold with exactly the environment the stack gives them', () => {
+    /** Names the two sides share, plus the local-only key: all cleared before each cold start. */
+    const MANAGED = [...Object.values(ENV_NAMES), 'SIGNING_KEY'];
+
+    /** Template values as they would be at deploy time (tokens become plausible values). */
+    function resolvedEnv(key: string): Record<string, string> {
+      return Object.fromEntries(
+        Object.entries(variables(key)).map(([name, value]) => [
+          name,
+          typeof value === 'string'
+            ? value
+            : name.endsWith('_ARN')
+              ? 'arn:aws:secretsmanager:eu-west-2:111111111111:secret:RightsdeskSigningKey-AbCdEf'
+              : `Rightsdesk-${name}-1A2B3C`,
+        ]),
+      );
+    }
+
+    async function coldStart(entry: string, env: Record<string, string>): Promise<Record<string, unknown>> {
+      for (const name of MANAGED) vi.stubEnv(name, undefined);
+      for (const [name, value] of Object.entries(env)) vi.stubEnv(name, value);
+      vi.resetModules();
+      return (await import(`${REPO_ROOT}${entry}`)) as Record<string, unknown>;
+    }
+
+    afterEach(() => {
+      vi.unstubAllEnvs();
+    });
+
+    it.each(ROUTES.map((r) => [routeKey(r), r.entry]))('%s loads its handler', async (key, entry) => {
+      const module = await coldStart(entry, resolvedEnv(key));
+      expect(typeof module.handler).toBe('function');
+    });
+
+    it.each(['CASES_TABLE', 'DPO_ADDRESS', 'SENDER_ADDRESS', 'NATION', 'PUBLIC_BASE_URL', 'SIGNING_KEY_SECRET_ARN'])(
+      'fails the cold start without %s (so the test above can fail)',
+      async (name) => {
+        const env = resolvedEnv('GET /');
+        delete env[name];
+        await expect(coldStart(ROUTES[0]!.entry, env)).rejects.toThrow(name);
+      },
+    );
+  });
+});
+
+describe('public base URL and custom domain', () => {
+  it('serves the API at the configured domain: regional, TLS 1.2, a DNS-validated certificate, mapped at the root', () => {
+    built.template.hasResourceProperties('AWS::CertificateManager::Certificate', { DomainName: CONFIG.domain, ValidationMethod: 'DNS' });
+    built.template.hasResourceProperties('AWS::ApiGateway::DomainName', {
+      DomainName: CONFIG.domain,
+      EndpointConfiguration: { Types: ['REGIONAL'] },
+      SecurityPolicy: 'TLS_1_2',
+    });
+    built.template.hasResourceProperties('AWS::ApiGateway::BasePathMapping', {
+      RestApiId: { Ref: built.ids.api },
+      Stage: { Ref: built.ids.stage },
+      BasePath: Match.absent(),
+    });
+    built.template.hasOutput('ApiUrl', { Value: `https://${CONFIG.domain}/` });
+    built.template.hasOutput('ApiDomainTarget', Match.anyValue());
+  });
+
+  it('without a custom domain, links point at the stage’s execute-api URL, with no dependency cycle', () => {
+    const plain = build({ ...TEST_CONTEXT, 'rightsdesk:customDomain': false });
+    const expected = {
+      'Fn::Join': ['', ['https://', { Ref: plain.ids.api }, '.execute-api.eu-west-2.', { Ref: 'AWS::URLSuffix' }, `/${STAGE_NAME}`]],
+    };
+    for (const route of ROUTES) {
+      const fn = plain.resources[plain.ids.fns.get(routeKey(route))!.fn]!.Properties;
+      expect(fn.Environment.Variables.PUBLIC_BASE_URL).toEqual(expected);
+    }
+    plain.template.resourceCountIs('AWS::ApiGateway::DomainName', 0);
+    plain.template.resourceCountIs('AWS::CertificateManager::Certificate', 0);
+    plain.template.hasResourceProperties('AWS::ApiGateway::RestApi', { DisableExecuteApiEndpoint: false });
+    expect(dependencyCycle(plain.template)).toBeUndefined();
+    expect(nagFindings(plain.stack)).toEqual([]);
+  });
+
+  it('has no dependency cycle with the custom domain either', () => {
+    expect(dependencyCycle(built.template)).toBeUndefined();
+  });
+
+  it('the cycle check finds a cycle', () => {
+    const cyclic = { toJSON: () => ({ Resources: { A: { Properties: { X: { Ref: 'B' } } }, B: { DependsOn: 'A' } } }) };
+    expect(dependencyCycle(cyclic)).toEqual(['A', 'B', 'A']);
+  });
+});
+
+describe('route table guard', () => {
+  const apiWith = (routes: readonly Route[], adminAuthorizer?: apigateway.IAuthorizer) => {
+    const stack = londonStack();
+    const storage = new Storage(stack, 'Storage');
+    const mail = new OutboundMail(stack, 'Mail', { domain: CONFIG.domain, senderAddress: CONFIG.senderAddress });
+    return () =>
+      new PublicApi(stack, 'Api', {
+        key: storage.key,
+        casesTable: storage.casesTable,
+        mail,
+        dpoAddress: CONFIG.dpoAddress,
+        nation: 'england-and-wales',
+        routes,
+        adminAuthorizer,
+      });
+  };
+  const admin: Route = { method: 'GET', path: '/admin/cases', entry: 'lambdas/intake/get-form.ts', access: 'admin' };
+
+  it('refuses an admin route when no authoriser is configured, naming the route', () => {
+    expect(apiWith([...ROUTES, admin])).toThrow(/GET \/admin\/cases is an admin route, but no adminAuthorizer is configured/);
+  });
+
+  it('refuses a route whose permissions are not declared', () => {
+    const unknown: Route = { method: 'POST', path: '/other', entry: 'lambdas/intake/other.ts', access: 'public' };
+    expect(apiWith([unknown])).toThrow(/no permissions declared for lambdas\/intake\/other\.ts/);
+  });
+});
+
+describe('residency and cdk-nag', () => {
+  it('names no region but eu-west-2 anywhere in the template', () => {
+    expect(foreignRegionsIn(built.template.toJSON())).toEqual([]);
+    expect(residencyViolations(built.app)).toEqual([]);
+  });
+
+  it('has no unacknowledged AwsSolutions finding', () => {
+    expect(nagFindings(built.stack as RightsdeskStack)).toEqual([]);
+  });
+
+  it('acknowledges only what a public form needs, each with a specific reason', () => {
+    const acks = acknowledgements(built.app).filter((a) => a.path.includes('/PublicApi/'));
+    const summary = acks.map((a) => `${a.path.replace('Rightsdesk/PublicApi/', '')} ${a.id}`).sort();
+    expect(summary).toEqual(
+      [
+        'Api/CloudWatchRole AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs]',
+        ...ROUTES.flatMap((r) => {
+          const path = `Api/Default${r.path === '/' ? '' : r.path}/${r.method}`;
+          return [`${path} AwsSolutions-APIG4`, `${path} AwsSolutions-COG4`];
+        }),
+        'SigningKey AwsSolutions-SMG4',
+        ...['GetForm', 'SubmitRequest', 'VerifyEmail'].map((f) => `${f}/TracingPolicy AwsSolutions-IAM5[Resource::*]`),
+      ].sort(),
+    );
+    for (const ack of acks) expect(ack.reason.length, ack.id).toBeGreaterThanOrEqual(80);
+  });
+});
