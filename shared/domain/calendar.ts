@@ -7,8 +7,11 @@
  * daylight saving can never move a date (LAW.md, The deadline: "All dates are calendar
  * dates in Europe/London").
  */
-import Holidays from 'date-holidays';
+import Holidays from 'date-holidays-parser';
 import { InvalidDateError, InvalidNationError } from './errors';
+// The GB rules of the maintained date-holidays data set (npm run holidays:gb), not a
+// hand-written list: the parser computes each year's dates from them.
+import GB_RULES from './gb-holiday-rules.json';
 
 /** A calendar date, `YYYY-MM-DD`. An alias for documentation: it is still a string. */
 export type IsoDate = string;
@@ -250,7 +253,7 @@ const holidayCache = new Map<string, ReadonlySet<IsoDate>>();
 function holidaysFor(nation: Nation): Holidays {
   let calendar = calendars.get(nation);
   if (!calendar) {
-    calendar = new Holidays('GB', REGION[nation], { types: [...CLOSING_TYPES] });
+    calendar = new Holidays(GB_RULES, 'GB', REGION[nation], { types: [...CLOSING_TYPES] });
     calendars.set(nation, calendar);
   }
   return calendar;

@@ -286,7 +286,14 @@ describe('bundling', () => {
       const mod = (await import(pathToFileURL(join(dir, 'index.mjs')).href)) as {
         handler: (e: unknown) => Promise<unknown>;
       };
-      await expect(mod.handler({ hello: 'London' })).resolves.toEqual({ echo: { hello: 'London' }, platform: process.platform });
+      await expect(mod.handler({ hello: 'London' })).resolves.toEqual({
+        echo: { hello: 'London' },
+        platform: process.platform,
+        scotland2026: ['2026-01-01', '2026-01-02', '2026-04-03', '2026-05-04', '2026-05-25', '2026-08-03', '2026-11-30', '2026-12-25', '2026-12-28'],
+      });
+      // GB rules only, and moment-timezone without its world time-zone database.
+      expect(code).not.toContain('Pacific/Kiritimati');
+      expect(code).not.toContain('"Andorra"');
     } finally {
       rmSync(outdir, { recursive: true, force: true });
     }

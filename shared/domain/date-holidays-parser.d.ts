@@ -1,0 +1,3 @@
+// date-holidays-parser ships ambient types (`declare module 'date-holidays-parser'`), but its
+// package.json "exports" hides them from `moduleResolution: bundler`: include them by path.
+/// <reference path="../../node_modules/date-holidays-parser/types/index.d.ts" />
