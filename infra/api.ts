@@ -386,15 +386,11 @@ export class PublicApi extends Construct {
       description: `Rightsdesk ${route.method} ${route.path}`,
       reservedConcurrentExecutions: route.access === 'public' ? (props.reservedConcurrency ?? 10) : undefined,
     });
-    fn.bindEnv(ENV_NAMES.DPO_ADDRESS, props.dpoAddress)
-      .bindEnv(ENV_NAMES.NATION, props.nation)
-      .bindEnv(ENV_NAMES.PUBLIC_BASE_URL, this.publicBaseUrl);
-    if (needs.cases === 'none') fn.bindEnv(ENV_NAMES.CASES_TABLE, props.casesTable.tableName);
-    else fn.bindCases(props.casesTable, needs.cases);
+    // Every page names the DPO and links within the site; the rest only where the handler uses it.
+    fn.bindEnv(ENV_NAMES.DPO_ADDRESS, props.dpoAddress).bindEnv(ENV_NAMES.PUBLIC_BASE_URL, this.publicBaseUrl);
+    if (needs.cases !== 'none') fn.bindCases(props.casesTable, needs.cases).bindEnv(ENV_NAMES.NATION, props.nation);
     if (needs.signingKey) fn.bindSecret(ENV_NAMES.SIGNING_KEY_SECRET_ARN, this.signingKey);
-    else fn.bindEnv(ENV_NAMES.SIGNING_KEY_SECRET_ARN, this.signingKey.secretArn);
     if (needs.mail) fn.bindMail(props.mail);
-    else fn.bindEnv(ENV_NAMES.SENDER_ADDRESS, props.mail.senderAddress);
     return fn;
   }
 

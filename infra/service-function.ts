@@ -22,13 +22,22 @@ import { ENV_NAMES, type EnvName, RUNTIME_ENV_NAMES } from './env-names';
  * Developer machines run Node 20; the bundle targets the runtime, not the build machine.
  */
 export const RUNTIME = lambda.Runtime.NODEJS_24_X;
-const ESBUILD_TARGET = 'node24';
 
 /**
  * esbuild emits ESM; bundled CommonJS dependencies (mailparser, date-holidays, parts of the
  * SDK) still call `require`, which does not exist in an ES module without this shim.
  */
 export const ESM_REQUIRE_BANNER = "import { createRequire } from 'module'; const require = createRequire(import.meta.url);";
+
+/**
+ * Module substitutions in every bundle. date-holidays-parser imports moment-timezone only for
+ * equinox-based holidays, which GB does not have; its data-less build saves ~700 KB of world
+ * time zones per bundle. test/infra/service-function.test.ts runs a bundled calendar to prove it.
+ */
+export const BUNDLE_ALIASES: Readonly<Record<string, string>> = { 'moment-timezone': 'moment-timezone/moment-timezone.js' };
+
+/** esbuild's target for the runtime above. */
+export const BUNDLE_TARGET = 'node24';
 
 const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url));
 
@@ -133,7 +142,7 @@ export class ServiceFunction extends Construct implements iam.IGrantable {
       depsLockFilePath: `${REPO_ROOT}package-lock.json`,
       bundling: {
         format: OutputFormat.ESM,
-        target: ESBUILD_TARGET,
+        target: BUNDLE_TARGET,
         minify: true,
         sourceMap: true,
         // Stack traces map to file:line without shipping the sources in the bundle.
@@ -143,10 +152,7 @@ export class ServiceFunction extends Construct implements iam.IGrantable {
         // Bundle the SDK instead of using the runtime's copy: the exact versions pinned in
         // package-lock.json run in AWS, as they do in tests and locally.
         externalModules: [],
-        // date-holidays-parser imports moment-timezone only for equinox-based holidays, which
-        // GB does not have; its data-less build saves ~700 KB of world time zones per bundle.
-        // test/infra/service-function.test.ts runs a bundled calendar to prove it.
-        esbuildArgs: { '--alias:moment-timezone': 'moment-timezone/moment-timezone.js' },
+        esbuildArgs: Object.fromEntries(Object.entries(BUNDLE_ALIASES).map(([from, to]) => [`--alias:${from}`, to])),
       },
       environment: {
         [RUNTIME_ENV_NAMES.NODE_OPTIONS]: '--enable-source-maps',
