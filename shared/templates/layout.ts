@@ -29,7 +29,7 @@ button{font:inherit;font-weight:bold;color:#fff;background:#00703c;border:0;box-
 .summary{border:5px solid #d4351c;padding:16px;margin:0 0 32px}.summary h2{margin-top:0}
 .summary ul{margin:0;padding-left:20px}.summary a{color:#d4351c;font-weight:bold}
 .panel{background:#00703c;color:#fff;padding:24px;margin:0 0 32px;text-align:center}.panel h1{margin:0 0 8px}
-.panel .ref{font-size:28px;font-weight:bold;letter-spacing:1px}
+.panel .ref{font-size:28px;font-weight:bold;letter-spacing:1px;margin-bottom:0}
 .notice{border-left:10px solid #1d70b8;padding:8px 16px;background:#f3f2f1}
 .visually-hidden{position:absolute!important;width:1px;height:1px;margin:0;padding:0;overflow:hidden;clip:rect(0 0 0 0);border:0;white-space:nowrap}
 .hp{position:absolute;left:-10000px;top:auto;width:1px;height:1px;overflow:hidden}
