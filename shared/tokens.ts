@@ -42,7 +42,9 @@ export function verifyToken(key: Buffer, token: string, purpose: TokenPurpose, n
   const [payload, signature] = token.split('.') as [string, string];
   const expected = mac(key, payload);
   const given = Buffer.from(signature, 'base64url');
-  if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
+  // Canonical encoding only: base64url's last character carries spare bits, and a link whose
+  // text was altered must not verify even if it decodes to the same bytes.
+  if (given.length !== expected.length || given.toString('base64url') !== signature || !timingSafeEqual(given, expected)) {
     throw new InvalidTokenError('This link is not valid.');
   }
   let body: { c?: unknown; p?: unknown; e?: unknown; n?: unknown };

@@ -34,4 +34,17 @@ describe('signed links', () => {
     }
     expect(() => verifyToken(randomBytes(32), token, 'verify', now)).toThrow(InvalidTokenError);
   });
+
+  it('rejects every single-character change to the signature, including its spare trailing bits', () => {
+    const token = signToken(key, { caseId: 'X', purpose: 'verify', expiresAt: exp });
+    const [payload, sig] = token.split('.') as [string, string];
+    const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+    for (let i = 0; i < sig.length; i++) {
+      for (const ch of alphabet) {
+        if (ch === sig[i]) continue;
+        const altered = `${payload}.${sig.slice(0, i)}${ch}${sig.slice(i + 1)}`;
+        expect(() => verifyToken(key, altered, 'verify', now), `position ${i} -> ${ch}`).toThrow(InvalidTokenError);
+      }
+    }
+  });
 });
