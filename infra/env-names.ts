@@ -25,6 +25,10 @@ export const ENV_NAMES = {
   PUBLIC_BASE_URL: 'PUBLIC_BASE_URL',
   /** ARN of the Secrets Manager secret holding the link-signing key (bindSecret). */
   SIGNING_KEY_SECRET_ARN: 'SIGNING_KEY_SECRET_ARN',
+  /** ARN of the deadline-keeper state machine, for functions that start keepers (DeadlineKeeper.bindStarter). */
+  KEEPER_STATE_MACHINE_ARN: 'KEEPER_STATE_MACHINE_ARN',
+  /** The keeper's checkpoint offsets as JSON (DeadlineKeeper props.offsets). */
+  KEEPER_OFFSETS: 'KEEPER_OFFSETS',
 } as const;
 
 export type EnvName = (typeof ENV_NAMES)[keyof typeof ENV_NAMES];

@@ -4,8 +4,11 @@
  */
 import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
-import { PublicApi, type PublicApiProps } from './api';
+import { ROUTES } from '../lambdas/routes';
+import { HANDLER_NEEDS, PublicApi, type PublicApiProps } from './api';
 import type { RightsdeskConfig } from './config';
+import { DeadlineKeeper, type DeadlineKeeperProps } from './deadline-keeper';
+import { InboundMail, type InboundMailProps } from './inbound-mail';
 import { OutboundMail } from './outbound-mail';
 import { assertLondonRegion } from './residency';
 import { Storage, type StorageProps } from './storage';
@@ -16,6 +19,31 @@ export type PublicApiOptions = Omit<
   'key' | 'casesTable' | 'mail' | 'dpoAddress' | 'nation' | 'customDomain' | 'publicBaseUrl'
 >;
 
+/** DeadlineKeeper props the stack leaves to the caller (offsets, schedule, alarm emails). */
+export type DeadlineKeeperOptions = Omit<
+  DeadlineKeeperProps,
+  'key' | 'casesTable' | 'mail' | 'dpoAddress' | 'publicBaseUrl' | 'signingKey'
+>;
+
+/** InboundMail props the stack leaves to the caller (retries, retention, recipients, concurrency). */
+export type InboundMailOptions = Omit<
+  InboundMailProps,
+  | 'key'
+  | 'casesTable'
+  | 'rawMailBucket'
+  | 'filesBucket'
+  | 'mail'
+  | 'signingKey'
+  | 'publicBaseUrl'
+  | 'dpoAddress'
+  | 'nation'
+  | 'keeper'
+  | 'alarmTopic'
+>;
+
+/** Handlers that create cases, and so start their deadline keepers. */
+const KEEPER_STARTERS: ReadonlySet<string> = new Set(['lambdas/intake/submit-request.ts']);
+
 export interface RightsdeskStackProps extends StackProps {
   /** Validated deployment configuration (readConfig). */
   readonly config: RightsdeskConfig;
@@ -23,6 +51,10 @@ export interface RightsdeskStackProps extends StackProps {
   readonly storage?: StorageProps;
   /** @default - PublicApi's documented defaults */
   readonly api?: PublicApiOptions;
+  /** @default - DeadlineKeeper's documented defaults */
+  readonly keeper?: DeadlineKeeperOptions;
+  /** @default - InboundMail's documented defaults */
+  readonly inboundMail?: InboundMailOptions;
 }
 
 export class RightsdeskStack extends Stack {
@@ -30,6 +62,8 @@ export class RightsdeskStack extends Stack {
   public readonly storage: Storage;
   public readonly mail: OutboundMail;
   public readonly publicApi: PublicApi;
+  public readonly keeper: DeadlineKeeper;
+  public readonly inboundMail: InboundMail;
 
   constructor(scope: Construct, id: string, props: RightsdeskStackProps) {
     super(scope, id, props);
@@ -49,6 +83,37 @@ export class RightsdeskStack extends Stack {
       ...(config.customDomain ? { customDomain: { domainName: config.domain } } : {}),
       publicBaseUrl: config.publicBaseUrl,
     });
+    this.keeper = new DeadlineKeeper(this, 'DeadlineKeeper', {
+      ...props.keeper,
+      key: this.storage.key,
+      casesTable: this.storage.casesTable,
+      mail: this.mail,
+      dpoAddress: config.dpoAddress,
+      publicBaseUrl: this.publicApi.publicBaseUrl,
+      signingKey: this.publicApi.signingKey,
+    });
+    // The intake composition root (lambdas/intake/root.ts, used by every handler with table
+    // access) reads KEEPER_STATE_MACHINE_ARN at cold start; only handlers that create cases may
+    // start a keeper.
+    for (const route of props.api?.routes ?? ROUTES) {
+      const fn = this.publicApi.functions.get(`${route.method} ${route.path}`)!;
+      if (KEEPER_STARTERS.has(route.entry)) this.keeper.bindStarter(fn);
+      else if (HANDLER_NEEDS[route.entry]?.cases !== 'none') this.keeper.bindArn(fn);
+    }
+    this.inboundMail = new InboundMail(this, 'InboundMail', {
+      ...props.inboundMail,
+      key: this.storage.key,
+      casesTable: this.storage.casesTable,
+      rawMailBucket: this.storage.rawMailBucket,
+      filesBucket: this.storage.filesBucket,
+      mail: this.mail,
+      signingKey: this.publicApi.signingKey,
+      publicBaseUrl: this.publicApi.publicBaseUrl,
+      dpoAddress: config.dpoAddress,
+      nation: config.nation,
+      keeper: this.keeper,
+      alarmTopic: this.keeper.alarmTopic,
+    });
 
     const output = (id: string, value: string, description: string) => new CfnOutput(this, id, { value, description });
     output('CasesTableName', this.storage.casesTable.tableName, 'DynamoDB table holding the cases');
@@ -58,6 +123,9 @@ export class RightsdeskStack extends Stack {
     output('AccessLogsBucketName', this.storage.accessLogsBucket.bucketName, 'S3 server access logs of the data buckets');
     output('DataKeyArn', this.storage.key.keyArn, 'Customer-managed KMS key encrypting all of the above');
 
+    output('KeeperStateMachineArn', this.keeper.stateMachine.stateMachineArn, 'Deadline keeper: one execution per open case, named after the case id');
+    output('KeeperAlarmTopicArn', this.keeper.alarmTopic.topicArn, 'Subscribe on-call here: a keeper failed or the keeper sweep failed');
+
     output('ApiUrl', `${this.publicApi.publicBaseUrl}/`, 'Public web form (PUBLIC_BASE_URL)');
     const domain = this.publicApi.domainName;
     if (domain) {
@@ -66,6 +134,16 @@ export class RightsdeskStack extends Stack {
     }
     this.mail.identity.dkimRecords.forEach((record, i) =>
       output(`DkimRecord${i + 1}`, `${record.name} CNAME ${record.value}`, `DNS: Easy DKIM record ${i + 1} of 3 for ${config.domain}`),
+    );
+
+    const inbound = this.inboundMail;
+    const dpoDomain = config.dpoAddress.slice(config.dpoAddress.lastIndexOf('@') + 1);
+    output('InboundMx', `${dpoDomain} MX 10 inbound-smtp.${this.region}.amazonaws.com`, 'DNS: route mail for the DPO address to SES receiving (README, Inbound email)');
+    output('InboundRuleSetName', inbound.ruleSet.receiptRuleSetName, 'SES receipt rule set (made active by a custom resource)');
+    output('InboundDeadLetterQueueUrl', inbound.deadLetterQueue.queueUrl, 'Inbound email events that failed every retry: redrive (README, Inbound email)');
+    output('InboundFunctionName', inbound.function.fn.functionName, 'The receive-email function (redrive target)');
+    inbound.receivingIdentity?.dkimRecords.forEach((record, i) =>
+      output(`InboundDkimRecord${i + 1}`, `${record.name} CNAME ${record.value}`, `DNS: verifies ${dpoDomain} for SES receiving (record ${i + 1} of 3)`),
     );
   }
 }

@@ -23,6 +23,8 @@ const VARS = {
   SIGNING_KEY: z.string().check(z.minLength(32)),
   /** Deadline-keeper state machine (Step Functions). */
   KEEPER_STATE_MACHINE_ARN: z.string().check(z.startsWith('arn:')),
+  /** The deadline keeper's checkpoint offsets, JSON (shared/deadlines/offsets.ts; `{}` for the defaults). */
+  KEEPER_OFFSETS: z.string().check(z.startsWith('{')),
 } as const;
 
 export type ConfigVar = keyof typeof VARS;

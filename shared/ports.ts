@@ -79,3 +79,24 @@ export interface RateLimiter {
   /** Counts one hit for `subject` in the current fixed window; false once `limit` is exceeded. */
   hit(subject: string, limit: number, windowSeconds: number): Promise<boolean>;
 }
+
+/** The deadline keeper: one workflow per open case (DESIGN.md, Deadline keeper). */
+export interface Keeper {
+  /** Starts the case's keeper; starting one that already runs (or ran) is harmless. */
+  start(caseId: string): Promise<void>;
+}
+
+/**
+ * One bucket of objects (S3 in AWS, s3rver locally). Keys carry case ids and SES message ids,
+ * never personal data; bodies are encrypted at rest by the bucket.
+ */
+export interface BlobStore {
+  /** The object's bytes; BlobNotFoundError when there is no such key. */
+  get(key: string): Promise<Buffer>;
+  /** Creates or replaces the object (writes are idempotent: same key, same bytes). */
+  put(key: string, body: Buffer | string, opts?: { contentType?: string }): Promise<void>;
+}
+
+export class BlobNotFoundError extends Error {
+  override readonly name = 'BlobNotFoundError';
+}

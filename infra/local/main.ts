@@ -2,9 +2,10 @@
  * `npm start`: the whole of Rightsdesk on this machine, no cloud account, no Docker.
  *   npm start               data persists under .data/
  *   npm start -- --memory   nothing written to disk
- * Ports: PORT (3000), SES_PORT (8005), SMTP_PORT (2525, reserved for inbound mail).
+ * Ports: PORT (3000), SES_PORT (8005), SMTP_PORT (2525, inbound mail to the DPO address).
  */
 import './polyfills';
+import { timeScaleFrom } from '../../shared/adapters/clock';
 import { describeError } from './http-adapter';
 import { DEFAULT_PORT, DEFAULT_SES_PORT, PortInUseError, startLocalStack, type LocalStack } from './stack';
 
@@ -14,7 +15,8 @@ const STOP_TIMEOUT_MS = 10_000;
 const USAGE = `Usage: npm start [-- --memory]
 
 Runs Rightsdesk locally: the HTTP API and form on the real handlers, with dynalite
-(DynamoDB), s3rver (S3) and aws-ses-v2-local (SES) standing in for AWS.
+(DynamoDB), s3rver (S3) and aws-ses-v2-local (SES) standing in for AWS, and an SMTP
+listener standing in for SES email receiving (mail to the DPO address becomes a case).
 
 Options:
   --memory   keep everything in memory; nothing is written under .data/
@@ -23,8 +25,10 @@ Options:
 Environment:
   PORT       HTTP API port (default ${DEFAULT_PORT})
   SES_PORT   local SES port, whose /store lists sent mail (default ${DEFAULT_SES_PORT})
-  SMTP_PORT  port reserved for inbound mail to the DPO (default ${DEFAULT_SMTP_PORT})
+  SMTP_PORT  SMTP port taking mail for the DPO address (default ${DEFAULT_SMTP_PORT})
   DPO_ADDRESS, SENDER_ADDRESS  override the default mail addresses
+  RIGHTSDESK_TIME_SCALE  run the clock faster for a demo, e.g. 1440 (a day a minute):
+             the deadline keeper's reminders, escalations and closures come within minutes
 `;
 
 class UsageError extends Error {}
@@ -37,6 +41,14 @@ function portFromEnv(name: string, fallback: number): number {
   return port;
 }
 
+function timeScaleFromEnv(): number {
+  try {
+    return timeScaleFrom(process.env);
+  } catch (err) {
+    throw new UsageError((err as Error).message);
+  }
+}
+
 function parseArgs(argv: readonly string[]): { memory: boolean; help: boolean } {
   const flags = { memory: false, help: false };
   for (const arg of argv) {
@@ -47,7 +59,7 @@ function parseArgs(argv: readonly string[]): { memory: boolean; help: boolean } 
   return flags;
 }
 
-function banner(stack: LocalStack, smtpPort: number): string {
+function banner(stack: LocalStack, smtpPort: number, timeScale: number): string {
   const { urls } = stack;
   const rows: [string, string][] = [
     ['API and form', `${urls.api}/`],
@@ -55,8 +67,11 @@ function banner(stack: LocalStack, smtpPort: number): string {
     ['SES sent mail', urls.sesStore],
     ['S3 endpoint', urls.s3],
     ['DynamoDB endpoint', urls.dynamodb],
-    ['SMTP (inbound mail to DPO)', urls.smtp ? `${urls.smtp} — coming with the email issue` : `port ${smtpPort} unavailable`],
-    ['Step Functions', 'not emulated yet — coming with the deadline-keeper issue'],
+    ['SMTP (inbound mail to DPO)', urls.smtp ? `${urls.smtp} — mail to ${stack.env.DPO_ADDRESS} becomes a case` : `port ${smtpPort} unavailable`],
+    [
+      'Step Functions (deadline keeper)',
+      `${urls.stepFunctions}${timeScale > 1 ? ` — time runs ${timeScale}x faster (RIGHTSDESK_TIME_SCALE)` : ''}`,
+    ],
     ['Data', stack.dataDir ?? 'in memory (nothing written to disk)'],
   ];
   const width = Math.max(...rows.map(([label]) => label.length));
@@ -71,8 +86,10 @@ function banner(stack: LocalStack, smtpPort: number): string {
 async function main(): Promise<void> {
   let flags: { memory: boolean; help: boolean };
   let ports: { port: number; sesPort: number; smtpPort: number };
+  let timeScale: number;
   try {
     flags = parseArgs(process.argv.slice(2));
+    timeScale = timeScaleFromEnv();
     ports = {
       port: portFromEnv('PORT', DEFAULT_PORT),
       sesPort: portFromEnv('SES_PORT', DEFAULT_SES_PORT),
@@ -97,13 +114,13 @@ async function main(): Promise<void> {
 
   let stack: LocalStack;
   try {
-    stack = await startLocalStack({ ...ports, memory: flags.memory });
+    stack = await startLocalStack({ ...ports, memory: flags.memory, timeScale });
   } catch (err) {
     const message = err instanceof PortInUseError ? err.message : `The local stack could not start: ${err instanceof Error ? err.message : String(err)}`;
     process.stderr.write(`${message}\n`);
     process.exit(1);
   }
-  console.log(banner(stack, ports.smtpPort));
+  console.log(banner(stack, ports.smtpPort, timeScale));
 
   let stopping = false;
   const stop = (signal: NodeJS.Signals) => {

@@ -9,15 +9,17 @@
  * handler modules read their configuration when they are first imported.
  */
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer as createNetServer } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
 import { ROUTES, type Route } from '../../lambdas/routes';
 import { CASES_TABLE } from '../../shared/adapters/cases-table-schema';
+import { TIME_ORIGIN_VAR, TIME_SCALE_VAR, scaledClock } from '../../shared/adapters/clock';
+import { systemClock } from '../../shared/ports';
 import {
   createCasesTable,
   localDynamoClient,
+  localS3Client,
   startDynamo,
   startS3,
   startSes,
@@ -25,8 +27,9 @@ import {
   LOCAL_REGION,
 } from './emulators';
 import { createHealthCheck, type HealthCheck } from './health';
+import { startSmtpListener, type SmtpListener } from './smtp-listener';
 import { createHttpAdapter } from './http-adapter';
-import { startSfnPlaceholder } from './sfn-placeholder';
+import { startLocalKeeper, type LocalKeeper } from './keeper';
 import { loadOrCreateSigningKey, newSigningKey } from './signing-key';
 import { createTtlSweeper, type TtlSweeper } from './ttl-sweeper';
 
@@ -50,8 +53,15 @@ export interface LocalStackOptions {
   readonly port?: number;
   /** aws-ses-v2-local port. Default 8005; 0 picks a free one. */
   readonly sesPort?: number;
-  /** Inbound SMTP port, reserved for the email issue: reported when free, never listened on yet. */
+  /**
+   * Inbound SMTP port for mail to the DPO address (SES email receiving's stand-in); 0 picks a
+   * free one. Default: no SMTP listener (`npm start` passes SMTP_PORT, default 2525).
+   */
   readonly smtpPort?: number;
+  /** Waits before the SMTP listener's handler retries (Lambda's async retries). Default 1 s, 5 s. */
+  readonly smtpRetryDelaysMs?: readonly number[];
+  /** Largest message the SMTP listener accepts. Default SES's 40 MB. */
+  readonly smtpMaxMessageBytes?: number;
   /** Keep everything in memory: nothing is written under `dataDir`. */
   readonly memory?: boolean;
   /** Where persisted data lives. Default `.data/` at the repository root. */
@@ -62,6 +72,11 @@ export interface LocalStackOptions {
   readonly ttlSweepSeconds?: number;
   /** Handler timeout. Default API Gateway's 29 s. */
   readonly handlerTimeoutMs?: number;
+  /**
+   * Run time faster for demos: every handler's clock and the deadline keeper's waits count
+   * `timeScale` milliseconds per real one (1440: a day a minute). Default 1 (real time).
+   */
+  readonly timeScale?: number;
   /** One line per event worth telling (requests, sweeps, handler failures). Default console.log. */
   readonly log?: (line: string) => void;
 }
@@ -74,7 +89,7 @@ export interface LocalStackUrls {
   readonly s3: string;
   readonly dynamodb: string;
   readonly stepFunctions: string;
-  /** Present when smtpPort was given and nothing else listens there. */
+  /** Present when smtpPort was given: the SMTP listener for mail to the DPO address. */
   readonly smtp?: string;
 }
 
@@ -87,6 +102,10 @@ export interface LocalStack {
   /** Things the developer should know (a port in use, a persisted table of an older shape). */
   readonly warnings: readonly string[];
   readonly ttlSweeper: TtlSweeper;
+  /** The deadline keeper: its executions, run in aws-local-stepfunctions. */
+  readonly keeper: LocalKeeper;
+  /** The SMTP listener, when smtpPort was given. */
+  readonly inboundMail?: SmtpListener;
   stop(): Promise<void>;
 }
 
@@ -104,14 +123,6 @@ export class PortInUseError extends Error {
 
 function portError(err: unknown, port: number, part: string, envVar: string): unknown {
   return (err as NodeJS.ErrnoException)?.code === 'EADDRINUSE' ? new PortInUseError(port, part, envVar) : err;
-}
-
-function isPortFree(port: number): Promise<boolean> {
-  return new Promise((resolveFree) => {
-    const probe = createNetServer();
-    probe.once('error', () => resolveFree(false));
-    probe.listen(port, '127.0.0.1', () => probe.close(() => resolveFree(true)));
-  });
 }
 
 /** Another local stack is using the same data directory (LevelDB allows one process, and dynalite crashes on the clash). */
@@ -244,8 +255,18 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
     cleanups.push(() => dynamodb.close());
     const s3 = await startS3({ buckets: BUCKETS, ...(dataDir && { dir: join(dataDir, 's3') }) });
     cleanups.push(() => s3.close());
-    const sfn = await startSfnPlaceholder();
-    cleanups.push(() => sfn.close());
+    // Started from now, the accelerated clock agrees with real time at start-up.
+    const timeScale = opts.timeScale ?? 1;
+    if (!(Number.isFinite(timeScale) && timeScale >= 1)) throw new RangeError('timeScale must be a number of at least 1.');
+    const timeOrigin = new Date();
+    const keeper = await startLocalKeeper({
+      rootDir: REPO_ROOT,
+      clock: timeScale === 1 ? systemClock : scaledClock(timeScale, timeOrigin.getTime()),
+      scale: timeScale,
+      log,
+    });
+    // Registered after the emulators, so executions stop before the stores they use close.
+    cleanups.push(() => keeper.close());
 
     const dynamo = localDynamoClient(dynamodb.url);
     cleanups.push(() => dynamo.destroy());
@@ -274,7 +295,7 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
     env.put('AWS_ENDPOINT_URL_S3', s3.url);
     env.put('AWS_ENDPOINT_URL_SESV2', ses.url);
     env.put('AWS_ENDPOINT_URL_SES', ses.url); // v1 SendRawEmail, which the emulator also accepts
-    env.put('AWS_ENDPOINT_URL_SFN', sfn.url);
+    env.put('AWS_ENDPOINT_URL_SFN', keeper.url);
     env.put('CASES_TABLE', LOCAL_RESOURCES.casesTable);
     env.put('RAW_MAIL_BUCKET', LOCAL_RESOURCES.rawMailBucket);
     env.put('FILES_BUCKET', LOCAL_RESOURCES.filesBucket);
@@ -286,8 +307,15 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
     env.put('POWERTOOLS_SERVICE_NAME', 'rightsdesk');
     env.putDefault('SIGNING_KEY', dataDir ? loadOrCreateSigningKey(join(dataDir, 'signing-key')) : newSigningKey());
     env.remove('SIGNING_KEY_SECRET_ARN'); // handlers take exactly one of the two; locally, the key itself
-    // Calls reach the Step Functions placeholder until the deadline keeper runs locally.
-    env.put('KEEPER_STATE_MACHINE_ARN', `arn:aws:states:${LOCAL_REGION}:000000000000:stateMachine:rightsdesk-deadline-keeper`);
+    env.put('KEEPER_STATE_MACHINE_ARN', keeper.stateMachineArn);
+    env.putDefault('KEEPER_OFFSETS', '{}'); // the defaults (shared/domain/checkpoints.ts), unless the developer sets some
+    if (timeScale === 1) {
+      env.remove(TIME_SCALE_VAR);
+      env.remove(TIME_ORIGIN_VAR);
+    } else {
+      env.put(TIME_SCALE_VAR, String(timeScale));
+      env.put(TIME_ORIGIN_VAR, timeOrigin.toISOString());
+    }
 
     const ttlSweeper = createTtlSweeper({
       client: dynamo,
@@ -299,11 +327,33 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
     // Registered last so it runs first: no sweep may be half-way through when dynalite closes.
     cleanups.push(() => ttlSweeper.stop());
 
-    let smtp: string | undefined;
+    let inboundMail: SmtpListener | undefined;
     if (opts.smtpPort !== undefined) {
-      if (await isPortFree(opts.smtpPort)) smtp = `smtp://localhost:${opts.smtpPort}`;
-      else warnings.push(`SMTP port ${opts.smtpPort} is in use by another process; set SMTP_PORT to keep a free one for inbound mail.`);
+      const smtpPort = opts.smtpPort;
+      const s3Client = localS3Client(s3.url);
+      cleanups.push(() => s3Client.destroy());
+      inboundMail = await startSmtpListener({
+        port: smtpPort,
+        recipients: [env.set.DPO_ADDRESS!],
+        s3: s3Client,
+        rawMailBucket: LOCAL_RESOURCES.rawMailBucket,
+        handlerEntry: join(REPO_ROOT, 'lambdas/email/receive-email.ts'),
+        ready,
+        log,
+        ...(opts.smtpRetryDelaysMs && { retryDelaysMs: opts.smtpRetryDelaysMs }),
+        ...(opts.smtpMaxMessageBytes !== undefined && { maxMessageBytes: opts.smtpMaxMessageBytes }),
+      }).catch((err: unknown) => {
+        throw portError(err, smtpPort, 'SMTP listener', 'SMTP_PORT');
+      });
+      const listener = inboundMail;
+      // Registered after the sweeper so it stops first: messages in flight finish before the emulators close.
+      cleanups.push(() => listener.close());
     }
+
+    // Executions are in memory: every open case of a persisted table gets its keeper back.
+    const resumed = await keeper.resume(dynamo, LOCAL_RESOURCES.casesTable);
+    if (resumed) log(`deadline keeper: resumed ${resumed} open case(s)`);
+    keeper.scheduleSweep();
 
     markReady();
     let stopping: Promise<void> | undefined;
@@ -315,13 +365,15 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
         sesStore: `${ses.url.replace('127.0.0.1', 'localhost')}/store`,
         s3: s3.url,
         dynamodb: dynamodb.url,
-        stepFunctions: sfn.url,
-        ...(smtp && { smtp }),
+        stepFunctions: keeper.url,
+        ...(inboundMail && { smtp: inboundMail.url }),
       },
       env: { ...env.set },
       dataDir,
       warnings,
       ttlSweeper,
+      keeper,
+      ...(inboundMail && { inboundMail }),
       // The API goes first, so no request reaches an emulator that is already closing.
       stop: () => (stopping ??= adapter.close().then(cleanUp)),
     };

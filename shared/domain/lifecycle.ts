@@ -157,7 +157,16 @@ export interface ReceiveInput {
   at?: string;
   /** The channel already verified the requester (e.g. the form's email confirmation): start work at once. */
   identityConfirmed?: boolean;
+  /** Flags the case starts with (e.g. 'spam-review' for mail the spam scanner flagged). */
+  flags?: string[];
 }
+
+/**
+ * The flag on a case whose rights nobody has named yet: an email the triage keywords did not
+ * recognise (shared/domain/triage.ts). Only email may arrive so: a form names its rights, and
+ * whoever logs a letter or a call picks them. The DPO team classifies it by hand.
+ */
+export const UNCLASSIFIED = 'unclassified';
 
 /** A new case from an intake. The clock starts on the London date the request arrived. */
 export function receive(input: ReceiveInput): Transition {
@@ -165,7 +174,9 @@ export function receive(input: ReceiveInput): Transition {
   if (!isReference(input.reference)) throw new InvalidIntakeError('The case reference is not in the form RD-XXXXXX.');
   if (!(CHANNELS as readonly string[]).includes(input.channel)) throw new InvalidIntakeError('Unknown channel.');
   const rights = [...new Set(input.rights ?? [])];
-  if (rights.length === 0) throw new InvalidIntakeError('A request must name at least one right (or a complaint).');
+  if (rights.length === 0 && input.channel !== 'email') {
+    throw new InvalidIntakeError('A request must name at least one right (or a complaint).');
+  }
   if (rights.some((r) => !(RIGHTS as readonly string[]).includes(r))) throw new InvalidIntakeError('Unknown right.');
 
   const nation = assertNation(input.nation ?? DEFAULT_NATION);
@@ -191,7 +202,7 @@ export function receive(input: ReceiveInput): Transition {
     clockStartsOn: receivedOn,
     dueOn: null,
     extensionNoticeBy: null,
-    flags: [],
+    flags: [...new Set([...(rights.length === 0 ? [UNCLASSIFIED] : []), ...(input.flags ?? [])])],
     createdAt: at,
     updatedAt: at,
     audit: [],
@@ -208,6 +219,7 @@ export function receive(input: ReceiveInput): Transition {
       identityConfirmed: input.identityConfirmed === true,
       clockStartsOn: created.clockStartsOn,
       dueOn: created.dueOn,
+      ...(created.flags.length ? { flags: created.flags.join(',') } : {}),
     }),
   };
 }

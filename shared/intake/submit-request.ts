@@ -11,7 +11,8 @@ import { askForIdentity, receive } from '../domain/lifecycle';
 import { hasEvent, recordEvent } from '../domain/audit';
 import { CaseAlreadyExistsError } from '../domain/errors';
 import { TooManyRequestsError } from '../http/errors';
-import type { CaseStore, Clock, Mailer, RateLimiter, SubmissionClaim, SubmissionLedger } from '../ports';
+import type { CaseStore, Clock, Keeper, Mailer, RateLimiter, SubmissionClaim, SubmissionLedger } from '../ports';
+import { startKeeper } from '../deadlines/start-keeper';
 import { acknowledgementEmail } from '../templates/emails';
 import { VERIFY_TOKEN_TTL_SECONDS, signToken } from '../tokens';
 import type { Nation } from '../domain/deadlines';
@@ -29,6 +30,8 @@ export interface SubmitDeps {
   limiter: RateLimiter;
   mailer: Mailer;
   clock: Clock;
+  /** Starts the case's deadline keeper (Step Functions); a failure is left to the hourly sweep. */
+  keeper: Keeper;
   signingKey: () => Promise<Buffer>;
   ids: { caseId: () => string; reference: () => string };
   settings: { nation: Nation; publicBaseUrl: string; dpoAddress: string };
@@ -83,6 +86,8 @@ export async function submitRequest(raw: Record<string, unknown>, ctx: SubmitCon
   }
 
   const c = (await deps.cases.find(claim.caseId)) ?? (await createCase(submission, claim, deps));
+  // The case is saved before its keeper starts, so a keeper that fails to start loses nothing.
+  await startKeeper(c, deps, 'intake');
   if (!hasEvent(c, ACK_SENT)) await acknowledge(c, deps);
   return { reference: c.reference, status: 'awaiting_identity', email: c.requester.email, replayed };
 }

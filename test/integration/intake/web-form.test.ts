@@ -81,7 +81,9 @@ describe('POST /requests (JSON)', () => {
     const [c, ...more] = await casesFor(body.email);
     expect(more).toHaveLength(0);
     expect(c).toMatchObject({ reference, status: 'awaiting_identity', channel: 'form', rights: ['access', 'erasure'] });
-    expect(c!.audit.map((e) => e.action)).toEqual(['RequestReceived', 'IdentityRequested', 'AcknowledgementSent']);
+    expect(c!.audit.map((e) => e.action)).toEqual(['RequestReceived', 'IdentityRequested', 'KeeperStarted', 'AcknowledgementSent']);
+    // Its deadline keeper runs (named after the case id), waiting for the verify reminder.
+    expect(stack.keeper.runner.get(c!.id)?.status).toBe('RUNNING');
 
     const [ack, ...others] = await emailsTo(ses, body.email);
     expect(others).toHaveLength(0);

@@ -123,7 +123,7 @@ describe('npm start', () => {
     expect(out).toContain(`http://localhost:${sesPort}/store`);
     expect(out).toMatch(/S3 endpoint\s+http:\/\/127\.0\.0\.1:\d+/);
     expect(out).toMatch(/DynamoDB endpoint\s+http:\/\/127\.0\.0\.1:\d+/);
-    expect(out).toContain(`smtp://localhost:${smtpPort} — coming with the email issue`);
+    expect(out).toContain(`smtp://localhost:${smtpPort} — mail to dpo@icetrak.net becomes a case`);
     expect(out).toContain('in memory');
 
     const health = await fetch(`http://localhost:${port}/health`);

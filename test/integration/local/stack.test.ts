@@ -111,7 +111,7 @@ describe('local stack', () => {
     }
   });
 
-  it('points the production SDK clients at the emulators, and Step Functions at a clear local refusal', async () => {
+  it('points the production SDK clients at the emulators, and Step Functions at the local keeper runner', async () => {
     const stack = await start({ memory: true });
     const { dynamoClient, s3Client, sesClient, sfnClient } = await import('../../../shared/adapters/aws-clients');
     const dynamo = dynamoClient();
@@ -139,9 +139,11 @@ describe('local stack', () => {
       const store = (await (await fetch(stack.urls.sesStore)).json()) as { emails: { subject: string }[] };
       expect(store.emails.map((e) => e.subject)).toContain(subject);
 
+      // Only the keeper state machine runs locally; anything else is refused, never sent to AWS.
+      expect(process.env.KEEPER_STATE_MACHINE_ARN).toBe(stack.keeper.stateMachineArn);
       await expect(
-        sfn.send(new StartExecutionCommand({ stateMachineArn: 'arn:aws:states:eu-west-2:000000000000:stateMachine:keeper', name: 'c1' })),
-      ).rejects.toMatchObject({ name: 'NotEmulatedLocally', message: expect.stringContaining('not emulated') });
+        sfn.send(new StartExecutionCommand({ stateMachineArn: 'arn:aws:states:eu-west-2:000000000000:stateMachine:other', name: 'c1' })),
+      ).rejects.toMatchObject({ name: 'StateMachineDoesNotExist' });
     } finally {
       for (const c of [dynamo, s3, ses, sfn]) c.destroy();
     }
@@ -235,19 +237,23 @@ describe('local stack', () => {
     }
   });
 
-  it('reports the SMTP port as reserved only when nothing listens there', async () => {
+  it('listens for SMTP on the given port, and fails clearly when the port is taken', async () => {
     const probe = await listen();
     const freePort = (probe.address() as { port: number }).port;
     await new Promise((r) => probe.close(r));
+    const free = await start({ memory: true, smtpPort: freePort });
+    expect(free.urls.smtp).toBe(`smtp://localhost:${freePort}`);
+    expect(free.inboundMail?.port).toBe(freePort);
+    expect(free.warnings).toEqual([]);
+    await free.stop();
+
     const busy = await listen();
     const taken = (busy.address() as { port: number }).port;
     try {
-      const free = await start({ memory: true, smtpPort: freePort });
-      expect(free.urls.smtp).toBe(`smtp://localhost:${freePort}`);
-      expect(free.warnings).toEqual([]);
-      const stack = await start({ memory: true, smtpPort: taken });
-      expect(stack.urls.smtp).toBeUndefined();
-      expect(stack.warnings.join(' ')).toContain(`SMTP port ${taken} is in use`);
+      const err = await startLocalStack({ port: 0, sesPort: 0, smtpPort: taken, memory: true, log: () => undefined }).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(PortInUseError);
+      expect(err).toMatchObject({ port: taken, envVar: 'SMTP_PORT' });
+      expect(process.env.CASES_TABLE).toBeUndefined();
     } finally {
       busy.close();
     }

@@ -272,6 +272,16 @@ describe('receive', () => {
     expect(received({ receivedAt: '2026-10-30T10:00:00Z', nation: 'scotland' }).dueOn).toBe('2026-12-01');
   });
 
+  it('takes an email that names no right as unclassified, for the DPO team to triage', () => {
+    const { case: c, entry } = receive(intake({ rights: [], channel: 'email', flags: ['spam-review'] }));
+    expect(c).toMatchObject({ rights: [], flags: ['unclassified', 'spam-review'], dueOn: '2026-10-05' });
+    expect(entry.detail).toMatchObject({ rights: '', flags: 'unclassified,spam-review' });
+  });
+
+  it('starts a case with the flags it is given, each once', () => {
+    expect(received({ flags: ['forwarded', 'forwarded'] }).flags).toEqual(['forwarded']);
+  });
+
   it('keeps each right once and stores no undefined fields', () => {
     const c = received({ rights: ['access', 'access', 'complaint'], details: undefined });
     expect(c.rights).toEqual(['access', 'complaint']);
@@ -280,7 +290,8 @@ describe('receive', () => {
   });
 
   it.each([
-    ['no right', { rights: [] }, InvalidIntakeError],
+    ['no right on a form', { rights: [], channel: 'form' }, InvalidIntakeError],
+    ['no right on a letter', { rights: [], channel: 'post' }, InvalidIntakeError],
     ['an unknown right', { rights: ['access', 'telepathy'] as never }, InvalidIntakeError],
     ['an unknown channel', { channel: 'fax' as never }, InvalidIntakeError],
     ['a malformed reference', { reference: 'RD-0O1IL' }, InvalidIntakeError],

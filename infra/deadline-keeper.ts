@@ -1,0 +1,393 @@
+/**
+ * DeadlineKeeper: one Step Functions standard workflow per open case (DESIGN.md, Deadline
+ * keeper), started by the intakes through the Keeper port and, for any case they failed to
+ * start, by an hourly sweep.
+ *
+ *   Evaluate ─► IsDone? ─yes─► Done
+ *      ▲           │no
+ *      │           ▼
+ *     Act ◄── WaitForCheckpoint (TimestampPath $.next.at)
+ *
+ * Evaluate reads the case and answers with its next checkpoint (shared/domain/checkpoints.ts);
+ * the Wait sleeps until its instant; Act sends the notice if it still applies and records it.
+ * Because each loop reads the case afresh, an extension, a pause or a closure needs no signal.
+ * Payloads hold the case id and the checkpoint's id, kind and instant, nothing personal.
+ *
+ * Retries (with backoff and full jitter) and catches are in the definition, not in the
+ * functions. A missing case ends the execution quietly (CaseGone); anything else that outlives
+ * its retries fails it (KeeperFailed), and a failed, timed-out or aborted execution raises the
+ * alarm. Redrive a failed execution (`aws stepfunctions redrive-execution`) once the cause is
+ * fixed: it resumes the same keeper, under the same name.
+ *
+ * The local stack runs this very definition in aws-local-stepfunctions (infra/local/keeper-*.ts):
+ * KEEPER_TASKS maps each Task state to the handler module the construct deploys for it.
+ */
+import { fileURLToPath } from 'node:url';
+import { ArnFormat, Duration, Names, RemovalPolicy, Stack, TimeZone, Validations } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as cwActions from 'aws-cdk-lib/aws-cloudwatch-actions';
+import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as kms from 'aws-cdk-lib/aws-kms';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as scheduler from 'aws-cdk-lib/aws-scheduler';
+import * as schedulerTargets from 'aws-cdk-lib/aws-scheduler-targets';
+import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
+import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
+import { Construct } from 'constructs';
+import { keeperOffsets, type KeeperOffsets } from '../shared/domain/checkpoints';
+import { ENV_NAMES } from './env-names';
+import { ServiceFunction, type MailSender } from './service-function';
+
+const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url));
+
+/** State names of the definition (the local runner and the tests refer to them). */
+export const KEEPER_STATES = {
+  evaluate: 'Evaluate',
+  isDone: 'IsDone',
+  wait: 'WaitForCheckpoint',
+  act: 'Act',
+  done: 'Done',
+  caseGone: 'CaseGone',
+  failed: 'KeeperFailed',
+} as const;
+
+/** Where Evaluate's answer lives in the execution state; the Wait reads `${PLAN_PATH}.at`. */
+export const PLAN_PATH = '$.next';
+
+/** Each Task state and the handler module (relative to the repository root) it invokes. */
+export const KEEPER_TASKS = {
+  [KEEPER_STATES.evaluate]: 'lambdas/deadlines/evaluate-case.ts',
+  [KEEPER_STATES.act]: 'lambdas/deadlines/act-on-checkpoint.ts',
+} as const;
+
+export const SWEEP_ENTRY = 'lambdas/deadlines/sweep-keepers.ts';
+
+/** Lambda service faults: always worth retrying. */
+export const LAMBDA_SERVICE_ERRORS = [
+  'Lambda.ServiceException',
+  'Lambda.AWSLambdaException',
+  'Lambda.SdkClientException',
+  'Lambda.TooManyRequestsException',
+  'Lambda.ClientExecutionTimeoutException',
+];
+
+/** Errors the functions raise that pass with time: throttling, conflicts, network. */
+export const TRANSIENT_ERRORS = [
+  'VersionConflictError',
+  'ProvisionedThroughputExceededException',
+  'ThrottlingException',
+  'RequestLimitExceeded',
+  'TooManyRequestsException',
+  'LimitExceededException',
+  'InternalServerError',
+  'InternalFailure',
+  'ServiceUnavailable',
+  'TimeoutError',
+];
+
+/** Errors no retry can fix. */
+export const PERMANENT_ERRORS = ['CaseNotFoundError', 'KeeperInputError'];
+
+export interface DeadlineKeeperProps {
+  /** Encrypts the state machine, its logs, the functions' logs and the alarm topic (Storage.key). */
+  readonly key: kms.IKey;
+  readonly casesTable: dynamodb.ITable;
+  /** SES identity and From address of the notices (OutboundMail). */
+  readonly mail: MailSender;
+  /** DPO_ADDRESS: where reminders and escalations go. */
+  readonly dpoAddress: string;
+  /** PUBLIC_BASE_URL: origin of the fresh confirmation link in the verify reminder. */
+  readonly publicBaseUrl: string;
+  /** The link-signing key (PublicApi.signingKey): the verify reminder signs a fresh link. */
+  readonly signingKey: secretsmanager.ISecret;
+  /**
+   * Checkpoint offsets (when reminders, warnings and the closure fall).
+   * @default DEFAULT_KEEPER_OFFSETS: verify reminder after 7 days, closure after 30, DPO
+   *   reminders 14, 7 and 2 working days before the due date, extension warning 5 working
+   *   days before its limit, all at 09:00 London
+   */
+  readonly offsets?: Partial<KeeperOffsets>;
+  /**
+   * When the sweep runs (it starts a keeper for every open case without one).
+   * @default hourly, at a quarter past, Europe/London
+   */
+  readonly sweepSchedule?: scheduler.ScheduleExpression;
+  /**
+   * Retention of the state machine's and the functions' logs (operational evidence; the case
+   * record itself is the audit trail in DynamoDB).
+   * @default logs.RetentionDays.ONE_YEAR
+   */
+  readonly logRetention?: logs.RetentionDays;
+  /**
+   * Email addresses subscribed to the alarm topic (each must confirm the subscription).
+   * @default - none: subscribe on-call to the AlarmTopic output
+   */
+  readonly alarmEmails?: readonly string[];
+}
+
+export class DeadlineKeeper extends Construct {
+  public readonly stateMachine: sfn.StateMachine;
+  public readonly logGroup: logs.LogGroup;
+  public readonly evaluateFunction: ServiceFunction;
+  public readonly actFunction: ServiceFunction;
+  public readonly sweepFunction: ServiceFunction;
+  /** The function behind each Task state (the keys of KEEPER_TASKS). */
+  public readonly taskFunctions: Readonly<Record<keyof typeof KEEPER_TASKS, ServiceFunction>>;
+  public readonly sweepSchedule: scheduler.Schedule;
+  /** Failed, timed-out or aborted executions: a case has lost its keeper. */
+  public readonly executionsAlarm: cloudwatch.Alarm;
+  /** The sweep could not start a keeper. */
+  public readonly sweepAlarm: cloudwatch.Alarm;
+  public readonly alarmTopic: sns.Topic;
+  /** The offsets the functions run with (defaults filled in). */
+  public readonly offsets: KeeperOffsets;
+  private readonly key: kms.IKey;
+
+  constructor(scope: Construct, id: string, props: DeadlineKeeperProps) {
+    super(scope, id);
+    this.key = props.key;
+    this.offsets = keeperOffsets(props.offsets);
+    const retention = props.logRetention ?? logs.RetentionDays.ONE_YEAR;
+
+    const fn = (fnId: string, entry: string, description: string, timeout: Duration) =>
+      new ServiceFunction(this, fnId, {
+        entry: `${REPO_ROOT}${entry}`,
+        serviceName: 'deadlines',
+        key: props.key,
+        description,
+        timeout,
+        logRetention: retention,
+      });
+
+    // The task functions share a composition root (lambdas/deadlines/root.ts), which reads every
+    // variable below at cold start; only Act gets the grants to send mail and sign links.
+    const taskEnv = (f: ServiceFunction) =>
+      f
+        .bindEnv(ENV_NAMES.DPO_ADDRESS, props.dpoAddress)
+        .bindEnv(ENV_NAMES.PUBLIC_BASE_URL, props.publicBaseUrl)
+        .bindEnv(ENV_NAMES.KEEPER_OFFSETS, JSON.stringify(this.offsets));
+    this.evaluateFunction = taskEnv(fn('EvaluateFunction', KEEPER_TASKS.Evaluate, 'Rightsdesk keeper: next checkpoint of a case', Duration.seconds(10)))
+      .bindCases(props.casesTable, 'read')
+      .bindEnv(ENV_NAMES.SENDER_ADDRESS, props.mail.senderAddress)
+      .bindEnv(ENV_NAMES.SIGNING_KEY_SECRET_ARN, props.signingKey.secretArn);
+    this.actFunction = taskEnv(fn('ActFunction', KEEPER_TASKS.Act, 'Rightsdesk keeper: send a checkpoint notice', Duration.seconds(20)))
+      .bindCases(props.casesTable, 'readWrite')
+      .bindMail(props.mail)
+      .bindSecret(ENV_NAMES.SIGNING_KEY_SECRET_ARN, props.signingKey);
+
+    this.taskFunctions = { [KEEPER_STATES.evaluate]: this.evaluateFunction, [KEEPER_STATES.act]: this.actFunction };
+
+    this.logGroup = new logs.LogGroup(this, 'Logs', {
+      // Step Functions delivers through CloudWatch vended logs; AWS recommends this prefix so the
+      // log group's resource policy stays small.
+      logGroupName: `/aws/vendedlogs/states/${Names.uniqueResourceName(this, { maxLength: 200, separator: '-' })}`,
+      encryptionKey: props.key,
+      retention,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+
+    this.stateMachine = new sfn.StateMachine(this, 'StateMachine', {
+      // Named (from the construct path, unique per stack) because the execution role's use of
+      // the data key is bound by encryption context to this state machine's ARN, which the
+      // role cannot reference without a cycle; unnamed, CDK would write a condition ending in
+      // "stateMachine:" that matches nothing.
+      stateMachineName: Names.uniqueResourceName(this, { maxLength: 80, separator: '-' }),
+      stateMachineType: sfn.StateMachineType.STANDARD,
+      comment: 'Rightsdesk deadline keeper: one execution per open case, named after the case id',
+      definitionBody: sfn.DefinitionBody.fromChainable(this.definition()),
+      encryptionConfiguration: new sfn.CustomerManagedEncryptionConfiguration(props.key),
+      // Every transition, never the data: the log shows when the keeper acted, the trail why.
+      logs: { destination: this.logGroup, level: sfn.LogLevel.ALL, includeExecutionData: false },
+      tracingEnabled: true,
+    });
+    this.acknowledgeInvokeGrants(this.stateMachine.role, [this.evaluateFunction, this.actFunction], 'The keeper invokes its task functions');
+    Validations.of(this.stateMachine.role.node.findChild('DefaultPolicy')).acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason:
+        'CloudWatch Logs vended-log delivery (logs:CreateLogDelivery, GetLogDelivery, UpdateLogDelivery, ' +
+        'DeleteLogDelivery, ListLogDeliveries, PutResourcePolicy, DescribeResourcePolicies, DescribeLogGroups) and X-Ray ' +
+        '(PutTraceSegments, PutTelemetryRecords, GetSampling*) support no resource-level permissions; Step Functions ' +
+        'needs them to log and trace executions. Every other statement of this policy names its resource.',
+    });
+
+    const sweepInvoker = new iam.Role(this, 'SweepInvokerRole', {
+      assumedBy: new iam.ServicePrincipal('scheduler.amazonaws.com', {
+        conditions: { StringEquals: { 'aws:SourceAccount': Stack.of(this).account } },
+      }),
+      description: 'EventBridge Scheduler: invoke the Rightsdesk keeper sweep',
+    });
+    this.sweepFunction = fn('SweepFunction', SWEEP_ENTRY, 'Rightsdesk keeper: start keepers for open cases without one', Duration.minutes(5))
+      .bindCases(props.casesTable, 'readWrite');
+    this.bindStarter(this.sweepFunction);
+    this.sweepSchedule = new scheduler.Schedule(this, 'SweepSchedule', {
+      description: 'Rightsdesk: start a deadline keeper for every open case without one',
+      schedule:
+        props.sweepSchedule ?? scheduler.ScheduleExpression.cron({ minute: '15', timeZone: TimeZone.EUROPE_LONDON }),
+      target: new schedulerTargets.LambdaInvoke(this.sweepFunction.fn, { role: sweepInvoker, retryAttempts: 2, maxEventAge: Duration.hours(1) }),
+    });
+    this.acknowledgeInvokeGrants(sweepInvoker, [this.sweepFunction], 'EventBridge Scheduler invokes the keeper sweep');
+
+    this.alarmTopic = new sns.Topic(this, 'AlarmTopic', {
+      displayName: 'Rightsdesk deadline keeper alarms',
+      masterKey: props.key,
+      enforceSSL: true,
+    });
+    // CloudWatch publishes alarm notifications to the encrypted topic with the data key.
+    props.key.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'AllowCloudWatchAlarmsToNotifyEncryptedTopics',
+        principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
+        actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+        resources: ['*'],
+        conditions: { StringEquals: { 'aws:SourceAccount': Stack.of(this).account } },
+      }),
+    );
+    // The topic's policy (enforceSSL) replaces SNS's default one: CloudWatch alarms of this account
+    // need an explicit allow to publish (other contexts' alarms use this topic too).
+    const stack = Stack.of(this);
+    this.alarmTopic.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'AllowCloudWatchAlarmsOfThisAccount',
+        principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
+        actions: ['sns:Publish'],
+        resources: [this.alarmTopic.topicArn],
+        conditions: {
+          StringEquals: { 'aws:SourceAccount': stack.account },
+          ArnLike: { 'aws:SourceArn': stack.formatArn({ service: 'cloudwatch', resource: 'alarm', resourceName: '*', arnFormat: ArnFormat.COLON_RESOURCE_NAME }) },
+        },
+      }),
+    );
+    for (const address of props.alarmEmails ?? []) this.alarmTopic.addSubscription(new subscriptions.EmailSubscription(address));
+
+    const period = Duration.minutes(5);
+    const sm = this.stateMachine;
+    this.executionsAlarm = new cloudwatch.Alarm(this, 'ExecutionsFailedAlarm', {
+      alarmDescription:
+        'A deadline keeper execution failed, timed out or was stopped: that case gets no reminders or escalations. ' +
+        'Find the execution, fix the cause, then redrive it (same name, same case).',
+      metric: new cloudwatch.MathExpression({
+        // A metric with no data at a timestamp would blank the sum: count it as zero.
+        expression: 'FILL(failed, 0) + FILL(timedOut, 0) + FILL(aborted, 0)',
+        usingMetrics: {
+          failed: sm.metricFailed({ period }),
+          timedOut: sm.metricTimedOut({ period }),
+          aborted: sm.metricAborted({ period }),
+        },
+        period,
+        label: 'Keeper executions ended abnormally',
+      }),
+      threshold: 1,
+      evaluationPeriods: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+    this.sweepAlarm = new cloudwatch.Alarm(this, 'SweepFailedAlarm', {
+      alarmDescription: 'The keeper sweep failed: some open cases may have no deadline keeper. It retries every hour.',
+      metric: this.sweepFunction.fn.metricErrors({ period: Duration.hours(1) }),
+      threshold: 1,
+      evaluationPeriods: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+    for (const alarm of [this.executionsAlarm, this.sweepAlarm]) alarm.addAlarmAction(new cwActions.SnsAction(this.alarmTopic));
+  }
+
+  /**
+   * Lets `fn` start keepers: KEEPER_STATE_MACHINE_ARN, states:StartExecution on this state
+   * machine only, and the data-key use Step Functions makes on the caller's behalf for an
+   * encrypted state machine (bound by encryption context to this state machine).
+   */
+  public bindStarter(fn: ServiceFunction): ServiceFunction {
+    this.bindArn(fn);
+    this.stateMachine.grantStartExecution(fn.role);
+    fn.role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        actions: ['kms:GenerateDataKey', 'kms:Decrypt'],
+        resources: [this.key.keyArn],
+        conditions: { StringEquals: { 'kms:EncryptionContext:aws:states:stateMachineArn': this.stateMachine.stateMachineArn } },
+      }),
+    );
+    return fn;
+  }
+
+  /** cdk-nag IAM5 for lambda:InvokeFunction on `<fn>:*`, the grant CDK writes for a function's versions and aliases. */
+  private acknowledgeInvokeGrants(role: iam.IRole, fns: ServiceFunction[], who: string): void {
+    const stack = Stack.of(this);
+    const policy = role.node.findChild('DefaultPolicy');
+    for (const f of fns) {
+      const logicalId = stack.resolve(stack.getLogicalId(f.fn.node.defaultChild as lambda.CfnFunction)) as string;
+      Validations.of(policy).acknowledge({
+        id: `AwsSolutions-IAM5[Resource::<${logicalId}.Arn>:*]`,
+        reason:
+          `${who}: lambda:InvokeFunction on ${f.node.path} and its versions and aliases (the ":*" CDK's grant adds), ` +
+          'that one function only; no other function or action.',
+      });
+    }
+  }
+
+  /** Only KEEPER_STATE_MACHINE_ARN, for functions whose composition root reads it without starting keepers. */
+  public bindArn(fn: ServiceFunction): ServiceFunction {
+    return fn.bindEnv(ENV_NAMES.KEEPER_STATE_MACHINE_ARN, this.stateMachine.stateMachineArn);
+  }
+
+  private definition(): sfn.IChainable {
+    const done = new sfn.Succeed(this, KEEPER_STATES.done, { comment: 'The case is closed.' });
+    const caseGone = new sfn.Succeed(this, KEEPER_STATES.caseGone, { comment: 'The case no longer exists: nothing to keep.' });
+    const failed = new sfn.Fail(this, KEEPER_STATES.failed, {
+      comment: 'Retries exhausted: the alarm fires; redrive once fixed.',
+      errorPath: '$.error.Error',
+      causePath: '$.error.Cause',
+    });
+
+    const task = (stateId: string, fn: ServiceFunction, payload: Record<string, unknown>, resultPath: string, comment: string) => {
+      const t = new tasks.LambdaInvoke(this, stateId, {
+        comment,
+        lambdaFunction: fn.fn,
+        payload: sfn.TaskInput.fromObject(payload),
+        // The function's answer itself, not the Invoke envelope: the local runner's task
+        // overrides return the same shape.
+        payloadResponseOnly: true,
+        retryOnServiceExceptions: false,
+        resultPath,
+        taskTimeout: sfn.Timeout.duration(Duration.minutes(1)),
+      });
+      const backoff = { backoffRate: 2, jitterStrategy: sfn.JitterType.FULL };
+      return t
+        .addRetry({ errors: PERMANENT_ERRORS, maxAttempts: 0 })
+        .addRetry({ errors: LAMBDA_SERVICE_ERRORS, interval: Duration.seconds(2), maxAttempts: 6, maxDelay: Duration.minutes(1), ...backoff })
+        .addRetry({ errors: TRANSIENT_ERRORS, interval: Duration.seconds(5), maxAttempts: 8, maxDelay: Duration.minutes(5), ...backoff })
+        .addRetry({ errors: ['States.Timeout'], interval: Duration.seconds(10), maxAttempts: 3, ...backoff })
+        .addRetry({ errors: [sfn.Errors.ALL], interval: Duration.seconds(30), maxAttempts: 2, ...backoff })
+        .addCatch(caseGone, { errors: ['CaseNotFoundError'], resultPath: sfn.JsonPath.DISCARD })
+        .addCatch(failed, { errors: [sfn.Errors.ALL], resultPath: '$.error' });
+    };
+
+    const evaluate = task(
+      KEEPER_STATES.evaluate,
+      this.evaluateFunction,
+      { caseId: sfn.JsonPath.stringAt('$.caseId') },
+      PLAN_PATH,
+      'Read the case: its next checkpoint and when it falls, or done.',
+    );
+    const act = task(
+      KEEPER_STATES.act,
+      this.actFunction,
+      { caseId: sfn.JsonPath.stringAt('$.caseId'), checkpoint: sfn.JsonPath.objectAt(PLAN_PATH) },
+      sfn.JsonPath.DISCARD,
+      'Send the checkpoint’s notice if it still applies; record it once.',
+    );
+    const wait = new sfn.Wait(this, KEEPER_STATES.wait, {
+      comment: 'Until the checkpoint’s instant (09:00 London on its day).',
+      time: sfn.WaitTime.timestampPath(`${PLAN_PATH}.at`),
+    });
+    act.next(evaluate);
+    return evaluate.next(
+      new sfn.Choice(this, KEEPER_STATES.isDone).when(sfn.Condition.stringEquals(`${PLAN_PATH}.kind`, 'done'), done).otherwise(wait.next(act)),
+    );
+  }
+}

@@ -1,0 +1,113 @@
+/**
+ * The deadline keeper's state machine definition exactly as the CDK app synthesises it, for
+ * running locally in aws-local-stepfunctions (DESIGN.md, Local stack). Not a hand copy: the
+ * real app is built in-process (bundling skipped, no cdk-nag), and the state machine's
+ * DefinitionString property is resolved from the construct, as it goes into the template.
+ *
+ * CloudFormation references in it (the task functions' ARNs) become local placeholder ARNs;
+ * each Task state is mapped to the handler module the construct deploys for it (KEEPER_TASKS),
+ * and a Task without one is refused, because aws-local-stepfunctions would call real AWS.
+ * TOOLCHAIN.md's two quirks are removed: a top-level TimeoutSeconds longer than a timer can
+ * hold, and an explicit `"ResultPath": "$"`.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Stack } from 'aws-cdk-lib';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import { buildApp } from '../app';
+import { KEEPER_TASKS } from '../deadline-keeper';
+import type { ServiceFunction } from '../service-function';
+import { LOCAL_REGION } from './emulators';
+
+export const LOCAL_ACCOUNT = '000000000000';
+
+/** An Amazon States Language document (the subset this module reads). */
+export interface AslState {
+  Type: string;
+  Resource?: string;
+  ResultPath?: string | null;
+  Next?: string;
+  [field: string]: unknown;
+}
+export interface AslDefinition {
+  StartAt: string;
+  States: Record<string, AslState>;
+  TimeoutSeconds?: number;
+  [field: string]: unknown;
+}
+
+export interface KeeperDefinition {
+  /** Ready for aws-local-stepfunctions. */
+  readonly definition: AslDefinition;
+  /** Task state name → handler module, relative to the repository root. */
+  readonly tasks: Readonly<Record<string, string>>;
+}
+
+/** setTimeout's ceiling (about 24.8 days): a longer execution timeout fires at once. */
+export const MAX_TIMER_MS = 2 ** 31 - 1;
+
+let cached: KeeperDefinition | undefined;
+
+/** The synthesised keeper definition (built once per process, about a second). */
+export function synthesizedKeeperDefinition(repoRoot: string): KeeperDefinition {
+  if (cached) return cached;
+  const cdkJson = JSON.parse(readFileSync(join(repoRoot, 'cdk.json'), 'utf8')) as { context: Record<string, unknown> };
+  // env: {} so a developer's AWS_REGION cannot trip the residency guard; the stack is pinned anyway.
+  const { stack } = buildApp({ context: { ...cdkJson.context, 'aws:cdk:bundling-stacks': [] }, env: {}, nag: false });
+  const keeper = stack.keeper;
+  const cfn = keeper.stateMachine.node.defaultChild as sfn.CfnStateMachine;
+  const text = renderCfnString(stack.resolve(cfn.definitionString), (logicalId) => `arn:aws:lambda:${LOCAL_REGION}:${LOCAL_ACCOUNT}:function:${logicalId}`);
+  const definition = forLocalRun(JSON.parse(text) as AslDefinition);
+
+  const tasks: Record<string, string> = {};
+  for (const [name, state] of Object.entries(definition.States)) {
+    if (state.Type !== 'Task') continue;
+    const entry = (KEEPER_TASKS as Record<string, string>)[name];
+    const fn = (keeper.taskFunctions as Record<string, ServiceFunction | undefined>)[name]?.fn.node.defaultChild as lambda.CfnFunction | undefined;
+    if (!entry || !fn) throw new Error(`Keeper task state "${name}" has no local handler: add it to KEEPER_TASKS in infra/deadline-keeper.ts.`);
+    const logicalId = Stack.of(fn).resolve(Stack.of(fn).getLogicalId(fn)) as string;
+    if (!state.Resource?.endsWith(`:function:${logicalId}`)) {
+      throw new Error(`Keeper task state "${name}" does not invoke the function built for ${entry}.`);
+    }
+    tasks[name] = entry;
+  }
+  cached = { definition, tasks };
+  return cached;
+}
+
+/**
+ * Renders a resolved CloudFormation string (a literal, or Fn::Join of literals, Refs and
+ * Fn::GetAtt) with local stand-ins: `attr(logicalId)` for a resource attribute, the local
+ * region, account and partition for the pseudo parameters.
+ */
+export function renderCfnString(value: unknown, attr: (logicalId: string) => string): string {
+  if (typeof value === 'string') return value;
+  const o = value as Record<string, unknown>;
+  if (Array.isArray(o?.['Fn::Join'])) {
+    const [sep, parts] = o['Fn::Join'] as [string, unknown[]];
+    return parts.map((p) => renderCfnString(p, attr)).join(sep);
+  }
+  if (Array.isArray(o?.['Fn::GetAtt'])) return attr(String((o['Fn::GetAtt'] as unknown[])[0]));
+  if (typeof o?.Ref === 'string') {
+    const pseudo: Record<string, string> = { 'AWS::Region': LOCAL_REGION, 'AWS::AccountId': LOCAL_ACCOUNT, 'AWS::Partition': 'aws', 'AWS::URLSuffix': 'amazonaws.com' };
+    return pseudo[o.Ref] ?? attr(o.Ref);
+  }
+  throw new Error(`Cannot render ${JSON.stringify(value)} locally.`);
+}
+
+/** Removes what aws-local-stepfunctions mishandles (TOOLCHAIN.md); the rest is untouched. */
+export function forLocalRun(definition: AslDefinition): AslDefinition {
+  const copy = structuredClone(definition);
+  if (copy.TimeoutSeconds !== undefined && copy.TimeoutSeconds * 1000 > MAX_TIMER_MS) delete copy.TimeoutSeconds;
+  const visit = (states: Record<string, AslState>) => {
+    for (const state of Object.values(states)) {
+      if (state.ResultPath === '$') delete state.ResultPath; // "$" is the default; locally it would be a literal key
+      for (const nested of [state.Iterator, state.ItemProcessor, ...((state.Branches as unknown[]) ?? [])]) {
+        if (nested && typeof nested === 'object' && 'States' in nested) visit((nested as AslDefinition).States);
+      }
+    }
+  };
+  visit(copy.States);
+  return copy;
+}

@@ -1,0 +1,355 @@
+/**
+ * Use case: an email arrived at the DPO mailbox (DESIGN.md, Email). SES has stored its raw
+ * MIME at `inbound/<SES message id>` in the raw-mail bucket; this reads it and
+ *
+ *   - quarantines virus-flagged mail (a case marked `quarantined`, attachments not extracted,
+ *     no answer), ignores machine-sent mail (auto-replies, bounces, our own mail: no loops);
+ *   - threads a reply that carries a known [REF] into its case (audit entry + flag
+ *     `new-correspondence`), or else creates a case: channel email, rights from the text
+ *     (or `unclassified`), received on the London date of arrival;
+ *   - counts the sender's address as confirmed when DKIM or DMARC passed (the clock starts on
+ *     receipt); otherwise sends the form's confirmation link (the clock starts on confirmation);
+ *   - acknowledges with the reference in the subject and In-Reply-To/References set;
+ *   - stores the parsed message and the attachments in the files bucket, never in DynamoDB.
+ *
+ * Idempotent on the SES message id (SES and Lambda both retry): the first run claims
+ * `ses:<id>` in the submission ledger with the case it chose, and every step after that checks
+ * what is already done. Re-running an ignored message ignores it again.
+ */
+import type { AuditEntry, Case, Right } from '../domain/case';
+import { hasEvent, recordEvent } from '../domain/audit';
+import { CaseAlreadyExistsError } from '../domain/errors';
+import {
+  MAIL_FLAGS,
+  dispositionOf,
+  type IgnoreReason,
+  type MailFlag,
+  type Verdicts,
+} from '../domain/inbound-mail';
+import { askForIdentity, receive } from '../domain/lifecycle';
+import { parseReferences } from '../domain/reference';
+import { inferRights } from '../domain/triage';
+import type { Nation } from '../domain/deadlines';
+import { ACK_SENT, confirmUrl } from '../intake/submit-request';
+import { DPO_NOTIFIED } from '../intake/verify-email';
+import { LIMITS } from '../intake/submission';
+import { startKeeper } from '../deadlines/start-keeper';
+import type { BlobStore, CaseStore, Clock, Keeper, Mailer, SubmissionLedger } from '../ports';
+import { acknowledgementEmail, emailReceivedEmail, newRequestNotice } from '../templates/emails';
+import { VERIFY_TOKEN_TTL_SECONDS, signToken } from '../tokens';
+import { attachmentKey, isSesMessageId, messageKey, rawMailKey } from './keys';
+import { parseMail, type ParsedMail } from './parse-mail';
+
+export const EMAIL_RECEIVED = 'EmailReceived';
+export const CORRESPONDENCE_RECEIVED = 'CorrespondenceReceived';
+export const ACK_FAILED = 'AcknowledgementFailed';
+/** Longer than SES's and Lambda's retries plus the DLQ's 14-day retention (a redrive is a retry too). */
+export const CLAIM_TTL_SECONDS = 30 * 24 * 3600;
+/** References tried from one message; each costs a query. */
+const MAX_REFERENCES = 5;
+/**
+ * SES errors that will fail the same way on every retry (a malformed or refused address):
+ * recorded on the case for the DPO team instead of retrying until the event is dead-lettered.
+ */
+const PERMANENT_SEND_ERRORS = new Set(['MessageRejected', 'BadRequestException', 'InvalidParameterValue', 'InvalidParameterValueException']);
+
+/** One inbound message as the receipt event describes it. */
+export interface InboundEmail {
+  sesMessageId: string;
+  /** When SES received it (ISO instant): the request's arrival. */
+  receivedAt: string;
+  /** The SMTP envelope sender (SES `mail.source`); '' for a null reverse-path. */
+  envelopeFrom: string;
+  verdicts: Verdicts;
+}
+
+/** Structured log lines; fields carry ids, counts and reasons only. */
+export interface InboundLog {
+  info(message: string, fields: Record<string, string | number | boolean>): void;
+  warn(message: string, fields: Record<string, string | number | boolean>): void;
+}
+
+export interface ReceiveEmailDeps {
+  rawMail: BlobStore;
+  files: BlobStore;
+  cases: CaseStore;
+  ledger: SubmissionLedger;
+  mailer: Mailer;
+  clock: Clock;
+  /** Starts the case's deadline keeper (Step Functions); a failure is left to the keeper's hourly sweep. */
+  keeper: Keeper;
+  signingKey: () => Promise<Buffer>;
+  ids: { caseId: () => string; reference: () => string };
+  settings: { nation: Nation; publicBaseUrl: string; dpoAddress: string; senderAddress: string };
+  log: InboundLog;
+}
+
+export type ReceiveEmailResult =
+  | { outcome: 'ignored'; sesMessageId: string; reason: IgnoreReason }
+  | {
+      outcome: 'created';
+      sesMessageId: string;
+      caseId: string;
+      reference: string;
+      rights: Right[];
+      flags: string[];
+      status: Case['status'];
+      acknowledged: boolean;
+    }
+  | { outcome: 'threaded'; sesMessageId: string; caseId: string; reference: string; flags: string[] };
+
+/** An event that cannot have come from SES (its id would not be safe in an S3 key). */
+export class InvalidInboundEventError extends Error {
+  override readonly name = 'InvalidInboundEventError';
+}
+
+export async function receiveEmail(mail: InboundEmail, deps: ReceiveEmailDeps): Promise<ReceiveEmailResult> {
+  const id = mail.sesMessageId;
+  if (!isSesMessageId(id)) throw new InvalidInboundEventError('The event carries no valid SES message id.');
+
+  // A missing object throws: the event is retried, then dead-lettered, never dropped.
+  const raw = await deps.rawMail.get(rawMailKey(id));
+  const virusFree = mail.verdicts.virus === 'PASS';
+  const parsed = await parseMail(raw, { keepAttachments: virusFree });
+  if (parsed.problems.length) deps.log.warn('Inbound email read with problems', { sesMessageId: id, problems: parsed.problems.join(',') });
+
+  const own = [deps.settings.senderAddress, deps.settings.dpoAddress];
+  const disposition = dispositionOf(
+    { headers: parsed.headers, fromAddress: parsed.from?.address, envelopeFrom: mail.envelopeFrom, verdicts: mail.verdicts },
+    own,
+  );
+  if (disposition.kind === 'ignore') return { outcome: 'ignored', sesMessageId: id, reason: disposition.reason };
+
+  const key = `ses:${id}`;
+  let claim = await deps.ledger.find(key);
+  if (!claim) {
+    const thread = await threadOf(parsed, deps);
+    const mine = thread ? { caseId: thread.id, reference: thread.reference } : { caseId: deps.ids.caseId(), reference: deps.ids.reference() };
+    claim = (await deps.ledger.claim(key, mine, CLAIM_TTL_SECONDS)) ?? mine;
+  }
+
+  const existing = await deps.cases.find(claim.caseId);
+  const stored = await storeMessage(claim.caseId, mail, parsed, deps);
+  const flags: MailFlag[] = [...disposition.flags];
+  if (parsed.forwarded) flags.push(MAIL_FLAGS.forwarded);
+  if (parsed.problems.some((p) => p === 'unparseable' || p === 'parse-timeout')) flags.push(MAIL_FLAGS.unparseable);
+  if (stored.skipped > 0 && virusFree) flags.push(MAIL_FLAGS.attachmentsSkipped);
+  const emailDetail = {
+    sesMessageId: id,
+    rawMailKey: rawMailKey(id),
+    messageKey: stored.messageKey,
+    attachmentsStored: stored.stored,
+    attachmentsSkipped: stored.skipped,
+    spamVerdict: mail.verdicts.spam,
+    virusVerdict: mail.verdicts.virus,
+    dkimVerdict: mail.verdicts.dkim,
+    dmarcVerdict: mail.verdicts.dmarc,
+  };
+
+  if (existing && !existing.audit.some((e) => e.action === EMAIL_RECEIVED && e.detail?.sesMessageId === id)) {
+    // A reply to a known case (or a retry of one: `thread` records it once).
+    const c = await thread(existing.id, mail, parsed, flags, emailDetail, deps);
+    return { outcome: 'threaded', sesMessageId: id, caseId: c.id, reference: c.reference, flags: c.flags };
+  }
+
+  let c = existing ?? (await createCase(claim, mail, parsed, disposition, flags, emailDetail, deps));
+  // The case is saved first, so a keeper that fails to start loses nothing (the sweep starts it).
+  await startKeeper(c, deps, 'intake');
+  let acknowledged = hasEvent(c, ACK_SENT);
+  if (disposition.autoReply && !acknowledged && !hasEvent(c, ACK_FAILED)) {
+    c = await acknowledge(c, parsed, deps);
+    acknowledged = hasEvent(c, ACK_SENT);
+  }
+  if (disposition.identityConfirmed && !hasEvent(c, DPO_NOTIFIED)) {
+    // Verified on arrival (DKIM/DMARC): the DPO mailbox hears of it now, as for a confirmed form.
+    const messageId = await deps.mailer.send({ to: deps.settings.dpoAddress, ...newRequestNotice(c) });
+    c = await deps.cases.update(c.id, (cur) => recordEvent(cur, deps.clock.now().toISOString(), 'system', DPO_NOTIFIED, { messageId }));
+  }
+  return {
+    outcome: 'created',
+    sesMessageId: id,
+    caseId: c.id,
+    reference: c.reference,
+    rights: c.rights,
+    flags: c.flags,
+    status: c.status,
+    acknowledged,
+  };
+}
+
+/** The first live case a reference in the subject, then the body, points at. */
+async function threadOf(parsed: ParsedMail, deps: ReceiveEmailDeps): Promise<Case | undefined> {
+  const refs = [...new Set([...parseReferences(parsed.subject), ...parseReferences(parsed.text)])].slice(0, MAX_REFERENCES);
+  for (const ref of refs) {
+    const found = await deps.cases.findByReference(ref);
+    if (found) return found;
+  }
+  return undefined;
+}
+
+interface StoredMessage {
+  messageKey: string;
+  stored: number;
+  skipped: number;
+}
+
+/** The parsed message and its attachments, under the case's prefix. Same keys, same bytes on a retry. */
+async function storeMessage(caseId: string, mail: InboundEmail, parsed: ParsedMail, deps: ReceiveEmailDeps): Promise<StoredMessage> {
+  const id = mail.sesMessageId;
+  const attachments = [];
+  for (const a of parsed.attachments) {
+    const key = a.content ? attachmentKey(caseId, id, a.n) : null;
+    if (key && a.content) await deps.files.put(key, a.content, { contentType: a.contentType });
+    attachments.push({ n: a.n, filename: a.filename, contentType: a.contentType, size: a.size, key, skipped: a.skipped ?? null });
+  }
+  const record = {
+    sesMessageId: id,
+    receivedAt: mail.receivedAt,
+    rawMailKey: rawMailKey(id),
+    from: parsed.from ?? null,
+    subject: parsed.subject,
+    messageId: parsed.messageId ?? null,
+    inReplyTo: parsed.inReplyTo ?? null,
+    references: parsed.references,
+    date: parsed.date ?? null,
+    recipients: parsed.recipients,
+    text: parsed.text,
+    htmlOnly: parsed.htmlOnly,
+    forwarded: parsed.forwarded,
+    attachments,
+    verdicts: mail.verdicts,
+    problems: parsed.problems,
+  };
+  const key = messageKey(caseId, id);
+  await deps.files.put(key, JSON.stringify(record, null, 2), { contentType: 'application/json; charset=utf-8' });
+  const stored = attachments.filter((a) => a.key).length;
+  return { messageKey: key, stored, skipped: attachments.length - stored };
+}
+
+/** Appends the reply to the case's trail once, and flags it for the DPO team. */
+async function thread(
+  caseId: string,
+  mail: InboundEmail,
+  parsed: ParsedMail,
+  flags: MailFlag[],
+  detail: Record<string, string | number>,
+  deps: ReceiveEmailDeps,
+): Promise<Case> {
+  let current: Case | undefined;
+  try {
+    return await deps.cases.update(caseId, (cur) => {
+      current = cur;
+      if (cur.audit.some((e) => e.action === CORRESPONDENCE_RECEIVED && e.detail?.sesMessageId === mail.sesMessageId)) throw new AlreadyRecorded();
+      const fromRequester = Boolean(parsed.from) && parsed.from!.address.toLowerCase() === cur.requester.email.toLowerCase();
+      const change = recordEvent(cur, deps.clock.now().toISOString(), fromRequester ? 'requester' : 'system', CORRESPONDENCE_RECEIVED, {
+        ...detail,
+        fromRequester,
+      });
+      // A reply never re-opens anything by itself: the flag puts it in front of a person.
+      const forwardedOrList = new Set<string>([MAIL_FLAGS.forwarded, MAIL_FLAGS.mailingList, MAIL_FLAGS.noSender]);
+      const added = [MAIL_FLAGS.newCorrespondence, ...flags.filter((f) => !forwardedOrList.has(f))];
+      return { ...change, case: { ...change.case, flags: [...new Set([...cur.flags, ...added])] } };
+    });
+  } catch (err) {
+    if (err instanceof AlreadyRecorded) return current!;
+    throw err;
+  }
+}
+
+class AlreadyRecorded extends Error {
+  override readonly name = 'AlreadyRecorded';
+}
+
+async function createCase(
+  claim: { caseId: string; reference: string },
+  mail: InboundEmail,
+  parsed: ParsedMail,
+  disposition: Extract<ReturnType<typeof dispositionOf>, { kind: 'accept' }>,
+  flags: MailFlag[],
+  emailDetail: Record<string, string | number>,
+  deps: ReceiveEmailDeps,
+): Promise<Case> {
+  const at = deps.clock.now().toISOString();
+  const receivedAt = validInstant(mail.receivedAt) ?? at;
+  const rights = inferRights([parsed.subject, parsed.text, parsed.forwardedText].filter(Boolean).join('\n'));
+  const details = [parsed.subject, parsed.text].filter(Boolean).join('\n\n');
+  const received = receive({
+    id: claim.caseId,
+    reference: claim.reference,
+    rights,
+    channel: 'email',
+    requester: parsed.from
+      ? { fullName: parsed.from.name || parsed.from.address, email: parsed.from.address }
+      : { fullName: '', email: '' },
+    ...(details ? { details: details.length > LIMITS.details ? `${details.slice(0, LIMITS.details - 1)}…` : details } : {}),
+    receivedAt,
+    nation: deps.settings.nation,
+    actor: 'requester',
+    at,
+    identityConfirmed: disposition.identityConfirmed,
+    flags,
+  });
+  const more: AuditEntry[] = [
+    {
+      at,
+      actor: 'system',
+      action: EMAIL_RECEIVED,
+      detail: {
+        ...emailDetail,
+        identityConfirmedBy: disposition.identityConfirmed ? (mail.verdicts.dkim === 'PASS' ? 'dkim' : 'dmarc') : null,
+      },
+    },
+  ];
+  let c = received.case;
+  if (!disposition.identityConfirmed && disposition.autoReply) {
+    // Confirming control of the address is the proportionate first identity step (LAW.md), as on the form.
+    const asked = askForIdentity(c, { at, actor: 'system' });
+    c = asked.case;
+    more.push({ ...asked.entry, detail: { ...asked.entry.detail, method: 'email-link' } });
+  }
+  try {
+    return await deps.cases.create(c, received.entry, ...more);
+  } catch (err) {
+    if (err instanceof CaseAlreadyExistsError) return deps.cases.get(claim.caseId); // a concurrent retry won
+    throw err;
+  }
+}
+
+/** The acknowledgement, threaded under the sender's message; a refused address is recorded, not retried. */
+async function acknowledge(c: Case, parsed: ParsedMail, deps: ReceiveEmailDeps): Promise<Case> {
+  const now = deps.clock.now();
+  const email =
+    c.status === 'awaiting_identity'
+      ? acknowledgementEmail(c, {
+          confirmUrl: confirmUrl(
+            deps.settings.publicBaseUrl,
+            signToken(await deps.signingKey(), { caseId: c.id, purpose: 'verify', expiresAt: Math.floor(now.getTime() / 1000) + VERIFY_TOKEN_TTL_SECONDS }),
+          ),
+          dpoAddress: deps.settings.dpoAddress,
+        })
+      : emailReceivedEmail(c, { dpoAddress: deps.settings.dpoAddress });
+  let messageId: string;
+  try {
+    messageId = await deps.mailer.send({
+      to: c.requester.email,
+      ...email,
+      replyTo: deps.settings.dpoAddress,
+      ...(parsed.messageId ? { inReplyTo: parsed.messageId } : {}),
+    });
+  } catch (err) {
+    const name = (err as { name?: string })?.name ?? 'Error';
+    if (!PERMANENT_SEND_ERRORS.has(name)) throw err;
+    deps.log.warn('Acknowledgement refused by SES', { caseId: c.id, errorName: name });
+    return deps.cases.update(c.id, (cur) => {
+      const change = recordEvent(cur, now.toISOString(), 'system', ACK_FAILED, { errorName: name });
+      return { ...change, case: { ...change.case, flags: [...new Set([...cur.flags, MAIL_FLAGS.acknowledgementFailed])] } };
+    });
+  }
+  const detail = { messageId, ...(c.status === 'awaiting_identity' ? { linkExpiresInDays: 7 } : { dueOn: c.dueOn }) };
+  return deps.cases.update(c.id, (cur) => recordEvent(cur, now.toISOString(), 'system', ACK_SENT, detail));
+}
+
+function validInstant(value: string): string | undefined {
+  const t = Date.parse(value);
+  return /^\d{4}-\d{2}-\d{2}T/.test(value) && Number.isFinite(t) ? new Date(t).toISOString() : undefined;
+}

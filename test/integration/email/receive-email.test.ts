@@ -1,0 +1,178 @@
+/**
+ * The receive-email handler invoked as SES invokes it (the same event more than once, events
+ * without verdicts, events whose message is missing), and the use case with a mailer that
+ * SES refuses: against dynalite, s3rver and aws-ses-v2-local.
+ */
+import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import type { Context, SESEvent } from 'aws-lambda';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { localDynamoClient, localS3Client } from '../../../infra/local/emulators';
+import { LOCAL_RESOURCES, startLocalStack, type LocalStack } from '../../../infra/local/stack';
+import { newSesMessageId } from '../../../infra/local/smtp-listener';
+import { DynamoCaseStore } from '../../../shared/adapters/dynamo-case-store';
+import { DynamoSubmissionLedger } from '../../../shared/adapters/dynamo-intake-guards';
+import { S3BlobStore } from '../../../shared/adapters/s3-blob-store';
+import type { Verdicts } from '../../../shared/domain/inbound-mail';
+import { rawMailKey } from '../../../shared/email/keys';
+import { receiveEmail, type ReceiveEmailDeps, type ReceiveEmailResult } from '../../../shared/email/receive-email';
+import { sesEventOf } from '../../../shared/email/ses-event';
+import { newCaseId, newReference } from '../../../shared/ids';
+import { BlobNotFoundError, systemClock } from '../../../shared/ports';
+import { emailsTo } from '../../support/http';
+
+type Handler = (event: SESEvent, context: Context) => Promise<ReceiveEmailResult[]>;
+
+const PASS: Verdicts = { spam: 'PASS', virus: 'PASS', spf: 'PASS', dkim: 'PASS', dmarc: 'PASS' };
+const context = { awsRequestId: 'test', functionName: 'receive-email' } as Context;
+
+let stack: LocalStack;
+let cases: DynamoCaseStore;
+let s3: S3Client;
+let handler: Handler;
+
+beforeAll(async () => {
+  stack = await startLocalStack({ port: 0, sesPort: 0, memory: true, log: () => undefined });
+  cases = new DynamoCaseStore({ client: localDynamoClient(stack.urls.dynamodb), tableName: stack.env.CASES_TABLE!, clock: systemClock });
+  s3 = localS3Client(stack.urls.s3);
+  // Imported once the stack has set the environment its composition root reads.
+  ({ handler } = (await import('../../../lambdas/email/receive-email')) as unknown as { handler: Handler });
+});
+
+afterAll(async () => {
+  s3?.destroy();
+  await stack?.stop();
+});
+
+let counter = 0;
+function message(from: string, subject: string, body: string, extra: string[] = []): string {
+  counter += 1;
+  return [`From: ${from}`, 'To: dpo@icetrak.net', `Subject: ${subject}`, `Message-ID: <m${counter}.${Date.now()}@mail.example.org>`, ...extra, '', body, ''].join('\r\n');
+}
+
+/** Stores the raw MIME where SES's S3 action would, and returns the event SES's Lambda action would send. */
+async function arrive(raw: string, opts: { verdicts?: Verdicts; timestamp?: Date; source?: string } = {}): Promise<{ id: string; event: SESEvent }> {
+  const id = newSesMessageId();
+  await s3.send(new PutObjectCommand({ Bucket: LOCAL_RESOURCES.rawMailBucket, Key: rawMailKey(id), Body: Buffer.from(raw) }));
+  const event = sesEventOf({
+    messageId: id,
+    timestamp: opts.timestamp ?? new Date(),
+    source: opts.source ?? 'sender@example.org',
+    recipients: ['dpo@icetrak.net'],
+    verdicts: opts.verdicts ?? PASS,
+    functionArn: 'arn:aws:lambda:eu-west-2:000000000000:function:receive-email',
+  });
+  return { id, event };
+}
+
+const only = async (event: SESEvent) => {
+  const [result, ...more] = await handler(event, context);
+  expect(more).toHaveLength(0);
+  return result!;
+};
+
+describe('receive-email handler: idempotent on the SES message id', () => {
+  it('makes one case and sends one acknowledgement when SES or Lambda delivers the same event twice', async () => {
+    const { event } = await arrive(message('Hana Twice <hana.twice@example.org>', 'Subject access request', 'Please send me a copy of my data.'));
+    const first = await only(event);
+    const again = await only(event);
+    expect(first).toMatchObject({ outcome: 'created' });
+    expect(again).toEqual(first);
+    expect(await cases.listByRequesterEmail('hana.twice@example.org')).toHaveLength(1);
+    expect(await emailsTo(stack.urls.ses, 'hana.twice@example.org')).toHaveLength(1);
+  });
+
+  it('makes one case when the same event runs concurrently', async () => {
+    const { event } = await arrive(message('Ivan Race <ivan.race@example.org>', 'Erasure', 'Please delete my account.'));
+    const results = await Promise.all([1, 2, 3].map(() => only(event)));
+    const ids = new Set(results.map((r) => (r as { caseId: string }).caseId));
+    expect(ids.size).toBe(1);
+    expect(await cases.listByRequesterEmail('ivan.race@example.org')).toHaveLength(1);
+  });
+
+  it('records a reply once, however often it is delivered', async () => {
+    const { event: original } = await arrive(message('Jo Thread <jo.thread@example.org>', 'SAR', 'subject access request'));
+    const created = (await only(original)) as Extract<ReceiveEmailResult, { outcome: 'created' }>;
+    const { event: reply } = await arrive(message('Jo Thread <jo.thread@example.org>', `Re: [${created.reference}] thanks`, 'Thanks!'));
+    await only(reply);
+    await only(reply);
+    const c = await cases.get(created.caseId);
+    expect(c.audit.filter((a) => a.action === 'CorrespondenceReceived')).toHaveLength(1);
+    expect(c.flags).toEqual(['new-correspondence']);
+  });
+
+  it('ignores an auto-reply every time, making nothing', async () => {
+    const { event } = await arrive(message('Kim Away <kim.away@example.org>', 'Out of office', 'Away', ['Auto-Submitted: auto-replied']));
+    expect(await only(event)).toMatchObject({ outcome: 'ignored', reason: 'auto-submitted' });
+    expect(await only(event)).toMatchObject({ outcome: 'ignored', reason: 'auto-submitted' });
+    expect(await cases.listByRequesterEmail('kim.away@example.org')).toHaveLength(0);
+  });
+});
+
+describe('receive-email handler: dates, verdicts and failures', () => {
+  it('dates the request by the London date of arrival (23:30 UTC on 31 March 2026 is 1 April)', async () => {
+    const { event } = await arrive(message('Lia Late <lia.late@example.org>', 'SAR', 'subject access request'), {
+      timestamp: new Date('2026-03-31T23:30:00Z'),
+    });
+    const result = (await only(event)) as Extract<ReceiveEmailResult, { outcome: 'created' }>;
+    const c = await cases.get(result.caseId);
+    expect(c).toMatchObject({ receivedAt: '2026-03-31T23:30:00.000Z', receivedOn: '2026-04-01', clockStartsOn: '2026-04-01' });
+  });
+
+  it('quarantines a message whose event carries no verdicts (a hand-made redrive): unscanned is unsafe', async () => {
+    const { event } = await arrive(message('Max Manual <max.manual@example.org>', 'SAR', 'subject access request'));
+    const receipt = event.Records[0]!.ses.receipt as unknown as Record<string, unknown>;
+    for (const k of ['spamVerdict', 'virusVerdict', 'spfVerdict', 'dkimVerdict', 'dmarcVerdict']) delete receipt[k];
+    const result = await only(event);
+    expect(result).toMatchObject({ outcome: 'created', flags: ['quarantined'], status: 'received', acknowledged: false });
+  });
+
+  it('throws (so Lambda retries, then dead-letters) when the raw message is not in S3', async () => {
+    const { event } = await arrive('From: x@example.org\r\n\r\nx');
+    event.Records[0]!.ses.mail.messageId = newSesMessageId(); // SES's id, but nothing stored under it
+    await expect(handler(event, context)).rejects.toBeInstanceOf(BlobNotFoundError);
+  });
+
+  it('refuses an event whose message id could not come from SES (it would become an S3 key)', async () => {
+    const { event } = await arrive('irrelevant');
+    event.Records[0]!.ses.mail.messageId = '../../etc/passwd';
+    await expect(handler(event, context)).rejects.toMatchObject({ name: 'InvalidInboundEventError' });
+  });
+});
+
+describe('receiveEmail with a mailer SES refuses', () => {
+  it('records the refusal on the case and flags it, instead of retrying until the event is dead-lettered', async () => {
+    const table = { client: localDynamoClient(stack.urls.dynamodb), tableName: stack.env.CASES_TABLE!, clock: systemClock };
+    const refused = Object.assign(new Error('Illegal address'), { name: 'MessageRejected' });
+    const sent: string[] = [];
+    const deps: ReceiveEmailDeps = {
+      rawMail: new S3BlobStore(s3, LOCAL_RESOURCES.rawMailBucket),
+      files: new S3BlobStore(s3, LOCAL_RESOURCES.filesBucket),
+      cases,
+      ledger: new DynamoSubmissionLedger(table),
+      mailer: {
+        send: async (m) => {
+          if (m.to !== 'dpo@icetrak.net') throw refused;
+          sent.push(m.subject);
+          return 'dpo-notice';
+        },
+      },
+      clock: systemClock,
+      keeper: { start: async () => undefined },
+      signingKey: async () => Buffer.alloc(32, 1),
+      ids: { caseId: () => newCaseId(), reference: () => newReference() },
+      settings: { nation: 'england-and-wales', publicBaseUrl: 'http://localhost', dpoAddress: 'dpo@icetrak.net', senderAddress: 'no-reply@privacy.icetrak.net' },
+      log: { info: () => undefined, warn: () => undefined },
+    };
+    const { id } = await arrive(message('Ned Bad <ned.bad@example.org>', 'SAR', 'subject access request'));
+    const inbound = { sesMessageId: id, receivedAt: new Date().toISOString(), envelopeFrom: 'ned.bad@example.org', verdicts: PASS };
+    const first = await receiveEmail(inbound, deps);
+    const again = await receiveEmail(inbound, deps);
+    expect(first).toMatchObject({ outcome: 'created', acknowledged: false, flags: ['acknowledgement-failed'] });
+    expect(again).toMatchObject({ caseId: (first as { caseId: string }).caseId, acknowledged: false });
+    const c = await cases.get((first as { caseId: string }).caseId);
+    expect(c.audit.filter((a) => a.action === 'AcknowledgementFailed')).toEqual([
+      expect.objectContaining({ detail: { errorName: 'MessageRejected' } }),
+    ]);
+    expect(sent).toHaveLength(1); // the DPO notice, once
+  });
+});
