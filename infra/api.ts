@@ -45,8 +45,9 @@ export const MAX_BODY_BYTES = 64 * 1024;
 /**
  * What each handler uses of the intake composition root (lambdas/intake/root.ts). The root
  * builds every adapter at cold start, so every intake function gets every variable it reads;
- * only the handlers that use an adapter get the matching permissions. A route whose entry is
- * missing here fails synthesis: decide its permissions before it ships.
+ * only the handlers that use an adapter get the matching permissions. What one handler alone
+ * reads (TEAM_ADDRESS: lambdas/intake/verify-root.ts) is set on that handler only. A route
+ * whose entry is missing here fails synthesis: decide its permissions before it ships.
  */
 export interface HandlerNeeds {
   /** Access to the cases table; 'none' still sets CASES_TABLE (the root reads it). */
@@ -55,12 +56,15 @@ export interface HandlerNeeds {
   readonly signingKey: boolean;
   /** Sends mail through SES. */
   readonly mail: boolean;
+  /** Sends staff notices to the DPO team's inbox (TEAM_ADDRESS). */
+  readonly teamNotices: boolean;
 }
 
 export const HANDLER_NEEDS: Readonly<Record<string, HandlerNeeds>> = {
-  'lambdas/intake/get-form.ts': { cases: 'none', signingKey: false, mail: false },
-  'lambdas/intake/submit-request.ts': { cases: 'readWrite', signingKey: true, mail: true },
-  'lambdas/intake/verify-email.ts': { cases: 'readWrite', signingKey: true, mail: true },
+  'lambdas/intake/get-form.ts': { cases: 'none', signingKey: false, mail: false, teamNotices: false },
+  // Acknowledges the requester only: the team hears of a request once it is verified.
+  'lambdas/intake/submit-request.ts': { cases: 'readWrite', signingKey: true, mail: true, teamNotices: false },
+  'lambdas/intake/verify-email.ts': { cases: 'readWrite', signingKey: true, mail: true, teamNotices: true },
 };
 
 export interface Throttle {
@@ -89,6 +93,8 @@ export interface PublicApiProps {
   readonly mail: OutboundMail;
   /** The DPO mailbox (DPO_ADDRESS; also named in the firewall's refusal message). */
   readonly dpoAddress: string;
+  /** TEAM_ADDRESS: the DPO team's inbox, where staff notices go (only functions that send them get it). */
+  readonly teamAddress: string;
   /** NATION: decides the bank holidays that move deadlines. */
   readonly nation: Nation;
   /**
@@ -391,6 +397,7 @@ export class PublicApi extends Construct {
     if (needs.cases !== 'none') fn.bindCases(props.casesTable, needs.cases).bindEnv(ENV_NAMES.NATION, props.nation);
     if (needs.signingKey) fn.bindSecret(ENV_NAMES.SIGNING_KEY_SECRET_ARN, this.signingKey);
     if (needs.mail) fn.bindMail(props.mail);
+    if (needs.teamNotices) fn.bindEnv(ENV_NAMES.TEAM_ADDRESS, props.teamAddress);
     return fn;
   }
 

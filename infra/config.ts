@@ -9,6 +9,7 @@ import { isNation, NATIONS, type Nation } from '../shared/domain/calendar';
 export const CONTEXT_KEYS = {
   domain: 'rightsdesk:domain',
   dpoAddress: 'rightsdesk:dpoAddress',
+  teamAddress: 'rightsdesk:teamAddress',
   senderAddress: 'rightsdesk:senderAddress',
   nation: 'rightsdesk:nation',
   customDomain: 'rightsdesk:customDomain',
@@ -22,6 +23,12 @@ export interface RightsdeskConfig {
   readonly domain: string;
   /** The DPO mailbox requesters write to, e.g. dpo@icetrak.net */
   readonly dpoAddress: string;
+  /**
+   * The DPO team's own inbox, where staff notices go (new verified requests, deadline
+   * reminders and escalations), e.g. dpo-team@icetrak.net. Never the DPO mailbox: mail to that
+   * is Rightsdesk's intake, which ignores mail from our own sender, so no person would see it.
+   */
+  readonly teamAddress: string;
   /** From address of outbound mail; must be at `domain` or a subdomain of it (SES identity). */
   readonly senderAddress: string;
   /** The office's nation: decides which bank holidays extend deadlines. */
@@ -82,6 +89,17 @@ export function parseConfig(
   if (dpoAddress !== undefined && !isEmailAddress(dpoAddress)) {
     problems.push(`${CONTEXT_KEYS.dpoAddress} must be an email address`);
   }
+  const teamAddress = text('teamAddress');
+  if (teamAddress !== undefined) {
+    if (!isEmailAddress(teamAddress)) {
+      problems.push(`${CONTEXT_KEYS.teamAddress} must be an email address`);
+    } else if (dpoAddress !== undefined && teamAddress.toLowerCase() === dpoAddress.toLowerCase()) {
+      problems.push(
+        `${CONTEXT_KEYS.teamAddress} must differ from ${CONTEXT_KEYS.dpoAddress}: staff notices sent to the DPO mailbox ` +
+          "loop into Rightsdesk's own intake, which ignores mail from our sender address, and never reach a person",
+      );
+    }
+  }
   const senderAddress = text('senderAddress');
   if (senderAddress !== undefined) {
     if (!isEmailAddress(senderAddress)) {
@@ -112,6 +130,7 @@ export function parseConfig(
   return {
     domain: domain!,
     dpoAddress: dpoAddress!,
+    teamAddress: teamAddress!,
     senderAddress: senderAddress!,
     nation: nation as Nation,
     customDomain,
@@ -125,6 +144,7 @@ export function readConfig(scope: IConstruct): RightsdeskConfig {
   return parseConfig({
     domain: get(CONTEXT_KEYS.domain),
     dpoAddress: get(CONTEXT_KEYS.dpoAddress),
+    teamAddress: get(CONTEXT_KEYS.teamAddress),
     senderAddress: get(CONTEXT_KEYS.senderAddress),
     nation: get(CONTEXT_KEYS.nation),
     customDomain: get(CONTEXT_KEYS.customDomain),

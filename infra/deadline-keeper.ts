@@ -99,8 +99,10 @@ export interface DeadlineKeeperProps {
   readonly casesTable: dynamodb.ITable;
   /** SES identity and From address of the notices (OutboundMail). */
   readonly mail: MailSender;
-  /** DPO_ADDRESS: where reminders and escalations go. */
+  /** DPO_ADDRESS: named to requesters in reminders and the closure notice, and their Reply-To. */
   readonly dpoAddress: string;
+  /** TEAM_ADDRESS: the DPO team's inbox, where reminders and escalations go (Act only). */
+  readonly teamAddress: string;
   /** PUBLIC_BASE_URL: origin of the fresh confirmation link in the verify reminder. */
   readonly publicBaseUrl: string;
   /** The link-signing key (PublicApi.signingKey): the verify reminder signs a fresh link. */
@@ -164,21 +166,20 @@ export class DeadlineKeeper extends Construct {
         logRetention: retention,
       });
 
-    // The task functions share a composition root (lambdas/deadlines/root.ts), which reads every
-    // variable below at cold start; only Act gets the grants to send mail and sign links.
-    const taskEnv = (f: ServiceFunction) =>
-      f
-        .bindEnv(ENV_NAMES.DPO_ADDRESS, props.dpoAddress)
-        .bindEnv(ENV_NAMES.PUBLIC_BASE_URL, props.publicBaseUrl)
-        .bindEnv(ENV_NAMES.KEEPER_OFFSETS, JSON.stringify(this.offsets));
-    this.evaluateFunction = taskEnv(fn('EvaluateFunction', KEEPER_TASKS.Evaluate, 'Rightsdesk keeper: next checkpoint of a case', Duration.seconds(10)))
-      .bindCases(props.casesTable, 'read')
-      .bindEnv(ENV_NAMES.SENDER_ADDRESS, props.mail.senderAddress)
-      .bindEnv(ENV_NAMES.SIGNING_KEY_SECRET_ARN, props.signingKey.secretArn);
+    // The task functions share a composition root (lambdas/deadlines/root.ts: the table and the
+    // offsets); Act's own root (act-root.ts) adds what sending notices takes, so only Act gets
+    // the mail settings, the grants to send mail and sign links, and the team's address.
+    const taskEnv = (f: ServiceFunction) => f.bindEnv(ENV_NAMES.KEEPER_OFFSETS, JSON.stringify(this.offsets));
+    this.evaluateFunction = taskEnv(
+      fn('EvaluateFunction', KEEPER_TASKS.Evaluate, 'Rightsdesk keeper: next checkpoint of a case', Duration.seconds(10)),
+    ).bindCases(props.casesTable, 'read');
     this.actFunction = taskEnv(fn('ActFunction', KEEPER_TASKS.Act, 'Rightsdesk keeper: send a checkpoint notice', Duration.seconds(20)))
       .bindCases(props.casesTable, 'readWrite')
       .bindMail(props.mail)
-      .bindSecret(ENV_NAMES.SIGNING_KEY_SECRET_ARN, props.signingKey);
+      .bindSecret(ENV_NAMES.SIGNING_KEY_SECRET_ARN, props.signingKey)
+      .bindEnv(ENV_NAMES.DPO_ADDRESS, props.dpoAddress)
+      .bindEnv(ENV_NAMES.TEAM_ADDRESS, props.teamAddress)
+      .bindEnv(ENV_NAMES.PUBLIC_BASE_URL, props.publicBaseUrl);
 
     this.taskFunctions = { [KEEPER_STATES.evaluate]: this.evaluateFunction, [KEEPER_STATES.act]: this.actFunction };
 

@@ -17,6 +17,11 @@ export const ENV_NAMES = {
   REPORTS_BUCKET: 'REPORTS_BUCKET',
   /** The DPO mailbox requests are sent to (cdk.json `rightsdesk:dpoAddress`). */
   DPO_ADDRESS: 'DPO_ADDRESS',
+  /**
+   * The DPO team's inbox, where staff notices go (cdk.json `rightsdesk:teamAddress`); never the
+   * DPO mailbox, whose mail Rightsdesk itself receives. Only on the functions that send notices.
+   */
+  TEAM_ADDRESS: 'TEAM_ADDRESS',
   /** The From address of outbound mail (cdk.json `rightsdesk:senderAddress`). */
   SENDER_ADDRESS: 'SENDER_ADDRESS',
   /** The office's nation, which decides bank holidays (cdk.json `rightsdesk:nation`). */

@@ -67,10 +67,12 @@ export interface InboundMailProps {
   readonly publicBaseUrl: string;
   /** DPO_ADDRESS: the mailbox; also never answered automatically (loops). */
   readonly dpoAddress: string;
+  /** TEAM_ADDRESS: the DPO team's inbox, where the new-request notice of a DKIM-confirmed email goes. */
+  readonly teamAddress: string;
   readonly nation: Nation;
   /**
    * Addresses the receipt rule accepts (for example also a forwarding target such as
-   * dpo@inbound.privacy.icetrak.net, README: Inbound email).
+   * dpo@inbound.privacy.icetrak.net, README: Inbound email). Never teamAddress (refused at synthesis).
    * @default [dpoAddress]
    */
   readonly recipients?: readonly string[];
@@ -163,6 +165,12 @@ export class InboundMail extends Construct {
     super(scope, id);
     const stack = Stack.of(this);
     this.recipients = props.recipients ?? [props.dpoAddress];
+    if (this.recipients.some((r) => r.trim().toLowerCase() === props.teamAddress.trim().toLowerCase())) {
+      throw new Error(
+        `InboundMail: ${props.teamAddress} is the team address, where staff notices go; as a recipient of the receipt ` +
+          'rule its mail would come back into the intake, which ignores mail from our sender, and reach no one.',
+      );
+    }
 
     this.ruleSet = new ses.ReceiptRuleSet(this, 'RuleSet', { dropSpam: false });
     // Every rule of this set: SES names itself the source of the S3 write and the invocation.
@@ -228,6 +236,7 @@ export class InboundMail extends Construct {
       .bindMail(props.mail)
       .bindSecret(ENV_NAMES.SIGNING_KEY_SECRET_ARN, props.signingKey)
       .bindEnv(ENV_NAMES.DPO_ADDRESS, props.dpoAddress)
+      .bindEnv(ENV_NAMES.TEAM_ADDRESS, props.teamAddress)
       .bindEnv(ENV_NAMES.NATION, props.nation)
       .bindEnv(ENV_NAMES.PUBLIC_BASE_URL, props.publicBaseUrl);
     props.keeper.bindStarter(this.function);

@@ -16,13 +16,13 @@ import { Storage, type StorageProps } from './storage';
 /** PublicApi props the stack leaves to the caller: the rest come from Storage, OutboundMail and the config. */
 export type PublicApiOptions = Omit<
   PublicApiProps,
-  'key' | 'casesTable' | 'mail' | 'dpoAddress' | 'nation' | 'customDomain' | 'publicBaseUrl'
+  'key' | 'casesTable' | 'mail' | 'dpoAddress' | 'teamAddress' | 'nation' | 'customDomain' | 'publicBaseUrl'
 >;
 
 /** DeadlineKeeper props the stack leaves to the caller (offsets, schedule, alarm emails). */
 export type DeadlineKeeperOptions = Omit<
   DeadlineKeeperProps,
-  'key' | 'casesTable' | 'mail' | 'dpoAddress' | 'publicBaseUrl' | 'signingKey'
+  'key' | 'casesTable' | 'mail' | 'dpoAddress' | 'teamAddress' | 'publicBaseUrl' | 'signingKey'
 >;
 
 /** InboundMail props the stack leaves to the caller (retries, retention, recipients, concurrency). */
@@ -36,6 +36,7 @@ export type InboundMailOptions = Omit<
   | 'signingKey'
   | 'publicBaseUrl'
   | 'dpoAddress'
+  | 'teamAddress'
   | 'nation'
   | 'keeper'
   | 'alarmTopic'
@@ -79,6 +80,7 @@ export class RightsdeskStack extends Stack {
       casesTable: this.storage.casesTable,
       mail: this.mail,
       dpoAddress: config.dpoAddress,
+      teamAddress: config.teamAddress,
       nation: config.nation,
       ...(config.customDomain ? { customDomain: { domainName: config.domain } } : {}),
       publicBaseUrl: config.publicBaseUrl,
@@ -89,6 +91,7 @@ export class RightsdeskStack extends Stack {
       casesTable: this.storage.casesTable,
       mail: this.mail,
       dpoAddress: config.dpoAddress,
+      teamAddress: config.teamAddress,
       publicBaseUrl: this.publicApi.publicBaseUrl,
       signingKey: this.publicApi.signingKey,
     });
@@ -110,6 +113,7 @@ export class RightsdeskStack extends Stack {
       signingKey: this.publicApi.signingKey,
       publicBaseUrl: this.publicApi.publicBaseUrl,
       dpoAddress: config.dpoAddress,
+      teamAddress: config.teamAddress,
       nation: config.nation,
       keeper: this.keeper,
       alarmTopic: this.keeper.alarmTopic,

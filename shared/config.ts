@@ -13,6 +13,8 @@ const VARS = {
   FILES_BUCKET: z.string().check(z.minLength(1)),
   REPORTS_BUCKET: z.string().check(z.minLength(1)),
   DPO_ADDRESS: z.email(),
+  /** Where staff notices go: the DPO team's inbox, not the DPO mailbox (that is Rightsdesk's intake). */
+  TEAM_ADDRESS: z.email(),
   SENDER_ADDRESS: z.email(),
   NATION: z.enum(NATIONS),
   /** Where the public form is served; links in emails are built on it. */

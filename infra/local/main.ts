@@ -26,7 +26,9 @@ Environment:
   PORT       HTTP API port (default ${DEFAULT_PORT})
   SES_PORT   local SES port, whose /store lists sent mail (default ${DEFAULT_SES_PORT})
   SMTP_PORT  SMTP port taking mail for the DPO address (default ${DEFAULT_SMTP_PORT})
-  DPO_ADDRESS, SENDER_ADDRESS  override the default mail addresses
+  DPO_ADDRESS, TEAM_ADDRESS, SENDER_ADDRESS  override the default mail addresses
+             (TEAM_ADDRESS: the DPO team's inbox, where staff notices go; locally they
+             are in SES's sent mail with the rest, never taken in over SMTP)
   RIGHTSDESK_TIME_SCALE  run the clock faster for a demo, e.g. 1440 (a day a minute):
              the deadline keeper's reminders, escalations and closures come within minutes
 `;

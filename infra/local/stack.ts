@@ -301,6 +301,7 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
     env.put('FILES_BUCKET', LOCAL_RESOURCES.filesBucket);
     env.put('REPORTS_BUCKET', LOCAL_RESOURCES.reportsBucket);
     env.putDefault('DPO_ADDRESS', 'dpo@icetrak.net');
+    env.putDefault('TEAM_ADDRESS', 'dpo-team@icetrak.net'); // staff notices; not an intake (the SMTP listener refuses it)
     env.putDefault('SENDER_ADDRESS', 'no-reply@privacy.icetrak.net');
     env.put('NATION', 'england-and-wales');
     env.put('PUBLIC_BASE_URL', apiUrl);

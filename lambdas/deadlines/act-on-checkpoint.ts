@@ -4,6 +4,6 @@
  */
 import { actOnCheckpoint, type ActOutcome } from '../../shared/deadlines/act-on-checkpoint';
 import { parseActInput } from '../../shared/deadlines/keeper-input';
-import { actDeps } from './root';
+import { actDeps } from './act-root';
 
 export const handler = async (event: unknown): Promise<{ outcome: ActOutcome }> => actOnCheckpoint(parseActInput(event), actDeps);

@@ -1,6 +1,7 @@
 /**
  * Composition root for the intake context: reads configuration and builds the real
- * adapters once per cold start (a missing variable fails here, not mid-request).
+ * adapters once per cold start (a missing variable fails here, not mid-request). What only
+ * one handler needs lives in that handler's root (verify-root.ts).
  */
 import { dynamoClient, sesClient, sfnClient } from '../../shared/adapters/aws-clients';
 import { clockFromEnv } from '../../shared/adapters/clock';
@@ -12,17 +13,16 @@ import { signingKeySource } from '../../shared/adapters/signing-key';
 import { readConfig } from '../../shared/config';
 import { newCaseId, newReference } from '../../shared/ids';
 import type { SubmitDeps } from '../../shared/intake/submit-request';
-import type { VerifyDeps } from '../../shared/intake/verify-email';
 
 const config = readConfig(['CASES_TABLE', 'DPO_ADDRESS', 'SENDER_ADDRESS', 'NATION', 'PUBLIC_BASE_URL', 'KEEPER_STATE_MACHINE_ARN']);
 // The system clock in AWS; the local stack may run it faster (RIGHTSDESK_TIME_SCALE).
-const clock = clockFromEnv();
+export const clock = clockFromEnv();
 const dynamo = dynamoClient();
 const table = { client: dynamo, tableName: config.CASES_TABLE, clock };
-const cases = new DynamoCaseStore(table);
-const mailer = new SesMailer(sesClient(), config.SENDER_ADDRESS);
-const signingKey = signingKeySource();
-const settings = { nation: config.NATION, publicBaseUrl: config.PUBLIC_BASE_URL, dpoAddress: config.DPO_ADDRESS };
+export const cases = new DynamoCaseStore(table);
+export const mailer = new SesMailer(sesClient(), config.SENDER_ADDRESS);
+export const signingKey = signingKeySource();
+export const settings = { nation: config.NATION, publicBaseUrl: config.PUBLIC_BASE_URL, dpoAddress: config.DPO_ADDRESS };
 
 export { site } from './site';
 
@@ -37,5 +37,3 @@ export const submitDeps: SubmitDeps = {
   ids: { caseId: () => newCaseId(), reference: () => newReference() },
   settings,
 };
-
-export const verifyDeps: VerifyDeps = { cases, mailer, clock, signingKey, settings };

@@ -3,7 +3,8 @@ import { httpHandler } from '../../shared/http/middleware';
 import { html } from '../../shared/http/responses';
 import { verifyEmail } from '../../shared/intake/verify-email';
 import { linkProblemPage, verifiedPage } from '../../shared/templates/pages';
-import { site, verifyDeps } from './root';
+import { site } from './root';
+import { verifyDeps } from './verify-root';
 
 const STATUS = { confirmed: 200, 'already-confirmed': 200, invalid: 400, expired: 410, closed: 409 } as const;
 

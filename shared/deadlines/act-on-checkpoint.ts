@@ -36,7 +36,8 @@ export interface ActDeps {
   clock: Clock;
   offsets: KeeperOffsets;
   signingKey: () => Promise<Buffer>;
-  settings: { dpoAddress: string; publicBaseUrl: string };
+  /** dpoAddress: named to requesters and their Reply-To; teamAddress: where staff notices go. */
+  settings: { dpoAddress: string; teamAddress: string; publicBaseUrl: string };
 }
 
 export type ActOutcome = 'sent' | 'closed' | 'skipped';
@@ -83,7 +84,7 @@ async function closeAndNotify(c: Case, checkpointId: string, deps: ActDeps, now:
   return { outcome: 'closed' };
 }
 
-/** Who a notice goes to: the requester for the identity track, the DPO mailbox otherwise. */
+/** Who a notice goes to: the requester for the identity track, the DPO team otherwise. */
 const toRequester = (cp: Checkpoint) => cp.kind === 'verify-reminder' || cp.kind === 'close-unverified';
 
 async function render(c: Case, cp: Checkpoint, deps: ActDeps, now: Date): Promise<RenderedEmail> {
@@ -126,7 +127,7 @@ async function sendAndRecord(c: Case, cp: Checkpoint, email: RenderedEmail, deps
   const requester = toRequester(cp);
   const message: OutboundEmail = requester
     ? { to: c.requester.email, ...email, replyTo: deps.settings.dpoAddress }
-    : { to: deps.settings.dpoAddress, ...email };
+    : { to: deps.settings.teamAddress, ...email };
   const messageId = await deps.mailer.send(message);
   try {
     await deps.cases.update(c.id, (cur) => {

@@ -9,7 +9,7 @@
  *     verify-reminder    7 days on: one reminder to the requester with a fresh link
  *     close-unverified   30 days on: close as unverified and tell the requester
  *   deadline track (an open case with a running clock)
- *     dpo-reminder       14, 7 and 2 working days before the due date, to the DPO mailbox
+ *     dpo-reminder       14, 7 and 2 working days before the due date, to the DPO team
  *     due-today          the due date: escalation
  *     overdue            every working day after it until the case closes: escalation
  *   extension track (a case marked complex, not yet extended)
@@ -61,7 +61,7 @@ export interface KeeperOffsets {
   readonly verifyReminderAfterDays: number;
   /** Calendar days after identity was asked for before the case is closed unverified. @default 30 */
   readonly closeUnverifiedAfterDays: number;
-  /** Working days before the due date at which the DPO mailbox is reminded. @default [14, 7, 2] */
+  /** Working days before the due date at which the DPO team is reminded. @default [14, 7, 2] */
   readonly dpoReminderWorkingDays: readonly number[];
   /** Working days before the extension-notice limit of a complex case to warn. @default 5 */
   readonly extensionWarningWorkingDays: number;

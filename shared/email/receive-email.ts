@@ -80,7 +80,8 @@ export interface ReceiveEmailDeps {
   keeper: Keeper;
   signingKey: () => Promise<Buffer>;
   ids: { caseId: () => string; reference: () => string };
-  settings: { nation: Nation; publicBaseUrl: string; dpoAddress: string; senderAddress: string };
+  /** teamAddress: where the staff notice goes (the DPO team's inbox; mail to dpoAddress would come back here). */
+  settings: { nation: Nation; publicBaseUrl: string; dpoAddress: string; teamAddress: string; senderAddress: string };
   log: InboundLog;
 }
 
@@ -161,8 +162,8 @@ export async function receiveEmail(mail: InboundEmail, deps: ReceiveEmailDeps): 
     acknowledged = hasEvent(c, ACK_SENT);
   }
   if (disposition.identityConfirmed && !hasEvent(c, DPO_NOTIFIED)) {
-    // Verified on arrival (DKIM/DMARC): the DPO mailbox hears of it now, as for a confirmed form.
-    const messageId = await deps.mailer.send({ to: deps.settings.dpoAddress, ...newRequestNotice(c) });
+    // Verified on arrival (DKIM/DMARC): the DPO team hears of it now, as for a confirmed form.
+    const messageId = await deps.mailer.send({ to: deps.settings.teamAddress, ...newRequestNotice(c) });
     c = await deps.cases.update(c.id, (cur) => recordEvent(cur, deps.clock.now().toISOString(), 'system', DPO_NOTIFIED, { messageId }));
   }
   return {

@@ -1,8 +1,9 @@
 /**
  * Use case: the requester follows the confirmation link. A valid, unexpired link for a
  * case still awaiting identity records the confirmation (the clock starts — LAW.md, The
- * deadline, 1), then tells the requester the due date and the DPO mailbox about the new
- * verified request. Used, expired, tampered or closed links change nothing.
+ * deadline, 1), then tells the requester the due date and the DPO team (TEAM_ADDRESS, never
+ * the DPO mailbox, which is Rightsdesk's own intake) about the new verified request. Used,
+ * expired, tampered or closed links change nothing.
  */
 import type { Case } from '../domain/case';
 import { hasEvent, recordEvent } from '../domain/audit';
@@ -19,7 +20,8 @@ export interface VerifyDeps {
   mailer: Mailer;
   clock: Clock;
   signingKey: () => Promise<Buffer>;
-  settings: { dpoAddress: string };
+  /** dpoAddress: named to the requester and their Reply-To; teamAddress: where the staff notice goes. */
+  settings: { dpoAddress: string; teamAddress: string };
 }
 
 export type VerifyResult =
@@ -64,7 +66,7 @@ async function sendNotices(c: Case, deps: VerifyDeps, now: Date): Promise<void> 
     c = await deps.cases.update(c.id, (cur) => recordEvent(cur, at, 'system', CONFIRMATION_SENT, { messageId, dueOn: cur.dueOn }), { current: c });
   }
   if (!hasEvent(c, DPO_NOTIFIED)) {
-    const messageId = await deps.mailer.send({ to: deps.settings.dpoAddress, ...newRequestNotice(c) });
+    const messageId = await deps.mailer.send({ to: deps.settings.teamAddress, ...newRequestNotice(c) });
     await deps.cases.update(c.id, (cur) => recordEvent(cur, at, 'system', DPO_NOTIFIED, { messageId }), { current: c });
   }
 }

@@ -111,7 +111,7 @@ export function confirmedEmail(c: Case, opts: { dpoAddress: string }): RenderedE
   return { subject, text, html };
 }
 
-/** To the DPO mailbox: what arrived and when it is due. The subject holds no free text. */
+/** To the DPO team (TEAM_ADDRESS): what arrived and when it is due. The subject holds no free text. */
 export function newRequestNotice(c: Case): RenderedEmail {
   const due = c.dueOn ? formatLongDate(c.dueOn) : 'paused';
   const rights = c.rights.join(', ') || 'unclassified';
@@ -255,7 +255,7 @@ export function closedUnverifiedEmail(c: Case, opts: { dpoAddress: string }): Re
 }
 
 /**
- * To the DPO mailbox: a reminder or escalation about a deadline. The subject holds only the
+ * To the DPO team (TEAM_ADDRESS): a reminder or escalation about a deadline. The subject holds only the
  * reference, numbers and dates; the body the facts needed to act, no free text from the requester.
  */
 export type DeadlineNotice =

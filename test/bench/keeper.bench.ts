@@ -27,7 +27,7 @@ import { newCaseId, newReference } from '../../shared/ids';
 import type { CaseStore } from '../../shared/ports';
 import { localDynamoClient } from '../../infra/local/emulators';
 import { startLocalStack } from '../../infra/local/stack';
-import { KeeperFixture, type Change, type Scenario } from '../support/keeper';
+import { KeeperFixture, TEAM, type Change, type Scenario } from '../support/keeper';
 
 const CASES = 1_000;
 const FROM = '2026-11-02T00:00:00.000Z'; // the keepers start (a Monday)
@@ -129,7 +129,7 @@ export default async function bench(): Promise<void> {
     const ended = runs.filter((r) => r.execution.status === 'SUCCEEDED').length;
     const failed = runs.filter((r) => r.execution.status === 'FAILED').length;
     const mail = (await (await fetch(`${stack.urls.ses}/store?since=${since}`)).json()) as { emails: { destination: { to: string[] } }[] };
-    const toDpo = mail.emails.filter((m) => m.destination.to.includes('dpo@icetrak.test')).length;
+    const toTeam = mail.emails.filter((m) => m.destination.to.includes(TEAM)).length;
     const cost = (transitions / 1000) * PRICE_PER_1000_TRANSITIONS;
     const n = (x: number) => x.toLocaleString('en-GB');
 
@@ -138,7 +138,7 @@ export default async function bench(): Promise<void> {
     console.log(`  executions           ${n(runs.length)}: ${n(ended)} ended with their case, ${n(runs.length - ended - failed)} still keeping at the month's end, ${n(failed)} failed`);
     console.log(`  state transitions    ${n(transitions)} (${(transitions / CASES).toFixed(1)} per case)`);
     console.log(`  task invocations     Evaluate ${n(calls('Evaluate'))}, Act ${n(calls('Act'))}`);
-    console.log(`  notices sent         ${n(mail.emails.length)} (${n(toDpo)} to the DPO mailbox, ${n(mail.emails.length - toDpo)} to requesters)`);
+    console.log(`  notices sent         ${n(mail.emails.length)} (${n(toTeam)} to the DPO team, ${n(mail.emails.length - toTeam)} to requesters)`);
     console.log(`  Step Functions cost  $${cost.toFixed(2)} for the month at $${PRICE_PER_1000_TRANSITIONS} per 1,000 transitions (eu-west-2): $${(cost / CASES).toFixed(5)} per case`);
   } finally {
     await keeper.close();

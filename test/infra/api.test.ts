@@ -19,6 +19,7 @@ const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const CONFIG = {
   domain: CDK_JSON_CONTEXT['rightsdesk:domain'] as string,
   dpoAddress: CDK_JSON_CONTEXT['rightsdesk:dpoAddress'] as string,
+  teamAddress: CDK_JSON_CONTEXT['rightsdesk:teamAddress'] as string,
   senderAddress: CDK_JSON_CONTEXT['rightsdesk:senderAddress'] as string,
   nation: CDK_JSON_CONTEXT['rightsdesk:nation'] as string,
 };
@@ -342,6 +343,7 @@ describe('WAF', () => {
       casesTable: storage.casesTable,
       mail,
       dpoAddress: CONFIG.dpoAddress,
+      teamAddress: CONFIG.teamAddress,
       nation: 'scotland',
       rateLimitPerIp: 500,
       ipReputationList: false,
@@ -463,6 +465,17 @@ describe('intake functions', () => {
     }
   });
 
+  it('only the functions that send staff notices get the team address, and it is not the DPO mailbox', () => {
+    for (const route of ROUTES) {
+      const expected = HANDLER_NEEDS[route.entry]!.teamNotices ? CONFIG.teamAddress : undefined;
+      expect(variables(routeKey(route)).TEAM_ADDRESS, routeKey(route)).toBe(expected);
+    }
+    // POST /requests acknowledges the requester only; the team hears of a request once it is verified.
+    expect(variables('POST /requests').TEAM_ADDRESS).toBeUndefined();
+    expect(variables('GET /verify/{token}').TEAM_ADDRESS).toBe(CONFIG.teamAddress);
+    expect(CONFIG.teamAddress).not.toBe(CONFIG.dpoAddress);
+  });
+
   it('GET / (the form) gets no table, secret or mail permissions: it only renders the page', () => {
     const statements = statementsByRole().filter(({ roles }) => roles.includes(roleId('GET /')));
     const actions = statements.flatMap(({ statement }) => actionsOf(statement));
@@ -517,6 +530,12 @@ describe('intake functions', () => {
         await expect(coldStart('lambdas/intake/submit-request.ts', env)).rejects.toThrow(name);
       },
     );
+
+    it('fails the verify function’s cold start without TEAM_ADDRESS (it sends the staff notice)', async () => {
+      const env = resolvedEnv('GET /verify/{token}');
+      delete env.TEAM_ADDRESS;
+      await expect(coldStart('lambdas/intake/verify-email.ts', env)).rejects.toThrow('TEAM_ADDRESS');
+    });
 
     it('gives the form page only what it reads: no table, key or mail settings', () => {
       expect(Object.keys(resolvedEnv('GET /')).filter((n) => !n.startsWith('POWERTOOLS_') && n !== 'NODE_OPTIONS').sort()).toEqual([
@@ -581,6 +600,7 @@ describe('route table guard', () => {
         casesTable: storage.casesTable,
         mail,
         dpoAddress: CONFIG.dpoAddress,
+        teamAddress: CONFIG.teamAddress,
         nation: 'england-and-wales',
         routes,
         adminAuthorizer,

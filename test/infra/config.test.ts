@@ -6,6 +6,7 @@ import { CDK_JSON_CONTEXT, SKIP_BUNDLING } from './support';
 const valid = {
   domain: 'privacy.icetrak.net',
   dpoAddress: 'dpo@icetrak.net',
+  teamAddress: 'dpo-team@icetrak.net',
   senderAddress: 'no-reply@privacy.icetrak.net',
   nation: 'scotland',
 };
@@ -34,6 +35,7 @@ describe('parseConfig', () => {
       parseConfig({
         domain: CDK_JSON_CONTEXT['rightsdesk:domain'],
         dpoAddress: CDK_JSON_CONTEXT['rightsdesk:dpoAddress'],
+        teamAddress: CDK_JSON_CONTEXT['rightsdesk:teamAddress'],
         senderAddress: CDK_JSON_CONTEXT['rightsdesk:senderAddress'],
         nation: CDK_JSON_CONTEXT['rightsdesk:nation'],
       }),
@@ -42,7 +44,25 @@ describe('parseConfig', () => {
 
   it('names a missing key', () => {
     expect(() => parseConfig({ ...valid, dpoAddress: undefined })).toThrow(/rightsdesk:dpoAddress is missing/);
+    expect(() => parseConfig({ ...valid, teamAddress: undefined })).toThrow(/rightsdesk:teamAddress is missing/);
   });
+
+  it('sends staff notices to a team inbox that is not the DPO mailbox (cdk.json too)', () => {
+    expect(parseConfig(valid).teamAddress).toBe('dpo-team@icetrak.net');
+    expect(CDK_JSON_CONTEXT['rightsdesk:teamAddress']).toEqual(expect.any(String));
+    expect(String(CDK_JSON_CONTEXT['rightsdesk:teamAddress']).toLowerCase()).not.toBe(
+      String(CDK_JSON_CONTEXT['rightsdesk:dpoAddress']).toLowerCase(),
+    );
+  });
+
+  it.each(['dpo@icetrak.net', 'DPO@Icetrak.NET', ' dpo@icetrak.net '])(
+    'refuses the DPO mailbox as the team address (%j): the notices would loop into the intake',
+    (teamAddress) => {
+      expect(() => parseConfig({ ...valid, teamAddress })).toThrow(
+        /rightsdesk:teamAddress must differ from rightsdesk:dpoAddress: .*loop into Rightsdesk's own intake.*never reach a person/,
+      );
+    },
+  );
 
   it('lists the nations when the nation is unknown', () => {
     expect(() => parseConfig({ ...valid, nation: 'wales' })).toThrow(
@@ -54,6 +74,8 @@ describe('parseConfig', () => {
     ['domain', { domain: 'not a domain' }, /rightsdesk:domain must be a DNS host name/],
     ['domain', { domain: 'localhost' }, /rightsdesk:domain must be a DNS host name/],
     ['dpoAddress', { dpoAddress: 'dpo-at-icetrak.net' }, /rightsdesk:dpoAddress must be an email address/],
+    ['teamAddress', { teamAddress: 'dpo team@icetrak.net' }, /rightsdesk:teamAddress must be an email address/],
+    ['teamAddress', { teamAddress: 42 }, /rightsdesk:teamAddress must be a string/],
     ['senderAddress', { senderAddress: 'no-reply@gmail.com' }, /rightsdesk:senderAddress must be at privacy\.icetrak\.net/],
     ['nation', { nation: 42 }, /rightsdesk:nation must be a string/],
   ])('rejects an invalid %s', (_field, override, message) => {
@@ -68,13 +90,14 @@ describe('parseConfig', () => {
 
   it('reports every problem at once', () => {
     try {
-      parseConfig({ domain: '', dpoAddress: 'x', senderAddress: undefined, nation: 'mars' });
+      parseConfig({ domain: '', dpoAddress: 'x', teamAddress: undefined, senderAddress: undefined, nation: 'mars' });
       expect.unreachable();
     } catch (error) {
       expect(error).toBeInstanceOf(ConfigError);
       const message = (error as Error).message;
       expect(message).toContain('rightsdesk:domain is missing');
       expect(message).toContain('rightsdesk:dpoAddress must be an email address');
+      expect(message).toContain('rightsdesk:teamAddress is missing');
       expect(message).toContain('rightsdesk:senderAddress is missing');
       expect(message).toContain('rightsdesk:nation must be one of');
     }
@@ -86,9 +109,15 @@ describe('buildApp configuration', () => {
     expect(() => buildApp({ context: SKIP_BUNDLING, env: {} })).toThrow(ConfigError);
   });
 
+  it('fails synthesis when the team address is the DPO mailbox', () => {
+    const context = { ...CDK_JSON_CONTEXT, ...SKIP_BUNDLING, 'rightsdesk:teamAddress': CDK_JSON_CONTEXT['rightsdesk:dpoAddress'] };
+    expect(() => buildApp({ context, env: {}, nag: false })).toThrow(/rightsdesk:teamAddress must differ/);
+  });
+
   it('exposes the validated configuration on the stack', () => {
     const { stack } = buildApp({ context: { ...CDK_JSON_CONTEXT, ...SKIP_BUNDLING }, env: {}, nag: false });
     expect(stack.config.dpoAddress).toBe(CDK_JSON_CONTEXT['rightsdesk:dpoAddress']);
+    expect(stack.config.teamAddress).toBe(CDK_JSON_CONTEXT['rightsdesk:teamAddress']);
     expect(stack.config.nation).toBe(CDK_JSON_CONTEXT['rightsdesk:nation']);
   });
 });

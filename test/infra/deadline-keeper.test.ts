@@ -1,6 +1,7 @@
 import { Match, Template } from 'aws-cdk-lib/assertions';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { buildApp } from '../../infra/app';
+import { ENV_NAMES } from '../../infra/env-names';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { DeadlineKeeper, KEEPER_STATES, KEEPER_TASKS, LAMBDA_SERVICE_ERRORS } from '../../infra/deadline-keeper';
@@ -10,7 +11,7 @@ import { renderCfnString, synthesizedKeeperDefinition, forLocalRun, type AslDefi
 import { REPO_ROOT } from '../../infra/local/stack';
 import { TIME_ORIGIN_VAR, TIME_SCALE_VAR } from '../../shared/adapters/clock';
 import { DEFAULT_KEEPER_OFFSETS } from '../../shared/domain/checkpoints';
-import { acknowledgements, londonStack, nagFindings, TEST_CONTEXT } from './support';
+import { acknowledgements, CDK_JSON_CONTEXT, londonStack, nagFindings, TEST_CONTEXT } from './support';
 
 type Resources = Record<string, { Type: string; Properties: Record<string, any> }>;
 interface Statement {
@@ -173,6 +174,59 @@ describe('deadline keeper permissions', () => {
     expect(act.some((a) => a.startsWith('states:'))).toBe(false);
   });
 
+  it('sends reminders and escalations to the team: only Act gets the team address and the mail settings', () => {
+    const vars = (fn: string) => built.resources[fn]!.Properties.Environment.Variables as Record<string, unknown>;
+    expect(vars(built.ids.act.fn)).toMatchObject({
+      TEAM_ADDRESS: CDK_JSON_CONTEXT['rightsdesk:teamAddress'],
+      DPO_ADDRESS: CDK_JSON_CONTEXT['rightsdesk:dpoAddress'], // named to requesters, and their Reply-To
+    });
+    expect(vars(built.ids.act.fn).TEAM_ADDRESS).not.toBe(vars(built.ids.act.fn).DPO_ADDRESS);
+    // Evaluate sends nothing: the table and the offsets are all it reads (lambdas/deadlines/root.ts).
+    const appVars = Object.keys(vars(built.ids.evaluate.fn)).filter((k) => (Object.values(ENV_NAMES) as string[]).includes(k));
+    expect(appVars.sort()).toEqual(['CASES_TABLE', 'KEEPER_OFFSETS']);
+    expect(vars(built.ids.sweep.fn).TEAM_ADDRESS).toBeUndefined();
+  });
+
+  describe('task functions start cold with exactly the environment the stack gives them', () => {
+    /** Template values as at deploy time (tokens become plausible values). */
+    const resolvedEnv = (fn: string): Record<string, string> =>
+      Object.fromEntries(
+        Object.entries(built.resources[fn]!.Properties.Environment.Variables as Record<string, unknown>).map(([name, value]) => [
+          name,
+          typeof value === 'string'
+            ? value
+            : name.endsWith('_ARN')
+              ? 'arn:aws:secretsmanager:eu-west-2:111111111111:secret:RightsdeskSigningKey-AbCdEf'
+              : `Rightsdesk-${name}-1A2B3C`,
+        ]),
+      );
+
+    async function coldStart(entry: string, env: Record<string, string>): Promise<Record<string, unknown>> {
+      for (const name of [...Object.values(ENV_NAMES), 'SIGNING_KEY']) vi.stubEnv(name, undefined);
+      for (const [name, value] of Object.entries(env)) vi.stubEnv(name, value);
+      vi.resetModules();
+      return (await import(`${REPO_ROOT}/${entry}`)) as Record<string, unknown>;
+    }
+
+    afterEach(() => {
+      vi.unstubAllEnvs();
+    });
+
+    it.each([
+      ['Evaluate', KEEPER_TASKS.Evaluate, 'evaluate'],
+      ['Act', KEEPER_TASKS.Act, 'act'],
+    ] as const)('%s loads its handler', async (_state, entry, task) => {
+      const module = await coldStart(entry, resolvedEnv(built.ids[task].fn));
+      expect(typeof module.handler).toBe('function');
+    });
+
+    it('Act fails its cold start without TEAM_ADDRESS (so the test above can fail)', async () => {
+      const env = resolvedEnv(built.ids.act.fn);
+      delete env.TEAM_ADDRESS;
+      await expect(coldStart(KEEPER_TASKS.Act, env)).rejects.toThrow('TEAM_ADDRESS');
+    });
+  });
+
   it('only the sweep and the form submission may start keepers, on this state machine only, with the data key bound to it', () => {
     const starters = Object.values(built.resources)
       .filter((r) => r.Type === 'AWS::IAM::Policy')
@@ -229,6 +283,7 @@ describe('deadline keeper permissions', () => {
       casesTable: storage.casesTable,
       mail,
       dpoAddress: 'dpo@example.com',
+      teamAddress: 'dpo-team@example.com',
       publicBaseUrl: 'https://privacy.example.com',
       signingKey: new secretsmanager.Secret(stack, 'SigningKey', { encryptionKey: storage.key }),
     };

@@ -224,7 +224,10 @@ describe('InboundMail: the receive-email function', () => {
       KEEPER_STATE_MACHINE_ARN: { Ref: built.ids.stateMachine },
       SIGNING_KEY_SECRET_ARN: { Ref: built.ids.secret },
       DPO_ADDRESS: CDK_JSON_CONTEXT['rightsdesk:dpoAddress'],
+      // The new-request notice of a DKIM-confirmed email goes to the team, not back into this mailbox.
+      TEAM_ADDRESS: CDK_JSON_CONTEXT['rightsdesk:teamAddress'],
     });
+    expect(env.TEAM_ADDRESS).not.toBe(env.DPO_ADDRESS);
   });
 
   it('reads raw mail, writes files, and nothing more on the buckets', () => {
@@ -273,6 +276,7 @@ describe('InboundMail in the stack', () => {
     const config = parseConfig({
       domain: 'privacy.icetrak.net',
       dpoAddress: 'dpo@privacy.icetrak.net',
+      teamAddress: 'dpo-team@icetrak.net',
       senderAddress: 'no-reply@privacy.icetrak.net',
       nation: 'england-and-wales',
       customDomain: false,
@@ -289,5 +293,18 @@ describe('InboundMail in the stack', () => {
     });
     expect(stack.inboundMail.receivingIdentity).toBeUndefined();
     template.resourceCountIs('AWS::SES::EmailIdentity', 1); // the sending identity only
+  });
+
+  it('refuses the team address as a recipient: staff notices would loop back into the intake', () => {
+    const config = built.stack.config;
+    const app = new App({ context: TEST_CONTEXT });
+    expect(
+      () =>
+        new RightsdeskStack(app, 'Looping', {
+          env: { region: 'eu-west-2' },
+          config,
+          inboundMail: { recipients: [config.dpoAddress, config.teamAddress.toUpperCase()] },
+        }),
+    ).toThrow(/InboundMail: .* is the team address/);
   });
 });

@@ -17,6 +17,7 @@ import { CDK_JSON_CONTEXT, TEST_CONTEXT } from './support';
 const config = parseConfig({
   domain: CDK_JSON_CONTEXT['rightsdesk:domain'],
   dpoAddress: CDK_JSON_CONTEXT['rightsdesk:dpoAddress'],
+  teamAddress: CDK_JSON_CONTEXT['rightsdesk:teamAddress'],
   senderAddress: CDK_JSON_CONTEXT['rightsdesk:senderAddress'],
   nation: CDK_JSON_CONTEXT['rightsdesk:nation'],
 });

@@ -27,7 +27,10 @@ import { evaluateCase } from '../../shared/deadlines/evaluate-case';
 import { parseActInput, parseKeeperInput } from '../../shared/deadlines/keeper-input';
 import type { CaseStore, Clock, Mailer } from '../../shared/ports';
 
+/** The DPO mailbox: named to requesters, and the Reply-To of what they get; never sent to. */
 export const DPO = 'dpo@icetrak.test';
+/** The DPO team's inbox, where reminders and escalations go. */
+export const TEAM = 'dpo-team@icetrak.test';
 export const SENDER = 'no-reply@privacy.icetrak.test';
 export const PUBLIC_BASE_URL = 'http://localhost:3999';
 export const STATE_MACHINE_ARN = 'arn:aws:states:eu-west-2:000000000000:stateMachine:keeper-test';
@@ -134,7 +137,7 @@ export class KeeperFixture {
       offsets: this.offsets,
       mailer,
       signingKey: async () => this.signingKey,
-      settings: { dpoAddress: DPO, publicBaseUrl: PUBLIC_BASE_URL },
+      settings: { dpoAddress: DPO, teamAddress: TEAM, publicBaseUrl: PUBLIC_BASE_URL },
     };
     const pending = [...(scenario.changes ?? [])].sort((a, b) => a.at.localeCompare(b.at));
     const faults = Object.fromEntries(Object.entries(scenario.faults ?? {}).map(([k, v]) => [k, [...(v ?? [])]]));

@@ -24,7 +24,7 @@ import type { CaseStore } from '../../../shared/ports';
 import { verifyToken } from '../../../shared/tokens';
 import { useDynamo } from '../../support/emulators';
 import { sentEmails, type SentEmail } from '../../support/http';
-import { DPO, KeeperFixture, PUBLIC_BASE_URL, namedError, type Change } from '../../support/keeper';
+import { DPO, KeeperFixture, PUBLIC_BASE_URL, TEAM, namedError, type Change } from '../../support/keeper';
 
 const db = useDynamo();
 let ses: Running;
@@ -86,7 +86,7 @@ describe('deadline keeper (synthesised state machine, aws-local-stepfunctions, d
     expect(notices(await keeper.store({ now: () => new Date() }).get(c.id))).toEqual([]);
   });
 
-  it('reminds the DPO 14, 7 and 2 working days before the due date, then ends when the case is answered on time', async () => {
+  it('reminds the DPO team 14, 7 and 2 working days before the due date, then ends when the case is answered on time', async () => {
     const c = await newCase('2026-11-02T10:00:00Z');
     const { execution } = await keeper.run({
       caseId: c.id,
@@ -102,7 +102,7 @@ describe('deadline keeper (synthesised state machine, aws-local-stepfunctions, d
       `[${c.reference}] Reminder: 2 working days left - due Wednesday 2 December 2026`,
     ]);
     for (const m of mail) {
-      expect(m.destination.to).toEqual([DPO]);
+      expect(m.destination.to).toEqual([TEAM]); // the team's inbox, never the DPO mailbox (Rightsdesk's intake)
       expect(m.body.html).not.toContain('<b>Lovelace</b>');
     }
     const stored = await keeper.store({ now: () => new Date() }).get(c.id);
@@ -140,7 +140,7 @@ describe('deadline keeper (synthesised state machine, aws-local-stepfunctions, d
     expect(subjects.at(-1)).toContain('due Tuesday 2 February 2027');
   });
 
-  it('a complex case: the DPO is warned 5 working days before the extension-notice limit', async () => {
+  it('a complex case: the DPO team is warned 5 working days before the extension-notice limit', async () => {
     const c = await newCase('2026-11-02T10:00:00Z');
     await keeper.run({
       caseId: c.id,
@@ -180,6 +180,7 @@ describe('deadline keeper (synthesised state machine, aws-local-stepfunctions, d
     const [reminder, closed, ...more] = await mailFor(c);
     expect(more).toEqual([]);
     expect(reminder!.destination.to).toEqual([c.requester.email]);
+    expect(reminder!.replyTo).toEqual([DPO]); // replies thread into the case
     expect(reminder!.subject).toBe(`[${c.reference}] Reminder - please confirm your email address`);
     expect(reminder!.body.text).toContain('Wednesday 2 December 2026');
     const link = /http:\/\/localhost:3999\/verify\/(\S+)/.exec(reminder!.body.text!)![1]!;
@@ -189,6 +190,7 @@ describe('deadline keeper (synthesised state machine, aws-local-stepfunctions, d
     expect(claims.caseId).toBe(c.id);
 
     expect(closed!.destination.to).toEqual([c.requester.email]);
+    expect(closed!.replyTo).toEqual([DPO]);
     expect(closed!.subject).toBe(`[${c.reference}] Your request has been closed - identity not confirmed`);
     const stored = await keeper.store({ now: () => new Date() }).get(c.id);
     expect(stored).toMatchObject({ status: 'closed', outcome: 'closed_unverified', closedAt: '2026-12-02T09:00:00.000Z' });
@@ -246,6 +248,26 @@ describe('deadline keeper (synthesised state machine, aws-local-stepfunctions, d
       `[${c.reference}] OVERDUE by 3 working days - was due Wednesday 2 December 2026`,
       `[${c.reference}] OVERDUE by 4 working days - was due Wednesday 2 December 2026`,
     ]);
+  });
+
+  it('sends nothing to the DPO mailbox: escalations go to the team, requesters’ notices only reply to it', async () => {
+    const overdue = await newCase('2026-11-02T10:00:00Z');
+    const unconfirmed = await newCase('2026-11-02T10:00:00Z', { confirmed: false });
+    await keeper.run({ caseId: overdue.id, from: '2026-12-01T10:00:00Z', until: '2026-12-04T00:00:00Z' });
+    await keeper.run({ caseId: unconfirmed.id, from: unconfirmed.receivedAt, until: '2027-01-31T00:00:00Z' });
+    const staff = await mailFor(overdue);
+    expect(staff.map((m) => m.subject)).toEqual([
+      `[${overdue.reference}] DUE TODAY - Wednesday 2 December 2026`,
+      `[${overdue.reference}] OVERDUE by 1 working day - was due Wednesday 2 December 2026`,
+    ]);
+    for (const m of staff) expect(m.destination.to).toEqual([TEAM]);
+    const requester = await mailFor(unconfirmed);
+    expect(requester).toHaveLength(2);
+    for (const m of requester) expect(m).toMatchObject({ destination: { to: [unconfirmed.requester.email] }, replyTo: [DPO] });
+    // Everything the keeper has sent in this file: mail to the DPO mailbox would loop into the intake and be ignored.
+    const all = await sentEmails(ses.url);
+    expect(all.length).toBeGreaterThanOrEqual(staff.length + requester.length);
+    expect(all.filter((m) => m.destination.to.some((to) => to.toLowerCase() === DPO))).toEqual([]);
   });
 
   it('a transient Lambda error is retried by the state machine; the notice goes once', async () => {

@@ -19,6 +19,8 @@ import { FIXTURES, type Fixture } from '../../fixtures/email/manifest';
 import { emailsTo, sentEmails } from '../../support/http';
 
 const DPO = 'dpo@icetrak.net';
+/** The DPO team's inbox (the local stack's TEAM_ADDRESS), where staff notices go. */
+const TEAM = 'dpo-team@icetrak.net';
 const FIXTURE_DIR = new URL('../../fixtures/email/', import.meta.url);
 
 let stack: LocalStack;
@@ -48,6 +50,7 @@ beforeAll(async () => {
     smtpMaxMessageBytes: 20 * 1024 * 1024,
     log: (line) => printed.push(line),
   });
+  expect(stack.env).toMatchObject({ DPO_ADDRESS: DPO, TEAM_ADDRESS: TEAM });
   cases = new DynamoCaseStore({ client: localDynamoClient(stack.urls.dynamodb), tableName: stack.env.CASES_TABLE!, clock: systemClock });
   s3 = localS3Client(stack.urls.s3);
   smtp = nodemailer.createTransport({ host: '127.0.0.1', port: stack.inboundMail!.port, secure: false, ignoreTLS: true });
@@ -161,6 +164,14 @@ describe('inbound mail corpus through the local SMTP listener', () => {
     expect([...recipients].some((r) => r.endsWith('@example.net') && r.startsWith('person'))).toBe(false);
   });
 
+  it('sends nothing to the DPO mailbox: staff notices go to the team, which the SMTP listener refuses (550) as it is no intake', async () => {
+    const all = await sentEmails(stack.urls.ses);
+    expect(all.some((m) => m.destination.to.includes(TEAM))).toBe(true);
+    expect(all.filter((m) => m.destination.to.some((to) => to.toLowerCase() === DPO))).toEqual([]);
+    const raw = 'From: Ada <ada@example.org>\r\nTo: dpo-team@icetrak.net\r\nSubject: hello\r\n\r\nHello.\r\n';
+    await expect(smtp.sendMail({ envelope: { from: 'ada@example.org', to: [TEAM] }, raw })).rejects.toMatchObject({ responseCode: 550 });
+  });
+
   it('keeps personal data out of S3 keys: only case ids, SES message ids and numbers', async () => {
     const { Contents = [] } = await s3.send(new ListObjectsV2Command({ Bucket: LOCAL_RESOURCES.filesBucket }));
     expect(Contents.length).toBeGreaterThan(0);
@@ -219,8 +230,9 @@ async function expectAcknowledgement(f: Fixture, c: Case, raw: Buffer, sender: s
   } else {
     expect(ack!.subject).toMatch(/we will reply by/);
     expect(ack!.body.text).not.toMatch(/\/verify\//);
-    // Verified on arrival: the DPO mailbox hears of it, as for a confirmed form request.
-    const notices = (await emailsTo(stack.urls.ses, DPO)).filter((m) => m.subject.includes(`[${c.reference}]`));
+    // Verified on arrival: the DPO team hears of it, as for a confirmed form request.
+    const notices = (await emailsTo(stack.urls.ses, TEAM)).filter((m) => m.subject.includes(`[${c.reference}]`));
     expect(notices).toHaveLength(1);
+    expect(notices[0]!.subject).toMatch(/New verified request/);
   }
 }

@@ -43,6 +43,10 @@ afterAll(async () => {
   await stack?.stop();
 });
 
+/** The local stack's DPO mailbox (the intake) and the DPO team's inbox (staff notices). */
+const DPO = 'dpo@icetrak.net';
+const TEAM = 'dpo-team@icetrak.net';
+
 let counter = 0;
 function message(from: string, subject: string, body: string, extra: string[] = []): string {
   counter += 1;
@@ -79,6 +83,10 @@ describe('receive-email handler: idempotent on the SES message id', () => {
     expect(again).toEqual(first);
     expect(await cases.listByRequesterEmail('hana.twice@example.org')).toHaveLength(1);
     expect(await emailsTo(stack.urls.ses, 'hana.twice@example.org')).toHaveLength(1);
+    // DKIM passed, so the team hears of it, once; nothing goes back into the DPO mailbox.
+    const reference = (first as { reference: string }).reference;
+    expect((await emailsTo(stack.urls.ses, TEAM)).filter((m) => m.subject.includes(`[${reference}]`))).toHaveLength(1);
+    expect(await emailsTo(stack.urls.ses, DPO)).toEqual([]);
   });
 
   it('makes one case when the same event runs concurrently', async () => {
@@ -151,16 +159,22 @@ describe('receiveEmail with a mailer SES refuses', () => {
       ledger: new DynamoSubmissionLedger(table),
       mailer: {
         send: async (m) => {
-          if (m.to !== 'dpo@icetrak.net') throw refused;
+          if (m.to !== TEAM) throw refused;
           sent.push(m.subject);
-          return 'dpo-notice';
+          return 'team-notice';
         },
       },
       clock: systemClock,
       keeper: { start: async () => undefined },
       signingKey: async () => Buffer.alloc(32, 1),
       ids: { caseId: () => newCaseId(), reference: () => newReference() },
-      settings: { nation: 'england-and-wales', publicBaseUrl: 'http://localhost', dpoAddress: 'dpo@icetrak.net', senderAddress: 'no-reply@privacy.icetrak.net' },
+      settings: {
+        nation: 'england-and-wales',
+        publicBaseUrl: 'http://localhost',
+        dpoAddress: DPO,
+        teamAddress: TEAM,
+        senderAddress: 'no-reply@privacy.icetrak.net',
+      },
       log: { info: () => undefined, warn: () => undefined },
     };
     const { id } = await arrive(message('Ned Bad <ned.bad@example.org>', 'SAR', 'subject access request'));
@@ -173,6 +187,6 @@ describe('receiveEmail with a mailer SES refuses', () => {
     expect(c.audit.filter((a) => a.action === 'AcknowledgementFailed')).toEqual([
       expect.objectContaining({ detail: { errorName: 'MessageRejected' } }),
     ]);
-    expect(sent).toHaveLength(1); // the DPO notice, once
+    expect(sent).toHaveLength(1); // the team's notice, once
   });
 });

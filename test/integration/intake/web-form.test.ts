@@ -14,6 +14,10 @@ import { systemClock } from '../../../shared/ports';
 import { signToken } from '../../../shared/tokens';
 import { emailsTo, form, freshClient, request, sentEmails } from '../../support/http';
 
+/** The local stack's DPO mailbox (the email intake) and the DPO team's inbox (staff notices). */
+const DPO = 'dpo@icetrak.net';
+const TEAM = 'dpo-team@icetrak.net';
+
 let stack: Awaited<ReturnType<typeof startLocalStack>>;
 let cases: DynamoCaseStore;
 let api: string;
@@ -218,9 +222,9 @@ describe('POST /requests (form)', () => {
 
     const link = linkIn(ack!.body.text!);
     await request(link);
-    const dpoMail = (await emailsTo(ses, 'dpo@icetrak.net')).find((m) => m.subject.includes((accepted.text.match(/RD-[A-Z0-9]{6}/) ?? [''])[0]));
-    expect(dpoMail!.body.html).not.toContain('<script>alert');
-    expect(dpoMail!.subject).not.toContain('script');
+    const teamMail = (await emailsTo(ses, TEAM)).find((m) => m.subject.includes((accepted.text.match(/RD-[A-Z0-9]{6}/) ?? [''])[0]));
+    expect(teamMail!.body.html).not.toContain('<script>alert');
+    expect(teamMail!.subject).not.toContain('script');
   });
 });
 
@@ -232,7 +236,7 @@ describe('GET /verify/{token}', () => {
     return { email: body.email, reference: res.json<{ reference: string }>().reference, link: linkIn(ack!.body.text!) };
   }
 
-  it('confirms the address, starts the clock, shows and emails the due date, and tells the DPO', async () => {
+  it('confirms the address, starts the clock, shows and emails the due date, and tells the DPO team', async () => {
     const { email, reference, link } = await submitAndGetLink();
     const res = await request(link);
     expect(res.status).toBe(200);
@@ -249,11 +253,14 @@ describe('GET /verify/{token}', () => {
     expect(mails).toHaveLength(2);
     expect(mails[1]!.subject).toContain(`[${reference}]`);
     expect(mails[1]!.body.text).toContain(due.replace(/^\w+ /, '')); // "28 December 2026", weekday optional
+    for (const m of mails) expect(m.replyTo).toEqual([DPO]); // the requester's replies thread into the case
 
-    const notice = (await emailsTo(ses, 'dpo@icetrak.net')).filter((m) => m.subject.includes(reference));
+    // To the team's inbox: the DPO mailbox is Rightsdesk's own intake, which would ignore it.
+    const notice = (await emailsTo(ses, TEAM)).filter((m) => m.subject.includes(reference));
     expect(notice).toHaveLength(1);
     expect(notice[0]!.subject).toContain(due);
     expect(notice[0]!.subject).toContain('access, erasure');
+    expect((await emailsTo(ses, DPO)).filter((m) => m.subject.includes(reference))).toEqual([]);
   });
 
   it('treats a second use as already used: clear page, nothing changes, no more email', async () => {
@@ -291,5 +298,14 @@ describe('GET /verify/{token}', () => {
     const [after] = await casesFor(email);
     expect(after!.status).toBe('awaiting_identity');
     expect(after!.version).toBe(c!.version);
+  });
+
+  it('sends nothing to the DPO mailbox (it would loop into the intake): staff notices go to the team', async () => {
+    expect(stack.env).toMatchObject({ DPO_ADDRESS: DPO, TEAM_ADDRESS: TEAM });
+    const { link } = await submitAndGetLink();
+    await request(link);
+    const all = await sentEmails(ses);
+    expect(all.some((m) => m.destination.to.includes(TEAM))).toBe(true);
+    expect(all.filter((m) => m.destination.to.some((to) => to.toLowerCase() === DPO))).toEqual([]);
   });
 });

@@ -171,6 +171,7 @@ describe('npm start', () => {
     const bad = npmStart(['--nope'], {});
     expect((await help.exited).code).toBe(0);
     expect(help.out()).toContain('--memory');
+    expect(help.out()).toContain('DPO_ADDRESS, TEAM_ADDRESS, SENDER_ADDRESS');
     expect((await bad.exited).code).toBe(2);
     expect(bad.err()).toContain('Unknown option "--nope"');
   });

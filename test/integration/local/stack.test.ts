@@ -87,6 +87,7 @@ describe('local stack', () => {
         FILES_BUCKET: 'rightsdesk-files',
         REPORTS_BUCKET: 'rightsdesk-reports',
         DPO_ADDRESS: 'privacy@example.test', // the user's own value wins
+        TEAM_ADDRESS: 'dpo-team@icetrak.net', // staff notices; the SMTP listener takes only the DPO address
         SENDER_ADDRESS: 'no-reply@privacy.icetrak.net',
         NATION: 'england-and-wales',
         PUBLIC_BASE_URL: `http://localhost:${port}`,
