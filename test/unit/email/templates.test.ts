@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { acknowledgementEmail, emailReceivedEmail, newRequestNotice } from '../../../shared/templates/emails';
+import {
+  acknowledgementEmail,
+  closedUnverifiedEmail,
+  confirmedEmail,
+  deadlineNoticeEmail,
+  emailReceivedEmail,
+  newRequestNotice,
+  verifyReminderEmail,
+} from '../../../shared/templates/emails';
 import { aCase } from '../../support/cases';
 
 const DPO = { dpoAddress: 'dpo@icetrak.net' };
@@ -25,5 +33,34 @@ describe('emails for requests that arrived by email', () => {
 
   it('keeps the form’s wording for form requests', () => {
     expect(acknowledgementEmail(aCase(), { ...DPO, confirmUrl: 'http://x/verify/t' }).text).toContain('You asked us to:\n- Get a copy of my data');
+  });
+});
+
+describe('every email, both parts', () => {
+  const c = aCase({ rights: ['access', 'complaint'], dueOn: '2026-12-02', requester: { fullName: 'Ada Example', email: 'ada@example.org', relationship: 'message-recipient' } });
+  const confirmUrl = 'https://privacy.icetrak.net/verify/abc.def';
+  const all = {
+    acknowledgementEmail: acknowledgementEmail(c, { ...DPO, confirmUrl }),
+    confirmedEmail: confirmedEmail(c, DPO),
+    newRequestNotice: newRequestNotice(c),
+    emailReceivedEmail: emailReceivedEmail(c, DPO),
+    verifyReminderEmail: verifyReminderEmail(c, { ...DPO, confirmUrl, closesOn: '2026-12-20' }),
+    closedUnverifiedEmail: closedUnverifiedEmail(c, DPO),
+    deadlineNoticeEmail: deadlineNoticeEmail(c, { kind: 'overdue', workingDaysOverdue: 2 }),
+  };
+
+  it.each(Object.entries(all))('%s: every link is in the text part too, which has no markup', (_, mail) => {
+    const hrefs = [...mail.html.matchAll(/<a href="([^"]*)"/g)].map((m) => m[1]!.replace(/^mailto:/, ''));
+    for (const href of hrefs) expect(mail.text).toContain(href);
+    // Tag syntax only: the team notice rightly shows "Ada Example <ada@example.org>".
+    expect(mail.text).not.toMatch(/<\/?[a-z][a-z0-9]*(\s[^>]*)?>|&(#\d+|[a-z]+);/i);
+    expect(mail.html).toContain(`<title>${mail.subject}</title>`);
+  });
+
+  it('shows the confirmation link as its own address in both parts of the acknowledgement and the reminder', () => {
+    for (const mail of [all.acknowledgementEmail, all.verifyReminderEmail]) {
+      expect(mail.text).toMatch(new RegExp(`:\n${confirmUrl.replace(/\./g, '\\.')}\n`));
+      expect(mail.html).toContain(`<br><a href="${confirmUrl}">${confirmUrl}</a></p>`);
+    }
   });
 });
