@@ -3,12 +3,16 @@
  * dynalite for DynamoDB, s3rver for S3, aws-ses-v2-local for outbound SES.
  * Used by `npm start` and by the integration tests; nothing here needs an AWS account.
  */
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { createWriteStream, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { createServer as createNetServer, type AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { Readable, Transform } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import {
   CreateTableCommand,
   DescribeTableCommand,
@@ -54,9 +58,49 @@ export async function startDynamo(opts: { port?: number; dir?: string } = {}): P
   return { url: urlOf(server), close: () => closeServer(server) };
 }
 
+/** The parts of s3rver 3.7.1's FilesystemStore (s3rver/lib/stores/filesystem.js) that writeBeforeAnswering replaces and uses. */
+interface S3rverStore {
+  getResourcePath(bucket: string, key: string, resource: 'object'): string;
+  putMetadata(bucket: string, key: string, metadata: unknown, md5: string): Promise<void>;
+  putObject(object: { bucket: string; key: string; content: Readable | Buffer; metadata: unknown }): Promise<{ size: number; md5: string }>;
+}
+
+/**
+ * S3 is read-after-write consistent: once a PUT is answered, a GET returns every byte. s3rver
+ * 3.7.1's putObject is not: it resolves when the body has passed its MD5 transform, not when its
+ * file write stream has written it, so the PUT can be answered while the object file is still
+ * empty, and a GET right after it (the SMTP listener's handler reading `inbound/<id>`) stats
+ * 0 bytes and answers 200 with an empty body. On a loaded machine that turned a confirmed email
+ * request into an empty message without a sender. Here the PUT is answered only once the file
+ * is written (same file, same MD5, same metadata as s3rver's own putObject).
+ */
+function writeBeforeAnswering(store: S3rverStore): void {
+  store.putObject = async (object) => {
+    const file = store.getResourcePath(object.bucket, object.key, 'object');
+    await mkdir(dirname(file), { recursive: true });
+    const md5 = createHash('md5');
+    let size = 0;
+    await pipeline(
+      Buffer.isBuffer(object.content) ? Readable.from([object.content]) : object.content,
+      new Transform({
+        transform(chunk: Buffer, _encoding, done) {
+          md5.update(chunk);
+          size += chunk.length;
+          done(null, chunk);
+        },
+      }),
+      createWriteStream(file),
+    );
+    const digest = md5.digest('hex');
+    await store.putMetadata(object.bucket, object.key, object.metadata, digest);
+    return { size, md5: digest };
+  };
+}
+
 /** s3rver, persisted under `dir`, or in a temporary directory removed on close. */
 export async function startS3(opts: { port?: number; dir?: string; buckets: string[] }): Promise<Running> {
   const S3rver = require('s3rver') as new (o: object) => {
+    readonly store: S3rverStore;
     run(): Promise<AddressInfo>;
     close(): Promise<void>;
   };
@@ -76,6 +120,7 @@ export async function startS3(opts: { port?: number; dir?: string; buckets: stri
     directory,
     configureBuckets: opts.buckets.map((name) => ({ name })),
   });
+  writeBeforeAnswering(s3.store);
   const { port } = await s3.run();
   return {
     url: `http://127.0.0.1:${port}`,
