@@ -17,16 +17,18 @@ export interface StartKeeperDeps {
   clock: Clock;
 }
 
-/** Starts the keeper and records it. Never throws: false means "left for the sweep". */
-export async function startKeeper(c: Case, deps: StartKeeperDeps, via: 'intake' | 'sweep'): Promise<boolean> {
-  if (hasEvent(c, KEEPER_STARTED)) return true;
+/**
+ * Starts the keeper and records it. Never throws: resolves to the case as recorded, or to
+ * undefined when the start failed and is left for the sweep.
+ */
+export async function startKeeper(c: Case, deps: StartKeeperDeps, via: 'intake' | 'sweep'): Promise<Case | undefined> {
+  if (hasEvent(c, KEEPER_STARTED)) return c;
   try {
     await deps.keeper.start(c.id);
     const at = deps.clock.now().toISOString();
-    await deps.cases.update(c.id, (cur) => recordEvent(cur, at, 'system', KEEPER_STARTED, { via }));
-    return true;
+    return await deps.cases.update(c.id, (cur) => recordEvent(cur, at, 'system', KEEPER_STARTED, { via }), { current: c });
   } catch (err) {
     logger.warn('Deadline keeper not started; the sweep will retry', { caseId: c.id, via, errorName: (err as Error)?.name ?? 'unknown' });
-    return false;
+    return undefined;
   }
 }

@@ -155,7 +155,7 @@ export async function receiveEmail(mail: InboundEmail, deps: ReceiveEmailDeps): 
 
   let c = existing ?? (await createCase(claim, mail, parsed, disposition, flags, emailDetail, deps));
   // The case is saved first, so a keeper that fails to start loses nothing (the sweep starts it).
-  await startKeeper(c, deps, 'intake');
+  c = (await startKeeper(c, deps, 'intake')) ?? c;
   let acknowledged = hasEvent(c, ACK_SENT);
   if (disposition.autoReply && !acknowledged && !hasEvent(c, ACK_FAILED)) {
     c = await acknowledge(c, parsed, deps);
@@ -164,7 +164,7 @@ export async function receiveEmail(mail: InboundEmail, deps: ReceiveEmailDeps): 
   if (disposition.identityConfirmed && !hasEvent(c, DPO_NOTIFIED)) {
     // Verified on arrival (DKIM/DMARC): the DPO team hears of it now, as for a confirmed form.
     const messageId = await deps.mailer.send({ to: deps.settings.teamAddress, ...newRequestNotice(c) });
-    c = await deps.cases.update(c.id, (cur) => recordEvent(cur, deps.clock.now().toISOString(), 'system', DPO_NOTIFIED, { messageId }));
+    c = await deps.cases.update(c.id, (cur) => recordEvent(cur, deps.clock.now().toISOString(), 'system', DPO_NOTIFIED, { messageId }), { current: c });
   }
   return {
     outcome: 'created',
@@ -344,10 +344,10 @@ async function acknowledge(c: Case, parsed: ParsedMail, deps: ReceiveEmailDeps):
     return deps.cases.update(c.id, (cur) => {
       const change = recordEvent(cur, now.toISOString(), 'system', ACK_FAILED, { errorName: name });
       return { ...change, case: { ...change.case, flags: [...new Set([...cur.flags, MAIL_FLAGS.acknowledgementFailed])] } };
-    });
+    }, { current: c });
   }
   const detail = { messageId, ...(c.status === 'awaiting_identity' ? { linkExpiresInDays: 7 } : { dueOn: c.dueOn }) };
-  return deps.cases.update(c.id, (cur) => recordEvent(cur, now.toISOString(), 'system', ACK_SENT, detail));
+  return deps.cases.update(c.id, (cur) => recordEvent(cur, now.toISOString(), 'system', ACK_SENT, detail), { current: c });
 }
 
 function validInstant(value: string): string | undefined {

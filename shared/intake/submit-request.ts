@@ -85,9 +85,9 @@ export async function submitRequest(raw: Record<string, unknown>, ctx: SubmitCon
     claim = earlier ?? mine;
   }
 
-  const c = (await deps.cases.find(claim.caseId)) ?? (await createCase(submission, claim, deps));
+  const saved = (await deps.cases.find(claim.caseId)) ?? (await createCase(submission, claim, deps));
   // The case is saved before its keeper starts, so a keeper that fails to start loses nothing.
-  await startKeeper(c, deps, 'intake');
+  const c = (await startKeeper(saved, deps, 'intake')) ?? saved;
   if (!hasEvent(c, ACK_SENT)) await acknowledge(c, deps);
   return { reference: c.reference, status: 'awaiting_identity', email: c.requester.email, replayed };
 }
