@@ -1,4 +1,3 @@
-import { fileURLToPath } from 'node:url';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as apigateway from 'aws-cdk-lib/aws-apigateway';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -13,9 +12,8 @@ import { ROUTES, type Route } from '../../lambdas/routes';
 import { readConfig, type ConfigVar } from '../../shared/config';
 import { MAX_BODY_BYTES as MIDDLEWARE_MAX_BODY_BYTES } from '../../shared/http/middleware';
 import { SECURITY_HEADERS } from '../../shared/http/responses';
-import { acknowledgements, CDK_JSON_CONTEXT, dependencyCycle, londonStack, nagFindings, TEST_CONTEXT } from './support';
+import { acknowledgements, CDK_JSON_CONTEXT, coldStart, dependencyCycle, deployTimeEnv, londonStack, nagFindings, TEST_CONTEXT } from './support';
 
-const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const CONFIG = {
   domain: CDK_JSON_CONTEXT['rightsdesk:domain'] as string,
   dpoAddress: CDK_JSON_CONTEXT['rightsdesk:dpoAddress'] as string,
@@ -489,29 +487,7 @@ describe('intake functions', () => {
   });
 
   describe('start cold with exactly the environment the stack gives them', () => {
-    /** Names the two sides share, plus the local-only key: all cleared before each cold start. */
-    const MANAGED = [...Object.values(ENV_NAMES), 'SIGNING_KEY'];
-
-    /** Template values as they would be at deploy time (tokens become plausible values). */
-    function resolvedEnv(key: string): Record<string, string> {
-      return Object.fromEntries(
-        Object.entries(variables(key)).map(([name, value]) => [
-          name,
-          typeof value === 'string'
-            ? value
-            : name.endsWith('_ARN')
-              ? 'arn:aws:secretsmanager:eu-west-2:111111111111:secret:RightsdeskSigningKey-AbCdEf'
-              : `Rightsdesk-${name}-1A2B3C`,
-        ]),
-      );
-    }
-
-    async function coldStart(entry: string, env: Record<string, string>): Promise<Record<string, unknown>> {
-      for (const name of MANAGED) vi.stubEnv(name, undefined);
-      for (const [name, value] of Object.entries(env)) vi.stubEnv(name, value);
-      vi.resetModules();
-      return (await import(`${REPO_ROOT}${entry}`)) as Record<string, unknown>;
-    }
+    const resolvedEnv = (key: string) => deployTimeEnv(variables(key));
 
     afterEach(() => {
       vi.unstubAllEnvs();

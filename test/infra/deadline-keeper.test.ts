@@ -11,7 +11,7 @@ import { renderCfnString, synthesizedKeeperDefinition, forLocalRun, type AslDefi
 import { REPO_ROOT } from '../../infra/local/stack';
 import { TIME_ORIGIN_VAR, TIME_SCALE_VAR } from '../../shared/adapters/clock';
 import { DEFAULT_KEEPER_OFFSETS } from '../../shared/domain/checkpoints';
-import { acknowledgements, CDK_JSON_CONTEXT, londonStack, nagFindings, TEST_CONTEXT } from './support';
+import { acknowledgements, CDK_JSON_CONTEXT, coldStart, deployTimeEnv, londonStack, nagFindings, TEST_CONTEXT } from './support';
 
 type Resources = Record<string, { Type: string; Properties: Record<string, any> }>;
 interface Statement {
@@ -188,25 +188,7 @@ describe('deadline keeper permissions', () => {
   });
 
   describe('task functions start cold with exactly the environment the stack gives them', () => {
-    /** Template values as at deploy time (tokens become plausible values). */
-    const resolvedEnv = (fn: string): Record<string, string> =>
-      Object.fromEntries(
-        Object.entries(built.resources[fn]!.Properties.Environment.Variables as Record<string, unknown>).map(([name, value]) => [
-          name,
-          typeof value === 'string'
-            ? value
-            : name.endsWith('_ARN')
-              ? 'arn:aws:secretsmanager:eu-west-2:111111111111:secret:RightsdeskSigningKey-AbCdEf'
-              : `Rightsdesk-${name}-1A2B3C`,
-        ]),
-      );
-
-    async function coldStart(entry: string, env: Record<string, string>): Promise<Record<string, unknown>> {
-      for (const name of [...Object.values(ENV_NAMES), 'SIGNING_KEY']) vi.stubEnv(name, undefined);
-      for (const [name, value] of Object.entries(env)) vi.stubEnv(name, value);
-      vi.resetModules();
-      return (await import(`${REPO_ROOT}/${entry}`)) as Record<string, unknown>;
-    }
+    const resolvedEnv = (fn: string) => deployTimeEnv(built.resources[fn]!.Properties.Environment.Variables as Record<string, unknown>);
 
     afterEach(() => {
       vi.unstubAllEnvs();

@@ -4,6 +4,8 @@ import { fileURLToPath } from 'node:url';
 import { App, Stack, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
+import { vi } from 'vitest';
+import { ENV_NAMES } from '../../infra/env-names';
 
 const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -106,4 +108,30 @@ export function dependencyCycle(template: { toJSON(): Record<string, unknown> })
     if (cycle) return cycle;
   }
   return undefined;
+}
+
+/** A Lambda environment from the template as it would be at deploy time: tokens become plausible values. */
+export function deployTimeEnv(variables: Record<string, unknown>): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(variables).map(([name, value]) => [
+      name,
+      typeof value === 'string'
+        ? value
+        : name.endsWith('_ARN')
+          ? 'arn:aws:secretsmanager:eu-west-2:111111111111:secret:RightsdeskSigningKey-AbCdEf'
+          : `Rightsdesk-${name}-1A2B3C`,
+    ]),
+  );
+}
+
+/**
+ * Imports a handler module afresh with exactly `env` among the variables the stack manages
+ * (every ENV_NAMES entry plus the local-only SIGNING_KEY), as a cold start in AWS would.
+ * Call `vi.unstubAllEnvs()` after each test.
+ */
+export async function coldStart(entry: string, env: Record<string, string>): Promise<Record<string, unknown>> {
+  for (const name of [...Object.values(ENV_NAMES), 'SIGNING_KEY']) vi.stubEnv(name, undefined);
+  for (const [name, value] of Object.entries(env)) vi.stubEnv(name, value);
+  vi.resetModules();
+  return (await import(fileURLToPath(new URL(`../../${entry}`, import.meta.url)))) as Record<string, unknown>;
 }
