@@ -3,6 +3,7 @@
  * cases table, HeadBucket on every bucket, SES's own health check) with a short timeout, so a
  * part that stopped answering shows as down rather than hanging the check.
  */
+import { connect } from 'node:net';
 import { DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { HeadBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from './emulators';
@@ -14,7 +15,26 @@ export interface HealthCheckOptions {
   readonly sesUrl: string;
   readonly tableName: string;
   readonly buckets: readonly string[];
+  /** The local Step Functions endpoint (deadline keeper). */
+  readonly stepFunctionsUrl?: string;
+  /** The SMTP listener's URL, read at each check (it starts after the check is created). */
+  readonly smtpUrl?: () => string | undefined;
   readonly timeoutMs?: number;
+}
+
+/** Connects, expects the SMTP greeting (220), and says QUIT. */
+function smtpGreets(url: string, signal: AbortSignal): Promise<void> {
+  const { hostname, port } = new URL(url);
+  return new Promise((resolve, reject) => {
+    const socket = connect({ host: hostname === 'localhost' ? '127.0.0.1' : hostname, port: Number(port), signal });
+    socket.once('error', reject);
+    socket.once('data', (chunk: Buffer) => {
+      const greeting = chunk.toString('latin1');
+      socket.end('QUIT\r\n');
+      if (greeting.startsWith('220')) resolve();
+      else reject(Object.assign(new Error(), { name: `unexpected greeting ${greeting.slice(0, 3)}` }));
+    });
+  });
 }
 
 export interface HealthCheck {
@@ -63,6 +83,22 @@ export function createHealthCheck(opts: HealthCheckOptions): HealthCheck {
           await res.arrayBuffer();
           if (!res.ok) throw Object.assign(new Error(), { name: `HTTP ${res.status}` });
         }),
+        ...(opts.stepFunctionsUrl
+          ? [
+              probe('stepFunctions', async (signal) => {
+                // A real API question; "no such execution" (400) is a healthy answer.
+                const res = await fetch(opts.stepFunctionsUrl!, {
+                  method: 'POST',
+                  headers: { 'content-type': 'application/x-amz-json-1.0', 'x-amz-target': 'AWSStepFunctions.DescribeExecution' },
+                  body: JSON.stringify({ executionArn: 'arn:aws:states:eu-west-2:000000000000:execution:health:probe' }),
+                  signal,
+                });
+                await res.arrayBuffer();
+                if (res.status >= 500) throw Object.assign(new Error(), { name: `HTTP ${res.status}` });
+              }),
+            ]
+          : []),
+        ...(opts.smtpUrl?.() ? [probe('smtp', (signal) => smtpGreets(opts.smtpUrl!()!, signal))] : []),
       ]);
       const report: HealthReport = { parts: {} };
       for (const [part, status, problem] of results) {

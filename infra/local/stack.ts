@@ -273,12 +273,15 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
     await createCasesTable(dynamo, LOCAL_RESOURCES.casesTable);
     const shapeWarning = await checkTableShape(dynamo, dataDir);
     if (shapeWarning) warnings.push(shapeWarning);
+    let inboundMail: SmtpListener | undefined; // started below, once the handlers' environment is set
     const check = createHealthCheck({
       dynamodbUrl: dynamodb.url,
       s3Url: s3.url,
       sesUrl: ses.url,
       tableName: LOCAL_RESOURCES.casesTable,
       buckets: BUCKETS,
+      stepFunctionsUrl: keeper.url,
+      smtpUrl: () => inboundMail?.url,
     });
     health = check;
     cleanups.push(() => check.close());
@@ -328,7 +331,6 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
     // Registered last so it runs first: no sweep may be half-way through when dynalite closes.
     cleanups.push(() => ttlSweeper.stop());
 
-    let inboundMail: SmtpListener | undefined;
     if (opts.smtpPort !== undefined) {
       const smtpPort = opts.smtpPort;
       const s3Client = localS3Client(s3.url);

@@ -53,9 +53,19 @@ describe('local stack', () => {
     expect(stack.dataDir).toBeUndefined();
     const res = await fetch(stack.urls.health);
     expect(res.status).toBe(200);
-    expect(await res.json()).toEqual({ status: 'ok', parts: { dynamodb: 'up', s3: 'up', ses: 'up' } });
+    expect(await res.json()).toEqual({ status: 'ok', parts: { dynamodb: 'up', s3: 'up', ses: 'up', stepFunctions: 'up' } });
     const store = await fetch(stack.urls.sesStore);
     expect(store.status).toBe(200);
+  });
+
+  it('includes the SMTP listener in /health when it runs, and reports it down when it stops answering', async () => {
+    const stack = await start({ memory: true, smtpPort: 0 });
+    const res = await fetch(stack.urls.health);
+    expect(await res.json()).toEqual({ status: 'ok', parts: { dynamodb: 'up', s3: 'up', ses: 'up', stepFunctions: 'up', smtp: 'up' } });
+    await stack.inboundMail!.close();
+    const down = await fetch(stack.urls.health);
+    expect(down.status).toBe(503);
+    expect(await down.json()).toMatchObject({ status: 'down', parts: { smtp: 'down', stepFunctions: 'up' } });
   });
 
   it('reports 503 and names the part when one stops answering', async () => {
@@ -66,7 +76,7 @@ describe('local stack', () => {
       const res = await fetch(stack.urls.health);
       expect(res.status).toBe(503);
       const body = (await res.json()) as { status: string; parts: Record<string, string>; problems: Record<string, string> };
-      expect(body).toMatchObject({ status: 'down', parts: { dynamodb: 'up', s3: 'down', ses: 'up' } });
+      expect(body).toMatchObject({ status: 'down', parts: { dynamodb: 'up', s3: 'down', ses: 'up', stepFunctions: 'up' } });
       expect(body.problems.s3).toContain('rightsdesk-files');
       await s3.send(new CreateBucketCommand({ Bucket: 'rightsdesk-files' }));
       expect((await fetch(stack.urls.health)).status).toBe(200);
