@@ -2,7 +2,6 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as apigateway from 'aws-cdk-lib/aws-apigateway';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { HANDLER_NEEDS, MAX_BODY_BYTES, PublicApi, STAGE_NAME } from '../../infra/api';
-import { buildApp } from '../../infra/app';
 import { ENV_NAMES } from '../../infra/env-names';
 import { OutboundMail } from '../../infra/outbound-mail';
 import { foreignRegionsIn, residencyViolations } from '../../infra/residency';
@@ -12,7 +11,7 @@ import { ROUTES, type Route } from '../../lambdas/routes';
 import { readConfig, type ConfigVar } from '../../shared/config';
 import { MAX_BODY_BYTES as MIDDLEWARE_MAX_BODY_BYTES } from '../../shared/http/middleware';
 import { SECURITY_HEADERS } from '../../shared/http/responses';
-import { acknowledgements, CDK_JSON_CONTEXT, coldStart, dependencyCycle, deployTimeEnv, londonStack, nagFindings, TEST_CONTEXT } from './support';
+import { acknowledgements, CDK_JSON_CONTEXT, coldStart, dependencyCycle, deployTimeEnv, londonStack, nagFindings, TEST_CONTEXT, synthesisedApp, type Resources, type Statement } from './support';
 
 const CONFIG = {
   domain: CDK_JSON_CONTEXT['rightsdesk:domain'] as string,
@@ -22,26 +21,16 @@ const CONFIG = {
   nation: CDK_JSON_CONTEXT['rightsdesk:nation'] as string,
 };
 
-interface Statement {
-  Action: string | string[];
-  Resource: unknown;
-  Effect: string;
-  Condition?: Record<string, Record<string, unknown>>;
-  Principal?: unknown;
-}
-type Resources = Record<string, { Type: string; Properties: Record<string, any>; DependsOn?: string[]; DeletionPolicy?: string }>;
 
 function build(context: Record<string, unknown> = TEST_CONTEXT) {
-  const { app, stack } = buildApp({ context, env: {}, nag: false });
-  const template = Template.fromStack(stack);
-  const id = (c: { node: { defaultChild?: unknown } }) => stack.getLogicalId(c.node.defaultChild as never);
+  const { app, stack, template, resources, logicalId: id } = synthesisedApp(context);
   const api = stack.publicApi;
   const fnIds = new Map([...api.functions].map(([key, f]) => [key, { fn: id(f.fn), role: id(f.role) }]));
   return {
     app,
     stack,
     template,
-    resources: template.toJSON().Resources as Resources,
+    resources,
     ids: {
       key: id(stack.storage.key),
       table: id(stack.storage.casesTable),

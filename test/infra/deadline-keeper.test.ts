@@ -1,6 +1,5 @@
-import { Match, Template } from 'aws-cdk-lib/assertions';
+import { Match } from 'aws-cdk-lib/assertions';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { buildApp } from '../../infra/app';
 import { ENV_NAMES } from '../../infra/env-names';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
@@ -11,24 +10,16 @@ import { renderCfnString, synthesizedKeeperDefinition, forLocalRun, type AslDefi
 import { REPO_ROOT } from '../../infra/local/stack';
 import { TIME_ORIGIN_VAR, TIME_SCALE_VAR } from '../../shared/adapters/clock';
 import { DEFAULT_KEEPER_OFFSETS } from '../../shared/domain/checkpoints';
-import { acknowledgements, CDK_JSON_CONTEXT, coldStart, deployTimeEnv, londonStack, nagFindings, TEST_CONTEXT } from './support';
+import { acknowledgements, CDK_JSON_CONTEXT, coldStart, deployTimeEnv, londonStack, nagFindings, TEST_CONTEXT, synthesisedApp, type Resources, type Statement } from './support';
 
-type Resources = Record<string, { Type: string; Properties: Record<string, any> }>;
-interface Statement {
-  Action: string | string[];
-  Resource: unknown;
-  Condition?: Record<string, Record<string, unknown>>;
-}
 
 function build(context: Record<string, unknown> = TEST_CONTEXT) {
-  const { stack } = buildApp({ context, env: {}, nag: false });
-  const template = Template.fromStack(stack);
-  const id = (c: { node: { defaultChild?: unknown } }) => stack.getLogicalId(c.node.defaultChild as never);
+  const { stack, template, resources, logicalId: id } = synthesisedApp(context);
   const k = stack.keeper;
   return {
     stack,
     template,
-    resources: template.toJSON().Resources as Resources,
+    resources,
     ids: {
       key: id(stack.storage.key),
       table: id(stack.storage.casesTable),

@@ -2,33 +2,23 @@ import { readFileSync } from 'node:fs';
 import { App } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { buildApp } from '../../infra/app';
 import { parseConfig } from '../../infra/config';
 import { ENV_NAMES } from '../../infra/env-names';
 import { RightsdeskStack } from '../../infra/stack';
 import { RAW_MAIL_PREFIX } from '../../shared/email/keys';
-import { acknowledgements, CDK_JSON_CONTEXT, dependencyCycle, nagFindings, TEST_CONTEXT } from './support';
+import { acknowledgements, CDK_JSON_CONTEXT, dependencyCycle, nagFindings, TEST_CONTEXT, synthesisedApp, type Resources, type Statement } from './support';
 
-type Resources = Record<string, { Type: string; Properties: Record<string, any>; DependsOn?: string[] }>;
-interface Statement {
-  Action: string | string[];
-  Resource: unknown;
-  Effect: string;
-  Condition?: Record<string, Record<string, unknown>>;
-}
 
 let built: ReturnType<typeof build>;
 
 function build() {
-  const { app, stack } = buildApp({ context: TEST_CONTEXT, env: {}, nag: false });
-  const template = Template.fromStack(stack);
-  const id = (c: { node: { defaultChild?: unknown } }) => stack.getLogicalId(c.node.defaultChild as never);
+  const { app, stack, template, resources, logicalId: id } = synthesisedApp();
   const inbound = stack.inboundMail;
   return {
     app,
     stack,
     template,
-    resources: template.toJSON().Resources as Resources,
+    resources,
     ids: {
       ruleSet: id(inbound.ruleSet),
       rule: id(inbound.rule),

@@ -2,9 +2,11 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { App, Stack, Validations } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
 import { vi } from 'vitest';
+import { buildApp } from '../../infra/app';
 import { ENV_NAMES } from '../../infra/env-names';
 
 const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -134,4 +136,28 @@ export async function coldStart(entry: string, env: Record<string, string>): Pro
   for (const [name, value] of Object.entries(env)) vi.stubEnv(name, value);
   vi.resetModules();
   return (await import(fileURLToPath(new URL(`../../${entry}`, import.meta.url)))) as Record<string, unknown>;
+}
+
+/** A synthesised template's resources, for assertions a matcher cannot express. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type Resources = Record<string, { Type: string; Properties: Record<string, any>; DependsOn?: string[]; DeletionPolicy?: string }>;
+
+/** One IAM policy statement as it appears in a synthesised template. */
+export interface Statement {
+  Action: string | string[];
+  Resource: unknown;
+  Effect: string;
+  Condition?: Record<string, Record<string, unknown>>;
+  Principal?: unknown;
+}
+
+/**
+ * The whole app as `cdk synth` builds it (bundling skipped, cdk-nag left to its own tests):
+ * the stack, its template and resources, and `logicalId` of any construct's CloudFormation resource.
+ */
+export function synthesisedApp(context: Record<string, unknown> = TEST_CONTEXT) {
+  const { app, stack } = buildApp({ context, env: {}, nag: false });
+  const template = Template.fromStack(stack);
+  const logicalId = (c: { node: { defaultChild?: unknown } }) => stack.getLogicalId(c.node.defaultChild as never);
+  return { app, stack, template, resources: template.toJSON().Resources as Resources, logicalId };
 }
