@@ -1,7 +1,8 @@
+import type { Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as apigateway from 'aws-cdk-lib/aws-apigateway';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { HANDLER_NEEDS, MAX_BODY_BYTES, PublicApi, STAGE_NAME } from '../../infra/api';
+import { HANDLER_NEEDS, MAX_BODY_BYTES, PublicApi, STAGE_NAME, type PublicApiProps } from '../../infra/api';
 import { ENV_NAMES } from '../../infra/env-names';
 import { OutboundMail } from '../../infra/outbound-mail';
 import { foreignRegionsIn, residencyViolations } from '../../infra/residency';
@@ -46,6 +47,21 @@ function build(context: Record<string, unknown> = TEST_CONTEXT) {
       fns: fnIds,
     },
   };
+}
+
+/** A PublicApi on its own Storage and OutboundMail in `stack`, with the configured addresses. */
+function standaloneApi(stack: Stack, props: Partial<PublicApiProps> = {}): PublicApi {
+  const storage = new Storage(stack, 'Storage');
+  const mail = new OutboundMail(stack, 'Mail', { domain: CONFIG.domain, senderAddress: CONFIG.senderAddress });
+  return new PublicApi(stack, 'Api', {
+    key: storage.key,
+    casesTable: storage.casesTable,
+    mail,
+    dpoAddress: CONFIG.dpoAddress,
+    teamAddress: CONFIG.teamAddress,
+    nation: 'england-and-wales',
+    ...props,
+  });
 }
 
 let built: ReturnType<typeof build>;
@@ -323,14 +339,7 @@ describe('WAF', () => {
 
   it('applies its props', () => {
     const stack = londonStack();
-    const storage = new Storage(stack, 'Storage');
-    const mail = new OutboundMail(stack, 'Mail', { domain: CONFIG.domain, senderAddress: CONFIG.senderAddress });
-    new PublicApi(stack, 'Api', {
-      key: storage.key,
-      casesTable: storage.casesTable,
-      mail,
-      dpoAddress: CONFIG.dpoAddress,
-      teamAddress: CONFIG.teamAddress,
+    standaloneApi(stack, {
       nation: 'scotland',
       rateLimitPerIp: 500,
       ipReputationList: false,
@@ -557,19 +566,7 @@ describe('public base URL and custom domain', () => {
 describe('route table guard', () => {
   const apiWith = (routes: readonly Route[], adminAuthorizer?: apigateway.IAuthorizer) => {
     const stack = londonStack();
-    const storage = new Storage(stack, 'Storage');
-    const mail = new OutboundMail(stack, 'Mail', { domain: CONFIG.domain, senderAddress: CONFIG.senderAddress });
-    return () =>
-      new PublicApi(stack, 'Api', {
-        key: storage.key,
-        casesTable: storage.casesTable,
-        mail,
-        dpoAddress: CONFIG.dpoAddress,
-        teamAddress: CONFIG.teamAddress,
-        nation: 'england-and-wales',
-        routes,
-        adminAuthorizer,
-      });
+    return () => standaloneApi(stack, { routes, adminAuthorizer });
   };
   const admin: Route = { method: 'GET', path: '/admin/cases', entry: 'lambdas/intake/get-form.ts', access: 'admin' };
 
