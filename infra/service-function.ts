@@ -15,6 +15,7 @@ import type * as s3 from 'aws-cdk-lib/aws-s3';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { CASES_TABLE } from '../shared/adapters/cases-table-schema';
+import { BUNDLE_ALIASES, BUNDLE_TARGET, ESM_REQUIRE_BANNER } from './bundling';
 import { ENV_NAMES, type EnvName, RUNTIME_ENV_NAMES } from './env-names';
 
 /**
@@ -23,21 +24,6 @@ import { ENV_NAMES, type EnvName, RUNTIME_ENV_NAMES } from './env-names';
  */
 export const RUNTIME = lambda.Runtime.NODEJS_24_X;
 
-/**
- * esbuild emits ESM; bundled CommonJS dependencies (mailparser, date-holidays, parts of the
- * SDK) still call `require`, which does not exist in an ES module without this shim.
- */
-export const ESM_REQUIRE_BANNER = "import { createRequire } from 'module'; const require = createRequire(import.meta.url);";
-
-/**
- * Module substitutions in every bundle. date-holidays-parser imports moment-timezone only for
- * equinox-based holidays, which GB does not have; its data-less build saves ~700 KB of world
- * time zones per bundle. test/infra/service-function.test.ts runs a bundled calendar to prove it.
- */
-export const BUNDLE_ALIASES: Readonly<Record<string, string>> = { 'moment-timezone': 'moment-timezone/moment-timezone.js' };
-
-/** esbuild's target for the runtime above. */
-export const BUNDLE_TARGET = 'node24';
 
 const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url));
 

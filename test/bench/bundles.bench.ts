@@ -7,7 +7,7 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { ROUTES } from '../../lambdas/routes';
 import { REPO_ROOT } from '../../infra/local/stack';
-import { BUNDLE_ALIASES, BUNDLE_TARGET, ESM_REQUIRE_BANNER } from '../../infra/service-function';
+import { BUNDLE_ALIASES, BUNDLE_TARGET, ESM_REQUIRE_BANNER } from '../../infra/bundling';
 
 const kb = (n: number) => `${(n / 1024).toFixed(0)} KB`;
 
