@@ -1,0 +1,245 @@
+/**
+ * cdk.json sets every feature flag `cdk init app --language typescript` sets for aws-cdk-lib
+ * 2.276 (its recommended values, aws-cdk-lib's CURRENTLY_RECOMMENDED_FLAGS). Before that,
+ * cdk.json set three of them and CDK used the legacy behaviour for the rest.
+ *
+ * Adopting them changed two things in the synthesised template, both reviewed as harmless:
+ * - the API stage's access-log DestinationArn is the log group's ARN without the trailing ":*"
+ *   (@aws-cdk/aws-apigateway:logGroupDestinationArnWithoutWildcard): same log group, an
+ *   in-place update of the stage;
+ * - CDKMetadata's Analytics string also lists the construct properties used, string values
+ *   redacted (@aws-cdk/core:enableAdditionalMetadataCollection); tests never synthesise it.
+ *
+ * These tests synthesise the stack with cdk.json's context, as `cdk synth` does, and check that
+ * what matters did not move: the stateful resources (logical ids, types, removal policies,
+ * names, encryption, retention) and permissions.
+ */
+import { CURRENTLY_RECOMMENDED_FLAGS } from 'aws-cdk-lib/cx-api';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { CDK_JSON_CONTEXT, type Resources, type Statement, synthesisedApp, TEST_CONTEXT } from './support';
+
+/**
+ * Flags cdk.json sets to something other than the recommended value, each with its reason.
+ * None: no recommended flag changes anything that matters in this stack.
+ */
+const OVERRIDES: Record<string, { value: unknown; why: string }> = {};
+
+/** The flags cdk.json set before it took all the recommended ones. */
+const SET_BEFORE = ['@aws-cdk/core:checkSecretUsage', '@aws-cdk/aws-iam:minimizePolicies', '@aws-cdk/core:enablePartitionLiterals'];
+
+/** cdk.json's context as it was before: configuration plus SET_BEFORE, every other flag unset. */
+const CONTEXT_BEFORE = Object.fromEntries(
+  Object.entries(TEST_CONTEXT).filter(([key]) => !(key in CURRENTLY_RECOMMENDED_FLAGS) || SET_BEFORE.includes(key)),
+);
+
+const KEY = 'StorageKeyBAA9457B';
+const keyArn = { 'Fn::GetAtt': [KEY, 'Arn'] };
+
+/**
+ * The stateful resources as the template had them before the flags, by logical id: a
+ * different id or type is a replacement (a new, empty table, bucket, key or log group).
+ */
+const STATEFUL: Record<string, { type: string; policy: 'Retain' | 'Delete' }> = {
+  [KEY]: { type: 'AWS::KMS::Key', policy: 'Retain' },
+  StorageCasesTable39686587: { type: 'AWS::DynamoDB::Table', policy: 'Retain' },
+  StorageAccessLogs96FB524C: { type: 'AWS::S3::Bucket', policy: 'Retain' },
+  StorageRawMail6E76FE24: { type: 'AWS::S3::Bucket', policy: 'Retain' },
+  StorageFiles48C02C92: { type: 'AWS::S3::Bucket', policy: 'Retain' },
+  StorageReports31B47EB2: { type: 'AWS::S3::Bucket', policy: 'Retain' },
+  // Secrets Manager keeps a deleted secret for its recovery window; Delete was the policy before the flags too.
+  PublicApiSigningKey197DB8C0: { type: 'AWS::SecretsManager::Secret', policy: 'Delete' },
+  PublicApiAccessLogsE9C58087: { type: 'AWS::Logs::LogGroup', policy: 'Retain' },
+  PublicApiExecutionLogsCB136E3F: { type: 'AWS::Logs::LogGroup', policy: 'Retain' },
+  PublicApiWafLogs234BADF1: { type: 'AWS::Logs::LogGroup', policy: 'Retain' },
+  PublicApiGetFormLogsFD35271C: { type: 'AWS::Logs::LogGroup', policy: 'Retain' },
+  PublicApiSubmitRequestLogs45C6CEC8: { type: 'AWS::Logs::LogGroup', policy: 'Retain' },
+  PublicApiVerifyEmailLogsFBF3258D: { type: 'AWS::Logs::LogGroup', policy: 'Retain' },
+  DeadlineKeeperLogsB5801541: { type: 'AWS::Logs::LogGroup', policy: 'Retain' },
+  DeadlineKeeperEvaluateFunctionLogsB43EA178: { type: 'AWS::Logs::LogGroup', policy: 'Retain' },
+  DeadlineKeeperActFunctionLogs06E862D2: { type: 'AWS::Logs::LogGroup', policy: 'Retain' },
+  DeadlineKeeperSweepFunctionLogs5B5E10C4: { type: 'AWS::Logs::LogGroup', policy: 'Retain' },
+  InboundMailReceiveEmailLogs9E26EE24: { type: 'AWS::Logs::LogGroup', policy: 'Retain' },
+  InboundMailActivationLogsC7559900: { type: 'AWS::Logs::LogGroup', policy: 'Retain' },
+  // Not data, but API Gateway's account-wide logging role: @aws-cdk/aws-apigateway:disableCloudWatchRole
+  // would drop both unless the API asks for them, and execution logging would stop.
+  PublicApiCloudWatchRole342EDB59: { type: 'AWS::IAM::Role', policy: 'Retain' },
+  PublicApiAccount0A376DB8: { type: 'AWS::ApiGateway::Account', policy: 'Retain' },
+};
+const STATEFUL_TYPES = [...new Set(Object.values(STATEFUL).map((s) => s.type))].filter((t) => t !== 'AWS::IAM::Role');
+
+/** Log group names and retention before the flags (a name change replaces the group). */
+const LOG_GROUPS: Record<string, { retention: number; name?: unknown }> = {
+  PublicApiAccessLogsE9C58087: { retention: 90 },
+  PublicApiExecutionLogsCB136E3F: {
+    retention: 90,
+    name: { 'Fn::Join': ['', ['API-Gateway-Execution-Logs_', { Ref: 'PublicApi6461FF4B' }, '/live']] },
+  },
+  PublicApiWafLogs234BADF1: { retention: 90, name: 'aws-waf-logs-Rightsdesk-PublicApi-8B36DF98' },
+  PublicApiGetFormLogsFD35271C: { retention: 365 },
+  PublicApiSubmitRequestLogs45C6CEC8: { retention: 365 },
+  PublicApiVerifyEmailLogsFBF3258D: { retention: 365 },
+  DeadlineKeeperLogsB5801541: { retention: 365, name: '/aws/vendedlogs/states/Rightsdesk-DeadlineKeeper-763F1488' },
+  DeadlineKeeperEvaluateFunctionLogsB43EA178: { retention: 365 },
+  DeadlineKeeperActFunctionLogs06E862D2: { retention: 365 },
+  DeadlineKeeperSweepFunctionLogs5B5E10C4: { retention: 365 },
+  InboundMailReceiveEmailLogs9E26EE24: { retention: 365 },
+  InboundMailActivationLogsC7559900: { retention: 365 },
+};
+
+type PolicyDocument = { Statement: Statement[] & Array<{ NotAction?: string | string[] }> };
+
+/** Every policy document in the template (trust policies included): [resource id, type, document, identity-based?]. */
+function policyDocuments(resources: Resources): Array<[string, string, PolicyDocument, boolean]> {
+  return Object.entries(resources).flatMap(([id, r]) => {
+    const p = r.Properties ?? {};
+    const identity = ['AWS::IAM::Policy', 'AWS::IAM::ManagedPolicy', 'AWS::IAM::Role', 'AWS::IAM::User', 'AWS::IAM::Group'].includes(r.Type);
+    const docs: Array<[string, string, PolicyDocument, boolean]> = [];
+    if (p.PolicyDocument) docs.push([id, r.Type, p.PolicyDocument, identity]);
+    if (p.KeyPolicy) docs.push([id, r.Type, p.KeyPolicy, false]);
+    if (p.AssumeRolePolicyDocument) docs.push([id, r.Type, p.AssumeRolePolicyDocument, false]);
+    for (const inline of (p.Policies ?? []) as Array<{ PolicyDocument: PolicyDocument }>) docs.push([id, r.Type, inline.PolicyDocument, identity]);
+    return docs;
+  });
+}
+
+const actionsOf = (s: { Action?: string | string[]; NotAction?: string | string[] }) => [s.Action ?? s.NotAction ?? []].flat();
+const hasWildcard = (s: { Action?: string | string[]; NotAction?: string | string[] }) =>
+  s.NotAction !== undefined || actionsOf(s).some((a) => a.includes('*'));
+
+/** Paths (dotted) at which two JSON values differ; an intrinsic function (Ref, Fn::*) is one value. */
+function differences(a: unknown, b: unknown, path = ''): string[] {
+  if (JSON.stringify(a) === JSON.stringify(b)) return [];
+  const isObject = (v: unknown) => v !== null && typeof v === 'object' && !Array.isArray(v);
+  const isIntrinsic = (v: unknown) => isObject(v) && Object.keys(v as object).some((k) => k === 'Ref' || k.startsWith('Fn::'));
+  if (isObject(a) && isObject(b) && !isIntrinsic(a) && !isIntrinsic(b)) {
+    const keys = new Set([...Object.keys(a as object), ...Object.keys(b as object)]);
+    return [...keys].flatMap((k) =>
+      differences((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k], path ? `${path}.${k}` : k),
+    );
+  }
+  return [path];
+}
+
+let now: ReturnType<typeof synthesisedApp>;
+let before: ReturnType<typeof synthesisedApp>;
+
+// One synthesis per hook: each gets the whole hook timeout.
+beforeAll(() => {
+  now = synthesisedApp();
+});
+beforeAll(() => {
+  before = synthesisedApp(CONTEXT_BEFORE);
+});
+
+describe('cdk.json feature flags', () => {
+  it('sets every flag a new aws-cdk-lib 2.276 app gets, at the recommended value unless overridden with a reason', () => {
+    for (const [flag, recommended] of Object.entries(CURRENTLY_RECOMMENDED_FLAGS)) {
+      expect(CDK_JSON_CONTEXT[flag], flag).toEqual(OVERRIDES[flag]?.value ?? recommended);
+    }
+    for (const { why } of Object.values(OVERRIDES)) expect(why).not.toBe('');
+  });
+
+  it('reach the app the infra tests synthesise, as they reach `cdk synth`', () => {
+    for (const flag of Object.keys(CURRENTLY_RECOMMENDED_FLAGS)) {
+      expect(now.app.node.tryGetContext(flag), flag).toEqual(CDK_JSON_CONTEXT[flag]);
+    }
+    // And the comparison below is against the old flags, not the same ones twice.
+    expect(before.app.node.tryGetContext('@aws-cdk/aws-apigateway:logGroupDestinationArnWithoutWildcard')).toBeUndefined();
+  });
+});
+
+describe('the template under the flags', () => {
+  it('differs from the one without them only in the access-log destination ARN form', () => {
+    expect(differences(before.template.toJSON(), now.template.toJSON())).toEqual([
+      'Resources.PublicApiDeploymentStagelive1150F140.Properties.AccessLogSetting.DestinationArn',
+    ]);
+  });
+
+  it('still sends the access logs to the same log group', () => {
+    const destination = (r: Resources) => r.PublicApiDeploymentStagelive1150F140!.Properties.AccessLogSetting.DestinationArn;
+    // Before: "arn:aws:logs:eu-west-2:<account>:log-group:<name>:*"; API Gateway wants the ARN without ":*".
+    expect(destination(before.resources)).toEqual({ 'Fn::GetAtt': ['PublicApiAccessLogsE9C58087', 'Arn'] });
+    expect(destination(now.resources)).toEqual({
+      'Fn::Join': ['', ['arn:aws:logs:eu-west-2:', { Ref: 'AWS::AccountId' }, ':log-group:', { Ref: 'PublicApiAccessLogsE9C58087' }]],
+    });
+  });
+
+  it('has the same stateful resources, by logical id and type, with the same removal policies', () => {
+    const stateful = Object.fromEntries(
+      Object.entries(now.resources)
+        .filter(([id, r]) => STATEFUL_TYPES.includes(r.Type) || id in STATEFUL)
+        .map(([id, r]) => [id, { type: r.Type, deletion: r.DeletionPolicy, replace: (r as { UpdateReplacePolicy?: string }).UpdateReplacePolicy }]),
+    );
+    expect(stateful).toEqual(
+      Object.fromEntries(Object.entries(STATEFUL).map(([id, s]) => [id, { type: s.type, deletion: s.policy, replace: s.policy }])),
+    );
+  });
+
+  it('keeps the stateful resources exactly as they were without the flags', () => {
+    for (const id of Object.keys(STATEFUL)) expect(now.resources[id], id).toEqual(before.resources[id]);
+  });
+
+  it('keeps the table, buckets, secret and log groups encrypted with the data key, and the table recoverable', () => {
+    expect(now.resources.StorageCasesTable39686587!.Properties).toMatchObject({
+      SSESpecification: { SSEEnabled: true, SSEType: 'KMS', KMSMasterKeyId: keyArn },
+      PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true, RecoveryPeriodInDays: 35 },
+      DeletionProtectionEnabled: true,
+    });
+    for (const id of ['StorageRawMail6E76FE24', 'StorageFiles48C02C92', 'StorageReports31B47EB2']) {
+      expect(now.resources[id]!.Properties.BucketEncryption.ServerSideEncryptionConfiguration, id).toEqual([
+        { BucketKeyEnabled: true, ServerSideEncryptionByDefault: { KMSMasterKeyID: keyArn, SSEAlgorithm: 'aws:kms' } },
+      ]);
+    }
+    // S3 server access logs cannot go to an SSE-KMS bucket.
+    expect(now.resources.StorageAccessLogs96FB524C!.Properties.BucketEncryption.ServerSideEncryptionConfiguration).toEqual([
+      { ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } },
+    ]);
+    for (const id of Object.keys(STATEFUL).filter((id) => STATEFUL[id]!.type === 'AWS::S3::Bucket')) {
+      expect(now.resources[id]!.Properties.PublicAccessBlockConfiguration, id).toEqual({
+        BlockPublicAcls: true,
+        BlockPublicPolicy: true,
+        IgnorePublicAcls: true,
+        RestrictPublicBuckets: true,
+      });
+      expect(now.resources[id]!.Properties.VersioningConfiguration, id).toEqual({ Status: 'Enabled' });
+    }
+    expect(now.resources.PublicApiSigningKey197DB8C0!.Properties.KmsKeyId).toEqual(keyArn);
+  });
+
+  it('keeps every log group’s name, encryption and retention', () => {
+    for (const [id, { retention, name }] of Object.entries(LOG_GROUPS)) {
+      const props = now.resources[id]!.Properties;
+      expect({ name: props.LogGroupName, key: props.KmsKeyId, retention: props.RetentionInDays }, id).toEqual({
+        name,
+        key: keyArn,
+        retention,
+      });
+    }
+  });
+
+  it('grants no wildcard action in any IAM (identity) policy', () => {
+    const wildcards = policyDocuments(now.resources)
+      .filter(([, , , identity]) => identity)
+      .flatMap(([id, , doc]) => doc.Statement.filter(hasWildcard).map((s) => `${id}: ${actionsOf(s).join(', ')}`));
+    expect(wildcards).toEqual([]);
+  });
+
+  it('has the same wildcard statements in resource policies as without the flags, allowing only on the key', () => {
+    const wildcards = (r: Resources) =>
+      policyDocuments(r)
+        .filter(([, , , identity]) => !identity)
+        .flatMap(([id, type, doc]) => doc.Statement.filter(hasWildcard).map((s) => ({ id, type, ...s })));
+    expect(wildcards(now.resources)).toEqual(wildcards(before.resources));
+    // Deny wildcards are the TLS-only statements; Allow wildcards only in the key policy (account root and the logs services).
+    for (const s of wildcards(now.resources).filter((s) => s.Effect === 'Allow')) {
+      expect(s.type, JSON.stringify(s)).toBe('AWS::KMS::Key');
+      expect(s.Principal, JSON.stringify(s)).not.toEqual('*');
+      expect(s.Principal, JSON.stringify(s)).not.toEqual({ AWS: '*' });
+    }
+  });
+
+  it('has the same IAM policy statements as without the flags', () => {
+    const statements = (r: Resources) => policyDocuments(r).map(([id, type, doc]) => [id, type, doc.Statement]);
+    expect(statements(now.resources)).toEqual(statements(before.resources));
+  });
+});
