@@ -1,7 +1,8 @@
 /**
  * PublicApi: the public web form on AWS (DESIGN.md, Architecture): a regional REST API
- * behind a regional WAF web ACL, one Lambda proxy integration per route in lambdas/routes.ts
- * (the table the local stack serves too), and the link-signing key the intake handlers use.
+ * behind a regional WAF web ACL, one Lambda proxy integration per HTTP handler of the intake
+ * manifest (lambdas/intake/manifest.ts, which the local stack serves too), and the link-signing
+ * key the intake handlers use.
  *
  * Public routes have no authoriser by design (anyone may make a rights request); what stands
  * in for authentication is WAF (per-IP rate limit, body-size limit, AWS managed rule groups),
@@ -13,24 +14,21 @@
  * confirmation token; execution logs are at ERROR level without request or response data;
  * WAF logs redact the URI path, the query string and the authorization and cookie headers.
  */
-import { fileURLToPath } from 'node:url';
 import { ArnFormat, Names, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import * as apigateway from 'aws-cdk-lib/aws-apigateway';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
-import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import { Construct } from 'constructs';
-import { type Route, ROUTES } from '../lambdas/routes';
-import type { Nation } from '../shared/domain/calendar';
-import { SECURITY_HEADERS } from '../shared/http/responses';
-import { ENV_NAMES } from './env-names';
-import type { OutboundMail } from './outbound-mail';
-import { ServiceFunction, type TableAccess } from './service-function';
+import { INTAKE } from '#lambdas/intake/manifest';
+import { triggeredBy, type HandlerSpec, type Trigger } from '#lambdas/manifest';
+import { SECURITY_HEADERS } from '#http/responses';
+import type { HandlerResources } from './handler-resources';
+import { ServiceFunction } from './service-function';
 
-const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url));
+type HttpTrigger = Extract<Trigger, { kind: 'http' }>;
 
 /** The one stage. Links in mail point at it when there is no custom domain. */
 export const STAGE_NAME = 'live';
@@ -41,31 +39,6 @@ export const STAGE_NAME = 'live';
  * can inspect for API Gateway, so "bigger than the inspection limit" and "too big" coincide.
  */
 export const MAX_BODY_BYTES = 64 * 1024;
-
-/**
- * What each handler uses of the intake composition root (lambdas/intake/root.ts). The root
- * builds every adapter at cold start, so every intake function gets every variable it reads;
- * only the handlers that use an adapter get the matching permissions. What one handler alone
- * reads (TEAM_ADDRESS: lambdas/intake/verify-root.ts) is set on that handler only. A route
- * whose entry is missing here fails synthesis: decide its permissions before it ships.
- */
-export interface HandlerNeeds {
-  /** Access to the cases table; 'none' still sets CASES_TABLE (the root reads it). */
-  readonly cases: TableAccess | 'none';
-  /** Reads the link-signing key (signs or verifies confirmation links). */
-  readonly signingKey: boolean;
-  /** Sends mail through SES. */
-  readonly mail: boolean;
-  /** Sends staff notices to the DPO team's inbox (TEAM_ADDRESS). */
-  readonly teamNotices: boolean;
-}
-
-export const HANDLER_NEEDS: Readonly<Record<string, HandlerNeeds>> = {
-  'lambdas/intake/get-form.ts': { cases: 'none', signingKey: false, mail: false, teamNotices: false },
-  // Acknowledges the requester only: the team hears of a request once it is verified.
-  'lambdas/intake/submit-request.ts': { cases: 'readWrite', signingKey: true, mail: true, teamNotices: false },
-  'lambdas/intake/verify-email.ts': { cases: 'readWrite', signingKey: true, mail: true, teamNotices: true },
-};
 
 export interface Throttle {
   /** Steady-state requests per second. */
@@ -88,15 +61,13 @@ export interface CustomDomainOptions {
 export interface PublicApiProps {
   /** Encrypts the log groups and the signing-key secret (Storage.key). */
   readonly key: kms.IKey;
-  readonly casesTable: dynamodb.ITable;
-  /** SES identity and configuration set the intake handlers send from. */
-  readonly mail: OutboundMail;
-  /** The DPO mailbox (DPO_ADDRESS; also named in the firewall's refusal message). */
+  /**
+   * What the route handlers are bound to (each to what its manifest entry uses). The API
+   * provides the signing key and PUBLIC_BASE_URL to it.
+   */
+  readonly resources: HandlerResources;
+  /** The DPO mailbox, named in the firewall's refusal message. */
   readonly dpoAddress: string;
-  /** TEAM_ADDRESS: the DPO team's inbox, where staff notices go (only functions that send them get it). */
-  readonly teamAddress: string;
-  /** NATION: decides the bank holidays that move deadlines. */
-  readonly nation: Nation;
   /**
    * Serve the API at a custom domain (regional, TLS 1.2+), mapped at the root to the stage,
    * and switch off the execute-api address so there is one public origin.
@@ -111,10 +82,10 @@ export interface PublicApiProps {
    */
   readonly publicBaseUrl?: string;
   /**
-   * The routes to serve.
-   * @default ROUTES (lambdas/routes.ts), the table the local stack serves
+   * The handlers to serve: those with an HTTP trigger become routes.
+   * @default INTAKE.handlers (lambdas/intake/manifest.ts), which the local stack serves
    */
-  readonly routes?: readonly Route[];
+  readonly handlers?: readonly HandlerSpec[];
   /**
    * Authoriser for `admin` routes (the DPO dashboard, Cognito). An admin route without one
    * fails synthesis rather than being published unauthenticated.
@@ -185,14 +156,6 @@ function gatewayResponseHeaders(): Record<string, string> {
   return headers;
 }
 
-const pascalCase = (entry: string): string =>
-  entry
-    .replace(/^.*\//, '')
-    .replace(/\.ts$/, '')
-    .split(/[^A-Za-z0-9]+/)
-    .map((w) => w.charAt(0).toUpperCase() + w.slice(1))
-    .join('');
-
 export class PublicApi extends Construct {
   public readonly api: apigateway.RestApi;
   public readonly stage: apigateway.Stage;
@@ -215,22 +178,17 @@ export class PublicApi extends Construct {
   constructor(scope: Construct, id: string, props: PublicApiProps) {
     super(scope, id);
     const stack = Stack.of(this);
-    const routes = props.routes ?? ROUTES;
+    const routes = triggeredBy(props.handlers ?? INTAKE.handlers, 'http');
     const retention = props.logRetention ?? logs.RetentionDays.THREE_MONTHS;
     const stageThrottle = props.stageThrottle ?? { rateLimit: 20, burstLimit: 40 };
     const submitThrottle = props.submitThrottle ?? { rateLimit: 2, burstLimit: 5 };
 
     // Fail before building anything: an admin route must not go out unauthenticated.
-    for (const route of routes) {
+    for (const { trigger: route } of routes) {
       if (route.access === 'admin' && !props.adminAuthorizer) {
         throw new Error(
           `PublicApi: route ${route.method} ${route.path} is an admin route, but no adminAuthorizer is configured. ` +
             'Admin routes are published only behind the Cognito authoriser.',
-        );
-      }
-      if (!HANDLER_NEEDS[route.entry]) {
-        throw new Error(
-          `PublicApi: no permissions declared for ${route.entry} (${route.method} ${route.path}); add it to HANDLER_NEEDS in infra/api.ts.`,
         );
       }
     }
@@ -267,7 +225,7 @@ export class PublicApi extends Construct {
     // Errors only, and never request or response bodies (they are personal data).
     const logging = { loggingLevel: apigateway.MethodLoggingLevel.ERROR, dataTraceEnabled: false, metricsEnabled: true };
     const methodOptions: Record<string, apigateway.MethodDeploymentOptions> = {};
-    for (const route of routes) {
+    for (const { trigger: route } of routes) {
       if (takesBody(route)) {
         // A per-method setting replaces the stage's for that method: repeat the logging.
         methodOptions[`${route.path}/${route.method}`] = {
@@ -363,9 +321,17 @@ export class PublicApi extends Construct {
           // which depend on the functions, which would then depend on the stage.
           `https://${this.api.restApiId}.execute-api.${stack.region}.${stack.urlSuffix}/${STAGE_NAME}`);
 
+    props.resources.provide({ signingKey: this.signingKey, settings: { PUBLIC_BASE_URL: this.publicBaseUrl } });
+
     const functions = new Map<string, ServiceFunction>();
-    for (const route of routes) {
-      const fn = this.routeFunction(route, props);
+    for (const spec of routes) {
+      const route = spec.trigger;
+      const fn = ServiceFunction.forHandler(this, spec, {
+        key: props.key,
+        serviceName: 'intake',
+        resources: props.resources,
+        ...(route.access === 'public' && { reservedConcurrentExecutions: props.reservedConcurrency ?? 10 }),
+      });
       functions.set(`${route.method} ${route.path}`, fn);
       this.addRouteMethod(route, fn, props.adminAuthorizer);
     }
@@ -383,25 +349,7 @@ export class PublicApi extends Construct {
     });
   }
 
-  private routeFunction(route: Route, props: PublicApiProps): ServiceFunction {
-    const needs = HANDLER_NEEDS[route.entry]!;
-    const fn = new ServiceFunction(this, pascalCase(route.entry), {
-      entry: `${REPO_ROOT}${route.entry}`,
-      serviceName: 'intake',
-      key: props.key,
-      description: `Rightsdesk ${route.method} ${route.path}`,
-      reservedConcurrentExecutions: route.access === 'public' ? (props.reservedConcurrency ?? 10) : undefined,
-    });
-    // Every page names the DPO and links within the site; the rest only where the handler uses it.
-    fn.bindEnv(ENV_NAMES.DPO_ADDRESS, props.dpoAddress).bindEnv(ENV_NAMES.PUBLIC_BASE_URL, this.publicBaseUrl);
-    if (needs.cases !== 'none') fn.bindCases(props.casesTable, needs.cases).bindEnv(ENV_NAMES.NATION, props.nation);
-    if (needs.signingKey) fn.bindSecret(ENV_NAMES.SIGNING_KEY_SECRET_ARN, this.signingKey);
-    if (needs.mail) fn.bindMail(props.mail);
-    if (needs.teamNotices) fn.bindEnv(ENV_NAMES.TEAM_ADDRESS, props.teamAddress);
-    return fn;
-  }
-
-  private addRouteMethod(route: Route, fn: ServiceFunction, authorizer?: apigateway.IAuthorizer): void {
+  private addRouteMethod(route: HttpTrigger, fn: ServiceFunction, authorizer?: apigateway.IAuthorizer): void {
     const pathParameters = [...route.path.matchAll(/\{([A-Za-z0-9_]+)\+?\}/g)].map((m) => m[1]!);
     const method = this.api.root.resourceForPath(route.path).addMethod(
       route.method,
@@ -574,6 +522,6 @@ export class PublicApi extends Construct {
 }
 
 /** Routes whose method carries a body: JSON-validated, and throttled like a submission. */
-function takesBody(route: Route): boolean {
+function takesBody(route: HttpTrigger): boolean {
   return route.method === 'POST' || route.method === 'PUT';
 }

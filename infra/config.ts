@@ -4,7 +4,7 @@
  * the key, instead of a deployed system mailing from the wrong address.
  */
 import type { IConstruct } from 'constructs';
-import { isNation, NATIONS, type Nation } from '../shared/domain/calendar';
+import { isNation, NATIONS, type Nation } from '#domain/calendar';
 
 export const CONTEXT_KEYS = {
   domain: 'rightsdesk:domain',

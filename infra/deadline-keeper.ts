@@ -19,31 +19,30 @@
  * alarm. Redrive a failed execution (`aws stepfunctions redrive-execution`) once the cause is
  * fixed: it resumes the same keeper, under the same name.
  *
- * The local stack runs this very definition in aws-local-stepfunctions (infra/local/keeper-*.ts):
- * KEEPER_TASKS maps each Task state to the handler module the construct deploys for it.
+ * The functions come from the deadlines manifest (lambdas/deadlines/manifest.ts): one per Task
+ * state, and the sweep's schedule. The local stack runs this very definition in
+ * aws-local-stepfunctions (infra/local/keeper-*.ts), each Task state on its manifest entry.
  */
-import { fileURLToPath } from 'node:url';
 import { ArnFormat, Duration, Names, RemovalPolicy, Stack, TimeZone, Validations } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as cwActions from 'aws-cdk-lib/aws-cloudwatch-actions';
-import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as schedulerTargets from 'aws-cdk-lib/aws-scheduler-targets';
-import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
-import { keeperOffsets, type KeeperOffsets } from '../shared/domain/checkpoints';
+import { keeperOffsets, type KeeperOffsets } from '#domain/checkpoints';
+import { DEADLINES } from '#lambdas/deadlines/manifest';
 import { ENV_NAMES } from './env-names';
-import { ServiceFunction, type MailSender } from './service-function';
-
-const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url));
+import { triggeredBy, type HandlerSpec } from '#lambdas/manifest';
+import type { HandlerResources, KeeperStarter } from './handler-resources';
+import { ServiceFunction } from './service-function';
 
 /** State names of the definition (the local runner and the tests refer to them). */
 export const KEEPER_STATES = {
@@ -58,14 +57,6 @@ export const KEEPER_STATES = {
 
 /** Where Evaluate's answer lives in the execution state; the Wait reads `${PLAN_PATH}.at`. */
 export const PLAN_PATH = '$.next';
-
-/** Each Task state and the handler module (relative to the repository root) it invokes. */
-export const KEEPER_TASKS = {
-  [KEEPER_STATES.evaluate]: 'lambdas/deadlines/evaluate-case.ts',
-  [KEEPER_STATES.act]: 'lambdas/deadlines/act-on-checkpoint.ts',
-} as const;
-
-export const SWEEP_ENTRY = 'lambdas/deadlines/sweep-keepers.ts';
 
 /** Lambda service faults: always worth retrying. */
 export const LAMBDA_SERVICE_ERRORS = [
@@ -96,17 +87,16 @@ export const PERMANENT_ERRORS = ['CaseNotFoundError', 'KeeperInputError'];
 export interface DeadlineKeeperProps {
   /** Encrypts the state machine, its logs, the functions' logs and the alarm topic (Storage.key). */
   readonly key: kms.IKey;
-  readonly casesTable: dynamodb.ITable;
-  /** SES identity and From address of the notices (OutboundMail). */
-  readonly mail: MailSender;
-  /** DPO_ADDRESS: named to requesters in reminders and the closure notice, and their Reply-To. */
-  readonly dpoAddress: string;
-  /** TEAM_ADDRESS: the DPO team's inbox, where reminders and escalations go (Act only). */
-  readonly teamAddress: string;
-  /** PUBLIC_BASE_URL: origin of the fresh confirmation link in the verify reminder. */
-  readonly publicBaseUrl: string;
-  /** The link-signing key (PublicApi.signingKey): the verify reminder signs a fresh link. */
-  readonly signingKey: secretsmanager.ISecret;
+  /**
+   * What the keeper's functions are bound to (each to what its manifest entry uses). The keeper
+   * provides itself (the right to start keepers) and KEEPER_OFFSETS to it.
+   */
+  readonly resources: HandlerResources;
+  /**
+   * The keeper's handlers: one per Task state of the definition (Evaluate, Act) and the sweep.
+   * @default DEADLINES.handlers (lambdas/deadlines/manifest.ts)
+   */
+  readonly handlers?: readonly HandlerSpec[];
   /**
    * Checkpoint offsets (when reminders, warnings and the closure fall).
    * @default DEFAULT_KEEPER_OFFSETS: verify reminder after 7 days, closure after 30, DPO
@@ -116,7 +106,7 @@ export interface DeadlineKeeperProps {
   readonly offsets?: Partial<KeeperOffsets>;
   /**
    * When the sweep runs (it starts a keeper for every open case without one).
-   * @default hourly, at a quarter past, Europe/London
+   * @default the sweep's manifest schedule (hourly, at a quarter past), Europe/London
    */
   readonly sweepSchedule?: scheduler.ScheduleExpression;
   /**
@@ -132,14 +122,14 @@ export interface DeadlineKeeperProps {
   readonly alarmEmails?: readonly string[];
 }
 
-export class DeadlineKeeper extends Construct {
+export class DeadlineKeeper extends Construct implements KeeperStarter {
   public readonly stateMachine: sfn.StateMachine;
   public readonly logGroup: logs.LogGroup;
   public readonly evaluateFunction: ServiceFunction;
   public readonly actFunction: ServiceFunction;
   public readonly sweepFunction: ServiceFunction;
-  /** The function behind each Task state (the keys of KEEPER_TASKS). */
-  public readonly taskFunctions: Readonly<Record<keyof typeof KEEPER_TASKS, ServiceFunction>>;
+  /** The function behind each Task state, by state name (its manifest entry is `.spec`). */
+  public readonly taskFunctions: Readonly<Record<string, ServiceFunction>>;
   public readonly sweepSchedule: scheduler.Schedule;
   /** Failed, timed-out or aborted executions: a case has lost its keeper. */
   public readonly executionsAlarm: cloudwatch.Alarm;
@@ -156,32 +146,19 @@ export class DeadlineKeeper extends Construct {
     this.offsets = keeperOffsets(props.offsets);
     const retention = props.logRetention ?? logs.RetentionDays.ONE_YEAR;
 
-    const fn = (fnId: string, entry: string, description: string, timeout: Duration) =>
-      new ServiceFunction(this, fnId, {
-        entry: `${REPO_ROOT}${entry}`,
-        serviceName: 'deadlines',
-        key: props.key,
-        description,
-        timeout,
-        logRetention: retention,
-      });
-
-    // The task functions share a composition root (lambdas/deadlines/root.ts: the table and the
-    // offsets); Act's own root (act-root.ts) adds what sending notices takes, so only Act gets
-    // the mail settings, the grants to send mail and sign links, and the team's address.
-    const taskEnv = (f: ServiceFunction) => f.bindEnv(ENV_NAMES.KEEPER_OFFSETS, JSON.stringify(this.offsets));
-    this.evaluateFunction = taskEnv(
-      fn('EvaluateFunction', KEEPER_TASKS.Evaluate, 'Rightsdesk keeper: next checkpoint of a case', Duration.seconds(10)),
-    ).bindCases(props.casesTable, 'read');
-    this.actFunction = taskEnv(fn('ActFunction', KEEPER_TASKS.Act, 'Rightsdesk keeper: send a checkpoint notice', Duration.seconds(20)))
-      .bindCases(props.casesTable, 'readWrite')
-      .bindMail(props.mail)
-      .bindSecret(ENV_NAMES.SIGNING_KEY_SECRET_ARN, props.signingKey)
-      .bindEnv(ENV_NAMES.DPO_ADDRESS, props.dpoAddress)
-      .bindEnv(ENV_NAMES.TEAM_ADDRESS, props.teamAddress)
-      .bindEnv(ENV_NAMES.PUBLIC_BASE_URL, props.publicBaseUrl);
-
-    this.taskFunctions = { [KEEPER_STATES.evaluate]: this.evaluateFunction, [KEEPER_STATES.act]: this.actFunction };
+    const handlers = props.handlers ?? DEADLINES.handlers;
+    const fnOptions = { key: props.key, serviceName: DEADLINES.context, resources: props.resources, logRetention: retention };
+    props.resources.provide({ settings: { KEEPER_OFFSETS: JSON.stringify(this.offsets) } });
+    const taskFunctions: Record<string, ServiceFunction> = {};
+    for (const spec of triggeredBy(handlers, 'task')) taskFunctions[spec.trigger.state] = ServiceFunction.forHandler(this, spec, fnOptions);
+    this.taskFunctions = taskFunctions;
+    const taskFunction = (state: string) => {
+      const f = taskFunctions[state];
+      if (!f) throw new Error(`DeadlineKeeper: no handler for the Task state ${state} (lambdas/deadlines/manifest.ts).`);
+      return f;
+    };
+    this.evaluateFunction = taskFunction(KEEPER_STATES.evaluate);
+    this.actFunction = taskFunction(KEEPER_STATES.act);
 
     this.logGroup = new logs.LogGroup(this, 'Logs', {
       // Step Functions delivers through CloudWatch vended logs; AWS recommends this prefix so the
@@ -222,13 +199,14 @@ export class DeadlineKeeper extends Construct {
       }),
       description: 'EventBridge Scheduler: invoke the Rightsdesk keeper sweep',
     });
-    this.sweepFunction = fn('SweepFunction', SWEEP_ENTRY, 'Rightsdesk keeper: start keepers for open cases without one', Duration.minutes(5))
-      .bindCases(props.casesTable, 'readWrite');
-    this.bindStarter(this.sweepFunction);
+    const [sweep, ...others] = triggeredBy(handlers, 'schedule');
+    if (!sweep || others.length) throw new Error('DeadlineKeeper: the deadlines manifest must schedule exactly one handler, the sweep.');
+    this.sweepFunction = ServiceFunction.forHandler(this, sweep, fnOptions);
+    // Every function that starts keepers (this sweep, the intakes) is bound now.
+    props.resources.provide({ keeper: this });
     this.sweepSchedule = new scheduler.Schedule(this, 'SweepSchedule', {
-      description: 'Rightsdesk: start a deadline keeper for every open case without one',
-      schedule:
-        props.sweepSchedule ?? scheduler.ScheduleExpression.cron({ minute: '15', timeZone: TimeZone.EUROPE_LONDON }),
+      description: sweep.trigger.description,
+      schedule: props.sweepSchedule ?? scheduler.ScheduleExpression.cron({ ...sweep.trigger.cron, timeZone: TimeZone.EUROPE_LONDON }),
       target: new schedulerTargets.LambdaInvoke(this.sweepFunction.fn, { role: sweepInvoker, retryAttempts: 2, maxEventAge: Duration.hours(1) }),
     });
     this.acknowledgeInvokeGrants(sweepInvoker, [this.sweepFunction], 'EventBridge Scheduler invokes the keeper sweep');
@@ -304,7 +282,7 @@ export class DeadlineKeeper extends Construct {
    * encrypted state machine (bound by encryption context to this state machine).
    */
   public bindStarter(fn: ServiceFunction): ServiceFunction {
-    this.bindArn(fn);
+    fn.bindEnv(ENV_NAMES.KEEPER_STATE_MACHINE_ARN, this.stateMachine.stateMachineArn);
     this.stateMachine.grantStartExecution(fn.role);
     fn.role.addToPrincipalPolicy(
       new iam.PolicyStatement({
@@ -329,11 +307,6 @@ export class DeadlineKeeper extends Construct {
           'that one function only; no other function or action.',
       });
     }
-  }
-
-  /** Only KEEPER_STATE_MACHINE_ARN, for functions whose composition root reads it without starting keepers. */
-  public bindArn(fn: ServiceFunction): ServiceFunction {
-    return fn.bindEnv(ENV_NAMES.KEEPER_STATE_MACHINE_ARN, this.stateMachine.stateMachineArn);
   }
 
   private definition(): sfn.IChainable {

@@ -21,63 +21,50 @@
  * in S3 either way, and a redrive re-invokes the function with the event (the handler is
  * idempotent on the SES message id).
  */
-import { fileURLToPath } from 'node:url';
 import { Duration, Stack, Validations } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as cwActions from 'aws-cdk-lib/aws-cloudwatch-actions';
-import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
-import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as ses from 'aws-cdk-lib/aws-ses';
 import * as sesActions from 'aws-cdk-lib/aws-ses-actions';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
-import type { Nation } from '../shared/domain/calendar';
-import { RAW_MAIL_PREFIX } from '../shared/email/keys';
-import { ENV_NAMES } from './env-names';
+import { EMAIL } from '#lambdas/email/manifest';
+import { triggeredBy, type HandlerSpec } from '#lambdas/manifest';
+import { RAW_MAIL_PREFIX } from '#shared/email/keys';
+import type { HandlerResources } from './handler-resources';
 import { ServiceFunction, type MailSender } from './service-function';
-
-const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url));
-export const RECEIVE_EMAIL_ENTRY = 'lambdas/email/receive-email.ts';
-
-/** What InboundMail needs from the deadline keeper (DeadlineKeeper.bindStarter). */
-export interface KeeperStarter {
-  bindStarter(fn: ServiceFunction): ServiceFunction;
-}
 
 export interface InboundMailProps {
   /** Encrypts the function's logs and the dead-letter queue (Storage.key; also the buckets' key). */
   readonly key: kms.IKey;
-  readonly casesTable: dynamodb.ITable;
+  /** What the handler is bound to (what its manifest entry uses: the table, buckets, mail, keeper...). */
+  readonly resources: HandlerResources;
+  /**
+   * The handler of the receipt rule's Lambda action.
+   * @default the SES-triggered handler of EMAIL (lambdas/email/manifest.ts)
+   */
+  readonly handler?: HandlerSpec;
   /** Where SES stores raw MIME (Storage.rawMailBucket, SSE-KMS with `key`). */
   readonly rawMailBucket: s3.IBucket;
-  /** Where parsed messages and attachments go (Storage.filesBucket). */
-  readonly filesBucket: s3.IBucket;
-  /** SES identity and From address of acknowledgements (OutboundMail). */
+  /** The sending identity (OutboundMail): the DPO domain is verified for receiving unless it is this one. */
   readonly mail: MailSender;
-  /** The link-signing key (PublicApi.signingKey): an unconfirmed sender gets the form's confirmation link. */
-  readonly signingKey: secretsmanager.ISecret;
-  /** PUBLIC_BASE_URL: origin of confirmation links. */
-  readonly publicBaseUrl: string;
-  /** DPO_ADDRESS: the mailbox; also never answered automatically (loops). */
+  /** The DPO mailbox, the rule's recipient. */
   readonly dpoAddress: string;
-  /** TEAM_ADDRESS: the DPO team's inbox, where the new-request notice of a DKIM-confirmed email goes. */
+  /** The DPO team's inbox, where staff notices go: refused as a recipient (its mail would loop back here). */
   readonly teamAddress: string;
-  readonly nation: Nation;
   /**
    * Addresses the receipt rule accepts (for example also a forwarding target such as
    * dpo@inbound.privacy.icetrak.net, README: Inbound email). Never teamAddress (refused at synthesis).
    * @default [dpoAddress]
    */
   readonly recipients?: readonly string[];
-  /** Starts each new case's deadline keeper (DeadlineKeeper.bindStarter: KEEPER_STATE_MACHINE_ARN and the grant). */
-  readonly keeper: KeeperStarter;
   /**
    * Where the alarms notify (e.g. DeadlineKeeper.alarmTopic).
    * @default - alarms without actions (visible in CloudWatch only)
@@ -219,27 +206,14 @@ export class InboundMail extends Construct {
         'a DLQ would only move the same events once more; the raw MIME of every message also stays in S3.',
     });
 
-    this.function = new ServiceFunction(this, 'ReceiveEmail', {
-      entry: `${REPO_ROOT}${RECEIVE_EMAIL_ENTRY}`,
-      serviceName: 'email',
+    const handler = props.handler ?? triggeredBy(EMAIL.handlers, 'ses')[0];
+    if (!handler) throw new Error('InboundMail: the email manifest has no SES-triggered handler.');
+    this.function = ServiceFunction.forHandler(this, handler, {
       key: props.key,
-      description: 'Rightsdesk: inbound email to the DPO mailbox becomes a case (SES receipt rule)',
-      // A 40 MB message, its decoded attachments and the parsed text fit with room to spare.
-      memorySize: 1024,
-      timeout: Duration.minutes(1),
-      reservedConcurrentExecutions: props.reservedConcurrency,
+      serviceName: EMAIL.context,
+      resources: props.resources,
+      ...(props.reservedConcurrency !== undefined && { reservedConcurrentExecutions: props.reservedConcurrency }),
     });
-    this.function
-      .bindCases(props.casesTable, 'readWrite')
-      .bindBucket(ENV_NAMES.RAW_MAIL_BUCKET, props.rawMailBucket, 'read')
-      .bindBucket(ENV_NAMES.FILES_BUCKET, props.filesBucket, 'write')
-      .bindMail(props.mail)
-      .bindSecret(ENV_NAMES.SIGNING_KEY_SECRET_ARN, props.signingKey)
-      .bindEnv(ENV_NAMES.DPO_ADDRESS, props.dpoAddress)
-      .bindEnv(ENV_NAMES.TEAM_ADDRESS, props.teamAddress)
-      .bindEnv(ENV_NAMES.NATION, props.nation)
-      .bindEnv(ENV_NAMES.PUBLIC_BASE_URL, props.publicBaseUrl);
-    props.keeper.bindStarter(this.function);
 
     this.function.fn.configureAsyncInvoke({
       retryAttempts: props.retryAttempts ?? 2,

@@ -9,13 +9,15 @@ import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { Charset, NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
-import { CASES_TABLE } from '../shared/adapters/cases-table-schema';
-import { BUNDLE_ALIASES, BUNDLE_TARGET, ESM_REQUIRE_BANNER } from './bundling';
+import { CASES_TABLE } from '#adapters/cases-table-schema';
+import type { HandlerSpec } from '#lambdas/manifest';
+import { BUNDLE_ALIASES, BUNDLE_TARGET, ESM_REQUIRE_BANNER, LAZY_CHARSETS } from './bundling';
+import type { HandlerResources } from './handler-resources';
 import { ENV_NAMES, type EnvName, RUNTIME_ENV_NAMES } from './env-names';
 
 /**
@@ -46,6 +48,11 @@ export interface ServiceFunctionProps {
    * @default 'handler'
    */
   readonly handler?: string;
+  /**
+   * The manifest entry the function is made from (use forHandler).
+   * @default - none
+   */
+  readonly spec?: HandlerSpec;
   /** The bounded context (intake, email, cases, ...): POWERTOOLS_SERVICE_NAME. */
   readonly serviceName: string;
   /**
@@ -84,8 +91,37 @@ export interface ServiceFunctionProps {
   readonly logLevel?: LogLevel;
 }
 
+/** What ServiceFunction.forHandler needs besides the manifest entry. */
+export interface HandlerFunctionOptions
+  extends Pick<ServiceFunctionProps, 'key' | 'serviceName' | 'logRetention' | 'reservedConcurrentExecutions'> {
+  /** Binds the entry's `uses`: its environment and grants, and nothing else. */
+  readonly resources: HandlerResources;
+}
+
 export class ServiceFunction extends Construct implements iam.IGrantable {
+  /**
+   * The function of one manifest entry (lambdas/<context>/manifest.ts): its entry, description,
+   * timeout and memory from the manifest, its environment and grants from the entry's `uses`.
+   */
+  public static forHandler(scope: Construct, spec: HandlerSpec, opts: HandlerFunctionOptions): ServiceFunction {
+    const fn = new ServiceFunction(scope, spec.id, {
+      entry: `${REPO_ROOT}${spec.entry}`,
+      spec,
+      serviceName: opts.serviceName,
+      key: opts.key,
+      description: spec.description,
+      ...(spec.memoryMb !== undefined && { memorySize: spec.memoryMb }),
+      ...(spec.timeoutSeconds !== undefined && { timeout: Duration.seconds(spec.timeoutSeconds) }),
+      ...(opts.logRetention !== undefined && { logRetention: opts.logRetention }),
+      ...(opts.reservedConcurrentExecutions !== undefined && { reservedConcurrentExecutions: opts.reservedConcurrentExecutions }),
+    });
+    opts.resources.bind(fn, spec.uses);
+    return fn;
+  }
+
   public readonly fn: NodejsFunction;
+  /** The manifest entry this function was made from (forHandler). */
+  public readonly spec?: HandlerSpec;
   public readonly role: iam.Role;
   public readonly logGroup: logs.LogGroup;
   public readonly grantPrincipal: iam.IPrincipal;
@@ -93,6 +129,7 @@ export class ServiceFunction extends Construct implements iam.IGrantable {
 
   constructor(scope: Construct, id: string, props: ServiceFunctionProps) {
     super(scope, id);
+    this.spec = props.spec;
     const logLevel = props.logLevel ?? 'INFO';
 
     this.logGroup = new logs.LogGroup(this, 'Logs', {
@@ -137,8 +174,14 @@ export class ServiceFunction extends Construct implements iam.IGrantable {
         banner: ESM_REQUIRE_BANNER,
         // Bundle the SDK instead of using the runtime's copy: the exact versions pinned in
         // package-lock.json run in AWS, as they do in tests and locally.
-        externalModules: [],
-        esbuildArgs: Object.fromEntries(Object.entries(BUNDLE_ALIASES).map(([from, to]) => [`--alias:${from}`, to])),
+        // Rare charset tables ship beside the bundle and load only for mail that needs them (infra/bundling.ts).
+        externalModules: [...LAZY_CHARSETS.external],
+        esbuildArgs: Object.fromEntries(
+          Object.entries({ ...BUNDLE_ALIASES, ...LAZY_CHARSETS.alias }).map(([from, to]) => [`--alias:${from}`, to]),
+        ),
+        commandHooks: { beforeBundling: () => [], beforeInstall: () => [], afterBundling: LAZY_CHARSETS.afterBundling },
+        // CJK charset tables as UTF-8, not \uXXXX escapes (half the size).
+        charset: Charset.UTF8,
       },
       environment: {
         [RUNTIME_ENV_NAMES.NODE_OPTIONS]: '--enable-source-maps',

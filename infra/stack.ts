@@ -1,49 +1,29 @@
 /**
- * The one Rightsdesk stack. It composes one construct per context; later issues add the
- * email, deadline-keeper and reports constructs next to Storage, OutboundMail and PublicApi.
+ * The one Rightsdesk stack. It composes one construct per context (PublicApi for intake,
+ * InboundMail for email, DeadlineKeeper for deadlines) over Storage and OutboundMail. Each
+ * context construct creates the functions of its manifest (lambdas/<context>/manifest.ts) and
+ * binds them through one HandlerResources, which the stack seeds with the storage, the mail
+ * identity and the configuration.
  */
 import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
-import { ROUTES } from '../lambdas/routes';
-import { HANDLER_NEEDS, PublicApi, type PublicApiProps } from './api';
+import { PublicApi, type PublicApiProps } from './api';
 import type { RightsdeskConfig } from './config';
 import { DeadlineKeeper, type DeadlineKeeperProps } from './deadline-keeper';
+import { HandlerResources } from './handler-resources';
 import { InboundMail, type InboundMailProps } from './inbound-mail';
 import { OutboundMail } from './outbound-mail';
 import { assertLondonRegion } from './residency';
 import { Storage, type StorageProps } from './storage';
 
 /** PublicApi props the stack leaves to the caller: the rest come from Storage, OutboundMail and the config. */
-export type PublicApiOptions = Omit<
-  PublicApiProps,
-  'key' | 'casesTable' | 'mail' | 'dpoAddress' | 'teamAddress' | 'nation' | 'customDomain' | 'publicBaseUrl'
->;
+export type PublicApiOptions = Omit<PublicApiProps, 'key' | 'resources' | 'dpoAddress' | 'customDomain' | 'publicBaseUrl'>;
 
 /** DeadlineKeeper props the stack leaves to the caller (offsets, schedule, alarm emails). */
-export type DeadlineKeeperOptions = Omit<
-  DeadlineKeeperProps,
-  'key' | 'casesTable' | 'mail' | 'dpoAddress' | 'teamAddress' | 'publicBaseUrl' | 'signingKey'
->;
+export type DeadlineKeeperOptions = Omit<DeadlineKeeperProps, 'key' | 'resources'>;
 
 /** InboundMail props the stack leaves to the caller (retries, retention, recipients, concurrency). */
-export type InboundMailOptions = Omit<
-  InboundMailProps,
-  | 'key'
-  | 'casesTable'
-  | 'rawMailBucket'
-  | 'filesBucket'
-  | 'mail'
-  | 'signingKey'
-  | 'publicBaseUrl'
-  | 'dpoAddress'
-  | 'teamAddress'
-  | 'nation'
-  | 'keeper'
-  | 'alarmTopic'
->;
-
-/** Handlers that create cases, and so start their deadline keepers. */
-const KEEPER_STARTERS: ReadonlySet<string> = new Set(['lambdas/intake/submit-request.ts']);
+export type InboundMailOptions = Omit<InboundMailProps, 'key' | 'resources' | 'rawMailBucket' | 'mail' | 'dpoAddress' | 'teamAddress' | 'alarmTopic'>;
 
 export interface RightsdeskStackProps extends StackProps {
   /** Validated deployment configuration (readConfig). */
@@ -65,6 +45,8 @@ export class RightsdeskStack extends Stack {
   public readonly publicApi: PublicApi;
   public readonly keeper: DeadlineKeeper;
   public readonly inboundMail: InboundMail;
+  /** What every handler is bound to, by its manifest entry. */
+  public readonly resources: HandlerResources;
 
   constructor(scope: Construct, id: string, props: RightsdeskStackProps) {
     super(scope, id, props);
@@ -74,48 +56,33 @@ export class RightsdeskStack extends Stack {
 
     this.storage = new Storage(this, 'Storage', props.storage);
     this.mail = new OutboundMail(this, 'OutboundMail', { domain: config.domain, senderAddress: config.senderAddress });
-    this.publicApi = new PublicApi(this, 'PublicApi', {
-      ...props.api,
-      key: this.storage.key,
-      casesTable: this.storage.casesTable,
-      mail: this.mail,
-      dpoAddress: config.dpoAddress,
-      teamAddress: config.teamAddress,
-      nation: config.nation,
-      ...(config.customDomain ? { customDomain: { domainName: config.domain } } : {}),
-      publicBaseUrl: config.publicBaseUrl,
-    });
-    this.keeper = new DeadlineKeeper(this, 'DeadlineKeeper', {
-      ...props.keeper,
-      key: this.storage.key,
-      casesTable: this.storage.casesTable,
-      mail: this.mail,
-      dpoAddress: config.dpoAddress,
-      teamAddress: config.teamAddress,
-      publicBaseUrl: this.publicApi.publicBaseUrl,
-      signingKey: this.publicApi.signingKey,
-    });
-    // The intake composition root (lambdas/intake/root.ts, used by every handler with table
-    // access) reads KEEPER_STATE_MACHINE_ARN at cold start; only handlers that create cases may
-    // start a keeper.
-    for (const route of props.api?.routes ?? ROUTES) {
-      const fn = this.publicApi.functions.get(`${route.method} ${route.path}`)!;
-      if (KEEPER_STARTERS.has(route.entry)) this.keeper.bindStarter(fn);
-      else if (HANDLER_NEEDS[route.entry]?.cases !== 'none') this.keeper.bindArn(fn);
-    }
-    this.inboundMail = new InboundMail(this, 'InboundMail', {
-      ...props.inboundMail,
-      key: this.storage.key,
+    this.resources = new HandlerResources(this, {
       casesTable: this.storage.casesTable,
       rawMailBucket: this.storage.rawMailBucket,
       filesBucket: this.storage.filesBucket,
+      reportsBucket: this.storage.reportsBucket,
       mail: this.mail,
-      signingKey: this.publicApi.signingKey,
-      publicBaseUrl: this.publicApi.publicBaseUrl,
+      settings: { DPO_ADDRESS: config.dpoAddress, TEAM_ADDRESS: config.teamAddress, NATION: config.nation },
+    });
+    // The API provides the signing key and PUBLIC_BASE_URL, the keeper the right to start
+    // keepers and its offsets: each function is bound once what its manifest entry uses exists.
+    this.publicApi = new PublicApi(this, 'PublicApi', {
+      ...props.api,
+      key: this.storage.key,
+      resources: this.resources,
+      dpoAddress: config.dpoAddress,
+      ...(config.customDomain ? { customDomain: { domainName: config.domain } } : {}),
+      publicBaseUrl: config.publicBaseUrl,
+    });
+    this.keeper = new DeadlineKeeper(this, 'DeadlineKeeper', { ...props.keeper, key: this.storage.key, resources: this.resources });
+    this.inboundMail = new InboundMail(this, 'InboundMail', {
+      ...props.inboundMail,
+      key: this.storage.key,
+      resources: this.resources,
+      rawMailBucket: this.storage.rawMailBucket,
+      mail: this.mail,
       dpoAddress: config.dpoAddress,
       teamAddress: config.teamAddress,
-      nation: config.nation,
-      keeper: this.keeper,
       alarmTopic: this.keeper.alarmTopic,
     });
 

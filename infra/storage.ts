@@ -17,7 +17,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import { CASES_TABLE } from '../shared/adapters/cases-table-schema';
+import { CASES_TABLE } from '#adapters/cases-table-schema';
 
 /** Seven years: the six-year limitation period for claims (Limitation Act 1980 s.2, s.5) plus a year a case may stay open. */
 export const SEVEN_YEARS = Duration.days(2557);

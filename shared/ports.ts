@@ -2,7 +2,7 @@
  * The ports use cases depend on. Adapters in shared/adapters implement them against
  * AWS (and, unchanged, against the local emulators); tests may pass in fakes.
  */
-import type { AuditEntry, Case } from './domain/case';
+import type { AuditEntry, Case } from '#domain/case';
 
 /** What a transition produces: the next case and the audit entry explaining it. */
 export interface Change {

@@ -7,12 +7,12 @@ import { randomUUID } from 'node:crypto';
 import { validateHeaderName, validateHeaderValue, type IncomingMessage, type ServerResponse } from 'node:http';
 import { basename, extname } from 'node:path';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
-import type { Route } from '../../lambdas/routes';
-import { json } from '../../shared/http/responses';
+import type { Route } from '#lambdas/manifest';
+import { json } from '#http/responses';
 import { LOCAL_REGION } from './emulators';
+import { LOCAL_ACCOUNT } from './lambda-context';
 import type { Match } from './routing';
 
-const LOCAL_ACCOUNT = '000000000000';
 const STAGE = 'local';
 
 const TEXT_TYPES = new Set(['application/json', 'application/x-www-form-urlencoded', 'application/xml', 'application/javascript']);
@@ -139,27 +139,6 @@ export function toEvent({ req, method, pathname, search, match, body, requestId 
       resourcePath: match.resource.path,
       stage: STAGE,
     },
-  };
-}
-
-export function lambdaContext(route: Route, deadline: number): Context {
-  const functionName = `rightsdesk-local-${basename(route.entry, extname(route.entry))}`;
-  const unsupported = () => {
-    throw new Error('Callback-style completion is not supported; return a promise.');
-  };
-  return {
-    callbackWaitsForEmptyEventLoop: true,
-    functionName,
-    functionVersion: '$LATEST',
-    invokedFunctionArn: `arn:aws:lambda:${LOCAL_REGION}:${LOCAL_ACCOUNT}:function:${functionName}`,
-    memoryLimitInMB: '1024',
-    awsRequestId: randomUUID(),
-    logGroupName: `/aws/lambda/${functionName}`,
-    logStreamName: `local/[$LATEST]${randomUUID().replace(/-/g, '')}`,
-    getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
-    done: unsupported,
-    fail: unsupported,
-    succeed: unsupported,
   };
 }
 

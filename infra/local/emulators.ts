@@ -21,7 +21,7 @@ import {
   type GlobalSecondaryIndex,
 } from '@aws-sdk/client-dynamodb';
 import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
-import { CASES_TABLE } from '../../shared/adapters/cases-table-schema';
+import { CASES_TABLE } from '#adapters/cases-table-schema';
 
 const require = createRequire(import.meta.url);
 

@@ -16,9 +16,10 @@ import { resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
 import type { APIGatewayProxyEvent, Context } from 'aws-lambda';
-import type { Route } from '../../lambdas/routes';
-import { json } from '../../shared/http/responses';
-import { errorResponse, fromResult, lambdaContext, toEvent, toHttpResponse, write, type HttpResponse } from './api-gateway';
+import type { Route } from '#lambdas/manifest';
+import { json } from '#http/responses';
+import { errorResponse, fromResult, toEvent, toHttpResponse, write, type HttpResponse } from './api-gateway';
+import { lambdaContext } from './lambda-context';
 import { compileRoutes, matchResource, splitPath } from './routing';
 
 /** API Gateway's maximum integration timeout for REST APIs. */
@@ -119,7 +120,7 @@ export function createHttpAdapter(opts: HttpAdapterOptions): HttpAdapter {
   let bodyLimit: Promise<number> | undefined;
 
   // Loaded after `ready`: the middleware module builds its logger from env at import time.
-  const maxBodyBytes = () => (bodyLimit ??= import('../../shared/http/middleware').then((m) => m.MAX_BODY_BYTES));
+  const maxBodyBytes = () => (bodyLimit ??= import('#http/middleware').then((m) => m.MAX_BODY_BYTES));
 
   function loadHandler(entry: string): Promise<HandlerFn> {
     let loading = modules.get(entry);
@@ -150,7 +151,7 @@ export function createHttpAdapter(opts: HttpAdapterOptions): HttpAdapter {
       timer = setTimeout(() => reject(new TimedOut()), timeoutMs);
     });
     try {
-      const result = await Promise.race([Promise.resolve().then(() => handler(event, lambdaContext(route, deadline))), timeout]);
+      const result = await Promise.race([Promise.resolve().then(() => handler(event, lambdaContext(route.entry, deadline, 1024))), timeout]);
       const response = toHttpResponse(result);
       if (typeof response === 'string') {
         log(`${route.entry} returned a malformed response: ${response}`);

@@ -5,7 +5,7 @@
  * DefinitionString property is resolved from the construct, as it goes into the template.
  *
  * CloudFormation references in it (the task functions' ARNs) become local placeholder ARNs;
- * each Task state is mapped to the handler module the construct deploys for it (KEEPER_TASKS),
+ * each Task state is mapped to the handler module the construct deploys for it (its manifest entry),
  * and a Task without one is refused, because aws-local-stepfunctions would call real AWS.
  * TOOLCHAIN.md's two quirks are removed: a top-level TimeoutSeconds longer than a timer can
  * hold, and an explicit `"ResultPath": "$"`.
@@ -15,12 +15,11 @@ import { join } from 'node:path';
 import { Stack } from 'aws-cdk-lib';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
-import { buildApp } from '../app';
-import { KEEPER_TASKS } from '../deadline-keeper';
-import type { ServiceFunction } from '../service-function';
+import { buildApp } from '#infra/app';
+import type { ServiceFunction } from '#infra/service-function';
+import { LOCAL_ACCOUNT } from './lambda-context';
 import { LOCAL_REGION } from './emulators';
 
-export const LOCAL_ACCOUNT = '000000000000';
 
 /** An Amazon States Language document (the subset this module reads). */
 export interface AslState {
@@ -63,9 +62,10 @@ export function synthesizedKeeperDefinition(repoRoot: string): KeeperDefinition 
   const tasks: Record<string, string> = {};
   for (const [name, state] of Object.entries(definition.States)) {
     if (state.Type !== 'Task') continue;
-    const entry = (KEEPER_TASKS as Record<string, string>)[name];
-    const fn = (keeper.taskFunctions as Record<string, ServiceFunction | undefined>)[name]?.fn.node.defaultChild as lambda.CfnFunction | undefined;
-    if (!entry || !fn) throw new Error(`Keeper task state "${name}" has no local handler: add it to KEEPER_TASKS in infra/deadline-keeper.ts.`);
+    const built: ServiceFunction | undefined = keeper.taskFunctions[name];
+    const entry = built?.spec?.entry;
+    const fn = built?.fn.node.defaultChild as lambda.CfnFunction | undefined;
+    if (!entry || !fn) throw new Error(`Keeper task state "${name}" has no handler: add it to lambdas/deadlines/manifest.ts.`);
     const logicalId = Stack.of(fn).resolve(Stack.of(fn).getLogicalId(fn)) as string;
     if (!state.Resource?.endsWith(`:function:${logicalId}`)) {
       throw new Error(`Keeper task state "${name}" does not invoke the function built for ${entry}.`);

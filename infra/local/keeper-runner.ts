@@ -12,13 +12,17 @@
  *     test moves its clock.
  * Every state entered and every retry is counted: Step Functions bills both as transitions.
  */
+import { lambdaContext } from './lambda-context';
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { StateMachine } from 'aws-local-stepfunctions';
-import type { Clock } from '../../shared/ports';
-import { KEEPER_STATES } from '../deadline-keeper';
+import type { Clock } from '#shared/ports';
+import { KEEPER_STATES } from '#infra/deadline-keeper';
 import { MAX_TIMER_MS, type AslDefinition } from './keeper-definition';
+
+/** A task's deadline: the Task state's timeout in the definition (1 minute). */
+const TASK_TIMEOUT_MS = 60_000;
 
 export type TaskHandler = (input: unknown) => Promise<unknown>;
 
@@ -241,21 +245,10 @@ export function moduleHooks(opts: { rootDir: string; tasks: Readonly<Record<stri
     const url = pathToFileURL(join(opts.rootDir, entry)).href;
     handlers[state] = async (input) => {
       const mod = (await import(url)) as { handler: (event: unknown, context: unknown) => Promise<unknown> };
-      return mod.handler(input, taskContext(entry));
+      return mod.handler(input, lambdaContext(entry, Date.now() + TASK_TIMEOUT_MS));
     };
   }
   return { tasks: handlers, waitMs: (target) => (target.getTime() - opts.clock.now().getTime()) / opts.scale };
 }
 
 /** The parts of a Lambda context a handler may read. */
-function taskContext(entry: string) {
-  const functionName = `rightsdesk-local-${entry.replace(/^.*\//, '').replace(/\.ts$/, '')}`;
-  const deadline = Date.now() + 60_000;
-  return {
-    functionName,
-    functionVersion: '$LATEST',
-    awsRequestId: randomUUID(),
-    memoryLimitInMB: '512',
-    getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
-  };
-}

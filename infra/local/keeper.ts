@@ -11,16 +11,24 @@
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoCaseStore } from '../../shared/adapters/dynamo-case-store';
-import type { Clock } from '../../shared/ports';
-import { SWEEP_ENTRY } from '../deadline-keeper';
+import type { Context } from 'aws-lambda';
+import { DynamoCaseStore } from '#adapters/dynamo-case-store';
+import type { Clock } from '#shared/ports';
+import { DEADLINES } from '#lambdas/deadlines/manifest';
+import { triggeredBy } from '#lambdas/manifest';
 import { LOCAL_REGION } from './emulators';
-import { LOCAL_ACCOUNT, synthesizedKeeperDefinition } from './keeper-definition';
+import { synthesizedKeeperDefinition } from './keeper-definition';
+import { LOCAL_ACCOUNT, lambdaContext } from './lambda-context';
 import { KeeperRunner, moduleHooks } from './keeper-runner';
 import { startSfnEndpoint } from './sfn-endpoint';
 
 export const LOCAL_KEEPER_ARN = `arn:aws:states:${LOCAL_REGION}:${LOCAL_ACCOUNT}:stateMachine:rightsdesk-deadline-keeper`;
 const SWEEP_INTERVAL_MS = 3600_000;
+/** The keeper sweep's manifest entry: hourly in AWS (its cron fires at a quarter past), hourly from start here. */
+const sweep = ((found) => {
+  if (!found) throw new Error('The deadlines manifest has no keeper sweep.');
+  return found;
+})(triggeredBy(DEADLINES.handlers, 'schedule').find((h) => h.entry.endsWith('/sweep-keepers.ts')));
 
 export interface LocalKeeperOptions {
   readonly rootDir: string;
@@ -50,10 +58,12 @@ export async function startLocalKeeper(opts: LocalKeeperOptions): Promise<LocalK
   const endpoint = await startSfnEndpoint(runner);
   let timer: NodeJS.Timeout | undefined;
 
-  const sweep = async () => {
+  const runSweep = async () => {
     try {
-      const mod = (await import(pathToFileURL(join(opts.rootDir, SWEEP_ENTRY)).href)) as { handler: () => Promise<{ started: number }> };
-      const { started } = await mod.handler();
+      const mod = (await import(pathToFileURL(join(opts.rootDir, sweep.entry)).href)) as {
+        handler: (event: unknown, context: Context) => Promise<{ started: number }>;
+      };
+      const { started } = await mod.handler({}, lambdaContext(sweep.entry, Date.now() + (sweep.timeoutSeconds ?? 10) * 1000));
       if (started) opts.log(`keeper sweep: started ${started} keeper(s)`);
     } catch (err) {
       opts.log(`keeper sweep failed: ${(err as Error)?.name ?? 'error'}`);
@@ -70,7 +80,7 @@ export async function startLocalKeeper(opts: LocalKeeperOptions): Promise<LocalK
       return open.length;
     },
     scheduleSweep() {
-      timer ??= setInterval(() => void sweep(), SWEEP_INTERVAL_MS).unref();
+      timer ??= setInterval(() => void runSweep(), SWEEP_INTERVAL_MS).unref();
     },
     async close() {
       if (timer) clearInterval(timer);

@@ -5,7 +5,7 @@
  * Ports: PORT (3000), SES_PORT (8005), SMTP_PORT (2525, inbound mail to the DPO address).
  */
 import './polyfills';
-import { timeScaleFrom } from '../../shared/adapters/clock';
+import { timeScaleFrom } from '#adapters/clock';
 import { describeError } from './http-adapter';
 import { DEFAULT_PORT, DEFAULT_SES_PORT, PortInUseError, startLocalStack, type LocalStack } from './stack';
 

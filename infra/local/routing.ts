@@ -3,7 +3,7 @@
  * (`/verify/{token}`, `/files/{key+}`); the most specific resource wins (literal segments beat
  * parameters, which beat greedy ones), and only then is the method considered.
  */
-import type { Route } from '../../lambdas/routes';
+import type { Route } from '#lambdas/manifest';
 
 type Segment = { kind: 'literal'; value: string } | { kind: 'param'; name: string } | { kind: 'greedy'; name: string };
 

@@ -22,11 +22,12 @@ import { pathToFileURL } from 'node:url';
 import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import type { Context, SESEvent } from 'aws-lambda';
 import { SMTPServer, type SMTPServerDataStream, type SMTPServerSession } from 'smtp-server';
-import { isVerdict, type Verdicts } from '../../shared/domain/inbound-mail';
-import { rawMailKey } from '../../shared/email/keys';
-import { readTopHeaders } from '../../shared/email/parse-mail';
-import { sesEventOf } from '../../shared/email/ses-event';
+import { isVerdict, type Verdicts } from '#domain/inbound-mail';
+import { rawMailKey } from '#shared/email/keys';
+import { readTopHeaders } from '#shared/email/parse-mail';
+import { sesEventOf } from '#shared/email/ses-event';
 import { LOCAL_REGION } from './emulators';
+import { LOCAL_ACCOUNT, lambdaContext, localFunctionName } from './lambda-context';
 import { describeError } from './http-adapter';
 
 /** SES's largest accepted message, headers included. */
@@ -34,8 +35,6 @@ export const DEFAULT_MAX_MESSAGE_BYTES = 40 * 1024 * 1024;
 /** Lambda retries a failed asynchronous invocation twice; locally after 1 s and 5 s (AWS: about 1 and 2 minutes). */
 export const DEFAULT_RETRY_DELAYS_MS: readonly number[] = [1_000, 5_000];
 const HANDLER_TIMEOUT_MS = 60_000;
-const LOCAL_ACCOUNT = '000000000000';
-const FUNCTION_NAME = 'rightsdesk-local-receive-email';
 
 export const TEST_VERDICT_HEADERS: { readonly [K in keyof Verdicts]: string } = {
   spam: 'x-rightsdesk-test-spam',
@@ -93,27 +92,6 @@ class SmtpError extends Error {
   ) {
     super(message);
   }
-}
-
-function context(): Context {
-  const unsupported = () => {
-    throw new Error('Callback-style completion is not supported; return a promise.');
-  };
-  const deadline = Date.now() + HANDLER_TIMEOUT_MS;
-  return {
-    callbackWaitsForEmptyEventLoop: true,
-    functionName: FUNCTION_NAME,
-    functionVersion: '$LATEST',
-    invokedFunctionArn: `arn:aws:lambda:${LOCAL_REGION}:${LOCAL_ACCOUNT}:function:${FUNCTION_NAME}`,
-    memoryLimitInMB: '1024',
-    awsRequestId: randomUUID(),
-    logGroupName: `/aws/lambda/${FUNCTION_NAME}`,
-    logStreamName: `local/[$LATEST]${randomUUID().replace(/-/g, '')}`,
-    getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
-    done: unsupported,
-    fail: unsupported,
-    succeed: unsupported,
-  };
 }
 
 /** Verdicts for a message: PASS, or what its X-Rightsdesk-Test-* headers say. */
@@ -183,7 +161,7 @@ export async function startSmtpListener(opts: SmtpListenerOptions): Promise<Smtp
     for (let attempt = 1; ; attempt += 1) {
       try {
         const fn = await loadHandler();
-        const result = await fn(event, context());
+        const result = await fn(event, lambdaContext(opts.handlerEntry, Date.now() + HANDLER_TIMEOUT_MS, 1024));
         log(`inbound mail ${id}: handled`);
         return result;
       } catch (err) {
@@ -240,7 +218,7 @@ export async function startSmtpListener(opts: SmtpListenerOptions): Promise<Smtp
       source,
       recipients: session.envelope.rcptTo.map((r) => r.address),
       verdicts,
-      functionArn: context().invokedFunctionArn,
+      functionArn: `arn:aws:lambda:${LOCAL_REGION}:${LOCAL_ACCOUNT}:function:${localFunctionName(opts.handlerEntry)}`,
     });
     dispatch(id, event);
     return `Ok: queued as ${id}`;

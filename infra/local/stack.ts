@@ -12,10 +12,12 @@ import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
-import { ROUTES, type Route } from '../../lambdas/routes';
-import { CASES_TABLE } from '../../shared/adapters/cases-table-schema';
-import { TIME_ORIGIN_VAR, TIME_SCALE_VAR, scaledClock } from '../../shared/adapters/clock';
-import { systemClock } from '../../shared/ports';
+import { EMAIL } from '#lambdas/email/manifest';
+import { routesOf, triggeredBy, type Route } from '#lambdas/manifest';
+import { HANDLERS } from '#lambdas/manifests';
+import { CASES_TABLE } from '#adapters/cases-table-schema';
+import { TIME_ORIGIN_VAR, TIME_SCALE_VAR, scaledClock } from '#adapters/clock';
+import { systemClock } from '#shared/ports';
 import {
   createCasesTable,
   localDynamoClient,
@@ -66,7 +68,7 @@ export interface LocalStackOptions {
   readonly memory?: boolean;
   /** Where persisted data lives. Default `.data/` at the repository root. */
   readonly dataDir?: string;
-  /** Default: the application's ROUTES table. */
+  /** Default: the HTTP handlers of every context manifest. */
   readonly routes?: readonly Route[];
   /** Seconds between TTL sweeps. Default 60. */
   readonly ttlSweepSeconds?: number;
@@ -228,7 +230,7 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
   try {
     let health: HealthCheck | undefined; // made once the emulators are up; requests wait for `ready`
     const adapter = createHttpAdapter({
-      routes: opts.routes ?? ROUTES,
+      routes: opts.routes ?? routesOf(HANDLERS),
       rootDir: REPO_ROOT,
       health: () => health!.check(),
       ready,
@@ -340,7 +342,7 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
         recipients: [env.set.DPO_ADDRESS!],
         s3: s3Client,
         rawMailBucket: LOCAL_RESOURCES.rawMailBucket,
-        handlerEntry: join(REPO_ROOT, 'lambdas/email/receive-email.ts'),
+        handlerEntry: join(REPO_ROOT, sesHandlerEntry()),
         ready,
         log,
         ...(opts.smtpRetryDelaysMs && { retryDelaysMs: opts.smtpRetryDelaysMs }),
@@ -385,6 +387,13 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
     await cleanUp().catch(() => undefined); // the start-up error is the one worth reporting
     throw err;
   }
+}
+
+/** The email manifest's SES-triggered handler, which the SMTP listener invokes as SES would. */
+function sesHandlerEntry(): string {
+  const handler = triggeredBy(EMAIL.handlers, 'ses')[0];
+  if (!handler) throw new Error('The email manifest has no SES-triggered handler.');
+  return handler.entry;
 }
 
 /** A table persisted by an older version may lack an index the schema now has. */

@@ -8,8 +8,8 @@
  * item changed since the scan (a legal hold removing its TTL, say) is left alone.
  */
 import { ConditionalCheckFailedException, DeleteItemCommand, paginateScan, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { CASES_TABLE } from '../../shared/adapters/cases-table-schema';
-import { systemClock, type Clock } from '../../shared/ports';
+import { CASES_TABLE } from '#adapters/cases-table-schema';
+import { systemClock, type Clock } from '#shared/ports';
 
 const FIVE_YEARS_SECONDS = 5 * 365 * 24 * 60 * 60;
 

@@ -3,8 +3,11 @@
  * checkpoint `{ kind, id, at }` (or `{ kind: 'done' }`) out. Retries and catches live in the
  * state machine (infra/deadline-keeper.ts), not here.
  */
-import { evaluateCase } from '../../shared/deadlines/evaluate-case';
-import { parseKeeperInput, type PlanPayload } from '../../shared/deadlines/keeper-input';
-import { evaluateDeps } from './root';
+import { taskHandler } from '#shared/events/middleware';
+import { evaluateCase } from '#shared/deadlines/evaluate-case';
+import { parseKeeperInput } from '#shared/deadlines/keeper-input';
+import { evaluateDeps } from './deps';
 
-export const handler = async (event: unknown): Promise<PlanPayload> => evaluateCase(parseKeeperInput(event), evaluateDeps);
+const deps = evaluateDeps();
+
+export const handler = taskHandler(parseKeeperInput, async (input) => evaluateCase(input, deps));

@@ -3,17 +3,21 @@
  * Fails the invocation when a start failed, so it shows in the function's error metric (and
  * alarm) and the scheduler's retry tries again; the sweep is idempotent.
  */
-import { sweepKeepers, type SweepResult } from '../../shared/deadlines/sweep-keepers';
-import { logger } from '../../shared/log';
-import { sweepDeps } from './sweep-root';
+import { DomainError } from '#domain/errors';
+import { logger } from '#shared/core/log';
+import { sweepKeepers } from '#shared/deadlines/sweep-keepers';
+import { scheduleHandler } from '#shared/events/middleware';
+import { sweepDeps } from './deps';
 
-export class KeeperSweepIncompleteError extends Error {
+export class KeeperSweepIncompleteError extends DomainError {
   override readonly name = 'KeeperSweepIncompleteError';
 }
 
-export const handler = async (): Promise<SweepResult> => {
-  const result = await sweepKeepers(sweepDeps);
+const deps = sweepDeps();
+
+export const handler = scheduleHandler(async () => {
+  const result = await sweepKeepers(deps);
   logger.info('Keeper sweep', { ...result });
   if (result.failed > 0) throw new KeeperSweepIncompleteError(`${result.failed} keeper(s) could not be started.`);
   return result;
-};
+});

@@ -1,10 +1,11 @@
 /** GET / — the request form. */
 import { randomUUID } from 'node:crypto';
-import { httpHandler } from '../../shared/http/middleware';
-import { html } from '../../shared/http/responses';
-import { requestFormPage } from '../../shared/templates/pages';
-import { site } from './site';
+import { httpHandler } from '#http/middleware';
+import { html } from '#http/responses';
+import { requestFormPage } from '#shared/templates/pages';
+import { site } from './deps';
 
-export const handler = httpHandler(async () =>
-  html(200, requestFormPage(site, { values: {}, errors: {}, idempotencyKey: randomUUID() })),
-);
+// Built at cold start: a missing variable fails here, not mid-request.
+const pages = site();
+
+export const handler = httpHandler(async () => html(200, requestFormPage(pages, { values: {}, errors: {}, idempotencyKey: randomUUID() })));

@@ -3,12 +3,16 @@
  * Invalid form input re-renders the form with inline errors and loses nothing typed.
  */
 import { randomUUID } from 'node:crypto';
-import { httpHandler, type HttpEvent } from '../../shared/http/middleware';
-import { ValidationError } from '../../shared/http/errors';
-import { html, json } from '../../shared/http/responses';
-import { submitRequest } from '../../shared/intake/submit-request';
-import { requestFormPage, submittedPage } from '../../shared/templates/pages';
-import { site, submitDeps } from './root';
+import { httpHandler, type HttpEvent } from '#http/middleware';
+import { ValidationError } from '#domain/errors';
+import { html, json } from '#http/responses';
+import { submitRequest } from '#shared/intake/submit-request';
+import { requestFormPage, submittedPage } from '#shared/templates/pages';
+import { site, submitDeps } from './deps';
+
+// Built at cold start: a missing variable fails here, not mid-request.
+const deps = submitDeps();
+const pages = site();
 
 const idempotencyKeyOf = (event: HttpEvent): string | undefined => {
   const formKey = event.parsedBody.idempotencyKey;
@@ -18,15 +22,15 @@ const idempotencyKeyOf = (event: HttpEvent): string | undefined => {
 export const handler = httpHandler(
   async (event) => {
     const ctx = { idempotencyKey: idempotencyKeyOf(event), sourceIp: event.requestContext?.identity?.sourceIp };
-    const result = await submitRequest(event.parsedBody, ctx, submitDeps);
-    if (event.bodyKind === 'form') return html(200, submittedPage(site, result));
+    const result = await submitRequest(event.parsedBody, ctx, deps);
+    if (event.bodyKind === 'form') return html(200, submittedPage(pages, result));
     return json(result.replayed ? 200 : 201, { reference: result.reference, status: result.status });
   },
   {
     accepts: ['json', 'form'],
     renderHtmlError: (err, event) =>
       err instanceof ValidationError
-        ? html(400, requestFormPage(site, { values: event.parsedBody, errors: err.fields, idempotencyKey: idempotencyKeyOf(event) ?? randomUUID() }))
+        ? html(400, requestFormPage(pages, { values: event.parsedBody, errors: err.fields, idempotencyKey: idempotencyKeyOf(event) ?? randomUUID() }))
         : undefined,
   },
 );

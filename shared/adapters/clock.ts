@@ -8,7 +8,7 @@
  * Every handler in the process reads the same two variables, so intake, the keeper and the
  * keeper runner's Wait states agree on what time it is.
  */
-import { systemClock, type Clock } from '../ports';
+import { systemClock, type Clock } from '#shared/ports';
 
 export const TIME_SCALE_VAR = 'RIGHTSDESK_TIME_SCALE';
 export const TIME_ORIGIN_VAR = 'RIGHTSDESK_TIME_ORIGIN';

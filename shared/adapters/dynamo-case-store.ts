@@ -16,9 +16,9 @@ import {
   paginateQuery,
   type QueryCommandInput,
 } from '@aws-sdk/lib-dynamodb';
-import type { AuditEntry, Case } from '../domain/case';
-import { CaseAlreadyExistsError, CaseNotFoundError, VersionConflictError } from '../domain/errors';
-import type { CaseStore, Change, Clock } from '../ports';
+import type { AuditEntry, Case } from '#domain/case';
+import { CaseAlreadyExistsError, CaseNotFoundError, VersionConflictError } from '#domain/errors';
+import type { CaseStore, Change, Clock } from '#shared/ports';
 import { CASES_TABLE, type CasesIndexName } from './cases-table-schema';
 
 const OPEN = 'OPEN';

@@ -6,7 +6,7 @@
  */
 import { ConditionalCheckFailedException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { Clock, RateLimiter, SubmissionClaim, SubmissionLedger } from '../ports';
+import type { Clock, RateLimiter, SubmissionClaim, SubmissionLedger } from '#shared/ports';
 import { CASES_TABLE } from './cases-table-schema';
 
 const PK = CASES_TABLE.partitionKey;

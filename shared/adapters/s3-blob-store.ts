@@ -4,7 +4,7 @@
  * a key or an algorithm, so the same code writes to s3rver.
  */
 import { GetObjectCommand, NoSuchKey, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import { BlobNotFoundError, type BlobStore } from '../ports';
+import { BlobNotFoundError, type BlobStore } from '#shared/ports';
 
 export class S3BlobStore implements BlobStore {
   constructor(

@@ -3,7 +3,7 @@
  * Simple content keeps the message small; threading headers go in Simple.Headers.
  */
 import { SendEmailCommand, type SESv2Client } from '@aws-sdk/client-sesv2';
-import type { Mailer, OutboundEmail } from '../ports';
+import type { Mailer, OutboundEmail } from '#shared/ports';
 
 export class SesMailer implements Mailer {
   constructor(

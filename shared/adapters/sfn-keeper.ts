@@ -6,7 +6,7 @@
  * Throttling and 5xx answers are retried by the SDK (standard mode, with backoff).
  */
 import { ExecutionAlreadyExists, StartExecutionCommand, type SFNClient } from '@aws-sdk/client-sfn';
-import type { Keeper } from '../ports';
+import type { Keeper } from '#shared/ports';
 
 export class SfnKeeper implements Keeper {
   constructor(

@@ -3,7 +3,7 @@
  * invocations), or from SIGNING_KEY under the local stack. Read lazily, once.
  */
 import { getSecret } from '@aws-lambda-powertools/parameters/secrets';
-import { readOneOf } from '../config';
+import { readOneOf } from '#shared/core/config';
 
 export type KeySource = () => Promise<Buffer>;
 

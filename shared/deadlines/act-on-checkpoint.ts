@@ -12,22 +12,14 @@
  * retry sends it again. The closure is a lifecycle move (one conditional write, guarded by the
  * status) whose notice follows the same rule: a retry after the close still sends it.
  */
-import type { Case } from '../domain/case';
-import { recordEvent } from '../domain/audit';
-import { londonDateOf } from '../domain/calendar';
-import {
-  KEEPER_NOTICE_SENT,
-  closeUnverifiedCheckpoint,
-  dueCheckpoints,
-  noticeSent,
-  type Checkpoint,
-  type KeeperOffsets,
-} from '../domain/checkpoints';
-import { closeUnverified } from '../domain/lifecycle';
-import type { CaseStore, Clock, Mailer, OutboundEmail } from '../ports';
-import { closedUnverifiedEmail, deadlineNoticeEmail, verifyReminderEmail, type RenderedEmail } from '../templates/emails';
-import { VERIFY_TOKEN_TTL_SECONDS, signToken } from '../tokens';
-import { confirmUrl } from '../intake/submit-request';
+import type { Case } from '#domain/case';
+import { recordEvent } from '#domain/audit';
+import { londonDateOf } from '#domain/calendar';
+import { closeUnverifiedCheckpoint, dueCheckpoints, noticeSent, type Checkpoint, type KeeperOffsets } from '#domain/checkpoints';
+import { closeUnverified } from '#domain/lifecycle';
+import type { CaseStore, Clock, Mailer, OutboundEmail } from '#shared/ports';
+import { closedUnverifiedEmail, deadlineNoticeEmail, verifyReminderEmail, type RenderedEmail } from '#shared/templates/emails';
+import { confirmationLink } from '#shared/core/acknowledge';
 import type { ActInput } from './keeper-input';
 
 export interface ActDeps {
@@ -92,7 +84,8 @@ async function render(c: Case, cp: Checkpoint, deps: ActDeps, now: Date): Promis
     case 'verify-reminder': {
       const closesAt = closeUnverifiedCheckpoint(c, deps.offsets);
       return verifyReminderEmail(c, {
-        confirmUrl: askedByEmailLink(c) ? confirmUrl(deps.settings.publicBaseUrl, await freshToken(c, closesAt, deps, now)) : undefined,
+        // A fresh link, valid until the case would be closed unverified (at least the usual 7 days).
+        confirmUrl: askedByEmailLink(c) ? await confirmationLink(c.id, deps, Math.floor(Date.parse(closesAt.at) / 1000)) : undefined,
         closesOn: closesAt.on,
         dpoAddress: deps.settings.dpoAddress,
       });
@@ -116,13 +109,6 @@ function askedByEmailLink(c: Case): boolean {
   return asked?.detail?.method === 'email-link';
 }
 
-/** A new confirmation link, valid until the case would be closed unverified (at least the usual 7 days). */
-async function freshToken(c: Case, closesAt: Checkpoint, deps: ActDeps, now: Date): Promise<string> {
-  const nowSeconds = Math.floor(now.getTime() / 1000);
-  const expiresAt = Math.max(nowSeconds + VERIFY_TOKEN_TTL_SECONDS, Math.floor(Date.parse(closesAt.at) / 1000));
-  return signToken(await deps.signingKey(), { caseId: c.id, purpose: 'verify', expiresAt });
-}
-
 async function sendAndRecord(c: Case, cp: Checkpoint, email: RenderedEmail, deps: ActDeps, now: Date): Promise<void> {
   const requester = toRequester(cp);
   const message: OutboundEmail = requester
@@ -132,7 +118,7 @@ async function sendAndRecord(c: Case, cp: Checkpoint, email: RenderedEmail, deps
   try {
     await deps.cases.update(c.id, (cur) => {
       if (noticeSent(cur, cp.id)) throw new NothingToDo();
-      return recordEvent(cur, now.toISOString(), 'system', KEEPER_NOTICE_SENT, {
+      return recordEvent(cur, now.toISOString(), 'system', 'KeeperNoticeSent', {
         checkpoint: cp.id,
         kind: cp.kind,
         to: requester ? 'requester' : 'dpo',

@@ -3,8 +3,8 @@
  * and when it falls, or done once the case is closed. A case that no longer exists raises
  * CaseNotFoundError, which the state machine catches and ends quietly.
  */
-import { nextCheckpoint, type KeeperOffsets } from '../domain/checkpoints';
-import type { CaseStore, Clock } from '../ports';
+import { nextCheckpoint, type KeeperOffsets } from '#domain/checkpoints';
+import type { CaseStore, Clock } from '#shared/ports';
 import type { KeeperInput, PlanPayload } from './keeper-input';
 
 export interface EvaluateDeps {

@@ -3,9 +3,9 @@
  * id, kind and instant: never personal data (DESIGN.md, Architecture on AWS). Anything else
  * arriving at a task is a defect in the definition, refused with KeeperInputError.
  */
-import { DomainError } from '../domain/errors';
-import type { CheckpointKind } from '../domain/checkpoints';
-import { isCaseId } from '../ids';
+import { DomainError } from '#domain/errors';
+import type { CheckpointKind } from '#domain/checkpoints';
+import { isCaseId } from '#shared/core/ids';
 
 export class KeeperInputError extends DomainError {
   override readonly name = 'KeeperInputError';

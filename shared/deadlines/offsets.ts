@@ -2,7 +2,7 @@
  * The keeper's checkpoint offsets as deployed: KEEPER_OFFSETS holds JSON (the CDK construct
  * writes every value; the local stack writes `{}` for the defaults). Read once at cold start.
  */
-import { keeperOffsets, type KeeperOffsets } from '../domain/checkpoints';
+import { keeperOffsets, type KeeperOffsets } from '#domain/checkpoints';
 
 export function parseKeeperOffsets(json: string): KeeperOffsets {
   let value: unknown;

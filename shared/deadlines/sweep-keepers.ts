@@ -4,8 +4,8 @@
  * in between), at most `maxStarts` a run so a backlog cannot exhaust the StartExecution quota.
  * Cases that already have a keeper cost one index read a run and nothing else.
  */
-import { hasEvent } from '../domain/audit';
-import { KEEPER_STARTED, startKeeper, type StartKeeperDeps } from './start-keeper';
+import { hasEvent } from '#domain/audit';
+import { startKeeper, type StartKeeperDeps } from '#shared/core/start-keeper';
 
 export interface SweepResult {
   open: number;
@@ -19,7 +19,7 @@ const CONCURRENCY = 5;
 
 export async function sweepKeepers(deps: StartKeeperDeps, opts: { maxStarts?: number } = {}): Promise<SweepResult> {
   const open = await deps.cases.listOpen();
-  const missing = open.filter((c) => !hasEvent(c, KEEPER_STARTED));
+  const missing = open.filter((c) => !hasEvent(c, 'KeeperStarted'));
   const batch = missing.slice(0, opts.maxStarts ?? DEFAULT_MAX_STARTS);
   let started = 0;
   let next = 0;

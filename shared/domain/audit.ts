@@ -1,21 +1,59 @@
 /**
  * Events that change nothing about a case but belong in its record (an email sent, a
  * notice given): the case comes back unchanged but for `updatedAt`, with the entry the
- * store appends (LAW.md, Records of requests).
+ * store appends (docs/rules.md, Records of requests).
  */
 import type { Actor, AuditEntry, Case } from './case';
+
+/**
+ * Every action a case's audit trail can record, past tense, in one list: the lifecycle's moves
+ * (shared/domain/lifecycle.ts) and the events use cases record. Reports and the desk read
+ * trails by these names, so a new one is added here first.
+ */
+export const AUDIT_ACTIONS = [
+  // Lifecycle moves
+  'RequestReceived',
+  'IdentityRequested',
+  'IdentityReceived',
+  'IdentityConfirmed',
+  'ClarificationRequested',
+  'ClarificationAnswered',
+  'DeadlineExtended',
+  'FeeRequested',
+  'FeeReceived',
+  'MarkedComplex',
+  'RequestCompleted',
+  'RequestPartiallyCompleted',
+  'RequestRefused',
+  'ForwardedToController',
+  'RequestWithdrawn',
+  'ClosedUnverified',
+  // Intake events
+  'AcknowledgementSent',
+  'AcknowledgementFailed',
+  'ConfirmationSent',
+  'ConfirmationLinkReused',
+  'DpoNotified',
+  'EmailReceived',
+  'CorrespondenceReceived',
+  // Deadline keeper events
+  'KeeperStarted',
+  'KeeperNoticeSent',
+] as const;
+
+export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
 export function recordEvent(
   c: Case,
   at: string,
   actor: Actor,
-  action: string,
+  action: AuditAction,
   detail?: AuditEntry['detail'],
 ): { case: Case; entry: AuditEntry } {
   return { case: { ...c, updatedAt: at }, entry: { at, actor, action, ...(detail ? { detail } : {}) } };
 }
 
 /** Whether the trail already records `action` (retries use this to avoid doing a thing twice). */
-export function hasEvent(c: Case, action: string): boolean {
+export function hasEvent(c: Case, action: AuditAction): boolean {
   return c.audit.some((e) => e.action === action);
 }

@@ -4,7 +4,7 @@
  *
  * Dates are never `Date` objects in local time: every calculation runs on whole day
  * numbers (days since 1970-01-01, proleptic Gregorian), so the host's time zone and
- * daylight saving can never move a date (LAW.md, The deadline: "All dates are calendar
+ * daylight saving can never move a date (docs/rules.md, The deadline: "All dates are calendar
  * dates in Europe/London").
  */
 import Holidays from 'date-holidays-parser';
@@ -16,7 +16,7 @@ import GB_RULES from './gb-holiday-rules.json';
 /** A calendar date, `YYYY-MM-DD`. An alias for documentation: it is still a string. */
 export type IsoDate = string;
 
-/** The office's nation decides which bank holidays apply (LAW.md, The deadline, 5). */
+/** The office's nation decides which bank holidays apply (docs/rules.md, The deadline, 5). */
 export const NATIONS = ['england-and-wales', 'scotland', 'northern-ireland'] as const;
 export type Nation = (typeof NATIONS)[number];
 export const DEFAULT_NATION: Nation = 'england-and-wales';
@@ -138,7 +138,7 @@ export function latestDate(first: IsoDate, ...rest: IsoDate[]): IsoDate {
 
 /**
  * The same day-of-month `months` later, or that month's last day where it has no such
- * day (LAW.md, The deadline, 2 and 3): 31 Jan + 1 → 28/29 Feb, 31 Jan + 3 → 30 Apr.
+ * day (docs/rules.md, The deadline, 2 and 3): 31 Jan + 1 → 28/29 Feb, 31 Jan + 3 → 30 Apr.
  * Always computed from the given date, never chained month by month.
  */
 export function addMonthsClamped(date: IsoDate, months: number): IsoDate {
@@ -205,7 +205,7 @@ const londonFormatter = new Intl.DateTimeFormat('en-GB', {
 });
 
 /**
- * The Europe/London calendar date on which an instant happened (LAW.md, The deadline:
+ * The Europe/London calendar date on which an instant happened (docs/rules.md, The deadline:
  * 23:30 UTC on 31 March 2026, in British Summer Time, is 1 April). Accepts a Date or an
  * ISO 8601 instant with `Z` or an explicit offset; anything else throws InvalidDateError.
  */
@@ -290,7 +290,7 @@ export function isBankHoliday(date: IsoDate, nation: Nation = DEFAULT_NATION): b
   return bankHolidaySet(parseIsoDate(date).year, assertNation(nation)).has(date);
 }
 
-/** Not a Saturday, Sunday or bank holiday of the nation (LAW.md, The deadline, 5). */
+/** Not a Saturday, Sunday or bank holiday of the nation (docs/rules.md, The deadline, 5). */
 export function isWorkingDay(date: IsoDate, nation: Nation = DEFAULT_NATION): boolean {
   return !isWeekend(date) && !isBankHoliday(date, nation);
 }

@@ -1,3 +1,4 @@
+import type { AuditAction } from './audit';
 import type { Clarification, Nation } from './deadlines';
 
 /** The six rights (UK GDPR Arts. 15–21) plus a complaint to the controller (DPA 2018 s.164A). */
@@ -24,7 +25,7 @@ export interface Requester {
   accountReference?: string;
 }
 
-/** The controller a request was forwarded to when Icetrak is only its processor (LAW.md, Controller or processor). */
+/** The controller a request was forwarded to when Icetrak is only its processor (docs/rules.md, Controller or processor). */
 export interface ForwardedTo {
   controller: string; // the business customer's name
   contact: string; // its contract's privacy contact
@@ -37,7 +38,7 @@ export type Actor = 'requester' | 'system' | `staff:${string}`;
 export interface AuditEntry {
   at: string; // ISO instant
   actor: Actor;
-  action: string; // past-tense event name, e.g. RequestReceived
+  action: AuditAction; // past tense, e.g. RequestReceived
   detail?: Record<string, string | number | boolean | null>;
 }
 

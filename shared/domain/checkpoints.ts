@@ -40,21 +40,11 @@
  * every date later), which keeps a paused case to a few transitions a month.
  */
 import type { Case } from './case';
-import {
-  addDays,
-  addWorkingDays,
-  londonDateOf,
-  nextWorkingDayOnOrAfter,
-  parseIsoDate,
-  previousWorkingDayOnOrBefore,
-  workingDaysBetween,
-  type IsoDate,
-} from './calendar';
+import { addDays, addWorkingDays, londonDateOf, nextWorkingDayOnOrAfter, parseIsoDate, previousWorkingDayOnOrBefore, workingDaysBetween, type IsoDate } from './calendar';
 import { computeDeadline } from './deadlines';
 import { deadlineInputOf } from './lifecycle';
 
 /** The audit action the keeper records for each notice it sent (detail.checkpoint = its id). */
-export const KEEPER_NOTICE_SENT = 'KeeperNoticeSent';
 
 export interface KeeperOffsets {
   /** Calendar days after identity was asked for before the one reminder to the requester. @default 7 */
@@ -176,7 +166,7 @@ export function closeUnverifiedCheckpoint(c: Case, offsets: Partial<KeeperOffset
 
 /** Whether the trail records the notice for this checkpoint as sent. */
 export function noticeSent(c: Case, checkpointId: string): boolean {
-  return c.audit.some((e) => e.action === KEEPER_NOTICE_SENT && e.detail?.checkpoint === checkpointId);
+  return c.audit.some((e) => e.action === 'KeeperNoticeSent' && e.detail?.checkpoint === checkpointId);
 }
 
 // ---------------------------------------------------------------------------------------
@@ -263,7 +253,7 @@ function coveredByEarlierNotice(x: Candidate, c: Case, o: KeeperOffsets): boolea
   const lead = x.kind === 'dpo-reminder' ? x.level : o.extensionWarningWorkingDays;
   return c.audit.some((e) => {
     const d = e.detail;
-    if (e.action !== KEEPER_NOTICE_SENT || d?.kind !== x.kind || d.level !== x.level || typeof d.anchor !== 'string') return false;
+    if (e.action !== 'KeeperNoticeSent' || d?.kind !== x.kind || d.level !== x.level || typeof d.anchor !== 'string') return false;
     return Math.abs(workingDaysBetween(d.anchor, x.anchor!, c.nation)) <= lead;
   });
 }

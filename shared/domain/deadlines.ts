@@ -1,6 +1,6 @@
 /**
  * The statutory time limit for answering a request (UK GDPR Art. 12(3) and 12A, as
- * amended by the Data (Use and Access) Act 2025; LAW.md, "The deadline").
+ * amended by the Data (Use and Access) Act 2025; docs/rules.md, "The deadline").
  *
  * Pure: dates in, dates out. All dates are London calendar dates, `YYYY-MM-DD`.
  */
@@ -57,7 +57,7 @@ export interface Deadline {
 /** Every step of the calculation, for explaining a due date to a DPO or an auditor. */
 export interface DeadlineWorking extends Deadline {
   nation: Nation;
-  /** True while a clarification is unanswered: there is no due date (LAW.md, 4). */
+  /** True while a clarification is unanswered: there is no due date (docs/rules.md, 4). */
   stopped: boolean;
   /** Distinct paused days on or after the clock start, from answered clarifications. */
   pausedDays: number;
@@ -67,11 +67,11 @@ export interface DeadlineWorking extends Deadline {
   dueBeforeRoll: string | null;
 }
 
-/** Months allowed: one, or three with an extension (LAW.md, The deadline, 2 and 3). */
+/** Months allowed: one, or three with an extension (docs/rules.md, The deadline, 2 and 3). */
 const STANDARD_MONTHS = 1;
 const EXTENDED_MONTHS = 3;
 
-/** The due date and extension-notice limit of a request (LAW.md, The deadline, 1–6). */
+/** The due date and extension-notice limit of a request (docs/rules.md, The deadline, 1–6). */
 export function computeDeadline(input: DeadlineInput): Deadline {
   const { clockStartsOn, dueOn, extensionNoticeBy } = explainDeadline(input);
   return { clockStartsOn, dueOn, extensionNoticeBy };
@@ -116,7 +116,7 @@ export function explainDeadline(input: DeadlineInput): DeadlineWorking {
 
 /**
  * Distinct days, on or after the clock start, covered by answered clarifications (ask day
- * to answer day, both inclusive; overlaps counted once: LAW.md, The deadline, 4).
+ * to answer day, both inclusive; overlaps counted once: docs/rules.md, The deadline, 4).
  * Intervals are merged rather than enumerated, so the result is independent of the order
  * the clarifications are listed in and cheap for any span.
  */

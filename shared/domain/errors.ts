@@ -23,7 +23,7 @@ export class InvalidTransitionError extends DomainError {
   override readonly name = 'InvalidTransitionError';
 }
 
-/** Extension attempted after the extension-notice limit (LAW.md, The deadline, 3 and 6). */
+/** Extension attempted after the extension-notice limit (docs/rules.md, The deadline, 3 and 6). */
 export class ExtensionTooLateError extends DomainError {
   override readonly name = 'ExtensionTooLateError';
 }
@@ -48,7 +48,7 @@ export class CaseAlreadyExistsError extends DomainError {
   override readonly name = 'CaseAlreadyExistsError';
 }
 
-/** A nation other than england-and-wales, scotland or northern-ireland (LAW.md, The deadline, 5). */
+/** A nation other than england-and-wales, scotland or northern-ireland (docs/rules.md, The deadline, 5). */
 export class InvalidNationError extends DomainError {
   override readonly name = 'InvalidNationError';
 }
@@ -58,7 +58,20 @@ export class InvalidIntakeError extends DomainError {
   override readonly name = 'InvalidIntakeError';
 }
 
-/** Forwarding to a controller without naming it and its privacy contact (LAW.md, Controller or processor). */
+/** Forwarding to a controller without naming it and its privacy contact (docs/rules.md, Controller or processor). */
 export class MissingControllerError extends DomainError {
   override readonly name = 'MissingControllerError';
+}
+
+/** Input that failed its schema: one message per field, safe to show back to the sender. */
+export class ValidationError extends DomainError {
+  override readonly name = 'ValidationError';
+  constructor(readonly fields: Record<string, string>) {
+    super('Some fields need correcting.');
+  }
+}
+
+/** A client asked more often than its limit allows. */
+export class TooManyRequestsError extends DomainError {
+  override readonly name = 'TooManyRequestsError';
 }

@@ -28,6 +28,7 @@ import {
   type Requester,
   type Right,
 } from './case';
+import type { AuditAction } from './audit';
 import { computeDeadline, formatLongDate, londonDateOf, type DeadlineInput, type Nation } from './deadlines';
 import { DEFAULT_NATION, assertNation } from './calendar';
 import {
@@ -95,7 +96,7 @@ export const TRANSITIONS: { readonly [S in CaseStatus]: Readonly<Partial<Record<
   },
   in_progress: {
     // Doubt about identity can surface after work has started; the clock restarts when
-    // the ID arrives (LAW.md, The deadline, 1).
+    // the ID arrives (docs/rules.md, The deadline, 1).
     askForIdentity: 'awaiting_identity',
     askForClarification: 'awaiting_clarification',
     ...KEEP('in_progress'),
@@ -106,7 +107,7 @@ export const TRANSITIONS: { readonly [S in CaseStatus]: Readonly<Partial<Record<
   awaiting_clarification: {
     clarificationAnswered: 'in_progress',
     ...KEEP('awaiting_clarification'),
-    // What can be provided meanwhile may be all the requester ever gets (LAW.md,
+    // What can be provided meanwhile may be all the requester ever gets (docs/rules.md,
     // Identity and clarification); a full completion waits for the answer.
     partiallyComplete: 'closed',
     ...ANY_TIME_ENDS,
@@ -233,12 +234,12 @@ export function confirmIdentity(c: Case, ctx: TransitionContext): Transition {
   return apply(c, 'confirmIdentity', ctx, 'IdentityConfirmed', () => ({}));
 }
 
-/** Ask for proportionate proof of identity (LAW.md, Identity and clarification). */
+/** Ask for proportionate proof of identity (docs/rules.md, Identity and clarification). */
 export function askForIdentity(c: Case, ctx: TransitionContext): Transition {
   return apply(c, 'askForIdentity', ctx, 'IdentityRequested', (today) => ({ changes: { identityRequestedOn: today } }));
 }
 
-/** The ID asked for arrived: the clock restarts on that London date (LAW.md, The deadline, 1). */
+/** The ID asked for arrived: the clock restarts on that London date (docs/rules.md, The deadline, 1). */
 export function identityReceived(c: Case, ctx: TransitionContext): Transition {
   return apply(c, 'identityReceived', ctx, 'IdentityReceived', (today) => ({ changes: { identityReceivedOn: today } }));
 }
@@ -247,7 +248,7 @@ export function identityReceived(c: Case, ctx: TransitionContext): Transition {
 // Clarification ("stop the clock")
 // ---------------------------------------------------------------------------------------
 
-/** Ask what information is wanted; the clock stops from today (LAW.md, The deadline, 4). */
+/** Ask what information is wanted; the clock stops from today (docs/rules.md, The deadline, 4). */
 export function askForClarification(c: Case, ctx: TransitionContext): Transition {
   return apply(c, 'askForClarification', ctx, 'ClarificationRequested', (today) => ({
     changes: { clarifications: [...c.clarifications, { askedOn: today }] },
@@ -267,8 +268,8 @@ export function clarificationAnswered(c: Case, ctx: TransitionContext): Transiti
 
 /**
  * Extend by two months (three from the clock start) for a complex request or several
- * requests from the same person (LAW.md, The deadline, 3). Only once, with reasons, and
- * no later than the extension-notice limit (LAW.md, The deadline, 6): the requester must
+ * requests from the same person (docs/rules.md, The deadline, 3). Only once, with reasons, and
+ * no later than the extension-notice limit (docs/rules.md, The deadline, 6): the requester must
  * be told before the first month ends.
  */
 export function extend(c: Case, input: { reason: string }, ctx: TransitionContext): Transition {
@@ -300,7 +301,7 @@ function extensionLimit(c: Case, today: string): string {
 export type FeeStage = 'requested' | 'received';
 
 /**
- * A fee (only for manifestly unfounded or excessive requests, or extra copies: LAW.md,
+ * A fee (only for manifestly unfounded or excessive requests, or extra copies: docs/rules.md,
  * Refusals and fees) was asked for or paid. Payment restarts the clock (The deadline, 1).
  */
 export function recordFee(c: Case, input: { stage: FeeStage }, ctx: TransitionContext): Transition {
@@ -347,14 +348,14 @@ export function partiallyComplete(c: Case, input: { reasons: string }, ctx: Tran
   }));
 }
 
-/** Refused (manifestly unfounded or excessive, or an exemption); the reasons go to the requester (LAW.md, Refusals and fees). */
+/** Refused (manifestly unfounded or excessive, or an exemption); the reasons go to the requester (docs/rules.md, Refusals and fees). */
 export function refuse(c: Case, input: { reasons: string }, ctx: TransitionContext): Transition {
   return close(c, 'refuse', ctx, 'RequestRefused', 'refused', () => ({
     outcomeReasons: requireText(input.reasons, 'A refusal needs reasons to give the requester.'),
   }));
 }
 
-/** Icetrak is only the processor: forwarded to the controller's privacy contact (LAW.md, Controller or processor). */
+/** Icetrak is only the processor: forwarded to the controller's privacy contact (docs/rules.md, Controller or processor). */
 export function forwardToController(
   c: Case,
   input: { controller: string; contact: string },
@@ -384,13 +385,13 @@ function close(
   c: Case,
   move: Move,
   ctx: TransitionContext,
-  action: string,
+  action: AuditAction,
   outcome: Outcome,
   extra: () => Partial<Case> = () => ({}),
 ): Transition {
   return apply(c, move, ctx, action, (today) => ({
     changes: { ...extra(), outcome, closedAt: ctx.at },
-    // Was the answer in time? Reports and auditors ask first (LAW.md, Records of requests).
+    // Was the answer in time? Reports and auditors ask first (docs/rules.md, Records of requests).
     detail: { outcome, closedOn: today },
   }));
 }
@@ -409,7 +410,7 @@ interface MoveEffect {
  * date of `ctx.at`, recomputes the deadline and builds the audit entry. The checks run in
  * a fixed order: status, then the time, then the move's own rules.
  */
-function apply(c: Case, move: Move, ctx: TransitionContext, action: string, effect: (today: string) => MoveEffect): Transition {
+function apply(c: Case, move: Move, ctx: TransitionContext, action: AuditAction, effect: (today: string) => MoveEffect): Transition {
   const to = TRANSITIONS[c.status][move];
   if (to === undefined) {
     throw new InvalidTransitionError(
@@ -436,7 +437,7 @@ function apply(c: Case, move: Move, ctx: TransitionContext, action: string, effe
   };
 }
 
-function auditEntry(ctx: TransitionContext, action: string, detail: NonNullable<AuditEntry['detail']>): AuditEntry {
+function auditEntry(ctx: TransitionContext, action: AuditAction, detail: NonNullable<AuditEntry['detail']>): AuditEntry {
   return { at: ctx.at, actor: ctx.actor, action, detail };
 }
 

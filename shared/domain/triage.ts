@@ -4,7 +4,7 @@
  * keyword under a negation ("please don't delete my account") does not count. No match
  * means the DPO team triages the request by hand (the case is flagged `unclassified`):
  * a missed right costs a person's reading, a wrongly added one a person's correction,
- * and the clock runs from receipt either way (LAW.md, The deadline, 1).
+ * and the clock runs from receipt either way (docs/rules.md, The deadline, 1).
  *
  * Pure and bounded: only the first TRIAGE_TEXT_LIMIT characters are read, and lines
  * quoted from earlier mail (`> …`) are skipped, since they are someone else's words.

@@ -9,8 +9,8 @@
  * the rest are counted, drained and noted with the reason.
  */
 import { MailParser, parseAddressHeader, type AddressObject, type AttachmentStream, type MessageText } from 'mailparser';
-import { attachmentSkip, safeMessageId, sanitiseFilename, type AttachmentSkip } from '../domain/inbound-mail';
-import { normaliseLine, normaliseText } from '../intake/submission';
+import { attachmentSkip, safeMessageId, sanitiseFilename, type AttachmentSkip } from '#domain/inbound-mail';
+import { normaliseLine, normaliseText } from '#domain/text';
 
 /** Header block of one MIME node, read before mailparser; larger blocks are cut (mailsplit's own limit is 1 MB). */
 const MAX_HEADER_BYTES = 1024 * 1024;

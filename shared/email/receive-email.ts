@@ -16,33 +16,21 @@
  * `ses:<id>` in the submission ledger with the case it chose, and every step after that checks
  * what is already done. Re-running an ignored message ignores it again.
  */
-import type { AuditEntry, Case, Right } from '../domain/case';
-import { hasEvent, recordEvent } from '../domain/audit';
-import { CaseAlreadyExistsError } from '../domain/errors';
-import {
-  MAIL_FLAGS,
-  dispositionOf,
-  type IgnoreReason,
-  type MailFlag,
-  type Verdicts,
-} from '../domain/inbound-mail';
-import { askForIdentity, receive } from '../domain/lifecycle';
-import { parseReferences } from '../domain/reference';
-import { inferRights } from '../domain/triage';
-import type { Nation } from '../domain/deadlines';
-import { ACK_SENT, confirmUrl } from '../intake/submit-request';
-import { DPO_NOTIFIED } from '../intake/verify-email';
-import { LIMITS } from '../intake/submission';
-import { startKeeper } from '../deadlines/start-keeper';
-import type { BlobStore, CaseStore, Clock, Keeper, Mailer, SubmissionLedger } from '../ports';
-import { acknowledgementEmail, emailReceivedEmail, newRequestNotice } from '../templates/emails';
-import { VERIFY_TOKEN_TTL_SECONDS, signToken } from '../tokens';
+import type { AuditEntry, Case, Right } from '#domain/case';
+import { hasEvent, recordEvent } from '#domain/audit';
+import { CaseAlreadyExistsError } from '#domain/errors';
+import { MAIL_FLAGS, dispositionOf, type IgnoreReason, type MailFlag, type Verdicts } from '#domain/inbound-mail';
+import { askForIdentity, receive } from '#domain/lifecycle';
+import { parseReferences } from '#domain/reference';
+import { inferRights } from '#domain/triage';
+import type { Nation } from '#domain/deadlines';
+import { LIMITS } from '#domain/text';
+import { acknowledge, notifyTeam } from '#shared/core/acknowledge';
+import { startKeeper } from '#shared/core/start-keeper';
+import type { BlobStore, CaseStore, Clock, Keeper, Mailer, SubmissionLedger } from '#shared/ports';
 import { attachmentKey, isSesMessageId, messageKey, rawMailKey } from './keys';
 import { parseMail, type ParsedMail } from './parse-mail';
 
-export const EMAIL_RECEIVED = 'EmailReceived';
-export const CORRESPONDENCE_RECEIVED = 'CorrespondenceReceived';
-export const ACK_FAILED = 'AcknowledgementFailed';
 /** Longer than SES's and Lambda's retries plus the DLQ's 14-day retention (a redrive is a retry too). */
 export const CLAIM_TTL_SECONDS = 30 * 24 * 3600;
 /** References tried from one message; each costs a query. */
@@ -147,7 +135,7 @@ export async function receiveEmail(mail: InboundEmail, deps: ReceiveEmailDeps): 
     dmarcVerdict: mail.verdicts.dmarc,
   };
 
-  if (existing && !existing.audit.some((e) => e.action === EMAIL_RECEIVED && e.detail?.sesMessageId === id)) {
+  if (existing && !existing.audit.some((e) => e.action === 'EmailReceived' && e.detail?.sesMessageId === id)) {
     // A reply to a known case (or a retry of one: `thread` records it once).
     const c = await thread(existing.id, mail, parsed, flags, emailDetail, deps);
     return { outcome: 'threaded', sesMessageId: id, caseId: c.id, reference: c.reference, flags: c.flags };
@@ -156,15 +144,14 @@ export async function receiveEmail(mail: InboundEmail, deps: ReceiveEmailDeps): 
   let c = existing ?? (await createCase(claim, mail, parsed, disposition, flags, emailDetail, deps));
   // The case is saved first, so a keeper that fails to start loses nothing (the sweep starts it).
   c = (await startKeeper(c, deps, 'intake')) ?? c;
-  let acknowledged = hasEvent(c, ACK_SENT);
-  if (disposition.autoReply && !acknowledged && !hasEvent(c, ACK_FAILED)) {
-    c = await acknowledge(c, parsed, deps);
-    acknowledged = hasEvent(c, ACK_SENT);
+  let acknowledged = hasEvent(c, 'AcknowledgementSent');
+  if (disposition.autoReply && !acknowledged && !hasEvent(c, 'AcknowledgementFailed')) {
+    c = await acknowledgeMail(c, parsed, deps);
+    acknowledged = hasEvent(c, 'AcknowledgementSent');
   }
-  if (disposition.identityConfirmed && !hasEvent(c, DPO_NOTIFIED)) {
+  if (disposition.identityConfirmed && !hasEvent(c, 'DpoNotified')) {
     // Verified on arrival (DKIM/DMARC): the DPO team hears of it now, as for a confirmed form.
-    const messageId = await deps.mailer.send({ to: deps.settings.teamAddress, ...newRequestNotice(c) });
-    c = await deps.cases.update(c.id, (cur) => recordEvent(cur, deps.clock.now().toISOString(), 'system', DPO_NOTIFIED, { messageId }), { current: c });
+    c = await notifyTeam(c, deps);
   }
   return {
     outcome: 'created',
@@ -240,9 +227,9 @@ async function thread(
   try {
     return await deps.cases.update(caseId, (cur) => {
       current = cur;
-      if (cur.audit.some((e) => e.action === CORRESPONDENCE_RECEIVED && e.detail?.sesMessageId === mail.sesMessageId)) throw new AlreadyRecorded();
+      if (cur.audit.some((e) => e.action === 'CorrespondenceReceived' && e.detail?.sesMessageId === mail.sesMessageId)) throw new AlreadyRecorded();
       const fromRequester = Boolean(parsed.from) && parsed.from!.address.toLowerCase() === cur.requester.email.toLowerCase();
-      const change = recordEvent(cur, deps.clock.now().toISOString(), fromRequester ? 'requester' : 'system', CORRESPONDENCE_RECEIVED, {
+      const change = recordEvent(cur, deps.clock.now().toISOString(), fromRequester ? 'requester' : 'system', 'CorrespondenceReceived', {
         ...detail,
         fromRequester,
       });
@@ -294,7 +281,7 @@ async function createCase(
     {
       at,
       actor: 'system',
-      action: EMAIL_RECEIVED,
+      action: 'EmailReceived',
       detail: {
         ...emailDetail,
         identityConfirmedBy: disposition.identityConfirmed ? (mail.verdicts.dkim === 'PASS' ? 'dkim' : 'dmarc') : null,
@@ -303,7 +290,7 @@ async function createCase(
   ];
   let c = received.case;
   if (!disposition.identityConfirmed && disposition.autoReply) {
-    // Confirming control of the address is the proportionate first identity step (LAW.md), as on the form.
+    // Confirming control of the address is the proportionate first identity step (docs/rules.md), as on the form.
     const asked = askForIdentity(c, { at, actor: 'system' });
     c = asked.case;
     more.push({ ...asked.entry, detail: { ...asked.entry.detail, method: 'email-link' } });
@@ -317,37 +304,20 @@ async function createCase(
 }
 
 /** The acknowledgement, threaded under the sender's message; a refused address is recorded, not retried. */
-async function acknowledge(c: Case, parsed: ParsedMail, deps: ReceiveEmailDeps): Promise<Case> {
-  const now = deps.clock.now();
-  const email =
-    c.status === 'awaiting_identity'
-      ? acknowledgementEmail(c, {
-          confirmUrl: confirmUrl(
-            deps.settings.publicBaseUrl,
-            signToken(await deps.signingKey(), { caseId: c.id, purpose: 'verify', expiresAt: Math.floor(now.getTime() / 1000) + VERIFY_TOKEN_TTL_SECONDS }),
-          ),
-          dpoAddress: deps.settings.dpoAddress,
-        })
-      : emailReceivedEmail(c, { dpoAddress: deps.settings.dpoAddress });
-  let messageId: string;
+/** The acknowledgement; an address SES refuses for good is recorded and flagged instead of retried. */
+async function acknowledgeMail(c: Case, parsed: ParsedMail, deps: ReceiveEmailDeps): Promise<Case> {
   try {
-    messageId = await deps.mailer.send({
-      to: c.requester.email,
-      ...email,
-      replyTo: deps.settings.dpoAddress,
-      ...(parsed.messageId ? { inReplyTo: parsed.messageId } : {}),
-    });
+    return await acknowledge(c, deps, parsed.messageId ? { inReplyTo: parsed.messageId } : {});
   } catch (err) {
-    const name = (err as { name?: string })?.name ?? 'Error';
+    const name = (err as { name?: string } | undefined)?.name ?? 'Error';
     if (!PERMANENT_SEND_ERRORS.has(name)) throw err;
     deps.log.warn('Acknowledgement refused by SES', { caseId: c.id, errorName: name });
+    const at = deps.clock.now().toISOString();
     return deps.cases.update(c.id, (cur) => {
-      const change = recordEvent(cur, now.toISOString(), 'system', ACK_FAILED, { errorName: name });
+      const change = recordEvent(cur, at, 'system', 'AcknowledgementFailed', { errorName: name });
       return { ...change, case: { ...change.case, flags: [...new Set([...cur.flags, MAIL_FLAGS.acknowledgementFailed])] } };
     }, { current: c });
   }
-  const detail = { messageId, ...(c.status === 'awaiting_identity' ? { linkExpiresInDays: 7 } : { dueOn: c.dueOn }) };
-  return deps.cases.update(c.id, (cur) => recordEvent(cur, now.toISOString(), 'system', ACK_SENT, detail), { current: c });
 }
 
 function validInstant(value: string): string | undefined {

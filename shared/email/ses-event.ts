@@ -4,7 +4,7 @@
  * hand-made redrive event, say) count as PROCESSING_FAILED: unscanned mail is quarantined.
  */
 import type { SESEvent, SESEventRecord } from 'aws-lambda';
-import { isVerdict, type Verdict, type Verdicts } from '../domain/inbound-mail';
+import { isVerdict, type Verdict, type Verdicts } from '#domain/inbound-mail';
 import type { InboundEmail } from './receive-email';
 
 const verdict = (status: unknown): Verdict => (isVerdict(status) ? status : 'PROCESSING_FAILED');

@@ -1,9 +1,9 @@
 /**
- * HTTP-layer errors and the one table that maps every named error to a status code
+ * HTTP-layer errors (the request itself is malformed) and the one table that maps every named error to a status code
  * (STYLE.md: one small class per error, one table). Unknown errors become 500 with a
  * generic message and a correlation id, never the error's own text.
  */
-import { DomainError } from '../domain/errors';
+import { DomainError } from '#domain/errors';
 
 export abstract class HttpError extends DomainError {}
 
@@ -18,17 +18,6 @@ export class UnsupportedMediaTypeError extends HttpError {
 }
 export class RouteNotFoundError extends HttpError {
   override readonly name = 'RouteNotFoundError';
-}
-export class TooManyRequestsError extends HttpError {
-  override readonly name = 'TooManyRequestsError';
-}
-
-/** Input that failed its schema: one message per field, safe to show back to the sender. */
-export class ValidationError extends HttpError {
-  override readonly name = 'ValidationError';
-  constructor(readonly fields: Record<string, string>) {
-    super('Some fields need correcting.');
-  }
 }
 
 export const STATUS_BY_ERROR: Readonly<Record<string, number>> = {

@@ -3,12 +3,14 @@
  * (JSON or form-encoded), security headers, and the error table. Handlers stay thin:
  * they receive `event.parsedBody` and return a response; they never catch or parse.
  */
-import { Logger } from '@aws-lambda-powertools/logger';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy, { type MiddlewareObj } from '@middy/core';
 import httpHeaderNormalizer from '@middy/http-header-normalizer';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import { html, json } from './responses';
-import { MalformedBodyError, PayloadTooLargeError, statusOf, UnsupportedMediaTypeError, ValidationError } from './errors';
+import { ValidationError } from '#domain/errors';
+import { MalformedBodyError, PayloadTooLargeError, statusOf, UnsupportedMediaTypeError } from './errors';
+import { errorFields, logger } from '#shared/core/log';
 import { escapeHtml } from './html';
 
 export const MAX_BODY_BYTES = 64 * 1024;
@@ -20,8 +22,6 @@ export interface HttpEvent extends APIGatewayProxyEvent {
   parsedBody: ParsedBody;
   bodyKind: BodyKind | undefined;
 }
-
-export const logger = new Logger();
 
 /** Form fields repeat for multi-selects (rights=access&rights=erasure): repeated keys become arrays. */
 function parseForm(body: string): ParsedBody {
@@ -90,10 +90,9 @@ const errorHandler = (renderHtml?: HtmlErrorRenderer): MiddlewareObj<HttpEvent, 
     const status = statusOf(err);
     const correlationId = request.context.awsRequestId;
     if (status === 500) {
-      // Log the class and the frames only: an error's message (the stack's first line) may quote personal data.
-      logger.error('Unhandled error', { errorName: err?.name, frames: err?.stack?.split('\n').slice(1).join('\n'), correlationId });
+      logger.error('Unhandled error', { ...errorFields(err), correlationId });
     } else {
-      logger.info('Request rejected', { errorName: err?.name, status });
+      logger.info('Rejected', { errorName: err?.name, status, correlationId });
     }
     const message = status === 500 ? `Something went wrong on our side. Quote this reference if you contact us: ${correlationId}.` : err!.message;
     const body: Record<string, unknown> = { error: status === 500 ? 'InternalError' : err!.name, message };
@@ -109,6 +108,7 @@ export type HttpHandlerFn = (event: HttpEvent, context: Context) => Promise<APIG
 /** Wraps a handler body in the standard HTTP stack. `accepts` lists the body types it takes. */
 export function httpHandler(fn: HttpHandlerFn, opts: { accepts?: readonly BodyKind[]; renderHtmlError?: HtmlErrorRenderer } = {}) {
   return middy<HttpEvent, APIGatewayProxyResult>({ timeoutEarlyInMillis: 0 })
+    .use(injectLambdaContext(logger))
     .use(httpHeaderNormalizer())
     .use(errorHandler(opts.renderHtmlError))
     .use(bodyParser(opts.accepts ?? []))

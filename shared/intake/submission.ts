@@ -4,27 +4,9 @@
  * its limits and its error message exist once.
  */
 import * as z from 'zod/mini';
-import { RELATIONSHIPS, RIGHTS, type Relationship, type Right } from '../domain/case';
-import { ValidationError } from '../http/errors';
-
-export const LIMITS = { fullName: 200, email: 254, phone: 30, details: 5000, accountReference: 40 } as const;
-
-export const RIGHT_LABELS: Record<Right, { label: string; hint: string }> = {
-  access: { label: 'Get a copy of my data', hint: 'Right of access: a copy of the personal data we hold about you and how we use it.' },
-  rectification: { label: 'Correct my data', hint: 'Right to rectification: fix data that is wrong or incomplete.' },
-  erasure: { label: 'Delete my data', hint: 'Right to erasure: also called the right to be forgotten.' },
-  restriction: { label: 'Limit how my data is used', hint: 'Right to restriction: we keep the data but stop using it.' },
-  objection: { label: 'Object to how my data is used', hint: 'Right to object: for example to direct marketing.' },
-  portability: { label: 'Move my data to another service', hint: 'Right to data portability: your data in a machine-readable file (JSON or CSV).' },
-  complaint: { label: 'Make a complaint', hint: 'Tell us about a problem with how we handle your personal data.' },
-};
-
-export const RELATIONSHIP_LABELS: Record<Relationship, string> = {
-  customer: 'I have an Icetrak customer account',
-  'message-recipient': 'I received SMS or fax messages sent through Icetrak',
-  'website-visitor': 'I visited an Icetrak website',
-  other: 'Something else',
-};
+import { RELATIONSHIPS, RIGHTS, type Relationship, type Right } from '#domain/case';
+import { ValidationError } from '#domain/errors';
+import { LIMITS, normaliseLine, normaliseText } from '#domain/text';
 
 export const FIELD_ERRORS = {
   rights: 'Select what you would like us to do',
@@ -51,24 +33,6 @@ export interface Submission {
   accountReference?: string;
 }
 
-// Control characters other than tab and newline; zero-width and bidi overrides.
-const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u200B-\u200F\u202A-\u202E\u2066-\u2069\uFEFF]/g;
-
-/** One-line text: Unicode NFC, no control characters, single spaces, trimmed. */
-export function normaliseLine(value: string): string {
-  return value.normalize('NFC').replace(CONTROL, '').replace(/\s+/g, ' ').trim();
-}
-
-/** Multi-line text: NFC, CRLF → LF, no control characters, at most two blank lines in a row. */
-export function normaliseText(value: string): string {
-  return value
-    .normalize('NFC')
-    .replace(/\r\n?/g, '\n')
-    .replace(CONTROL, '')
-    .replace(/[ \t]+$/gm, '')
-    .replace(/\n{3,}/g, '\n\n')
-    .trim();
-}
 
 const optionalText = (v: unknown, multiLine = false) => {
   if (v === undefined || v === null) return undefined;

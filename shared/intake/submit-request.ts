@@ -6,19 +6,16 @@
  * confirmation link. Safe to retry at any point: every step checks what is already done.
  */
 import { createHash } from 'node:crypto';
-import type { Case } from '../domain/case';
-import { askForIdentity, receive } from '../domain/lifecycle';
-import { hasEvent, recordEvent } from '../domain/audit';
-import { CaseAlreadyExistsError } from '../domain/errors';
-import { TooManyRequestsError } from '../http/errors';
-import type { CaseStore, Clock, Keeper, Mailer, RateLimiter, SubmissionClaim, SubmissionLedger } from '../ports';
-import { startKeeper } from '../deadlines/start-keeper';
-import { acknowledgementEmail } from '../templates/emails';
-import { VERIFY_TOKEN_TTL_SECONDS, signToken } from '../tokens';
-import type { Nation } from '../domain/deadlines';
+import type { Case } from '#domain/case';
+import { askForIdentity, receive } from '#domain/lifecycle';
+import { hasEvent } from '#domain/audit';
+import { CaseAlreadyExistsError, TooManyRequestsError } from '#domain/errors';
+import type { CaseStore, Clock, Keeper, Mailer, RateLimiter, SubmissionClaim, SubmissionLedger } from '#shared/ports';
+import { acknowledge } from '#shared/core/acknowledge';
+import { startKeeper } from '#shared/core/start-keeper';
+import type { Nation } from '#domain/deadlines';
 import { isHoneypotHit, parseSubmission, type Submission } from './submission';
 
-export const ACK_SENT = 'AcknowledgementSent';
 /** A same-content resubmission within this window is a retry, not a new request. */
 export const CONTENT_WINDOW_SECONDS = 10 * 60;
 export const KEY_WINDOW_SECONDS = 24 * 3600;
@@ -58,10 +55,6 @@ function contentFingerprint(s: Submission): string {
   return `content:${sha256(canonical)}`;
 }
 
-export function confirmUrl(baseUrl: string, token: string): string {
-  return `${baseUrl.replace(/\/+$/, '')}/verify/${encodeURIComponent(token)}`;
-}
-
 export async function submitRequest(raw: Record<string, unknown>, ctx: SubmitContext, deps: SubmitDeps): Promise<SubmitResult> {
   const honeypot = isHoneypotHit(raw);
   const submission = parseSubmission(raw);
@@ -88,7 +81,7 @@ export async function submitRequest(raw: Record<string, unknown>, ctx: SubmitCon
   const saved = (await deps.cases.find(claim.caseId)) ?? (await createCase(submission, claim, deps));
   // The case is saved before its keeper starts, so a keeper that fails to start loses nothing.
   const c = (await startKeeper(saved, deps, 'intake')) ?? saved;
-  if (!hasEvent(c, ACK_SENT)) await acknowledge(c, deps);
+  if (!hasEvent(c, 'AcknowledgementSent')) await acknowledge(c, deps);
   return { reference: c.reference, status: 'awaiting_identity', email: c.requester.email, replayed };
 }
 
@@ -111,7 +104,7 @@ async function createCase(s: Submission, claim: SubmissionClaim, deps: SubmitDep
     nation: deps.settings.nation,
     actor: 'requester',
   });
-  // Confirming control of the email address is the proportionate first identity step (LAW.md).
+  // Confirming control of the email address is the proportionate first identity step (docs/rules.md).
   const asked = askForIdentity(received.case, { at, actor: 'system' });
   try {
     return await deps.cases.create(asked.case, received.entry, { ...asked.entry, detail: { ...asked.entry.detail, method: 'email-link' } });
@@ -119,16 +112,4 @@ async function createCase(s: Submission, claim: SubmissionClaim, deps: SubmitDep
     if (err instanceof CaseAlreadyExistsError) return deps.cases.get(claim.caseId); // a concurrent retry won
     throw err;
   }
-}
-
-async function acknowledge(c: Case, deps: SubmitDeps): Promise<void> {
-  const now = deps.clock.now();
-  const token = signToken(await deps.signingKey(), {
-    caseId: c.id,
-    purpose: 'verify',
-    expiresAt: Math.floor(now.getTime() / 1000) + VERIFY_TOKEN_TTL_SECONDS,
-  });
-  const email = acknowledgementEmail(c, { confirmUrl: confirmUrl(deps.settings.publicBaseUrl, token), dpoAddress: deps.settings.dpoAddress });
-  const messageId = await deps.mailer.send({ to: c.requester.email, ...email, replyTo: deps.settings.dpoAddress });
-  await deps.cases.update(c.id, (cur) => recordEvent(cur, now.toISOString(), 'system', ACK_SENT, { messageId, linkExpiresInDays: 7 }), { current: c });
 }

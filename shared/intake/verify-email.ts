@@ -1,19 +1,18 @@
 /**
  * Use case: the requester follows the confirmation link. A valid, unexpired link for a
- * case still awaiting identity records the confirmation (the clock starts — LAW.md, The
+ * case still awaiting identity records the confirmation (the clock starts — docs/rules.md, The
  * deadline, 1), then tells the requester the due date and the DPO team (TEAM_ADDRESS, never
  * the DPO mailbox, which is Rightsdesk's own intake) about the new verified request. Used,
  * expired, tampered or closed links change nothing.
  */
-import type { Case } from '../domain/case';
-import { hasEvent, recordEvent } from '../domain/audit';
-import { identityReceived } from '../domain/lifecycle';
-import type { CaseStore, Clock, Mailer } from '../ports';
-import { confirmedEmail, newRequestNotice } from '../templates/emails';
-import { ExpiredTokenError, InvalidTokenError, verifyToken } from '../tokens';
+import type { Case } from '#domain/case';
+import { hasEvent, recordEvent } from '#domain/audit';
+import { identityReceived } from '#domain/lifecycle';
+import type { CaseStore, Clock, Mailer } from '#shared/ports';
+import { notifyTeam } from '#shared/core/acknowledge';
+import { confirmedEmail } from '#shared/templates/emails';
+import { ExpiredTokenError, InvalidTokenError, verifyToken } from '#shared/core/tokens';
 
-export const CONFIRMATION_SENT = 'ConfirmationSent';
-export const DPO_NOTIFIED = 'DpoNotified';
 
 export interface VerifyDeps {
   cases: CaseStore;
@@ -61,12 +60,11 @@ export async function verifyEmail(token: string, deps: VerifyDeps): Promise<Veri
 /** Each notice goes once; a retry after a failure sends only what is missing. */
 async function sendNotices(c: Case, deps: VerifyDeps, now: Date): Promise<void> {
   const at = now.toISOString();
-  if (!hasEvent(c, CONFIRMATION_SENT)) {
+  if (!hasEvent(c, 'ConfirmationSent')) {
     const messageId = await deps.mailer.send({ to: c.requester.email, ...confirmedEmail(c, deps.settings), replyTo: deps.settings.dpoAddress });
-    c = await deps.cases.update(c.id, (cur) => recordEvent(cur, at, 'system', CONFIRMATION_SENT, { messageId, dueOn: cur.dueOn }), { current: c });
+    c = await deps.cases.update(c.id, (cur) => recordEvent(cur, at, 'system', 'ConfirmationSent', { messageId, dueOn: cur.dueOn }), { current: c });
   }
-  if (!hasEvent(c, DPO_NOTIFIED)) {
-    const messageId = await deps.mailer.send({ to: deps.settings.teamAddress, ...newRequestNotice(c) });
-    await deps.cases.update(c.id, (cur) => recordEvent(cur, at, 'system', DPO_NOTIFIED, { messageId }), { current: c });
+  if (!hasEvent(c, 'DpoNotified')) {
+    await notifyTeam(c, deps);
   }
 }

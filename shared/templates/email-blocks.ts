@@ -3,7 +3,7 @@
  * plain text for the text part and escaped HTML (through `h`) for the HTML part, so the
  * two cannot drift apart.
  */
-import { h, raw, type RawHtml } from '../http/html';
+import { h, raw, type RawHtml } from '#http/html';
 
 export type Inline =
   | string

@@ -5,9 +5,9 @@
  * subjects never carry free text from the requester, and header-breaking characters cannot
  * reach them.
  */
-import type { Case } from '../domain/case';
-import { formatLongDate } from '../domain/calendar';
-import { RELATIONSHIP_LABELS, RIGHT_LABELS } from '../intake/submission';
+import type { Case } from '#domain/case';
+import { formatLongDate } from '#domain/calendar';
+import { RELATIONSHIP_LABELS, RIGHT_LABELS } from '#domain/labels';
 import { type Block, type Inline, type RenderedEmail, br, heading, link, list, mailto, paragraph, pre, renderEmail, strong, table } from './email-blocks';
 
 export type { RenderedEmail };

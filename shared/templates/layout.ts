@@ -2,7 +2,7 @@
  * The page shell for every public page: GOV.UK-like, no external assets, no scripts,
  * visible focus, works at 320 px and with the keyboard. Every value goes through `h`.
  */
-import { h, raw, type RawHtml } from '../http/html';
+import { h, raw, type RawHtml } from '#http/html';
 
 const CSS = `
 *,*::before,*::after{box-sizing:border-box}

@@ -1,15 +1,10 @@
 /** The public pages of the request form. Pure functions of their inputs; every value is escaped by `h`. */
-import { RELATIONSHIPS, RIGHTS, type Right } from '../domain/case';
-import { formatLongDate } from '../domain/calendar';
-import { h, raw, type RawHtml } from '../http/html';
-import {
-  FIELD_ORDER,
-  HONEYPOT_FIELD,
-  LIMITS,
-  RELATIONSHIP_LABELS,
-  RIGHT_LABELS,
-  type Field,
-} from '../intake/submission';
+import { RELATIONSHIPS, RIGHTS, type Right } from '#domain/case';
+import { formatLongDate } from '#domain/calendar';
+import { h, raw, type RawHtml } from '#http/html';
+import { RELATIONSHIP_LABELS, RIGHT_LABELS } from '#domain/labels';
+import { LIMITS } from '#domain/text';
+import { FIELD_ORDER, HONEYPOT_FIELD, type Field } from '#shared/intake/submission';
 import { page } from './layout';
 
 export interface SiteContext {

@@ -7,8 +7,8 @@
 import { randomUUID } from 'node:crypto';
 import diagnostics from 'node:diagnostics_channel';
 import type { IncomingMessage } from 'node:http';
-import { startLocalStack } from '../../infra/local/stack';
-import { request } from '../support/http';
+import { startLocalStack } from '#infra/local/stack';
+import { request } from '#test/support/http';
 
 const SUBMISSIONS = 300;
 const CONCURRENCY = 8;

@@ -9,9 +9,9 @@
  * clarification pauses; complex cases, some extended. State transitions are what Step
  * Functions bills for a standard workflow: every state entered, and every retry.
  */
-import { DynamoCaseStore } from '../../shared/adapters/dynamo-case-store';
-import type { Case } from '../../shared/domain/case';
-import { addWorkingDays } from '../../shared/domain/calendar';
+import { DynamoCaseStore } from '#adapters/dynamo-case-store';
+import type { Case } from '#domain/case';
+import { addWorkingDays } from '#domain/calendar';
 import {
   askForClarification,
   askForIdentity,
@@ -22,12 +22,12 @@ import {
   markComplex,
   receive,
   type Transition,
-} from '../../shared/domain/lifecycle';
-import { newCaseId, newReference } from '../../shared/ids';
-import type { CaseStore } from '../../shared/ports';
-import { localDynamoClient } from '../../infra/local/emulators';
-import { startLocalStack } from '../../infra/local/stack';
-import { KeeperFixture, TEAM, type Change, type Scenario } from '../support/keeper';
+} from '#domain/lifecycle';
+import { newCaseId, newReference } from '#shared/core/ids';
+import type { CaseStore } from '#shared/ports';
+import { localDynamoClient } from '#infra/local/emulators';
+import { startLocalStack } from '#infra/local/stack';
+import { KeeperFixture, TEAM, type Change, type Scenario } from '#test/support/keeper';
 
 const CASES = 1_000;
 const FROM = '2026-11-02T00:00:00.000Z'; // the keepers start (a Monday)

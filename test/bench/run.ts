@@ -3,7 +3,7 @@
  * Each bench module exports `default async function bench(): Promise<void>` that prints
  * its own figures. Benchmarks measure; they never assert timings (DESIGN.md, Testing).
  */
-import '../../infra/local/polyfills';
+import '#infra/local/polyfills';
 import { readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';

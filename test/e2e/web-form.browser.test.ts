@@ -19,10 +19,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startLocalStack } from '../../infra/local/stack';
-import { formatLongDate } from '../../shared/domain/calendar';
-import { computeDeadline, londonDateOf } from '../../shared/domain/deadlines';
-import { emailsTo } from '../support/http';
+import { startLocalStack } from '#infra/local/stack';
+import { formatLongDate } from '#domain/calendar';
+import { computeDeadline, londonDateOf } from '#domain/deadlines';
+import { emailsTo } from '#test/support/http';
 
 // The callbacks given to page.evaluate run in the page, not in Node. The project's tsconfig
 // has no DOM lib on purpose (server code must not use browser globals), so declare the few

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { buildApp } from '../../infra/app';
-import { ConfigError, parseConfig } from '../../infra/config';
+import { buildApp } from '#infra/app';
+import { ConfigError, parseConfig } from '#infra/config';
 import { CDK_JSON_CONTEXT, SKIP_BUNDLING } from './support';
 
 const valid = {

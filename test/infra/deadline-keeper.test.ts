@@ -1,16 +1,19 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { ENV_NAMES } from '../../infra/env-names';
+import { ENV_NAMES } from '#infra/env-names';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
-import { DeadlineKeeper, KEEPER_STATES, KEEPER_TASKS, LAMBDA_SERVICE_ERRORS } from '../../infra/deadline-keeper';
-import { OutboundMail } from '../../infra/outbound-mail';
-import { Storage } from '../../infra/storage';
-import { renderCfnString, synthesizedKeeperDefinition, forLocalRun, type AslDefinition } from '../../infra/local/keeper-definition';
-import { REPO_ROOT } from '../../infra/local/stack';
-import { TIME_ORIGIN_VAR, TIME_SCALE_VAR } from '../../shared/adapters/clock';
-import { DEFAULT_KEEPER_OFFSETS } from '../../shared/domain/checkpoints';
-import { acknowledgements, CDK_JSON_CONTEXT, coldStart, deployTimeEnv, londonStack, nagFindings, TEST_CONTEXT, synthesisedApp, type Resources, type Statement } from './support';
+import { DeadlineKeeper, KEEPER_STATES, LAMBDA_SERVICE_ERRORS } from '#infra/deadline-keeper';
+import { DEADLINES } from '#lambdas/deadlines/manifest';
+import { triggeredBy } from '#lambdas/manifest';
+
+/** Each Task state and the handler module its manifest entry names. */
+const KEEPER_TASKS = Object.fromEntries(triggeredBy(DEADLINES.handlers, 'task').map((h) => [h.trigger.state, h.entry])) as Record<'Evaluate' | 'Act', string>;
+import { renderCfnString, synthesizedKeeperDefinition, forLocalRun, type AslDefinition } from '#infra/local/keeper-definition';
+import { REPO_ROOT } from '#infra/local/stack';
+import { TIME_ORIGIN_VAR, TIME_SCALE_VAR } from '#adapters/clock';
+import { DEFAULT_KEEPER_OFFSETS } from '#domain/checkpoints';
+import { acknowledgements, CDK_JSON_CONTEXT, coldStart, deployTimeEnv, londonStack, nagFindings, standaloneResources, TEST_CONTEXT, synthesisedApp, type Resources, type Statement } from './support';
 
 
 function build(context: Record<string, unknown> = TEST_CONTEXT) {
@@ -227,10 +230,10 @@ describe('deadline keeper permissions', () => {
     }
   });
 
-  it('gives the intake functions that read the intake root the state machine ARN, and the form page nothing', () => {
+  it('gives the state machine ARN only to the intake function that starts keepers', () => {
     const env = (key: string) => built.resources[built.ids.api.get(key)!.fn]!.Properties.Environment.Variables;
     expect(env('POST /requests').KEEPER_STATE_MACHINE_ARN).toEqual({ Ref: built.ids.stateMachine });
-    expect(env('GET /verify/{token}').KEEPER_STATE_MACHINE_ARN).toEqual({ Ref: built.ids.stateMachine });
+    expect(env('GET /verify/{token}').KEEPER_STATE_MACHINE_ARN).toBeUndefined();
     expect(env('GET /').KEEPER_STATE_MACHINE_ARN).toBeUndefined();
   });
 
@@ -249,17 +252,9 @@ describe('deadline keeper permissions', () => {
 
   it('takes other offsets from its props, and refuses nonsense at synthesis', () => {
     const stack = londonStack();
-    const storage = new Storage(stack, 'Storage');
-    const mail = new OutboundMail(stack, 'Mail', { domain: 'privacy.example.com', senderAddress: 'no-reply@privacy.example.com' });
-    const props = {
-      key: storage.key,
-      casesTable: storage.casesTable,
-      mail,
-      dpoAddress: 'dpo@example.com',
-      teamAddress: 'dpo-team@example.com',
-      publicBaseUrl: 'https://privacy.example.com',
-      signingKey: new secretsmanager.Secret(stack, 'SigningKey', { encryptionKey: storage.key }),
-    };
+    const { storage, resources } = standaloneResources(stack, { PUBLIC_BASE_URL: 'https://privacy.example.com' }, { keeperStandIn: false });
+    resources.provide({ signingKey: new secretsmanager.Secret(stack, 'SigningKey', { encryptionKey: storage.key }) });
+    const props = { key: storage.key, resources };
     const keeper = new DeadlineKeeper(stack, 'Keeper', { ...props, offsets: { dpoReminderWorkingDays: [3, 10], noticeHour: 8 } });
     const env = stack.resolve((keeper.actFunction.fn.node.defaultChild as lambda.CfnFunction).environment) as { variables: Record<string, string> };
     expect(JSON.parse(env.variables.KEEPER_OFFSETS!)).toMatchObject({ dpoReminderWorkingDays: [10, 3], noticeHour: 8, verifyReminderAfterDays: 7 });

@@ -2,9 +2,9 @@ import { fileURLToPath } from 'node:url';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { describe, expect, it } from 'vitest';
-import { buildApp } from '../../infra/app';
-import { ENV_NAMES } from '../../infra/env-names';
-import { ServiceFunction } from '../../infra/service-function';
+import { buildApp } from '#infra/app';
+import { ENV_NAMES } from '#infra/env-names';
+import { ServiceFunction } from '#infra/service-function';
 import { acknowledgements, nagFindings, TEST_CONTEXT } from './support';
 
 const ECHO = fileURLToPath(new URL('../fixtures/lambda/echo.ts', import.meta.url));

@@ -1,8 +1,8 @@
 import { App, CfnResource, Duration, Stack } from 'aws-cdk-lib';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { describe, expect, it } from 'vitest';
-import { buildApp } from '../../infra/app';
-import { parseConfig } from '../../infra/config';
+import { buildApp } from '#infra/app';
+import { parseConfig } from '#infra/config';
 import {
   enforceResidency,
   foreignRegionsIn,
@@ -10,8 +10,8 @@ import {
   residencyViolations,
   resolveRegion,
   ResidencyError,
-} from '../../infra/residency';
-import { RightsdeskStack } from '../../infra/stack';
+} from '#infra/residency';
+import { RightsdeskStack } from '#infra/stack';
 import { CDK_JSON_CONTEXT, TEST_CONTEXT } from './support';
 
 const config = parseConfig({

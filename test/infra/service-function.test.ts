@@ -6,11 +6,11 @@ import { App, Duration, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ENV_NAMES } from '../../infra/env-names';
-import { ESM_REQUIRE_BANNER } from '../../infra/bundling';
-import { ServiceFunction } from '../../infra/service-function';
-import { Storage } from '../../infra/storage';
-import { CASES_TABLE } from '../../shared/adapters/cases-table-schema';
+import { ENV_NAMES } from '#infra/env-names';
+import { ESM_REQUIRE_BANNER } from '#infra/bundling';
+import { ServiceFunction } from '#infra/service-function';
+import { Storage } from '#infra/storage';
+import { CASES_TABLE } from '#adapters/cases-table-schema';
 import { acknowledgements, CDK_JSON_CONTEXT, londonStack, nagFindings } from './support';
 
 const ECHO = fileURLToPath(new URL('../fixtures/lambda/echo.ts', import.meta.url));

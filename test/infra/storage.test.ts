@@ -1,9 +1,9 @@
 import { Duration } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { buildApp } from '../../infra/app';
-import { Storage } from '../../infra/storage';
-import { CASES_TABLE } from '../../shared/adapters/cases-table-schema';
+import { buildApp } from '#infra/app';
+import { Storage } from '#infra/storage';
+import { CASES_TABLE } from '#adapters/cases-table-schema';
 import { londonStack, logicalIdsOf, TEST_CONTEXT } from './support';
 
 let template: Template;

@@ -6,8 +6,12 @@ import { Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
 import { vi } from 'vitest';
-import { buildApp } from '../../infra/app';
-import { ENV_NAMES } from '../../infra/env-names';
+import { buildApp } from '#infra/app';
+import { ENV_NAMES } from '#infra/env-names';
+import { HandlerResources } from '#infra/handler-resources';
+import { OutboundMail } from '#infra/outbound-mail';
+import { Storage } from '#infra/storage';
+import type { Setting } from '#lambdas/manifest';
 
 const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -160,4 +164,36 @@ export function synthesisedApp(context: Record<string, unknown> = TEST_CONTEXT) 
   const template = Template.fromStack(stack);
   const logicalId = (c: { node: { defaultChild?: unknown } }) => stack.getLogicalId(c.node.defaultChild as never);
   return { app, stack, template, resources: template.toJSON().Resources as Resources, logicalId };
+}
+
+/**
+ * Storage, OutboundMail and a seeded HandlerResources in `stack`, for testing one context
+ * construct on its own. Starting keepers is a stand-in (the ARN only, no grant) unless
+ * `keeperStandIn` is false (a DeadlineKeeper under test provides itself); the
+ * construct under test provides what it makes itself (the API its signing key and URL, the
+ * keeper its offsets).
+ */
+export function standaloneResources(stack: Stack, settings: Partial<Record<Setting, string>> = {}, opts: { keeperStandIn?: boolean } = {}) {
+  const storage = new Storage(stack, 'Storage');
+  const mail = new OutboundMail(stack, 'Mail', {
+    domain: CDK_JSON_CONTEXT['rightsdesk:domain'] as string,
+    senderAddress: CDK_JSON_CONTEXT['rightsdesk:senderAddress'] as string,
+  });
+  const resources = new HandlerResources(stack, {
+    casesTable: storage.casesTable,
+    rawMailBucket: storage.rawMailBucket,
+    filesBucket: storage.filesBucket,
+    reportsBucket: storage.reportsBucket,
+    mail,
+    ...((opts.keeperStandIn ?? true) && {
+      keeper: { bindStarter: (fn) => fn.bindEnv(ENV_NAMES.KEEPER_STATE_MACHINE_ARN, 'arn:aws:states:eu-west-2:111111111111:stateMachine:Test') },
+    }),
+    settings: {
+      DPO_ADDRESS: CDK_JSON_CONTEXT['rightsdesk:dpoAddress'] as string,
+      TEAM_ADDRESS: CDK_JSON_CONTEXT['rightsdesk:teamAddress'] as string,
+      NATION: CDK_JSON_CONTEXT['rightsdesk:nation'] as string,
+      ...settings,
+    },
+  });
+  return { storage, mail, resources };
 }

@@ -1,6 +1,7 @@
-import type { AuditEntry, Case } from '../../shared/domain/case';
-import { receive } from '../../shared/domain/lifecycle';
-import { newCaseId, newReference } from '../../shared/ids';
+import type { AuditAction } from '#domain/audit';
+import type { AuditEntry, Case } from '#domain/case';
+import { receive } from '#domain/lifecycle';
+import { newCaseId, newReference } from '#shared/core/ids';
 
 /** A case as the lifecycle creates it (received 2 Nov 2026, identity confirmed); override what the test is about. */
 export function aCase(overrides: Partial<Case> = {}): Case {
@@ -17,6 +18,6 @@ export function aCase(overrides: Partial<Case> = {}): Case {
   return { ...c, ...overrides };
 }
 
-export function anEntry(action: string, overrides: Partial<AuditEntry> = {}): AuditEntry {
+export function anEntry(action: AuditAction, overrides: Partial<AuditEntry> = {}): AuditEntry {
   return { at: '2026-11-02T10:00:00.000Z', actor: 'system', action, ...overrides };
 }

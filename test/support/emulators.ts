@@ -2,7 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll } from 'vitest';
-import { createCasesTable, localDynamoClient, startDynamo, type Running } from '../../infra/local/emulators';
+import { createCasesTable, localDynamoClient, startDynamo, type Running } from '#infra/local/emulators';
 
 export interface DynamoFixture {
   client: DynamoDBClient;

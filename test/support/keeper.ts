@@ -13,19 +13,19 @@
 import { randomBytes } from 'node:crypto';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SESv2Client } from '@aws-sdk/client-sesv2';
-import { KEEPER_STATES } from '../../infra/deadline-keeper';
-import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../infra/local/emulators';
-import { synthesizedKeeperDefinition } from '../../infra/local/keeper-definition';
-import { KeeperRunner, type Execution, type ExecutionHooks, type TaskHandler } from '../../infra/local/keeper-runner';
-import { REPO_ROOT } from '../../infra/local/stack';
-import { DynamoCaseStore } from '../../shared/adapters/dynamo-case-store';
-import { SesMailer } from '../../shared/adapters/ses-mailer';
-import { keeperOffsets, type KeeperOffsets } from '../../shared/domain/checkpoints';
-import { ExtensionTooLateError, InvalidTransitionError } from '../../shared/domain/errors';
-import { actOnCheckpoint } from '../../shared/deadlines/act-on-checkpoint';
-import { evaluateCase } from '../../shared/deadlines/evaluate-case';
-import { parseActInput, parseKeeperInput } from '../../shared/deadlines/keeper-input';
-import type { CaseStore, Clock, Mailer } from '../../shared/ports';
+import { KEEPER_STATES } from '#infra/deadline-keeper';
+import { LOCAL_CREDENTIALS, LOCAL_REGION } from '#infra/local/emulators';
+import { synthesizedKeeperDefinition } from '#infra/local/keeper-definition';
+import { KeeperRunner, type Execution, type ExecutionHooks, type TaskHandler } from '#infra/local/keeper-runner';
+import { REPO_ROOT } from '#infra/local/stack';
+import { DynamoCaseStore } from '#adapters/dynamo-case-store';
+import { SesMailer } from '#adapters/ses-mailer';
+import { keeperOffsets, type KeeperOffsets } from '#domain/checkpoints';
+import { ExtensionTooLateError, InvalidTransitionError } from '#domain/errors';
+import { actOnCheckpoint } from '#shared/deadlines/act-on-checkpoint';
+import { evaluateCase } from '#shared/deadlines/evaluate-case';
+import { parseActInput, parseKeeperInput } from '#shared/deadlines/keeper-input';
+import type { CaseStore, Clock, Mailer } from '#shared/ports';
 
 /** The DPO mailbox: named to requesters, and the Reply-To of what they get; never sent to. */
 export const DPO = 'dpo@icetrak.test';

@@ -1,9 +1,14 @@
+import type { AuditEntry } from '#domain/case';
 import { describe, expect, it } from 'vitest';
-import { DynamoCaseStore } from '../../../shared/adapters/dynamo-case-store';
-import { CaseAlreadyExistsError, CaseNotFoundError, VersionConflictError } from '../../../shared/domain/errors';
-import type { Clock } from '../../../shared/ports';
-import { aCase, anEntry } from '../../support/cases';
-import { useDynamo } from '../../support/emulators';
+import { DynamoCaseStore } from '#adapters/dynamo-case-store';
+import { CaseAlreadyExistsError, CaseNotFoundError, VersionConflictError } from '#domain/errors';
+import type { Clock } from '#shared/ports';
+import { aCase, anEntry } from '#test/support/cases';
+import { useDynamo } from '#test/support/emulators';
+
+/** An entry told apart from the others by its detail (every action name is one of AUDIT_ACTIONS). */
+const mark = (name: string) => anEntry('CorrespondenceReceived', { detail: { mark: name } });
+const label = (e: AuditEntry) => (typeof e.detail?.mark === 'string' ? e.detail.mark : e.action);
 
 const db = useDynamo();
 const NOW = new Date('2026-11-27T12:00:00Z');
@@ -38,37 +43,37 @@ describe('DynamoCaseStore', () => {
 
   it('rejects a stale write with VersionConflictError and leaves the case and its trail untouched', async () => {
     const c = await store().create(aCase(), anEntry('RequestReceived'));
-    await store().save({ case: { ...c, flags: ['first'] }, entry: anEntry('First') });
-    await expect(store().save({ case: { ...c, flags: ['stale'] }, entry: anEntry('Stale') })).rejects.toBeInstanceOf(
+    await store().save({ case: { ...c, flags: ['first'] }, entry: mark('First') });
+    await expect(store().save({ case: { ...c, flags: ['stale'] }, entry: mark('Stale') })).rejects.toBeInstanceOf(
       VersionConflictError,
     );
     const now = await store().get(c.id);
     expect(now.flags).toEqual(['first']);
-    expect(now.audit.map((e) => e.action)).toEqual(['RequestReceived', 'First']);
+    expect(now.audit.map(label)).toEqual(['RequestReceived', 'First']);
   });
 
   it('save on a case that does not exist is a conflict, not an upsert', async () => {
-    await expect(store().save({ case: aCase(), entry: anEntry('Ghost') })).rejects.toBeInstanceOf(VersionConflictError);
+    await expect(store().save({ case: aCase(), entry: mark('Ghost') })).rejects.toBeInstanceOf(VersionConflictError);
   });
 
   it('update() trusts a passed-in current case once, and re-reads when it turns out stale', async () => {
     const stale = await store().create(aCase(), anEntry('RequestReceived'));
-    await store().save({ case: { ...stale, flags: ['moved-on'] }, entry: anEntry('Elsewhere') });
+    await store().save({ case: { ...stale, flags: ['moved-on'] }, entry: mark('Elsewhere') });
     const seen: number[] = [];
     const out = await store().update(stale.id, (cur) => {
       seen.push(cur.version);
-      return { case: { ...cur, flags: [...cur.flags, 'mine'] }, entry: anEntry('Mine') };
+      return { case: { ...cur, flags: [...cur.flags, 'mine'] }, entry: mark('Mine') };
     }, { current: stale });
     expect(seen).toEqual([1, 2]);
     expect(out.flags).toEqual(['moved-on', 'mine']);
-    expect(out.audit.map((e) => e.action)).toEqual(['RequestReceived', 'Elsewhere', 'Mine']);
+    expect(out.audit.map(label)).toEqual(['RequestReceived', 'Elsewhere', 'Mine']);
   });
 
   it('loses no audit entry under 50 concurrent updates to one case', async () => {
     const c = await store().create(aCase(), anEntry('RequestReceived'));
     await Promise.all(
       Array.from({ length: 50 }, (_, i) =>
-        store().update(c.id, (cur) => ({ case: { ...cur, flags: [...cur.flags, `f${i}`] }, entry: anEntry(`Touched${i}`) }), {
+        store().update(c.id, (cur) => ({ case: { ...cur, flags: [...cur.flags, `f${i}`] }, entry: mark(`Touched${i}`) }), {
           maxAttempts: 200,
         }),
       ),
@@ -76,7 +81,7 @@ describe('DynamoCaseStore', () => {
     const final = await store().get(c.id);
     expect(final.version).toBe(51);
     expect(final.audit).toHaveLength(51);
-    expect(new Set(final.audit.map((e) => e.action)).size).toBe(51);
+    expect(new Set(final.audit.map(label)).size).toBe(51);
     expect(new Set(final.flags).size).toBe(50);
   });
 
@@ -96,7 +101,7 @@ describe('DynamoCaseStore', () => {
     const paused = await store().create(aCase({ dueOn: '2027-01-03' }), anEntry('RequestReceived'));
     await store().save({ case: { ...paused, status: 'awaiting_clarification', dueOn: null }, entry: anEntry('ClarificationRequested') });
     const closed = await store().create(aCase({ dueOn: '2027-01-01' }), anEntry('RequestReceived'));
-    await store().save({ case: { ...closed, status: 'closed', outcome: 'completed' }, entry: anEntry('Completed') });
+    await store().save({ case: { ...closed, status: 'closed', outcome: 'completed' }, entry: anEntry('RequestCompleted') });
 
     const due = (await store().listOpenDueBy('2027-01-31')).map((c) => c.id);
     expect(due).toEqual(expect.arrayContaining([b.id, a.id]));

@@ -5,26 +5,16 @@
  */
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startSes, type Running } from '../../../infra/local/emulators';
-import { recordEvent } from '../../../shared/domain/audit';
-import type { Case } from '../../../shared/domain/case';
-import { KEEPER_NOTICE_SENT } from '../../../shared/domain/checkpoints';
-import {
-  askForClarification,
-  clarificationAnswered,
-  complete,
-  extend,
-  markComplex,
-  receive,
-  askForIdentity,
-  type Transition,
-} from '../../../shared/domain/lifecycle';
-import { newCaseId, newReference } from '../../../shared/ids';
-import type { CaseStore } from '../../../shared/ports';
-import { verifyToken } from '../../../shared/tokens';
-import { useDynamo } from '../../support/emulators';
-import { sentEmails, type SentEmail } from '../../support/http';
-import { DPO, KeeperFixture, PUBLIC_BASE_URL, TEAM, namedError, type Change } from '../../support/keeper';
+import { startSes, type Running } from '#infra/local/emulators';
+import { recordEvent } from '#domain/audit';
+import type { Case } from '#domain/case';
+import { askForClarification, clarificationAnswered, complete, extend, markComplex, receive, askForIdentity, type Transition } from '#domain/lifecycle';
+import { newCaseId, newReference } from '#shared/core/ids';
+import type { CaseStore } from '#shared/ports';
+import { verifyToken } from '#shared/core/tokens';
+import { useDynamo } from '#test/support/emulators';
+import { sentEmails, type SentEmail } from '#test/support/http';
+import { DPO, KeeperFixture, PUBLIC_BASE_URL, TEAM, namedError, type Change } from '#test/support/keeper';
 
 const db = useDynamo();
 let ses: Running;
@@ -70,7 +60,7 @@ async function mailFor(c: Case): Promise<SentEmail[]> {
   return (await sentEmails(ses.url)).filter((m) => m.subject.startsWith(`[${c.reference}]`)).sort((a, b) => a.at - b.at);
 }
 
-const notices = (c: Case) => c.audit.filter((e) => e.action === KEEPER_NOTICE_SENT).map((e) => e.detail!.checkpoint);
+const notices = (c: Case) => c.audit.filter((e) => e.action === 'KeeperNoticeSent').map((e) => e.detail!.checkpoint);
 
 describe('deadline keeper (synthesised state machine, aws-local-stepfunctions, dynalite, SES)', () => {
   it('a case closed before any reminder: the keeper ends, no mail', async () => {
@@ -107,7 +97,7 @@ describe('deadline keeper (synthesised state machine, aws-local-stepfunctions, d
     }
     const stored = await keeper.store({ now: () => new Date() }).get(c.id);
     expect(notices(stored)).toEqual(['dpo-reminder-14:2026-12-02', 'dpo-reminder-7:2026-12-02', 'dpo-reminder-2:2026-12-02']);
-    expect(stored.audit.find((e) => e.action === KEEPER_NOTICE_SENT)).toMatchObject({
+    expect(stored.audit.find((e) => e.action === 'KeeperNoticeSent')).toMatchObject({
       at: '2026-11-12T09:00:00.000Z',
       actor: 'system',
       detail: { kind: 'dpo-reminder', level: 14, anchor: '2026-12-02', to: 'dpo', messageId: expect.any(String) },
@@ -197,9 +187,9 @@ describe('deadline keeper (synthesised state machine, aws-local-stepfunctions, d
     expect(stored.audit.map((e) => e.action)).toEqual([
       'RequestReceived',
       'IdentityRequested',
-      KEEPER_NOTICE_SENT,
+      'KeeperNoticeSent',
       'ClosedUnverified',
-      KEEPER_NOTICE_SENT,
+      'KeeperNoticeSent',
     ]);
   });
 
@@ -292,7 +282,7 @@ describe('deadline keeper (synthesised state machine, aws-local-stepfunctions, d
     const c = await newCase('2026-11-02T10:00:00Z');
     const store = keeper.store({ now: () => new Date('2026-11-12T09:00:05Z') });
     await store.update(c.id, (x) =>
-      recordEvent(x, '2026-11-12T09:00:05Z', 'system', KEEPER_NOTICE_SENT, {
+      recordEvent(x, '2026-11-12T09:00:05Z', 'system', 'KeeperNoticeSent', {
         checkpoint: 'dpo-reminder-14:2026-12-02',
         kind: 'dpo-reminder',
         level: 14,

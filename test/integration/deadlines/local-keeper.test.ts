@@ -7,15 +7,16 @@
 import { randomUUID } from 'node:crypto';
 import { DescribeExecutionCommand, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { localDynamoClient } from '../../../infra/local/emulators';
-import { startLocalStack, type LocalStack } from '../../../infra/local/stack';
-import { sfnClient } from '../../../shared/adapters/aws-clients';
-import { DynamoCaseStore } from '../../../shared/adapters/dynamo-case-store';
-import { SfnKeeper } from '../../../shared/adapters/sfn-keeper';
-import { askForIdentity, receive } from '../../../shared/domain/lifecycle';
-import { newCaseId, newReference } from '../../../shared/ids';
-import { systemClock } from '../../../shared/ports';
-import { emailsTo, freshClient, request } from '../../support/http';
+import { localDynamoClient } from '#infra/local/emulators';
+import { startLocalStack, type LocalStack } from '#infra/local/stack';
+import { sfnClient } from '#adapters/aws-clients';
+import { DynamoCaseStore } from '#adapters/dynamo-case-store';
+import { SfnKeeper } from '#adapters/sfn-keeper';
+import { askForIdentity, receive } from '#domain/lifecycle';
+import { newCaseId, newReference } from '#shared/core/ids';
+import { systemClock } from '#shared/ports';
+import { lambdaContext } from '#infra/local/lambda-context';
+import { emailsTo, freshClient, request } from '#test/support/http';
 
 const SCALE = 1_000_000; // a day in 86 ms
 
@@ -111,13 +112,14 @@ describe('the deadline keeper under npm start', () => {
     await cases.create(asked.case, r.entry, asked.entry);
     expect(stack.keeper.runner.get(asked.case.id)).toBeUndefined();
 
-    const { handler } = await import('../../../lambdas/deadlines/sweep-keepers');
-    const result = await handler();
+    const { handler } = await import('#lambdas/deadlines/sweep-keepers');
+    const context = () => lambdaContext('lambdas/deadlines/sweep-keepers.ts', Date.now() + 60_000);
+    const result = await handler({}, context());
     expect(result.started).toBeGreaterThanOrEqual(1);
     expect(result.failed).toBe(0);
     expect(stack.keeper.runner.get(asked.case.id)).toBeDefined();
     expect((await cases.get(asked.case.id)).audit.at(-1)).toMatchObject({ action: 'KeeperStarted', detail: { via: 'sweep' } });
     // A second sweep finds nothing to do.
-    expect((await handler()).missing).toBe(0);
+    expect((await handler({}, context())).missing).toBe(0);
   });
 });

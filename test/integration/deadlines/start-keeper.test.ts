@@ -5,15 +5,14 @@
  */
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { DynamoCaseStore } from '../../../shared/adapters/dynamo-case-store';
-import { DynamoRateLimiter, DynamoSubmissionLedger } from '../../../shared/adapters/dynamo-intake-guards';
-import { sweepKeepers } from '../../../shared/deadlines/sweep-keepers';
-import { KEEPER_STARTED } from '../../../shared/deadlines/start-keeper';
-import { newCaseId, newReference } from '../../../shared/ids';
-import { submitRequest, type SubmitDeps } from '../../../shared/intake/submit-request';
-import type { Keeper, OutboundEmail } from '../../../shared/ports';
-import { useDynamo } from '../../support/emulators';
-import { namedError } from '../../support/keeper';
+import { DynamoCaseStore } from '#adapters/dynamo-case-store';
+import { DynamoRateLimiter, DynamoSubmissionLedger } from '#adapters/dynamo-intake-guards';
+import { sweepKeepers } from '#shared/deadlines/sweep-keepers';
+import { newCaseId, newReference } from '#shared/core/ids';
+import { submitRequest, type SubmitDeps } from '#shared/intake/submit-request';
+import type { Keeper, OutboundEmail } from '#shared/ports';
+import { useDynamo } from '#test/support/emulators';
+import { namedError } from '#test/support/keeper';
 
 const db = useDynamo();
 const clock = { now: () => new Date('2026-11-02T10:00:00Z') };
@@ -57,7 +56,7 @@ describe('starting deadline keepers', () => {
     await submitRequest(raw, { idempotencyKey: randomUUID() }, d);
     const [c] = await d.cases.listByRequesterEmail(raw.email);
     expect(keeper.started).toEqual([c!.id]);
-    expect(c!.audit.map((e) => e.action)).toEqual(['RequestReceived', 'IdentityRequested', KEEPER_STARTED, 'AcknowledgementSent']);
+    expect(c!.audit.map((e) => e.action)).toEqual(['RequestReceived', 'IdentityRequested', 'KeeperStarted', 'AcknowledgementSent']);
     expect(c!.audit[2]).toMatchObject({ actor: 'system', detail: { via: 'intake' } });
   });
 
@@ -68,14 +67,14 @@ describe('starting deadline keepers', () => {
     expect(result.status).toBe('awaiting_identity');
     expect(down.sent).toHaveLength(1); // the acknowledgement still went
     const [c] = await down.cases.listByRequesterEmail(raw.email);
-    expect(c!.audit.map((e) => e.action)).not.toContain(KEEPER_STARTED);
+    expect(c!.audit.map((e) => e.action)).not.toContain('KeeperStarted');
 
     const keeper = fakeKeeper();
     const up = deps(keeper);
     const swept = await sweepKeepers(up);
     expect(keeper.started).toContain(c!.id);
     expect(swept.failed).toBe(0);
-    expect((await up.cases.get(c!.id)).audit.at(-1)).toMatchObject({ action: KEEPER_STARTED, detail: { via: 'sweep' } });
+    expect((await up.cases.get(c!.id)).audit.at(-1)).toMatchObject({ action: 'KeeperStarted', detail: { via: 'sweep' } });
 
     const again = await sweepKeepers(up);
     expect(again).toMatchObject({ missing: 0, started: 0, failed: 0 });
@@ -95,7 +94,7 @@ describe('starting deadline keepers', () => {
     expect(first.started + first.failed).toBe(2);
     const all = await sweepKeepers(sweep);
     expect(all.failed).toBe(1); // ids[0] still cannot start
-    expect((await sweep.cases.get(ids[0]!)).audit.map((e) => e.action)).not.toContain(KEEPER_STARTED);
-    for (const id of ids.slice(1)) expect((await sweep.cases.get(id)).audit.map((e) => e.action)).toContain(KEEPER_STARTED);
+    expect((await sweep.cases.get(ids[0]!)).audit.map((e) => e.action)).not.toContain('KeeperStarted');
+    for (const id of ids.slice(1)) expect((await sweep.cases.get(id)).audit.map((e) => e.action)).toContain('KeeperStarted');
   });
 });

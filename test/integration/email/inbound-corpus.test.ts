@@ -8,15 +8,15 @@ import { readFileSync } from 'node:fs';
 import { GetObjectCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
 import nodemailer, { type Transporter } from 'nodemailer';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { localDynamoClient, localS3Client } from '../../../infra/local/emulators';
-import { LOCAL_RESOURCES, startLocalStack, type LocalStack } from '../../../infra/local/stack';
-import { DynamoCaseStore } from '../../../shared/adapters/dynamo-case-store';
-import type { Case } from '../../../shared/domain/case';
-import { londonDateOf } from '../../../shared/domain/deadlines';
-import type { ReceiveEmailResult } from '../../../shared/email/receive-email';
-import { systemClock } from '../../../shared/ports';
-import { FIXTURES, type Fixture } from '../../fixtures/email/manifest';
-import { emailsTo, sentEmails } from '../../support/http';
+import { localDynamoClient, localS3Client } from '#infra/local/emulators';
+import { LOCAL_RESOURCES, startLocalStack, type LocalStack } from '#infra/local/stack';
+import { DynamoCaseStore } from '#adapters/dynamo-case-store';
+import type { Case } from '#domain/case';
+import { londonDateOf } from '#domain/deadlines';
+import type { ReceiveEmailResult } from '#shared/email/receive-email';
+import { systemClock } from '#shared/ports';
+import { FIXTURES, type Fixture } from '#test/fixtures/email/manifest';
+import { emailsTo, sentEmails } from '#test/support/http';
 
 const DPO = 'dpo@icetrak.net';
 /** The DPO team's inbox (the local stack's TEAM_ADDRESS), where staff notices go. */

@@ -6,19 +6,19 @@
 import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import type { Context, SESEvent } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { localDynamoClient, localS3Client } from '../../../infra/local/emulators';
-import { LOCAL_RESOURCES, startLocalStack, type LocalStack } from '../../../infra/local/stack';
-import { newSesMessageId } from '../../../infra/local/smtp-listener';
-import { DynamoCaseStore } from '../../../shared/adapters/dynamo-case-store';
-import { DynamoSubmissionLedger } from '../../../shared/adapters/dynamo-intake-guards';
-import { S3BlobStore } from '../../../shared/adapters/s3-blob-store';
-import type { Verdicts } from '../../../shared/domain/inbound-mail';
-import { rawMailKey } from '../../../shared/email/keys';
-import { receiveEmail, type ReceiveEmailDeps, type ReceiveEmailResult } from '../../../shared/email/receive-email';
-import { sesEventOf } from '../../../shared/email/ses-event';
-import { newCaseId, newReference } from '../../../shared/ids';
-import { BlobNotFoundError, systemClock } from '../../../shared/ports';
-import { emailsTo } from '../../support/http';
+import { localDynamoClient, localS3Client } from '#infra/local/emulators';
+import { LOCAL_RESOURCES, startLocalStack, type LocalStack } from '#infra/local/stack';
+import { newSesMessageId } from '#infra/local/smtp-listener';
+import { DynamoCaseStore } from '#adapters/dynamo-case-store';
+import { DynamoSubmissionLedger } from '#adapters/dynamo-intake-guards';
+import { S3BlobStore } from '#adapters/s3-blob-store';
+import type { Verdicts } from '#domain/inbound-mail';
+import { rawMailKey } from '#shared/email/keys';
+import { receiveEmail, type ReceiveEmailDeps, type ReceiveEmailResult } from '#shared/email/receive-email';
+import { sesEventOf } from '#shared/email/ses-event';
+import { newCaseId, newReference } from '#shared/core/ids';
+import { BlobNotFoundError, systemClock } from '#shared/ports';
+import { emailsTo } from '#test/support/http';
 
 type Handler = (event: SESEvent, context: Context) => Promise<ReceiveEmailResult[]>;
 
@@ -35,7 +35,7 @@ beforeAll(async () => {
   cases = new DynamoCaseStore({ client: localDynamoClient(stack.urls.dynamodb), tableName: stack.env.CASES_TABLE!, clock: systemClock });
   s3 = localS3Client(stack.urls.s3);
   // Imported once the stack has set the environment its composition root reads.
-  ({ handler } = (await import('../../../lambdas/email/receive-email')) as unknown as { handler: Handler });
+  ({ handler } = (await import('#lambdas/email/receive-email')) as unknown as { handler: Handler });
 });
 
 afterAll(async () => {

@@ -6,9 +6,9 @@ import { fileURLToPath } from 'node:url';
 import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import nodemailer, { type Transporter } from 'nodemailer';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { localS3Client, startS3, type Running } from '../../../infra/local/emulators';
-import { startSmtpListener, type SmtpListener } from '../../../infra/local/smtp-listener';
-import type { InboundTestControl } from '../../fixtures/email-handlers/recording';
+import { localS3Client, startS3, type Running } from '#infra/local/emulators';
+import { startSmtpListener, type SmtpListener } from '#infra/local/smtp-listener';
+import type { InboundTestControl } from '#test/fixtures/email-handlers/recording';
 
 const BUCKET = 'raw-mail-test';
 const HANDLER = fileURLToPath(new URL('../../fixtures/email-handlers/recording.ts', import.meta.url));

@@ -5,14 +5,14 @@
  */
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startLocalStack } from '../../../infra/local/stack';
-import { localDynamoClient } from '../../../infra/local/emulators';
-import { DynamoCaseStore } from '../../../shared/adapters/dynamo-case-store';
-import { formatLongDate } from '../../../shared/domain/calendar';
-import { computeDeadline, londonDateOf } from '../../../shared/domain/deadlines';
-import { systemClock } from '../../../shared/ports';
-import { signToken } from '../../../shared/tokens';
-import { emailsTo, form, freshClient, request, sentEmails } from '../../support/http';
+import { startLocalStack } from '#infra/local/stack';
+import { localDynamoClient } from '#infra/local/emulators';
+import { DynamoCaseStore } from '#adapters/dynamo-case-store';
+import { formatLongDate } from '#domain/calendar';
+import { computeDeadline, londonDateOf } from '#domain/deadlines';
+import { systemClock } from '#shared/ports';
+import { signToken } from '#shared/core/tokens';
+import { emailsTo, form, freshClient, request, sentEmails } from '#test/support/http';
 
 /** The local stack's DPO mailbox (the email intake) and the DPO team's inbox (staff notices). */
 const DPO = 'dpo@icetrak.net';

@@ -7,7 +7,7 @@
 import fs from 'node:fs';
 import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { localS3Client, startS3 } from '../../../infra/local/emulators';
+import { localS3Client, startS3 } from '#infra/local/emulators';
 
 const MARK = 'slow-disk-marker';
 const BUCKET = 'emulator-test';

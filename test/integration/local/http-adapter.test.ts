@@ -5,8 +5,8 @@
 import { request } from 'node:http';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Route } from '../../../lambdas/routes';
-import { startLocalStack, type LocalStack } from '../../../infra/local/stack';
+import type { Route } from '#lambdas/manifest';
+import { startLocalStack, type LocalStack } from '#infra/local/stack';
 
 const fixture = (name: string) => `test/fixtures/local/${name}.ts`;
 const route = (method: Route['method'], path: string, name: string): Route => ({ method, path, entry: fixture(name), access: 'public' });
@@ -201,7 +201,7 @@ describe('bodies, through the real middleware', () => {
   });
 
   it('accepts a body of exactly the limit', async () => {
-    const limit = (await import('../../../shared/http/middleware')).MAX_BODY_BYTES;
+    const limit = (await import('#http/middleware')).MAX_BODY_BYTES;
     const padding = 'x'.repeat(limit - JSON.stringify({ p: '' }).length);
     const res = await post(JSON.stringify({ p: padding }));
     expect(res.status).toBe(200);

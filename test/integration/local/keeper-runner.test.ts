@@ -4,9 +4,9 @@
  * synthesised definition with fake task handlers.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { synthesizedKeeperDefinition } from '../../../infra/local/keeper-definition';
-import { KeeperRunner, LocalSfnError, moduleHooks, type ExecutionHooks } from '../../../infra/local/keeper-runner';
-import { REPO_ROOT } from '../../../infra/local/stack';
+import { synthesizedKeeperDefinition } from '#infra/local/keeper-definition';
+import { KeeperRunner, LocalSfnError, moduleHooks, type ExecutionHooks } from '#infra/local/keeper-runner';
+import { REPO_ROOT } from '#infra/local/stack';
 
 const ARN = 'arn:aws:states:eu-west-2:000000000000:stateMachine:test';
 const runners: KeeperRunner[] = [];

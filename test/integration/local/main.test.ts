@@ -9,7 +9,7 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { REPO_ROOT } from '../../../infra/local/stack';
+import { REPO_ROOT } from '#infra/local/stack';
 
 interface Run {
   child: ChildProcess;

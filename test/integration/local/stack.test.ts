@@ -11,11 +11,11 @@ import { CreateBucketCommand, DeleteBucketCommand, GetObjectCommand, HeadBucketC
 import { SendEmailCommand } from '@aws-sdk/client-sesv2';
 import { StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { afterEach, describe, expect, it } from 'vitest';
-import { localDynamoClient, localS3Client } from '../../../infra/local/emulators';
-import { PortInUseError, startLocalStack, type LocalStack, type LocalStackOptions } from '../../../infra/local/stack';
-import { DynamoCaseStore } from '../../../shared/adapters/dynamo-case-store';
-import { systemClock } from '../../../shared/ports';
-import { aCase, anEntry } from '../../support/cases';
+import { localDynamoClient, localS3Client } from '#infra/local/emulators';
+import { PortInUseError, startLocalStack, type LocalStack, type LocalStackOptions } from '#infra/local/stack';
+import { DynamoCaseStore } from '#adapters/dynamo-case-store';
+import { systemClock } from '#shared/ports';
+import { aCase, anEntry } from '#test/support/cases';
 
 const stacks: LocalStack[] = [];
 const dirs: string[] = [];
@@ -124,7 +124,7 @@ describe('local stack', () => {
 
   it('points the production SDK clients at the emulators, and Step Functions at the local keeper runner', async () => {
     const stack = await start({ memory: true });
-    const { dynamoClient, s3Client, sesClient, sfnClient } = await import('../../../shared/adapters/aws-clients');
+    const { dynamoClient, s3Client, sesClient, sfnClient } = await import('#adapters/aws-clients');
     const dynamo = dynamoClient();
     const s3 = s3Client();
     const ses = sesClient();

@@ -2,9 +2,9 @@
 import { randomUUID } from 'node:crypto';
 import { GetItemCommand, PutItemCommand, UpdateItemCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
 import { describe, expect, it } from 'vitest';
-import { createTtlSweeper } from '../../../infra/local/ttl-sweeper';
-import type { Clock } from '../../../shared/ports';
-import { useDynamo } from '../../support/emulators';
+import { createTtlSweeper } from '#infra/local/ttl-sweeper';
+import type { Clock } from '#shared/ports';
+import { useDynamo } from '#test/support/emulators';
 
 const db = useDynamo();
 const NOW = new Date('2026-11-27T12:00:00Z');

@@ -1,7 +1,7 @@
 import { ExecutionAlreadyExists, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
-import { SfnKeeper } from '../../../shared/adapters/sfn-keeper';
+import { SfnKeeper } from '#adapters/sfn-keeper';
 
 const ARN = 'arn:aws:states:eu-west-2:111111111111:stateMachine:Rightsdesk-DeadlineKeeper-1A2B3C4D';
 const sfn = mockClient(SFNClient);

@@ -87,7 +87,7 @@ describe('plain dates', () => {
 });
 
 describe('londonDateOf', () => {
-  it('gives the London date: 23:30 UTC on 31 March 2026 (BST) is 1 April (LAW.md)', () => {
+  it('gives the London date: 23:30 UTC on 31 March 2026 (BST) is 1 April (docs/rules.md)', () => {
     expect(londonDateOf('2026-03-31T23:30:00Z')).toBe('2026-04-01');
     expect(londonDateOf(new Date('2026-03-31T23:30:00Z'))).toBe('2026-04-01');
   });

@@ -2,30 +2,9 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Case } from '#domain/case';
 import { addDays, fromDayNumber, isWorkingDay, londonDateOf, toDayNumber } from '#domain/calendar';
-import {
-  DEFAULT_KEEPER_OFFSETS,
-  KEEPER_NOTICE_SENT,
-  closeUnverifiedCheckpoint,
-  dueCheckpoints,
-  isDue,
-  keeperOffsets,
-  londonInstant,
-  nextCheckpoint,
-  type Checkpoint,
-  type KeeperOffsets,
-} from '#domain/checkpoints';
-import {
-  askForClarification,
-  askForIdentity,
-  clarificationAnswered,
-  complete,
-  extend,
-  identityReceived,
-  markComplex,
-  receive,
-  type Transition,
-} from '#domain/lifecycle';
-import { aCase } from '../../support/cases';
+import { DEFAULT_KEEPER_OFFSETS, closeUnverifiedCheckpoint, dueCheckpoints, isDue, keeperOffsets, londonInstant, nextCheckpoint, type Checkpoint, type KeeperOffsets } from '#domain/checkpoints';
+import { askForClarification, askForIdentity, clarificationAnswered, complete, extend, identityReceived, markComplex, receive, type Transition } from '#domain/lifecycle';
+import { aCase } from '#test/support/cases';
 
 const staff = (at: string) => ({ at, actor: 'staff:dpo' as const });
 /** Applies a lifecycle move the way the store does: new case, entry appended. */
@@ -39,7 +18,7 @@ function recordNotice(c: Case, cp: Checkpoint, at: Date): Case {
     ...(cp.anchor !== undefined ? { anchor: cp.anchor } : {}),
     ...(cp.level !== undefined ? { level: cp.level } : {}),
   };
-  return { ...c, audit: [...c.audit, { at: at.toISOString(), actor: 'system', action: KEEPER_NOTICE_SENT, detail }] };
+  return { ...c, audit: [...c.audit, { at: at.toISOString(), actor: 'system', action: 'KeeperNoticeSent', detail }] };
 }
 
 interface Sent {
@@ -360,7 +339,7 @@ describe('nextCheckpoint across the clock changes and bank holidays', () => {
   });
 
   it('overdue escalations skip the Christmas bank holidays', () => {
-    // Received Wed 25 Nov 2026 → due Tue 29 Dec (LAW.md's worked example).
+    // Received Wed 25 Nov 2026 → due Tue 29 Dec (docs/rules.md's worked example).
     const c = aCase({ ...receive({ ...base('2026-11-25T10:00:00Z') }).case });
     expect(c.dueOn).toBe('2026-12-29');
     const { sent } = simulate(c, '2026-12-29T10:00:00Z', '2027-01-05T12:00:00Z');

@@ -4,7 +4,7 @@ import { InvalidClarificationError, InvalidDateError, InvalidNationError } from 
 
 const due = (input: DeadlineInput) => computeDeadline(input).dueOn;
 
-describe('LAW.md worked examples (England and Wales)', () => {
+describe('docs/rules.md worked examples (England and Wales)', () => {
   it('received Thu 3 Sep 2026 → Sat 3 Oct → Mon 5 Oct 2026', () => {
     expect(computeDeadline({ receivedOn: '2026-09-03' })).toEqual({
       clockStartsOn: '2026-09-03',

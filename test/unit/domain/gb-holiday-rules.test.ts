@@ -1,8 +1,8 @@
 import Holidays from 'date-holidays';
 import { describe, expect, it } from 'vitest';
-import { gbHolidayRules } from '../../../infra/tools/gb-holiday-rules';
-import GB_RULES from '../../../shared/domain/gb-holiday-rules.json';
-import { bankHolidays } from '../../../shared/domain/calendar';
+import { gbHolidayRules } from '#infra/tools/gb-holiday-rules';
+import GB_RULES from '#domain/gb-holiday-rules.json';
+import { bankHolidays } from '#domain/calendar';
 
 describe('GB holiday rules shipped with the code', () => {
   it('are exactly the GB rules of the installed date-holidays (run `npm run holidays:gb` after upgrading it)', () => {

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { br, heading, link, list, mailto, paragraph, pre, renderEmail, strong, table } from '../../../shared/templates/email-blocks';
+import { br, heading, link, list, mailto, paragraph, pre, renderEmail, strong, table } from '#shared/templates/email-blocks';
 
 const EVIL = `<script>alert("x")</script><img src=x onerror='y'>&amp;\``;
 const ESCAPED = '&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;&lt;img src=x onerror=&#39;y&#39;&gt;&amp;amp;&#96;';

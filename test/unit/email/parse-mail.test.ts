@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseMail, readTopHeaders, repairHeaderCharset } from '../../../shared/email/parse-mail';
+import { parseMail, readTopHeaders, repairHeaderCharset } from '#shared/email/parse-mail';
 
 const crlf = (...lines: string[]) => Buffer.from(lines.join('\r\n'), 'utf8');
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { inboundOf, sesEventOf } from '../../../shared/email/ses-event';
+import { inboundOf, sesEventOf } from '#shared/email/ses-event';
 
 describe('SES receipt events', () => {
   it('round-trips: the event the local listener builds reads back as the inbound message', () => {

@@ -7,8 +7,8 @@ import {
   emailReceivedEmail,
   newRequestNotice,
   verifyReminderEmail,
-} from '../../../shared/templates/emails';
-import { aCase } from '../../support/cases';
+} from '#shared/templates/emails';
+import { aCase } from '#test/support/cases';
 
 const DPO = { dpoAddress: 'dpo@icetrak.net' };
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { escapeHtml, h, raw } from '../../../shared/http/html';
+import { escapeHtml, h, raw } from '#http/html';
 
 describe('html escaping', () => {
   it('escapes every character that can break out of text or an attribute', () => {

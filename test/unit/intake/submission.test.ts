@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { ValidationError } from '../../../shared/http/errors';
-import { FIELD_ERRORS, isHoneypotHit, LIMITS, normaliseLine, normaliseText, parseSubmission } from '../../../shared/intake/submission';
+import { ValidationError } from '#domain/errors';
+import { LIMITS, normaliseLine, normaliseText } from '#domain/text';
+import { FIELD_ERRORS, isHoneypotHit, parseSubmission } from '#shared/intake/submission';
 
 const valid = { rights: ['access'], fullName: 'Ada Lovelace', email: 'ada@example.org', relationship: 'customer' };
 

@@ -2,7 +2,7 @@
 // here beside reference.test.ts because both generate identifiers.
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { isCaseId, newCaseId, newReference } from '#shared/ids';
+import { isCaseId, newCaseId, newReference } from '#shared/core/ids';
 import { isReference } from '#domain/reference';
 
 const fixed = (byte: number) => (size: number) => new Uint8Array(size).fill(byte);

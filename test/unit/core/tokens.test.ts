@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { ExpiredTokenError, InvalidTokenError, signToken, verifyToken } from '../../../shared/tokens';
+import { ExpiredTokenError, InvalidTokenError, signToken, verifyToken } from '#shared/core/tokens';
 
 const key = randomBytes(32);
 const now = new Date('2026-11-27T12:00:00Z');

@@ -5,7 +5,7 @@
  * case itself: once the address is confirmed, every confirmation link for it is spent.
  */
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
-import { DomainError } from './domain/errors';
+import { DomainError } from '#domain/errors';
 
 export type TokenPurpose = 'verify';
 

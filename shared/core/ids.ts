@@ -3,7 +3,7 @@
  * the clock and the system's random source, so it lives outside shared/domain).
  */
 import { randomBytes } from 'node:crypto';
-import { generateReference, type RandomBytes } from './domain/reference';
+import { generateReference, type RandomBytes } from '#domain/reference';
 
 /** Crockford's base32: no I, L, O or U; sorts in the same order as the values it encodes. */
 const CROCKFORD = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';

@@ -1,0 +1,96 @@
+/**
+ * The resources handlers are bound to, and the one place a manifest entry's `uses`
+ * (lambdas/manifest.ts) turns into environment variables and IAM grants, through the
+ * ServiceFunction bind methods. Some resources exist only once a later construct has made
+ * them (the keeper's state machine, the API's signing key and public URL): a binding waits for
+ * its resource, and synthesis fails, naming the function, if one never arrives.
+ */
+import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import type * as s3 from 'aws-cdk-lib/aws-s3';
+import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import { Node, type IConstruct } from 'constructs';
+import type { Setting, Uses } from '#lambdas/manifest';
+import { ENV_NAMES } from './env-names';
+import type { MailSender, ServiceFunction } from './service-function';
+
+/** What lets a function start deadline keepers (DeadlineKeeper). */
+export interface KeeperStarter {
+  bindStarter(fn: ServiceFunction): ServiceFunction;
+}
+
+export interface Resources {
+  readonly casesTable: dynamodb.ITable;
+  readonly rawMailBucket: s3.IBucket;
+  readonly filesBucket: s3.IBucket;
+  readonly reportsBucket: s3.IBucket;
+  readonly signingKey: secretsmanager.ISecret;
+  readonly mail: MailSender;
+  readonly keeper: KeeperStarter;
+  readonly settings: Readonly<Partial<Record<Setting, string>>>;
+}
+
+type Key = Exclude<keyof Resources, 'settings'> | `setting:${Setting}`;
+
+interface Binding {
+  readonly fn: ServiceFunction;
+  readonly key: Key;
+  readonly apply: (value: unknown) => void;
+}
+
+export class HandlerResources {
+  private readonly values = new Map<Key, unknown>();
+  private readonly waiting: Binding[] = [];
+
+  /** `scope` (the stack) fails synthesis if a binding is still waiting then. */
+  constructor(scope: IConstruct, initial: Partial<Resources> = {}) {
+    this.provide(initial);
+    Node.of(scope).addValidation({
+      validate: () =>
+        this.waiting.map((b) => `${b.fn.node.path} uses ${b.key}, which no construct provided (HandlerResources.provide).`),
+    });
+  }
+
+  /** Makes resources available; bindings waiting for them are applied now. */
+  public provide(part: Partial<Resources>): this {
+    const { settings, ...rest } = part;
+    const entries: Array<[Key, unknown]> = [
+      ...Object.entries(rest).map(([k, v]) => [k as Key, v] as [Key, unknown]),
+      ...Object.entries(settings ?? {}).map(([k, v]) => [`setting:${k}` as Key, v] as [Key, unknown]),
+    ];
+    for (const [key, value] of entries) {
+      if (value === undefined) continue;
+      if (this.values.has(key) && this.values.get(key) !== value) throw new Error(`HandlerResources: ${key} was already provided.`);
+      this.values.set(key, value);
+      for (const b of this.waiting.filter((w) => w.key === key)) {
+        this.waiting.splice(this.waiting.indexOf(b), 1);
+        b.apply(value);
+      }
+    }
+    return this;
+  }
+
+  /** Binds `fn` to everything `uses` names, and to nothing else. */
+  public bind(fn: ServiceFunction, uses: Uses): void {
+    const need = (key: Key, apply: (value: never) => void) => {
+      const binding: Binding = { fn, key, apply: apply as (value: unknown) => void };
+      if (this.values.has(key)) binding.apply(this.values.get(key));
+      else this.waiting.push(binding);
+    };
+    if (uses.cases) {
+      const access = uses.cases;
+      need('casesTable', (t: dynamodb.ITable) => fn.bindCases(t, access));
+    }
+    const buckets = [
+      ['rawMailBucket', ENV_NAMES.RAW_MAIL_BUCKET, uses.rawMail],
+      ['filesBucket', ENV_NAMES.FILES_BUCKET, uses.files],
+      ['reportsBucket', ENV_NAMES.REPORTS_BUCKET, uses.reports],
+    ] as const;
+    for (const [key, envName, access] of buckets) {
+      if (access) need(key, (b: s3.IBucket) => fn.bindBucket(envName, b, access));
+    }
+    if (uses.signingKey) need('signingKey', (s: secretsmanager.ISecret) => fn.bindSecret(ENV_NAMES.SIGNING_KEY_SECRET_ARN, s));
+    if (uses.mail) need('mail', (m: MailSender) => fn.bindMail(m));
+    if (uses.keeper) need('keeper', (k: KeeperStarter) => k.bindStarter(fn));
+    for (const setting of uses.settings ?? []) need(`setting:${setting}`, (value: string) => fn.bindEnv(ENV_NAMES[setting], value));
+  }
+}

@@ -1,0 +1,36 @@
+/**
+ * What the email handler uses: built on first call from exactly the configuration and grants
+ * lambdas/email/manifest.ts gives it, and reused for the life of the execution environment.
+ */
+import { caseStore, clock, filesStore, ids, keeper, mailer, rawMailStore, signingKey, submissionLedger } from '#adapters/from-env';
+import { readConfig } from '#shared/core/config';
+import { logger } from '#shared/core/log';
+import type { ReceiveEmailDeps } from '#shared/email/receive-email';
+
+let receive: ReceiveEmailDeps | undefined;
+
+/** SES receipt rule → receive-email. */
+export function receiveDeps(): ReceiveEmailDeps {
+  return (receive ??= (() => {
+    const config = readConfig(['DPO_ADDRESS', 'TEAM_ADDRESS', 'SENDER_ADDRESS', 'NATION', 'PUBLIC_BASE_URL']);
+    return {
+      rawMail: rawMailStore(),
+      files: filesStore(),
+      cases: caseStore(),
+      ledger: submissionLedger(),
+      mailer: mailer(),
+      clock: clock(),
+      keeper: keeper(),
+      signingKey: signingKey(),
+      ids,
+      settings: {
+        nation: config.NATION,
+        publicBaseUrl: config.PUBLIC_BASE_URL,
+        dpoAddress: config.DPO_ADDRESS,
+        teamAddress: config.TEAM_ADDRESS,
+        senderAddress: config.SENDER_ADDRESS,
+      },
+      log: logger,
+    };
+  })());
+}

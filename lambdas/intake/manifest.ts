@@ -1,0 +1,33 @@
+/** The intake context: the public web form, its submissions and the confirmation link. */
+import type { ContextManifest } from '#lambdas/manifest';
+
+export const INTAKE: ContextManifest = {
+  context: 'intake',
+  handlers: [
+    {
+      id: 'GetForm',
+      entry: 'lambdas/intake/get-form.ts',
+      description: 'Rightsdesk GET /',
+      trigger: { kind: 'http', method: 'GET', path: '/', access: 'public' },
+      // The page names the DPO and links within the site; nothing else.
+      uses: { settings: ['DPO_ADDRESS', 'PUBLIC_BASE_URL'] },
+    },
+    {
+      id: 'SubmitRequest',
+      entry: 'lambdas/intake/submit-request.ts',
+      description: 'Rightsdesk POST /requests',
+      trigger: { kind: 'http', method: 'POST', path: '/requests', access: 'public' },
+      // Creates the case, starts its keeper and acknowledges the requester with a signed link;
+      // the team hears of a request only once it is verified.
+      uses: { cases: 'readWrite', signingKey: true, mail: true, keeper: 'start', settings: ['DPO_ADDRESS', 'NATION', 'PUBLIC_BASE_URL'] },
+    },
+    {
+      id: 'VerifyEmail',
+      entry: 'lambdas/intake/verify-email.ts',
+      description: 'Rightsdesk GET /verify/{token}',
+      trigger: { kind: 'http', method: 'GET', path: '/verify/{token}', access: 'public' },
+      // Verifies the link, confirms to the requester and tells the team (TEAM_ADDRESS).
+      uses: { cases: 'readWrite', signingKey: true, mail: true, settings: ['DPO_ADDRESS', 'TEAM_ADDRESS', 'PUBLIC_BASE_URL'] },
+    },
+  ],
+};

@@ -1,0 +1,110 @@
+/**
+ * The shape of a context manifest (`lambdas/<context>/manifest.ts`): for each Lambda handler,
+ * its entry, what triggers it and what it reads and writes. The manifests are the only place
+ * these are declared: the CDK constructs create and bind functions from them
+ * (ServiceFunction.bindUses), and the local stack serves and schedules the same entries.
+ *
+ * No imports from aws-cdk-lib: the local stack and the tests read this without the CDK.
+ */
+
+/** What invokes a handler. */
+export type Trigger =
+  /** An API Gateway (REST) route; `path` in API Gateway resource syntax. public: behind WAF, no auth; admin: staff sign-in. */
+  | { readonly kind: 'http'; readonly method: 'GET' | 'POST' | 'PUT' | 'DELETE'; readonly path: string; readonly access: 'public' | 'admin' }
+  /** A Task state of one of the stack's state machines. */
+  | { readonly kind: 'task'; readonly stateMachine: 'keeper'; readonly state: string }
+  /** EventBridge Scheduler, in Europe/London time (cron fields as in the Scheduler's cron()). */
+  | { readonly kind: 'schedule'; readonly cron: CronFields; readonly description: string }
+  /** The SES receipt rule of the DPO mailbox (asynchronous invocation). */
+  | { readonly kind: 'ses' };
+
+export interface CronFields {
+  readonly minute?: string;
+  readonly hour?: string;
+  readonly day?: string;
+  readonly month?: string;
+  readonly weekDay?: string;
+}
+
+/** Access to a bucket: 'write' creates or overwrites objects, without reading or deleting them. */
+export type BucketAccess = 'read' | 'write' | 'readWrite';
+
+/** Plain configuration values (no grant), each one environment variable of the same name. */
+export type Setting = 'DPO_ADDRESS' | 'TEAM_ADDRESS' | 'NATION' | 'PUBLIC_BASE_URL' | 'KEEPER_OFFSETS';
+
+/** What a handler reads and writes. Each entry becomes one environment variable and its grant; nothing else is granted. */
+export interface Uses {
+  /** The cases table (CASES_TABLE). */
+  readonly cases?: 'read' | 'readWrite';
+  /** The raw inbound mail bucket (RAW_MAIL_BUCKET). */
+  readonly rawMail?: BucketAccess;
+  /** Attachments and exports (FILES_BUCKET). */
+  readonly files?: BucketAccess;
+  /** Compliance reports (REPORTS_BUCKET). */
+  readonly reports?: BucketAccess;
+  /** Reads the link-signing key (SIGNING_KEY_SECRET_ARN). */
+  readonly signingKey?: true;
+  /** Sends mail through SES from the sender address (SENDER_ADDRESS). */
+  readonly mail?: true;
+  /** Starts deadline keepers (KEEPER_STATE_MACHINE_ARN, states:StartExecution). */
+  readonly keeper?: 'start';
+  /** Configuration values it reads. */
+  readonly settings?: readonly Setting[];
+}
+
+export interface HandlerSpec {
+  /** Construct id of its function, PascalCase, unique in its context. */
+  readonly id: string;
+  /** Module exporting `handler`, relative to the repository root. */
+  readonly entry: string;
+  readonly description: string;
+  readonly trigger: Trigger;
+  readonly uses: Uses;
+  /** @default 10 */
+  readonly timeoutSeconds?: number;
+  /** @default 512 */
+  readonly memoryMb?: number;
+}
+
+/** A context's manifest: its name (POWERTOOLS_SERVICE_NAME) and its handlers. */
+export interface ContextManifest {
+  readonly context: string;
+  readonly handlers: readonly HandlerSpec[];
+}
+
+/** Environment variable names a handler's `uses` entails, in a fixed order (the cold start reads exactly these). */
+export function envNamesOf(uses: Uses): string[] {
+  return [
+    ...(uses.cases ? ['CASES_TABLE'] : []),
+    ...(uses.rawMail ? ['RAW_MAIL_BUCKET'] : []),
+    ...(uses.files ? ['FILES_BUCKET'] : []),
+    ...(uses.reports ? ['REPORTS_BUCKET'] : []),
+    ...(uses.signingKey ? ['SIGNING_KEY_SECRET_ARN'] : []),
+    ...(uses.mail ? ['SENDER_ADDRESS'] : []),
+    ...(uses.keeper ? ['KEEPER_STATE_MACHINE_ARN'] : []),
+    ...(uses.settings ?? []),
+  ];
+}
+
+/** An HTTP route: what API Gateway and the local HTTP adapter serve. */
+export interface Route {
+  readonly method: 'GET' | 'POST' | 'PUT' | 'DELETE';
+  readonly path: string;
+  readonly entry: string;
+  readonly access: 'public' | 'admin';
+}
+
+/** The routes of `handlers`, in order. */
+export function routesOf(handlers: readonly HandlerSpec[]): Route[] {
+  return handlers.flatMap((h) =>
+    h.trigger.kind === 'http' ? [{ method: h.trigger.method, path: h.trigger.path, entry: h.entry, access: h.trigger.access }] : [],
+  );
+}
+
+/** The handlers of `handlers` with trigger kind `kind`. */
+export function triggeredBy<K extends Trigger['kind']>(
+  handlers: readonly HandlerSpec[],
+  kind: K,
+): Array<HandlerSpec & { readonly trigger: Extract<Trigger, { kind: K }> }> {
+  return handlers.filter((h): h is HandlerSpec & { trigger: Extract<Trigger, { kind: K }> } => h.trigger.kind === kind);
+}

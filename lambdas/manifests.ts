@@ -1,0 +1,16 @@
+/** Every context's manifest: what the CDK app deploys and the local stack runs. */
+import { DEADLINES } from '#lambdas/deadlines/manifest';
+import { EMAIL } from '#lambdas/email/manifest';
+import { INTAKE } from '#lambdas/intake/manifest';
+import type { ContextManifest, HandlerSpec } from './manifest';
+
+export const MANIFESTS: readonly ContextManifest[] = [INTAKE, EMAIL, DEADLINES];
+
+export const HANDLERS: readonly HandlerSpec[] = MANIFESTS.flatMap((m) => m.handlers);
+
+/** The manifest entry of `entry`; throws for an entry no manifest declares. */
+export function handlerSpec(entry: string): HandlerSpec {
+  const spec = HANDLERS.find((h) => h.entry === entry);
+  if (!spec) throw new Error(`${entry} is in no context manifest (lambdas/<context>/manifest.ts).`);
+  return spec;
+}

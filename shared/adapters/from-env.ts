@@ -1,0 +1,80 @@
+/**
+ * The real adapters, each built on first use from the environment variables it needs (a
+ * missing one fails the cold start with a clear message) and reused for the life of the
+ * execution environment. The contexts' `lambdas/<context>/deps.ts` compose these, so a handler
+ * builds, and needs the variables of, only what it uses. Plain function declarations, so
+ * esbuild drops every factory (and its SDK client) a handler does not call.
+ */
+import type { Clock } from '#shared/ports';
+import { readConfig } from '#shared/core/config';
+import { newCaseId, newReference } from '#shared/core/ids';
+import { dynamoClient, s3Client, sesClient, sfnClient } from './aws-clients';
+import { clockFromEnv } from './clock';
+import { DynamoCaseStore } from './dynamo-case-store';
+import { DynamoRateLimiter, DynamoSubmissionLedger } from './dynamo-intake-guards';
+import { S3BlobStore } from './s3-blob-store';
+import { SesMailer } from './ses-mailer';
+import { SfnKeeper } from './sfn-keeper';
+import { signingKeySource, type KeySource } from './signing-key';
+
+const memo: {
+  clock?: Clock;
+  table?: ConstructorParameters<typeof DynamoCaseStore>[0];
+  cases?: DynamoCaseStore;
+  ledger?: DynamoSubmissionLedger;
+  limiter?: DynamoRateLimiter;
+  mailer?: SesMailer;
+  keeper?: SfnKeeper;
+  signingKey?: KeySource;
+  s3?: ReturnType<typeof s3Client>;
+  rawMail?: S3BlobStore;
+  files?: S3BlobStore;
+} = {};
+
+/** The system clock in AWS; the local stack may run it faster (RIGHTSDESK_TIME_SCALE). */
+export function clock(): Clock {
+  return (memo.clock ??= clockFromEnv());
+}
+
+function casesTable(): ConstructorParameters<typeof DynamoCaseStore>[0] {
+  return (memo.table ??= { client: dynamoClient(), tableName: readConfig(['CASES_TABLE']).CASES_TABLE, clock: clock() });
+}
+
+export function caseStore(): DynamoCaseStore {
+  return (memo.cases ??= new DynamoCaseStore(casesTable()));
+}
+
+export function submissionLedger(): DynamoSubmissionLedger {
+  return (memo.ledger ??= new DynamoSubmissionLedger(casesTable()));
+}
+
+export function rateLimiter(): DynamoRateLimiter {
+  return (memo.limiter ??= new DynamoRateLimiter(casesTable()));
+}
+
+export function mailer(): SesMailer {
+  return (memo.mailer ??= new SesMailer(sesClient(), readConfig(['SENDER_ADDRESS']).SENDER_ADDRESS));
+}
+
+export function keeper(): SfnKeeper {
+  return (memo.keeper ??= new SfnKeeper(sfnClient(), readConfig(['KEEPER_STATE_MACHINE_ARN']).KEEPER_STATE_MACHINE_ARN));
+}
+
+export function signingKey(): KeySource {
+  return (memo.signingKey ??= signingKeySource());
+}
+
+function s3(): ReturnType<typeof s3Client> {
+  return (memo.s3 ??= s3Client());
+}
+
+export function rawMailStore(): S3BlobStore {
+  return (memo.rawMail ??= new S3BlobStore(s3(), readConfig(['RAW_MAIL_BUCKET']).RAW_MAIL_BUCKET));
+}
+
+export function filesStore(): S3BlobStore {
+  return (memo.files ??= new S3BlobStore(s3(), readConfig(['FILES_BUCKET']).FILES_BUCKET));
+}
+
+/** New case ids and references. */
+export const ids = { caseId: (): string => newCaseId(), reference: (): string => newReference() };

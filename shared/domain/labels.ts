@@ -1,0 +1,19 @@
+/** The words shown for each right and relationship: on the form, in emails, in the desk. */
+import type { Relationship, Right } from './case';
+
+export const RIGHT_LABELS: Record<Right, { label: string; hint: string }> = {
+  access: { label: 'Get a copy of my data', hint: 'Right of access: a copy of the personal data we hold about you and how we use it.' },
+  rectification: { label: 'Correct my data', hint: 'Right to rectification: fix data that is wrong or incomplete.' },
+  erasure: { label: 'Delete my data', hint: 'Right to erasure: also called the right to be forgotten.' },
+  restriction: { label: 'Limit how my data is used', hint: 'Right to restriction: we keep the data but stop using it.' },
+  objection: { label: 'Object to how my data is used', hint: 'Right to object: for example to direct marketing.' },
+  portability: { label: 'Move my data to another service', hint: 'Right to data portability: your data in a machine-readable file (JSON or CSV).' },
+  complaint: { label: 'Make a complaint', hint: 'Tell us about a problem with how we handle your personal data.' },
+};
+
+export const RELATIONSHIP_LABELS: Record<Relationship, string> = {
+  customer: 'I have an Icetrak customer account',
+  'message-recipient': 'I received SMS or fax messages sent through Icetrak',
+  'website-visitor': 'I visited an Icetrak website',
+  other: 'Something else',
+};

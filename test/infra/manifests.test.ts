@@ -1,0 +1,140 @@
+/**
+ * The context manifests are the only place a handler's trigger and grants are declared: every
+ * deployed function comes from one manifest entry, and its environment and IAM grants are
+ * exactly what that entry's `uses` implies — nothing more, nothing less.
+ */
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { ServiceFunction } from '#infra/service-function';
+import { envNamesOf, routesOf, type HandlerSpec } from '#lambdas/manifest';
+import { HANDLERS, MANIFESTS } from '#lambdas/manifests';
+import { coldStart, deployTimeEnv, synthesisedApp, type Statement } from './support';
+
+const built = synthesisedApp();
+const { stack, resources, logicalId } = built;
+const functions = stack.node.findAll().filter((c): c is ServiceFunction => c instanceof ServiceFunction);
+const functionOf = (spec: HandlerSpec): ServiceFunction => {
+  const found = functions.filter((f) => f.spec?.entry === spec.entry);
+  expect(found, spec.entry).toHaveLength(1);
+  return found[0]!;
+};
+
+const RUNTIME_ENV = ['NODE_OPTIONS', 'POWERTOOLS_LOG_LEVEL', 'POWERTOOLS_SERVICE_NAME'];
+/** Every function may write its own log group; ServiceFunction's separate tracing policy holds the X-Ray actions. */
+const BASE_ACTIONS = ['logs:CreateLogStream', 'logs:PutLogEvents'];
+
+/** The actions each `uses` entry (and the trigger) grants, written out independently of the bind methods. */
+function expectedActions({ uses, trigger }: HandlerSpec): string[] {
+  const a = new Set(BASE_ACTIONS);
+  const add = (...xs: string[]) => xs.forEach((x) => a.add(x));
+  if (uses.cases) add('dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query', 'kms:Decrypt', 'kms:DescribeKey');
+  if (uses.cases === 'readWrite') add('dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem', 'kms:Encrypt', 'kms:GenerateDataKey');
+  for (const access of [uses.rawMail, uses.files, uses.reports]) {
+    if (access === 'read' || access === 'readWrite') add('s3:GetObject', 's3:ListBucket', 'kms:Decrypt');
+    if (access === 'write' || access === 'readWrite') add('s3:PutObject', 's3:AbortMultipartUpload', 'kms:Decrypt', 'kms:GenerateDataKey');
+    if (access === 'readWrite') add('s3:DeleteObject');
+  }
+  if (uses.signingKey) add('secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret', 'kms:Decrypt');
+  if (uses.mail) add('ses:SendEmail', 'ses:SendRawEmail');
+  if (uses.keeper) add('states:StartExecution', 'kms:GenerateDataKey', 'kms:Decrypt');
+  // An SES-triggered (asynchronous) function dead-letters a failed event to its queue.
+  if (trigger.kind === 'ses') add('sqs:SendMessage', 'kms:GenerateDataKey', 'kms:Decrypt');
+  return [...a].sort();
+}
+
+/** The resources each `uses` entry (and the trigger) reaches (logical ids), besides the function's own log group. */
+function expectedTargets({ uses, trigger }: HandlerSpec): string[] {
+  const ids = new Set<string>();
+  const s = stack.storage;
+  if (uses.cases) ids.add(logicalId(s.casesTable)).add(logicalId(s.key));
+  if (uses.rawMail) ids.add(logicalId(s.rawMailBucket)).add(logicalId(s.key));
+  if (uses.files) ids.add(logicalId(s.filesBucket)).add(logicalId(s.key));
+  if (uses.reports) ids.add(logicalId(s.reportsBucket)).add(logicalId(s.key));
+  if (uses.signingKey) ids.add(stack.getLogicalId(stack.publicApi.signingKey.node.defaultChild as never)).add(logicalId(s.key));
+  if (uses.mail) ids.add(logicalId(stack.mail.identity)).add(stack.getLogicalId(stack.mail.configurationSet.node.defaultChild as never));
+  if (uses.keeper) ids.add(logicalId(stack.keeper.stateMachine)).add(logicalId(s.key));
+  if (trigger.kind === 'ses') ids.add(logicalId(stack.inboundMail.deadLetterQueue)).add(logicalId(s.key));
+  return [...ids].sort();
+}
+
+const actionsOf = (st: Statement) => [st.Action].flat();
+
+/** Logical ids an IAM statement's resources name (Ref / Fn::GetAtt), in any Fn::Join. */
+function targetsOf(value: unknown, out = new Set<string>()): Set<string> {
+  if (Array.isArray(value)) value.forEach((v) => targetsOf(v, out));
+  else if (value && typeof value === 'object') {
+    for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
+      if (k === 'Ref' && typeof v === 'string' && !v.startsWith('AWS::')) out.add(v);
+      else if (k === 'Fn::GetAtt') out.add(String((v as unknown[])[0]));
+      else targetsOf(v, out);
+    }
+  }
+  return out;
+}
+
+/** The statements of every identity policy attached to `fn`'s role, its tracing policy aside. */
+function statementsOf(fn: ServiceFunction): Statement[] {
+  const role = logicalId(fn.role);
+  const tracing = stack.getLogicalId(fn.node.findChild('TracingPolicy').node.defaultChild as never);
+  return Object.entries(resources)
+    .filter(([id, r]) => r.Type === 'AWS::IAM::Policy' && id !== tracing)
+    .filter(([, r]) => (r.Properties.Roles as Array<{ Ref: string }>).some((x) => x.Ref === role))
+    .flatMap(([, r]) => r.Properties.PolicyDocument.Statement as Statement[]);
+}
+
+describe('context manifests', () => {
+  it('declare each entry once, with a unique construct id in its context', () => {
+    const entries = HANDLERS.map((h) => h.entry);
+    expect(new Set(entries).size).toBe(entries.length);
+    for (const m of MANIFESTS) expect(new Set(m.handlers.map((h) => h.id)).size, m.context).toBe(m.handlers.length);
+    const routes = routesOf(HANDLERS).map((r) => `${r.method} ${r.path}`);
+    expect(new Set(routes).size).toBe(routes.length);
+  });
+
+  it('are the only source of functions: every application function is one manifest entry, and every entry is deployed', () => {
+    const appFunctions = functions.filter((f) => f.node.path.startsWith(`${stack.node.id}/`));
+    expect(appFunctions.every((f) => f.spec !== undefined)).toBe(true);
+    expect(appFunctions.map((f) => f.spec!.entry).sort()).toEqual(HANDLERS.map((h) => h.entry).sort());
+  });
+});
+
+describe.each(HANDLERS.map((h) => [h.entry, h] as const))('%s', (_entry, spec) => {
+  const fn = functionOf(spec);
+  const cfn = () => resources[logicalId(fn.fn)]!.Properties;
+
+  it('has exactly the environment its manifest entry implies', () => {
+    const names = Object.keys(cfn().Environment.Variables as Record<string, unknown>).sort();
+    expect(names).toEqual([...RUNTIME_ENV, ...envNamesOf(spec.uses)].sort());
+  });
+
+  it('has exactly the IAM actions its manifest entry implies, on the resources it names', () => {
+    const statements = statementsOf(fn);
+    expect([...new Set(statements.flatMap(actionsOf))].sort()).toEqual(expectedActions(spec));
+    const ownLogs = logicalId(fn.logGroup);
+    const targets = new Set(statements.flatMap((st) => [...targetsOf(st.Resource)]));
+    targets.delete(ownLogs);
+    expect([...targets].sort()).toEqual(expectedTargets(spec));
+  });
+
+  it('takes its description, timeout and memory from the manifest', () => {
+    expect(cfn()).toMatchObject({ Description: spec.description, Timeout: spec.timeoutSeconds ?? 10, MemorySize: spec.memoryMb ?? 512 });
+  });
+
+  describe('cold start', () => {
+    afterEach(() => {
+      vi.unstubAllEnvs();
+    });
+    const env = () => deployTimeEnv(cfn().Environment.Variables as Record<string, unknown>);
+
+    it('loads with exactly that environment', async () => {
+      const module = await coldStart(spec.entry, env());
+      expect(typeof module.handler).toBe('function');
+    });
+
+    // Every variable it is given is one it reads: without any one of them, the cold start fails.
+    it.each(envNamesOf(spec.uses))('fails without %s', async (name) => {
+      const without = env();
+      delete without[name];
+      await expect(coldStart(spec.entry, without)).rejects.toThrow(name.endsWith('SECRET_ARN') ? /SIGNING_KEY/ : name);
+    });
+  });
+});
