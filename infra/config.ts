@@ -64,9 +64,7 @@ function isEmailAddress(value: string): boolean {
 }
 
 /** Validates raw context values; throws one ConfigError listing every problem. */
-export function parseConfig(
-  raw: Record<RequiredKey, unknown> & { readonly customDomain?: unknown },
-): RightsdeskConfig {
+export function parseConfig(raw: Record<RequiredKey, unknown> & { readonly customDomain?: unknown }): RightsdeskConfig {
   const problems: string[] = [];
   const text = (field: RequiredKey): string | undefined => {
     const value = raw[field];

@@ -8,7 +8,7 @@
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
-import { Node, type IConstruct } from 'constructs';
+import type { IConstruct } from 'constructs';
 import type { Setting, Uses } from '#lambdas/manifest';
 import { ENV_NAMES } from './env-names';
 import type { MailSender, ServiceFunction } from './service-function';
@@ -44,9 +44,8 @@ export class HandlerResources {
   /** `scope` (the stack) fails synthesis if a binding is still waiting then. */
   constructor(scope: IConstruct, initial: Partial<Resources> = {}) {
     this.provide(initial);
-    Node.of(scope).addValidation({
-      validate: () =>
-        this.waiting.map((b) => `${b.fn.node.path} uses ${b.key}, which no construct provided (HandlerResources.provide).`),
+    scope.node.addValidation({
+      validate: () => this.waiting.map((b) => `${b.fn.node.path} uses ${b.key}, which no construct provided (HandlerResources.provide).`),
     });
   }
 

@@ -290,9 +290,7 @@ export class InboundMail extends Construct {
       onCreate: activate,
       onUpdate: activate,
       onDelete: { service: '@aws-sdk/client-ses', action: 'SetActiveReceiptRuleSet', parameters: {} },
-      policy: cr.AwsCustomResourcePolicy.fromStatements([
-        new iam.PolicyStatement({ actions: ['ses:SetActiveReceiptRuleSet'], resources: ['*'] }),
-      ]),
+      policy: cr.AwsCustomResourcePolicy.fromStatements([new iam.PolicyStatement({ actions: ['ses:SetActiveReceiptRuleSet'], resources: ['*'] })]),
       installLatestAwsSdk: false,
       role,
       logGroup,

@@ -23,10 +23,7 @@ export class ResidencyError extends Error {
 }
 
 const refusal = (what: string): ResidencyError =>
-  new ResidencyError(
-    `Rightsdesk is deployed to ${LONDON} (London) only, for UK data residency; ${what}. ` +
-      `Unset it or set it to ${LONDON}.`,
-  );
+  new ResidencyError(`Rightsdesk is deployed to ${LONDON} (London) only, for UK data residency; ${what}. ` + `Unset it or set it to ${LONDON}.`);
 
 export interface RegionSources {
   /** A region passed in code (buildApp's `region`, a stack's `env.region`). */

@@ -26,7 +26,6 @@ import { ENV_NAMES, type EnvName, RUNTIME_ENV_NAMES } from './env-names';
  */
 export const RUNTIME = lambda.Runtime.NODEJS_24_X;
 
-
 const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url));
 
 export type LogLevel = 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
@@ -92,8 +91,7 @@ export interface ServiceFunctionProps {
 }
 
 /** What ServiceFunction.forHandler needs besides the manifest entry. */
-export interface HandlerFunctionOptions
-  extends Pick<ServiceFunctionProps, 'key' | 'serviceName' | 'logRetention' | 'reservedConcurrentExecutions'> {
+export interface HandlerFunctionOptions extends Pick<ServiceFunctionProps, 'key' | 'serviceName' | 'logRetention' | 'reservedConcurrentExecutions'> {
   /** Binds the entry's `uses`: its environment and grants, and nothing else. */
   readonly resources: HandlerResources;
 }
@@ -176,10 +174,12 @@ export class ServiceFunction extends Construct implements iam.IGrantable {
         // package-lock.json run in AWS, as they do in tests and locally.
         // Rare charset tables ship beside the bundle and load only for mail that needs them (infra/bundling.ts).
         externalModules: [...LAZY_CHARSETS.external],
-        esbuildArgs: Object.fromEntries(
-          Object.entries({ ...BUNDLE_ALIASES, ...LAZY_CHARSETS.alias }).map(([from, to]) => [`--alias:${from}`, to]),
-        ),
-        commandHooks: { beforeBundling: () => [], beforeInstall: () => [], afterBundling: LAZY_CHARSETS.afterBundling },
+        esbuildArgs: Object.fromEntries(Object.entries({ ...BUNDLE_ALIASES, ...LAZY_CHARSETS.alias }).map(([from, to]) => [`--alias:${from}`, to])),
+        commandHooks: {
+          beforeBundling: () => [],
+          beforeInstall: () => [],
+          afterBundling: (inputDir, outputDir) => LAZY_CHARSETS.afterBundling(inputDir, outputDir),
+        },
         // CJK charset tables as UTF-8, not \uXXXX escapes (half the size).
         charset: Charset.UTF8,
       },
@@ -236,21 +236,13 @@ export class ServiceFunction extends Construct implements iam.IGrantable {
     this.role.addToPrincipalPolicy(
       new iam.PolicyStatement({
         actions,
-        resources: [
-          table.tableArn,
-          ...Object.keys(CASES_TABLE.indexes).map((index) => `${table.tableArn}/index/${index}`),
-        ],
+        resources: [table.tableArn, ...Object.keys(CASES_TABLE.indexes).map((index) => `${table.tableArn}/index/${index}`)],
       }),
     );
     // What DynamoDB calls on the caller's behalf to use the table key. The ReEncrypt* and
     // GenerateDataKey* variants CDK's own grants add are only used when the table moves to a
     // new key, which is an administrator's UpdateTable, not a function's job.
-    table.encryptionKey?.grant(
-      this.role,
-      'kms:Decrypt',
-      'kms:DescribeKey',
-      ...(access === 'readWrite' ? ['kms:Encrypt', 'kms:GenerateDataKey'] : []),
-    );
+    table.encryptionKey?.grant(this.role, 'kms:Decrypt', 'kms:DescribeKey', ...(access === 'readWrite' ? ['kms:Encrypt', 'kms:GenerateDataKey'] : []));
     return this;
   }
 
@@ -331,4 +323,3 @@ function nagReference(stack: Stack, value: string): string {
   };
   return flatten(stack.resolve(value));
 }
-

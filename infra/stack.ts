@@ -109,7 +109,11 @@ export class RightsdeskStack extends Stack {
 
     const inbound = this.inboundMail;
     const dpoDomain = config.dpoAddress.slice(config.dpoAddress.lastIndexOf('@') + 1);
-    output('InboundMx', `${dpoDomain} MX 10 inbound-smtp.${this.region}.amazonaws.com`, 'DNS: route mail for the DPO address to SES receiving (README, Inbound email)');
+    output(
+      'InboundMx',
+      `${dpoDomain} MX 10 inbound-smtp.${this.region}.amazonaws.com`,
+      'DNS: route mail for the DPO address to SES receiving (README, Inbound email)',
+    );
     output('InboundRuleSetName', inbound.ruleSet.receiptRuleSetName, 'SES receipt rule set (made active by a custom resource)');
     output('InboundDeadLetterQueueUrl', inbound.deadLetterQueue.queueUrl, 'Inbound email events that failed every retry: redrive (README, Inbound email)');
     output('InboundFunctionName', inbound.function.fn.functionName, 'The receive-email function (redrive target)');

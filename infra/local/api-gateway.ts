@@ -3,13 +3,10 @@
  * becomes an APIGatewayProxyEvent plus a Lambda-like context, and a handler's result is checked
  * and turned into an HTTP response the way API Gateway would (malformed results are refused).
  */
-import { randomUUID } from 'node:crypto';
 import { validateHeaderName, validateHeaderValue, type IncomingMessage, type ServerResponse } from 'node:http';
-import { basename, extname } from 'node:path';
-import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
+import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import type { Route } from '#lambdas/manifest';
 import { json } from '#http/responses';
-import { LOCAL_REGION } from './emulators';
 import { LOCAL_ACCOUNT } from './lambda-context';
 import type { Match } from './routing';
 
@@ -50,7 +47,7 @@ function headerMaps(req: IncomingMessage): { headers: Record<string, string>; mu
   };
   const ip = sourceIp(req);
   const xff = nameOf.get('x-forwarded-for');
-  set('x-forwarded-for', 'X-Forwarded-For', xff ? `${headers[xff]}, ${ip}` : ip);
+  set('x-forwarded-for', 'X-Forwarded-For', xff ? `${headers[xff] ?? ''}, ${ip}` : ip);
   set('x-forwarded-proto', 'X-Forwarded-Proto', 'http');
   set('x-forwarded-port', 'X-Forwarded-Port', String(req.socket.localPort ?? ''));
   return { headers, multi };
@@ -73,7 +70,7 @@ function queryMaps(search: URLSearchParams) {
 function requestTime(d: Date): string {
   const months = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
   const p = (n: number) => String(n).padStart(2, '0');
-  return `${p(d.getUTCDate())}/${months[d.getUTCMonth()]}/${d.getUTCFullYear()}:${p(d.getUTCHours())}:${p(d.getUTCMinutes())}:${p(d.getUTCSeconds())} +0000`;
+  return `${p(d.getUTCDate())}/${months[d.getUTCMonth()] ?? ''}/${d.getUTCFullYear()}:${p(d.getUTCHours())}:${p(d.getUTCMinutes())}:${p(d.getUTCSeconds())} +0000`;
 }
 
 export interface EventInput {
@@ -193,7 +190,7 @@ export function toHttpResponse(result: unknown): HttpResponse | string {
   }
   // API Gateway answers application/json when the integration names no type.
   if (!merged.has('content-type')) headers.push(['content-type', ['application/json']]);
-  const text = (r.body as string | undefined | null) ?? '';
+  const text = r.body ?? '';
   return { status: r.statusCode, headers, body: r.isBase64Encoded ? Buffer.from(text, 'base64') : Buffer.from(text, 'utf8') };
 }
 

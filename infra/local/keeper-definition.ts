@@ -20,7 +20,6 @@ import type { ServiceFunction } from '#infra/service-function';
 import { LOCAL_ACCOUNT } from './lambda-context';
 import { LOCAL_REGION } from './emulators';
 
-
 /** An Amazon States Language document (the subset this module reads). */
 export interface AslState {
   Type: string;
@@ -56,7 +55,10 @@ export function synthesizedKeeperDefinition(repoRoot: string): KeeperDefinition 
   const { stack } = buildApp({ context: { ...cdkJson.context, 'aws:cdk:bundling-stacks': [] }, env: {}, nag: false });
   const keeper = stack.keeper;
   const cfn = keeper.stateMachine.node.defaultChild as sfn.CfnStateMachine;
-  const text = renderCfnString(stack.resolve(cfn.definitionString), (logicalId) => `arn:aws:lambda:${LOCAL_REGION}:${LOCAL_ACCOUNT}:function:${logicalId}`);
+  const text = renderCfnString(
+    stack.resolve(cfn.definitionString),
+    (logicalId) => `arn:aws:lambda:${LOCAL_REGION}:${LOCAL_ACCOUNT}:function:${logicalId}`,
+  );
   const definition = forLocalRun(JSON.parse(text) as AslDefinition);
 
   const tasks: Record<string, string> = {};
@@ -90,7 +92,12 @@ export function renderCfnString(value: unknown, attr: (logicalId: string) => str
   }
   if (Array.isArray(o?.['Fn::GetAtt'])) return attr(String((o['Fn::GetAtt'] as unknown[])[0]));
   if (typeof o?.Ref === 'string') {
-    const pseudo: Record<string, string> = { 'AWS::Region': LOCAL_REGION, 'AWS::AccountId': LOCAL_ACCOUNT, 'AWS::Partition': 'aws', 'AWS::URLSuffix': 'amazonaws.com' };
+    const pseudo: Record<string, string> = {
+      'AWS::Region': LOCAL_REGION,
+      'AWS::AccountId': LOCAL_ACCOUNT,
+      'AWS::Partition': 'aws',
+      'AWS::URLSuffix': 'amazonaws.com',
+    };
     return pseudo[o.Ref] ?? attr(o.Ref);
   }
   throw new Error(`Cannot render ${JSON.stringify(value)} locally.`);

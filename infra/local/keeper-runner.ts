@@ -216,10 +216,7 @@ export class KeeperRunner {
     for (const abort of [...this.aborts.values()]) abort();
     await Promise.all(this.list().map((e) => e.done));
     let timer: NodeJS.Timeout | undefined;
-    await Promise.race([
-      Promise.allSettled([...this.inFlight]),
-      new Promise((resolve) => (timer = setTimeout(resolve, this.opts.stopGraceMs ?? 10_000))),
-    ]);
+    await Promise.race([Promise.allSettled([...this.inFlight]), new Promise((resolve) => (timer = setTimeout(resolve, this.opts.stopGraceMs ?? 10_000)))]);
     clearTimeout(timer);
   }
 

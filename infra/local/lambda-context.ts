@@ -25,8 +25,10 @@ export function lambdaContext(entry: string, deadline: number, memoryMb = 512): 
     logGroupName: `/aws/lambda/${functionName}`,
     logStreamName: `local/[$LATEST]${randomUUID().replace(/-/g, '')}`,
     getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
+    /* eslint-disable @typescript-eslint/no-deprecated -- the Context type still requires the callback-era members */
     done: unsupported,
     fail: unsupported,
     succeed: unsupported,
+    /* eslint-enable @typescript-eslint/no-deprecated */
   };
 }

@@ -69,11 +69,11 @@ function banner(stack: LocalStack, smtpPort: number, timeScale: number): string 
     ['SES sent mail', urls.sesStore],
     ['S3 endpoint', urls.s3],
     ['DynamoDB endpoint', urls.dynamodb],
-    ['SMTP (inbound mail to DPO)', urls.smtp ? `${urls.smtp} — mail to ${stack.env.DPO_ADDRESS} becomes a case` : `port ${smtpPort} unavailable`],
     [
-      'Step Functions (deadline keeper)',
-      `${urls.stepFunctions}${timeScale > 1 ? ` — time runs ${timeScale}x faster (RIGHTSDESK_TIME_SCALE)` : ''}`,
+      'SMTP (inbound mail to DPO)',
+      urls.smtp ? `${urls.smtp} — mail to ${stack.env.DPO_ADDRESS ?? 'the DPO address'} becomes a case` : `port ${smtpPort} unavailable`,
     ],
+    ['Step Functions (deadline keeper)', `${urls.stepFunctions}${timeScale > 1 ? ` — time runs ${timeScale}x faster (RIGHTSDESK_TIME_SCALE)` : ''}`],
     ['Data', stack.dataDir ?? 'in memory (nothing written to disk)'],
   ];
   const width = Math.max(...rows.map(([label]) => label.length));

@@ -67,9 +67,9 @@ export function startSfnEndpoint(runner: KeeperRunner): Promise<Running> {
             return send(res, 200, { executionArn: started.executionArn, startDate: epochSeconds(started.startDate) });
           }
           case 'DescribeExecution':
-            return send(res, 200, describe(runner.describe(String(body.executionArn ?? '')), runner.stateMachineArn));
+            return send(res, 200, describe(runner.describe(typeof body.executionArn === 'string' ? body.executionArn : ''), runner.stateMachineArn));
           case 'StopExecution': {
-            const e = runner.stopExecution(String(body.executionArn ?? ''));
+            const e = runner.stopExecution(typeof body.executionArn === 'string' ? body.executionArn : '');
             await e.done;
             return send(res, 200, { stopDate: epochSeconds(e.stopDate ?? new Date()) });
           }

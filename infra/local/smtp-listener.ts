@@ -16,7 +16,7 @@
  *   X-Rightsdesk-Test-Spam, -Virus, -Spf, -Dkim, -Dmarc: PASS | FAIL | GRAY | PROCESSING_FAILED | DISABLED
  * No authentication and no TLS: it listens on the loopback interface only.
  */
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { pathToFileURL } from 'node:url';
 import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
@@ -220,7 +220,7 @@ export async function startSmtpListener(opts: SmtpListenerOptions): Promise<Smtp
       verdicts,
       functionArn: `arn:aws:lambda:${LOCAL_REGION}:${LOCAL_ACCOUNT}:function:${localFunctionName(opts.handlerEntry)}`,
     });
-    dispatch(id, event);
+    void dispatch(id, event); // runs (and retries) after the 250, as SES invokes Lambda asynchronously
     return `Ok: queued as ${id}`;
   }
 

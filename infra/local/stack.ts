@@ -18,16 +18,7 @@ import { HANDLERS } from '#lambdas/manifests';
 import { CASES_TABLE } from '#adapters/cases-table-schema';
 import { TIME_ORIGIN_VAR, TIME_SCALE_VAR, scaledClock } from '#adapters/clock';
 import { systemClock } from '#shared/ports';
-import {
-  createCasesTable,
-  localDynamoClient,
-  localS3Client,
-  startDynamo,
-  startS3,
-  startSes,
-  LOCAL_CREDENTIALS,
-  LOCAL_REGION,
-} from './emulators';
+import { createCasesTable, localDynamoClient, localS3Client, startDynamo, startS3, startSes, LOCAL_CREDENTIALS, LOCAL_REGION } from './emulators';
 import { createHealthCheck, type HealthCheck } from './health';
 import { startSmtpListener, type SmtpListener } from './smtp-listener';
 import { createHttpAdapter } from './http-adapter';
@@ -228,7 +219,7 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
   };
 
   try {
-    let health: HealthCheck | undefined; // made once the emulators are up; requests wait for `ready`
+    let health: HealthCheck | undefined; // eslint-disable-line prefer-const -- assigned below, read by a closure made before; made once the emulators are up; requests wait for `ready`
     const adapter = createHttpAdapter({
       routes: opts.routes ?? routesOf(HANDLERS),
       rootDir: REPO_ROOT,

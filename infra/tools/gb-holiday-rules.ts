@@ -25,7 +25,7 @@ function ruleKeys(node: Json, into = new Set<string>()): Set<string> {
 }
 
 export function gbHolidayRules(): Json {
-  const all = data as unknown as { version: string; license: string; holidays: Record<string, Json>; names: Record<string, Json> };
+  const all = data as { version: string; license: string; holidays: Record<string, Json>; names: Record<string, Json> };
   const gb = all.holidays.GB!;
   const used = ruleKeys(gb).add('substitutes'); // the parser names substitute days from names.substitutes
   const names = Object.fromEntries(Object.entries(all.names).filter(([key]) => used.has(key)));

@@ -23,7 +23,8 @@ export function timeScaleFrom(env: NodeJS.ProcessEnv = process.env): number {
   const raw = env[TIME_SCALE_VAR];
   if (raw === undefined || raw === '') return 1;
   const scale = Number(raw);
-  if (!Number.isFinite(scale) || scale < 1) throw new RangeError(`${TIME_SCALE_VAR} must be a number of at least 1 (e.g. 1440: a day a minute), not "${raw}".`);
+  if (!Number.isFinite(scale) || scale < 1)
+    throw new RangeError(`${TIME_SCALE_VAR} must be a number of at least 1 (e.g. 1440: a day a minute), not "${raw}".`);
   return scale;
 }
 

@@ -8,14 +8,7 @@
  */
 import { createHash } from 'node:crypto';
 import { ConditionalCheckFailedException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import {
-  DynamoDBDocumentClient,
-  GetCommand,
-  PutCommand,
-  UpdateCommand,
-  paginateQuery,
-  type QueryCommandInput,
-} from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand, paginateQuery, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import type { AuditEntry, Case } from '#domain/case';
 import { CaseAlreadyExistsError, CaseNotFoundError, VersionConflictError } from '#domain/errors';
 import type { CaseStore, Change, Clock } from '#shared/ports';
@@ -91,7 +84,7 @@ export class DynamoCaseStore implements CaseStore {
   }
 
   async create(c: Case, ...entries: [AuditEntry, ...AuditEntry[]]): Promise<Case> {
-    const item: CaseItem = { ...keyOf(c.id), ...indexKeys(c), version: 1, data: toData(c), audit: entries } as CaseItem;
+    const item: CaseItem = { ...keyOf(c.id), ...indexKeys(c), version: 1, data: toData(c), audit: entries };
     if (c.expiresAt !== undefined) item.expiresAt = c.expiresAt;
     try {
       await this.doc.send(

@@ -55,5 +55,5 @@ export function readOneOf<K extends ConfigVar>(names: readonly K[], env: NodeJS.
   if (present.length !== 1) {
     throw new ConfigError(`Configuration error: set exactly one of ${names.join(', ')}.`);
   }
-  return readConfig(present, env) as Partial<Config<K>>;
+  return readConfig(present, env);
 }

@@ -20,14 +20,14 @@ const MAX_TIME = 2 ** 48 - 1;
 export function newCaseId(now: number = Date.now(), random: RandomBytes = randomBytes): string {
   if (!Number.isInteger(now) || now < 0 || now > MAX_TIME) throw new RangeError('Timestamp out of range for a case id.');
   let time = '';
-  for (let i = 0, t = now; i < TIME_CHARS; i += 1, t = Math.floor(t / 32)) time = CROCKFORD[t % 32] + time;
+  for (let i = 0, t = now; i < TIME_CHARS; i += 1, t = Math.floor(t / 32)) time = CROCKFORD.charAt(t % 32) + time;
 
   const bytes = random(RANDOM_BYTES);
   if (bytes.length < RANDOM_BYTES) throw new RangeError('Random source returned too few bytes.');
   let bits = 0n;
   for (const byte of bytes.subarray(0, RANDOM_BYTES)) bits = (bits << 8n) | BigInt(byte);
   let rand = '';
-  for (let i = 0; i < 16; i += 1, bits >>= 5n) rand = CROCKFORD[Number(bits & 31n)] + rand;
+  for (let i = 0; i < 16; i += 1, bits >>= 5n) rand = CROCKFORD.charAt(Number(bits & 31n)) + rand;
 
   return time + rand;
 }

@@ -9,7 +9,6 @@ import { hasEvent, recordEvent } from '#domain/audit';
 import { logger } from './log';
 import type { CaseStore, Clock, Keeper } from '#shared/ports';
 
-
 export interface StartKeeperDeps {
   cases: CaseStore;
   keeper: Keeper;

@@ -47,12 +47,14 @@ export function verifyToken(key: Buffer, token: string, purpose: TokenPurpose, n
   if (given.length !== expected.length || given.toString('base64url') !== signature || !timingSafeEqual(given, expected)) {
     throw new InvalidTokenError('This link is not valid.');
   }
-  let body: { c?: unknown; p?: unknown; e?: unknown; n?: unknown };
+  let parsed: unknown;
   try {
-    body = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8'));
+    parsed = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8'));
   } catch {
     throw new InvalidTokenError('This link is not valid.');
   }
+  if (typeof parsed !== 'object' || parsed === null) throw new InvalidTokenError('This link is not valid.');
+  const body = parsed as { c?: unknown; p?: unknown; e?: unknown; n?: unknown };
   if (typeof body.c !== 'string' || body.p !== purpose || typeof body.e !== 'number' || typeof body.n !== 'string') {
     throw new InvalidTokenError('This link is not valid.');
   }

@@ -46,7 +46,7 @@ export async function actOnCheckpoint(input: ActInput, deps: ActDeps): Promise<{
   if (noticeSent(c, input.checkpoint.id)) return { outcome: 'skipped' };
   const cp = dueCheckpoints(c, now, deps.offsets).find((x) => x.id === input.checkpoint.id);
   if (!cp) return { outcome: 'skipped' };
-  await sendAndRecord(c, cp, await render(c, cp, deps, now), deps, now);
+  await sendAndRecord(c, cp, await render(c, cp, deps), deps, now);
   return { outcome: 'sent' };
 }
 
@@ -79,7 +79,7 @@ async function closeAndNotify(c: Case, checkpointId: string, deps: ActDeps, now:
 /** Who a notice goes to: the requester for the identity track, the DPO team otherwise. */
 const toRequester = (cp: Checkpoint) => cp.kind === 'verify-reminder' || cp.kind === 'close-unverified';
 
-async function render(c: Case, cp: Checkpoint, deps: ActDeps, now: Date): Promise<RenderedEmail> {
+async function render(c: Case, cp: Checkpoint, deps: ActDeps): Promise<RenderedEmail> {
   switch (cp.kind) {
     case 'verify-reminder': {
       const closesAt = closeUnverifiedCheckpoint(c, deps.offsets);

@@ -12,5 +12,5 @@ export function parseKeeperOffsets(json: string): KeeperOffsets {
     throw new RangeError('KEEPER_OFFSETS is not JSON.');
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new RangeError('KEEPER_OFFSETS must be a JSON object.');
-  return keeperOffsets(value as Partial<KeeperOffsets>);
+  return keeperOffsets(value);
 }

@@ -43,13 +43,7 @@ export const AUDIT_ACTIONS = [
 
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
-export function recordEvent(
-  c: Case,
-  at: string,
-  actor: Actor,
-  action: AuditAction,
-  detail?: AuditEntry['detail'],
-): { case: Case; entry: AuditEntry } {
+export function recordEvent(c: Case, at: string, actor: Actor, action: AuditAction, detail?: AuditEntry['detail']): { case: Case; entry: AuditEntry } {
   return { case: { ...c, updatedAt: at }, entry: { at, actor, action, ...(detail ? { detail } : {}) } };
 }
 

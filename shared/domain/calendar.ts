@@ -162,15 +162,12 @@ export function isWeekend(date: IsoDate): boolean {
 }
 
 const WEEKDAYS = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'] as const;
-const MONTHS = [
-  'January', 'February', 'March', 'April', 'May', 'June',
-  'July', 'August', 'September', 'October', 'November', 'December',
-] as const;
+const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'] as const;
 
 /** `2026-12-28` → `Monday 28 December 2026` (the form used in letters and notices). */
 export function formatLongDate(date: IsoDate): string {
   const { year, month, day } = parseIsoDate(date);
-  return `${WEEKDAYS[dayOfWeek(date)]} ${day} ${MONTHS[month - 1]} ${year}`;
+  return `${WEEKDAYS[dayOfWeek(date)] ?? ''} ${day} ${MONTHS[month - 1] ?? ''} ${year}`;
 }
 
 // ---------------------------------------------------------------------------------------
@@ -185,14 +182,7 @@ const ISO_INSTANT = /^(\d{4}-\d{2}-\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9}
 
 function isValidInstantString(value: string): boolean {
   const [, date, hour, minute, second = '0', offsetHour = '0', offsetMinute = '0'] = ISO_INSTANT.exec(value) ?? [];
-  return (
-    isIsoDate(date) &&
-    Number(hour) <= 23 &&
-    Number(minute) <= 59 &&
-    Number(second) <= 59 &&
-    Number(offsetHour) <= 23 &&
-    Number(offsetMinute) <= 59
-  );
+  return isIsoDate(date) && Number(hour) <= 23 && Number(minute) <= 59 && Number(second) <= 59 && Number(offsetHour) <= 23 && Number(offsetMinute) <= 59;
 }
 
 const londonFormatter = new Intl.DateTimeFormat('en-GB', {
@@ -318,7 +308,7 @@ export function addWorkingDays(date: IsoDate, n: number, nation: Nation = DEFAUL
   if (!Number.isInteger(n)) throw new InvalidDateError('Working days to add must be a whole number.');
   let d = assertIsoDate(date);
   const step = n < 0 ? -1 : 1;
-  for (let left = Math.abs(n); left > 0; ) {
+  for (let left = Math.abs(n); left > 0;) {
     d = addDays(d, step);
     if (isWorkingDay(d, nation)) left -= 1;
   }

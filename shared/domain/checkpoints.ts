@@ -40,7 +40,16 @@
  * every date later), which keeps a paused case to a few transitions a month.
  */
 import type { Case } from './case';
-import { addDays, addWorkingDays, londonDateOf, nextWorkingDayOnOrAfter, parseIsoDate, previousWorkingDayOnOrBefore, workingDaysBetween, type IsoDate } from './calendar';
+import {
+  addDays,
+  addWorkingDays,
+  londonDateOf,
+  nextWorkingDayOnOrAfter,
+  parseIsoDate,
+  previousWorkingDayOnOrBefore,
+  workingDaysBetween,
+  type IsoDate,
+} from './calendar';
 import { computeDeadline } from './deadlines';
 import { deadlineInputOf } from './lifecycle';
 
@@ -111,7 +120,7 @@ export function keeperOffsets(partial: Partial<KeeperOffsets> = {}): KeeperOffse
     !whole(o.verifyReminderAfterDays, 1) && 'verifyReminderAfterDays must be a whole number of days, at least 1',
     !whole(o.closeUnverifiedAfterDays, o.verifyReminderAfterDays + 1) &&
       'closeUnverifiedAfterDays must be a whole number of days after the verify reminder',
-    !(Array.isArray(o.dpoReminderWorkingDays) && o.dpoReminderWorkingDays.every((n) => whole(n, 1))) &&
+    !(Array.isArray(o.dpoReminderWorkingDays) && (o.dpoReminderWorkingDays as unknown[]).every((n) => typeof n === 'number' && whole(n, 1))) &&
       'dpoReminderWorkingDays must be whole numbers of working days, each at least 1',
     !whole(o.extensionWarningWorkingDays, 1) && 'extensionWarningWorkingDays must be a whole number, at least 1',
     !(whole(o.noticeHour, 0) && o.noticeHour <= 23) && 'noticeHour must be an hour of the day (0-23)',

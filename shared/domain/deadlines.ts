@@ -97,9 +97,7 @@ export function explainDeadline(input: DeadlineInput): DeadlineWorking {
 
   // 2–4. Months from the clock start (never chained), then one day per paused day.
   const noticeLimitBeforeRoll = addDays(addMonthsClamped(clockStartsOn, STANDARD_MONTHS), pausedDays);
-  const dueBeforeRoll = input.extended
-    ? addDays(addMonthsClamped(clockStartsOn, EXTENDED_MONTHS), pausedDays)
-    : noticeLimitBeforeRoll;
+  const dueBeforeRoll = input.extended ? addDays(addMonthsClamped(clockStartsOn, EXTENDED_MONTHS), pausedDays) : noticeLimitBeforeRoll;
 
   // 5–6. Roll both past weekends and the nation's bank holidays.
   return {

@@ -55,13 +55,7 @@ export type MailFlag = (typeof MAIL_FLAGS)[keyof typeof MAIL_FLAGS];
 
 /** Why a message is deliberately left without a case (and without an answer). */
 export type IgnoreReason =
-  | 'auto-submitted'
-  | 'precedence'
-  | 'auto-reply-header'
-  | 'null-return-path'
-  | 'mailer-daemon'
-  | 'delivery-report'
-  | 'own-address';
+  'auto-submitted' | 'precedence' | 'auto-reply-header' | 'null-return-path' | 'mailer-daemon' | 'delivery-report' | 'own-address';
 
 /** What the rules need to know about a message; header names are lower case. */
 export interface MailFacts {
@@ -166,6 +160,7 @@ export function attachmentSkip(index: number, size: number, storedBytes: number)
 
 const FILENAME_MAX = 120;
 // Control and format characters, path separators and characters Windows refuses in names.
+// eslint-disable-next-line no-control-regex -- stripping control characters is the point
 const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff/\\:*?"<>|]/g;
 
 /**
@@ -176,7 +171,11 @@ const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2066-\u20
  */
 export function sanitiseFilename(name: string | undefined, fallback: string): string {
   const base = (name ?? '').normalize('NFC').split(/[/\\]/).pop() ?? '';
-  let clean = base.replace(UNSAFE, '_').replace(/\s+/g, ' ').replace(/^[.\s]+/, '').trim();
+  let clean = base
+    .replace(UNSAFE, '_')
+    .replace(/\s+/g, ' ')
+    .replace(/^[.\s]+/, '')
+    .trim();
   if (clean === '' || /^_+$/.test(clean)) return fallback;
   if (clean.length > FILENAME_MAX) {
     const dot = clean.lastIndexOf('.');

@@ -16,28 +16,11 @@
  * A move the status does not allow throws InvalidTransitionError; the allowed moves are
  * the data in TRANSITIONS.
  */
-import {
-  CHANNELS,
-  RIGHTS,
-  type Actor,
-  type AuditEntry,
-  type Case,
-  type CaseStatus,
-  type Channel,
-  type Outcome,
-  type Requester,
-  type Right,
-} from './case';
+import { CHANNELS, RIGHTS, type Actor, type AuditEntry, type Case, type CaseStatus, type Channel, type Outcome, type Requester, type Right } from './case';
 import type { AuditAction } from './audit';
 import { computeDeadline, formatLongDate, londonDateOf, type DeadlineInput, type Nation } from './deadlines';
 import { DEFAULT_NATION, assertNation } from './calendar';
-import {
-  ExtensionTooLateError,
-  InvalidIntakeError,
-  InvalidTransitionError,
-  MissingControllerError,
-  MissingReasonError,
-} from './errors';
+import { ExtensionTooLateError, InvalidIntakeError, InvalidTransitionError, MissingControllerError, MissingReasonError } from './errors';
 import { isReference } from './reference';
 
 /** When and by whom a move is made. `at` is an ISO 8601 instant with an offset. */
@@ -290,9 +273,7 @@ export function extend(c: Case, input: { reason: string }, ctx: TransitionContex
  * pushes it further out), so that lower bound is what is checked.
  */
 function extensionLimit(c: Case, today: string): string {
-  const clarifications = c.clarifications.map((q) =>
-    q.answeredOn == null ? { ...q, answeredOn: today > q.askedOn ? today : q.askedOn } : q,
-  );
+  const clarifications = c.clarifications.map((q) => (q.answeredOn == null ? { ...q, answeredOn: today > q.askedOn ? today : q.askedOn } : q));
   const { extensionNoticeBy } = computeDeadline({ ...deadlineInputOf(c), clarifications, extended: false });
   // Never null: every clarification above has an answer date.
   return extensionNoticeBy as string;
@@ -356,11 +337,7 @@ export function refuse(c: Case, input: { reasons: string }, ctx: TransitionConte
 }
 
 /** Icetrak is only the processor: forwarded to the controller's privacy contact (docs/rules.md, Controller or processor). */
-export function forwardToController(
-  c: Case,
-  input: { controller: string; contact: string },
-  ctx: TransitionContext,
-): Transition {
+export function forwardToController(c: Case, input: { controller: string; contact: string }, ctx: TransitionContext): Transition {
   return close(c, 'forwardToController', ctx, 'ForwardedToController', 'forwarded', () => {
     const controller = input.controller?.trim() ?? '';
     const contact = input.contact?.trim() ?? '';
@@ -381,14 +358,7 @@ export function closeUnverified(c: Case, ctx: TransitionContext): Transition {
   return close(c, 'closeUnverified', ctx, 'ClosedUnverified', 'closed_unverified');
 }
 
-function close(
-  c: Case,
-  move: Move,
-  ctx: TransitionContext,
-  action: AuditAction,
-  outcome: Outcome,
-  extra: () => Partial<Case> = () => ({}),
-): Transition {
+function close(c: Case, move: Move, ctx: TransitionContext, action: AuditAction, outcome: Outcome, extra: () => Partial<Case> = () => ({})): Transition {
   return apply(c, move, ctx, action, (today) => ({
     changes: { ...extra(), outcome, closedAt: ctx.at },
     // Was the answer in time? Reports and auditors ask first (docs/rules.md, Records of requests).

@@ -34,7 +34,7 @@ export function generateReference(randomBytes: RandomBytes): string {
     if (draw >= MAX_DRAWS) throw new Error('Random source keeps returning unusable bytes.');
     for (const byte of randomBytes(REFERENCE_LENGTH)) {
       if (byte < UNBIASED_LIMIT && symbols.length < REFERENCE_LENGTH) {
-        symbols += REFERENCE_ALPHABET[byte % REFERENCE_ALPHABET.length];
+        symbols += REFERENCE_ALPHABET.charAt(byte % REFERENCE_ALPHABET.length);
       }
     }
   }

@@ -7,6 +7,7 @@
 export const LIMITS = { fullName: 200, email: 254, phone: 30, details: 5000, accountReference: 40 } as const;
 
 // Control characters other than tab and newline; zero-width and bidi overrides.
+// eslint-disable-next-line no-control-regex -- stripping control characters is the point
 const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u200B-\u200F\u202A-\u202E\u2066-\u2069\uFEFF]/g;
 
 /** One-line text: Unicode NFC, no control characters, single spaces, trimmed. */

@@ -63,7 +63,10 @@ const RULES: readonly Rule[] = [
   // Portability (Art. 20)
   rule('portability', /\bportab(?:le|ility)\b/),
   rule('portability', /\bmachine[- ]readable\b/),
-  rule('portability', new RegExp(String.raw`\b(?:transfer|move|port|transmit|send) (?:all )?(?:of )?my ${DATA} to (?:another|a new|my new|a different)\b`)),
+  rule(
+    'portability',
+    new RegExp(String.raw`\b(?:transfer|move|port|transmit|send) (?:all )?(?:of )?my ${DATA} to (?:another|a new|my new|a different)\b`),
+  ),
   rule('portability', /\bin (?:a )?(?:csv|json|xml) (?:format|file)\b/),
   rule('portability', /\barticle 20\b/),
   // Complaint about how Icetrak handles personal data (DPA 2018 s.164A)

@@ -277,7 +277,10 @@ export async function parseMail(input: Buffer, opts: { keepAttachments: boolean;
 
   const forwardedText = await readForwards(attachments, (opts.depth ?? 0) + 1, problems);
   const subject = normaliseLine(parser.subject ?? '').slice(0, 500);
-  const references = [parser.references ?? []].flat().map(safeMessageId).filter((id): id is string => Boolean(id));
+  const references = [parser.references ?? []]
+    .flat()
+    .map(safeMessageId)
+    .filter((id): id is string => Boolean(id));
   const from = firstAddress(parser.from);
   if (!from && top.from !== undefined) problems.push('unusable-from');
 
@@ -294,8 +297,7 @@ export async function parseMail(input: Buffer, opts: { keepAttachments: boolean;
     recipients: { to: countAddresses(parser.to), cc: countAddresses(parser.cc) },
     attachments,
     forwardedText,
-    forwarded:
-      FORWARD_SUBJECT.test(subject) || FORWARD_BODY.test(text) || attachments.some((a) => a.contentType === 'message/rfc822'),
+    forwarded: FORWARD_SUBJECT.test(subject) || FORWARD_BODY.test(text) || attachments.some((a) => a.contentType === 'message/rfc822'),
     problems,
   };
 }
@@ -318,4 +320,3 @@ async function readForwards(attachments: ParsedAttachment[], depth: number, prob
 
 const optional = <K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } =>
   (value === undefined ? {} : { [key]: value }) as { [P in K]?: V };
-

@@ -266,9 +266,7 @@ async function createCase(
     reference: claim.reference,
     rights,
     channel: 'email',
-    requester: parsed.from
-      ? { fullName: parsed.from.name || parsed.from.address, email: parsed.from.address }
-      : { fullName: '', email: '' },
+    requester: parsed.from ? { fullName: parsed.from.name || parsed.from.address, email: parsed.from.address } : { fullName: '', email: '' },
     ...(details ? { details: details.length > LIMITS.details ? `${details.slice(0, LIMITS.details - 1)}…` : details } : {}),
     receivedAt,
     nation: deps.settings.nation,
@@ -313,10 +311,14 @@ async function acknowledgeMail(c: Case, parsed: ParsedMail, deps: ReceiveEmailDe
     if (!PERMANENT_SEND_ERRORS.has(name)) throw err;
     deps.log.warn('Acknowledgement refused by SES', { caseId: c.id, errorName: name });
     const at = deps.clock.now().toISOString();
-    return deps.cases.update(c.id, (cur) => {
-      const change = recordEvent(cur, at, 'system', 'AcknowledgementFailed', { errorName: name });
-      return { ...change, case: { ...change.case, flags: [...new Set([...cur.flags, MAIL_FLAGS.acknowledgementFailed])] } };
-    }, { current: c });
+    return deps.cases.update(
+      c.id,
+      (cur) => {
+        const change = recordEvent(cur, at, 'system', 'AcknowledgementFailed', { errorName: name });
+        return { ...change, case: { ...change.case, flags: [...new Set([...cur.flags, MAIL_FLAGS.acknowledgementFailed])] } };
+      },
+      { current: c },
+    );
   }
 }
 

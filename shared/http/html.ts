@@ -2,6 +2,7 @@
 const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;', '`': '&#96;' };
 
 export function escapeHtml(value: unknown): string {
+  // eslint-disable-next-line @typescript-eslint/no-base-to-string -- callers pass strings and numbers; anything else must still render escaped, never throw
   return String(value ?? '').replace(/[&<>"'`]/g, (ch) => ESCAPES[ch]!);
 }
 

@@ -33,7 +33,6 @@ export interface Submission {
   accountReference?: string;
 }
 
-
 const optionalText = (v: unknown, multiLine = false) => {
   if (v === undefined || v === null) return undefined;
   if (typeof v !== 'string') return v; // let the schema reject it
@@ -65,7 +64,7 @@ export function parseSubmission(raw: Record<string, unknown>): Submission {
     accountReference: optionalText(raw.accountReference),
   };
   const parsed = z.safeParse(schema, candidate);
-  if (parsed.success) return parsed.data as Submission;
+  if (parsed.success) return parsed.data;
   const fields: Record<string, string> = {};
   for (const issue of parsed.error.issues) {
     const field = issue.path[0] as Field | undefined;

@@ -51,7 +51,15 @@ export interface SubmitResult {
 const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
 
 function contentFingerprint(s: Submission): string {
-  const canonical = JSON.stringify([[...s.rights].sort(), s.fullName.toLowerCase(), s.email.toLowerCase(), s.phone ?? '', s.relationship, s.details ?? '', s.accountReference ?? '']);
+  const canonical = JSON.stringify([
+    [...s.rights].sort(),
+    s.fullName.toLowerCase(),
+    s.email.toLowerCase(),
+    s.phone ?? '',
+    s.relationship,
+    s.details ?? '',
+    s.accountReference ?? '',
+  ]);
   return `content:${sha256(canonical)}`;
 }
 

@@ -13,7 +13,6 @@ import { notifyTeam } from '#shared/core/acknowledge';
 import { confirmedEmail } from '#shared/templates/emails';
 import { ExpiredTokenError, InvalidTokenError, verifyToken } from '#shared/core/tokens';
 
-
 export interface VerifyDeps {
   cases: CaseStore;
   mailer: Mailer;
@@ -24,8 +23,7 @@ export interface VerifyDeps {
 }
 
 export type VerifyResult =
-  | { outcome: 'confirmed' | 'already-confirmed'; reference: string; dueOn: string | null }
-  | { outcome: 'invalid' | 'expired' | 'closed' };
+  { outcome: 'confirmed' | 'already-confirmed'; reference: string; dueOn: string | null } | { outcome: 'invalid' | 'expired' | 'closed' };
 
 export async function verifyEmail(token: string, deps: VerifyDeps): Promise<VerifyResult> {
   const now = deps.clock.now();
@@ -43,12 +41,16 @@ export async function verifyEmail(token: string, deps: VerifyDeps): Promise<Veri
   let confirmedNow = false;
   const c =
     current.status === 'awaiting_identity'
-      ? await deps.cases.update(caseId, (cur) => {
-          // Re-checked on every attempt: a concurrent click may have confirmed it already.
-          if (cur.status !== 'awaiting_identity') return recordEvent(cur, now.toISOString(), 'requester', 'ConfirmationLinkReused');
-          confirmedNow = true;
-          return identityReceived(cur, { at: now.toISOString(), actor: 'requester' });
-        }, { current })
+      ? await deps.cases.update(
+          caseId,
+          (cur) => {
+            // Re-checked on every attempt: a concurrent click may have confirmed it already.
+            if (cur.status !== 'awaiting_identity') return recordEvent(cur, now.toISOString(), 'requester', 'ConfirmationLinkReused');
+            confirmedNow = true;
+            return identityReceived(cur, { at: now.toISOString(), actor: 'requester' });
+          },
+          { current },
+        )
       : current;
 
   if (!c.identityReceivedOn) return { outcome: 'closed' };

@@ -131,5 +131,6 @@ function blockHtml(block: Block): RawHtml {
 const toHtml = (blocks: readonly Block[]): RawHtml => raw(blocks.map((block) => blockHtml(block).value).join('\n'));
 
 function htmlDoc(title: string, body: RawHtml): string {
-  return h`<!doctype html><html lang="en-GB"><head><meta charset="utf-8"><title>${title}</title></head><body style="font-family:Arial,Helvetica,sans-serif;font-size:16px;line-height:1.5;color:#0b0c0c">${body}</body></html>`.value;
+  return h`<!doctype html><html lang="en-GB"><head><meta charset="utf-8"><title>${title}</title></head><body style="font-family:Arial,Helvetica,sans-serif;font-size:16px;line-height:1.5;color:#0b0c0c">${body}</body></html>`
+    .value;
 }

@@ -61,7 +61,11 @@ export function confirmedEmail(c: Case, opts: { dpoAddress: string }): RenderedE
     greeting(c),
     paragraph('Thank you for confirming your email address. Your request ', strong(c.reference), ' is now being worked on.'),
     due
-      ? paragraph('We will reply by ', strong(due), '. This is one month from the day you confirmed your email address, moved to the next working day where needed.')
+      ? paragraph(
+          'We will reply by ',
+          strong(due),
+          '. This is one month from the day you confirmed your email address, moved to the next working day where needed.',
+        )
       : paragraph('We have paused the time limit while we wait for information from you.'),
     paragraph('If your request is complex we may extend the time limit by up to two more months. If so, we will tell you why before that date.'),
     paragraph(
@@ -134,10 +138,7 @@ export function emailReceivedEmail(c: Case, opts: { dpoAddress: string }): Rende
 // ---------------------------------------------------------------------------------------
 
 /** To the requester: identity still unconfirmed. With a fresh link when it was an email-address check. */
-export function verifyReminderEmail(
-  c: Case,
-  opts: { confirmUrl?: string; closesOn: string; dpoAddress: string },
-): RenderedEmail {
+export function verifyReminderEmail(c: Case, opts: { confirmUrl?: string; closesOn: string; dpoAddress: string }): RenderedEmail {
   const closes = formatLongDate(opts.closesOn);
   const notStarted = 'We have not yet been able to start work on your request, because';
   return renderEmail(

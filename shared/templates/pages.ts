@@ -71,10 +71,12 @@ export function requestFormPage(site: SiteContext, state: FormState): string {
 <legend>What would you like us to do?</legend>
 <p class="hint" id="rights-hint">Select all that apply. Making a request is free.</p>
 ${errorMessage('rights', rightsError)}
-${RIGHTS.map((r: Right) => h`<div class="choice">
+${RIGHTS.map(
+  (r: Right) => h`<div class="choice">
 <input type="checkbox" id="rights-${r}" name="rights" value="${r}" aria-describedby="rights-${r}-hint"${raw(chosenRights.includes(r) ? ' checked' : '')}>
 <div><label for="rights-${r}">${RIGHT_LABELS[r].label}</label><p class="hint" id="rights-${r}-hint">${RIGHT_LABELS[r].hint}</p></div>
-</div>`)}
+</div>`,
+)}
 </fieldset>
 </div>`;
 
@@ -82,10 +84,12 @@ ${RIGHTS.map((r: Right) => h`<div class="choice">
 <fieldset${raw(relError ? ' aria-describedby="relationship-error"' : '')}>
 <legend>How are you connected to Icetrak?</legend>
 ${errorMessage('relationship', relError)}
-${RELATIONSHIPS.map((r) => h`<div class="choice">
+${RELATIONSHIPS.map(
+  (r) => h`<div class="choice">
 <input type="radio" id="relationship-${r}" name="relationship" value="${r}"${raw(str(values.relationship) === r ? ' checked' : '')}>
 <label for="relationship-${r}">${RELATIONSHIP_LABELS[r]}</label>
-</div>`)}
+</div>`,
+)}
 </fieldset>
 </div>`;
 

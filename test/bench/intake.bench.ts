@@ -55,7 +55,12 @@ export default async function bench(): Promise<void> {
         while (next < SUBMISSIONS) {
           next += 1;
           clientNo += 1;
-          const body = JSON.stringify({ rights: ['access'], fullName: 'Bench Person', email: `bench-${randomUUID()}@example.org`, relationship: 'customer' });
+          const body = JSON.stringify({
+            rights: ['access'],
+            fullName: 'Bench Person',
+            email: `bench-${randomUUID()}@example.org`,
+            relationship: 'customer',
+          });
           // Distinct loopback clients: the per-IP limit (10/hour) is not what is measured here.
           const from = `127.1.${Math.floor(clientNo / 250)}.${(clientNo % 250) + 1}`;
           const [res, ms] = await timed(() => request(`${api}/requests`, { method: 'POST', headers: { 'content-type': 'application/json' }, body, from }));
@@ -83,10 +88,15 @@ export default async function bench(): Promise<void> {
     submitTimes.sort((a, b) => a - b);
     verifyTimes.sort((a, b) => a - b);
     const f = (n: number) => n.toFixed(1);
-    console.log(`POST /requests  n=${SUBMISSIONS} concurrency=${CONCURRENCY}: ${f(SUBMISSIONS / (wall / 1000))} req/s, p50 ${f(percentile(submitTimes, 50))} ms, p95 ${f(percentile(submitTimes, 95))} ms, p99 ${f(percentile(submitTimes, 99))} ms`);
+    console.log(
+      `POST /requests  n=${SUBMISSIONS} concurrency=${CONCURRENCY}: ${f(SUBMISSIONS / (wall / 1000))} req/s, p50 ${f(percentile(submitTimes, 50))} ms, p95 ${f(percentile(submitTimes, 95))} ms, p99 ${f(percentile(submitTimes, 99))} ms`,
+    );
     console.log(`GET /verify     n=${verifyTimes.length} sequential: p50 ${f(percentile(verifyTimes, 50))} ms, p95 ${f(percentile(verifyTimes, 95))} ms`);
     const perRequest = (counts: Map<string, number>, n: number) =>
-      [...counts].sort().map(([op, c]) => `${op} ${(c / n).toFixed(2)}`).join(', ') || 'none';
+      [...counts]
+        .sort()
+        .map(([op, c]) => `${op} ${(c / n).toFixed(2)}`)
+        .join(', ') || 'none';
     // Counted in-process, so the case's deadline keeper (started by the submission) adds its first
     // Evaluate read. The local TTL sweeper's periodic Scan stands in for DynamoDB's own TTL process.
     console.log(`DynamoDB operations per submission: ${perRequest(submitOps, SUBMISSIONS)}`);

@@ -88,7 +88,7 @@ async function seed(store: (at: string) => DynamoCaseStore, rnd: () => number, n
     // Complex: warned before the extension-notice limit; half are extended.
     changes.push(move(id, iso(Date.parse(FROM) + Math.floor(rnd() * 3) * DAY), markComplex));
     if (rnd() < 0.5) {
-      const limit = Date.parse(`${created.extensionNoticeBy}T12:00:00Z`);
+      const limit = Date.parse(`${created.extensionNoticeBy ?? ''}T12:00:00Z`);
       changes.push(move(id, iso(Math.max(Date.parse(FROM) + 4 * DAY, limit - 2 * DAY)), (c, ctx) => extend(c, { reason: 'Complex' }, ctx)));
     }
   } else if (t < 0.2) {
@@ -135,11 +135,15 @@ export default async function bench(): Promise<void> {
 
     console.log(`deadline keeper: ${n(CASES)} concurrent open cases, one simulated month (${FROM.slice(0, 10)} to ${UNTIL.slice(0, 10)})`);
     console.log(`  wall time            ${seconds.toFixed(1)} s (${n(Math.round(transitions / seconds))} transitions/s)`);
-    console.log(`  executions           ${n(runs.length)}: ${n(ended)} ended with their case, ${n(runs.length - ended - failed)} still keeping at the month's end, ${n(failed)} failed`);
+    console.log(
+      `  executions           ${n(runs.length)}: ${n(ended)} ended with their case, ${n(runs.length - ended - failed)} still keeping at the month's end, ${n(failed)} failed`,
+    );
     console.log(`  state transitions    ${n(transitions)} (${(transitions / CASES).toFixed(1)} per case)`);
     console.log(`  task invocations     Evaluate ${n(calls('Evaluate'))}, Act ${n(calls('Act'))}`);
     console.log(`  notices sent         ${n(mail.emails.length)} (${n(toTeam)} to the DPO team, ${n(mail.emails.length - toTeam)} to requesters)`);
-    console.log(`  Step Functions cost  $${cost.toFixed(2)} for the month at $${PRICE_PER_1000_TRANSITIONS} per 1,000 transitions (eu-west-2): $${(cost / CASES).toFixed(5)} per case`);
+    console.log(
+      `  Step Functions cost  $${cost.toFixed(2)} for the month at $${PRICE_PER_1000_TRANSITIONS} per 1,000 transitions (eu-west-2): $${(cost / CASES).toFixed(5)} per case`,
+    );
   } finally {
     await keeper.close();
     dynamo.destroy();

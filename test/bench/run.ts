@@ -16,7 +16,11 @@ const files = readdirSync(here)
   .sort();
 
 if (files.length === 0) {
-  console.error(`No benchmark matches ${wanted.join(', ')}. Available: ${readdirSync(here).filter((f) => f.endsWith('.bench.ts')).join(', ')}`);
+  console.error(
+    `No benchmark matches ${wanted.join(', ')}. Available: ${readdirSync(here)
+      .filter((f) => f.endsWith('.bench.ts'))
+      .join(', ')}`,
+  );
   process.exit(1);
 }
 

@@ -58,7 +58,7 @@ beforeAll(async () => {
   if (!existsSync(CHROMIUM)) {
     throw new Error(
       `Browser tests need Debian's Chromium at ${CHROMIUM}. Install it with \`apt-get install -y chromium\` ` +
-        '(run `apt-get update` first; CI\'s .ci/run installs it). `npx playwright install` cannot work here. These tests are never skipped.',
+        "(run `apt-get update` first; CI's .ci/run installs it). `npx playwright install` cannot work here. These tests are never skipped.",
     );
   }
   // playwright-core gives every launch a fresh, empty --user-data-dir of its own.
@@ -134,10 +134,7 @@ async function expectAccessible(page: Page, label: string, opts: { report?: bool
     `  [${label}] ${kind} ${v.impact ?? ''}: ${v.id} - ${v.help} (${v.nodes.map((n) => `${n.target.join(' ')}${n.any[0] ? `: ${n.any[0].message}` : ''}`).join('; ')})`;
   const serious = result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
   if (opts.report !== false) {
-    lesserFindings.push(
-      ...result.violations.filter((v) => !serious.includes(v)).map(line('violation')),
-      ...result.incomplete.map(line('needs review')),
-    );
+    lesserFindings.push(...result.violations.filter((v) => !serious.includes(v)).map(line('violation')), ...result.incomplete.map(line('needs review')));
   }
   if (serious.length) throw new Error(`axe found serious or critical violations on ${label}:\n${serious.map(line('violation')).join('\n')}`);
 }
@@ -149,7 +146,9 @@ async function expectReflowsAt320(page: Page, name: string): Promise<void> {
     const root = document.documentElement;
     const wide = [...document.querySelectorAll('body *')]
       .filter((el: any) => el.getBoundingClientRect().right > root.clientWidth + 0.5 && getComputedStyle(el).visibility !== 'hidden')
-      .map((el: any) => `${el.tagName.toLowerCase()}${el.className ? `.${el.className}` : ''} (right edge ${Math.round(el.getBoundingClientRect().right)}px)`);
+      .map(
+        (el: any) => `${el.tagName.toLowerCase()}${el.className ? `.${el.className}` : ''} (right edge ${Math.round(el.getBoundingClientRect().right)}px)`,
+      );
     return { scroll: root.scrollWidth, client: root.clientWidth, wide };
   });
   await page.screenshot({ path: join(shots, `${name}-320.png`), fullPage: true });

@@ -4,16 +4,26 @@ import * as apigateway from 'aws-cdk-lib/aws-apigateway';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { MAX_BODY_BYTES, PublicApi, STAGE_NAME, type PublicApiProps } from '#infra/api';
 import { ENV_NAMES } from '#infra/env-names';
-import { OutboundMail } from '#infra/outbound-mail';
 import { foreignRegionsIn, residencyViolations } from '#infra/residency';
-import type { RightsdeskStack } from '#infra/stack';
-import { Storage } from '#infra/storage';
 import { INTAKE } from '#lambdas/intake/manifest';
 import { routesOf, type HandlerSpec, type Route } from '#lambdas/manifest';
 import { readConfig, type ConfigVar } from '#shared/core/config';
 import { MAX_BODY_BYTES as MIDDLEWARE_MAX_BODY_BYTES } from '#http/middleware';
 import { SECURITY_HEADERS } from '#http/responses';
-import { acknowledgements, CDK_JSON_CONTEXT, coldStart, dependencyCycle, deployTimeEnv, londonStack, nagFindings, standaloneResources, TEST_CONTEXT, synthesisedApp, type Resources, type Statement } from './support';
+import {
+  acknowledgements,
+  CDK_JSON_CONTEXT,
+  coldStart,
+  dependencyCycle,
+  deployTimeEnv,
+  londonStack,
+  nagFindings,
+  standaloneResources,
+  TEST_CONTEXT,
+  synthesisedApp,
+  type Resources,
+  type Statement,
+} from './support';
 
 const CONFIG = {
   domain: CDK_JSON_CONTEXT['rightsdesk:domain'] as string,
@@ -22,7 +32,6 @@ const CONFIG = {
   senderAddress: CDK_JSON_CONTEXT['rightsdesk:senderAddress'] as string,
   nation: CDK_JSON_CONTEXT['rightsdesk:nation'] as string,
 };
-
 
 function build(context: Record<string, unknown> = TEST_CONTEXT) {
   const { app, stack, template, resources, logicalId: id } = synthesisedApp(context);
@@ -42,7 +51,7 @@ function build(context: Record<string, unknown> = TEST_CONTEXT) {
       executionLogs: id(api.executionLogs),
       wafLogs: id(api.wafLogs),
       webAcl: stack.getLogicalId(api.webAcl),
-      secret: id(api.signingKey as never),
+      secret: id(api.signingKey),
       identity: id(stack.mail.identity),
       configurationSet: id(stack.mail.configurationSet),
       fns: fnIds,
@@ -146,9 +155,7 @@ describe('REST API', () => {
 
   it('throttles the stage (20 rps, burst 40) and POST /requests more tightly (2 rps, burst 5)', () => {
     const settings = built.resources[built.ids.stage]!.Properties.MethodSettings as Array<Record<string, unknown>>;
-    expect(settings).toContainEqual(
-      expect.objectContaining({ HttpMethod: '*', ResourcePath: '/*', ThrottlingRateLimit: 20, ThrottlingBurstLimit: 40 }),
-    );
+    expect(settings).toContainEqual(expect.objectContaining({ HttpMethod: '*', ResourcePath: '/*', ThrottlingRateLimit: 20, ThrottlingBurstLimit: 40 }));
     expect(settings).toContainEqual(
       expect.objectContaining({ HttpMethod: 'POST', ResourcePath: '/~1requests', ThrottlingRateLimit: 2, ThrottlingBurstLimit: 5 }),
     );
@@ -321,9 +328,7 @@ describe('WAF', () => {
     built.template.hasResourceProperties('AWS::WAFv2::LoggingConfiguration', {
       ResourceArn: { 'Fn::GetAtt': [built.ids.webAcl, 'Arn'] },
       // The bare log-group ARN: WAF rejects LogGroup.logGroupArn's trailing ":*".
-      LogDestinationConfigs: [
-        { 'Fn::Join': ['', ['arn:aws:logs:eu-west-2:', { Ref: 'AWS::AccountId' }, ':log-group:', { Ref: built.ids.wafLogs }]] },
-      ],
+      LogDestinationConfigs: [{ 'Fn::Join': ['', ['arn:aws:logs:eu-west-2:', { Ref: 'AWS::AccountId' }, ':log-group:', { Ref: built.ids.wafLogs }]] }],
       RedactedFields: Match.arrayWith([{ UriPath: {} }, { QueryString: {} }, { SingleHeader: { Name: 'authorization' } }]),
       LoggingFilter: {
         DefaultBehavior: 'DROP',
@@ -337,11 +342,11 @@ describe('WAF', () => {
     standaloneApi(
       stack,
       {
-      rateLimitPerIp: 500,
-      ipReputationList: false,
-      sampledRequests: true,
-      reservedConcurrency: 3,
-      stageThrottle: { rateLimit: 7, burstLimit: 8 },
+        rateLimitPerIp: 500,
+        ipReputationList: false,
+        sampledRequests: true,
+        reservedConcurrency: 3,
+        stageThrottle: { rateLimit: 7, burstLimit: 8 },
       },
       'scotland',
     );
@@ -383,15 +388,12 @@ describe('link-signing key', () => {
         Action: 'kms:Decrypt',
         Condition: { StringEquals: { 'kms:ViaService': 'secretsmanager.eu-west-2.amazonaws.com' } },
         Principal: {
-          AWS: expect.arrayContaining([
-            { 'Fn::GetAtt': [roleId('POST /requests'), 'Arn'] },
-            { 'Fn::GetAtt': [roleId('GET /verify/{token}'), 'Arn'] },
-          ]),
+          AWS: expect.arrayContaining([{ 'Fn::GetAtt': [roleId('POST /requests'), 'Arn'] }, { 'Fn::GetAtt': [roleId('GET /verify/{token}'), 'Arn'] }]),
         },
         Resource: '*',
       },
     ]);
-    const apiPrincipals = ((roleGrants[0]!.Principal as { AWS: Array<{ 'Fn::GetAtt': string[] }> }).AWS).filter((p) => apiRoles().has(p['Fn::GetAtt'][0]!));
+    const apiPrincipals = (roleGrants[0]!.Principal as { AWS: Array<{ 'Fn::GetAtt': string[] }> }).AWS.filter((p) => apiRoles().has(p['Fn::GetAtt'][0]!));
     expect(apiPrincipals).toHaveLength(2);
   });
 });
@@ -411,7 +413,12 @@ describe('SES outbound', () => {
 
   it('lets the submit and verify functions send from the sender address, on the identity and configuration set only', () => {
     const sesGrants = statementsByRole().filter(({ statement }) => actionsOf(statement).some((a) => a.startsWith('ses:Send')));
-    expect(sesGrants.flatMap((g) => g.roles).filter((r) => apiRoles().has(r)).sort()).toEqual([roleId('POST /requests'), roleId('GET /verify/{token}')].sort());
+    expect(
+      sesGrants
+        .flatMap((g) => g.roles)
+        .filter((r) => apiRoles().has(r))
+        .sort(),
+    ).toEqual([roleId('POST /requests'), roleId('GET /verify/{token}')].sort());
     for (const { statement } of sesGrants) {
       expect(actionsOf(statement).sort()).toEqual(['ses:SendEmail', 'ses:SendRawEmail']);
       expect(statement.Resource).toEqual(
@@ -512,10 +519,11 @@ describe('intake functions', () => {
     });
 
     it('gives the form page only what it reads: no table, key or mail settings', () => {
-      expect(Object.keys(resolvedEnv('GET /')).filter((n) => !n.startsWith('POWERTOOLS_') && n !== 'NODE_OPTIONS').sort()).toEqual([
-        'DPO_ADDRESS',
-        'PUBLIC_BASE_URL',
-      ]);
+      expect(
+        Object.keys(resolvedEnv('GET /'))
+          .filter((n) => !n.startsWith('POWERTOOLS_') && n !== 'NODE_OPTIONS')
+          .sort(),
+      ).toEqual(['DPO_ADDRESS', 'PUBLIC_BASE_URL']);
     });
   });
 });
@@ -592,7 +600,7 @@ describe('residency and cdk-nag', () => {
   });
 
   it('has no unacknowledged AwsSolutions finding', () => {
-    expect(nagFindings(built.stack as RightsdeskStack)).toEqual([]);
+    expect(nagFindings(built.stack)).toEqual([]);
   });
 
   it('acknowledges only what a public form needs, each with a specific reason', () => {

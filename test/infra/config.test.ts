@@ -50,9 +50,7 @@ describe('parseConfig', () => {
   it('sends staff notices to a team inbox that is not the DPO mailbox (cdk.json too)', () => {
     expect(parseConfig(valid).teamAddress).toBe('dpo-team@icetrak.net');
     expect(CDK_JSON_CONTEXT['rightsdesk:teamAddress']).toEqual(expect.any(String));
-    expect(String(CDK_JSON_CONTEXT['rightsdesk:teamAddress']).toLowerCase()).not.toBe(
-      String(CDK_JSON_CONTEXT['rightsdesk:dpoAddress']).toLowerCase(),
-    );
+    expect(String(CDK_JSON_CONTEXT['rightsdesk:teamAddress']).toLowerCase()).not.toBe(String(CDK_JSON_CONTEXT['rightsdesk:dpoAddress']).toLowerCase());
   });
 
   it.each(['dpo@icetrak.net', 'DPO@Icetrak.NET', ' dpo@icetrak.net '])(
@@ -65,9 +63,7 @@ describe('parseConfig', () => {
   );
 
   it('lists the nations when the nation is unknown', () => {
-    expect(() => parseConfig({ ...valid, nation: 'wales' })).toThrow(
-      /rightsdesk:nation must be one of england-and-wales, scotland, northern-ireland/,
-    );
+    expect(() => parseConfig({ ...valid, nation: 'wales' })).toThrow(/rightsdesk:nation must be one of england-and-wales, scotland, northern-ireland/);
   });
 
   it.each([
@@ -83,9 +79,7 @@ describe('parseConfig', () => {
   });
 
   it('accepts a sender on a subdomain of the domain', () => {
-    expect(parseConfig({ ...valid, senderAddress: 'cases@mail.privacy.icetrak.net' }).senderAddress).toBe(
-      'cases@mail.privacy.icetrak.net',
-    );
+    expect(parseConfig({ ...valid, senderAddress: 'cases@mail.privacy.icetrak.net' }).senderAddress).toBe('cases@mail.privacy.icetrak.net');
   });
 
   it('reports every problem at once', () => {

@@ -8,13 +8,26 @@ import { DEADLINES } from '#lambdas/deadlines/manifest';
 import { triggeredBy } from '#lambdas/manifest';
 
 /** Each Task state and the handler module its manifest entry names. */
-const KEEPER_TASKS = Object.fromEntries(triggeredBy(DEADLINES.handlers, 'task').map((h) => [h.trigger.state, h.entry])) as Record<'Evaluate' | 'Act', string>;
+const KEEPER_TASKS = Object.fromEntries(triggeredBy(DEADLINES.handlers, 'task').map((h) => [h.trigger.state, h.entry])) as Record<
+  'Evaluate' | 'Act',
+  string
+>;
 import { renderCfnString, synthesizedKeeperDefinition, forLocalRun, type AslDefinition } from '#infra/local/keeper-definition';
 import { REPO_ROOT } from '#infra/local/stack';
 import { TIME_ORIGIN_VAR, TIME_SCALE_VAR } from '#adapters/clock';
 import { DEFAULT_KEEPER_OFFSETS } from '#domain/checkpoints';
-import { acknowledgements, CDK_JSON_CONTEXT, coldStart, deployTimeEnv, londonStack, nagFindings, standaloneResources, TEST_CONTEXT, synthesisedApp, type Resources, type Statement } from './support';
-
+import {
+  acknowledgements,
+  CDK_JSON_CONTEXT,
+  coldStart,
+  deployTimeEnv,
+  londonStack,
+  nagFindings,
+  standaloneResources,
+  TEST_CONTEXT,
+  synthesisedApp,
+  type Statement,
+} from './support';
 
 function build(context: Record<string, unknown> = TEST_CONTEXT) {
   const { stack, template, resources, logicalId: id } = synthesisedApp(context);
@@ -27,7 +40,7 @@ function build(context: Record<string, unknown> = TEST_CONTEXT) {
       key: id(stack.storage.key),
       table: id(stack.storage.casesTable),
       stateMachine: id(k.stateMachine),
-      smRole: id(k.stateMachine.role as never),
+      smRole: id(k.stateMachine.role),
       logs: id(k.logGroup),
       topic: id(k.alarmTopic),
       evaluate: { fn: id(k.evaluateFunction.fn), role: id(k.evaluateFunction.role) },
@@ -83,7 +96,11 @@ describe('deadline keeper state machine', () => {
     const s = definition.States;
     expect(definition.StartAt).toBe('Evaluate');
     expect(s.Evaluate).toMatchObject({ Type: 'Task', Next: 'IsDone', ResultPath: '$.next' });
-    expect(s.IsDone).toMatchObject({ Type: 'Choice', Choices: [{ Variable: '$.next.kind', StringEquals: 'done', Next: 'Done' }], Default: 'WaitForCheckpoint' });
+    expect(s.IsDone).toMatchObject({
+      Type: 'Choice',
+      Choices: [{ Variable: '$.next.kind', StringEquals: 'done', Next: 'Done' }],
+      Default: 'WaitForCheckpoint',
+    });
     expect(s.WaitForCheckpoint).toMatchObject({ Type: 'Wait', TimestampPath: '$.next.at', Next: 'Act' });
     expect(s.Act).toMatchObject({ Type: 'Task', Next: 'Evaluate', ResultPath: null });
     expect(s.Done!.Type).toBe('Succeed');
@@ -103,7 +120,9 @@ describe('deadline keeper state machine', () => {
       expect(retry).toContainEqual(
         expect.objectContaining({ ErrorEquals: LAMBDA_SERVICE_ERRORS, BackoffRate: 2, JitterStrategy: 'FULL', MaxAttempts: 6 }),
       );
-      expect(retry).toContainEqual(expect.objectContaining({ ErrorEquals: expect.arrayContaining(['VersionConflictError', 'ThrottlingException']), JitterStrategy: 'FULL' }));
+      expect(retry).toContainEqual(
+        expect.objectContaining({ ErrorEquals: expect.arrayContaining(['VersionConflictError', 'ThrottlingException']), JitterStrategy: 'FULL' }),
+      );
       expect(retry).toContainEqual(expect.objectContaining({ ErrorEquals: ['States.Timeout'] }));
       expect(retry.at(-1)).toMatchObject({ ErrorEquals: ['States.ALL'], MaxAttempts: 2 });
       expect(task.Catch).toEqual([
@@ -283,7 +302,10 @@ describe('deadline keeper sweep and alarms', () => {
       AlarmActions: [{ Ref: built.ids.topic }],
       Metrics: Match.arrayWith([
         Match.objectLike({ Expression: 'FILL(failed, 0) + FILL(timedOut, 0) + FILL(aborted, 0)' }),
-        Match.objectLike({ Id: 'failed', MetricStat: Match.objectLike({ Metric: Match.objectLike({ MetricName: 'ExecutionsFailed', Namespace: 'AWS/States' }) }) }),
+        Match.objectLike({
+          Id: 'failed',
+          MetricStat: Match.objectLike({ Metric: Match.objectLike({ MetricName: 'ExecutionsFailed', Namespace: 'AWS/States' }) }),
+        }),
         Match.objectLike({ Id: 'timedOut', MetricStat: Match.objectLike({ Metric: Match.objectLike({ MetricName: 'ExecutionsTimedOut' }) }) }),
         Match.objectLike({ Id: 'aborted', MetricStat: Match.objectLike({ Metric: Match.objectLike({ MetricName: 'ExecutionsAborted' }) }) }),
       ]),

@@ -113,9 +113,7 @@ function differences(a: unknown, b: unknown, path = ''): string[] {
   const isIntrinsic = (v: unknown) => isObject(v) && Object.keys(v as object).some((k) => k === 'Ref' || k.startsWith('Fn::'));
   if (isObject(a) && isObject(b) && !isIntrinsic(a) && !isIntrinsic(b)) {
     const keys = new Set([...Object.keys(a as object), ...Object.keys(b as object)]);
-    return [...keys].flatMap((k) =>
-      differences((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k], path ? `${path}.${k}` : k),
-    );
+    return [...keys].flatMap((k) => differences((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k], path ? `${path}.${k}` : k));
   }
   return [path];
 }
@@ -170,9 +168,7 @@ describe('the template under the flags', () => {
         .filter(([id, r]) => STATEFUL_TYPES.includes(r.Type) || id in STATEFUL)
         .map(([id, r]) => [id, { type: r.Type, deletion: r.DeletionPolicy, replace: (r as { UpdateReplacePolicy?: string }).UpdateReplacePolicy }]),
     );
-    expect(stateful).toEqual(
-      Object.fromEntries(Object.entries(STATEFUL).map(([id, s]) => [id, { type: s.type, deletion: s.policy, replace: s.policy }])),
-    );
+    expect(stateful).toEqual(Object.fromEntries(Object.entries(STATEFUL).map(([id, s]) => [id, { type: s.type, deletion: s.policy, replace: s.policy }])));
   });
 
   it('keeps the stateful resources exactly as they were without the flags', () => {

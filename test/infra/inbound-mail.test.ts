@@ -1,13 +1,10 @@
-import { readFileSync } from 'node:fs';
 import { App } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '#infra/config';
-import { ENV_NAMES } from '#infra/env-names';
 import { RightsdeskStack } from '#infra/stack';
 import { RAW_MAIL_PREFIX } from '#shared/email/keys';
 import { acknowledgements, CDK_JSON_CONTEXT, dependencyCycle, nagFindings, TEST_CONTEXT, synthesisedApp, type Resources, type Statement } from './support';
-
 
 let built: ReturnType<typeof build>;
 
@@ -32,7 +29,7 @@ function build() {
       table: id(stack.storage.casesTable),
       topic: id(stack.keeper.alarmTopic),
       stateMachine: id(stack.keeper.stateMachine),
-      secret: id(stack.publicApi.signingKey as never),
+      secret: id(stack.publicApi.signingKey),
     },
   };
 }
@@ -108,9 +105,11 @@ describe('InboundMail: the SES receipt rule', () => {
   });
 
   it('lets only SES, for this account and rule set, invoke the function, and creates the rule after both permissions', () => {
-    const permissions = Object.values(built.template.findResources('AWS::Lambda::Permission', {
-      Properties: { FunctionName: { 'Fn::GetAtt': [built.ids.fn, 'Arn'] } },
-    }));
+    const permissions = Object.values(
+      built.template.findResources('AWS::Lambda::Permission', {
+        Properties: { FunctionName: { 'Fn::GetAtt': [built.ids.fn, 'Arn'] } },
+      }),
+    );
     expect(permissions).toHaveLength(1);
     expect(permissions[0]!.Properties).toEqual({
       Action: 'lambda:InvokeFunction',
@@ -142,9 +141,7 @@ describe('InboundMail: the SES receipt rule', () => {
       JSON.stringify(p).includes('ses:SetActiveReceiptRuleSet'),
     );
     expect(policies).toHaveLength(1);
-    expect(policies[0]!.Properties.PolicyDocument.Statement).toEqual([
-      { Action: 'ses:SetActiveReceiptRuleSet', Effect: 'Allow', Resource: '*' },
-    ]);
+    expect(policies[0]!.Properties.PolicyDocument.Statement).toEqual([{ Action: 'ses:SetActiveReceiptRuleSet', Effect: 'Allow', Resource: '*' }]);
   });
 
   it('verifies the DPO address’s domain for receiving when it is not the sending domain, and outputs the MX record', () => {
@@ -217,7 +214,10 @@ describe('InboundMail: the receive-email function', () => {
   it('reads raw mail, writes files, and nothing more on the buckets', () => {
     const statements = statementsOf(built.ids.fnRole);
     const on = (bucket: string) =>
-      statements.filter((s) => JSON.stringify(s.Resource).includes(`"${bucket}"`)).flatMap(actionsOf).sort();
+      statements
+        .filter((s) => JSON.stringify(s.Resource).includes(`"${bucket}"`))
+        .flatMap(actionsOf)
+        .sort();
     expect(on(built.ids.rawMail)).toEqual(['s3:GetObject', 's3:ListBucket']);
     expect(on(built.ids.files)).toEqual(['s3:AbortMultipartUpload', 's3:PutObject']);
     const all = statements.flatMap(actionsOf);
@@ -245,14 +245,16 @@ describe('InboundMail in the stack', () => {
   it('has no unacknowledged cdk-nag finding, and a specific reason for each acknowledgement', () => {
     expect(nagFindings(built.stack.inboundMail)).toEqual([]);
     const acks = acknowledgements(built.stack.inboundMail);
-    expect(acks.map((a) => a.id).sort()).toEqual([
-      'AwsSolutions-IAM5[Resource::*]',
-      `AwsSolutions-IAM5[Resource::<${built.ids.files}.Arn>/*]`,
-      `AwsSolutions-IAM5[Resource::<${built.ids.rawMail}.Arn>/*]`,
-      `AwsSolutions-IAM5[Resource::<${built.ids.rawMail}.Arn>/inbound/*]`,
-      'AwsSolutions-IAM5[Resource::*]',
-      'AwsSolutions-SQS3',
-    ].sort());
+    expect(acks.map((a) => a.id).sort()).toEqual(
+      [
+        'AwsSolutions-IAM5[Resource::*]',
+        `AwsSolutions-IAM5[Resource::<${built.ids.files}.Arn>/*]`,
+        `AwsSolutions-IAM5[Resource::<${built.ids.rawMail}.Arn>/*]`,
+        `AwsSolutions-IAM5[Resource::<${built.ids.rawMail}.Arn>/inbound/*]`,
+        'AwsSolutions-IAM5[Resource::*]',
+        'AwsSolutions-SQS3',
+      ].sort(),
+    );
     for (const a of acks) expect(a.reason.length, a.id).toBeGreaterThanOrEqual(80);
   });
 

@@ -27,7 +27,8 @@ function expectedActions({ uses, trigger }: HandlerSpec): string[] {
   const a = new Set(BASE_ACTIONS);
   const add = (...xs: string[]) => xs.forEach((x) => a.add(x));
   if (uses.cases) add('dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query', 'kms:Decrypt', 'kms:DescribeKey');
-  if (uses.cases === 'readWrite') add('dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem', 'kms:Encrypt', 'kms:GenerateDataKey');
+  if (uses.cases === 'readWrite')
+    add('dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem', 'kms:Encrypt', 'kms:GenerateDataKey');
   for (const access of [uses.rawMail, uses.files, uses.reports]) {
     if (access === 'read' || access === 'readWrite') add('s3:GetObject', 's3:ListBucket', 'kms:Decrypt');
     if (access === 'write' || access === 'readWrite') add('s3:PutObject', 's3:AbortMultipartUpload', 'kms:Decrypt', 'kms:GenerateDataKey');

@@ -3,14 +3,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import { describe, expect, it } from 'vitest';
 import { buildApp } from '#infra/app';
 import { parseConfig } from '#infra/config';
-import {
-  enforceResidency,
-  foreignRegionsIn,
-  LONDON,
-  residencyViolations,
-  resolveRegion,
-  ResidencyError,
-} from '#infra/residency';
+import { enforceResidency, foreignRegionsIn, LONDON, residencyViolations, resolveRegion, ResidencyError } from '#infra/residency';
 import { RightsdeskStack } from '#infra/stack';
 import { CDK_JSON_CONTEXT, TEST_CONTEXT } from './support';
 
@@ -44,7 +37,7 @@ describe('resolveRegion', () => {
     expect(() => resolveRegion(sources)).toThrow(source);
   });
 
-  it("ignores CDK_DEFAULT_REGION under the CDK CLI, which overwrites it with its own guess (us-east-1 when nothing is configured)", () => {
+  it('ignores CDK_DEFAULT_REGION under the CDK CLI, which overwrites it with its own guess (us-east-1 when nothing is configured)', () => {
     expect(resolveRegion({ env: { CDK_CLI_VERSION: '2.1148.1', CDK_DEFAULT_REGION: 'us-east-1' } })).toBe(LONDON);
   });
 
@@ -80,9 +73,7 @@ describe('buildApp refuses other regions', () => {
 
 describe('RightsdeskStack guard', () => {
   it('throws when pinned to another region', () => {
-    expect(() => new RightsdeskStack(new App(), 'Rightsdesk', { env: { region: 'us-east-1' }, config })).toThrow(
-      /eu-west-2.*targets us-east-1/s,
-    );
+    expect(() => new RightsdeskStack(new App(), 'Rightsdesk', { env: { region: 'us-east-1' }, config })).toThrow(/eu-west-2.*targets us-east-1/s);
   });
 
   it('throws when region-agnostic', () => {

@@ -120,9 +120,7 @@ describe('ServiceFunction defaults', () => {
 
   it('keeps the X-Ray wildcard in a policy of its own', () => {
     const tracing = roleStatements().filter((s) => JSON.stringify(s.Resource) === '"*"');
-    expect(tracing).toEqual([
-      { Effect: 'Allow', Action: ['xray:PutTelemetryRecords', 'xray:PutTraceSegments'], Resource: '*' },
-    ]);
+    expect(tracing).toEqual([{ Effect: 'Allow', Action: ['xray:PutTelemetryRecords', 'xray:PutTraceSegments'], Resource: '*' }]);
   });
 
   it('applies the optional props', () => {
@@ -179,19 +177,12 @@ describe('bind methods', () => {
   it('bindCases(read) grants reads only', () => {
     const stack = londonStack();
     const storage = new Storage(stack, 'Storage');
-    new ServiceFunction(stack, 'Reader', { entry: ECHO, serviceName: 'reports', key: storage.key }).bindCases(
-      storage.casesTable,
-      'read',
-    );
+    new ServiceFunction(stack, 'Reader', { entry: ECHO, serviceName: 'reports', key: storage.key }).bindCases(storage.casesTable, 'read');
     const statements = Object.values(Template.fromStack(stack).findResources('AWS::IAM::Policy')).flatMap(
       (p) => p.Properties.PolicyDocument.Statement as Statement[],
     );
     const actions = statements.flatMap((s) => [s.Action].flat());
-    expect(actions.filter((a) => a.startsWith('dynamodb:')).sort()).toEqual([
-      'dynamodb:BatchGetItem',
-      'dynamodb:GetItem',
-      'dynamodb:Query',
-    ]);
+    expect(actions.filter((a) => a.startsWith('dynamodb:')).sort()).toEqual(['dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:Query']);
     expect(actions.filter((a) => a.startsWith('kms:')).sort()).toEqual(['kms:Decrypt', 'kms:DescribeKey']);
   });
 
@@ -218,12 +209,7 @@ describe('bind methods', () => {
     expect(actionsOn({ 'Fn::GetAtt': [built.ids.rawMail, 'Arn'] })).toEqual(['s3:ListBucket']);
     expect(actionsOn(objectsOf(built.ids.reports))).toEqual(['s3:AbortMultipartUpload', 's3:PutObject']);
     expect(actionsOn({ 'Fn::GetAtt': [built.ids.reports, 'Arn'] })).toEqual([]);
-    expect(actionsOn(objectsOf(built.ids.files))).toEqual([
-      's3:AbortMultipartUpload',
-      's3:DeleteObject',
-      's3:GetObject',
-      's3:PutObject',
-    ]);
+    expect(actionsOn(objectsOf(built.ids.files))).toEqual(['s3:AbortMultipartUpload', 's3:DeleteObject', 's3:GetObject', 's3:PutObject']);
     const all = roleStatements().flatMap((s) => [s.Action].flat());
     expect(all.filter((a) => a.includes('*') && !a.startsWith('xray:'))).toEqual([]);
     expect(all).not.toContain('s3:DeleteObjectVersion');

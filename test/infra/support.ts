@@ -16,9 +16,8 @@ import type { Setting } from '#lambdas/manifest';
 const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
 /** cdk.json's context (configuration and feature flags), so tests synthesise what `cdk synth` does. */
-export const CDK_JSON_CONTEXT: Record<string, unknown> = (
-  JSON.parse(readFileSync(`${REPO_ROOT}cdk.json`, 'utf8')) as { context: Record<string, unknown> }
-).context;
+export const CDK_JSON_CONTEXT: Record<string, unknown> = (JSON.parse(readFileSync(`${REPO_ROOT}cdk.json`, 'utf8')) as { context: Record<string, unknown> })
+  .context;
 
 /** Skips NodejsFunction bundling (esbuild) for every stack. */
 export const SKIP_BUNDLING = { 'aws:cdk:bundling-stacks': [] };
@@ -33,9 +32,7 @@ export function londonStack(context: Record<string, unknown> = TEST_CONTEXT): St
 /** Unacknowledged cdk-nag AwsSolutions findings under `scope`, one line each. */
 export function nagFindings(scope: IConstruct): string[] {
   const report = new AwsSolutionsChecks().validateScope(scope);
-  return report.violations.flatMap((v) =>
-    v.violatingResources.map((r) => `${v.ruleName} at ${r.constructPath ?? '?'}: ${v.description}`),
-  );
+  return report.violations.flatMap((v) => v.violatingResources.map((r) => `${v.ruleName} at ${r.constructPath ?? '?'}: ${v.description}`));
 }
 
 export interface Acknowledgement {
@@ -92,7 +89,10 @@ export function dependencyCycle(template: { toJSON(): Record<string, unknown> })
   for (const [id, resource] of Object.entries(resources)) {
     const deps = referencedIds({ ...resource, DependsOn: undefined });
     for (const d of [resource.DependsOn ?? []].flat()) deps.add(d);
-    edges.set(id, [...deps].filter((d) => d in resources));
+    edges.set(
+      id,
+      [...deps].filter((d) => d in resources),
+    );
   }
   const state = new Map<string, 'visiting' | 'done'>();
   const stack: string[] = [];
@@ -143,7 +143,6 @@ export async function coldStart(entry: string, env: Record<string, string>): Pro
 }
 
 /** A synthesised template's resources, for assertions a matcher cannot express. */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type Resources = Record<string, { Type: string; Properties: Record<string, any>; DependsOn?: string[]; DeletionPolicy?: string }>;
 
 /** One IAM policy statement as it appears in a synthesised template. */

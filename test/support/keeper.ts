@@ -161,12 +161,14 @@ export class KeeperFixture {
       clock.set(target);
       return true;
     };
-    const counted = (state: string, fn: TaskHandler): TaskHandler => async (input) => {
-      calls[state] = (calls[state] ?? 0) + 1;
-      const fault = faults[state]?.shift();
-      if (fault) throw fault;
-      return fn(input);
-    };
+    const counted =
+      (state: string, fn: TaskHandler): TaskHandler =>
+      async (input) => {
+        calls[state] = (calls[state] ?? 0) + 1;
+        const fault = faults[state]?.shift();
+        if (fault) throw fault;
+        return fn(input);
+      };
     return {
       tasks: {
         [KEEPER_STATES.evaluate]: counted(KEEPER_STATES.evaluate, (input) => evaluateCase(parseKeeperInput(input), deps)),

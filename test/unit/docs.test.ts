@@ -142,7 +142,9 @@ describe('docs cite only what exists', () => {
     expect(exports.length).toBeGreaterThanOrEqual(30);
     expect(tests.length).toBeGreaterThanOrEqual(60);
     // Every rule (### R<n>.) names at least one function and one test.
-    const rules = read('docs/rules.md').split(/^### (?=R\d+\.)/m).slice(1);
+    const rules = read('docs/rules.md')
+      .split(/^### (?=R\d+\.)/m)
+      .slice(1);
     expect(rules.length).toBeGreaterThanOrEqual(15);
     for (const rule of rules) {
       const cited = citedPairs(rule);
@@ -163,7 +165,11 @@ describe('the checks themselves', () => {
   ].join('\n');
 
   it('finds paths and pairs outside code blocks only', () => {
-    expect(inlineCode(sample).filter((s) => isRepoPath(s.text)).map((s) => s.text)).toEqual([
+    expect(
+      inlineCode(sample)
+        .filter((s) => isRepoPath(s.text))
+        .map((s) => s.text),
+    ).toEqual([
       'shared/domain/deadlines.ts',
       'test/unit/domain/deadlines.test.ts',
       'shared/domain/nowhere.ts',
@@ -178,9 +184,7 @@ describe('the checks themselves', () => {
   it('reports a missing path, a missing export and a test name that is only part of a title', () => {
     expect(missingPaths('sample.md', sample)).toEqual(['sample.md:2: `shared/domain/nowhere.ts` does not exist']);
     expect(missingExports('sample.md', sample)).toEqual(['sample.md:2: `shared/domain/deadlines.ts` does not export `dueDate`']);
-    expect(missingTests('sample.md', sample)).toEqual([
-      'sample.md:2: `test/unit/domain/deadlines.test.ts` has no test named "restarts when a fee"',
-    ]);
+    expect(missingTests('sample.md', sample)).toEqual(['sample.md:2: `test/unit/domain/deadlines.test.ts` has no test named "restarts when a fee"']);
   });
 
   it('recognises the export forms in use', () => {

@@ -44,9 +44,7 @@ describe('DynamoCaseStore', () => {
   it('rejects a stale write with VersionConflictError and leaves the case and its trail untouched', async () => {
     const c = await store().create(aCase(), anEntry('RequestReceived'));
     await store().save({ case: { ...c, flags: ['first'] }, entry: mark('First') });
-    await expect(store().save({ case: { ...c, flags: ['stale'] }, entry: mark('Stale') })).rejects.toBeInstanceOf(
-      VersionConflictError,
-    );
+    await expect(store().save({ case: { ...c, flags: ['stale'] }, entry: mark('Stale') })).rejects.toBeInstanceOf(VersionConflictError);
     const now = await store().get(c.id);
     expect(now.flags).toEqual(['first']);
     expect(now.audit.map(label)).toEqual(['RequestReceived', 'First']);
@@ -60,10 +58,14 @@ describe('DynamoCaseStore', () => {
     const stale = await store().create(aCase(), anEntry('RequestReceived'));
     await store().save({ case: { ...stale, flags: ['moved-on'] }, entry: mark('Elsewhere') });
     const seen: number[] = [];
-    const out = await store().update(stale.id, (cur) => {
-      seen.push(cur.version);
-      return { case: { ...cur, flags: [...cur.flags, 'mine'] }, entry: mark('Mine') };
-    }, { current: stale });
+    const out = await store().update(
+      stale.id,
+      (cur) => {
+        seen.push(cur.version);
+        return { case: { ...cur, flags: [...cur.flags, 'mine'] }, entry: mark('Mine') };
+      },
+      { current: stale },
+    );
     expect(seen).toEqual([1, 2]);
     expect(out.flags).toEqual(['moved-on', 'mine']);
     expect(out.audit.map(label)).toEqual(['RequestReceived', 'Elsewhere', 'Mine']);
@@ -86,8 +88,14 @@ describe('DynamoCaseStore', () => {
   });
 
   it('does not return items whose TTL has passed, by id, reference or index', async () => {
-    const expired = await store().create(aCase({ expiresAt: nowSeconds - 1, receivedOn: '2026-03-05', receivedAt: '2026-03-05T09:00:00Z' }), anEntry('RequestReceived'));
-    const live = await store().create(aCase({ expiresAt: nowSeconds + 3600, receivedOn: '2026-03-06', receivedAt: '2026-03-06T09:00:00Z' }), anEntry('RequestReceived'));
+    const expired = await store().create(
+      aCase({ expiresAt: nowSeconds - 1, receivedOn: '2026-03-05', receivedAt: '2026-03-05T09:00:00Z' }),
+      anEntry('RequestReceived'),
+    );
+    const live = await store().create(
+      aCase({ expiresAt: nowSeconds + 3600, receivedOn: '2026-03-06', receivedAt: '2026-03-06T09:00:00Z' }),
+      anEntry('RequestReceived'),
+    );
     expect(await store().find(expired.id)).toBeUndefined();
     await expect(store().get(expired.id)).rejects.toBeInstanceOf(CaseNotFoundError);
     expect(await store().findByReference(expired.reference)).toBeUndefined();

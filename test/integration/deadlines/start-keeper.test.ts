@@ -46,7 +46,12 @@ function deps(keeper: Keeper): SubmitDeps & { sent: OutboundEmail[] } {
   };
 }
 
-const submission = () => ({ rights: ['access'], fullName: 'Ada Lovelace', email: `ada-${randomUUID().slice(0, 8)}@example.org`, relationship: 'customer' });
+const submission = () => ({
+  rights: ['access'],
+  fullName: 'Ada Lovelace',
+  email: `ada-${randomUUID().slice(0, 8)}@example.org`,
+  relationship: 'customer',
+});
 
 describe('starting deadline keepers', () => {
   it('the form starts the keeper after saving the case and records it', async () => {

@@ -39,8 +39,8 @@ beforeAll(async () => {
     printed.push(String(chunk));
     return true;
   };
-  vi.spyOn(process.stdout, 'write').mockImplementation(capture as typeof process.stdout.write);
-  vi.spyOn(process.stderr, 'write').mockImplementation(capture as typeof process.stderr.write);
+  vi.spyOn(process.stdout, 'write').mockImplementation(capture);
+  vi.spyOn(process.stderr, 'write').mockImplementation(capture);
   stack = await startLocalStack({
     port: 0,
     sesPort: 0,
@@ -84,7 +84,7 @@ function fromAddressOf(raw: Buffer): string | undefined {
 async function send(raw: Buffer, envelopeFrom: string): Promise<string> {
   const info = await smtp.sendMail({ envelope: { from: envelopeFrom, to: [DPO] }, raw });
   const id = /queued as ([a-z0-9]+)/.exec(info.response ?? '')?.[1];
-  if (!id) throw new Error(`unexpected SMTP answer ${info.response}`);
+  if (!id) throw new Error(`unexpected SMTP answer ${info.response ?? '(none)'}`);
   return id;
 }
 

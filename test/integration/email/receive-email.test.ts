@@ -35,7 +35,7 @@ beforeAll(async () => {
   cases = new DynamoCaseStore({ client: localDynamoClient(stack.urls.dynamodb), tableName: stack.env.CASES_TABLE!, clock: systemClock });
   s3 = localS3Client(stack.urls.s3);
   // Imported once the stack has set the environment its composition root reads.
-  ({ handler } = (await import('#lambdas/email/receive-email')) as unknown as { handler: Handler });
+  ({ handler } = await import('#lambdas/email/receive-email'));
 });
 
 afterAll(async () => {
@@ -50,7 +50,16 @@ const TEAM = 'dpo-team@icetrak.net';
 let counter = 0;
 function message(from: string, subject: string, body: string, extra: string[] = []): string {
   counter += 1;
-  return [`From: ${from}`, 'To: dpo@icetrak.net', `Subject: ${subject}`, `Message-ID: <m${counter}.${Date.now()}@mail.example.org>`, ...extra, '', body, ''].join('\r\n');
+  return [
+    `From: ${from}`,
+    'To: dpo@icetrak.net',
+    `Subject: ${subject}`,
+    `Message-ID: <m${counter}.${Date.now()}@mail.example.org>`,
+    ...extra,
+    '',
+    body,
+    '',
+  ].join('\r\n');
 }
 
 /** Stores the raw MIME where SES's S3 action would, and returns the event SES's Lambda action would send. */
@@ -184,9 +193,7 @@ describe('receiveEmail with a mailer SES refuses', () => {
     expect(first).toMatchObject({ outcome: 'created', acknowledged: false, flags: ['acknowledgement-failed'] });
     expect(again).toMatchObject({ caseId: (first as { caseId: string }).caseId, acknowledged: false });
     const c = await cases.get((first as { caseId: string }).caseId);
-    expect(c.audit.filter((a) => a.action === 'AcknowledgementFailed')).toEqual([
-      expect.objectContaining({ detail: { errorName: 'MessageRejected' } }),
-    ]);
+    expect(c.audit.filter((a) => a.action === 'AcknowledgementFailed')).toEqual([expect.objectContaining({ detail: { errorName: 'MessageRejected' } })]);
     expect(sent).toHaveLength(1); // the team's notice, once
   });
 });

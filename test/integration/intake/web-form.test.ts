@@ -170,7 +170,14 @@ describe('POST /requests (form)', () => {
     const res = await request(`${api}/requests`, {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: form([['rights', 'access'], ['rights', 'complaint'], ['fullName', 'Grace Hopper'], ['email', email], ['relationship', 'message-recipient'], ['idempotencyKey', randomUUID()]]),
+      body: form([
+        ['rights', 'access'],
+        ['rights', 'complaint'],
+        ['fullName', 'Grace Hopper'],
+        ['email', email],
+        ['relationship', 'message-recipient'],
+        ['idempotencyKey', randomUUID()],
+      ]),
       from: freshClient(),
     });
     expect(res.status).toBe(200);
@@ -184,7 +191,11 @@ describe('POST /requests (form)', () => {
     const res = await request(`${api}/requests`, {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: form([['fullName', 'Grace Hopper'], ['email', 'grace@'], ['details', 'keep me']]),
+      body: form([
+        ['fullName', 'Grace Hopper'],
+        ['email', 'grace@'],
+        ['details', 'keep me'],
+      ]),
       from: freshClient(),
     });
     expect(res.status).toBe(400);
@@ -199,8 +210,21 @@ describe('POST /requests (form)', () => {
   it('escapes script and markup in every field, in pages and emails', async () => {
     const evil = `"><script>alert(1)</script><img src=x onerror=alert(2)>`;
     const email = uniqueEmail();
-    const fields: [string, string][] = [['rights', 'access'], ['fullName', evil], ['email', email], ['relationship', 'other'], ['details', evil], ['phone', evil], ['accountReference', evil]];
-    const rejected = await request(`${api}/requests`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: form(fields), from: freshClient() });
+    const fields: [string, string][] = [
+      ['rights', 'access'],
+      ['fullName', evil],
+      ['email', email],
+      ['relationship', 'other'],
+      ['details', evil],
+      ['phone', evil],
+      ['accountReference', evil],
+    ];
+    const rejected = await request(`${api}/requests`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: form(fields),
+      from: freshClient(),
+    });
     expect(rejected.status).toBe(400); // phone and account reference refuse markup outright
     expect(rejected.text).not.toContain('<script>alert');
     expect(rejected.text).not.toContain('<img src=x');

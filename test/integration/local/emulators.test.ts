@@ -21,11 +21,11 @@ function stallWritesOfMarkedBytes(ms: number): void {
   const marked = (b: unknown) => Buffer.isBuffer(b) && b.includes(MARK);
   const write = fs.write;
   const writev = fs.writev;
-  vi.spyOn(fs, 'write').mockImplementation(((fd: number, buffer: unknown, ...rest: unknown[]) => {
+  vi.spyOn(fs, 'write').mockImplementation((fd: number, buffer: unknown, ...rest: unknown[]) => {
     const run = () => (write as (...a: unknown[]) => void)(fd, buffer, ...rest);
     if (marked(buffer)) setTimeout(run, ms);
     else run();
-  }) as typeof fs.write);
+  });
   vi.spyOn(fs, 'writev').mockImplementation(((fd: number, buffers: unknown[], ...rest: unknown[]) => {
     const run = () => (writev as (...a: unknown[]) => void)(fd, buffers, ...rest);
     if (buffers.some(marked)) setTimeout(run, ms);

@@ -160,8 +160,7 @@ describe('the event and context a handler receives', () => {
 });
 
 describe('bodies, through the real middleware', () => {
-  const post = (body: string | Buffer, type = 'application/json') =>
-    api('/echo/x', { method: 'POST', headers: { 'content-type': type }, body });
+  const post = (body: string | Buffer, type = 'application/json') => api('/echo/x', { method: 'POST', headers: { 'content-type': type }, body });
 
   it('parses a JSON object body', async () => {
     const res = await post(JSON.stringify({ rights: ['access'], name: 'Ada' }));
@@ -249,7 +248,13 @@ describe('failures never take the server down', () => {
   it('survives requests aborted mid-body and mid-handler', async () => {
     const { port } = new URL(stack.urls.api);
     await new Promise<void>((resolve) => {
-      const req = request({ host: '127.0.0.1', port, method: 'POST', path: '/echo/x', headers: { 'content-type': 'application/json', 'content-length': 1000 } });
+      const req = request({
+        host: '127.0.0.1',
+        port,
+        method: 'POST',
+        path: '/echo/x',
+        headers: { 'content-type': 'application/json', 'content-length': 1000 },
+      });
       req.on('error', () => resolve());
       req.write('{"half":');
       setTimeout(() => req.destroy(), 50);

@@ -22,7 +22,19 @@ import { InvalidDateError, InvalidNationError } from '#domain/errors';
 describe('plain dates', () => {
   it('parses real dates only', () => {
     expect(parseIsoDate('2028-02-29')).toEqual({ year: 2028, month: 2, day: 29 });
-    for (const bad of ['2026-02-30', '2027-02-29', '2026-04-31', '2026-13-01', '2026-00-10', '2026-01-00', 'yesterday', '2026-2-3', '2026-02-03T00:00:00Z', '', ' 2026-02-03']) {
+    for (const bad of [
+      '2026-02-30',
+      '2027-02-29',
+      '2026-04-31',
+      '2026-13-01',
+      '2026-00-10',
+      '2026-01-00',
+      'yesterday',
+      '2026-2-3',
+      '2026-02-03T00:00:00Z',
+      '',
+      ' 2026-02-03',
+    ]) {
       expect(() => parseIsoDate(bad), bad).toThrow(InvalidDateError);
     }
     expect(() => parseIsoDate(20260203)).toThrow(InvalidDateError);

@@ -2,8 +2,28 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Case } from '#domain/case';
 import { addDays, fromDayNumber, isWorkingDay, londonDateOf, toDayNumber } from '#domain/calendar';
-import { DEFAULT_KEEPER_OFFSETS, closeUnverifiedCheckpoint, dueCheckpoints, isDue, keeperOffsets, londonInstant, nextCheckpoint, type Checkpoint, type KeeperOffsets } from '#domain/checkpoints';
-import { askForClarification, askForIdentity, clarificationAnswered, complete, extend, identityReceived, markComplex, receive, type Transition } from '#domain/lifecycle';
+import {
+  DEFAULT_KEEPER_OFFSETS,
+  closeUnverifiedCheckpoint,
+  dueCheckpoints,
+  isDue,
+  keeperOffsets,
+  londonInstant,
+  nextCheckpoint,
+  type Checkpoint,
+  type KeeperOffsets,
+} from '#domain/checkpoints';
+import {
+  askForClarification,
+  askForIdentity,
+  clarificationAnswered,
+  complete,
+  extend,
+  identityReceived,
+  markComplex,
+  receive,
+  type Transition,
+} from '#domain/lifecycle';
 import { aCase } from '#test/support/cases';
 
 const staff = (at: string) => ({ at, actor: 'staff:dpo' as const });
@@ -293,7 +313,12 @@ describe('nextCheckpoint: identity never confirmed', () => {
       { at: '2026-11-11T12:00:00Z', apply: (x, at) => apply(x, identityReceived(x, { at, actor: 'requester' })) },
     ]);
     expect(final.dueOn).toBe('2026-12-11');
-    expect(sent.map((s) => s.id)).toEqual(['verify-reminder:2026-11-02', 'dpo-reminder-14:2026-12-11', 'dpo-reminder-7:2026-12-11', 'dpo-reminder-2:2026-12-11']);
+    expect(sent.map((s) => s.id)).toEqual([
+      'verify-reminder:2026-11-02',
+      'dpo-reminder-14:2026-12-11',
+      'dpo-reminder-7:2026-12-11',
+      'dpo-reminder-2:2026-12-11',
+    ]);
   });
 
   it('the verify reminder is late-tolerant until the closure, which supersedes it', () => {
@@ -344,7 +369,13 @@ describe('nextCheckpoint across the clock changes and bank holidays', () => {
     expect(c.dueOn).toBe('2026-12-29');
     const { sent } = simulate(c, '2026-12-29T10:00:00Z', '2027-01-05T12:00:00Z');
     // 1 Jan 2027 is New Year's Day.
-    expect(sent.map((s) => s.id)).toEqual(['due-today:2026-12-29', 'overdue:2026-12-30', 'overdue:2026-12-31', 'overdue:2027-01-04', 'overdue:2027-01-05']);
+    expect(sent.map((s) => s.id)).toEqual([
+      'due-today:2026-12-29',
+      'overdue:2026-12-30',
+      'overdue:2026-12-31',
+      'overdue:2027-01-04',
+      'overdue:2027-01-05',
+    ]);
   });
 });
 

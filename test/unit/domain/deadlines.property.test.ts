@@ -5,8 +5,7 @@ import { NATIONS, computeDeadline, explainDeadline, type Clarification, type Dea
 
 // Dates where the bank-holiday data has been checked against gov.uk (2025–2028), with room
 // for three months and pauses after the last clock start.
-const date = (from: string, to: string) =>
-  fc.integer({ min: toDayNumber(from), max: toDayNumber(to) }).map(fromDayNumber);
+const date = (from: string, to: string) => fc.integer({ min: toDayNumber(from), max: toDayNumber(to) }).map(fromDayNumber);
 
 /** A request with answered clarifications placed around its dates (some before the clock start). */
 const answeredInput: fc.Arbitrary<DeadlineInput> = fc

@@ -175,9 +175,11 @@ describe('clarification pause (rule 4)', () => {
   });
 
   it('an outstanding question asked before a clock restart still stops the clock', () => {
-    expect(
-      computeDeadline({ receivedOn: '2026-09-03', identityReceivedOn: '2026-09-10', clarifications: [{ askedOn: '2026-09-04' }] }),
-    ).toEqual({ clockStartsOn: '2026-09-10', dueOn: null, extensionNoticeBy: null });
+    expect(computeDeadline({ receivedOn: '2026-09-03', identityReceivedOn: '2026-09-10', clarifications: [{ askedOn: '2026-09-04' }] })).toEqual({
+      clockStartsOn: '2026-09-10',
+      dueOn: null,
+      extensionNoticeBy: null,
+    });
   });
 });
 
@@ -196,9 +198,9 @@ describe('malformed input', () => {
   });
 
   it('an answer before its question throws InvalidClarificationError', () => {
-    expect(() =>
-      computeDeadline({ receivedOn: '2026-09-03', clarifications: [{ askedOn: '2026-09-10', answeredOn: '2026-09-09' }] }),
-    ).toThrow(InvalidClarificationError);
+    expect(() => computeDeadline({ receivedOn: '2026-09-03', clarifications: [{ askedOn: '2026-09-10', answeredOn: '2026-09-09' }] })).toThrow(
+      InvalidClarificationError,
+    );
   });
 
   it('an unknown nation throws InvalidNationError', () => {

@@ -177,7 +177,11 @@ describe('transition table', () => {
   });
 
   it('every move is reachable from some status, and closed allows none', () => {
-    for (const move of MOVES) expect(STATUSES.some((s) => canMove(s, move)), move).toBe(true);
+    for (const move of MOVES)
+      expect(
+        STATUSES.some((s) => canMove(s, move)),
+        move,
+      ).toBe(true);
     expect(allowedMoves('closed')).toEqual([]);
     expect(allowedMoves('awaiting_identity')).toContain('closeUnverified');
     expect(allowedMoves('in_progress')).not.toContain('closeUnverified');
@@ -261,9 +265,7 @@ describe('receive', () => {
   });
 
   it('records a letter logged later than it arrived: the clock runs from arrival', () => {
-    const { case: c, entry } = receive(
-      intake({ channel: 'post', receivedAt: '2026-09-03T08:00:00Z', at: '2026-09-07T09:30:00Z', actor: DPO }),
-    );
+    const { case: c, entry } = receive(intake({ channel: 'post', receivedAt: '2026-09-03T08:00:00Z', at: '2026-09-07T09:30:00Z', actor: DPO }));
     expect(c).toMatchObject({ receivedOn: '2026-09-03', createdAt: '2026-09-07T09:30:00Z', dueOn: '2026-10-05' });
     expect(entry).toMatchObject({ at: '2026-09-07T09:30:00Z', actor: DPO });
   });
@@ -293,7 +295,7 @@ describe('receive', () => {
     ['no right on a form', { rights: [], channel: 'form' }, InvalidIntakeError],
     ['no right on a letter', { rights: [], channel: 'post' }, InvalidIntakeError],
     ['an unknown right', { rights: ['access', 'telepathy'] as never }, InvalidIntakeError],
-    ['an unknown channel', { channel: 'fax' as never }, InvalidIntakeError],
+    ['an unknown channel', { channel: 'fax' }, InvalidIntakeError],
     ['a malformed reference', { reference: 'RD-0O1IL' }, InvalidIntakeError],
     ['a lower-case reference', { reference: 'rd-7k4m9p' }, InvalidIntakeError],
     ['no id', { id: ' ' }, InvalidIntakeError],

@@ -46,7 +46,7 @@ describe('generateReference', () => {
       const first = generateReference(bytesFrom([byte, 0, 0, 0, 0, 0])).charAt(3);
       counts.set(first, (counts.get(first) ?? 0) + 1);
     }
-    expect([...counts.keys()].sort().join('')).toBe([...REFERENCE_ALPHABET].sort().join(''));
+    expect([...counts.keys()].sort().join('')).toBe(Array.from(REFERENCE_ALPHABET).sort().join(''));
     expect([...new Set(counts.values())]).toEqual([8]);
   });
 });

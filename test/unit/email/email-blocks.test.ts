@@ -27,7 +27,31 @@ describe('email blocks: one description, two parts', () => {
     // The only markup is the renderer's own.
     const tags = new Set(bodyOf(mail.html).match(/<\/?[a-z0-9]+/gi));
     expect([...tags].sort()).toEqual(
-      ['<a', '</a', '<br', '<h2', '</h2', '<li', '</li', '<p', '</p', '<pre', '</pre', '<strong', '</strong', '<table', '</table', '<td', '</td', '<th', '</th', '<tr', '</tr', '<ul', '</ul'].sort(),
+      [
+        '<a',
+        '</a',
+        '<br',
+        '<h2',
+        '</h2',
+        '<li',
+        '</li',
+        '<p',
+        '</p',
+        '<pre',
+        '</pre',
+        '<strong',
+        '</strong',
+        '<table',
+        '</table',
+        '<td',
+        '</td',
+        '<th',
+        '</th',
+        '<tr',
+        '</tr',
+        '<ul',
+        '</ul',
+      ].sort(),
     );
   });
 

@@ -5,7 +5,14 @@ const crlf = (...lines: string[]) => Buffer.from(lines.join('\r\n'), 'utf8');
 
 describe('readTopHeaders', () => {
   it('unfolds continuation lines, lower-cases names and keeps the first occurrence', () => {
-    const raw = crlf('Return-Path: <>', 'Content-Type: multipart/report;', '\treport-type=delivery-status', 'Return-Path: <x@example.org>', '', 'Body: not a header');
+    const raw = crlf(
+      'Return-Path: <>',
+      'Content-Type: multipart/report;',
+      '\treport-type=delivery-status',
+      'Return-Path: <x@example.org>',
+      '',
+      'Body: not a header',
+    );
     expect(readTopHeaders(raw)).toEqual({ 'return-path': '<>', 'content-type': 'multipart/report; report-type=delivery-status' });
   });
 
@@ -37,7 +44,15 @@ describe('parseMail never throws', () => {
 
   it('falls back to the top headers when mailparser gives up (a bomb of MIME parts), keeping the loop headers', async () => {
     const parts = Array.from({ length: 2100 }, (_, i) => `--b\r\nContent-Type: text/plain\r\n\r\npart ${i}`).join('\r\n');
-    const raw = crlf('From: Pat Parts <pat@example.org>', 'Subject: many', 'Precedence: bulk', 'Content-Type: multipart/mixed; boundary="b"', '', parts, '--b--');
+    const raw = crlf(
+      'From: Pat Parts <pat@example.org>',
+      'Subject: many',
+      'Precedence: bulk',
+      'Content-Type: multipart/mixed; boundary="b"',
+      '',
+      parts,
+      '--b--',
+    );
     const parsed = await parseMail(raw, { keepAttachments: true });
     expect(parsed.problems).toContain('unparseable');
     expect(parsed).toMatchObject({ from: { name: 'Pat Parts', address: 'pat@example.org' }, subject: 'many', headers: { precedence: 'bulk' } });
@@ -51,8 +66,22 @@ describe('parseMail never throws', () => {
   });
 
   it('counts but does not keep attachments of quarantined mail', async () => {
-    const raw = crlf('From: a@example.org', 'Content-Type: multipart/mixed; boundary="b"', '', '--b', 'Content-Type: text/plain', '', 'hi', '--b',
-      'Content-Type: application/octet-stream', 'Content-Disposition: attachment; filename="../evil.exe"', 'Content-Transfer-Encoding: base64', '', 'TVqQAAMAAAAEAAAA', '--b--');
+    const raw = crlf(
+      'From: a@example.org',
+      'Content-Type: multipart/mixed; boundary="b"',
+      '',
+      '--b',
+      'Content-Type: text/plain',
+      '',
+      'hi',
+      '--b',
+      'Content-Type: application/octet-stream',
+      'Content-Disposition: attachment; filename="../evil.exe"',
+      'Content-Transfer-Encoding: base64',
+      '',
+      'TVqQAAMAAAAEAAAA',
+      '--b--',
+    );
     const parsed = await parseMail(raw, { keepAttachments: false });
     expect(parsed.attachments).toEqual([{ n: 1, filename: 'evil.exe', contentType: 'application/octet-stream', size: 12, skipped: 'quarantined' }]);
   });

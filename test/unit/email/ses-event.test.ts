@@ -11,7 +11,11 @@ describe('SES receipt events', () => {
       verdicts: { spam: 'PASS', virus: 'PASS', spf: 'GRAY', dkim: 'FAIL', dmarc: 'PASS' },
       functionArn: 'arn:aws:lambda:eu-west-2:000000000000:function:f',
     });
-    expect(event.Records[0]!.ses.receipt.action).toEqual({ type: 'Lambda', functionArn: 'arn:aws:lambda:eu-west-2:000000000000:function:f', invocationType: 'Event' });
+    expect(event.Records[0]!.ses.receipt.action).toEqual({
+      type: 'Lambda',
+      functionArn: 'arn:aws:lambda:eu-west-2:000000000000:function:f',
+      invocationType: 'Event',
+    });
     expect(inboundOf(event.Records[0]!)).toEqual({
       sesMessageId: 'o3vrnil0e2ic28trm7dfhrc2v0clambda4nbp0g1',
       receivedAt: '2026-11-26T10:15:00.000Z',
@@ -21,7 +25,11 @@ describe('SES receipt events', () => {
   });
 
   it('reads missing or unknown verdicts as PROCESSING_FAILED (unscanned), and a missing record as empty', () => {
-    const record = { eventSource: 'aws:ses', eventVersion: '1.0', ses: { mail: { messageId: 'abcdefghij1234' }, receipt: { virusVerdict: { status: 'MAYBE' } } } };
+    const record = {
+      eventSource: 'aws:ses',
+      eventVersion: '1.0',
+      ses: { mail: { messageId: 'abcdefghij1234' }, receipt: { virusVerdict: { status: 'MAYBE' } } },
+    };
     expect(inboundOf(record as never).verdicts).toEqual({
       spam: 'PROCESSING_FAILED',
       virus: 'PROCESSING_FAILED',

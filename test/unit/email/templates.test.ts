@@ -14,7 +14,12 @@ const DPO = { dpoAddress: 'dpo@icetrak.net' };
 
 describe('emails for requests that arrived by email', () => {
   it('acknowledges a confirmed email request with the due date and the rights as read from the email', () => {
-    const c = aCase({ channel: 'email', rights: ['access', 'erasure'], dueOn: '2026-12-02', requester: { fullName: 'Ada <b>', email: 'ada@example.org' } });
+    const c = aCase({
+      channel: 'email',
+      rights: ['access', 'erasure'],
+      dueOn: '2026-12-02',
+      requester: { fullName: 'Ada <b>', email: 'ada@example.org' },
+    });
     const mail = emailReceivedEmail(c, DPO);
     expect(mail.subject).toBe(`[${c.reference}] We have received your request - we will reply by Wednesday 2 December 2026`);
     expect(mail.text).toContain('We have read your email as a request to:\n- Get a copy of my data\n- Delete my data');
@@ -37,7 +42,11 @@ describe('emails for requests that arrived by email', () => {
 });
 
 describe('every email, both parts', () => {
-  const c = aCase({ rights: ['access', 'complaint'], dueOn: '2026-12-02', requester: { fullName: 'Ada Example', email: 'ada@example.org', relationship: 'message-recipient' } });
+  const c = aCase({
+    rights: ['access', 'complaint'],
+    dueOn: '2026-12-02',
+    requester: { fullName: 'Ada Example', email: 'ada@example.org', relationship: 'message-recipient' },
+  });
   const confirmUrl = 'https://privacy.icetrak.net/verify/abc.def';
   const all = {
     acknowledgementEmail: acknowledgementEmail(c, { ...DPO, confirmUrl }),
