@@ -40,7 +40,7 @@ import { Construct } from 'constructs';
 import { keeperOffsets, type KeeperOffsets } from '#domain/checkpoints';
 import { DEADLINES } from '#lambdas/deadlines/manifest';
 import { ENV_NAMES } from './env-names';
-import { triggeredBy, type HandlerSpec } from '#lambdas/manifest';
+import { onlyTriggeredBy, triggeredBy, type HandlerSpec } from '#lambdas/manifest';
 import type { HandlerResources, KeeperStarter } from './handler-resources';
 import { ServiceFunction } from './service-function';
 
@@ -199,8 +199,7 @@ export class DeadlineKeeper extends Construct implements KeeperStarter {
       }),
       description: 'EventBridge Scheduler: invoke the Rightsdesk keeper sweep',
     });
-    const [sweep, ...others] = triggeredBy(handlers, 'schedule');
-    if (!sweep || others.length) throw new Error('DeadlineKeeper: the deadlines manifest must schedule exactly one handler, the sweep.');
+    const sweep = onlyTriggeredBy(handlers, 'schedule', DEADLINES.context);
     this.sweepFunction = ServiceFunction.forHandler(this, sweep, fnOptions);
     // Every function that starts keepers (this sweep, the intakes) is bound now.
     props.resources.provide({ keeper: this });

@@ -36,7 +36,7 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
 import { EMAIL } from '#lambdas/email/manifest';
-import { triggeredBy, type HandlerSpec } from '#lambdas/manifest';
+import { onlyTriggeredBy, type HandlerSpec } from '#lambdas/manifest';
 import { RAW_MAIL_PREFIX } from '#shared/email/keys';
 import type { HandlerResources } from './handler-resources';
 import { ServiceFunction, type MailSender } from './service-function';
@@ -206,8 +206,7 @@ export class InboundMail extends Construct {
         'a DLQ would only move the same events once more; the raw MIME of every message also stays in S3.',
     });
 
-    const handler = props.handler ?? triggeredBy(EMAIL.handlers, 'ses')[0];
-    if (!handler) throw new Error('InboundMail: the email manifest has no SES-triggered handler.');
+    const handler = props.handler ?? onlyTriggeredBy(EMAIL.handlers, 'ses', EMAIL.context);
     this.function = ServiceFunction.forHandler(this, handler, {
       key: props.key,
       serviceName: EMAIL.context,

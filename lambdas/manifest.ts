@@ -108,3 +108,15 @@ export function triggeredBy<K extends Trigger['kind']>(
 ): Array<HandlerSpec & { readonly trigger: Extract<Trigger, { kind: K }> }> {
   return handlers.filter((h): h is HandlerSpec & { trigger: Extract<Trigger, { kind: K }> } => h.trigger.kind === kind);
 }
+
+/** The one handler of `handlers` with trigger kind `kind` (the keeper's sweep, the SES handler); throws unless there is exactly one. */
+export function onlyTriggeredBy<K extends Trigger['kind']>(
+  handlers: readonly HandlerSpec[],
+  kind: K,
+  context: string,
+): HandlerSpec & { readonly trigger: Extract<Trigger, { kind: K }> } {
+  const found = triggeredBy(handlers, kind);
+  const [only] = found;
+  if (!only || found.length > 1) throw new Error(`The ${context} manifest must have exactly one ${kind}-triggered handler; it has ${found.length}.`);
+  return only;
+}

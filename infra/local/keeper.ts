@@ -15,7 +15,7 @@ import type { Context } from 'aws-lambda';
 import { DynamoCaseStore } from '#adapters/dynamo-case-store';
 import type { Clock } from '#shared/ports';
 import { DEADLINES } from '#lambdas/deadlines/manifest';
-import { triggeredBy } from '#lambdas/manifest';
+import { onlyTriggeredBy } from '#lambdas/manifest';
 import { LOCAL_REGION } from './emulators';
 import { synthesizedKeeperDefinition } from './keeper-definition';
 import { LOCAL_ACCOUNT, lambdaContext } from './lambda-context';
@@ -25,10 +25,7 @@ import { startSfnEndpoint } from './sfn-endpoint';
 export const LOCAL_KEEPER_ARN = `arn:aws:states:${LOCAL_REGION}:${LOCAL_ACCOUNT}:stateMachine:rightsdesk-deadline-keeper`;
 const SWEEP_INTERVAL_MS = 3600_000;
 /** The keeper sweep's manifest entry: hourly in AWS (its cron fires at a quarter past), hourly from start here. */
-const sweep = ((found) => {
-  if (!found) throw new Error('The deadlines manifest has no keeper sweep.');
-  return found;
-})(triggeredBy(DEADLINES.handlers, 'schedule').find((h) => h.entry.endsWith('/sweep-keepers.ts')));
+const sweep = onlyTriggeredBy(DEADLINES.handlers, 'schedule', DEADLINES.context);
 
 export interface LocalKeeperOptions {
   readonly rootDir: string;

@@ -13,7 +13,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
 import { EMAIL } from '#lambdas/email/manifest';
-import { routesOf, triggeredBy, type Route } from '#lambdas/manifest';
+import { onlyTriggeredBy, routesOf, type Route } from '#lambdas/manifest';
 import { HANDLERS } from '#lambdas/manifests';
 import { CASES_TABLE } from '#adapters/cases-table-schema';
 import { TIME_ORIGIN_VAR, TIME_SCALE_VAR, scaledClock } from '#adapters/clock';
@@ -333,7 +333,7 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
         recipients: [env.set.DPO_ADDRESS!],
         s3: s3Client,
         rawMailBucket: LOCAL_RESOURCES.rawMailBucket,
-        handlerEntry: join(REPO_ROOT, sesHandlerEntry()),
+        handlerEntry: join(REPO_ROOT, onlyTriggeredBy(EMAIL.handlers, 'ses', EMAIL.context).entry),
         ready,
         log,
         ...(opts.smtpRetryDelaysMs && { retryDelaysMs: opts.smtpRetryDelaysMs }),
@@ -378,13 +378,6 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
     await cleanUp().catch(() => undefined); // the start-up error is the one worth reporting
     throw err;
   }
-}
-
-/** The email manifest's SES-triggered handler, which the SMTP listener invokes as SES would. */
-function sesHandlerEntry(): string {
-  const handler = triggeredBy(EMAIL.handlers, 'ses')[0];
-  if (!handler) throw new Error('The email manifest has no SES-triggered handler.');
-  return handler.entry;
 }
 
 /** A table persisted by an older version may lack an index the schema now has. */

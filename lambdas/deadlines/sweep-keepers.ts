@@ -3,13 +3,13 @@
  * Fails the invocation when a start failed, so it shows in the function's error metric (and
  * alarm) and the scheduler's retry tries again; the sweep is idempotent.
  */
-import { DomainError } from '#domain/errors';
 import { logger } from '#shared/core/log';
 import { sweepKeepers } from '#shared/deadlines/sweep-keepers';
 import { scheduleHandler } from '#shared/events/middleware';
 import { sweepDeps } from './deps';
 
-export class KeeperSweepIncompleteError extends DomainError {
+/** A plain Error, not a DomainError: a sweep that left cases without keepers is logged at ERROR. */
+export class KeeperSweepIncompleteError extends Error {
   override readonly name = 'KeeperSweepIncompleteError';
 }
 

@@ -5,7 +5,7 @@
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ServiceFunction } from '#infra/service-function';
-import { envNamesOf, routesOf, type HandlerSpec } from '#lambdas/manifest';
+import { envNamesOf, onlyTriggeredBy, routesOf, type HandlerSpec } from '#lambdas/manifest';
 import { HANDLERS, MANIFESTS } from '#lambdas/manifests';
 import { coldStart, deployTimeEnv, synthesisedApp, type Statement } from './support';
 
@@ -89,6 +89,12 @@ describe('context manifests', () => {
     for (const m of MANIFESTS) expect(new Set(m.handlers.map((h) => h.id)).size, m.context).toBe(m.handlers.length);
     const routes = routesOf(HANDLERS).map((r) => `${r.method} ${r.path}`);
     expect(new Set(routes).size).toBe(routes.length);
+  });
+
+  it('name exactly one handler where a construct needs one, and say so when they do not', () => {
+    expect(onlyTriggeredBy(HANDLERS, 'ses', 'all').entry).toBe('lambdas/email/receive-email.ts');
+    expect(() => onlyTriggeredBy([], 'ses', 'email')).toThrow('The email manifest must have exactly one ses-triggered handler; it has 0.');
+    expect(() => onlyTriggeredBy(HANDLERS, 'task', 'deadlines')).toThrow('it has 2');
   });
 
   it('are the only source of functions: every application function is one manifest entry, and every entry is deployed', () => {
