@@ -21,8 +21,9 @@ const UNUSED_CALENDARS = './infra/bundle-shims/unused-calendars.ts';
 
 /**
  * Module substitutions in every bundle:
- * - date-holidays-parser imports moment-timezone only for equinox-based holidays, which GB does
- *   not have; its data-less build saves ~700 KB of world time zones per bundle.
+ * - date-holidays-parser calls moment-timezone only for equinox holidays and a holiday's time
+ *   zone; GB has no equinox holiday and shared/domain/calendar.ts clears the zone (it reads
+ *   dates only), so moment is left out (~770 KB with its zone data, 62 KB without).
  * - date-holidays-parser also imports every calendar system it can compute (astronomical
  *   equinoxes, Julian, Chinese, Korean, Vietnamese, Persian, Bengali dates: ~165 KB). GB rules
  *   are Gregorian dates and Easter only, so those packages are replaced by stand-ins that throw
@@ -33,7 +34,7 @@ const UNUSED_CALENDARS = './infra/bundle-shims/unused-calendars.ts';
  * a bundled mail parser to prove them.
  */
 export const BUNDLE_ALIASES: Readonly<Record<string, string>> = {
-  'moment-timezone': 'moment-timezone/moment-timezone.js',
+  'moment-timezone': UNUSED_CALENDARS,
   astronomia: UNUSED_CALENDARS,
   'astronomia/data/vsop87Bearth': UNUSED_CALENDARS,
   'date-chinese': UNUSED_CALENDARS,

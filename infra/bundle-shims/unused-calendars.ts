@@ -1,14 +1,17 @@
 /**
  * Stands in, in Lambda bundles only (BUNDLE_ALIASES in infra/bundling.ts), for the calendar
  * systems date-holidays-parser imports but GB holiday rules never use: astronomia (equinoxes and
- * Julian dates), date-chinese, jalaali-js and date-bengali-revised. test/infra/bundling.test.ts
+ * Julian dates), date-chinese, jalaali-js and date-bengali-revised; and for moment-timezone,
+ * which it calls only for a holiday's time zone (shared/domain/calendar.ts computes dates only). test/infra/bundling.test.ts
  * checks that the bundled calendar gives the same bank holidays as the unbundled one (every
  * nation, 1900-2199). Should a rule ever need one of these, using it throws instead of computing
  * a wrong date.
  */
 
 function unavailable(what: string): never {
-  throw new Error(`${what} is left out of Lambda bundles (infra/bundling.ts, BUNDLE_ALIASES): the GB holiday rules use Gregorian and Easter dates only.`);
+  throw new Error(
+    `${what} is left out of Lambda bundles (infra/bundling.ts, BUNDLE_ALIASES): the GB holiday rules use Gregorian and Easter dates only, without time zones.`,
+  );
 }
 
 /** A stand-in: callable, constructible and with any member, all of it left out. */
@@ -22,7 +25,7 @@ interface LeftOut {
  * Throws when called or constructed. Reading a member gives another such stand-in, because
  * importers read some members when they load (Jalaali.js: `const { toGregorian } = jalaali`).
  */
-function leftOut(what: string): LeftOut {
+export function leftOut(what: string): LeftOut {
   return new Proxy(function leftOut() {}, {
     get: (_target, key) => (key === 'prototype' ? {} : leftOut(what)),
     apply: () => unavailable(what),
@@ -47,4 +50,4 @@ export const CalendarVietnamese = leftOut('date-chinese');
 
 // The default export of jalaali-js, date-bengali-revised and astronomia/data/vsop87Bearth (the
 // Earth data handed to the Planet above, which never computes with it).
-export default leftOut('jalaali-js, date-bengali-revised or astronomia data');
+export default leftOut('jalaali-js, date-bengali-revised, astronomia data or moment-timezone');

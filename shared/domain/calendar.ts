@@ -244,6 +244,9 @@ function holidaysFor(nation: Nation): Holidays {
   let calendar = calendars.get(nation);
   if (!calendar) {
     calendar = new Holidays(GB_RULES, 'GB', REGION[nation], { types: [...CLOSING_TYPES] });
+    // Dates only, no time zone: only `date` is read below, and without a zone date-holidays never
+    // calls moment-timezone (left out of Lambda bundles: infra/bundling.ts).
+    calendar.setTimezone(undefined as unknown as string);
     calendars.set(nation, calendar);
   }
   return calendar;

@@ -278,7 +278,7 @@ describe('bundling', () => {
         platform: process.platform,
         scotland2026: ['2026-01-01', '2026-01-02', '2026-04-03', '2026-05-04', '2026-05-25', '2026-08-03', '2026-11-30', '2026-12-25', '2026-12-28'],
       });
-      // GB rules only, and moment-timezone without its world time-zone database.
+      // GB rules only, and no moment-timezone (nor its world time-zone database).
       expect(code).not.toContain('Pacific/Kiritimati');
       expect(code).not.toContain('"Andorra"');
     } finally {
