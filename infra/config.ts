@@ -13,10 +13,14 @@ export const CONTEXT_KEYS = {
   senderAddress: 'rightsdesk:senderAddress',
   nation: 'rightsdesk:nation',
   customDomain: 'rightsdesk:customDomain',
+  mailDailyLimit: 'rightsdesk:mailDailyLimit',
 } as const;
 
 /** Keys that must be present; the rest have documented defaults. */
-type RequiredKey = Exclude<keyof typeof CONTEXT_KEYS, 'customDomain'>;
+type RequiredKey = Exclude<keyof typeof CONTEXT_KEYS, 'customDomain' | 'mailDailyLimit'>;
+
+/** Automatic mails one recipient address may get a day unless `rightsdesk:mailDailyLimit` says otherwise. */
+export const DEFAULT_MAIL_DAILY_LIMIT = 4;
 
 export interface RightsdeskConfig {
   /** Public host of the form and the SES sending/receiving identity, e.g. privacy.icetrak.net */
@@ -44,6 +48,12 @@ export interface RightsdeskConfig {
    * Undefined otherwise; the stack then uses the API stage's execute-api URL.
    */
   readonly publicBaseUrl?: string;
+  /**
+   * Automatic mails (acknowledgements, confirmations, reminders) one recipient address may get
+   * a day, whatever the source: the form cannot be used to mail-bomb a stranger.
+   * Context `rightsdesk:mailDailyLimit`, 1 to 100. @default DEFAULT_MAIL_DAILY_LIMIT (4)
+   */
+  readonly mailDailyLimit?: number;
 }
 
 export class ConfigError extends Error {
@@ -64,7 +74,7 @@ function isEmailAddress(value: string): boolean {
 }
 
 /** Validates raw context values; throws one ConfigError listing every problem. */
-export function parseConfig(raw: Record<RequiredKey, unknown> & { readonly customDomain?: unknown }): RightsdeskConfig {
+export function parseConfig(raw: Record<RequiredKey, unknown> & { readonly customDomain?: unknown; readonly mailDailyLimit?: unknown }): RightsdeskConfig {
   const problems: string[] = [];
   const text = (field: RequiredKey): string | undefined => {
     const value = raw[field];
@@ -122,6 +132,12 @@ export function parseConfig(raw: Record<RequiredKey, unknown> & { readonly custo
     problems.push(`${CONTEXT_KEYS.customDomain} must be true or false`);
   }
 
+  const rawLimit = raw.mailDailyLimit;
+  const mailDailyLimit = rawLimit === undefined ? DEFAULT_MAIL_DAILY_LIMIT : Number(rawLimit);
+  if (!Number.isInteger(mailDailyLimit) || mailDailyLimit < 1 || mailDailyLimit > 100) {
+    problems.push(`${CONTEXT_KEYS.mailDailyLimit} must be a whole number from 1 to 100`);
+  }
+
   if (problems.length > 0) {
     throw new ConfigError(`Invalid Rightsdesk configuration (CDK context, see cdk.json):\n  - ${problems.join('\n  - ')}`);
   }
@@ -133,6 +149,7 @@ export function parseConfig(raw: Record<RequiredKey, unknown> & { readonly custo
     nation: nation as Nation,
     customDomain,
     ...(customDomain ? { publicBaseUrl: `https://${domain!}` } : {}),
+    mailDailyLimit,
   };
 }
 
@@ -146,5 +163,6 @@ export function readConfig(scope: IConstruct): RightsdeskConfig {
     senderAddress: get(CONTEXT_KEYS.senderAddress),
     nation: get(CONTEXT_KEYS.nation),
     customDomain: get(CONTEXT_KEYS.customDomain),
+    mailDailyLimit: get(CONTEXT_KEYS.mailDailyLimit),
   });
 }

@@ -34,6 +34,8 @@ export const ENV_NAMES = {
   KEEPER_STATE_MACHINE_ARN: 'KEEPER_STATE_MACHINE_ARN',
   /** The keeper's checkpoint offsets as JSON (DeadlineKeeper props.offsets). */
   KEEPER_OFFSETS: 'KEEPER_OFFSETS',
+  /** Automatic mails one recipient address may get a day (cdk.json `rightsdesk:mailDailyLimit`). */
+  MAIL_DAILY_LIMIT: 'MAIL_DAILY_LIMIT',
 } as const;
 
 export type EnvName = (typeof ENV_NAMES)[keyof typeof ENV_NAMES];

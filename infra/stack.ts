@@ -8,10 +8,11 @@
 import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import { PublicApi, type PublicApiProps } from './api';
-import type { RightsdeskConfig } from './config';
+import { DEFAULT_MAIL_DAILY_LIMIT, type RightsdeskConfig } from './config';
 import { DeadlineKeeper, type DeadlineKeeperProps } from './deadline-keeper';
 import { HandlerResources } from './handler-resources';
 import { InboundMail, type InboundMailProps } from './inbound-mail';
+import { MailOutbox } from './mail-outbox';
 import { OutboundMail } from './outbound-mail';
 import { assertLondonRegion } from './residency';
 import { Storage, type StorageProps } from './storage';
@@ -45,6 +46,7 @@ export class RightsdeskStack extends Stack {
   public readonly publicApi: PublicApi;
   public readonly keeper: DeadlineKeeper;
   public readonly inboundMail: InboundMail;
+  public readonly outbox: MailOutbox;
   /** What every handler is bound to, by its manifest entry. */
   public readonly resources: HandlerResources;
 
@@ -62,7 +64,12 @@ export class RightsdeskStack extends Stack {
       filesBucket: this.storage.filesBucket,
       reportsBucket: this.storage.reportsBucket,
       mail: this.mail,
-      settings: { DPO_ADDRESS: config.dpoAddress, TEAM_ADDRESS: config.teamAddress, NATION: config.nation },
+      settings: {
+        DPO_ADDRESS: config.dpoAddress,
+        TEAM_ADDRESS: config.teamAddress,
+        NATION: config.nation,
+        MAIL_DAILY_LIMIT: String(config.mailDailyLimit ?? DEFAULT_MAIL_DAILY_LIMIT),
+      },
     });
     // The API provides the signing key and PUBLIC_BASE_URL, the keeper the right to start
     // keepers and its offsets: each function is bound once what its manifest entry uses exists.
@@ -85,6 +92,7 @@ export class RightsdeskStack extends Stack {
       teamAddress: config.teamAddress,
       alarmTopic: this.keeper.alarmTopic,
     });
+    this.outbox = new MailOutbox(this, 'MailOutbox', { key: this.storage.key, resources: this.resources, alarmTopic: this.keeper.alarmTopic });
 
     const output = (id: string, value: string, description: string) => new CfnOutput(this, id, { value, description });
     output('CasesTableName', this.storage.casesTable.tableName, 'DynamoDB table holding the cases');

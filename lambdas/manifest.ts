@@ -30,7 +30,18 @@ export interface CronFields {
 export type BucketAccess = 'read' | 'write' | 'readWrite';
 
 /** Plain configuration values (no grant), each one environment variable of the same name. */
-export type Setting = 'DPO_ADDRESS' | 'TEAM_ADDRESS' | 'NATION' | 'PUBLIC_BASE_URL' | 'KEEPER_OFFSETS';
+export type Setting = 'DPO_ADDRESS' | 'TEAM_ADDRESS' | 'NATION' | 'PUBLIC_BASE_URL' | 'KEEPER_OFFSETS' | 'MAIL_DAILY_LIMIT';
+
+/**
+ * What every handler that owes mail uses: the outbox dispatcher (shared/core/outbox.ts) renders
+ * and sends any kind of mail a case owes, so it needs every address, the link-signing key and the limit.
+ */
+export const OUTBOX_USES = {
+  cases: 'readWrite',
+  signingKey: true,
+  mail: true,
+  settings: ['DPO_ADDRESS', 'TEAM_ADDRESS', 'PUBLIC_BASE_URL', 'MAIL_DAILY_LIMIT'],
+} as const satisfies Uses;
 
 /** What a handler reads and writes. Each entry becomes one environment variable and its grant; nothing else is granted. */
 export interface Uses {

@@ -2,9 +2,10 @@
 import { DEADLINES } from '#lambdas/deadlines/manifest';
 import { EMAIL } from '#lambdas/email/manifest';
 import { INTAKE } from '#lambdas/intake/manifest';
+import { MAIL } from '#lambdas/mail/manifest';
 import type { ContextManifest, HandlerSpec } from './manifest';
 
-export const MANIFESTS: readonly ContextManifest[] = [INTAKE, EMAIL, DEADLINES];
+export const MANIFESTS: readonly ContextManifest[] = [INTAKE, EMAIL, DEADLINES, MAIL];
 
 export const HANDLERS: readonly HandlerSpec[] = MANIFESTS.flatMap((m) => m.handlers);
 

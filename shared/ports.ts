@@ -4,10 +4,13 @@
  */
 import type { AuditEntry, Case } from '#domain/case';
 
-/** What a transition produces: the next case and the audit entry explaining it. */
+/**
+ * What a transition produces: the next case and the audit entry explaining it. Bookkeeping that
+ * is not an event of the case (an outbox claim) has no entry.
+ */
 export interface Change {
   case: Case;
-  entry: AuditEntry;
+  entry?: AuditEntry;
 }
 
 export interface CaseStore {
@@ -36,6 +39,8 @@ export interface CaseStore {
   listReceivedInMonth(month: string): Promise<Case[]>;
   /** Cases from the same requester email address, oldest first. */
   listByRequesterEmail(email: string): Promise<Case[]>;
+  /** Ids of cases with outbox mail claimable at or before `at` (ISO instant), longest waiting first (shared/domain/outbox.ts). */
+  listMailDue(at: string, opts?: { limit?: number }): Promise<string[]>;
 }
 
 /** Time, injected so rules and tests never read the wall clock directly. */
@@ -76,8 +81,12 @@ export interface SubmissionLedger {
 }
 
 export interface RateLimiter {
-  /** Counts one hit for `subject` in the current fixed window; false once `limit` is exceeded. */
-  hit(subject: string, limit: number, windowSeconds: number): Promise<boolean>;
+  /**
+   * Counts one hit for `subject` in the current fixed window; false once `limit` is exceeded.
+   * With `token`, hits are counted per distinct token: the same token again (a replay, a retried
+   * event) is answered as the first time and never counts twice.
+   */
+  hit(subject: string, limit: number, windowSeconds: number, token?: string): Promise<boolean>;
 }
 
 /** The deadline keeper: one workflow per open case (DESIGN.md, Deadline keeper). */

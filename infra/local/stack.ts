@@ -25,6 +25,7 @@ import { createHttpAdapter } from './http-adapter';
 import { startLocalKeeper, type LocalKeeper } from './keeper';
 import { loadOrCreateSigningKey, newSigningKey } from './signing-key';
 import { createTtlSweeper, type TtlSweeper } from './ttl-sweeper';
+import { createOutboxSweeper, type OutboxSweeper } from './outbox-sweeper';
 
 export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 export const DEFAULT_DATA_DIR = join(REPO_ROOT, '.data');
@@ -63,6 +64,8 @@ export interface LocalStackOptions {
   readonly routes?: readonly Route[];
   /** Seconds between TTL sweeps. Default 60. */
   readonly ttlSweepSeconds?: number;
+  /** Seconds between outbox sweeps (mail cases still owe). Default 60, as the schedule in AWS. */
+  readonly outboxSweepSeconds?: number;
   /** Handler timeout. Default API Gateway's 29 s. */
   readonly handlerTimeoutMs?: number;
   /**
@@ -95,6 +98,8 @@ export interface LocalStack {
   /** Things the developer should know (a port in use, a persisted table of an older shape). */
   readonly warnings: readonly string[];
   readonly ttlSweeper: TtlSweeper;
+  /** The outbox sweep: sends mail cases still owe (runOnce() for tests). */
+  readonly outboxSweeper: OutboxSweeper;
   /** The deadline keeper: its executions, run in aws-local-stepfunctions. */
   readonly keeper: LocalKeeper;
   /** The SMTP listener, when smtpPort was given. */
@@ -305,6 +310,7 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
     env.putDefault('SIGNING_KEY', dataDir ? loadOrCreateSigningKey(join(dataDir, 'signing-key')) : newSigningKey());
     env.remove('SIGNING_KEY_SECRET_ARN'); // handlers take exactly one of the two; locally, the key itself
     env.put('KEEPER_STATE_MACHINE_ARN', keeper.stateMachineArn);
+    env.putDefault('MAIL_DAILY_LIMIT', '4'); // automatic mails per recipient address a day (rightsdesk:mailDailyLimit in AWS)
     env.putDefault('KEEPER_OFFSETS', '{}'); // the defaults (shared/domain/checkpoints.ts), unless the developer sets some
     if (timeScale === 1) {
       env.remove(TIME_SCALE_VAR);
@@ -323,6 +329,9 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
     ttlSweeper.start();
     // Registered last so it runs first: no sweep may be half-way through when dynalite closes.
     cleanups.push(() => ttlSweeper.stop());
+    const outboxSweeper = createOutboxSweeper({ rootDir: REPO_ROOT, intervalSeconds: opts.outboxSweepSeconds ?? 60, log });
+    outboxSweeper.start();
+    cleanups.push(() => outboxSweeper.stop());
 
     if (opts.smtpPort !== undefined) {
       const smtpPort = opts.smtpPort;
@@ -368,6 +377,7 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
       dataDir,
       warnings,
       ttlSweeper,
+      outboxSweeper,
       keeper,
       ...(inboundMail && { inboundMail }),
       // The API goes first, so no request reaches an emulator that is already closing.

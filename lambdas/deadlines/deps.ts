@@ -2,7 +2,7 @@
  * What the deadline keeper's handlers use, one memoised factory per handler, each built from
  * exactly the configuration and grants lambdas/deadlines/manifest.ts gives it.
  */
-import { caseStore, clock, keeper, mailer, signingKey } from '#adapters/from-env';
+import { caseStore, clock, keeper, outbox } from '#adapters/from-env';
 import type { KeeperOffsets } from '#domain/checkpoints';
 import { readConfig } from '#shared/core/config';
 import type { StartKeeperDeps } from '#shared/core/start-keeper';
@@ -22,22 +22,12 @@ export function evaluateDeps(): EvaluateDeps {
 }
 
 /**
- * Task "Act": sends notices. Requesters' notices name the DPO mailbox and reply to it;
- * reminders and escalations go to the team's inbox (TEAM_ADDRESS), never to the DPO mailbox,
- * whose mail Rightsdesk itself receives and ignores when it comes from our sender.
+ * Task "Act": owes and sends notices (the outbox). Requesters' notices name the DPO mailbox and
+ * reply to it; reminders and escalations go to the team's inbox (TEAM_ADDRESS), never to the DPO
+ * mailbox, whose mail Rightsdesk itself receives and ignores when it comes from our sender.
  */
 export function actDeps(): ActDeps {
-  return (memo.act ??= (() => {
-    const config = readConfig(['DPO_ADDRESS', 'TEAM_ADDRESS', 'PUBLIC_BASE_URL']);
-    return {
-      cases: caseStore(),
-      clock: clock(),
-      offsets: offsets(),
-      mailer: mailer(),
-      signingKey: signingKey(),
-      settings: { dpoAddress: config.DPO_ADDRESS, teamAddress: config.TEAM_ADDRESS, publicBaseUrl: config.PUBLIC_BASE_URL },
-    };
-  })());
+  return (memo.act ??= { cases: caseStore(), clock: clock(), offsets: offsets(), outbox: outbox() });
 }
 
 /** The hourly sweep: starts keepers, so it alone here reads KEEPER_STATE_MACHINE_ARN. */

@@ -2,7 +2,7 @@
  * What the email handler uses: built on first call from exactly the configuration and grants
  * lambdas/email/manifest.ts gives it, and reused for the life of the execution environment.
  */
-import { caseStore, clock, filesStore, ids, keeper, mailer, rawMailStore, signingKey, submissionLedger } from '#adapters/from-env';
+import { caseStore, clock, filesStore, ids, keeper, outbox, rateLimiter, rawMailStore, submissionLedger } from '#adapters/from-env';
 import { readConfig } from '#shared/core/config';
 import { logger } from '#shared/core/log';
 import type { ReceiveEmailDeps } from '#shared/email/receive-email';
@@ -12,24 +12,18 @@ let receive: ReceiveEmailDeps | undefined;
 /** SES receipt rule → receive-email. */
 export function receiveDeps(): ReceiveEmailDeps {
   return (receive ??= (() => {
-    const config = readConfig(['DPO_ADDRESS', 'TEAM_ADDRESS', 'SENDER_ADDRESS', 'NATION', 'PUBLIC_BASE_URL']);
+    const config = readConfig(['DPO_ADDRESS', 'SENDER_ADDRESS', 'NATION']);
     return {
       rawMail: rawMailStore(),
       files: filesStore(),
       cases: caseStore(),
       ledger: submissionLedger(),
-      mailer: mailer(),
+      limiter: rateLimiter(),
       clock: clock(),
       keeper: keeper(),
-      signingKey: signingKey(),
+      outbox: outbox(),
       ids,
-      settings: {
-        nation: config.NATION,
-        publicBaseUrl: config.PUBLIC_BASE_URL,
-        dpoAddress: config.DPO_ADDRESS,
-        teamAddress: config.TEAM_ADDRESS,
-        senderAddress: config.SENDER_ADDRESS,
-      },
+      settings: { nation: config.NATION, dpoAddress: config.DPO_ADDRESS, senderAddress: config.SENDER_ADDRESS },
       log: logger,
     };
   })());

@@ -1,5 +1,5 @@
 /** The email context: mail to the DPO mailbox becomes a case, or threads into one. */
-import type { ContextManifest } from '#lambdas/manifest';
+import { OUTBOX_USES, type ContextManifest } from '#lambdas/manifest';
 
 export const EMAIL: ContextManifest = {
   context: 'email',
@@ -9,15 +9,8 @@ export const EMAIL: ContextManifest = {
       entry: 'lambdas/email/receive-email.ts',
       description: 'Rightsdesk: inbound email to the DPO mailbox becomes a case (SES receipt rule)',
       trigger: { kind: 'ses' },
-      uses: {
-        cases: 'readWrite',
-        rawMail: 'read',
-        files: 'write',
-        signingKey: true,
-        mail: true,
-        keeper: 'start',
-        settings: ['DPO_ADDRESS', 'TEAM_ADDRESS', 'NATION', 'PUBLIC_BASE_URL'],
-      },
+      // Owes and sends (the outbox) the acknowledgement and, for a DKIM-verified request, the team's notice.
+      uses: { ...OUTBOX_USES, rawMail: 'read', files: 'write', keeper: 'start', settings: [...OUTBOX_USES.settings, 'NATION'] },
       // A 40 MB message, its decoded attachments and the parsed text fit with room to spare.
       memoryMb: 1024,
       timeoutSeconds: 60,

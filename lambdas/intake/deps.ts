@@ -3,13 +3,13 @@
  * only the adapters and configuration its handler needs (lambdas/intake/manifest.ts grants
  * exactly those), and reuses them for the life of the execution environment.
  */
-import { caseStore, clock, ids, keeper, mailer, rateLimiter, signingKey, submissionLedger } from '#adapters/from-env';
+import { caseStore, clock, ids, keeper, outbox, rateLimiter, signingKey, submissionLedger } from '#adapters/from-env';
 import { readConfig } from '#shared/core/config';
 import type { SubmitDeps } from '#shared/intake/submit-request';
-import type { VerifyDeps } from '#shared/intake/verify-email';
+import type { LinkDeps, VerifyDeps } from '#shared/intake/verify-email';
 import type { SiteContext } from '#shared/templates/pages';
 
-const memo: { site?: SiteContext; submit?: SubmitDeps; verify?: VerifyDeps } = {};
+const memo: { site?: SiteContext; submit?: SubmitDeps; link?: LinkDeps; verify?: VerifyDeps } = {};
 
 /** Where the public pages are served, and the DPO address they name. */
 export function site(): SiteContext {
@@ -19,34 +19,34 @@ export function site(): SiteContext {
   })());
 }
 
+/** The origin browsers send with the site's own forms (scheme, host and port of PUBLIC_BASE_URL). */
+export function publicOrigin(): string {
+  return new URL(readConfig(['PUBLIC_BASE_URL']).PUBLIC_BASE_URL).origin;
+}
+
 /** POST /requests. */
 export function submitDeps(): SubmitDeps {
   return (memo.submit ??= (() => {
-    const config = readConfig(['DPO_ADDRESS', 'NATION', 'PUBLIC_BASE_URL']);
+    const config = readConfig(['NATION']);
     return {
       cases: caseStore(),
       ledger: submissionLedger(),
       limiter: rateLimiter(),
-      mailer: mailer(),
       clock: clock(),
       keeper: keeper(),
-      signingKey: signingKey(),
+      outbox: outbox(),
       ids,
-      settings: { nation: config.NATION, publicBaseUrl: config.PUBLIC_BASE_URL, dpoAddress: config.DPO_ADDRESS },
+      settings: { nation: config.NATION },
     };
   })());
 }
 
-/** GET /verify/{token}: the only intake handler that tells the team (TEAM_ADDRESS). */
+/** GET /verify/{token}: reads the case a link names, changes nothing. */
+export function linkDeps(): LinkDeps {
+  return (memo.link ??= { cases: caseStore(), clock: clock(), signingKey: signingKey() });
+}
+
+/** POST /verify/{token}: confirms, and owes the requester's confirmation and the team's notice (TEAM_ADDRESS). */
 export function verifyDeps(): VerifyDeps {
-  return (memo.verify ??= (() => {
-    const config = readConfig(['DPO_ADDRESS', 'TEAM_ADDRESS']);
-    return {
-      cases: caseStore(),
-      mailer: mailer(),
-      clock: clock(),
-      signingKey: signingKey(),
-      settings: { dpoAddress: config.DPO_ADDRESS, teamAddress: config.TEAM_ADDRESS },
-    };
-  })());
+  return (memo.verify ??= { ...linkDeps(), outbox: outbox() });
 }

@@ -1,5 +1,5 @@
 /** The intake context: the public web form, its submissions and the confirmation link. */
-import type { ContextManifest } from '#lambdas/manifest';
+import { OUTBOX_USES, type ContextManifest } from '#lambdas/manifest';
 
 export const INTAKE: ContextManifest = {
   context: 'intake',
@@ -17,17 +17,25 @@ export const INTAKE: ContextManifest = {
       entry: 'lambdas/intake/submit-request.ts',
       description: 'Rightsdesk POST /requests',
       trigger: { kind: 'http', method: 'POST', path: '/requests', access: 'public' },
-      // Creates the case, starts its keeper and acknowledges the requester with a signed link;
-      // the team hears of a request only once it is verified.
-      uses: { cases: 'readWrite', signingKey: true, mail: true, keeper: 'start', settings: ['DPO_ADDRESS', 'NATION', 'PUBLIC_BASE_URL'] },
+      // Creates the case owing the acknowledgement with a signed link, starts its keeper and sends
+      // what it owes (the outbox); the team hears of a request only once it is verified.
+      uses: { ...OUTBOX_USES, keeper: 'start', settings: [...OUTBOX_USES.settings, 'NATION'] },
     },
     {
       id: 'VerifyEmail',
       entry: 'lambdas/intake/verify-email.ts',
       description: 'Rightsdesk GET /verify/{token}',
       trigger: { kind: 'http', method: 'GET', path: '/verify/{token}', access: 'public' },
-      // Verifies the link, confirms to the requester and tells the team (TEAM_ADDRESS).
-      uses: { cases: 'readWrite', signingKey: true, mail: true, settings: ['DPO_ADDRESS', 'TEAM_ADDRESS', 'PUBLIC_BASE_URL'] },
+      // Checks the link and shows the confirm button; reads only (a link scanner confirms nothing).
+      uses: { cases: 'read', signingKey: true, settings: ['DPO_ADDRESS', 'PUBLIC_BASE_URL'] },
+    },
+    {
+      id: 'ConfirmEmail',
+      entry: 'lambdas/intake/confirm-email.ts',
+      description: 'Rightsdesk POST /verify/{token}',
+      trigger: { kind: 'http', method: 'POST', path: '/verify/{token}', access: 'public' },
+      // Confirms, owing the requester's confirmation and the team's notice (TEAM_ADDRESS), and sends them.
+      uses: OUTBOX_USES,
     },
   ],
 };

@@ -17,6 +17,8 @@ export const CASES_TABLE = {
     byReceivedMonth: { partitionKey: 'gsi3pk', sortKey: 'gsi3sk' },
     /** cases by requester email hash (duplicates, repeated requests): pk hash, sk receivedAt */
     byRequester: { partitionKey: 'gsi4pk', sortKey: 'gsi4sk' },
+    /** cases owing mail (the outbox sweep): pk a constant 'MAIL', sk `${earliest claimable instant}#${id}`; removed when nothing is pending */
+    mailDue: { partitionKey: 'gsi5pk', sortKey: 'gsi5sk' },
   },
 } as const;
 

@@ -11,10 +11,12 @@ import { ConditionalCheckFailedException, type DynamoDBClient } from '@aws-sdk/c
 import { DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand, paginateQuery, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import type { AuditEntry, Case } from '#domain/case';
 import { CaseAlreadyExistsError, CaseNotFoundError, VersionConflictError } from '#domain/errors';
+import { mailDueAt } from '#domain/outbox';
 import type { CaseStore, Change, Clock } from '#shared/ports';
 import { CASES_TABLE, type CasesIndexName } from './cases-table-schema';
 
 const OPEN = 'OPEN';
+const MAIL = 'MAIL';
 const SK = 'CASE';
 const idx = CASES_TABLE.indexes;
 
@@ -44,6 +46,7 @@ const PAUSED = '~PAUSED';
 /** The GSI key attributes a case should carry now; absent keys are removed (sparse indexes). */
 function indexKeys(c: Case): Record<string, string | undefined> {
   const open = c.status !== 'closed';
+  const mailDue = mailDueAt(c);
   return {
     [idx.byReference.partitionKey]: c.reference,
     [idx.openByDue.partitionKey]: open ? OPEN : undefined,
@@ -52,6 +55,8 @@ function indexKeys(c: Case): Record<string, string | undefined> {
     [idx.byReceivedMonth.sortKey]: c.receivedAt,
     [idx.byRequester.partitionKey]: emailHash(c.requester.email),
     [idx.byRequester.sortKey]: c.receivedAt,
+    [idx.mailDue.partitionKey]: mailDue ? MAIL : undefined,
+    [idx.mailDue.sortKey]: mailDue ? `${mailDue}#${c.id}` : undefined,
   };
 }
 
@@ -84,7 +89,8 @@ export class DynamoCaseStore implements CaseStore {
   }
 
   async create(c: Case, ...entries: [AuditEntry, ...AuditEntry[]]): Promise<Case> {
-    const item: CaseItem = { ...keyOf(c.id), ...indexKeys(c), version: 1, data: toData(c), audit: entries };
+    const keys = Object.fromEntries(Object.entries(indexKeys(c)).filter(([, v]) => v !== undefined));
+    const item: CaseItem = { ...keyOf(c.id), ...keys, version: 1, data: toData(c), audit: entries };
     if (c.expiresAt !== undefined) item.expiresAt = c.expiresAt;
     try {
       await this.doc.send(
@@ -124,14 +130,18 @@ export class DynamoCaseStore implements CaseStore {
   }
 
   async save({ case: next, entry }: Change): Promise<Case> {
-    const names: Record<string, string> = { '#version': 'version', '#data': 'data', '#audit': 'audit' };
+    const names: Record<string, string> = { '#version': 'version', '#data': 'data' };
     const values: Record<string, unknown> = {
       ':expected': next.version,
       ':next': next.version + 1,
       ':data': toData(next),
-      ':entry': [entry],
     };
-    const sets = ['#version = :next', '#data = :data', '#audit = list_append(#audit, :entry)'];
+    const sets = ['#version = :next', '#data = :data'];
+    if (entry) {
+      names['#audit'] = 'audit';
+      values[':entry'] = [entry];
+      sets.push('#audit = list_append(#audit, :entry)');
+    }
     const removes: string[] = [];
     const attrs: Record<string, unknown> = { ...indexKeys(next), expiresAt: next.expiresAt };
     Object.entries(attrs).forEach(([name, value], i) => {
@@ -213,6 +223,30 @@ export class DynamoCaseStore implements CaseStore {
       ExpressionAttributeNames: { '#pk': idx.byRequester.partitionKey },
       ExpressionAttributeValues: { ':hash': emailHash(email) },
     });
+  }
+
+  async listMailDue(at: string, opts: { limit?: number } = {}): Promise<string[]> {
+    const ids: string[] = [];
+    const pages = paginateQuery(
+      { client: this.doc, pageSize: Math.min(opts.limit ?? 100, 100) },
+      {
+        TableName: this.table,
+        IndexName: 'mailDue',
+        KeyConditionExpression: '#pk = :mail AND #sk <= :upto',
+        ExpressionAttributeNames: { '#pk': idx.mailDue.partitionKey, '#sk': idx.mailDue.sortKey },
+        ExpressionAttributeValues: { ':mail': MAIL, ':upto': `${at}#\uffff` },
+        // Only the key: the dispatcher reads each case afresh (the index is eventually consistent).
+        ProjectionExpression: '#sk',
+      },
+    );
+    for await (const page of pages) {
+      for (const item of page.Items ?? []) {
+        const sk = item[idx.mailDue.sortKey] as string;
+        ids.push(sk.slice(sk.indexOf('#') + 1));
+        if (opts.limit !== undefined && ids.length >= opts.limit) return ids;
+      }
+    }
+    return ids;
   }
 
   private live(item: CaseItem): boolean {

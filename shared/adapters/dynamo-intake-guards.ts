@@ -66,9 +66,10 @@ export class DynamoRateLimiter implements RateLimiter {
     this.doc = DynamoDBDocumentClient.from(opts.client);
   }
 
-  async hit(subject: string, limit: number, windowSeconds: number): Promise<boolean> {
+  async hit(subject: string, limit: number, windowSeconds: number, token?: string): Promise<boolean> {
     const now = epoch(this.opts.clock);
     const window = now - (now % windowSeconds);
+    if (token !== undefined) return this.hitDistinct(`RATE#${subject}#${window}`, token, limit, window + windowSeconds);
     const { Attributes } = await this.doc.send(
       new UpdateCommand({
         TableName: this.opts.tableName,
@@ -80,5 +81,30 @@ export class DynamoRateLimiter implements RateLimiter {
       }),
     );
     return (Attributes?.hits as number) <= limit;
+  }
+
+  /**
+   * Distinct tokens in a string set: adding one that is already there changes nothing, so a
+   * replay is answered as the first time was. The set stops growing at `limit` (the condition
+   * refuses new tokens then), so the item stays small whatever the traffic.
+   */
+  private async hitDistinct(pk: string, token: string, limit: number, expires: number): Promise<boolean> {
+    const key = { [PK]: pk, [SK]: 'RATE' };
+    try {
+      await this.doc.send(
+        new UpdateCommand({
+          TableName: this.opts.tableName,
+          Key: key,
+          UpdateExpression: 'ADD #tokens :token SET #ttl = if_not_exists(#ttl, :expires)',
+          ConditionExpression: 'attribute_not_exists(#tokens) OR size(#tokens) < :limit OR contains(#tokens, :one)',
+          ExpressionAttributeNames: { '#tokens': 'tokens', '#ttl': TTL },
+          ExpressionAttributeValues: { ':token': new Set([token]), ':one': token, ':limit': limit, ':expires': expires },
+        }),
+      );
+      return true;
+    } catch (err) {
+      if (err instanceof ConditionalCheckFailedException) return false;
+      throw err;
+    }
   }
 }

@@ -6,6 +6,7 @@
  * esbuild drops every factory (and its SDK client) a handler does not call.
  */
 import type { Clock } from '#shared/ports';
+import type { OutboxDeps } from '#shared/core/outbox';
 import { readConfig } from '#shared/core/config';
 import { newCaseId, newReference } from '#shared/core/ids';
 import { dynamoClient, s3Client, sesClient, sfnClient } from './aws-clients';
@@ -29,6 +30,7 @@ const memo: {
   s3?: ReturnType<typeof s3Client>;
   rawMail?: S3BlobStore;
   files?: S3BlobStore;
+  outbox?: OutboxDeps;
 } = {};
 
 /** The system clock in AWS; the local stack may run it faster (RIGHTSDESK_TIME_SCALE). */
@@ -74,6 +76,26 @@ export function rawMailStore(): S3BlobStore {
 
 export function filesStore(): S3BlobStore {
   return (memo.files ??= new S3BlobStore(s3(), readConfig(['FILES_BUCKET']).FILES_BUCKET));
+}
+
+/** The outbox dispatcher's dependencies (shared/core/outbox.ts): every handler that owes mail sends it with these. */
+export function outbox(): OutboxDeps {
+  return (memo.outbox ??= (() => {
+    const config = readConfig(['DPO_ADDRESS', 'TEAM_ADDRESS', 'PUBLIC_BASE_URL', 'MAIL_DAILY_LIMIT']);
+    return {
+      cases: caseStore(),
+      mailer: mailer(),
+      clock: clock(),
+      limiter: rateLimiter(),
+      signingKey: signingKey(),
+      settings: {
+        dpoAddress: config.DPO_ADDRESS,
+        teamAddress: config.TEAM_ADDRESS,
+        publicBaseUrl: config.PUBLIC_BASE_URL,
+        mailDailyLimit: Number(config.MAIL_DAILY_LIMIT),
+      },
+    };
+  })());
 }
 
 /** New case ids and references. */

@@ -1,14 +1,14 @@
 /**
- * The acknowledgement every intake sends (form, email, and staff entry to come), written once:
- * sign a confirmation token → build the link → render the email → send it → record
- * 'AcknowledgementSent'. While identity is awaited the email carries the confirmation link;
- * once the address is confirmed (e.g. a DKIM-verified email) it gives the due date instead.
- * And the DPO team's notice of a newly verified request, which every intake sends once too.
+ * The mail every intake owes, written once (form, email, and staff entry to come): the
+ * acknowledgement (while identity is awaited it carries the confirmation link; once the address
+ * is confirmed, e.g. by a DKIM-verified email, it gives the due date instead), the confirmation
+ * after the link is used, and the DPO team's notice of a newly verified request. Each is an
+ * outbox entry (shared/domain/outbox.ts) put on the case in the same write as the change that
+ * owes it; shared/core/outbox.ts sends it.
  */
 import type { Case } from '#domain/case';
-import { recordEvent } from '#domain/audit';
-import type { CaseStore, Clock, Mailer } from '#shared/ports';
-import { acknowledgementEmail, emailReceivedEmail, newRequestNotice } from '#shared/templates/emails';
+import { owe } from '#domain/outbox';
+import type { Clock } from '#shared/ports';
 import { VERIFY_TOKEN_TTL_SECONDS, signToken } from './tokens';
 
 /** What signing a confirmation link takes. */
@@ -16,13 +16,6 @@ export interface ConfirmationLinkDeps {
   clock: Clock;
   signingKey: () => Promise<Buffer>;
   settings: { publicBaseUrl: string };
-}
-
-export interface AcknowledgeDeps extends ConfirmationLinkDeps {
-  cases: CaseStore;
-  mailer: Mailer;
-  /** dpoAddress: named in the email and its Reply-To, so replies thread into the case. */
-  settings: { publicBaseUrl: string; dpoAddress: string };
 }
 
 /** The confirmation page's address for `token` (GET /verify/{token}). */
@@ -40,33 +33,29 @@ export async function confirmationLink(caseId: string, deps: ConfirmationLinkDep
   return confirmUrl(deps.settings.publicBaseUrl, signToken(await deps.signingKey(), { caseId, purpose: 'verify', expiresAt }));
 }
 
-/**
- * Sends the requester the acknowledgement and records it; answers the case as recorded.
- * `inReplyTo` threads the answer to an inbound email. Send errors propagate (the caller
- * decides which are permanent); nothing is recorded unless the send succeeded.
- */
-export async function acknowledge(c: Case, deps: AcknowledgeDeps, opts: { inReplyTo?: string } = {}): Promise<Case> {
-  const awaitingIdentity = c.status === 'awaiting_identity';
-  const email = awaitingIdentity
-    ? acknowledgementEmail(c, { confirmUrl: await confirmationLink(c.id, deps), dpoAddress: deps.settings.dpoAddress })
-    : emailReceivedEmail(c, { dpoAddress: deps.settings.dpoAddress });
-  const messageId = await deps.mailer.send({
-    to: c.requester.email,
-    ...email,
-    replyTo: deps.settings.dpoAddress,
-    ...(opts.inReplyTo ? { inReplyTo: opts.inReplyTo } : {}),
-  });
-  const detail = { messageId, ...(awaitingIdentity ? { linkExpiresInDays: VERIFY_TOKEN_TTL_SECONDS / 86_400 } : { dueOn: c.dueOn }) };
-  const at = deps.clock.now().toISOString();
-  return deps.cases.update(c.id, (cur) => recordEvent(cur, at, 'system', 'AcknowledgementSent', detail), { current: c });
+/** Stable outbox ids: owing the same mail twice is a no-op. */
+export const MAIL_IDS = {
+  acknowledgement: (caseId: string) => `ack:${caseId}`,
+  confirmation: (caseId: string) => `confirmed:${caseId}`,
+  teamNotice: (caseId: string) => `notice:new:${caseId}`,
+  keeperNotice: (checkpointId: string) => `notice:${checkpointId}`,
+} as const;
+
+/** The case owing its acknowledgement; `inReplyTo` threads it under an inbound email. */
+export function oweAcknowledgement(c: Case, at: string, opts: { inReplyTo?: string } = {}): Case {
+  return owe(
+    c,
+    { id: MAIL_IDS.acknowledgement(c.id), kind: 'acknowledgement', to: 'requester', ...(opts.inReplyTo ? { params: { inReplyTo: opts.inReplyTo } } : {}) },
+    at,
+  );
 }
 
-/**
- * Tells the DPO team (TEAM_ADDRESS, never the DPO mailbox, which is Rightsdesk's own intake)
- * of a newly verified request and records 'DpoNotified'; answers the case as recorded.
- */
-export async function notifyTeam(c: Case, deps: { cases: CaseStore; mailer: Mailer; clock: Clock; settings: { teamAddress: string } }): Promise<Case> {
-  const messageId = await deps.mailer.send({ to: deps.settings.teamAddress, ...newRequestNotice(c) });
-  const at = deps.clock.now().toISOString();
-  return deps.cases.update(c.id, (cur) => recordEvent(cur, at, 'system', 'DpoNotified', { messageId }), { current: c });
+/** The case owing the requester the confirmation (with the due date) and the team its new-request notice. */
+export function oweConfirmation(c: Case, at: string): Case {
+  return owe(c, { id: MAIL_IDS.confirmation(c.id), kind: 'confirmation', to: 'requester' }, at);
+}
+
+/** The case owing the DPO team (TEAM_ADDRESS, never the DPO mailbox, which is Rightsdesk's own intake) its new-request notice. */
+export function oweTeamNotice(c: Case, at: string): Case {
+  return owe(c, { id: MAIL_IDS.teamNotice(c.id), kind: 'team-notice', to: 'team' }, at);
 }

@@ -27,6 +27,8 @@ const VARS = {
   KEEPER_STATE_MACHINE_ARN: z.string().check(z.startsWith('arn:')),
   /** The deadline keeper's checkpoint offsets, JSON (shared/deadlines/offsets.ts; `{}` for the defaults). */
   KEEPER_OFFSETS: z.string().check(z.startsWith('{')),
+  /** Automatic mails one recipient address may get a day, whatever the source (shared/core/outbox.ts). */
+  MAIL_DAILY_LIMIT: z.string().check(z.regex(/^[1-9]\d{0,2}$/)),
 } as const;
 
 export type ConfigVar = keyof typeof VARS;

@@ -36,6 +36,10 @@ export const AUDIT_ACTIONS = [
   'DpoNotified',
   'EmailReceived',
   'CorrespondenceReceived',
+  // Outbox events (the sends themselves record the intake and keeper events above)
+  'MailWithheld',
+  'MailFailed',
+  'MailDelayed',
   // Deadline keeper events
   'KeeperStarted',
   'KeeperNoticeSent',

@@ -1,5 +1,6 @@
 import type { AuditAction } from './audit';
 import type { Clarification, Nation } from './deadlines';
+import type { OutboxEntry } from './outbox';
 
 /** The six rights (UK GDPR Arts. 15–21) plus a complaint to the controller (DPA 2018 s.164A). */
 export const RIGHTS = ['access', 'rectification', 'erasure', 'restriction', 'objection', 'portability', 'complaint'] as const;
@@ -74,5 +75,7 @@ export interface Case {
   updatedAt: string;
   expiresAt?: number; // TTL, epoch seconds; set on close, removed by a legal hold
   legalHold?: { reason: string; placedAt: string; placedBy: Actor };
+  /** Mail this case owes or has sent (shared/domain/outbox.ts); absent on cases that never owed any. */
+  outbox?: OutboxEntry[];
   audit: AuditEntry[];
 }

@@ -175,7 +175,11 @@ export function closeUnverifiedCheckpoint(c: Case, offsets: Partial<KeeperOffset
 
 /** Whether the trail records the notice for this checkpoint as sent. */
 export function noticeSent(c: Case, checkpointId: string): boolean {
-  return c.audit.some((e) => e.action === 'KeeperNoticeSent' && e.detail?.checkpoint === checkpointId);
+  // Owed counts as given: the outbox sends it (shared/domain/outbox.ts, id `notice:<checkpoint id>`).
+  return (
+    (c.outbox ?? []).some((e) => e.id === `notice:${checkpointId}`) ||
+    c.audit.some((e) => e.action === 'KeeperNoticeSent' && e.detail?.checkpoint === checkpointId)
+  );
 }
 
 // ---------------------------------------------------------------------------------------

@@ -50,6 +50,10 @@ export const MAIL_FLAGS = {
   attachmentsSkipped: 'attachments-skipped',
   /** The acknowledgement could not be delivered to the sender's address. */
   acknowledgementFailed: 'acknowledgement-failed',
+  /** SPF and DMARC both failed: the From address is probably forged, so nobody is answered automatically. */
+  unauthenticated: 'unauthenticated',
+  /** The sender asked for no automatic answers (X-Auto-Response-Suppress). */
+  noAutoReply: 'no-auto-reply',
 } as const;
 export type MailFlag = (typeof MAIL_FLAGS)[keyof typeof MAIL_FLAGS];
 
@@ -108,6 +112,23 @@ export function loopReason(facts: MailFacts, ownAddresses: readonly string[]): I
   return undefined;
 }
 
+/**
+ * Whether the sender asked not to be answered automatically: Microsoft's X-Auto-Response-Suppress
+ * with All, AutoReply or OOF (values are a comma-separated list, case-insensitive).
+ */
+export function suppressesAutoReply(facts: MailFacts): boolean {
+  const values = (header(facts, 'x-auto-response-suppress') ?? '').split(',').map((v) => v.trim());
+  return values.some((v) => v === 'all' || v === 'autoreply' || v === 'oof');
+}
+
+/**
+ * SPF and DMARC both failed: the From domain's owner says this message is not theirs.
+ * Answering it would send our mail to whoever was impersonated (backscatter).
+ */
+export function isUnauthenticated(verdicts: Verdicts): boolean {
+  return verdicts.spf === 'FAIL' && verdicts.dmarc === 'FAIL';
+}
+
 /** Quarantine, ignore or accept, with the flags and answers an accepted message gets. */
 export function dispositionOf(facts: MailFacts, ownAddresses: readonly string[]): Disposition {
   // Unscanned mail is treated like infected mail: its attachments are not handed to anyone.
@@ -124,12 +145,16 @@ export function dispositionOf(facts: MailFacts, ownAddresses: readonly string[])
   if (spam) flags.push(MAIL_FLAGS.spamReview);
   if (!hasSender) flags.push(MAIL_FLAGS.noSender);
   if (mailingList) flags.push(MAIL_FLAGS.mailingList);
+  const forged = isUnauthenticated(facts.verdicts);
+  if (forged) flags.push(MAIL_FLAGS.unauthenticated);
+  const suppressed = suppressesAutoReply(facts);
+  if (suppressed && hasSender) flags.push(MAIL_FLAGS.noAutoReply);
   return {
     kind: 'accept',
     quarantine,
     spam,
-    autoReply: hasSender && !quarantine && !spam && !mailingList && loopReason(facts, ownAddresses) === undefined,
-    identityConfirmed: hasSender && (facts.verdicts.dkim === 'PASS' || facts.verdicts.dmarc === 'PASS'),
+    autoReply: hasSender && !quarantine && !spam && !mailingList && !forged && !suppressed && loopReason(facts, ownAddresses) === undefined,
+    identityConfirmed: hasSender && !forged && (facts.verdicts.dkim === 'PASS' || facts.verdicts.dmarc === 'PASS'),
     flags,
   };
 }

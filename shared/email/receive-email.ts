@@ -9,7 +9,10 @@
  *     (or `unclassified`), received on the London date of arrival;
  *   - counts the sender's address as confirmed when DKIM or DMARC passed (the clock starts on
  *     receipt); otherwise sends the form's confirmation link (the clock starts on confirmation);
- *   - acknowledges with the reference in the subject and In-Reply-To/References set;
+ *   - owes the acknowledgement (reference in the subject, In-Reply-To/References set) in the
+ *     write that creates the case, and sends it through the outbox — at most one automatic
+ *     answer per sender address a day (RFC 3834 §5.1), none when the sender asked for none
+ *     (X-Auto-Response-Suppress) or the message fails SPF and DMARC (it is kept for triage);
  *   - stores the parsed message and the attachments in the files bucket, never in DynamoDB.
  *
  * Idempotent on the SES message id (SES and Lambda both retry): the first run claims
@@ -25,9 +28,11 @@ import { parseReferences } from '#domain/reference';
 import { inferRights } from '#domain/triage';
 import type { Nation } from '#domain/deadlines';
 import { LIMITS } from '#domain/text';
-import { acknowledge, notifyTeam } from '#shared/core/acknowledge';
+import { MAIL_IDS, oweAcknowledgement, oweTeamNotice } from '#shared/core/acknowledge';
+import { deliver, type OutboxDeps } from '#shared/core/outbox';
 import { startKeeper } from '#shared/core/start-keeper';
-import type { BlobStore, CaseStore, Clock, Keeper, Mailer, SubmissionLedger } from '#shared/ports';
+import { createHash } from 'node:crypto';
+import type { BlobStore, CaseStore, Clock, Keeper, RateLimiter, SubmissionLedger } from '#shared/ports';
 import { attachmentKey, isSesMessageId, messageKey, rawMailKey } from './keys';
 import { parseMail, type ParsedMail } from './parse-mail';
 
@@ -35,11 +40,8 @@ import { parseMail, type ParsedMail } from './parse-mail';
 export const CLAIM_TTL_SECONDS = 30 * 24 * 3600;
 /** References tried from one message; each costs a query. */
 const MAX_REFERENCES = 5;
-/**
- * SES errors that will fail the same way on every retry (a malformed or refused address):
- * recorded on the case for the DPO team instead of retrying until the event is dead-lettered.
- */
-const PERMANENT_SEND_ERRORS = new Set(['MessageRejected', 'BadRequestException', 'InvalidParameterValue', 'InvalidParameterValueException']);
+/** RFC 3834 §5.1: at most one automatic answer to one sender address in this window. */
+export const AUTO_REPLY_WINDOW_SECONDS = 24 * 3600;
 
 /** One inbound message as the receipt event describes it. */
 export interface InboundEmail {
@@ -62,14 +64,16 @@ export interface ReceiveEmailDeps {
   files: BlobStore;
   cases: CaseStore;
   ledger: SubmissionLedger;
-  mailer: Mailer;
+  /** Counts automatic answers per sender address (RFC 3834). */
+  limiter: RateLimiter;
   clock: Clock;
   /** Starts the case's deadline keeper (Step Functions); a failure is left to the keeper's hourly sweep. */
   keeper: Keeper;
-  signingKey: () => Promise<Buffer>;
+  /** Sends the acknowledgement and team notice a new case owes. */
+  outbox: OutboxDeps;
   ids: { caseId: () => string; reference: () => string };
-  /** teamAddress: where the staff notice goes (the DPO team's inbox; mail to dpoAddress would come back here). */
-  settings: { nation: Nation; publicBaseUrl: string; dpoAddress: string; teamAddress: string; senderAddress: string };
+  /** dpoAddress and senderAddress: our own addresses, never answered. */
+  settings: { nation: Nation; dpoAddress: string; senderAddress: string };
   log: InboundLog;
 }
 
@@ -141,18 +145,14 @@ export async function receiveEmail(mail: InboundEmail, deps: ReceiveEmailDeps): 
     return { outcome: 'threaded', sesMessageId: id, caseId: c.id, reference: c.reference, flags: c.flags };
   }
 
-  let c = existing ?? (await createCase(claim, mail, parsed, disposition, flags, emailDetail, deps));
+  let c =
+    existing ??
+    (await createCase(claim, mail, parsed, { ...disposition, autoReply: await mayAutoReply(disposition, parsed, id, deps) }, flags, emailDetail, deps));
   // The case is saved first, so a keeper that fails to start loses nothing (the sweep starts it).
   c = (await startKeeper(c, deps, 'intake')) ?? c;
-  let acknowledged = hasEvent(c, 'AcknowledgementSent');
-  if (disposition.autoReply && !acknowledged && !hasEvent(c, 'AcknowledgementFailed')) {
-    c = await acknowledgeMail(c, parsed, deps);
-    acknowledged = hasEvent(c, 'AcknowledgementSent');
-  }
-  if (disposition.identityConfirmed && !hasEvent(c, 'DpoNotified')) {
-    // Verified on arrival (DKIM/DMARC): the DPO team hears of it now, as for a confirmed form.
-    c = await notifyTeam(c, deps);
-  }
+  // Only the run that created the case owes its mail; any run (an SES retry) sends what is still pending.
+  c = await deliver(c, [MAIL_IDS.acknowledgement(c.id), MAIL_IDS.teamNotice(c.id)], deps.outbox);
+  const acknowledged = hasEvent(c, 'AcknowledgementSent');
   return {
     outcome: 'created',
     sesMessageId: id,
@@ -163,6 +163,16 @@ export async function receiveEmail(mail: InboundEmail, deps: ReceiveEmailDeps): 
     status: c.status,
     acknowledged,
   };
+}
+
+/**
+ * RFC 3834 §5.1: a new request by email gets at most one automatic answer per sender address a
+ * day. Counted per message, so SES retrying this message is not a second answer.
+ */
+async function mayAutoReply(disposition: { autoReply: boolean }, parsed: ParsedMail, sesMessageId: string, deps: ReceiveEmailDeps): Promise<boolean> {
+  if (!disposition.autoReply || !parsed.from) return false;
+  const sender = createHash('sha256').update(parsed.from.address.trim().toLowerCase()).digest('hex');
+  return deps.limiter.hit(`autoreply:${sender}`, 1, AUTO_REPLY_WINDOW_SECONDS, sesMessageId);
 }
 
 /** The first live case a reference in the subject, then the body, points at. */
@@ -283,6 +293,7 @@ async function createCase(
       detail: {
         ...emailDetail,
         identityConfirmedBy: disposition.identityConfirmed ? (mail.verdicts.dkim === 'PASS' ? 'dkim' : 'dmarc') : null,
+        autoReply: disposition.autoReply,
       },
     },
   ];
@@ -293,32 +304,15 @@ async function createCase(
     c = asked.case;
     more.push({ ...asked.entry, detail: { ...asked.entry.detail, method: 'email-link' } });
   }
+  // What the case owes goes in the same write that creates it.
+  if (disposition.autoReply) c = oweAcknowledgement(c, at, parsed.messageId ? { inReplyTo: parsed.messageId } : {});
+  // Verified on arrival (DKIM/DMARC): the DPO team hears of it now, as for a confirmed form.
+  if (disposition.identityConfirmed) c = oweTeamNotice(c, at);
   try {
     return await deps.cases.create(c, received.entry, ...more);
   } catch (err) {
     if (err instanceof CaseAlreadyExistsError) return deps.cases.get(claim.caseId); // a concurrent retry won
     throw err;
-  }
-}
-
-/** The acknowledgement, threaded under the sender's message; a refused address is recorded, not retried. */
-/** The acknowledgement; an address SES refuses for good is recorded and flagged instead of retried. */
-async function acknowledgeMail(c: Case, parsed: ParsedMail, deps: ReceiveEmailDeps): Promise<Case> {
-  try {
-    return await acknowledge(c, deps, parsed.messageId ? { inReplyTo: parsed.messageId } : {});
-  } catch (err) {
-    const name = (err as { name?: string } | undefined)?.name ?? 'Error';
-    if (!PERMANENT_SEND_ERRORS.has(name)) throw err;
-    deps.log.warn('Acknowledgement refused by SES', { caseId: c.id, errorName: name });
-    const at = deps.clock.now().toISOString();
-    return deps.cases.update(
-      c.id,
-      (cur) => {
-        const change = recordEvent(cur, at, 'system', 'AcknowledgementFailed', { errorName: name });
-        return { ...change, case: { ...change.case, flags: [...new Set([...cur.flags, MAIL_FLAGS.acknowledgementFailed])] } };
-      },
-      { current: c },
-    );
   }
 }
 

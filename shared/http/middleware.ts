@@ -9,7 +9,7 @@ import httpHeaderNormalizer from '@middy/http-header-normalizer';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import { html, json } from './responses';
 import { ValidationError } from '#domain/errors';
-import { MalformedBodyError, PayloadTooLargeError, statusOf, UnsupportedMediaTypeError } from './errors';
+import { MalformedBodyError, PayloadTooLargeError, RETRY_AFTER_SECONDS, statusOf, UnsupportedMediaTypeError } from './errors';
 import { errorFields, logger } from '#shared/core/log';
 import { escapeHtml } from './html';
 
@@ -78,8 +78,13 @@ export function wantsHtml(event: APIGatewayProxyEvent): boolean {
 }
 
 function errorPage(status: number, message: string): string {
-  return `<!doctype html><html lang="en-GB"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>Error - Icetrak privacy requests</title></head><body><main><h1>Sorry, something went wrong</h1><p>${escapeHtml(message)}</p><p>Error ${status}.</p></main></body></html>`;
+  const title = status === 503 ? 'Sorry, please try again in a minute' : 'Sorry, something went wrong';
+  return `<!doctype html><html lang="en-GB"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>Error - Icetrak privacy requests</title></head><body><main><h1>${title}</h1><p>${escapeHtml(message)}</p><p>Error ${status}.</p></main></body></html>`;
 }
+
+/** What a 503 tells the caller: nothing was half-done, and when to try again. */
+export const UNAVAILABLE_MESSAGE =
+  'A service we depend on is not answering just now, so we have not saved or changed anything and nothing was lost. Please go back and send the same thing again in a minute; if it keeps happening, email dpo@icetrak.net.';
 
 /** Lets a page handler answer a known error with its own page (e.g. the form with inline errors). */
 export type HtmlErrorRenderer = (err: Error, event: HttpEvent) => APIGatewayProxyResult | undefined;
@@ -91,15 +96,25 @@ const errorHandler = (renderHtml?: HtmlErrorRenderer): MiddlewareObj<HttpEvent, 
     const correlationId = request.context.awsRequestId;
     if (status === 500) {
       logger.error('Unhandled error', { ...errorFields(err), correlationId });
+    } else if (status === 503) {
+      logger.warn('Dependency unavailable', { ...errorFields(err), correlationId });
     } else {
       logger.info('Rejected', { errorName: err?.name, status, correlationId });
     }
-    const message = status === 500 ? `Something went wrong on our side. Quote this reference if you contact us: ${correlationId}.` : err!.message;
-    const body: Record<string, unknown> = { error: status === 500 ? 'InternalError' : err!.name, message };
+    const message =
+      status === 500
+        ? `Something went wrong on our side. Quote this reference if you contact us: ${correlationId}.`
+        : status === 503
+          ? UNAVAILABLE_MESSAGE
+          : err!.message;
+    const error = status === 500 ? 'InternalError' : status === 503 ? 'ServiceUnavailable' : err!.name;
+    const body: Record<string, unknown> = { error, message };
     if (err instanceof ValidationError) body.errors = err.fields;
-    if (status === 500) body.correlationId = correlationId;
-    const page = wantsHtml(request.event) && status !== 500 && renderHtml ? renderHtml(err!, request.event) : undefined;
-    request.response = page ?? (wantsHtml(request.event) ? html(status, errorPage(status, message)) : json(status, body));
+    if (status >= 500) body.correlationId = correlationId;
+    const page = wantsHtml(request.event) && status < 500 && renderHtml ? renderHtml(err!, request.event) : undefined;
+    const response = page ?? (wantsHtml(request.event) ? html(status, errorPage(status, message)) : json(status, body));
+    if (status === 503) response.headers = { ...response.headers, 'Retry-After': String(RETRY_AFTER_SECONDS) };
+    request.response = response;
   },
 });
 

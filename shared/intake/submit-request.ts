@@ -2,16 +2,18 @@
  * Use case: a rights request arrives through the public form (HTML or JSON).
  * Validates, drops honeypot hits, rate-limits per client, and turns each distinct
  * submission into exactly one case — a retry (same Idempotency-Key, or the same content
- * within minutes) answers with the same case — then sends the acknowledgement with the
- * confirmation link. Safe to retry at any point: every step checks what is already done.
+ * within minutes) answers with the same case, and never counts against the rate limit — owing
+ * the acknowledgement with the confirmation link in the same write that creates the case, then
+ * sending it (the outbox's fast path; the sweep sends it if that fails). Safe to retry at any
+ * point: every step checks what is already done.
  */
 import { createHash } from 'node:crypto';
 import type { Case } from '#domain/case';
 import { askForIdentity, receive } from '#domain/lifecycle';
-import { hasEvent } from '#domain/audit';
 import { CaseAlreadyExistsError, TooManyRequestsError } from '#domain/errors';
-import type { CaseStore, Clock, Keeper, Mailer, RateLimiter, SubmissionClaim, SubmissionLedger } from '#shared/ports';
-import { acknowledge } from '#shared/core/acknowledge';
+import type { CaseStore, Clock, Keeper, RateLimiter, SubmissionClaim, SubmissionLedger } from '#shared/ports';
+import { MAIL_IDS, oweAcknowledgement } from '#shared/core/acknowledge';
+import { deliver, type OutboxDeps } from '#shared/core/outbox';
 import { startKeeper } from '#shared/core/start-keeper';
 import type { Nation } from '#domain/deadlines';
 import { isHoneypotHit, parseSubmission, type Submission } from './submission';
@@ -25,13 +27,13 @@ export interface SubmitDeps {
   cases: CaseStore;
   ledger: SubmissionLedger;
   limiter: RateLimiter;
-  mailer: Mailer;
   clock: Clock;
   /** Starts the case's deadline keeper (Step Functions); a failure is left to the hourly sweep. */
   keeper: Keeper;
-  signingKey: () => Promise<Buffer>;
+  /** Sends the acknowledgement the new case owes. */
+  outbox: OutboxDeps;
   ids: { caseId: () => string; reference: () => string };
-  settings: { nation: Nation; publicBaseUrl: string; dpoAddress: string };
+  settings: { nation: Nation };
 }
 
 export interface SubmitContext {
@@ -77,7 +79,8 @@ export async function submitRequest(raw: Record<string, unknown>, ctx: SubmitCon
   let claim: SubmissionClaim | undefined = await deps.ledger.find(key);
   let replayed = Boolean(claim);
   if (!claim) {
-    if (ctx.sourceIp && !(await deps.limiter.hit(`ip:${sha256(ctx.sourceIp)}`, RATE_LIMIT.submissions, RATE_LIMIT.windowSeconds))) {
+    // Counted per submission key: concurrent copies of one submission count once.
+    if (ctx.sourceIp && !(await deps.limiter.hit(`ip:${sha256(ctx.sourceIp)}`, RATE_LIMIT.submissions, RATE_LIMIT.windowSeconds, key))) {
       throw new TooManyRequestsError('Too many requests from your connection. Please wait an hour and try again, or email us.');
     }
     const mine = { caseId: deps.ids.caseId(), reference: deps.ids.reference() };
@@ -89,7 +92,8 @@ export async function submitRequest(raw: Record<string, unknown>, ctx: SubmitCon
   const saved = (await deps.cases.find(claim.caseId)) ?? (await createCase(submission, claim, deps));
   // The case is saved before its keeper starts, so a keeper that fails to start loses nothing.
   const c = (await startKeeper(saved, deps, 'intake')) ?? saved;
-  if (!hasEvent(c, 'AcknowledgementSent')) await acknowledge(c, deps);
+  // Only the writer that created the case owes the acknowledgement; whoever gets here first sends it.
+  await deliver(c, [MAIL_IDS.acknowledgement(c.id)], deps.outbox);
   return { reference: c.reference, status: 'awaiting_identity', email: c.requester.email, replayed };
 }
 
@@ -115,7 +119,10 @@ async function createCase(s: Submission, claim: SubmissionClaim, deps: SubmitDep
   // Confirming control of the email address is the proportionate first identity step (docs/rules.md).
   const asked = askForIdentity(received.case, { at, actor: 'system' });
   try {
-    return await deps.cases.create(asked.case, received.entry, { ...asked.entry, detail: { ...asked.entry.detail, method: 'email-link' } });
+    return await deps.cases.create(oweAcknowledgement(asked.case, at), received.entry, {
+      ...asked.entry,
+      detail: { ...asked.entry.detail, method: 'email-link' },
+    });
   } catch (err) {
     if (err instanceof CaseAlreadyExistsError) return deps.cases.get(claim.caseId); // a concurrent retry won
     throw err;

@@ -1,32 +1,45 @@
 /**
- * Use case: the requester follows the confirmation link. A valid, unexpired link for a
+ * Use case: the requester confirms their email address with the link from the acknowledgement.
+ *
+ * Opening the link (`checkLink`, GET) changes nothing: mail security scanners fetch every link
+ * in a message, so a page load must not confirm an address no person confirmed. The page
+ * offers a button; pressing it (`confirmEmail`, POST) confirms. A valid, unexpired link for a
  * case still awaiting identity records the confirmation (the clock starts — docs/rules.md, The
- * deadline, 1), then tells the requester the due date and the DPO team (TEAM_ADDRESS, never
- * the DPO mailbox, which is Rightsdesk's own intake) about the new verified request. Used,
- * expired, tampered or closed links change nothing.
+ * deadline, 1) and, in the same conditional write, owes the requester the confirmation with the
+ * due date and the DPO team (TEAM_ADDRESS, never the DPO mailbox, which is Rightsdesk's own
+ * intake) its notice of a new verified request. Of any number of concurrent presses exactly
+ * one confirms and owes the mail; the others see "already confirmed". Used, expired, tampered
+ * or closed links change nothing.
  */
 import type { Case } from '#domain/case';
-import { hasEvent, recordEvent } from '#domain/audit';
+import { recordEvent } from '#domain/audit';
 import { identityReceived } from '#domain/lifecycle';
-import type { CaseStore, Clock, Mailer } from '#shared/ports';
-import { notifyTeam } from '#shared/core/acknowledge';
-import { confirmedEmail } from '#shared/templates/emails';
+import type { CaseStore, Clock } from '#shared/ports';
+import { MAIL_IDS, oweConfirmation, oweTeamNotice } from '#shared/core/acknowledge';
+import { deliver, type OutboxDeps } from '#shared/core/outbox';
 import { ExpiredTokenError, InvalidTokenError, verifyToken } from '#shared/core/tokens';
 
-export interface VerifyDeps {
+export interface LinkDeps {
   cases: CaseStore;
-  mailer: Mailer;
   clock: Clock;
   signingKey: () => Promise<Buffer>;
-  /** dpoAddress: named to the requester and their Reply-To; teamAddress: where the staff notice goes. */
-  settings: { dpoAddress: string; teamAddress: string };
 }
 
-export type VerifyResult =
-  { outcome: 'confirmed' | 'already-confirmed'; reference: string; dueOn: string | null } | { outcome: 'invalid' | 'expired' | 'closed' };
+export interface VerifyDeps extends LinkDeps {
+  /** Sends the confirmation and the team's notice the confirmation owes. */
+  outbox: OutboxDeps;
+}
 
-export async function verifyEmail(token: string, deps: VerifyDeps): Promise<VerifyResult> {
-  const now = deps.clock.now();
+export type LinkProblemOutcome = { outcome: 'invalid' | 'expired' | 'closed' };
+
+/** What opening the link shows: a button to confirm, or why there is nothing to confirm. */
+export type LinkCheck =
+  { outcome: 'ready'; reference: string } | { outcome: 'already-confirmed'; reference: string; dueOn: string | null } | LinkProblemOutcome;
+
+export type VerifyResult = { outcome: 'confirmed' | 'already-confirmed'; reference: string; dueOn: string | null } | LinkProblemOutcome;
+
+/** The case a link names, or why it names none. */
+async function caseOfLink(token: string, deps: LinkDeps, now: Date): Promise<Case | LinkProblemOutcome> {
   let caseId: string;
   try {
     caseId = verifyToken(await deps.signingKey(), token, 'verify', now).caseId;
@@ -35,19 +48,38 @@ export async function verifyEmail(token: string, deps: VerifyDeps): Promise<Veri
     if (err instanceof InvalidTokenError) return { outcome: 'invalid' };
     throw err;
   }
-  const current = await deps.cases.find(caseId);
-  if (!current) return { outcome: 'invalid' };
+  return (await deps.cases.find(caseId)) ?? { outcome: 'invalid' };
+}
+
+const isProblem = (x: Case | LinkProblemOutcome): x is LinkProblemOutcome => 'outcome' in x;
+
+/** GET: reads only. */
+export async function checkLink(token: string, deps: LinkDeps): Promise<LinkCheck> {
+  const c = await caseOfLink(token, deps, deps.clock.now());
+  if (isProblem(c)) return c;
+  if (c.status === 'awaiting_identity') return { outcome: 'ready', reference: c.reference };
+  if (!c.identityReceivedOn || c.status === 'closed') return { outcome: 'closed' };
+  return { outcome: 'already-confirmed', reference: c.reference, dueOn: c.dueOn };
+}
+
+/** POST: confirms, once. */
+export async function confirmEmail(token: string, deps: VerifyDeps): Promise<VerifyResult> {
+  const now = deps.clock.now();
+  const at = now.toISOString();
+  const current = await caseOfLink(token, deps, now);
+  if (isProblem(current)) return current;
 
   let confirmedNow = false;
   const c =
     current.status === 'awaiting_identity'
       ? await deps.cases.update(
-          caseId,
+          current.id,
           (cur) => {
-            // Re-checked on every attempt: a concurrent click may have confirmed it already.
-            if (cur.status !== 'awaiting_identity') return recordEvent(cur, now.toISOString(), 'requester', 'ConfirmationLinkReused');
-            confirmedNow = true;
-            return identityReceived(cur, { at: now.toISOString(), actor: 'requester' });
+            // Re-checked on every attempt: a concurrent press may have confirmed it already.
+            confirmedNow = cur.status === 'awaiting_identity';
+            if (!confirmedNow) return recordEvent(cur, at, 'requester', 'ConfirmationLinkReused');
+            const t = identityReceived(cur, { at, actor: 'requester' });
+            return { ...t, case: oweTeamNotice(oweConfirmation(t.case, at), at) };
           },
           { current },
         )
@@ -55,18 +87,7 @@ export async function verifyEmail(token: string, deps: VerifyDeps): Promise<Veri
 
   if (!c.identityReceivedOn) return { outcome: 'closed' };
   if (c.status === 'closed' && !confirmedNow) return { outcome: 'closed' };
-  await sendNotices(c, deps, now);
+  // Whoever confirmed owes the mail; any press sends what is still pending (after an SES outage, say).
+  await deliver(c, [MAIL_IDS.confirmation(c.id), MAIL_IDS.teamNotice(c.id)], deps.outbox);
   return { outcome: confirmedNow ? 'confirmed' : 'already-confirmed', reference: c.reference, dueOn: c.dueOn };
-}
-
-/** Each notice goes once; a retry after a failure sends only what is missing. */
-async function sendNotices(c: Case, deps: VerifyDeps, now: Date): Promise<void> {
-  const at = now.toISOString();
-  if (!hasEvent(c, 'ConfirmationSent')) {
-    const messageId = await deps.mailer.send({ to: c.requester.email, ...confirmedEmail(c, deps.settings), replyTo: deps.settings.dpoAddress });
-    c = await deps.cases.update(c.id, (cur) => recordEvent(cur, at, 'system', 'ConfirmationSent', { messageId, dueOn: cur.dueOn }), { current: c });
-  }
-  if (!hasEvent(c, 'DpoNotified')) {
-    await notifyTeam(c, deps);
-  }
 }

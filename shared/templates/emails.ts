@@ -21,7 +21,12 @@ const PROCESSOR_NOTE =
 const NO_CHARGE = 'There is no charge.';
 const COMPLAINT_STEP = 'We will acknowledge your complaint within 30 days and tell you the outcome.';
 
-const greeting = (c: Case) => paragraph(`Dear ${c.requester.fullName},`);
+/**
+ * Until the address has confirmed itself, mail to it must carry nothing a stranger typed: the
+ * form is open to anyone, and "Dear Visit https://… now" from Icetrak's domain is spam with our
+ * name on it. So an unconfirmed address is greeted neutrally; a confirmed one by name.
+ */
+const greeting = (c: Case) => paragraph(c.identityReceivedOn ? `Dear ${c.requester.fullName},` : 'Hello,');
 const signOff = paragraph(SIGN_OFF);
 const questions = (c: Case, dpoAddress: string): Inline[] => [
   'Questions: reply to this email or write to ',

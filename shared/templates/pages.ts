@@ -159,3 +159,18 @@ export function linkProblemPage(site: SiteContext, problem: LinkProblem): string
   const { title, body } = text[problem];
   return page({ title, body: h`<h1>${title}</h1>${body}`, dpoAddress: site.dpoAddress });
 }
+
+/**
+ * What opening a confirmation link shows: a button that confirms (POST to the same address).
+ * Opening the link changes nothing, so a mail scanner that fetches it confirms nothing.
+ */
+export function confirmLinkPage(site: SiteContext, opts: { reference: string; token: string }): string {
+  const action = `${site.basePath}/verify/${encodeURIComponent(opts.token)}`;
+  const body = h`<h1>Confirm your email address</h1>
+<p>This confirms that the email address you gave us for request <strong>${opts.reference}</strong> is yours. Our one-month time limit starts when you confirm.</p>
+<form method="post" action="${action}" novalidate>
+<button type="submit">Confirm my email address</button>
+</form>
+<p>If you did not make this request, close this page: nothing happens unless you press the button.</p>`;
+  return page({ title: 'Confirm your email address', body, dpoAddress: site.dpoAddress });
+}

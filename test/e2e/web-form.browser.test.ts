@@ -106,11 +106,12 @@ function describeFocus(page: Page): Promise<string> {
 const focusedId = (page: Page): Promise<string> => page.evaluate(() => document.activeElement?.id ?? '');
 
 /** Enter on the focused submit button, waiting for the page the server answers with. */
-async function submitWithEnter(page: Page): Promise<number> {
+/** Presses Enter on the focused submit button; answers the status of the POST to `path` (the form's action). */
+async function submitWithEnter(page: Page, path: (pathname: string) => boolean = (p) => p === '/requests'): Promise<number> {
   expect(await page.evaluate(() => document.activeElement?.matches('button[type=submit]'))).toBe(true);
   const [response] = await Promise.all([
-    page.waitForResponse((r) => r.request().method() === 'POST' && new URL(r.url()).pathname === '/requests'),
-    page.waitForURL((u) => u.pathname === '/requests', { waitUntil: 'load' }),
+    page.waitForResponse((r) => r.request().method() === 'POST' && path(new URL(r.url()).pathname)),
+    page.waitForURL((u) => path(u.pathname), { waitUntil: 'load' }),
     page.keyboard.press('Enter'),
   ]);
   return response.status();
@@ -227,6 +228,14 @@ describe('the request form in Chromium', () => {
     expect(mails).toHaveLength(1);
     expect(mails[0]!.subject).toContain(`[${reference}]`);
     await page.goto(confirmationLink(mails[0]!.body.text ?? ''));
+    // Opening the link confirms nothing (mail scanners open links too): a person presses the button.
+    expect(await text(page, 'h1')).toBe('Confirm your email address');
+    expect(await text(page, 'main')).toContain(reference);
+    await page.screenshot({ path: join(shots, 'confirm.png'), fullPage: true });
+    await expectAccessible(page, 'confirm');
+    await expectReflowsAt320(page, 'confirm');
+    await tabTo(page, 'button[type=submit]');
+    expect(await submitWithEnter(page, (p) => p.startsWith('/verify/'))).toBe(200);
 
     const today = londonDateOf(new Date());
     const due = formatLongDate(computeDeadline({ receivedOn: today, identityReceivedOn: today }).dueOn!);

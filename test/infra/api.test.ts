@@ -371,14 +371,15 @@ describe('link-signing key', () => {
     });
   });
 
-  it('is readable by the submit and verify functions only', () => {
+  it('is readable by the submit, link-check and confirm functions only', () => {
     const readers = statementsByRole()
       .filter(({ statement }) => actionsOf(statement).includes('secretsmanager:GetSecretValue'))
       .flatMap(({ roles, statement }) => {
         expect(statement.Resource).toEqual({ Ref: built.ids.secret });
         return roles;
       });
-    expect(readers.filter((r) => apiRoles().has(r)).sort()).toEqual([roleId('POST /requests'), roleId('GET /verify/{token}')].sort());
+    const signers = ['POST /requests', 'GET /verify/{token}', 'POST /verify/{token}'].map(roleId);
+    expect(readers.filter((r) => apiRoles().has(r)).sort()).toEqual([...signers].sort());
     // Decrypting it is allowed to those roles only, and only through Secrets Manager.
     const keyStatements = built.resources[built.ids.key]!.Properties.KeyPolicy.Statement as Statement[];
     const roleGrants = keyStatements.filter((s) => JSON.stringify(s.Principal).includes('Role'));
@@ -388,13 +389,13 @@ describe('link-signing key', () => {
         Action: 'kms:Decrypt',
         Condition: { StringEquals: { 'kms:ViaService': 'secretsmanager.eu-west-2.amazonaws.com' } },
         Principal: {
-          AWS: expect.arrayContaining([{ 'Fn::GetAtt': [roleId('POST /requests'), 'Arn'] }, { 'Fn::GetAtt': [roleId('GET /verify/{token}'), 'Arn'] }]),
+          AWS: expect.arrayContaining(signers.map((r) => ({ 'Fn::GetAtt': [r, 'Arn'] }))),
         },
         Resource: '*',
       },
     ]);
     const apiPrincipals = (roleGrants[0]!.Principal as { AWS: Array<{ 'Fn::GetAtt': string[] }> }).AWS.filter((p) => apiRoles().has(p['Fn::GetAtt'][0]!));
-    expect(apiPrincipals).toHaveLength(2);
+    expect(apiPrincipals).toHaveLength(3);
   });
 });
 
@@ -411,14 +412,14 @@ describe('SES outbound', () => {
     });
   });
 
-  it('lets the submit and verify functions send from the sender address, on the identity and configuration set only', () => {
+  it('lets the functions that owe mail (submit, confirm) send from the sender address, on the identity and configuration set only', () => {
     const sesGrants = statementsByRole().filter(({ statement }) => actionsOf(statement).some((a) => a.startsWith('ses:Send')));
     expect(
       sesGrants
         .flatMap((g) => g.roles)
         .filter((r) => apiRoles().has(r))
         .sort(),
-    ).toEqual([roleId('POST /requests'), roleId('GET /verify/{token}')].sort());
+    ).toEqual([roleId('POST /requests'), roleId('POST /verify/{token}')].sort());
     for (const { statement } of sesGrants) {
       expect(actionsOf(statement).sort()).toEqual(['ses:SendEmail', 'ses:SendRawEmail']);
       expect(statement.Resource).toEqual(
@@ -460,22 +461,36 @@ describe('intake functions', () => {
       PUBLIC_BASE_URL: `https://${CONFIG.domain}`,
       SIGNING_KEY_SECRET_ARN: { Ref: built.ids.secret },
     });
-    expect(variables('GET /verify/{token}')).toMatchObject({
+    expect(variables('POST /verify/{token}')).toMatchObject({
       CASES_TABLE: { Ref: built.ids.table },
       DPO_ADDRESS: CONFIG.dpoAddress,
+      TEAM_ADDRESS: CONFIG.teamAddress,
       SENDER_ADDRESS: CONFIG.senderAddress,
       PUBLIC_BASE_URL: `https://${CONFIG.domain}`,
       SIGNING_KEY_SECRET_ARN: { Ref: built.ids.secret },
+      MAIL_DAILY_LIMIT: '4',
     });
+    // Opening the link reads only: no mail, no team address.
+    expect(Object.keys(variables('GET /verify/{token}')).sort()).toEqual(
+      [
+        'CASES_TABLE',
+        'DPO_ADDRESS',
+        'PUBLIC_BASE_URL',
+        'SIGNING_KEY_SECRET_ARN',
+        'POWERTOOLS_SERVICE_NAME',
+        'POWERTOOLS_LOG_LEVEL',
+        'NODE_OPTIONS',
+      ].sort(),
+    );
     // The local stack's alternative must never be set in AWS: the key would sit in plain text.
     for (const route of ROUTES) expect(variables(routeKey(route)).SIGNING_KEY).toBeUndefined();
   });
 
-  it('only the functions that send staff notices get the team address, and it is not the DPO mailbox', () => {
-    // POST /requests acknowledges the requester only; the team hears of a request once it is verified.
-    expect(variables('POST /requests').TEAM_ADDRESS).toBeUndefined();
+  it('only the functions that owe mail get the team address (the outbox renders any kind), and it is not the DPO mailbox', () => {
+    expect(variables('POST /requests').TEAM_ADDRESS).toBe(CONFIG.teamAddress);
+    expect(variables('POST /verify/{token}').TEAM_ADDRESS).toBe(CONFIG.teamAddress);
     expect(variables('GET /').TEAM_ADDRESS).toBeUndefined();
-    expect(variables('GET /verify/{token}').TEAM_ADDRESS).toBe(CONFIG.teamAddress);
+    expect(variables('GET /verify/{token}').TEAM_ADDRESS).toBeUndefined();
     expect(CONFIG.teamAddress).not.toBe(CONFIG.dpoAddress);
   });
 
@@ -512,11 +527,14 @@ describe('intake functions', () => {
       },
     );
 
-    it('fails the verify function’s cold start without TEAM_ADDRESS (it sends the staff notice)', async () => {
-      const env = resolvedEnv('GET /verify/{token}');
-      delete env.TEAM_ADDRESS;
-      await expect(coldStart('lambdas/intake/verify-email.ts', env)).rejects.toThrow('TEAM_ADDRESS');
-    });
+    it.each(['TEAM_ADDRESS', 'MAIL_DAILY_LIMIT', 'SENDER_ADDRESS'])(
+      'fails the confirm function’s cold start without %s (it sends what the confirmation owes)',
+      async (name) => {
+        const env = resolvedEnv('POST /verify/{token}');
+        delete env[name];
+        await expect(coldStart('lambdas/intake/confirm-email.ts', env)).rejects.toThrow(name);
+      },
+    );
 
     it('gives the form page only what it reads: no table, key or mail settings', () => {
       expect(
@@ -614,7 +632,7 @@ describe('residency and cdk-nag', () => {
           return [`${path} AwsSolutions-APIG4`, `${path} AwsSolutions-COG4`];
         }),
         'SigningKey AwsSolutions-SMG4',
-        ...['GetForm', 'SubmitRequest', 'VerifyEmail'].map((f) => `${f}/TracingPolicy AwsSolutions-IAM5[Resource::*]`),
+        ...['GetForm', 'SubmitRequest', 'VerifyEmail', 'ConfirmEmail'].map((f) => `${f}/TracingPolicy AwsSolutions-IAM5[Resource::*]`),
       ].sort(),
     );
     for (const ack of acks) expect(ack.reason.length, ack.id).toBeGreaterThanOrEqual(80);

@@ -13,7 +13,18 @@ const valid = {
 
 describe('parseConfig', () => {
   it('accepts a valid configuration and derives the public base URL (custom domain on by default)', () => {
-    expect(parseConfig(valid)).toEqual({ ...valid, customDomain: true, publicBaseUrl: 'https://privacy.icetrak.net' });
+    expect(parseConfig(valid)).toEqual({ ...valid, customDomain: true, publicBaseUrl: 'https://privacy.icetrak.net', mailDailyLimit: 4 });
+  });
+
+  it.each([
+    [10, 10],
+    ['2', 2],
+  ])('takes the daily mail limit per recipient from context (%j)', (raw, limit) => {
+    expect(parseConfig({ ...valid, mailDailyLimit: raw }).mailDailyLimit).toBe(limit);
+  });
+
+  it.each([0, 101, 'lots', 2.5])('rejects a daily mail limit of %j', (raw) => {
+    expect(() => parseConfig({ ...valid, mailDailyLimit: raw })).toThrow(/rightsdesk:mailDailyLimit must be a whole number from 1 to 100/);
   });
 
   it.each([false, 'false'])('without the custom domain (%j) leaves the public base URL to the stack', (customDomain) => {

@@ -54,6 +54,9 @@ const STATEFUL: Record<string, { type: string; policy: 'Retain' | 'Delete' }> = 
   PublicApiGetFormLogsFD35271C: { type: 'AWS::Logs::LogGroup', policy: 'Retain' },
   PublicApiSubmitRequestLogs45C6CEC8: { type: 'AWS::Logs::LogGroup', policy: 'Retain' },
   PublicApiVerifyEmailLogsFBF3258D: { type: 'AWS::Logs::LogGroup', policy: 'Retain' },
+  // Added with the outbox (issue 10): the confirm button's function and the outbox sweep.
+  PublicApiConfirmEmailLogsB613BC8B: { type: 'AWS::Logs::LogGroup', policy: 'Retain' },
+  MailOutboxSweepOutboxLogs87A2CF59: { type: 'AWS::Logs::LogGroup', policy: 'Retain' },
   DeadlineKeeperLogsB5801541: { type: 'AWS::Logs::LogGroup', policy: 'Retain' },
   DeadlineKeeperEvaluateFunctionLogsB43EA178: { type: 'AWS::Logs::LogGroup', policy: 'Retain' },
   DeadlineKeeperActFunctionLogs06E862D2: { type: 'AWS::Logs::LogGroup', policy: 'Retain' },

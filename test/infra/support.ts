@@ -191,6 +191,7 @@ export function standaloneResources(stack: Stack, settings: Partial<Record<Setti
       DPO_ADDRESS: CDK_JSON_CONTEXT['rightsdesk:dpoAddress'] as string,
       TEAM_ADDRESS: CDK_JSON_CONTEXT['rightsdesk:teamAddress'] as string,
       NATION: CDK_JSON_CONTEXT['rightsdesk:nation'] as string,
+      MAIL_DAILY_LIMIT: '4',
       ...settings,
     },
   });

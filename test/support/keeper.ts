@@ -20,12 +20,14 @@ import { KeeperRunner, type Execution, type ExecutionHooks, type TaskHandler } f
 import { REPO_ROOT } from '#infra/local/stack';
 import { DynamoCaseStore } from '#adapters/dynamo-case-store';
 import { SesMailer } from '#adapters/ses-mailer';
+import { DynamoRateLimiter } from '#adapters/dynamo-intake-guards';
 import { keeperOffsets, type KeeperOffsets } from '#domain/checkpoints';
 import { ExtensionTooLateError, InvalidTransitionError } from '#domain/errors';
 import { actOnCheckpoint } from '#shared/deadlines/act-on-checkpoint';
 import { evaluateCase } from '#shared/deadlines/evaluate-case';
 import { parseActInput, parseKeeperInput } from '#shared/deadlines/keeper-input';
 import type { CaseStore, Clock, Mailer } from '#shared/ports';
+import type { OutboxDeps } from '#shared/core/outbox';
 
 /** The DPO mailbox: named to requesters, and the Reply-To of what they get; never sent to. */
 export const DPO = 'dpo@icetrak.test';
@@ -119,6 +121,20 @@ export class KeeperFixture {
     return { execution, clock, calls };
   }
 
+  /** What the outbox sends with at `clock`: the fixture's mailer (wrapped as the options say), real SES emulator, real table. */
+  outbox(clock: Clock): OutboxDeps {
+    const inner = new SesMailer(this.ses, SENDER);
+    return {
+      cases: this.store(clock),
+      clock,
+      mailer: this.opts.mailer ? this.opts.mailer(inner) : inner,
+      limiter: new DynamoRateLimiter({ client: this.opts.dynamo, tableName: this.opts.tableName, clock }),
+      signingKey: async () => this.signingKey,
+      // Scenarios run months of notices to one address in seconds of real time: no daily cap here.
+      settings: { dpoAddress: DPO, teamAddress: TEAM, publicBaseUrl: PUBLIC_BASE_URL, mailDailyLimit: 100 },
+    };
+  }
+
   close(): Promise<void> {
     this.ses.destroy();
     return this.runner.stop();
@@ -129,16 +145,7 @@ export class KeeperFixture {
     if (!entry) throw new Error(`No scenario for execution ${name}.`);
     const { scenario, clock, calls } = entry;
     const cases = this.store(clock);
-    const inner = new SesMailer(this.ses, SENDER);
-    const mailer = this.opts.mailer ? this.opts.mailer(inner) : inner;
-    const deps = {
-      cases,
-      clock,
-      offsets: this.offsets,
-      mailer,
-      signingKey: async () => this.signingKey,
-      settings: { dpoAddress: DPO, teamAddress: TEAM, publicBaseUrl: PUBLIC_BASE_URL },
-    };
+    const deps = { cases, clock, offsets: this.offsets, outbox: this.outbox(clock) };
     const pending = [...(scenario.changes ?? [])].sort((a, b) => a.at.localeCompare(b.at));
     const faults = Object.fromEntries(Object.entries(scenario.faults ?? {}).map(([k, v]) => [k, [...(v ?? [])]]));
 

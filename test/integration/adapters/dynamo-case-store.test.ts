@@ -1,6 +1,8 @@
 import type { AuditEntry } from '#domain/case';
 import { describe, expect, it } from 'vitest';
 import { DynamoCaseStore } from '#adapters/dynamo-case-store';
+import { DynamoRateLimiter } from '#adapters/dynamo-intake-guards';
+import { lease, markSent, owe } from '#domain/outbox';
 import { CaseAlreadyExistsError, CaseNotFoundError, VersionConflictError } from '#domain/errors';
 import type { Clock } from '#shared/ports';
 import { aCase, anEntry } from '#test/support/cases';
@@ -131,5 +133,61 @@ describe('DynamoCaseStore', () => {
     const ids = (await store().listByRequesterEmail('REPEAT@example.org')).map((c) => c.id);
     expect(ids).toEqual(expect.arrayContaining([first.id, second.id]));
     expect(ids).toHaveLength(2);
+  });
+});
+
+describe('DynamoCaseStore: the outbox', () => {
+  it('saves bookkeeping (an outbox claim) with no audit entry, still under the version check', async () => {
+    const c = await store().create(aCase(), anEntry('RequestReceived'));
+    const claimed = await store().save({
+      case: lease(owe(c, { id: 'ack:t', kind: 'acknowledgement', to: 'requester' }, NOW.toISOString()), 'ack:t', NOW),
+    });
+    expect(claimed.version).toBe(2);
+    expect(claimed.audit.map((e) => e.action)).toEqual(['RequestReceived']);
+    expect(claimed.outbox?.[0]).toMatchObject({ id: 'ack:t', attempts: 1 });
+    await expect(store().save({ case: c })).rejects.toBeInstanceOf(VersionConflictError);
+  });
+
+  it('lists cases with mail claimable by a given instant, longest waiting first, through the sparse index', async () => {
+    const at = (m: number) => new Date(NOW.getTime() + m * 60_000).toISOString();
+    const owing = async (minutes: number) => {
+      const c = owe(aCase(), { id: 'ack:m', kind: 'acknowledgement', to: 'requester' }, at(minutes));
+      return (await store().create(c, anEntry('RequestReceived'))).id;
+    };
+    const late = await owing(10_000); // ~a week ahead: keeps these ids apart from other tests' cases
+    const early = await owing(9_000);
+    const future = await owing(20_000);
+    const sentOne = await store().create(aCase(), anEntry('RequestReceived'));
+    const due = await store().listMailDue(at(15_000));
+    expect(due.filter((id) => [late, early, future, sentOne.id].includes(id))).toEqual([early, late]);
+    expect(await store().listMailDue(at(15_000), { limit: 1 })).toHaveLength(1);
+
+    // Sent: off the index in the same write.
+    const c = await store().get(early);
+    await store().save({ case: markSent(c, 'ack:m', NOW, 'm-1') });
+    expect((await store().listMailDue(at(15_000))).filter((id) => [late, early].includes(id))).toEqual([late]);
+  });
+});
+
+describe('DynamoRateLimiter with tokens', () => {
+  const limiter = () => new DynamoRateLimiter({ client: db.client, tableName: db.tableName, clock });
+
+  it('counts distinct tokens: a replay (same token) is answered as the first time and never counts twice', async () => {
+    const subject = `test:${aCase().id}`;
+    expect(await limiter().hit(subject, 2, 3600, 'a')).toBe(true);
+    expect(await limiter().hit(subject, 2, 3600, 'a')).toBe(true);
+    expect(await limiter().hit(subject, 2, 3600, 'b')).toBe(true);
+    expect(await limiter().hit(subject, 2, 3600, 'c')).toBe(false);
+    // Replays of counted tokens still pass once the limit is reached; new ones do not.
+    expect(await limiter().hit(subject, 2, 3600, 'a')).toBe(true);
+    expect(await limiter().hit(subject, 2, 3600, 'b')).toBe(true);
+    expect(await limiter().hit(subject, 2, 3600, 'd')).toBe(false);
+  });
+
+  it('twenty concurrent hits with one token count once', async () => {
+    const subject = `test:${aCase().id}`;
+    const results = await Promise.all(Array.from({ length: 20 }, () => limiter().hit(subject, 1, 3600, 'same')));
+    expect(results.every(Boolean)).toBe(true);
+    expect(await limiter().hit(subject, 1, 3600, 'other')).toBe(false);
   });
 });

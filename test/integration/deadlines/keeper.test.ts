@@ -12,6 +12,7 @@ import { askForClarification, clarificationAnswered, complete, extend, markCompl
 import { newCaseId, newReference } from '#shared/core/ids';
 import type { CaseStore } from '#shared/ports';
 import { verifyToken } from '#shared/core/tokens';
+import { sweepOutbox } from '#shared/core/outbox';
 import { useDynamo } from '#test/support/emulators';
 import { sentEmails, type SentEmail } from '#test/support/http';
 import { DPO, KeeperFixture, PUBLIC_BASE_URL, TEAM, namedError, type Change } from '#test/support/keeper';
@@ -193,7 +194,7 @@ describe('deadline keeper (synthesised state machine, aws-local-stepfunctions, d
     ]);
   });
 
-  it('a mail failure between the closure and its notice: the retried Act sends the notice once', async () => {
+  it('SES failing the closure notice: the closure stands, the notice stays owed, and the outbox sweep sends it once', async () => {
     let failed = 0;
     const flaky = new KeeperFixture({
       dynamo: db.client,
@@ -210,12 +211,23 @@ describe('deadline keeper (synthesised state machine, aws-local-stepfunctions, d
       const c = await newCase('2026-11-02T10:00:00Z', { confirmed: false });
       const { execution } = await flaky.run({ caseId: c.id, from: '2026-11-20T10:00:00Z', until: '2027-01-31T00:00:00Z' });
       expect(execution.status).toBe('SUCCEEDED');
-      expect(failed).toBe(2); // the failed send, then the one that went
+      expect(failed).toBe(1); // the fast path's send failed; the keeper went on (the mail is owed, not lost)
+      expect((await mailFor(c)).map((m) => m.subject)).toEqual([`[${c.reference}] Reminder - please confirm your email address`]);
+      const closedAt = keeper.store({ now: () => new Date() });
+      const owed = await closedAt.get(c.id);
+      expect(owed.status).toBe('closed');
+      expect(owed.outbox?.find((e) => e.id === 'notice:close-unverified:2026-11-02')).toMatchObject({ state: 'pending', failures: 1 });
+
+      // The sweep, once the backoff has passed, sends it; a second sweep finds nothing to send.
+      const later = { now: () => new Date(Date.parse(owed.closedAt!) + 3_600_000) };
+      expect((await sweepOutbox(flaky.outbox(later))).reports).toEqual([{ mail: 'notice:close-unverified:2026-11-02', outcome: 'sent' }]);
+      expect((await sweepOutbox(flaky.outbox(later))).reports).toEqual([]);
+      expect(failed).toBe(2);
       expect((await mailFor(c)).map((m) => m.subject)).toEqual([
         `[${c.reference}] Reminder - please confirm your email address`,
         `[${c.reference}] Your request has been closed - identity not confirmed`,
       ]);
-      const stored = await keeper.store({ now: () => new Date() }).get(c.id);
+      const stored = await closedAt.get(c.id);
       expect(stored.audit.filter((e) => e.action === 'ClosedUnverified')).toHaveLength(1);
       expect(notices(stored)).toEqual(['verify-reminder:2026-11-02', 'close-unverified:2026-11-02']);
     } finally {

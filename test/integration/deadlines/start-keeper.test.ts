@@ -37,12 +37,18 @@ function deps(keeper: Keeper): SubmitDeps & { sent: OutboundEmail[] } {
     cases: new DynamoCaseStore(table),
     ledger: new DynamoSubmissionLedger(table),
     limiter: new DynamoRateLimiter(table),
-    mailer: { send: async (m) => (sent.push(m), `msg-${sent.length}`) },
     clock,
     keeper,
-    signingKey: async () => Buffer.alloc(32, 7),
+    outbox: {
+      cases: new DynamoCaseStore(table),
+      limiter: new DynamoRateLimiter(table),
+      mailer: { send: async (m: OutboundEmail) => (sent.push(m), `msg-${sent.length}`) },
+      clock,
+      signingKey: async () => Buffer.alloc(32, 7),
+      settings: { publicBaseUrl: 'http://localhost:3000', dpoAddress: 'dpo@icetrak.test', teamAddress: 'team@icetrak.test', mailDailyLimit: 4 },
+    },
     ids: { caseId: () => newCaseId(), reference: () => newReference() },
-    settings: { nation: 'england-and-wales', publicBaseUrl: 'http://localhost:3000', dpoAddress: 'dpo@icetrak.test' },
+    settings: { nation: 'england-and-wales' },
   };
 }
 

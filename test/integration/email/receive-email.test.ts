@@ -10,14 +10,14 @@ import { localDynamoClient, localS3Client } from '#infra/local/emulators';
 import { LOCAL_RESOURCES, startLocalStack, type LocalStack } from '#infra/local/stack';
 import { newSesMessageId } from '#infra/local/smtp-listener';
 import { DynamoCaseStore } from '#adapters/dynamo-case-store';
-import { DynamoSubmissionLedger } from '#adapters/dynamo-intake-guards';
+import { DynamoRateLimiter, DynamoSubmissionLedger } from '#adapters/dynamo-intake-guards';
 import { S3BlobStore } from '#adapters/s3-blob-store';
 import type { Verdicts } from '#domain/inbound-mail';
 import { rawMailKey } from '#shared/email/keys';
 import { receiveEmail, type ReceiveEmailDeps, type ReceiveEmailResult } from '#shared/email/receive-email';
 import { sesEventOf } from '#shared/email/ses-event';
 import { newCaseId, newReference } from '#shared/core/ids';
-import { BlobNotFoundError, systemClock } from '#shared/ports';
+import { BlobNotFoundError, systemClock, type OutboundEmail } from '#shared/ports';
 import { emailsTo } from '#test/support/http';
 
 type Handler = (event: SESEvent, context: Context) => Promise<ReceiveEmailResult[]>;
@@ -166,34 +166,38 @@ describe('receiveEmail with a mailer SES refuses', () => {
       files: new S3BlobStore(s3, LOCAL_RESOURCES.filesBucket),
       cases,
       ledger: new DynamoSubmissionLedger(table),
-      mailer: {
-        send: async (m) => {
-          if (m.to !== TEAM) throw refused;
-          sent.push(m.subject);
-          return 'team-notice';
-        },
-      },
+      limiter: new DynamoRateLimiter(table),
       clock: systemClock,
       keeper: { start: async () => undefined },
-      signingKey: async () => Buffer.alloc(32, 1),
-      ids: { caseId: () => newCaseId(), reference: () => newReference() },
-      settings: {
-        nation: 'england-and-wales',
-        publicBaseUrl: 'http://localhost',
-        dpoAddress: DPO,
-        teamAddress: TEAM,
-        senderAddress: 'no-reply@privacy.icetrak.net',
+      outbox: {
+        cases,
+        limiter: new DynamoRateLimiter(table),
+        clock: systemClock,
+        // A mailer SES refuses for the requester's address: SES itself cannot be told to refuse one address.
+        mailer: {
+          send: async (m: OutboundEmail) => {
+            if (m.to !== TEAM) throw refused;
+            sent.push(m.subject);
+            return 'team-notice';
+          },
+        },
+        signingKey: async () => Buffer.alloc(32, 1),
+        settings: { publicBaseUrl: 'http://localhost', dpoAddress: DPO, teamAddress: TEAM, mailDailyLimit: 4 },
       },
+      ids: { caseId: () => newCaseId(), reference: () => newReference() },
+      settings: { nation: 'england-and-wales', dpoAddress: DPO, senderAddress: 'no-reply@privacy.icetrak.net' },
       log: { info: () => undefined, warn: () => undefined },
     };
     const { id } = await arrive(message('Ned Bad <ned.bad@example.org>', 'SAR', 'subject access request'));
     const inbound = { sesMessageId: id, receivedAt: new Date().toISOString(), envelopeFrom: 'ned.bad@example.org', verdicts: PASS };
     const first = await receiveEmail(inbound, deps);
     const again = await receiveEmail(inbound, deps);
-    expect(first).toMatchObject({ outcome: 'created', acknowledged: false, flags: ['acknowledgement-failed'] });
+    expect(first).toMatchObject({ outcome: 'created', acknowledged: false, flags: ['acknowledgement-failed', 'mail-undelivered'] });
     expect(again).toMatchObject({ caseId: (first as { caseId: string }).caseId, acknowledged: false });
     const c = await cases.get((first as { caseId: string }).caseId);
-    expect(c.audit.filter((a) => a.action === 'AcknowledgementFailed')).toEqual([expect.objectContaining({ detail: { errorName: 'MessageRejected' } })]);
+    expect(c.audit.filter((a) => a.action === 'AcknowledgementFailed')).toEqual([
+      expect.objectContaining({ detail: { mail: `ack:${c.id}`, kind: 'acknowledgement', errorName: 'MessageRejected', failures: 1 } }),
+    ]);
     expect(sent).toHaveLength(1); // the team's notice, once
   });
 });

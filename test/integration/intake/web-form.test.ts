@@ -51,6 +51,11 @@ function linkIn(text: string): string {
   return m[1]!;
 }
 
+/** Presses the button on the confirmation page: a POST to the link itself. */
+function confirm(link: string, headers: Record<string, string> = {}) {
+  return request(link, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers }, body: '', from: freshClient() });
+}
+
 async function casesFor(email: string) {
   return cases.listByRequesterEmail(email);
 }
@@ -245,14 +250,14 @@ describe('POST /requests (form)', () => {
     expect(ack!.subject).not.toContain('<script>');
 
     const link = linkIn(ack!.body.text!);
-    await request(link);
+    await confirm(link);
     const teamMail = (await emailsTo(ses, TEAM)).find((m) => m.subject.includes((accepted.text.match(/RD-[A-Z0-9]{6}/) ?? [''])[0]));
     expect(teamMail!.body.html).not.toContain('<script>alert');
     expect(teamMail!.subject).not.toContain('script');
   });
 });
 
-describe('GET /verify/{token}', () => {
+describe('the confirmation link: GET shows a button, POST /verify/{token} confirms', () => {
   async function submitAndGetLink() {
     const body = aRequest();
     const res = await postJson(body);
@@ -260,9 +265,38 @@ describe('GET /verify/{token}', () => {
     return { email: body.email, reference: res.json<{ reference: string }>().reference, link: linkIn(ack!.body.text!) };
   }
 
+  it('opening the link changes nothing (mail scanners fetch every link): the page offers a button that posts to it', async () => {
+    const { email, reference, link } = await submitAndGetLink();
+    const [before] = await casesFor(email);
+    const mailsBefore = (await sentEmails(ses)).length;
+    for (let i = 0; i < 3; i++) {
+      const page = await request(link);
+      expect(page.status).toBe(200);
+      expect(page.text).toContain(reference);
+      expect(page.text).toMatch(
+        new RegExp(`<form method="post" action="[^"]*/verify/${link.split('/verify/')[1]!.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}"`),
+      );
+      expect(page.text).toContain('Confirm my email address</button>');
+    }
+    const [after] = await casesFor(email);
+    expect(after).toMatchObject({ status: 'awaiting_identity', version: before!.version });
+    expect((await sentEmails(ses)).length).toBe(mailsBefore);
+  });
+
+  it('refuses a cross-site POST (a forged form elsewhere), changing nothing', async () => {
+    const { email, link } = await submitAndGetLink();
+    const forged = await confirm(link, { origin: 'https://evil.example', accept: 'text/html' });
+    expect(forged.status).toBe(403);
+    const fetchSite = await confirm(link, { 'sec-fetch-site': 'cross-site' });
+    expect(fetchSite.status).toBe(403);
+    expect((await casesFor(email))[0]!.status).toBe('awaiting_identity');
+    const sameSite = await confirm(link, { origin: new URL(api).origin, 'sec-fetch-site': 'same-origin' });
+    expect(sameSite.status).toBe(200);
+  });
+
   it('confirms the address, starts the clock, shows and emails the due date, and tells the DPO team', async () => {
     const { email, reference, link } = await submitAndGetLink();
-    const res = await request(link);
+    const res = await confirm(link);
     expect(res.status).toBe(200);
     const today = londonDateOf(new Date());
     const { dueOn } = computeDeadline({ receivedOn: today, identityReceivedOn: today });
@@ -289,10 +323,10 @@ describe('GET /verify/{token}', () => {
 
   it('treats a second use as already used: clear page, nothing changes, no more email', async () => {
     const { email, link } = await submitAndGetLink();
-    await request(link);
+    await confirm(link);
     const before = await casesFor(email);
     const mailsBefore = (await sentEmails(ses)).length;
-    const again = await request(link);
+    const again = await confirm(link);
     expect(again.status).toBe(200);
     expect(again.text).toContain('already been used');
     const after = await casesFor(email);
@@ -327,7 +361,7 @@ describe('GET /verify/{token}', () => {
   it('sends nothing to the DPO mailbox (it would loop into the intake): staff notices go to the team', async () => {
     expect(stack.env).toMatchObject({ DPO_ADDRESS: DPO, TEAM_ADDRESS: TEAM });
     const { link } = await submitAndGetLink();
-    await request(link);
+    await confirm(link);
     const all = await sentEmails(ses);
     expect(all.some((m) => m.destination.to.includes(TEAM))).toBe(true);
     expect(all.filter((m) => m.destination.to.some((to) => to.toLowerCase() === DPO))).toEqual([]);

@@ -78,6 +78,30 @@ describe('dispositionOf', () => {
     expect(d).toMatchObject({ kind: 'accept', identityConfirmed: confirmed, autoReply: true });
   });
 
+  it('keeps forged mail (SPF and DMARC both fail) for triage: not answered (backscatter), not confirmed', () => {
+    expect(dispositionOf(facts({ verdicts: { ...PASS, spf: 'FAIL', dmarc: 'FAIL' } }), OWN)).toMatchObject({
+      kind: 'accept',
+      autoReply: false,
+      identityConfirmed: false,
+      flags: [MAIL_FLAGS.unauthenticated],
+    });
+    // One of the two failing is not enough: forwarding breaks SPF, and most people's domains publish no DMARC.
+    expect(dispositionOf(facts({ verdicts: { ...PASS, spf: 'FAIL', dmarc: 'GRAY', dkim: 'FAIL' } }), OWN)).toMatchObject({ autoReply: true, flags: [] });
+    expect(dispositionOf(facts({ verdicts: { ...PASS, spf: 'PASS', dmarc: 'FAIL' } }), OWN)).toMatchObject({ autoReply: true, flags: [] });
+  });
+
+  it.each([
+    ['All', false],
+    ['DR, RN, NRN, OOF, AutoReply', false],
+    ['oof', false],
+    ['AutoReply', false],
+    ['DR, RN, NRN', true],
+    ['', true],
+  ])('honours X-Auto-Response-Suppress: %j → autoReply %s (the case is still made)', (value, answered) => {
+    const d = dispositionOf(facts({ headers: { 'x-auto-response-suppress': value } }), OWN);
+    expect(d).toMatchObject({ kind: 'accept', autoReply: answered, flags: answered ? [] : [MAIL_FLAGS.noAutoReply] });
+  });
+
   it('keeps spam for review and does not answer it', () => {
     expect(dispositionOf(facts({ verdicts: { ...PASS, spam: 'FAIL' } }), OWN)).toMatchObject({
       kind: 'accept',

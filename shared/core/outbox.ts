@@ -1,0 +1,339 @@
+/**
+ * The outbox dispatcher: sends what cases owe (shared/domain/outbox.ts), each entry exactly
+ * once. Every handler that owes mail calls `deliver` right after its write (the fast path, so
+ * nobody waits in the normal case); the mail sweep (lambdas/mail/sweep-outbox.ts, every minute)
+ * sends whatever the fast path could not: SES down, a crash after the write, a timeout.
+ *
+ * One entry: claim (a conditional write: only one dispatcher wins it) → render from the case as
+ * it is now → check it still applies and the recipient's daily limit → send → record the send
+ * (a conditional write appending the audit entry the send always recorded: AcknowledgementSent,
+ * ConfirmationSent, DpoNotified, KeeperNoticeSent).
+ *
+ * At most twice, never never: a dispatcher that dies between SES accepting a message and the
+ * record leaves its claim to run out (LEASE_MS), and the next claim sends again. The trail
+ * shows it: that send's entry carries `mayRepeat: true`.
+ */
+import { createHash } from 'node:crypto';
+import type { Case } from '#domain/case';
+import { recordEvent, type AuditAction } from '#domain/audit';
+import { MAIL_FLAGS } from '#domain/inbound-mail';
+import { STUCK_AFTER_FAILURES, claimable, lease, mailEntry, markFailed, markSent, markWithheld, mayRepeat, type OutboxEntry } from '#domain/outbox';
+import type { CaseStore, Change, Clock, Mailer, OutboundEmail, RateLimiter } from '#shared/ports';
+import {
+  acknowledgementEmail,
+  closedUnverifiedEmail,
+  confirmedEmail,
+  deadlineNoticeEmail,
+  emailReceivedEmail,
+  newRequestNotice,
+  verifyReminderEmail,
+  type RenderedEmail,
+} from '#shared/templates/emails';
+import { confirmationLink } from './acknowledge';
+import { errorFields, logger } from './log';
+import { VERIFY_TOKEN_TTL_SECONDS } from './tokens';
+
+export interface OutboxDeps {
+  cases: CaseStore;
+  mailer: Mailer;
+  clock: Clock;
+  /** Counts automatic mail per recipient address (hashed) per day. */
+  limiter: RateLimiter;
+  signingKey: () => Promise<Buffer>;
+  /**
+   * dpoAddress: named to requesters and their Reply-To; teamAddress: the DPO team's inbox;
+   * publicBaseUrl: confirmation links; mailDailyLimit: automatic mails one address may get a day.
+   */
+  settings: { dpoAddress: string; teamAddress: string; publicBaseUrl: string; mailDailyLimit: number };
+  /** Jitter source for retry backoff (tests pin it). */
+  random?: () => number;
+}
+
+export type DispatchOutcome = 'sent' | 'withheld' | 'failed' | 'retrying' | 'skipped';
+
+/** One dispatch of one entry, for the sweep's figures. */
+export interface DispatchReport {
+  mail: string;
+  outcome: DispatchOutcome;
+  /** Failures so far, when it failed or will retry. */
+  failures?: number;
+}
+
+/** SES errors that fail the same way on every retry: the address is refused for good. */
+const PERMANENT_SEND_ERRORS = new Set(['MessageRejected', 'BadRequestException', 'InvalidParameterValue', 'InvalidParameterValueException']);
+
+/** How long the fast path holds up the answer to a requester before leaving the rest to the sweep. */
+export const FAST_PATH_BUDGET_MS = 3_000;
+const DAY_SECONDS = 86_400;
+
+class NotClaimable extends Error {}
+
+const sha256 = (s: string) => createHash('sha256').update(s.trim().toLowerCase()).digest('hex');
+
+/**
+ * The fast path: dispatches `ids` (the mail the caller's write just owed) and never throws. A
+ * send still running when the budget runs out finishes on its own, or its claim runs out and
+ * the sweep takes it: either way once. Answers the case as last written (`c` if nothing was).
+ */
+export async function deliver(c: Case, ids: readonly string[], deps: OutboxDeps, budgetMs = FAST_PATH_BUDGET_MS): Promise<Case> {
+  if (!ids.length) return c;
+  let timer: NodeJS.Timeout | undefined;
+  const work = dispatchCase(c.id, deps, { only: ids, current: c }).then(
+    (r) => r.case ?? c,
+    (err: unknown) => {
+      logger.warn('Mail left to the outbox sweep', { caseId: c.id, ...errorFields(err) });
+      return c;
+    },
+  );
+  const out = await Promise.race([work, new Promise<Case>((resolve) => (timer = setTimeout(() => resolve(c), budgetMs)))]);
+  clearTimeout(timer);
+  return out;
+}
+
+/** Dispatches every claimable entry of the case (or only `only`), one after the other; answers the case as last written. */
+export async function dispatchCase(
+  caseId: string,
+  deps: OutboxDeps,
+  opts: { only?: readonly string[]; current?: Case } = {},
+): Promise<{ reports: DispatchReport[]; case: Case | undefined }> {
+  const now = deps.clock.now();
+  const start = opts.current?.id === caseId ? opts.current : await deps.cases.find(caseId);
+  if (!start) return { reports: [], case: undefined };
+  const ids = claimable(start, now)
+    .map((e) => e.id)
+    .filter((id) => !opts.only || opts.only.includes(id));
+  const reports: DispatchReport[] = [];
+  let current: Case | undefined = start;
+  let last: Case = start;
+  for (const id of ids) {
+    const { report, after } = await dispatchOne(caseId, id, deps, current);
+    current = after;
+    if (after) last = after;
+    reports.push(report);
+  }
+  return { reports, case: last };
+}
+
+async function dispatchOne(caseId: string, id: string, deps: OutboxDeps, current: Case | undefined): Promise<{ report: DispatchReport; after?: Case }> {
+  const now = deps.clock.now();
+  let claimed: Case;
+  try {
+    claimed = await deps.cases.update(
+      caseId,
+      (cur) => {
+        if (!claimable(cur, now).some((e) => e.id === id)) throw new NotClaimable();
+        return { case: lease(cur, id, now) };
+      },
+      current ? { current } : {},
+    );
+  } catch (err) {
+    if (err instanceof NotClaimable) return { report: { mail: id, outcome: 'skipped' } };
+    throw err;
+  }
+  const entry = mailEntry(claimed, id)!;
+
+  const stale = noLongerApplies(claimed, entry);
+  if (stale) return withhold(claimed, entry, stale, deps);
+
+  let message: OutboundEmail;
+  try {
+    message = await compose(claimed, entry, deps);
+  } catch (err) {
+    return fail(claimed, entry, err, deps);
+  }
+  if (entry.to === 'requester' && !(await withinDailyLimit(claimed, entry, message.to, deps))) {
+    return withhold(claimed, entry, 'recipient-limit', deps);
+  }
+
+  let messageId: string;
+  try {
+    messageId = await deps.mailer.send(message);
+  } catch (err) {
+    return fail(claimed, entry, err, deps);
+  }
+  const after = await record(claimed.id, id, deps, (cur, e) => {
+    const done = markSent(cur, id, deps.clock.now(), messageId);
+    const event = sentEvent(e, cur, messageId);
+    return recordEvent(done, deps.clock.now().toISOString(), 'system', event.action, event.detail);
+  });
+  return { report: { mail: id, outcome: 'sent' }, after };
+}
+
+/** Appends the outcome to the entry still claimed by this dispatch; a concurrent record (a lost lease) wins and this one is dropped. */
+async function record(caseId: string, id: string, deps: OutboxDeps, fn: (cur: Case, e: OutboxEntry) => Change): Promise<Case | undefined> {
+  try {
+    return await deps.cases.update(caseId, (cur) => {
+      const e = mailEntry(cur, id);
+      if (e?.state !== 'pending') throw new NotClaimable();
+      return fn(cur, e);
+    });
+  } catch (err) {
+    if (err instanceof NotClaimable) return undefined;
+    throw err;
+  }
+}
+
+/** The audit event a send has always recorded, so the trail and every reader of it stay the same. */
+function sentEvent(e: OutboxEntry, c: Case, messageId: string): { action: AuditAction; detail: Record<string, string | number | boolean | null> } {
+  const common = { messageId, mail: e.id, ...(mayRepeat(e) ? { mayRepeat: true } : {}) };
+  switch (e.kind) {
+    case 'acknowledgement':
+      return {
+        action: 'AcknowledgementSent',
+        detail: { ...common, ...(c.status === 'awaiting_identity' ? { linkExpiresInDays: VERIFY_TOKEN_TTL_SECONDS / DAY_SECONDS } : { dueOn: c.dueOn }) },
+      };
+    case 'confirmation':
+      return { action: 'ConfirmationSent', detail: { ...common, dueOn: c.dueOn } };
+    case 'team-notice':
+      return { action: 'DpoNotified', detail: common };
+    case 'keeper-notice': {
+      const p = e.params ?? {};
+      return {
+        action: 'KeeperNoticeSent',
+        detail: {
+          checkpoint: p.checkpoint ?? null,
+          kind: p.checkpointKind ?? null,
+          to: e.to === 'requester' ? 'requester' : 'dpo',
+          ...common,
+          ...(p.anchor !== undefined ? { anchor: p.anchor } : {}),
+          ...(p.level !== undefined ? { level: p.level } : {}),
+        },
+      };
+    }
+  }
+}
+
+async function withhold(claimed: Case, entry: OutboxEntry, reason: string, deps: OutboxDeps): Promise<{ report: DispatchReport; after?: Case }> {
+  const after = await record(claimed.id, entry.id, deps, (cur) => {
+    const change = recordEvent(markWithheld(cur, entry.id, reason), deps.clock.now().toISOString(), 'system', 'MailWithheld', {
+      mail: entry.id,
+      kind: entry.kind,
+      reason,
+    });
+    // Withheld for the limit is worth a person's look (a mail cannon, or a requester in a hurry); a notice overtaken by events is not.
+    const flags = reason === 'recipient-limit' ? [...new Set([...cur.flags, OUTBOX_FLAGS.withheld])] : cur.flags;
+    return { ...change, case: { ...change.case, flags } };
+  });
+  logger.info('Mail withheld', { caseId: claimed.id, mailKind: entry.kind, reason });
+  return { report: { mail: entry.id, outcome: 'withheld' }, after };
+}
+
+async function fail(claimed: Case, entry: OutboxEntry, err: unknown, deps: OutboxDeps): Promise<{ report: DispatchReport; after?: Case }> {
+  const errorName = (err as { name?: unknown } | undefined)?.name;
+  const name = typeof errorName === 'string' ? errorName : 'Error';
+  const permanent = PERMANENT_SEND_ERRORS.has(name);
+  const failures = entry.failures + 1;
+  const stuck = !permanent && failures === STUCK_AFTER_FAILURES;
+  const after = await record(claimed.id, entry.id, deps, (cur) => {
+    const next = markFailed(cur, entry.id, deps.clock.now(), { errorName: name, permanent }, deps.random);
+    if (!permanent && !stuck) return { case: next };
+    const at = deps.clock.now().toISOString();
+    const action = !permanent ? 'MailDelayed' : entry.kind === 'acknowledgement' ? 'AcknowledgementFailed' : 'MailFailed';
+    const change = recordEvent(next, at, 'system', action, {
+      mail: entry.id,
+      kind: entry.kind,
+      errorName: name,
+      failures,
+    });
+    const added =
+      permanent && entry.kind === 'acknowledgement' ? [MAIL_FLAGS.acknowledgementFailed, OUTBOX_FLAGS.undelivered] : [OUTBOX_FLAGS.undelivered];
+    return { ...change, case: { ...change.case, flags: [...new Set([...cur.flags, ...added])] } };
+  });
+  if (permanent) logger.warn('Mail refused by the provider', { caseId: claimed.id, mailKind: entry.kind, errorName: name });
+  else if (failures >= STUCK_AFTER_FAILURES) logger.error('Outbox mail stuck', { caseId: claimed.id, mailKind: entry.kind, errorName: name, failures });
+  else logger.warn('Mail send failed; will retry', { caseId: claimed.id, mailKind: entry.kind, errorName: name, failures });
+  return { report: { mail: entry.id, outcome: permanent ? 'failed' : 'retrying', failures }, after };
+}
+
+/** Flags the outbox puts on a case for the DPO team. */
+export const OUTBOX_FLAGS = {
+  /** Mail to the requester was held back by the daily per-address limit. */
+  withheld: 'mail-withheld',
+  /** Mail was refused for good, or has failed STUCK_AFTER_FAILURES times and is still being retried. */
+  undelivered: 'mail-undelivered',
+} as const;
+
+/**
+ * Why an owed notice should no longer go, if it should not: a reminder to confirm an address
+ * that has since been confirmed, a deadline notice for a case since closed.
+ */
+function noLongerApplies(c: Case, e: OutboxEntry): string | undefined {
+  if (e.kind !== 'keeper-notice') return undefined;
+  const kind = e.params?.checkpointKind;
+  if (kind === 'verify-reminder' && c.status !== 'awaiting_identity') return 'no-longer-applies';
+  if (e.to === 'team' && c.status === 'closed') return 'no-longer-applies';
+  return undefined;
+}
+
+/** Automatic mail to one address: at most mailDailyLimit a day, each entry counted once however often it is retried. */
+function withinDailyLimit(c: Case, e: OutboxEntry, address: string, deps: OutboxDeps): Promise<boolean> {
+  return deps.limiter.hit(`mailto:${sha256(address)}`, deps.settings.mailDailyLimit, DAY_SECONDS, `${c.id}/${e.id}`);
+}
+
+/** The message for `e`, rendered from the case as it is now. */
+async function compose(c: Case, e: OutboxEntry, deps: OutboxDeps): Promise<OutboundEmail> {
+  const { dpoAddress, teamAddress } = deps.settings;
+  const inReplyTo = typeof e.params?.inReplyTo === 'string' ? { inReplyTo: e.params.inReplyTo } : {};
+  if (e.to === 'team') return { to: teamAddress, ...(await render(c, e, deps)) };
+  return { to: c.requester.email, ...(await render(c, e, deps)), replyTo: dpoAddress, ...inReplyTo };
+}
+
+async function render(c: Case, e: OutboxEntry, deps: OutboxDeps): Promise<RenderedEmail> {
+  const { dpoAddress } = deps.settings;
+  const p = e.params ?? {};
+  switch (e.kind) {
+    case 'acknowledgement':
+      return c.status === 'awaiting_identity'
+        ? acknowledgementEmail(c, { confirmUrl: await confirmationLink(c.id, deps), dpoAddress })
+        : emailReceivedEmail(c, { dpoAddress });
+    case 'confirmation':
+      return confirmedEmail(c, { dpoAddress });
+    case 'team-notice':
+      return newRequestNotice(c);
+    case 'keeper-notice':
+      switch (p.checkpointKind) {
+        case 'verify-reminder':
+          return verifyReminderEmail(c, {
+            // A fresh link, valid until the case would be closed unverified (at least the usual 7 days).
+            confirmUrl: typeof p.linkNotBefore === 'number' ? await confirmationLink(c.id, deps, p.linkNotBefore) : undefined,
+            closesOn: String(p.closesOn),
+            dpoAddress,
+          });
+        case 'close-unverified':
+          return closedUnverifiedEmail(c, { dpoAddress });
+        case 'dpo-reminder':
+          return deadlineNoticeEmail(c, { kind: 'dpo-reminder', workingDaysLeft: Number(p.level) });
+        case 'extension-warning':
+          return deadlineNoticeEmail(c, { kind: 'extension-warning', extensionNoticeBy: String(p.anchor) });
+        case 'due-today':
+          return deadlineNoticeEmail(c, { kind: 'due-today' });
+        case 'overdue':
+          return deadlineNoticeEmail(c, { kind: 'overdue', workingDaysOverdue: Number(p.workingDaysOverdue) });
+        default:
+          throw new Error(`No notice for checkpoint kind ${String(p.checkpointKind)}.`);
+      }
+  }
+}
+
+/** The outbox sweep: dispatches every case with claimable mail, a few at a time. */
+export async function sweepOutbox(
+  deps: OutboxDeps,
+  opts: { limit?: number; concurrency?: number } = {},
+): Promise<{ cases: number; reports: DispatchReport[] }> {
+  const ids = await deps.cases.listMailDue(deps.clock.now().toISOString(), { limit: opts.limit ?? 500 });
+  const reports: DispatchReport[] = [];
+  let next = 0;
+  const worker = async () => {
+    while (next < ids.length) {
+      const id = ids[next++]!;
+      try {
+        reports.push(...(await dispatchCase(id, deps)).reports);
+      } catch (err) {
+        // One case's trouble (a throttled write) leaves it for the next sweep; the rest go on.
+        logger.warn('Outbox sweep skipped a case', { caseId: id, ...errorFields(err) });
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(opts.concurrency ?? 8, ids.length) }, worker));
+  return { cases: ids.length, reports };
+}
