@@ -53,6 +53,9 @@ async function caseOfLink(token: string, deps: LinkDeps, now: Date): Promise<Cas
 
 const isProblem = (x: Case | LinkProblemOutcome): x is LinkProblemOutcome => 'outcome' in x;
 
+/** Thrown inside the conditional update to abandon it: another press confirmed first. */
+class ConfirmedMeanwhile extends Error {}
+
 /** GET: reads only. */
 export async function checkLink(token: string, deps: LinkDeps): Promise<LinkCheck> {
   const c = await caseOfLink(token, deps, deps.clock.now());
@@ -70,20 +73,29 @@ export async function confirmEmail(token: string, deps: VerifyDeps): Promise<Ver
   if (isProblem(current)) return current;
 
   let confirmedNow = false;
-  const c =
-    current.status === 'awaiting_identity'
-      ? await deps.cases.update(
-          current.id,
-          (cur) => {
-            // Re-checked on every attempt: a concurrent press may have confirmed it already.
-            confirmedNow = cur.status === 'awaiting_identity';
-            if (!confirmedNow) return recordEvent(cur, at, 'requester', 'ConfirmationLinkReused');
-            const t = identityReceived(cur, { at, actor: 'requester' });
-            return { ...t, case: oweTeamNotice(oweConfirmation(t.case, at), at) };
-          },
-          { current },
-        )
-      : current;
+  let c: Case;
+  if (current.status === 'awaiting_identity') {
+    try {
+      c = await deps.cases.update(
+        current.id,
+        (cur) => {
+          // Re-checked on every attempt: a concurrent press may have confirmed it already, and
+          // then this one writes nothing (twenty presses at once make one write, not twenty).
+          if (cur.status !== 'awaiting_identity') throw new ConfirmedMeanwhile();
+          const t = identityReceived(cur, { at, actor: 'requester' });
+          return { ...t, case: oweTeamNotice(oweConfirmation(t.case, at), at) };
+        },
+        { current },
+      );
+      confirmedNow = true;
+    } catch (err) {
+      if (!(err instanceof ConfirmedMeanwhile)) throw err;
+      c = await deps.cases.get(current.id);
+    }
+  } else {
+    // A press on a link already used (later, not in a race): the trail says so.
+    c = await deps.cases.update(current.id, (cur) => recordEvent(cur, at, 'requester', 'ConfirmationLinkReused'), { current });
+  }
 
   if (!c.identityReceivedOn) return { outcome: 'closed' };
   if (c.status === 'closed' && !confirmedNow) return { outcome: 'closed' };

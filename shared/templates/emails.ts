@@ -26,7 +26,12 @@ const COMPLAINT_STEP = 'We will acknowledge your complaint within 30 days and te
  * form is open to anyone, and "Dear Visit https://… now" from Icetrak's domain is spam with our
  * name on it. So an unconfirmed address is greeted neutrally; a confirmed one by name.
  */
-const greeting = (c: Case) => paragraph(c.identityReceivedOn ? `Dear ${c.requester.fullName},` : 'Hello,');
+const addressConfirmed = (c: Case) =>
+  c.identityReceivedOn !== undefined ||
+  c.status === 'in_progress' ||
+  c.status === 'awaiting_clarification' ||
+  (c.status === 'closed' && c.outcome !== 'closed_unverified');
+const greeting = (c: Case) => paragraph(addressConfirmed(c) ? `Dear ${c.requester.fullName},` : 'Hello,');
 const signOff = paragraph(SIGN_OFF);
 const questions = (c: Case, dpoAddress: string): Inline[] => [
   'Questions: reply to this email or write to ',
@@ -46,7 +51,11 @@ export function acknowledgementEmail(c: Case, opts: { confirmUrl: string; dpoAdd
     greeting(c),
     paragraph('Thank you for your request to Icetrak Ltd. Your reference is ', strong(c.reference), '.'),
     ...asked(c),
-    paragraph('Please confirm this is your email address by opening this link within 7 days:', br, link(opts.confirmUrl)),
+    paragraph(
+      'Please confirm this is your email address within 7 days. Open this link and press the Confirm button on the page it opens:',
+      br,
+      link(opts.confirmUrl),
+    ),
     heading('What happens next'),
     list([
       'We will reply within one month of the day you confirm. If your request is complex we may extend this by up to two more months; if so we will tell you why within the first month.',
@@ -55,7 +64,10 @@ export function acknowledgementEmail(c: Case, opts: { confirmUrl: string; dpoAdd
       c.rights.includes('complaint') && COMPLAINT_STEP,
     ]),
     c.requester.relationship === 'message-recipient' && paragraph(PROCESSOR_NOTE),
-    paragraph('If you did not make this request, ignore this email: nothing will happen unless the link is opened. ', ...questions(c, opts.dpoAddress)),
+    paragraph(
+      'If you did not make this request, ignore this email: nothing happens unless someone opens the link and presses its Confirm button. ',
+      ...questions(c, opts.dpoAddress),
+    ),
     signOff,
   ]);
 }

@@ -41,6 +41,27 @@ describe('emails for requests that arrived by email', () => {
   });
 });
 
+describe('mail to an address that has not confirmed itself', () => {
+  it('greets neutrally and carries nothing the submitter typed; once confirmed, it uses the name', () => {
+    const typed = 'Visit https://spam.example now';
+    const unconfirmed = aCase({ status: 'awaiting_identity', requester: { fullName: typed, email: 'victim@example.org' }, details: typed });
+    const mails = [
+      acknowledgementEmail(unconfirmed, { ...DPO, confirmUrl: 'https://privacy.icetrak.net/verify/t' }),
+      verifyReminderEmail(unconfirmed, { ...DPO, confirmUrl: 'https://privacy.icetrak.net/verify/t', closesOn: '2026-12-20' }),
+      closedUnverifiedEmail({ ...unconfirmed, status: 'closed', outcome: 'closed_unverified' }, DPO),
+    ];
+    for (const m of mails) {
+      expect(m.text.startsWith('Hello,\n')).toBe(true);
+      expect(`${m.subject}${m.text}${m.html}`).not.toContain('spam.example');
+    }
+    const confirmed = confirmedEmail(
+      { ...unconfirmed, status: 'in_progress', identityReceivedOn: '2026-11-03', requester: { fullName: 'Ada Example', email: 'a@example.org' } },
+      DPO,
+    );
+    expect(confirmed.text.startsWith('Dear Ada Example,\n')).toBe(true);
+  });
+});
+
 describe('every email, both parts', () => {
   const c = aCase({
     rights: ['access', 'complaint'],
