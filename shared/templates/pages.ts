@@ -20,8 +20,9 @@ export interface FormState {
   idempotencyKey: string;
 }
 
+// The values come back from a rejected body, JSON included: only strings are shown again; anything else is dropped, never converted.
 const str = (v: unknown): string => (typeof v === 'string' ? v : '');
-const list = (v: unknown): string[] => (Array.isArray(v) ? v.map(String) : typeof v === 'string' ? [v] : []);
+const list = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : typeof v === 'string' ? [v] : []);
 
 function errorMessage(id: string, message: string | undefined): RawHtml {
   return message ? h`<p class="msg" id="${id}-error"><span class="visually-hidden">Error: </span>${message}</p>` : raw('');

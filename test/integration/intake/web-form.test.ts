@@ -123,6 +123,19 @@ describe('POST /requests (JSON)', () => {
     expect((await sentEmails(ses)).length).toBe(before);
   });
 
+  it.each<[string, Record<string, unknown>]>([
+    ['rights holding objects', { rights: [{}, { toString: 1 }] }],
+    ['a name that is an object', { fullName: { toString: 1 } }],
+    ['rights that are null', { rights: null }],
+  ])('answers a schema failure (%s) with 400 whatever the Accept header says', async (_what, patch) => {
+    const before = (await sentEmails(ses)).length;
+    for (const accept of ['text/html', 'application/json', '*/*']) {
+      const res = await postJson({ ...aRequest(), ...patch }, { headers: { accept } });
+      expect(res.status, accept).toBe(400);
+    }
+    expect((await sentEmails(ses)).length).toBe(before);
+  });
+
   it('makes one case for a retried submission with the same Idempotency-Key', async () => {
     const body = aRequest();
     const key = randomUUID();
