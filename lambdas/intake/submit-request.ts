@@ -21,7 +21,7 @@ const idempotencyKeyOf = (event: HttpEvent): string | undefined => {
 
 export const handler = httpHandler(
   async (event) => {
-    const ctx = { idempotencyKey: idempotencyKeyOf(event), sourceIp: event.requestContext?.identity?.sourceIp };
+    const ctx = { bodyKind: event.bodyKind ?? 'json', idempotencyKey: idempotencyKeyOf(event), sourceIp: event.requestContext?.identity?.sourceIp };
     const result = await submitRequest(event.parsedBody, ctx, deps);
     if (event.bodyKind === 'form') return html(200, submittedPage(pages, result));
     return json(result.replayed ? 200 : 201, { reference: result.reference, status: result.status });

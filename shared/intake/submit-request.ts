@@ -4,10 +4,15 @@
  * submission into exactly one case — a retry (same Idempotency-Key, or the same content
  * within minutes) answers with the same case — then sends the acknowledgement with the
  * confirmation link. Safe to retry at any point: every step checks what is already done.
+ *
+ * A requester without an email address gives a postal address: the case is flagged
+ * 'reply-by-post', gets no confirmation link (there is no address to confirm), stays
+ * 'received' with the clock running from receipt, and is not emailed. A request made for
+ * someone else is flagged 'on-behalf' for the DPO team to check the authority claimed.
  */
 import { createHash } from 'node:crypto';
 import type { Case } from '#domain/case';
-import { askForIdentity, receive } from '#domain/lifecycle';
+import { askForIdentity, INTAKE_FLAGS, receive } from '#domain/lifecycle';
 import { hasEvent } from '#domain/audit';
 import { CaseAlreadyExistsError, TooManyRequestsError } from '#domain/errors';
 import type { CaseStore, Clock, Keeper, Mailer, RateLimiter, SubmissionClaim, SubmissionLedger } from '#shared/ports';
@@ -35,6 +40,8 @@ export interface SubmitDeps {
 }
 
 export interface SubmitContext {
+  /** How the body came: JSON is checked against the contract exactly; a form is mapped onto it first. */
+  bodyKind: 'json' | 'form';
   idempotencyKey?: string;
   /** The client's address, only ever hashed (rate limiting). */
   sourceIp?: string;
@@ -42,8 +49,10 @@ export interface SubmitContext {
 
 export interface SubmitResult {
   reference: string;
-  status: 'awaiting_identity';
-  email: string;
+  /** awaiting_identity: a confirmation link went to the email address; received: a postal requester, nothing to confirm. */
+  status: 'awaiting_identity' | 'received';
+  /** How we will answer: by email, or by post when no email address was given. */
+  replyBy: 'email' | 'post';
   /** True when this answer replays an earlier submission. */
   replayed: boolean;
 }
@@ -51,24 +60,27 @@ export interface SubmitResult {
 const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
 
 function contentFingerprint(s: Submission): string {
+  const person = s.onBehalfOf;
   const canonical = JSON.stringify([
     [...s.rights].sort(),
     s.fullName.toLowerCase(),
-    s.email.toLowerCase(),
+    (s.email ?? '').toLowerCase(),
+    s.postalAddress ?? '',
     s.phone ?? '',
     s.relationship,
     s.details ?? '',
     s.accountReference ?? '',
+    person ? [person.fullName.toLowerCase(), (person.email ?? '').toLowerCase(), person.postalAddress ?? '', person.capacity, person.authority] : null,
   ]);
   return `content:${sha256(canonical)}`;
 }
 
 export async function submitRequest(raw: Record<string, unknown>, ctx: SubmitContext, deps: SubmitDeps): Promise<SubmitResult> {
-  const honeypot = isHoneypotHit(raw);
-  const submission = parseSubmission(raw);
+  const honeypot = ctx.bodyKind === 'form' && isHoneypotHit(raw);
+  const submission = parseSubmission(raw, ctx.bodyKind);
   if (honeypot) {
     // Answer like a success so the bot learns nothing; no case, no email.
-    return { reference: deps.ids.reference(), status: 'awaiting_identity', email: submission.email, replayed: false };
+    return { reference: deps.ids.reference(), ...replyOf(submission.email ?? ''), replayed: false };
   }
 
   const key = ctx.idempotencyKey ? `key:${sha256(ctx.idempotencyKey)}` : contentFingerprint(submission);
@@ -89,9 +101,13 @@ export async function submitRequest(raw: Record<string, unknown>, ctx: SubmitCon
   const saved = (await deps.cases.find(claim.caseId)) ?? (await createCase(submission, claim, deps));
   // The case is saved before its keeper starts, so a keeper that fails to start loses nothing.
   const c = (await startKeeper(saved, deps, 'intake')) ?? saved;
-  if (!hasEvent(c, 'AcknowledgementSent')) await acknowledge(c, deps);
-  return { reference: c.reference, status: 'awaiting_identity', email: c.requester.email, replayed };
+  // postal requesters: the outbox routes their letters to post
+  if (c.requester.email !== '' && !hasEvent(c, 'AcknowledgementSent')) await acknowledge(c, deps);
+  return { reference: c.reference, ...replyOf(c.requester.email), replayed };
 }
+
+const replyOf = (email: string): Pick<SubmitResult, 'status' | 'replyBy'> =>
+  email === '' ? { status: 'received', replyBy: 'post' } : { status: 'awaiting_identity', replyBy: 'email' };
 
 async function createCase(s: Submission, claim: SubmissionClaim, deps: SubmitDeps): Promise<Case> {
   const at = deps.clock.now().toISOString();
@@ -102,20 +118,28 @@ async function createCase(s: Submission, claim: SubmissionClaim, deps: SubmitDep
     channel: 'form',
     requester: {
       fullName: s.fullName,
-      email: s.email,
+      email: s.email ?? '',
       relationship: s.relationship,
+      ...(s.postalAddress ? { postalAddress: s.postalAddress } : {}),
       ...(s.phone ? { phone: s.phone } : {}),
       ...(s.accountReference ? { accountReference: s.accountReference } : {}),
+      ...(s.onBehalfOf ? { onBehalfOf: s.onBehalfOf } : {}),
     },
     ...(s.details ? { details: s.details } : {}),
     receivedAt: at,
     nation: deps.settings.nation,
     actor: 'requester',
+    flags: [...(s.email ? [] : [INTAKE_FLAGS.replyByPost]), ...(s.onBehalfOf ? [INTAKE_FLAGS.onBehalf] : [])],
   });
-  // Confirming control of the email address is the proportionate first identity step (docs/rules.md).
-  const asked = askForIdentity(received.case, { at, actor: 'system' });
+  const audited = { ...received.entry, detail: { ...received.entry.detail, replyBy: s.email ? 'email' : 'post', onBehalf: Boolean(s.onBehalfOf) } };
   try {
-    return await deps.cases.create(asked.case, received.entry, { ...asked.entry, detail: { ...asked.entry.detail, method: 'email-link' } });
+    if (!s.email) {
+      // No address to confirm: the case stays 'received' and its clock runs from receipt until the DPO team acts (docs/rules.md, R9).
+      return await deps.cases.create(received.case, audited);
+    }
+    // Confirming control of the email address is the proportionate first identity step (docs/rules.md).
+    const asked = askForIdentity(received.case, { at, actor: 'system' });
+    return await deps.cases.create(asked.case, audited, { ...asked.entry, detail: { ...asked.entry.detail, method: 'email-link' } });
   } catch (err) {
     if (err instanceof CaseAlreadyExistsError) return deps.cases.get(claim.caseId); // a concurrent retry won
     throw err;

@@ -121,11 +121,22 @@ ${details}
   return page({ title: 'Make a request about your personal data', body, dpoAddress: site.dpoAddress, hasErrors });
 }
 
-export function submittedPage(site: SiteContext, opts: { reference: string; email: string }): string {
+/**
+ * What a requester sees after sending the form. It shows the reference and what happens next,
+ * and nothing the requester typed: the page is reached by a GET anyone could guess.
+ */
+export function submittedPage(site: SiteContext, opts: { reference: string; replyBy: 'email' | 'post' }): string {
+  const next =
+    opts.replyBy === 'post'
+      ? h`<p>We will write to you at the postal address you gave. Our one-month time limit started today.</p>
+<p>If we need to check who you are, or that you may act for the person the request is about, we will ask you by letter.</p>`
+      : h`<p>We have sent an email to the address you gave. Open the link in it within 7 days to confirm the address is yours. Our one-month time limit starts when you confirm.</p>
+<p>If the email has not arrived within an hour, check your spam folder.</p>`;
   const body = h`<div class="panel"><h1>Request received</h1><p>Your reference is</p><p class="ref">${opts.reference}</p></div>
 <h2>What happens next</h2>
-<p>We have sent an email to <strong>${opts.email}</strong>. Open the link in it within 7 days to confirm the address is yours. Our one-month time limit starts when you confirm.</p>
-<p>If the email has not arrived within an hour, check your spam folder, or email <a href="mailto:${site.dpoAddress}">${site.dpoAddress}</a> quoting ${opts.reference}.</p>`;
+${next}
+<p>If you are making this request for someone else, we will ask you for written proof that you may act for them before we share any of their data.</p>
+<p>Quote ${opts.reference} if you contact us about this request at <a href="mailto:${site.dpoAddress}">${site.dpoAddress}</a>.</p>`;
   return page({ title: 'Request received', body, dpoAddress: site.dpoAddress });
 }
 

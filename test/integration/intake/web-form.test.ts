@@ -159,13 +159,15 @@ describe('POST /requests (JSON)', () => {
     expect(await casesFor(body.email)).toHaveLength(2);
   });
 
-  it('accepts a honeypot hit silently without a case or an email', async () => {
-    const body = { ...aRequest(), website: 'http://spam.example' };
-    const res = await postJson(body);
-    expect(res.status).toBe(201);
-    expect(res.json().reference).toMatch(/^RD-/);
+  it('refuses a field the contract does not name, and a single string for rights', async () => {
+    const body = aRequest();
+    const unknown = await postJson({ ...body, website: 'http://spam.example' });
+    expect(unknown.status).toBe(400);
+    expect(unknown.json<{ errors: Record<string, string> }>().errors).toEqual({ website: expect.any(String) });
+    const single = await postJson({ ...body, rights: 'access' });
+    expect(single.status).toBe(400);
+    expect(single.json<{ errors: Record<string, string> }>().errors).toEqual({ rights: expect.any(String) });
     expect(await casesFor(body.email)).toHaveLength(0);
-    expect(await emailsTo(ses, body.email)).toHaveLength(0);
   });
 
   it('turns a flood from one client into 429s after the limit, without cases for the rejected ones', async () => {
@@ -198,6 +200,26 @@ describe('POST /requests (form)', () => {
     expect(res.text).toContain(c!.reference);
     expect(c!.rights).toEqual(['access', 'complaint']);
     expect((await emailsTo(ses, email))[0]!.body.text).toContain('pass that part of your request to them');
+  });
+
+  it('accepts a honeypot hit silently without a case or an email', async () => {
+    const email = uniqueEmail();
+    const res = await request(`${api}/requests`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: form([
+        ['rights', 'access'],
+        ['fullName', 'Spam Bot'],
+        ['email', email],
+        ['relationship', 'other'],
+        ['website', 'http://spam.example'],
+      ]),
+      from: freshClient(),
+    });
+    expect(res.status).toBe(200);
+    expect(res.text).toMatch(/RD-[A-Z0-9]{6}/);
+    expect(await casesFor(email)).toHaveLength(0);
+    expect(await emailsTo(ses, email)).toHaveLength(0);
   });
 
   it('re-renders the form with an error summary, inline messages and the values typed', async () => {
