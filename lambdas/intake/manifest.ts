@@ -22,6 +22,15 @@ export const INTAKE: ContextManifest = {
       uses: { cases: 'readWrite', signingKey: true, mail: true, keeper: 'start', settings: ['DPO_ADDRESS', 'NATION', 'PUBLIC_BASE_URL'] },
     },
     {
+      id: 'GetReceipt',
+      entry: 'lambdas/intake/get-receipt.ts',
+      description: 'Rightsdesk GET /requests/{reference}/received',
+      trigger: { kind: 'http', method: 'GET', path: '/requests/{reference}/received', access: 'public' },
+      // Where the form redirects after a POST (post/redirect/get): the reference from the path and
+      // generic next steps; it reads no case, so a guessed address learns nothing.
+      uses: { settings: ['DPO_ADDRESS', 'PUBLIC_BASE_URL'] },
+    },
+    {
       id: 'VerifyEmail',
       entry: 'lambdas/intake/verify-email.ts',
       description: 'Rightsdesk GET /verify/{token}',

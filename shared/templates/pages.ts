@@ -122,6 +122,14 @@ ${details}
 }
 
 /**
+ * Where the form sends the browser after a POST: the reference and how we will reply, nothing
+ * personal (GET /requests/{reference}/received, `?reply=post` for a postal requester).
+ */
+export function receiptPath(site: SiteContext, opts: { reference: string; replyBy: 'email' | 'post' }): string {
+  return `${site.basePath}/requests/${encodeURIComponent(opts.reference)}/received${opts.replyBy === 'post' ? '?reply=post' : ''}`;
+}
+
+/**
  * What a requester sees after sending the form. It shows the reference and what happens next,
  * and nothing the requester typed: the page is reached by a GET anyone could guess.
  */

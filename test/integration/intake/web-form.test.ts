@@ -180,26 +180,84 @@ describe('POST /requests (JSON)', () => {
 });
 
 describe('POST /requests (form)', () => {
-  it('answers with a confirmation page', async () => {
+  function postForm(fields: [string, string][], from = freshClient()) {
+    return request(`${api}/requests`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: form(fields), from });
+  }
+
+  it('answers 303 See Other to a receipt page; a refresh of that page posts nothing again', async () => {
     const email = uniqueEmail();
-    const res = await request(`${api}/requests`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: form([
-        ['rights', 'access'],
-        ['rights', 'complaint'],
-        ['fullName', 'Grace Hopper'],
-        ['email', email],
-        ['relationship', 'message-recipient'],
-        ['idempotencyKey', randomUUID()],
-      ]),
-      from: freshClient(),
-    });
-    expect(res.status).toBe(200);
+    const res = await postForm([
+      ['rights', 'access'],
+      ['rights', 'complaint'],
+      ['fullName', 'Grace Hopper'],
+      ['email', email],
+      ['relationship', 'message-recipient'],
+      ['idempotencyKey', randomUUID()],
+    ]);
+    expect(res.status).toBe(303);
     const [c] = await casesFor(email);
-    expect(res.text).toContain(c!.reference);
+    expect(res.headers.location).toBe(`/requests/${c!.reference}/received`);
     expect(c!.rights).toEqual(['access', 'complaint']);
     expect((await emailsTo(ses, email))[0]!.body.text).toContain('pass that part of your request to them');
+
+    for (let i = 0; i < 2; i++) {
+      const receipt = await request(`${api}${String(res.headers.location)}`);
+      expect(receipt.status).toBe(200);
+      expect(receipt.text).toContain(c!.reference);
+      expect(receipt.text).toContain('We have sent an email to the address you gave');
+      expect(receipt.text).not.toContain(email);
+      expect(receipt.text).not.toContain('Grace Hopper');
+    }
+    expect(await casesFor(email)).toHaveLength(1);
+    expect(await emailsTo(ses, email)).toHaveLength(1);
+  });
+
+  it('takes a postal address instead of an email address and sends the browser to the postal receipt', async () => {
+    const name = `Postal ${randomUUID().slice(0, 8)}`;
+    const res = await postForm([
+      ['rights', 'access'],
+      ['fullName', name],
+      ['email', ''],
+      ['postalAddress', '1 High Street\r\nMalvern WR14 1AA'],
+      ['relationship', 'customer'],
+      ['requestFor', 'myself'],
+    ]);
+    expect(res.status).toBe(303);
+    const location = String(res.headers.location);
+    expect(location).toMatch(/^\/requests\/RD-[A-Z0-9]{6}\/received\?reply=post$/);
+    const c = (await casesFor('')).find((x) => x.requester.fullName === name)!;
+    expect(c).toMatchObject({ status: 'received', flags: ['reply-by-post'], requester: { email: '', postalAddress: '1 High Street\nMalvern WR14 1AA' } });
+    expect(location).toContain(c.reference);
+    const receipt = await request(`${api}${location}`);
+    expect(receipt.text).toContain('We will write to you at the postal address you gave');
+    expect(receipt.text).not.toContain('High Street');
+  });
+
+  it('takes a request made for someone else and records it for the DPO team to check', async () => {
+    const email = uniqueEmail();
+    const res = await postForm([
+      ['rights', 'access'],
+      ['requestFor', 'someone-else'],
+      ['fullName', 'Alan Agent'],
+      ['email', email],
+      ['onBehalfOf.fullName', 'Ada Lovelace'],
+      ['onBehalfOf.capacity', 'parent-or-guardian'],
+      ['onBehalfOf.authority', 'She is my daughter, aged 12.'],
+      ['relationship', 'customer'],
+    ]);
+    expect(res.status).toBe(303);
+    const [c] = await casesFor(email);
+    expect(c!.requester.onBehalfOf).toEqual({ fullName: 'Ada Lovelace', capacity: 'parent-or-guardian', authority: 'She is my daughter, aged 12.' });
+    expect(c!.flags).toEqual(['on-behalf']);
+  });
+
+  it('serves a receipt page for any well-formed reference without looking it up, and 404 for anything else', async () => {
+    const guessed = await request(`${api}/requests/RD-222222/received`);
+    expect(guessed.status).toBe(200);
+    expect(guessed.text).toContain('RD-222222');
+    const junk = await request(`${api}/requests/%3Cscript%3E/received`);
+    expect(junk.status).toBe(404);
+    expect(junk.text).not.toContain('<script>');
   });
 
   it('accepts a honeypot hit silently without a case or an email', async () => {
@@ -216,8 +274,8 @@ describe('POST /requests (form)', () => {
       ]),
       from: freshClient(),
     });
-    expect(res.status).toBe(200);
-    expect(res.text).toMatch(/RD-[A-Z0-9]{6}/);
+    expect(res.status).toBe(303);
+    expect(res.headers.location).toMatch(/^\/requests\/RD-[A-Z0-9]{6}\/received$/);
     expect(await casesFor(email)).toHaveLength(0);
     expect(await emailsTo(ses, email)).toHaveLength(0);
   });
@@ -271,8 +329,9 @@ describe('POST /requests (form)', () => {
       body: form(fields.filter(([k]) => k !== 'phone' && k !== 'accountReference')),
       from: freshClient(),
     });
-    expect(accepted.status).toBe(200);
-    expect(accepted.text).not.toContain('<script>alert');
+    expect(accepted.status).toBe(303);
+    const receipt = await request(`${api}${String(accepted.headers.location)}`);
+    expect(receipt.text).not.toContain('<script>alert');
     const [ack] = await emailsTo(ses, email);
     expect(ack!.body.html).not.toContain('<script>alert');
     expect(ack!.body.html).not.toContain('<img src=x');
@@ -281,7 +340,7 @@ describe('POST /requests (form)', () => {
 
     const link = linkIn(ack!.body.text!);
     await request(link);
-    const teamMail = (await emailsTo(ses, TEAM)).find((m) => m.subject.includes((accepted.text.match(/RD-[A-Z0-9]{6}/) ?? [''])[0]));
+    const teamMail = (await emailsTo(ses, TEAM)).find((m) => m.subject.includes((receipt.text.match(/RD-[A-Z0-9]{6}/) ?? [''])[0]));
     expect(teamMail!.body.html).not.toContain('<script>alert');
     expect(teamMail!.subject).not.toContain('script');
   });
