@@ -9,7 +9,7 @@ import type { SubmitDeps } from '#shared/intake/submit-request';
 import type { VerifyDeps } from '#shared/intake/verify-email';
 import type { SiteContext } from '#shared/templates/pages';
 
-const memo: { site?: SiteContext; submit?: SubmitDeps; verify?: VerifyDeps } = {};
+const memo: { site?: SiteContext; submit?: SubmitDeps; verify?: VerifyDeps; baseUrl?: string } = {};
 
 /** Where the public pages are served, and the DPO address they name. */
 export function site(): SiteContext {
@@ -17,6 +17,11 @@ export function site(): SiteContext {
     const config = readConfig(['DPO_ADDRESS', 'PUBLIC_BASE_URL']);
     return { basePath: new URL(config.PUBLIC_BASE_URL).pathname.replace(/\/+$/, ''), dpoAddress: config.DPO_ADDRESS };
   })());
+}
+
+/** GET /openapi.json: the address the document names as its server. */
+export function apiBaseUrl(): string {
+  return (memo.baseUrl ??= readConfig(['PUBLIC_BASE_URL']).PUBLIC_BASE_URL.replace(/\/+$/, ''));
 }
 
 /** POST /requests. */

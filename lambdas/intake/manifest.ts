@@ -31,6 +31,14 @@ export const INTAKE: ContextManifest = {
       uses: { settings: ['DPO_ADDRESS', 'PUBLIC_BASE_URL'] },
     },
     {
+      id: 'GetOpenApi',
+      entry: 'lambdas/intake/get-openapi.ts',
+      description: 'Rightsdesk GET /openapi.json',
+      trigger: { kind: 'http', method: 'GET', path: '/openapi.json', access: 'public' },
+      // The published contract of POST /requests (docs/openapi.json, embedded at build time), naming this deployment as its server.
+      uses: { settings: ['PUBLIC_BASE_URL'] },
+    },
+    {
       id: 'VerifyEmail',
       entry: 'lambdas/intake/verify-email.ts',
       description: 'Rightsdesk GET /verify/{token}',

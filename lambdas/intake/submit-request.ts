@@ -8,6 +8,7 @@ import { httpHandler, type HttpEvent } from '#http/middleware';
 import { ValidationError } from '#domain/errors';
 import { html, json, seeOther } from '#http/responses';
 import { submitRequest } from '#shared/intake/submit-request';
+import type { SubmitAnswer } from '#shared/intake/submission';
 import { receiptPath, requestFormPage } from '#shared/templates/pages';
 import { site, submitDeps } from './deps';
 
@@ -25,7 +26,7 @@ export const handler = httpHandler(
     const ctx = { bodyKind: event.bodyKind ?? 'json', idempotencyKey: idempotencyKeyOf(event), sourceIp: event.requestContext?.identity?.sourceIp };
     const result = await submitRequest(event.parsedBody, ctx, deps);
     if (event.bodyKind === 'form') return seeOther(receiptPath(pages, result));
-    return json(result.replayed ? 200 : 201, { reference: result.reference, status: result.status });
+    return json(result.replayed ? 200 : 201, { reference: result.reference, status: result.status } satisfies SubmitAnswer);
   },
   {
     accepts: ['json', 'form'],

@@ -14,6 +14,7 @@ import * as z from 'zod/mini';
 import { AGENT_CAPACITIES, RELATIONSHIPS, RIGHTS, type OnBehalfOf, type Relationship, type Right } from '#domain/case';
 import { ValidationError } from '#domain/errors';
 import { LIMITS, normaliseLine, normaliseText } from '#domain/text';
+import { REFERENCE_ALPHABET, REFERENCE_LENGTH, REFERENCE_PREFIX } from '#domain/reference';
 
 export const FIELD_ERRORS = {
   rights: 'Select what you would like us to do',
@@ -65,8 +66,8 @@ const line = (max: number) => z.string().check(z.minLength(1), z.maxLength(max),
 const email = () => z.email().check(z.maxLength(LIMITS.email));
 const postalAddress = () => z.string().check(z.minLength(1), z.maxLength(LIMITS.postalAddress), z.regex(/\S/));
 
-/** Documentation only (the checks above are what runs); the registry feeds `openApiDocument`. */
-export const contractRegistry = z.registry<{ id?: string; description?: string; examples?: unknown[]; anyOf?: unknown[] }>();
+/** The schemas the contract publishes, with their documentation (infra/tools/openapi.ts reads it; the checks are what runs). */
+export const contractRegistry = z.registry<{ id: string; description?: string; anyOf?: unknown[] }>();
 
 const onBehalfOfSchema = z
   .strictObject({
@@ -149,6 +150,19 @@ function fieldErrors(issues: readonly z.core.$ZodIssue[]): Record<string, string
   }
   return fields;
 }
+
+/** The JSON answer to an accepted submission (201, or 200 when it replays an earlier one). */
+export const submitAnswerSchema = z
+  .strictObject({
+    reference: z.string().check(z.regex(new RegExp(`^${REFERENCE_PREFIX}[${REFERENCE_ALPHABET}]{${REFERENCE_LENGTH}}$`))),
+    status: z.enum(['awaiting_identity', 'received']),
+  })
+  .register(contractRegistry, {
+    id: 'SubmitAnswer',
+    description:
+      'The case reference to quote, and its status: awaiting_identity when a confirmation link went to the email address (the time limit starts when it is opened), received when there is no email address (replies go by post; the time limit runs from receipt).',
+  });
+export type SubmitAnswer = z.infer<typeof submitAnswerSchema>;
 
 /** Validates a body against the contract, normalises its text and validates again. Throws ValidationError with one message per bad field. */
 function parseContract(body: Record<string, unknown>): Submission {

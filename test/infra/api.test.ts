@@ -614,7 +614,7 @@ describe('residency and cdk-nag', () => {
           return [`${path} AwsSolutions-APIG4`, `${path} AwsSolutions-COG4`];
         }),
         'SigningKey AwsSolutions-SMG4',
-        ...['GetForm', 'SubmitRequest', 'GetReceipt', 'VerifyEmail'].map((f) => `${f}/TracingPolicy AwsSolutions-IAM5[Resource::*]`),
+        ...['GetForm', 'SubmitRequest', 'GetReceipt', 'GetOpenApi', 'VerifyEmail'].map((f) => `${f}/TracingPolicy AwsSolutions-IAM5[Resource::*]`),
       ].sort(),
     );
     for (const ack of acks) expect(ack.reason.length, ack.id).toBeGreaterThanOrEqual(80);

@@ -4,6 +4,7 @@
  * address so per-IP limits and mailbox assertions do not interfere.
  */
 import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLocalStack } from '#infra/local/stack';
 import { localDynamoClient } from '#infra/local/emulators';
@@ -12,6 +13,7 @@ import { formatLongDate } from '#domain/calendar';
 import { computeDeadline, londonDateOf } from '#domain/deadlines';
 import { systemClock } from '#shared/ports';
 import { signToken } from '#shared/core/tokens';
+import { OPENAPI_FILE } from '#infra/tools/openapi';
 import { emailsTo, form, freshClient, request, sentEmails } from '#test/support/http';
 
 /** The local stack's DPO mailbox (the email intake) and the DPO team's inbox (staff notices). */
@@ -70,6 +72,17 @@ describe('GET / (the form)', () => {
     }
     expect(res.text).not.toMatch(/<script|https?:\/\/(?!localhost)[^"]*\.(css|js)/);
     expect(res.headers['content-security-policy']).toContain("default-src 'none'");
+  });
+});
+
+describe('GET /openapi.json', () => {
+  it('serves the committed contract, naming this deployment as its server', async () => {
+    const res = await request(`${api}/openapi.json`);
+    expect(res.status).toBe(200);
+    expect(res.headers['content-type']).toMatch(/application\/json/);
+    const { servers, ...rest } = res.json<{ servers: { url: string }[] }>();
+    expect(servers).toEqual([{ url: api }]);
+    expect(rest).toEqual(JSON.parse(readFileSync(OPENAPI_FILE, 'utf8')));
   });
 });
 
