@@ -27,3 +27,9 @@ export const AGENT_CAPACITY_LABELS: Record<AgentCapacity, { label: string; hint:
   'legal-representative': { label: 'I am their solicitor or legal representative', hint: 'Acting on their written instructions.' },
   other: { label: 'Something else', hint: 'For example a relative, friend or advocate they have asked in writing to act for them.' },
 };
+
+/** The form's "Who is the request for?" (shared/intake/submission.ts REQUEST_FOR). */
+export const REQUEST_FOR_LABELS: Record<'myself' | 'someone-else', string> = {
+  myself: 'Me',
+  'someone-else': 'Someone else: I am making this request for them',
+};

@@ -64,13 +64,31 @@ describe('GET / (the form)', () => {
     expect(res.headers['content-type']).toMatch(/text\/html/);
     expect(res.text).toContain('<html lang="en-GB">');
     expect(res.text).toMatch(/<form method="post" action="\/requests" novalidate>/);
-    for (const name of ['fullName', 'email', 'phone', 'relationship', 'details', 'accountReference', 'website', 'idempotencyKey']) {
+    for (const name of [
+      'fullName',
+      'email',
+      'postalAddress',
+      'phone',
+      'requestFor',
+      'onBehalfOf.fullName',
+      'onBehalfOf.email',
+      'onBehalfOf.postalAddress',
+      'onBehalfOf.capacity',
+      'onBehalfOf.authority',
+      'relationship',
+      'details',
+      'accountReference',
+      'website',
+      'idempotencyKey',
+    ]) {
       expect(res.text).toContain(`name="${name}"`);
     }
     for (const right of ['access', 'rectification', 'erasure', 'restriction', 'objection', 'portability', 'complaint']) {
       expect(res.text).toContain(`value="${right}"`);
     }
     expect(res.text).not.toMatch(/<script|https?:\/\/(?!localhost)[^"]*\.(css|js)/);
+    expect(res.text).toContain('<a href="https://www.icetrak.net/privacy">privacy notice</a>');
+    expect(res.text).toContain('written proof that you may act for them');
     expect(res.headers['content-security-policy']).toContain("default-src 'none'");
   });
 });
@@ -311,6 +329,23 @@ describe('POST /requests (form)', () => {
     expect(res.text).toContain('value="Grace Hopper"');
     expect(res.text).toContain('>keep me</textarea>');
     expect(res.text).toContain('<title>Error: ');
+  });
+
+  it('re-renders a request for someone else that lacks the person, keeping what was typed and linking each problem', async () => {
+    const res = await postForm([
+      ['rights', 'access'],
+      ['requestFor', 'someone-else'],
+      ['fullName', 'Alan Agent'],
+      ['email', uniqueEmail()],
+      ['onBehalfOf.authority', 'keep me too'],
+      ['relationship', 'customer'],
+    ]);
+    expect(res.status).toBe(400);
+    expect(res.text).toContain('href="#onBehalfOf-fullName"');
+    expect(res.text).toContain('href="#onBehalfOf-capacity-parent-or-guardian"');
+    expect(res.text).not.toContain('href="#onBehalfOf-authority"');
+    expect(res.text).toContain('>keep me too</textarea>');
+    expect(res.text).toMatch(/id="requestFor-someone-else"[^>]*checked/);
   });
 
   it('escapes script and markup in every field, in pages and emails', async () => {
