@@ -9,7 +9,7 @@ import type { SubmitDeps } from '#shared/intake/submit-request';
 import type { LinkDeps, VerifyDeps } from '#shared/intake/verify-email';
 import type { SiteContext } from '#shared/templates/pages';
 
-const memo: { site?: SiteContext; submit?: SubmitDeps; link?: LinkDeps; verify?: VerifyDeps } = {};
+const memo: { site?: SiteContext; submit?: SubmitDeps; link?: LinkDeps; verify?: VerifyDeps; baseUrl?: string } = {};
 
 /** Where the public pages are served, and the DPO address they name. */
 export function site(): SiteContext {
@@ -21,7 +21,12 @@ export function site(): SiteContext {
 
 /** The origin browsers send with the site's own forms (scheme, host and port of PUBLIC_BASE_URL). */
 export function publicOrigin(): string {
-  return new URL(readConfig(['PUBLIC_BASE_URL']).PUBLIC_BASE_URL).origin;
+  return new URL(apiBaseUrl()).origin;
+}
+
+/** GET /openapi.json: the address the document names as its server. */
+export function apiBaseUrl(): string {
+  return (memo.baseUrl ??= readConfig(['PUBLIC_BASE_URL']).PUBLIC_BASE_URL.replace(/\/+$/, ''));
 }
 
 /** POST /requests. */

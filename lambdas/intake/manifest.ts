@@ -22,6 +22,23 @@ export const INTAKE: ContextManifest = {
       uses: { ...OUTBOX_USES, keeper: 'start', settings: [...OUTBOX_USES.settings, 'NATION'] },
     },
     {
+      id: 'GetReceipt',
+      entry: 'lambdas/intake/get-receipt.ts',
+      description: 'Rightsdesk GET /requests/{reference}/received',
+      trigger: { kind: 'http', method: 'GET', path: '/requests/{reference}/received', access: 'public' },
+      // Where the form redirects after a POST (post/redirect/get): the reference from the path and
+      // generic next steps; it reads no case, so a guessed address learns nothing.
+      uses: { settings: ['DPO_ADDRESS', 'PUBLIC_BASE_URL'] },
+    },
+    {
+      id: 'GetOpenApi',
+      entry: 'lambdas/intake/get-openapi.ts',
+      description: 'Rightsdesk GET /openapi.json',
+      trigger: { kind: 'http', method: 'GET', path: '/openapi.json', access: 'public' },
+      // The published contract of POST /requests (docs/openapi.json, embedded at build time), naming this deployment as its server.
+      uses: { settings: ['PUBLIC_BASE_URL'] },
+    },
+    {
       id: 'VerifyEmail',
       entry: 'lambdas/intake/verify-email.ts',
       description: 'Rightsdesk GET /verify/{token}',

@@ -1,13 +1,15 @@
 /**
- * POST /requests — form-encoded (answers with a page) or JSON (answers 201 / 400 JSON).
- * Invalid form input re-renders the form with inline errors and loses nothing typed.
+ * POST /requests — form-encoded (answers 303 See Other to the receipt page, so a refresh never
+ * posts again) or JSON (answers 201, or 200 for a replay; 400 JSON). Invalid form input
+ * re-renders the form with inline errors and loses nothing typed.
  */
 import { randomUUID } from 'node:crypto';
 import { httpHandler, type HttpEvent } from '#http/middleware';
 import { ValidationError } from '#domain/errors';
-import { html, json } from '#http/responses';
+import { html, json, seeOther } from '#http/responses';
 import { submitRequest } from '#shared/intake/submit-request';
-import { requestFormPage, submittedPage } from '#shared/templates/pages';
+import type { SubmitAnswer } from '#shared/intake/submission';
+import { receiptPath, requestFormPage } from '#shared/templates/pages';
 import { site, submitDeps } from './deps';
 
 // Built at cold start: a missing variable fails here, not mid-request.
@@ -21,10 +23,10 @@ const idempotencyKeyOf = (event: HttpEvent): string | undefined => {
 
 export const handler = httpHandler(
   async (event) => {
-    const ctx = { idempotencyKey: idempotencyKeyOf(event), sourceIp: event.requestContext?.identity?.sourceIp };
+    const ctx = { bodyKind: event.bodyKind ?? 'json', idempotencyKey: idempotencyKeyOf(event), sourceIp: event.requestContext?.identity?.sourceIp };
     const result = await submitRequest(event.parsedBody, ctx, deps);
-    if (event.bodyKind === 'form') return html(200, submittedPage(pages, result));
-    return json(result.replayed ? 200 : 201, { reference: result.reference, status: result.status });
+    if (event.bodyKind === 'form') return seeOther(receiptPath(pages, result));
+    return json(result.replayed ? 200 : 201, { reference: result.reference, status: result.status } satisfies SubmitAnswer);
   },
   {
     accepts: ['json', 'form'],

@@ -12,18 +12,38 @@ export type Channel = (typeof CHANNELS)[number];
 export const RELATIONSHIPS = ['customer', 'message-recipient', 'website-visitor', 'other'] as const;
 export type Relationship = (typeof RELATIONSHIPS)[number];
 
+/** How someone making a request for another person acts for them (the DPO checks the authority they claim). */
+export const AGENT_CAPACITIES = ['parent-or-guardian', 'power-of-attorney', 'legal-representative', 'other'] as const;
+export type AgentCapacity = (typeof AGENT_CAPACITIES)[number];
+
 export const STATUSES = ['received', 'awaiting_identity', 'in_progress', 'awaiting_clarification', 'closed'] as const;
 export type CaseStatus = (typeof STATUSES)[number];
 
 export const OUTCOMES = ['completed', 'partially_completed', 'refused', 'forwarded', 'withdrawn', 'closed_unverified'] as const;
 export type Outcome = (typeof OUTCOMES)[number];
 
+/** Who we correspond with: the person the data is about, or someone acting for them (`onBehalfOf`). */
 export interface Requester {
   fullName: string;
+  /** Where mail goes; '' when there is none (no usable sender, or a postal requester: letters go to `postalAddress`). */
   email: string;
+  postalAddress?: string;
   phone?: string;
+  /** The connection to Icetrak of the person the data is about. */
   relationship?: Relationship;
   accountReference?: string;
+  /** Set when the requester acts for someone else: who, and the authority claimed, which the DPO checks before disclosing anything. */
+  onBehalfOf?: OnBehalfOf;
+}
+
+/** The person a request made on their behalf is about. */
+export interface OnBehalfOf {
+  fullName: string;
+  email?: string;
+  postalAddress?: string;
+  capacity: AgentCapacity;
+  /** The requester's own account of their authority (e.g. "I hold a lasting power of attorney"); written proof is asked for separately. */
+  authority: string;
 }
 
 /** The controller a request was forwarded to when Icetrak is only its processor (docs/rules.md, Controller or processor). */
@@ -70,7 +90,7 @@ export interface Case {
   extensionNoticeBy: string | null;
   closedAt?: string; // ISO instant
   forwardedTo?: ForwardedTo; // set when the outcome is 'forwarded'
-  flags: string[]; // e.g. 'new-correspondence', 'spam-review', 'quarantined'
+  flags: string[]; // e.g. 'new-correspondence', 'spam-review', 'quarantined', 'reply-by-post', 'on-behalf' (MAIL_FLAGS, INTAKE_FLAGS)
   createdAt: string;
   updatedAt: string;
   expiresAt?: number; // TTL, epoch seconds; set on close, removed by a legal hold

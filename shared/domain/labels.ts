@@ -1,5 +1,5 @@
 /** The words shown for each right and relationship: on the form, in emails, in the desk. */
-import type { Relationship, Right } from './case';
+import type { AgentCapacity, Relationship, Right } from './case';
 
 export const RIGHT_LABELS: Record<Right, { label: string; hint: string }> = {
   access: { label: 'Get a copy of my data', hint: 'Right of access: a copy of the personal data we hold about you and how we use it.' },
@@ -16,4 +16,20 @@ export const RELATIONSHIP_LABELS: Record<Relationship, string> = {
   'message-recipient': 'I received SMS or fax messages sent through Icetrak',
   'website-visitor': 'I visited an Icetrak website',
   other: 'Something else',
+};
+
+export const AGENT_CAPACITY_LABELS: Record<AgentCapacity, { label: string; hint: string }> = {
+  'parent-or-guardian': { label: 'I am their parent or guardian', hint: 'For a child who cannot make the request themselves.' },
+  'power-of-attorney': {
+    label: 'I hold a power of attorney or am their deputy',
+    hint: 'A lasting or enduring power of attorney, or a court-appointed deputy.',
+  },
+  'legal-representative': { label: 'I am their solicitor or legal representative', hint: 'Acting on their written instructions.' },
+  other: { label: 'Something else', hint: 'For example a relative, friend or advocate they have asked in writing to act for them.' },
+};
+
+/** The form's "Who is the request for?" (shared/intake/submission.ts REQUEST_FOR). */
+export const REQUEST_FOR_LABELS: Record<'myself' | 'someone-else', string> = {
+  myself: 'Me',
+  'someone-else': 'Someone else: I am making this request for them',
 };

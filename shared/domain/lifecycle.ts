@@ -152,6 +152,14 @@ export interface ReceiveInput {
  */
 export const UNCLASSIFIED = 'unclassified';
 
+/** Flags a web-form case can start with; the DPO team works from them. */
+export const INTAKE_FLAGS = {
+  /** No email address: every letter goes by post to requester.postalAddress (the outbox routes it), and no confirmation link was sent. */
+  replyByPost: 'reply-by-post',
+  /** Made for someone else (requester.onBehalfOf): the DPO checks the authority claimed before disclosing anything. */
+  onBehalf: 'on-behalf',
+} as const;
+
 /** A new case from an intake. The clock starts on the London date the request arrived. */
 export function receive(input: ReceiveInput): Transition {
   if (typeof input.id !== 'string' || input.id.trim() === '') throw new InvalidIntakeError('A case needs an id.');

@@ -4,7 +4,7 @@
  */
 
 /** Most characters kept per field; an email's body is cut to `details` in the case item. */
-export const LIMITS = { fullName: 200, email: 254, phone: 30, details: 5000, accountReference: 40 } as const;
+export const LIMITS = { fullName: 200, email: 254, postalAddress: 500, phone: 30, details: 5000, accountReference: 40, authority: 2000 } as const;
 
 // Control characters other than tab and newline; zero-width and bidi overrides.
 // eslint-disable-next-line no-control-regex -- stripping control characters is the point

@@ -2,8 +2,17 @@
 const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;', '`': '&#96;' };
 
 export function escapeHtml(value: unknown): string {
-  // eslint-disable-next-line @typescript-eslint/no-base-to-string -- callers pass strings and numbers; anything else must still render escaped, never throw
-  return String(value ?? '').replace(/[&<>"'`]/g, (ch) => ESCAPES[ch]!);
+  return textOf(value).replace(/[&<>"'`]/g, (ch) => ESCAPES[ch]!);
+}
+
+/** Callers pass strings and numbers; anything else (an object from a JSON body) must still render, never throw. */
+function textOf(value: unknown): string {
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-base-to-string -- see above
+    return String(value ?? '');
+  } catch {
+    return ''; // e.g. {"toString": 1}: String() throws "Cannot convert object to primitive value"
+  }
 }
 
 /** Tagged template: every interpolation is escaped unless wrapped in `raw()`. */

@@ -89,6 +89,16 @@ export const UNAVAILABLE_MESSAGE =
 /** Lets a page handler answer a known error with its own page (e.g. the form with inline errors). */
 export type HtmlErrorRenderer = (err: Error, event: HttpEvent) => APIGatewayProxyResult | undefined;
 
+/** A page renderer that fails must not turn a 400 into a failed invocation (a 502 at API Gateway): the generic page answers instead. */
+function renderSafely(render: HtmlErrorRenderer, err: Error, event: HttpEvent): APIGatewayProxyResult | undefined {
+  try {
+    return render(err, event);
+  } catch (renderError) {
+    logger.error('Error page failed to render', errorFields(renderError));
+    return undefined;
+  }
+}
+
 const errorHandler = (renderHtml?: HtmlErrorRenderer): MiddlewareObj<HttpEvent, APIGatewayProxyResult> => ({
   onError: (request) => {
     const err = request.error;
@@ -111,7 +121,7 @@ const errorHandler = (renderHtml?: HtmlErrorRenderer): MiddlewareObj<HttpEvent, 
     const body: Record<string, unknown> = { error, message };
     if (err instanceof ValidationError) body.errors = err.fields;
     if (status >= 500) body.correlationId = correlationId;
-    const page = wantsHtml(request.event) && status < 500 && renderHtml ? renderHtml(err!, request.event) : undefined;
+    const page = wantsHtml(request.event) && status < 500 && renderHtml ? renderSafely(renderHtml, err!, request.event) : undefined;
     const response = page ?? (wantsHtml(request.event) ? html(status, errorPage(status, message)) : json(status, body));
     if (status === 503) response.headers = { ...response.headers, 'Retry-After': String(RETRY_AFTER_SECONDS) };
     request.response = response;

@@ -26,3 +26,8 @@ export function html(statusCode: number, body: string, headers: Record<string, s
     body,
   };
 }
+
+/** 303 See Other: after a form POST, the browser GETs `location`, so a refresh never posts again. */
+export function seeOther(location: string): APIGatewayProxyResult {
+  return { statusCode: 303, headers: { ...SECURITY_HEADERS, location, 'content-type': 'text/plain; charset=utf-8' }, body: `See ${location}` };
+}

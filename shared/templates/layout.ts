@@ -32,6 +32,9 @@ button{font:inherit;font-weight:bold;color:#fff;background:#00703c;border:0;box-
 .panel .ref{font-size:28px;font-weight:bold;letter-spacing:1px;margin-bottom:0}
 .notice{border-left:10px solid #1d70b8;padding:8px 16px;background:#f3f2f1}
 .visually-hidden{position:absolute!important;width:1px;height:1px;margin:0;padding:0;overflow:hidden;clip:rect(0 0 0 0);border:0;white-space:nowrap}
+.agent{border-left:5px solid #b1b4b6;padding-left:15px;margin:0 0 28px}.agent h2{margin-top:0}
+/* The questions about the person acted for show only once "Someone else" is chosen; a browser without :has() shows them always. */
+@supports selector(:has(*)){form:not(:has(#requestFor-someone-else:checked)) .agent{display:none}}
 .hp{position:absolute;left:-10000px;top:auto;width:1px;height:1px;overflow:hidden}
 footer{border-top:1px solid #b1b4b6;max-width:720px;margin:0 auto;padding:16px;font-size:16px;color:#505a5f}
 `;

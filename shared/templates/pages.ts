@@ -1,10 +1,10 @@
 /** The public pages of the request form. Pure functions of their inputs; every value is escaped by `h`. */
-import { RELATIONSHIPS, RIGHTS, type Right } from '#domain/case';
+import { AGENT_CAPACITIES, RELATIONSHIPS, RIGHTS, type Right } from '#domain/case';
 import { formatLongDate } from '#domain/calendar';
 import { h, raw, type RawHtml } from '#http/html';
-import { RELATIONSHIP_LABELS, RIGHT_LABELS } from '#domain/labels';
+import { AGENT_CAPACITY_LABELS, RELATIONSHIP_LABELS, REQUEST_FOR_LABELS, RIGHT_LABELS } from '#domain/labels';
 import { LIMITS } from '#domain/text';
-import { FIELD_ORDER, HONEYPOT_FIELD, type Field } from '#shared/intake/submission';
+import { FIELD_ORDER, HONEYPOT_FIELD, REQUEST_FOR, type Field } from '#shared/intake/submission';
 import { page } from './layout';
 
 export interface SiteContext {
@@ -14,14 +14,34 @@ export interface SiteContext {
 }
 
 export interface FormState {
+  /** The body as posted (form names: `fullName`, `onBehalfOf.fullName`, ...). */
   values: Record<string, unknown>;
-  errors: Partial<Record<Field, string>>;
+  /** One message per bad field, by contract name (FIELD_ERRORS), plus any other the body earned. */
+  errors: Partial<Record<Field, string>> & Record<string, string>;
   /** Sent back with the form so a double submit or a browser retry makes one case. */
   idempotencyKey: string;
 }
 
+/** Icetrak's published privacy notice, linked from the form. */
+export const PRIVACY_NOTICE_URL = 'https://www.icetrak.net/privacy';
+
+// The values come back from a rejected body, JSON included: only strings are shown again; anything else is dropped, never converted.
 const str = (v: unknown): string => (typeof v === 'string' ? v : '');
-const list = (v: unknown): string[] => (Array.isArray(v) ? v.map(String) : typeof v === 'string' ? [v] : []);
+const list = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : typeof v === 'string' ? [v] : []);
+
+/** The element id of a field's control (`onBehalfOf.fullName` → `onBehalfOf-fullName`): a dot would need escaping in selectors. */
+const idOf = (name: string): string => name.replace(/\./g, '-');
+
+/** Where the error summary takes focus: the field's control, or a choice group's first option. */
+function anchorOf(field: string): string {
+  const first: Record<string, string> = {
+    rights: RIGHTS[0],
+    relationship: RELATIONSHIPS[0],
+    requestFor: REQUEST_FOR[0],
+    'onBehalfOf.capacity': AGENT_CAPACITIES[0],
+  };
+  return first[field] ? `${idOf(field)}-${first[field]}` : idOf(field);
+}
 
 function errorMessage(id: string, message: string | undefined): RawHtml {
   return message ? h`<p class="msg" id="${id}-error"><span class="visually-hidden">Error: </span>${message}</p>` : raw('');
@@ -31,100 +51,161 @@ function describedBy(id: string, hint: boolean, error: string | undefined): stri
   return [hint ? `${id}-hint` : '', error ? `${id}-error` : ''].filter(Boolean).join(' ');
 }
 
-function textField(opts: {
-  id: Field;
+interface FieldOpts {
+  name: Field;
   label: string;
   hint?: string;
-  type?: 'text' | 'email' | 'tel';
-  autocomplete?: string;
   state: FormState;
   maxLength: number;
-  spellcheck?: boolean;
-}): RawHtml {
-  const error = opts.state.errors[opts.id];
-  const by = describedBy(opts.id, Boolean(opts.hint), error);
+}
+
+function textField(opts: FieldOpts & { type?: 'text' | 'email' | 'tel'; autocomplete?: string; spellcheck?: boolean }): RawHtml {
+  const id = idOf(opts.name);
+  const error = opts.state.errors[opts.name];
+  const by = describedBy(id, Boolean(opts.hint), error);
   return h`<div class="field${error ? ' error' : ''}">
-<label for="${opts.id}">${opts.label}</label>
-${opts.hint ? h`<p class="hint" id="${opts.id}-hint">${opts.hint}</p>` : ''}
-${errorMessage(opts.id, error)}
-<input type="${opts.type ?? 'text'}" id="${opts.id}" name="${opts.id}" value="${str(opts.state.values[opts.id])}" maxlength="${opts.maxLength}"${raw(opts.autocomplete ? ` autocomplete="${opts.autocomplete}"` : '')}${raw(by ? ` aria-describedby="${by}"` : '')}${raw(error ? ' aria-invalid="true"' : '')}${raw(opts.spellcheck === false ? ' spellcheck="false"' : '')}>
+<label for="${id}">${opts.label}</label>
+${opts.hint ? h`<p class="hint" id="${id}-hint">${opts.hint}</p>` : ''}
+${errorMessage(id, error)}
+<input type="${opts.type ?? 'text'}" id="${id}" name="${opts.name}" value="${str(opts.state.values[opts.name])}" maxlength="${opts.maxLength}"${raw(opts.autocomplete ? ` autocomplete="${opts.autocomplete}"` : '')}${raw(by ? ` aria-describedby="${by}"` : '')}${raw(error ? ' aria-invalid="true"' : '')}${raw(opts.spellcheck === false ? ' spellcheck="false"' : '')}>
+</div>`;
+}
+
+function textArea(opts: FieldOpts & { rows: number; autocomplete?: string }): RawHtml {
+  const id = idOf(opts.name);
+  const error = opts.state.errors[opts.name];
+  const by = describedBy(id, Boolean(opts.hint), error);
+  return h`<div class="field${error ? ' error' : ''}">
+<label for="${id}">${opts.label}</label>
+${opts.hint ? h`<p class="hint" id="${id}-hint">${opts.hint}</p>` : ''}
+${errorMessage(id, error)}
+<textarea id="${id}" name="${opts.name}" rows="${opts.rows}" maxlength="${opts.maxLength}"${raw(opts.autocomplete ? ` autocomplete="${opts.autocomplete}"` : '')}${raw(by ? ` aria-describedby="${by}"` : '')}${raw(error ? ' aria-invalid="true"' : '')}>${str(opts.state.values[opts.name])}</textarea>
+</div>`;
+}
+
+function choices(opts: {
+  name: Field;
+  legend: string;
+  hint?: string;
+  type: 'radio' | 'checkbox';
+  options: ReadonlyArray<{ value: string; label: string; hint?: string }>;
+  state: FormState;
+}): RawHtml {
+  const id = idOf(opts.name);
+  const error = opts.state.errors[opts.name];
+  const chosen = list(opts.state.values[opts.name]);
+  const by = describedBy(id, Boolean(opts.hint), error);
+  return h`<div class="field${error ? ' error' : ''}">
+<fieldset${raw(by ? ` aria-describedby="${by}"` : '')}>
+<legend>${opts.legend}</legend>
+${opts.hint ? h`<p class="hint" id="${id}-hint">${opts.hint}</p>` : ''}
+${errorMessage(id, error)}
+${opts.options.map(
+  (o) => h`<div class="choice">
+<input type="${opts.type}" id="${id}-${o.value}" name="${opts.name}" value="${o.value}"${raw(o.hint ? ` aria-describedby="${id}-${o.value}-hint"` : '')}${raw(chosen.includes(o.value) ? ' checked' : '')}>
+${o.hint ? h`<div><label for="${id}-${o.value}">${o.label}</label><p class="hint" id="${id}-${o.value}-hint">${o.hint}</p></div>` : h`<label for="${id}-${o.value}">${o.label}</label>`}
+</div>`,
+)}
+</fieldset>
 </div>`;
 }
 
 export function requestFormPage(site: SiteContext, state: FormState): string {
-  const { errors, values } = state;
-  const hasErrors = FIELD_ORDER.some((f) => errors[f]);
-  const chosenRights = list(values.rights);
-  const rightsError = errors.rights;
-  const relError = errors.relationship;
-  const detailsError = errors.details;
+  const { errors } = state;
+  const listed = [...FIELD_ORDER.filter((f) => errors[f]), ...Object.keys(errors).filter((f) => !(FIELD_ORDER as string[]).includes(f))];
+  const hasErrors = listed.length > 0;
 
   const summary = hasErrors
     ? h`<div class="summary" role="alert" aria-labelledby="error-summary-title" tabindex="-1" autofocus>
 <h2 id="error-summary-title">There is a problem</h2>
-<ul>${FIELD_ORDER.filter((f) => errors[f]).map((f) => h`<li><a href="#${f === 'rights' ? 'rights-access' : f === 'relationship' ? 'relationship-customer' : f}">${errors[f]}</a></li>`)}</ul>
+<ul>${listed.map((f) => ((FIELD_ORDER as string[]).includes(f) ? h`<li><a href="#${anchorOf(f)}">${errors[f]}</a></li>` : h`<li>${f}: ${errors[f]}</li>`))}</ul>
 </div>`
     : '';
 
-  const rights = h`<div class="field${rightsError ? ' error' : ''}">
-<fieldset aria-describedby="${describedBy('rights', true, rightsError)}">
-<legend>What would you like us to do?</legend>
-<p class="hint" id="rights-hint">Select all that apply. Making a request is free.</p>
-${errorMessage('rights', rightsError)}
-${RIGHTS.map(
-  (r: Right) => h`<div class="choice">
-<input type="checkbox" id="rights-${r}" name="rights" value="${r}" aria-describedby="rights-${r}-hint"${raw(chosenRights.includes(r) ? ' checked' : '')}>
-<div><label for="rights-${r}">${RIGHT_LABELS[r].label}</label><p class="hint" id="rights-${r}-hint">${RIGHT_LABELS[r].hint}</p></div>
-</div>`,
-)}
-</fieldset>
-</div>`;
-
-  const relationship = h`<div class="field${relError ? ' error' : ''}">
-<fieldset${raw(relError ? ' aria-describedby="relationship-error"' : '')}>
-<legend>How are you connected to Icetrak?</legend>
-${errorMessage('relationship', relError)}
-${RELATIONSHIPS.map(
-  (r) => h`<div class="choice">
-<input type="radio" id="relationship-${r}" name="relationship" value="${r}"${raw(str(values.relationship) === r ? ' checked' : '')}>
-<label for="relationship-${r}">${RELATIONSHIP_LABELS[r]}</label>
-</div>`,
-)}
-</fieldset>
-</div>`;
-
-  const details = h`<div class="field${detailsError ? ' error' : ''}">
-<label for="details">Tell us more (optional)</label>
-<p class="hint" id="details-hint">For example which data you mean, what is wrong with it, or what your complaint is about. Up to ${LIMITS.details} characters.</p>
-${errorMessage('details', detailsError)}
-<textarea id="details" name="details" rows="6" maxlength="${LIMITS.details}" aria-describedby="${describedBy('details', true, detailsError)}"${raw(detailsError ? ' aria-invalid="true"' : '')}>${str(values.details)}</textarea>
+  const person = h`<div class="agent">
+<h2>The person the request is about</h2>
+<p class="notice">Before we share any of their data we will ask you for written proof that you may act for them, such as a letter of authority they signed, a power of attorney or a court order. You cannot attach it here: we will write to you.</p>
+${textField({ name: 'onBehalfOf.fullName', label: 'Their full name', state, maxLength: LIMITS.fullName, spellcheck: false })}
+${textField({ name: 'onBehalfOf.email', label: 'Their email address (optional)', hint: 'If they use one with Icetrak, it helps us find their data. We will not write to it.', type: 'email', state, maxLength: LIMITS.email, spellcheck: false })}
+${textArea({ name: 'onBehalfOf.postalAddress', label: 'Their postal address (optional)', hint: 'It helps us find their data.', rows: 4, state, maxLength: LIMITS.postalAddress })}
+${choices({
+  name: 'onBehalfOf.capacity',
+  legend: 'How do you act for them?',
+  type: 'radio',
+  options: AGENT_CAPACITIES.map((c) => ({ value: c, ...AGENT_CAPACITY_LABELS[c] })),
+  state,
+})}
+${textArea({ name: 'onBehalfOf.authority', label: 'What gives you the authority to act for them?', hint: `For example "I hold a lasting power of attorney registered in 2024". Up to ${LIMITS.authority} characters.`, rows: 4, state, maxLength: LIMITS.authority })}
 </div>`;
 
   const body = h`${summary}
 <h1>Make a request about your personal data</h1>
-<p>Use this form to ask Icetrak Ltd to give you, correct, delete, limit the use of, or move the personal data we hold about you, to object to how we use it, or to make a complaint about how we handle it. You do not need an account.</p>
+<p>Use this form to ask Icetrak Ltd to give you, correct, delete, limit the use of, or move the personal data we hold about you, to object to how we use it, or to make a complaint about how we handle it. You do not need an account. You can also make a request for someone else, for example as their parent or attorney.</p>
+<p>Our <a href="${PRIVACY_NOTICE_URL}">privacy notice</a> explains what data we hold and why.</p>
 <form method="post" action="${site.basePath}/requests" novalidate>
 <input type="hidden" name="idempotencyKey" value="${state.idempotencyKey}">
-${rights}
-${textField({ id: 'fullName', label: 'Full name', autocomplete: 'name', state, maxLength: LIMITS.fullName, spellcheck: false })}
-${textField({ id: 'email', label: 'Email address', hint: 'We will send you a link to confirm this address, then our reply.', type: 'email', autocomplete: 'email', state, maxLength: LIMITS.email, spellcheck: false })}
-${textField({ id: 'phone', label: 'Phone or fax number (optional)', hint: 'If your request is about SMS or fax messages, the number they were sent to helps us find them.', type: 'tel', autocomplete: 'tel', state, maxLength: LIMITS.phone })}
-${relationship}
-${textField({ id: 'accountReference', label: 'Account reference (optional)', hint: 'If you have an Icetrak account, the reference on your invoices.', state, maxLength: LIMITS.accountReference, spellcheck: false })}
-${details}
+${choices({
+  name: 'rights',
+  legend: 'What would you like us to do?',
+  hint: 'Select all that apply. Making a request is free.',
+  type: 'checkbox',
+  options: RIGHTS.map((r: Right) => ({ value: r, ...RIGHT_LABELS[r] })),
+  state,
+})}
+${choices({
+  name: 'requestFor',
+  legend: 'Who is the request for?',
+  type: 'radio',
+  options: REQUEST_FOR.map((r) => ({ value: r, label: REQUEST_FOR_LABELS[r] })),
+  state,
+})}
+<h2>Your details</h2>
+${textField({ name: 'fullName', label: 'Your full name', autocomplete: 'name', state, maxLength: LIMITS.fullName, spellcheck: false })}
+${textField({ name: 'email', label: 'Email address', hint: 'We will send you a link to confirm this address, then our reply.', type: 'email', autocomplete: 'email', state, maxLength: LIMITS.email, spellcheck: false })}
+${textArea({ name: 'postalAddress', label: 'Postal address, if you have no email address', hint: 'Leave the email address empty and we will reply by post.', rows: 4, autocomplete: 'street-address', state, maxLength: LIMITS.postalAddress })}
+${textField({ name: 'phone', label: 'Phone or fax number (optional)', hint: 'If the request is about SMS or fax messages, the number they were sent to helps us find them.', type: 'tel', autocomplete: 'tel', state, maxLength: LIMITS.phone })}
+${person}
+${choices({
+  name: 'relationship',
+  legend: 'How are you (or the person you act for) connected to Icetrak?',
+  type: 'radio',
+  options: RELATIONSHIPS.map((r) => ({ value: r, label: RELATIONSHIP_LABELS[r] })),
+  state,
+})}
+${textField({ name: 'accountReference', label: 'Account reference (optional)', hint: 'If there is an Icetrak account, the reference on its invoices.', state, maxLength: LIMITS.accountReference, spellcheck: false })}
+${textArea({ name: 'details', label: 'Tell us more (optional)', hint: `For example which data you mean, what is wrong with it, or what your complaint is about. Up to ${LIMITS.details} characters.`, rows: 6, state, maxLength: LIMITS.details })}
 <div class="hp" aria-hidden="true"><label for="${HONEYPOT_FIELD}">Leave this field empty</label><input type="text" id="${HONEYPOT_FIELD}" name="${HONEYPOT_FIELD}" tabindex="-1" autocomplete="off"></div>
 <h2>How we handle your request</h2>
-<p>We use what you tell us here only to deal with your request and to keep the record the law requires. We keep that record for 7 years after we close your request, unless we must keep it longer because of legal proceedings. If your request is about messages a business sent you through Icetrak, that business controls that data: we will pass your request to them and tell you.</p>
+<p>We use what you tell us here only to deal with your request and to keep the record the law requires. We keep that record for 7 years after we close your request, unless we must keep it longer because of legal proceedings. If your request is about messages a business sent you through Icetrak, that business controls that data: we will pass your request to them and tell you. Our <a href="${PRIVACY_NOTICE_URL}">privacy notice</a> says more.</p>
 <button type="submit">Send request</button>
 </form>`;
   return page({ title: 'Make a request about your personal data', body, dpoAddress: site.dpoAddress, hasErrors });
 }
 
-export function submittedPage(site: SiteContext, opts: { reference: string; email: string }): string {
+/**
+ * Where the form sends the browser after a POST: the reference and how we will reply, nothing
+ * personal (GET /requests/{reference}/received, `?reply=post` for a postal requester).
+ */
+export function receiptPath(site: SiteContext, opts: { reference: string; replyBy: 'email' | 'post' }): string {
+  return `${site.basePath}/requests/${encodeURIComponent(opts.reference)}/received${opts.replyBy === 'post' ? '?reply=post' : ''}`;
+}
+
+/**
+ * What a requester sees after sending the form. It shows the reference and what happens next,
+ * and nothing the requester typed: the page is reached by a GET anyone could guess.
+ */
+export function submittedPage(site: SiteContext, opts: { reference: string; replyBy: 'email' | 'post' }): string {
+  const next =
+    opts.replyBy === 'post'
+      ? h`<p>We will write to you at the postal address you gave. Our one-month time limit started today.</p>
+<p>If we need to check who you are, or that you may act for the person the request is about, we will ask you by letter.</p>`
+      : h`<p>We have sent an email to the address you gave. Open the link in it within 7 days to confirm the address is yours. Our one-month time limit starts when you confirm.</p>
+<p>If the email has not arrived within an hour, check your spam folder.</p>`;
   const body = h`<div class="panel"><h1>Request received</h1><p>Your reference is</p><p class="ref">${opts.reference}</p></div>
 <h2>What happens next</h2>
-<p>We have sent an email to <strong>${opts.email}</strong>. Open the link in it within 7 days to confirm the address is yours. Our one-month time limit starts when you confirm.</p>
-<p>If the email has not arrived within an hour, check your spam folder, or email <a href="mailto:${site.dpoAddress}">${site.dpoAddress}</a> quoting ${opts.reference}.</p>`;
+${next}
+<p>If you are making this request for someone else, we will ask you for written proof that you may act for them before we share any of their data.</p>
+<p>Quote ${opts.reference} if you contact us about this request at <a href="mailto:${site.dpoAddress}">${site.dpoAddress}</a>.</p>`;
   return page({ title: 'Request received', body, dpoAddress: site.dpoAddress });
 }
 

@@ -105,13 +105,20 @@ function describeFocus(page: Page): Promise<string> {
 
 const focusedId = (page: Page): Promise<string> => page.evaluate(() => document.activeElement?.id ?? '');
 
-/** Enter on the focused submit button, waiting for the page the server answers with. */
-/** Presses Enter on the focused submit button; answers the status of the POST to `path` (the form's action). */
-async function submitWithEnter(page: Page, path: (pathname: string) => boolean = (p) => p === '/requests'): Promise<number> {
+/**
+ * Enter on the focused submit button; answers the POST's status once the page it leads to has
+ * loaded. For the request form (the default): the form again (400) or, after a 303, the
+ * receipt page; for another form, the pages at `path`.
+ */
+async function submitWithEnter(
+  page: Page,
+  path: (pathname: string) => boolean = (p) => p === '/requests',
+  landed: (pathname: string) => boolean = (p) => p === '/requests' || /^\/requests\/RD-\w{6}\/received$/.test(p),
+): Promise<number> {
   expect(await page.evaluate(() => document.activeElement?.matches('button[type=submit]'))).toBe(true);
   const [response] = await Promise.all([
     page.waitForResponse((r) => r.request().method() === 'POST' && path(new URL(r.url()).pathname)),
-    page.waitForURL((u) => path(u.pathname), { waitUntil: 'load' }),
+    page.waitForURL((u) => landed(u.pathname), { waitUntil: 'load' }),
     page.keyboard.press('Enter'),
   ]);
   return response.status();
@@ -213,12 +220,21 @@ describe('the request form in Chromium', () => {
     ]);
 
     await tabTo(page, 'button[type=submit]');
-    expect(await submitWithEnter(page)).toBe(200);
+    // Post/redirect/get: the POST answers 303 and the browser shows the receipt page it points to.
+    expect(await submitWithEnter(page)).toBe(303);
 
     expect(await text(page, 'h1')).toBe('Request received');
     const reference = (await text(page, '.ref')).trim();
     expect(reference).toMatch(/^RD-[23456789ABCDEFGHJKMNPQRSTVWXYZ]{6}$/);
-    expect(await text(page, 'main')).toContain(email);
+    expect(new URL(page.url()).pathname).toBe(`/requests/${reference}/received`);
+    expect(await text(page, 'main')).toContain('We have sent an email to the address you gave');
+    expect(await text(page, 'main')).not.toContain(email); // the page is a GET anyone could guess
+    // A refresh is a GET of the receipt page: nothing is posted again.
+    const posts: string[] = [];
+    page.on('request', (r) => r.method() === 'POST' && posts.push(r.url()));
+    await page.reload({ waitUntil: 'load' });
+    expect(await text(page, '.ref')).toContain(reference);
+    expect(posts).toEqual([]);
     await page.screenshot({ path: join(shots, 'confirmation.png'), fullPage: true });
     await expectAccessible(page, 'confirmation');
     await expectReflowsAt320(page, 'confirmation');
@@ -235,7 +251,13 @@ describe('the request form in Chromium', () => {
     await expectAccessible(page, 'confirm');
     await expectReflowsAt320(page, 'confirm');
     await tabTo(page, 'button[type=submit]');
-    expect(await submitWithEnter(page, (p) => p.startsWith('/verify/'))).toBe(200);
+    expect(
+      await submitWithEnter(
+        page,
+        (p) => p.startsWith('/verify/'),
+        (p) => p.startsWith('/verify/'),
+      ),
+    ).toBe(200);
 
     const today = londonDateOf(new Date());
     const due = formatLongDate(computeDeadline({ receivedOn: today, identityReceivedOn: today }).dueOn!);
@@ -246,6 +268,44 @@ describe('the request form in Chromium', () => {
     await expectAccessible(page, 'verified');
     await expectReflowsAt320(page, 'verified');
 
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+
+  it('asks about the person acted for only once "Someone else" is chosen, and takes such a request with the keyboard', async () => {
+    const page = await context.newPage();
+    const problems = watchForProblems(page);
+    const email = `agent.${randomUUID().slice(0, 8)}@example.org`;
+    await page.goto(`${stack.urls.api}/`);
+    expect(await page.locator('#onBehalfOf-fullName').isVisible()).toBe(false);
+
+    await tabTo(page, '#rights-access');
+    await page.keyboard.press('Space');
+    await tabTo(page, '#requestFor-myself');
+    await page.keyboard.press('ArrowDown');
+    expect(await focusedId(page)).toBe('requestFor-someone-else');
+    expect(await page.locator('#onBehalfOf-fullName').isVisible()).toBe(true);
+    expect(await text(page, '.agent')).toContain('written proof');
+    await tabTo(page, '#fullName');
+    await page.keyboard.type('Alan Agent');
+    await tabTo(page, '#email');
+    await page.keyboard.type(email);
+    await tabTo(page, '#onBehalfOf-fullName');
+    await page.keyboard.type('Ada Lovelace');
+    await tabTo(page, '#onBehalfOf-capacity-parent-or-guardian');
+    await page.keyboard.press('Space');
+    await tabTo(page, '#onBehalfOf-authority');
+    await page.keyboard.type('She is my daughter, aged 12.');
+    await tabTo(page, '#relationship-customer');
+    await page.keyboard.press('Space');
+    await page.screenshot({ path: join(shots, 'form-on-behalf.png'), fullPage: true });
+    await expectAccessible(page, 'form, someone else');
+    await expectReflowsAt320(page, 'form-on-behalf');
+
+    await tabTo(page, 'button[type=submit]');
+    expect(await submitWithEnter(page)).toBe(303);
+    expect(await text(page, 'h1')).toBe('Request received');
+    expect(await emailsTo(stack.urls.ses, email)).toHaveLength(1); // the agent is acknowledged at their own address
     expect(problems).toEqual([]);
     await page.close();
   });
@@ -332,6 +392,8 @@ describe('the request form in Chromium', () => {
     await expectAccessible(page, 'form, skip link focused'); // only now is it on screen for axe's contrast check
     await page.keyboard.press('Enter');
     await expect.poll(() => focusedId(page), { timeout: 2_000 }).toBe('main');
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate(() => document.activeElement?.getAttribute('href'))).toBe('https://www.icetrak.net/privacy'); // the introduction's link
     await page.keyboard.press('Tab');
     expect(await focusedId(page)).toBe('rights-access');
     await page.close();

@@ -632,7 +632,9 @@ describe('residency and cdk-nag', () => {
           return [`${path} AwsSolutions-APIG4`, `${path} AwsSolutions-COG4`];
         }),
         'SigningKey AwsSolutions-SMG4',
-        ...['GetForm', 'SubmitRequest', 'VerifyEmail', 'ConfirmEmail'].map((f) => `${f}/TracingPolicy AwsSolutions-IAM5[Resource::*]`),
+        ...['GetForm', 'SubmitRequest', 'GetReceipt', 'GetOpenApi', 'VerifyEmail', 'ConfirmEmail'].map(
+          (f) => `${f}/TracingPolicy AwsSolutions-IAM5[Resource::*]`,
+        ),
       ].sort(),
     );
     for (const ack of acks) expect(ack.reason.length, ack.id).toBeGreaterThanOrEqual(80);

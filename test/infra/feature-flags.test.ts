@@ -52,6 +52,8 @@ const STATEFUL: Record<string, { type: string; policy: 'Retain' | 'Delete' }> = 
   PublicApiExecutionLogsCB136E3F: { type: 'AWS::Logs::LogGroup', policy: 'Retain' },
   PublicApiWafLogs234BADF1: { type: 'AWS::Logs::LogGroup', policy: 'Retain' },
   PublicApiGetFormLogsFD35271C: { type: 'AWS::Logs::LogGroup', policy: 'Retain' },
+  PublicApiGetReceiptLogsCD0CE9F7: { type: 'AWS::Logs::LogGroup', policy: 'Retain' },
+  PublicApiGetOpenApiLogsF85923EB: { type: 'AWS::Logs::LogGroup', policy: 'Retain' },
   PublicApiSubmitRequestLogs45C6CEC8: { type: 'AWS::Logs::LogGroup', policy: 'Retain' },
   PublicApiVerifyEmailLogsFBF3258D: { type: 'AWS::Logs::LogGroup', policy: 'Retain' },
   // Added with the outbox (issue 10): the confirm button's function and the outbox sweep.
@@ -79,6 +81,8 @@ const LOG_GROUPS: Record<string, { retention: number; name?: unknown }> = {
   },
   PublicApiWafLogs234BADF1: { retention: 90, name: 'aws-waf-logs-Rightsdesk-PublicApi-8B36DF98' },
   PublicApiGetFormLogsFD35271C: { retention: 365 },
+  PublicApiGetReceiptLogsCD0CE9F7: { retention: 365 },
+  PublicApiGetOpenApiLogsF85923EB: { retention: 365 },
   PublicApiSubmitRequestLogs45C6CEC8: { retention: 365 },
   PublicApiVerifyEmailLogsFBF3258D: { retention: 365 },
   DeadlineKeeperLogsB5801541: { retention: 365, name: '/aws/vendedlogs/states/Rightsdesk-DeadlineKeeper-763F1488' },

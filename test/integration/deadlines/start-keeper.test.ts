@@ -64,7 +64,7 @@ describe('starting deadline keepers', () => {
     const keeper = fakeKeeper();
     const d = deps(keeper);
     const raw = submission();
-    await submitRequest(raw, { idempotencyKey: randomUUID() }, d);
+    await submitRequest(raw, { bodyKind: 'json', idempotencyKey: randomUUID() }, d);
     const [c] = await d.cases.listByRequesterEmail(raw.email);
     expect(keeper.started).toEqual([c!.id]);
     expect(c!.audit.map((e) => e.action)).toEqual(['RequestReceived', 'IdentityRequested', 'KeeperStarted', 'AcknowledgementSent']);
@@ -74,7 +74,7 @@ describe('starting deadline keepers', () => {
   it('a keeper that cannot start loses nothing: the request is answered, and the sweep starts it later, once', async () => {
     const raw = submission();
     const down = deps(fakeKeeper('all'));
-    const result = await submitRequest(raw, { idempotencyKey: randomUUID() }, down);
+    const result = await submitRequest(raw, { bodyKind: 'json', idempotencyKey: randomUUID() }, down);
     expect(result.status).toBe('awaiting_identity');
     expect(down.sent).toHaveLength(1); // the acknowledgement still went
     const [c] = await down.cases.listByRequesterEmail(raw.email);
@@ -97,7 +97,7 @@ describe('starting deadline keepers', () => {
     const ids: string[] = [];
     for (let i = 0; i < 3; i++) {
       const raw = submission();
-      await submitRequest(raw, { idempotencyKey: randomUUID() }, a);
+      await submitRequest(raw, { bodyKind: 'json', idempotencyKey: randomUUID() }, a);
       ids.push((await a.cases.listByRequesterEmail(raw.email))[0]!.id);
     }
     const sweep = deps(fakeKeeper(new Set([ids[0]!])));

@@ -4,6 +4,7 @@
  * address so per-IP limits and mailbox assertions do not interfere.
  */
 import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLocalStack } from '#infra/local/stack';
 import { localDynamoClient } from '#infra/local/emulators';
@@ -12,6 +13,7 @@ import { formatLongDate } from '#domain/calendar';
 import { computeDeadline, londonDateOf } from '#domain/deadlines';
 import { systemClock } from '#shared/ports';
 import { signToken } from '#shared/core/tokens';
+import { OPENAPI_FILE } from '#infra/tools/openapi';
 import { emailsTo, form, freshClient, request, sentEmails } from '#test/support/http';
 
 /** The local stack's DPO mailbox (the email intake) and the DPO team's inbox (staff notices). */
@@ -67,14 +69,43 @@ describe('GET / (the form)', () => {
     expect(res.headers['content-type']).toMatch(/text\/html/);
     expect(res.text).toContain('<html lang="en-GB">');
     expect(res.text).toMatch(/<form method="post" action="\/requests" novalidate>/);
-    for (const name of ['fullName', 'email', 'phone', 'relationship', 'details', 'accountReference', 'website', 'idempotencyKey']) {
+    for (const name of [
+      'fullName',
+      'email',
+      'postalAddress',
+      'phone',
+      'requestFor',
+      'onBehalfOf.fullName',
+      'onBehalfOf.email',
+      'onBehalfOf.postalAddress',
+      'onBehalfOf.capacity',
+      'onBehalfOf.authority',
+      'relationship',
+      'details',
+      'accountReference',
+      'website',
+      'idempotencyKey',
+    ]) {
       expect(res.text).toContain(`name="${name}"`);
     }
     for (const right of ['access', 'rectification', 'erasure', 'restriction', 'objection', 'portability', 'complaint']) {
       expect(res.text).toContain(`value="${right}"`);
     }
     expect(res.text).not.toMatch(/<script|https?:\/\/(?!localhost)[^"]*\.(css|js)/);
+    expect(res.text).toContain('<a href="https://www.icetrak.net/privacy">privacy notice</a>');
+    expect(res.text).toContain('written proof that you may act for them');
     expect(res.headers['content-security-policy']).toContain("default-src 'none'");
+  });
+});
+
+describe('GET /openapi.json', () => {
+  it('serves the committed contract, naming this deployment as its server', async () => {
+    const res = await request(`${api}/openapi.json`);
+    expect(res.status).toBe(200);
+    expect(res.headers['content-type']).toMatch(/application\/json/);
+    const { servers, ...rest } = res.json<{ servers: { url: string }[] }>();
+    expect(servers).toEqual([{ url: api }]);
+    expect(rest).toEqual(JSON.parse(readFileSync(OPENAPI_FILE, 'utf8')));
   });
 });
 
@@ -128,6 +159,19 @@ describe('POST /requests (JSON)', () => {
     expect((await sentEmails(ses)).length).toBe(before);
   });
 
+  it.each<[string, Record<string, unknown>]>([
+    ['rights holding objects', { rights: [{}, { toString: 1 }] }],
+    ['a name that is an object', { fullName: { toString: 1 } }],
+    ['rights that are null', { rights: null }],
+  ])('answers a schema failure (%s) with 400 whatever the Accept header says', async (_what, patch) => {
+    const before = (await sentEmails(ses)).length;
+    for (const accept of ['text/html', 'application/json', '*/*']) {
+      const res = await postJson({ ...aRequest(), ...patch }, { headers: { accept } });
+      expect(res.status, accept).toBe(400);
+    }
+    expect((await sentEmails(ses)).length).toBe(before);
+  });
+
   it('makes one case for a retried submission with the same Idempotency-Key', async () => {
     const body = aRequest();
     const key = randomUUID();
@@ -151,13 +195,15 @@ describe('POST /requests (JSON)', () => {
     expect(await casesFor(body.email)).toHaveLength(2);
   });
 
-  it('accepts a honeypot hit silently without a case or an email', async () => {
-    const body = { ...aRequest(), website: 'http://spam.example' };
-    const res = await postJson(body);
-    expect(res.status).toBe(201);
-    expect(res.json().reference).toMatch(/^RD-/);
+  it('refuses a field the contract does not name, and a single string for rights', async () => {
+    const body = aRequest();
+    const unknown = await postJson({ ...body, website: 'http://spam.example' });
+    expect(unknown.status).toBe(400);
+    expect(unknown.json<{ errors: Record<string, string> }>().errors).toEqual({ website: expect.any(String) });
+    const single = await postJson({ ...body, rights: 'access' });
+    expect(single.status).toBe(400);
+    expect(single.json<{ errors: Record<string, string> }>().errors).toEqual({ rights: expect.any(String) });
     expect(await casesFor(body.email)).toHaveLength(0);
-    expect(await emailsTo(ses, body.email)).toHaveLength(0);
   });
 
   it('turns a flood from one client into 429s after the limit, without cases for the rejected ones', async () => {
@@ -170,26 +216,104 @@ describe('POST /requests (JSON)', () => {
 });
 
 describe('POST /requests (form)', () => {
-  it('answers with a confirmation page', async () => {
+  function postForm(fields: [string, string][], from = freshClient()) {
+    return request(`${api}/requests`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: form(fields), from });
+  }
+
+  it('answers 303 See Other to a receipt page; a refresh of that page posts nothing again', async () => {
+    const email = uniqueEmail();
+    const res = await postForm([
+      ['rights', 'access'],
+      ['rights', 'complaint'],
+      ['fullName', 'Grace Hopper'],
+      ['email', email],
+      ['relationship', 'message-recipient'],
+      ['idempotencyKey', randomUUID()],
+    ]);
+    expect(res.status).toBe(303);
+    const [c] = await casesFor(email);
+    expect(res.headers.location).toBe(`/requests/${c!.reference}/received`);
+    expect(c!.rights).toEqual(['access', 'complaint']);
+    expect((await emailsTo(ses, email))[0]!.body.text).toContain('pass that part of your request to them');
+
+    for (let i = 0; i < 2; i++) {
+      const receipt = await request(`${api}${String(res.headers.location)}`);
+      expect(receipt.status).toBe(200);
+      expect(receipt.text).toContain(c!.reference);
+      expect(receipt.text).toContain('We have sent an email to the address you gave');
+      expect(receipt.text).not.toContain(email);
+      expect(receipt.text).not.toContain('Grace Hopper');
+    }
+    expect(await casesFor(email)).toHaveLength(1);
+    expect(await emailsTo(ses, email)).toHaveLength(1);
+  });
+
+  it('takes a postal address instead of an email address and sends the browser to the postal receipt', async () => {
+    const name = `Postal ${randomUUID().slice(0, 8)}`;
+    const res = await postForm([
+      ['rights', 'access'],
+      ['fullName', name],
+      ['email', ''],
+      ['postalAddress', '1 High Street\r\nMalvern WR14 1AA'],
+      ['relationship', 'customer'],
+      ['requestFor', 'myself'],
+    ]);
+    expect(res.status).toBe(303);
+    const location = String(res.headers.location);
+    expect(location).toMatch(/^\/requests\/RD-[A-Z0-9]{6}\/received\?reply=post$/);
+    const c = (await casesFor('')).find((x) => x.requester.fullName === name)!;
+    expect(c).toMatchObject({ status: 'received', flags: ['reply-by-post'], requester: { email: '', postalAddress: '1 High Street\nMalvern WR14 1AA' } });
+    expect(location).toContain(c.reference);
+    const receipt = await request(`${api}${location}`);
+    expect(receipt.text).toContain('We will write to you at the postal address you gave');
+    expect(receipt.text).not.toContain('High Street');
+  });
+
+  it('takes a request made for someone else and records it for the DPO team to check', async () => {
+    const email = uniqueEmail();
+    const res = await postForm([
+      ['rights', 'access'],
+      ['requestFor', 'someone-else'],
+      ['fullName', 'Alan Agent'],
+      ['email', email],
+      ['onBehalfOf.fullName', 'Ada Lovelace'],
+      ['onBehalfOf.capacity', 'parent-or-guardian'],
+      ['onBehalfOf.authority', 'She is my daughter, aged 12.'],
+      ['relationship', 'customer'],
+    ]);
+    expect(res.status).toBe(303);
+    const [c] = await casesFor(email);
+    expect(c!.requester.onBehalfOf).toEqual({ fullName: 'Ada Lovelace', capacity: 'parent-or-guardian', authority: 'She is my daughter, aged 12.' });
+    expect(c!.flags).toEqual(['on-behalf']);
+  });
+
+  it('serves a receipt page for any well-formed reference without looking it up, and 404 for anything else', async () => {
+    const guessed = await request(`${api}/requests/RD-222222/received`);
+    expect(guessed.status).toBe(200);
+    expect(guessed.text).toContain('RD-222222');
+    const junk = await request(`${api}/requests/%3Cscript%3E/received`);
+    expect(junk.status).toBe(404);
+    expect(junk.text).not.toContain('<script>');
+  });
+
+  it('accepts a honeypot hit silently without a case or an email', async () => {
     const email = uniqueEmail();
     const res = await request(`${api}/requests`, {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
       body: form([
         ['rights', 'access'],
-        ['rights', 'complaint'],
-        ['fullName', 'Grace Hopper'],
+        ['fullName', 'Spam Bot'],
         ['email', email],
-        ['relationship', 'message-recipient'],
-        ['idempotencyKey', randomUUID()],
+        ['relationship', 'other'],
+        ['website', 'http://spam.example'],
       ]),
       from: freshClient(),
     });
-    expect(res.status).toBe(200);
-    const [c] = await casesFor(email);
-    expect(res.text).toContain(c!.reference);
-    expect(c!.rights).toEqual(['access', 'complaint']);
-    expect((await emailsTo(ses, email))[0]!.body.text).toContain('pass that part of your request to them');
+    expect(res.status).toBe(303);
+    expect(res.headers.location).toMatch(/^\/requests\/RD-[A-Z0-9]{6}\/received$/);
+    expect(await casesFor(email)).toHaveLength(0);
+    expect(await emailsTo(ses, email)).toHaveLength(0);
   });
 
   it('re-renders the form with an error summary, inline messages and the values typed', async () => {
@@ -210,6 +334,23 @@ describe('POST /requests (form)', () => {
     expect(res.text).toContain('value="Grace Hopper"');
     expect(res.text).toContain('>keep me</textarea>');
     expect(res.text).toContain('<title>Error: ');
+  });
+
+  it('re-renders a request for someone else that lacks the person, keeping what was typed and linking each problem', async () => {
+    const res = await postForm([
+      ['rights', 'access'],
+      ['requestFor', 'someone-else'],
+      ['fullName', 'Alan Agent'],
+      ['email', uniqueEmail()],
+      ['onBehalfOf.authority', 'keep me too'],
+      ['relationship', 'customer'],
+    ]);
+    expect(res.status).toBe(400);
+    expect(res.text).toContain('href="#onBehalfOf-fullName"');
+    expect(res.text).toContain('href="#onBehalfOf-capacity-parent-or-guardian"');
+    expect(res.text).not.toContain('href="#onBehalfOf-authority"');
+    expect(res.text).toContain('>keep me too</textarea>');
+    expect(res.text).toMatch(/id="requestFor-someone-else"[^>]*checked/);
   });
 
   it('escapes script and markup in every field, in pages and emails', async () => {
@@ -241,8 +382,9 @@ describe('POST /requests (form)', () => {
       body: form(fields.filter(([k]) => k !== 'phone' && k !== 'accountReference')),
       from: freshClient(),
     });
-    expect(accepted.status).toBe(200);
-    expect(accepted.text).not.toContain('<script>alert');
+    expect(accepted.status).toBe(303);
+    const receipt = await request(`${api}${String(accepted.headers.location)}`);
+    expect(receipt.text).not.toContain('<script>alert');
     const [ack] = await emailsTo(ses, email);
     expect(ack!.body.html).not.toContain('<script>alert');
     expect(ack!.body.html).not.toContain('<img src=x');
@@ -253,7 +395,7 @@ describe('POST /requests (form)', () => {
 
     const link = linkIn(ack!.body.text!);
     await confirm(link);
-    const teamMail = (await emailsTo(ses, TEAM)).find((m) => m.subject.includes((accepted.text.match(/RD-[A-Z0-9]{6}/) ?? [''])[0]));
+    const teamMail = (await emailsTo(ses, TEAM)).find((m) => m.subject.includes((receipt.text.match(/RD-[A-Z0-9]{6}/) ?? [''])[0]));
     expect(teamMail!.body.html).not.toContain('<script>alert');
     expect(teamMail!.subject).not.toContain('script');
   });

@@ -15,3 +15,13 @@ describe('html escaping', () => {
     expect(out).not.toContain('&amp;lt;');
   });
 });
+
+describe('escapeHtml with values from a JSON body', () => {
+  it('never throws, whatever the value', () => {
+    expect(escapeHtml({ toString: 1 })).toBe('');
+    expect(escapeHtml(Object.create(null))).toBe('');
+    expect(escapeHtml(null)).toBe('');
+    expect(escapeHtml(42)).toBe('42');
+    expect(h`<p>${{ toString: 1 }}</p>`.value).toBe('<p></p>');
+  });
+});

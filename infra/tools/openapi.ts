@@ -1,0 +1,122 @@
+/**
+ * `npm run openapi` writes docs/openapi.json: the OpenAPI 3.1 document of the public JSON API,
+ * generated from the zod schemas the handlers validate with (shared/intake/submission.ts,
+ * `contractRegistry`), so the published contract and the checks cannot drift apart. A unit test
+ * (test/unit/intake/openapi.test.ts) fails when the committed file differs from what this makes.
+ * GET /openapi.json serves the committed file, with the deployment's address as its server.
+ */
+import { writeFileSync } from 'node:fs';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import * as z from 'zod/mini';
+import { MAX_BODY_BYTES } from '#http/middleware';
+import { contractRegistry, UNKNOWN_FIELD_ERROR } from '#shared/intake/submission';
+
+export const OPENAPI_FILE = fileURLToPath(new URL('../../docs/openapi.json', import.meta.url));
+
+type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+
+const ref = (id: string) => ({ $ref: `#/components/schemas/${id}` });
+
+/** The contract's schemas as OpenAPI components: JSON Schema 2020-12 (OpenAPI 3.1's dialect), without per-schema $schema and $id. */
+function componentSchemas(): Record<string, Json> {
+  const { schemas } = z.toJSONSchema(contractRegistry, {
+    metadata: contractRegistry,
+    io: 'input',
+    target: 'draft-2020-12',
+    uri: (id) => `#/components/schemas/${id}`,
+  });
+  return Object.fromEntries(
+    Object.entries(schemas).map(([id, schema]) => {
+      const { $schema: _s, $id: _i, ...rest } = schema as Record<string, Json>;
+      return [id, rest];
+    }),
+  );
+}
+
+const problem = (description: string, extra: Record<string, Json> = {}): Json => ({
+  type: 'object',
+  description,
+  properties: { error: { type: 'string', description: 'The error name, e.g. ValidationError' }, message: { type: 'string' }, ...extra },
+  required: ['error', 'message'],
+});
+
+const answer = (description: string, schema: string, headers?: Record<string, Json>): Json => ({
+  description,
+  ...(headers ? { headers } : {}),
+  content: { 'application/json': { schema: ref(schema) } },
+});
+
+export function openApiDocument(): Json {
+  return {
+    openapi: '3.1.0',
+    info: {
+      title: 'Icetrak privacy requests (Rightsdesk)',
+      version: '1.0.0',
+      description:
+        'Make a data-subject rights request to Icetrak Ltd under the UK GDPR and the Data Protection Act 2018. The HTML form at / posts the same fields form-encoded (it may send a single `rights` field, and the person acted for as `onBehalfOf.fullName` and so on) and is answered with a 303 redirect to a receipt page; JSON clients are answered as described here. Every answer carries `Cache-Control: no-store`.',
+      contact: { name: 'Data Protection Officer', email: 'dpo@icetrak.net' },
+    },
+    jsonSchemaDialect: 'https://json-schema.org/draft/2020-12/schema',
+    paths: {
+      '/requests': {
+        post: {
+          operationId: 'submitRequest',
+          summary: 'Make a rights request',
+          description:
+            'Creates one case per distinct request. A retry with the same Idempotency-Key (24 hours), or the same content within 10 minutes, answers 200 with the same reference. At most 10 new requests per client per hour.',
+          parameters: [
+            {
+              name: 'Idempotency-Key',
+              in: 'header',
+              required: false,
+              description: 'Any string you choose per request (first 200 characters are used); a retry with the same key makes no second case.',
+              schema: { type: 'string', minLength: 1 },
+            },
+          ],
+          requestBody: {
+            required: true,
+            description: `At most ${MAX_BODY_BYTES / 1024} KB.`,
+            content: { 'application/json': { schema: ref('Submission') } },
+          },
+          responses: {
+            '201': answer('Request received: a new case.', 'SubmitAnswer'),
+            '200': answer('A retry of an earlier request: the same case.', 'SubmitAnswer'),
+            '400': answer(
+              `The body is not JSON, not an object, or does not match the Submission schema. \`errors\` names each bad field (\`onBehalfOf.fullName\` for a nested one) with a message for a person; a field the schema does not name gets "${UNKNOWN_FIELD_ERROR}".`,
+              'ValidationProblem',
+            ),
+            '413': answer(`The body is larger than ${MAX_BODY_BYTES / 1024} KB.`, 'Problem'),
+            '415': answer('The body is neither application/json nor the form encoding (application/x-www-form-urlencoded).', 'Problem'),
+            '429': answer('Too many new requests from this client; retries of earlier ones are still answered.', 'Problem'),
+            '500': answer('Something failed on our side; quote the correlation id if you contact us.', 'InternalProblem'),
+          },
+        },
+      },
+      '/openapi.json': {
+        get: {
+          operationId: 'getOpenApi',
+          summary: 'This document',
+          responses: { '200': { description: 'The OpenAPI document of this API.', content: { 'application/json': { schema: { type: 'object' } } } } },
+        },
+      },
+    },
+    components: {
+      schemas: {
+        ...componentSchemas(),
+        Problem: problem('What went wrong, in words for a person.'),
+        ValidationProblem: problem('Some fields need correcting.', {
+          errors: { type: 'object', description: 'One message per bad field, by field name.', additionalProperties: { type: 'string' } },
+        }),
+        InternalProblem: problem('An unexpected failure.', { correlationId: { type: 'string' } }),
+      },
+    },
+  };
+}
+
+/** The document as written to docs/openapi.json. */
+export const openApiText = (): string => `${JSON.stringify(openApiDocument(), null, 2)}\n`;
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  writeFileSync(OPENAPI_FILE, openApiText());
+  console.log(`wrote ${OPENAPI_FILE}`);
+}
