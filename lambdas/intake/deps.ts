@@ -3,7 +3,7 @@
  * only the adapters and configuration its handler needs (lambdas/intake/manifest.ts grants
  * exactly those), and reuses them for the life of the execution environment.
  */
-import { caseStore, clock, ids, keeper, mailer, rateLimiter, signingKey, submissionLedger } from '#adapters/from-env';
+import { caseStore, clock, ids, keeper, mailer, rateLimiter, signingKey, submissionLedger, verificationKeys } from '#adapters/from-env';
 import { readConfig } from '#shared/core/config';
 import type { SubmitDeps } from '#shared/intake/submit-request';
 import type { VerifyDeps } from '#shared/intake/verify-email';
@@ -45,7 +45,7 @@ export function verifyDeps(): VerifyDeps {
       cases: caseStore(),
       mailer: mailer(),
       clock: clock(),
-      signingKey: signingKey(),
+      verificationKeys: verificationKeys(),
       settings: { dpoAddress: config.DPO_ADDRESS, teamAddress: config.TEAM_ADDRESS },
     };
   })());

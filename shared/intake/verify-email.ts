@@ -11,13 +11,17 @@ import { identityReceived } from '#domain/lifecycle';
 import type { CaseStore, Clock, Mailer } from '#shared/ports';
 import { notifyTeam } from '#shared/core/acknowledge';
 import { confirmedEmail } from '#shared/templates/emails';
-import { ExpiredTokenError, InvalidTokenError, verifyToken } from '#shared/core/tokens';
+import { ExpiredTokenError, InvalidTokenError, UnknownSignatureError, verifyToken, type TokenClaims } from '#shared/core/tokens';
 
 export interface VerifyDeps {
   cases: CaseStore;
   mailer: Mailer;
   clock: Clock;
-  signingKey: () => Promise<Buffer>;
+  /**
+   * The keys a link may be signed with, current first, then the previous one (the signing key
+   * rotates). `refresh`: read them again, for a link none of them matches (it may carry a newer key).
+   */
+  verificationKeys: (opts?: { refresh?: boolean }) => Promise<Buffer[]>;
   /** dpoAddress: named to the requester and their Reply-To; teamAddress: where the staff notice goes. */
   settings: { dpoAddress: string; teamAddress: string };
 }
@@ -29,7 +33,7 @@ export async function verifyEmail(token: string, deps: VerifyDeps): Promise<Veri
   const now = deps.clock.now();
   let caseId: string;
   try {
-    caseId = verifyToken(await deps.signingKey(), token, 'verify', now).caseId;
+    caseId = (await verifyLink(token, deps, now)).caseId;
   } catch (err) {
     if (err instanceof ExpiredTokenError) return { outcome: 'expired' };
     if (err instanceof InvalidTokenError) return { outcome: 'invalid' };
@@ -57,6 +61,16 @@ export async function verifyEmail(token: string, deps: VerifyDeps): Promise<Veri
   if (c.status === 'closed' && !confirmedNow) return { outcome: 'closed' };
   await sendNotices(c, deps, now);
   return { outcome: confirmedNow ? 'confirmed' : 'already-confirmed', reference: c.reference, dueOn: c.dueOn };
+}
+
+/** Verifies against the keys as read; a signature none of them matches gets one more try with the keys read afresh. */
+async function verifyLink(token: string, deps: VerifyDeps, now: Date): Promise<TokenClaims> {
+  try {
+    return verifyToken(await deps.verificationKeys(), token, 'verify', now);
+  } catch (err) {
+    if (!(err instanceof UnknownSignatureError)) throw err;
+    return verifyToken(await deps.verificationKeys({ refresh: true }), token, 'verify', now);
+  }
 }
 
 /** Each notice goes once; a retry after a failure sends only what is missing. */
