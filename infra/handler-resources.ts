@@ -87,7 +87,8 @@ export class HandlerResources {
     for (const [key, envName, access] of buckets) {
       if (access) need(key, (b: s3.IBucket) => fn.bindBucket(envName, b, access));
     }
-    if (uses.signingKey) need('signingKey', (s: secretsmanager.ISecret) => fn.bindSecret(ENV_NAMES.SIGNING_KEY_SECRET_ARN, s));
+    if (uses.signingKey === 'rotate') need('signingKey', (s: secretsmanager.ISecret) => fn.bindSecretRotation(ENV_NAMES.SIGNING_KEY_SECRET_ARN, s));
+    else if (uses.signingKey) need('signingKey', (s: secretsmanager.ISecret) => fn.bindSecret(ENV_NAMES.SIGNING_KEY_SECRET_ARN, s));
     if (uses.mail) need('mail', (m: MailSender) => fn.bindMail(m));
     if (uses.keeper) need('keeper', (k: KeeperStarter) => k.bindStarter(fn));
     for (const setting of uses.settings ?? []) need(`setting:${setting}`, (value: string) => fn.bindEnv(ENV_NAMES[setting], value));

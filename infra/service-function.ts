@@ -257,6 +257,42 @@ export class ServiceFunction extends Construct implements iam.IGrantable {
   }
 
   /**
+   * Sets `envName` to the secret's ARN and grants rotating it, and only it: reading its
+   * versions, writing a new one and moving staging labels (DescribeSecret, GetSecretValue,
+   * PutSecretValue, UpdateSecretVersionStage), and Decrypt and GenerateDataKey on its key through
+   * Secrets Manager for this secret only. No GetRandomPassword (the key comes from node:crypto).
+   */
+  public bindSecretRotation(envName: EnvName, secret: secretsmanager.ISecret): this {
+    this.bindEnv(envName, secret.secretArn);
+    this.role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        actions: [
+          'secretsmanager:DescribeSecret',
+          'secretsmanager:GetSecretValue',
+          'secretsmanager:PutSecretValue',
+          'secretsmanager:UpdateSecretVersionStage',
+        ],
+        resources: [secret.secretFullArn ?? `${secret.secretArn}-??????`],
+      }),
+    );
+    if (secret.encryptionKey) {
+      this.role.addToPrincipalPolicy(
+        new iam.PolicyStatement({
+          actions: ['kms:Decrypt', 'kms:GenerateDataKey'],
+          resources: [secret.encryptionKey.keyArn],
+          conditions: {
+            StringEquals: {
+              'kms:ViaService': `secretsmanager.${Stack.of(this).region}.amazonaws.com`,
+              'kms:EncryptionContext:SecretARN': secret.secretArn,
+            },
+          },
+        }),
+      );
+    }
+    return this;
+  }
+
+  /**
    * Sets SENDER_ADDRESS to the mail construct's From address and grants sending from it, and
    * from nothing else (OutboundMail.grantSend).
    */

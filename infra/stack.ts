@@ -6,6 +6,7 @@
  * identity and the configuration.
  */
 import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
 import { PublicApi, type PublicApiProps } from './api';
 import type { RightsdeskConfig } from './config';
@@ -14,6 +15,7 @@ import { HandlerResources } from './handler-resources';
 import { InboundMail, type InboundMailProps } from './inbound-mail';
 import { OutboundMail } from './outbound-mail';
 import { assertLondonRegion } from './residency';
+import { SigningKeyRotation, type SigningKeyRotationProps } from './signing-key-rotation';
 import { Storage, type StorageProps } from './storage';
 
 /** PublicApi props the stack leaves to the caller: the rest come from Storage, OutboundMail and the config. */
@@ -36,6 +38,8 @@ export interface RightsdeskStackProps extends StackProps {
   readonly keeper?: DeadlineKeeperOptions;
   /** @default - InboundMail's documented defaults */
   readonly inboundMail?: InboundMailOptions;
+  /** @default - SigningKeyRotation's documented defaults (every 30 days) */
+  readonly signingKeyRotation?: Pick<SigningKeyRotationProps, 'rotateEvery'>;
 }
 
 export class RightsdeskStack extends Stack {
@@ -45,6 +49,8 @@ export class RightsdeskStack extends Stack {
   public readonly publicApi: PublicApi;
   public readonly keeper: DeadlineKeeper;
   public readonly inboundMail: InboundMail;
+  /** The signing key's rotation; absent when the API was given an existing secret (its owner rotates it). */
+  public readonly signingKeyRotation?: SigningKeyRotation;
   /** What every handler is bound to, by its manifest entry. */
   public readonly resources: HandlerResources;
 
@@ -74,6 +80,15 @@ export class RightsdeskStack extends Stack {
       ...(config.customDomain ? { customDomain: { domainName: config.domain } } : {}),
       publicBaseUrl: config.publicBaseUrl,
     });
+    const secret = this.publicApi.signingKey;
+    if (secret instanceof secretsmanager.Secret) {
+      this.signingKeyRotation = new SigningKeyRotation(this, 'SigningKeyRotation', {
+        ...props.signingKeyRotation,
+        secret,
+        key: this.storage.key,
+        resources: this.resources,
+      });
+    }
     this.keeper = new DeadlineKeeper(this, 'DeadlineKeeper', { ...props.keeper, key: this.storage.key, resources: this.resources });
     this.inboundMail = new InboundMail(this, 'InboundMail', {
       ...props.inboundMail,

@@ -16,7 +16,9 @@ export type Trigger =
   /** EventBridge Scheduler, in Europe/London time (cron fields as in the Scheduler's cron()). */
   | { readonly kind: 'schedule'; readonly cron: CronFields; readonly description: string }
   /** The SES receipt rule of the DPO mailbox (asynchronous invocation). */
-  | { readonly kind: 'ses' };
+  | { readonly kind: 'ses' }
+  /** Secrets Manager's rotation of the link-signing key secret (its rotation schedule; AWS only). */
+  | { readonly kind: 'rotation' };
 
 export interface CronFields {
   readonly minute?: string;
@@ -42,8 +44,11 @@ export interface Uses {
   readonly files?: BucketAccess;
   /** Compliance reports (REPORTS_BUCKET). */
   readonly reports?: BucketAccess;
-  /** Reads the link-signing key (SIGNING_KEY_SECRET_ARN). */
-  readonly signingKey?: true;
+  /**
+   * The link-signing key secret (SIGNING_KEY_SECRET_ARN): true reads its current and previous
+   * versions; 'rotate' also writes a new version and moves its staging labels (the rotation function).
+   */
+  readonly signingKey?: true | 'rotate';
   /** Sends mail through SES from the sender address (SENDER_ADDRESS). */
   readonly mail?: true;
   /** Starts deadline keepers (KEEPER_STATE_MACHINE_ARN, states:StartExecution). */

@@ -2,9 +2,10 @@
 import { DEADLINES } from '#lambdas/deadlines/manifest';
 import { EMAIL } from '#lambdas/email/manifest';
 import { INTAKE } from '#lambdas/intake/manifest';
+import { KEYS } from '#lambdas/keys/manifest';
 import type { ContextManifest, HandlerSpec } from './manifest';
 
-export const MANIFESTS: readonly ContextManifest[] = [INTAKE, EMAIL, DEADLINES];
+export const MANIFESTS: readonly ContextManifest[] = [INTAKE, EMAIL, DEADLINES, KEYS];
 
 export const HANDLERS: readonly HandlerSpec[] = MANIFESTS.flatMap((m) => m.handlers);
 

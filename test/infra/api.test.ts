@@ -613,7 +613,6 @@ describe('residency and cdk-nag', () => {
           const path = `Api/Default${r.path === '/' ? '' : r.path}/${r.method}`;
           return [`${path} AwsSolutions-APIG4`, `${path} AwsSolutions-COG4`];
         }),
-        'SigningKey AwsSolutions-SMG4',
         ...['GetForm', 'SubmitRequest', 'VerifyEmail'].map((f) => `${f}/TracingPolicy AwsSolutions-IAM5[Resource::*]`),
       ].sort(),
     );

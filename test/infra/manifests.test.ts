@@ -35,6 +35,8 @@ function expectedActions({ uses, trigger }: HandlerSpec): string[] {
     if (access === 'readWrite') add('s3:DeleteObject');
   }
   if (uses.signingKey) add('secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret', 'kms:Decrypt');
+  // Rotation writes a version and moves labels; no GetRandomPassword (node:crypto makes the key).
+  if (uses.signingKey === 'rotate') add('secretsmanager:PutSecretValue', 'secretsmanager:UpdateSecretVersionStage', 'kms:GenerateDataKey');
   if (uses.mail) add('ses:SendEmail', 'ses:SendRawEmail');
   if (uses.keeper) add('states:StartExecution', 'kms:GenerateDataKey', 'kms:Decrypt');
   // An SES-triggered (asynchronous) function dead-letters a failed event to its queue.
@@ -95,6 +97,7 @@ describe('context manifests', () => {
     expect(onlyTriggeredBy(HANDLERS, 'ses', 'all').entry).toBe('lambdas/email/receive-email.ts');
     expect(() => onlyTriggeredBy([], 'ses', 'email')).toThrow('The email manifest must have exactly one ses-triggered handler; it has 0.');
     expect(() => onlyTriggeredBy(HANDLERS, 'task', 'deadlines')).toThrow('it has 2');
+    expect(onlyTriggeredBy(HANDLERS, 'rotation', 'all').entry).toBe('lambdas/keys/rotate-signing-key.ts');
   });
 
   it('are the only source of functions: every application function is one manifest entry, and every entry is deployed', () => {
