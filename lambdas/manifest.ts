@@ -31,6 +31,17 @@ export interface CronFields {
 /** Access to a bucket: 'write' creates or overwrites objects, without reading or deleting them. */
 export type BucketAccess = 'read' | 'write' | 'readWrite';
 
+/**
+ * The objects of a bucket a handler uses: every object (an access alone), or only those whose
+ * keys start with `prefix` (e.g. `{ access: 'read', prefix: 'inbound/' }`).
+ */
+export type BucketUse = BucketAccess | { readonly access: BucketAccess; readonly prefix: string };
+
+/** A bucket use as access and key prefix ('' for every object). */
+export function bucketUseOf(use: BucketUse): { readonly access: BucketAccess; readonly prefix: string } {
+  return typeof use === 'string' ? { access: use, prefix: '' } : use;
+}
+
 /** Plain configuration values (no grant), each one environment variable of the same name. */
 export type Setting = 'DPO_ADDRESS' | 'TEAM_ADDRESS' | 'NATION' | 'PUBLIC_BASE_URL' | 'KEEPER_OFFSETS';
 
@@ -39,11 +50,11 @@ export interface Uses {
   /** The cases table (CASES_TABLE). */
   readonly cases?: 'read' | 'readWrite';
   /** The raw inbound mail bucket (RAW_MAIL_BUCKET). */
-  readonly rawMail?: BucketAccess;
+  readonly rawMail?: BucketUse;
   /** Attachments and exports (FILES_BUCKET). */
-  readonly files?: BucketAccess;
+  readonly files?: BucketUse;
   /** Compliance reports (REPORTS_BUCKET). */
-  readonly reports?: BucketAccess;
+  readonly reports?: BucketUse;
   /**
    * The link-signing key secret (SIGNING_KEY_SECRET_ARN): true reads its current and previous
    * versions; 'rotate' also writes a new version and moves its staging labels (the rotation function).

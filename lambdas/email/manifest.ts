@@ -1,5 +1,6 @@
 /** The email context: mail to the DPO mailbox becomes a case, or threads into one. */
 import type { ContextManifest } from '#lambdas/manifest';
+import { RAW_MAIL_PREFIX } from '#shared/email/keys';
 
 export const EMAIL: ContextManifest = {
   context: 'email',
@@ -11,7 +12,8 @@ export const EMAIL: ContextManifest = {
       trigger: { kind: 'ses' },
       uses: {
         cases: 'readWrite',
-        rawMail: 'read',
+        // Only what SES stores (inbound/<SES message id>): nothing else in the bucket.
+        rawMail: { access: 'read', prefix: RAW_MAIL_PREFIX },
         files: 'write',
         signingKey: true,
         mail: true,
