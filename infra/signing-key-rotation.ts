@@ -18,9 +18,12 @@
  * secret, from this account, only.
  */
 import { Duration, Stack } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as cwActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import type * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { KEY_CACHE_SECONDS } from '#adapters/signing-key';
 import { KEYS } from '#lambdas/keys/manifest';
@@ -55,12 +58,19 @@ export interface SigningKeyRotationProps {
    * @default Duration.days(SIGNING_KEY_ROTATION_DAYS)
    */
   readonly rotateEvery?: Duration;
+  /**
+   * Where the rotation's alarm notifies (e.g. DeadlineKeeper.alarmTopic).
+   * @default - an alarm without actions (visible in CloudWatch only)
+   */
+  readonly alarmTopic?: sns.ITopic;
 }
 
 export class SigningKeyRotation extends Construct {
   public readonly function: ServiceFunction;
   public readonly schedule: secretsmanager.RotationSchedule;
   public readonly rotateEvery: Duration;
+  /** A rotation step failed (Secrets Manager retries; links keep verifying under the current key meanwhile). */
+  public readonly errorsAlarm: cloudwatch.Alarm;
 
   constructor(scope: Construct, id: string, props: SigningKeyRotationProps) {
     super(scope, id);
@@ -96,5 +106,17 @@ export class SigningKeyRotation extends Construct {
     });
     // Secrets Manager checks at set-up that it may invoke the function, and the function that it may rotate.
     this.schedule.node.addDependency(permission, this.function.role);
+
+    this.errorsAlarm = new cloudwatch.Alarm(this, 'ErrorsAlarm', {
+      metric: this.function.fn.metricErrors({ period: Duration.hours(1), statistic: 'Sum' }),
+      threshold: 1,
+      evaluationPeriods: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      alarmDescription:
+        'A step of the signing key rotation failed. Links still verify under the current key; Secrets Manager retries. ' +
+        'See docs/operations.md, Link-signing key.',
+    });
+    if (props.alarmTopic) this.errorsAlarm.addAlarmAction(new cwActions.SnsAction(props.alarmTopic));
   }
 }

@@ -80,6 +80,8 @@ export class RightsdeskStack extends Stack {
       ...(config.customDomain ? { customDomain: { domainName: config.domain } } : {}),
       publicBaseUrl: config.publicBaseUrl,
     });
+    this.keeper = new DeadlineKeeper(this, 'DeadlineKeeper', { ...props.keeper, key: this.storage.key, resources: this.resources });
+    // The signing key the API made rotates on a schedule; its alarm notifies the keeper's topic.
     const secret = this.publicApi.signingKey;
     if (secret instanceof secretsmanager.Secret) {
       this.signingKeyRotation = new SigningKeyRotation(this, 'SigningKeyRotation', {
@@ -87,9 +89,9 @@ export class RightsdeskStack extends Stack {
         secret,
         key: this.storage.key,
         resources: this.resources,
+        alarmTopic: this.keeper.alarmTopic,
       });
     }
-    this.keeper = new DeadlineKeeper(this, 'DeadlineKeeper', { ...props.keeper, key: this.storage.key, resources: this.resources });
     this.inboundMail = new InboundMail(this, 'InboundMail', {
       ...props.inboundMail,
       key: this.storage.key,

@@ -86,6 +86,17 @@ describe('signing key rotation', () => {
     expect(everyAction.filter((a) => a.startsWith('kms:ReEncrypt'))).toEqual([]);
   });
 
+  it('alarms on a failed rotation step, notifying the keeper’s alarm topic', () => {
+    const alarm = built.resources[built.stack.getLogicalId(rotation().errorsAlarm.node.defaultChild as never)]!.Properties;
+    expect(alarm).toMatchObject({
+      MetricName: 'Errors',
+      Namespace: 'AWS/Lambda',
+      Dimensions: [{ Name: 'FunctionName', Value: { Ref: built.logicalId(rotation().function.fn) } }],
+      Threshold: 1,
+      AlarmActions: [{ Ref: built.logicalId(built.stack.keeper.alarmTopic) }],
+    });
+  });
+
   it('satisfies cdk-nag with no exception for the secret (it rotates, so SMG4 holds)', () => {
     expect(nagFindings(rotation())).toEqual([]);
     expect(nagFindings(built.stack.publicApi)).toEqual([]);
