@@ -115,6 +115,7 @@ export class RightsdeskStack extends Stack {
     output('KeeperAlarmTopicArn', this.keeper.alarmTopic.topicArn, 'Subscribe on-call here: a keeper failed or the keeper sweep failed');
 
     output('ApiUrl', `${this.publicApi.publicBaseUrl}/`, 'Public web form (PUBLIC_BASE_URL)');
+    output('SigningKeySecretArn', this.publicApi.signingKey.secretArn, 'The link-signing key secret (docs/operations.md, Link-signing key)');
     const domain = this.publicApi.domainName;
     if (domain) {
       output('ApiDomainTarget', domain.domainNameAliasDomainName, `DNS: CNAME (or Route 53 alias) ${config.domain} to this`);

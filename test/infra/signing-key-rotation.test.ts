@@ -29,6 +29,10 @@ describe('signing key rotation', () => {
     });
   });
 
+  it('outputs the secret, for rotating it by hand', () => {
+    built.template.hasOutput('SigningKeySecretArn', { Value: { Ref: secretId() } });
+  });
+
   it('leaves every link its whole life under the current or the previous key', () => {
     expect(guaranteedLinkLifeSeconds(Duration.days(SIGNING_KEY_ROTATION_DAYS))).toBeGreaterThan(MAX_TOKEN_LIFETIME_SECONDS);
     const stack = londonStack();
