@@ -136,8 +136,10 @@ export interface PublicApiProps {
    */
   readonly logRetention?: logs.RetentionDays;
   /**
-   * The link-signing key (SIGNING_KEY_SECRET_ARN).
-   * @default - a new secret: 48 random alphanumeric characters, encrypted with `key`
+   * The link-signing key (SIGNING_KEY_SECRET_ARN). An existing secret is not rotated by this
+   * stack: its owner must rotate it so that the previous key stays AWSPREVIOUS.
+   * @default - a new secret: 48 random alphanumeric characters, encrypted with `key`, rotated
+   *   by the stack (SigningKeyRotation)
    */
   readonly signingKey?: secretsmanager.ISecret;
 }
@@ -288,16 +290,6 @@ export class PublicApi extends Construct {
         encryptionKey: props.key,
         generateSecretString: { passwordLength: 48, excludePunctuation: true, includeSpace: false },
       });
-    if (this.signingKey instanceof secretsmanager.Secret) {
-      Validations.of(this.signingKey).acknowledge({
-        id: 'AwsSolutions-SMG4',
-        reason:
-          'The secret is an HMAC key for confirmation links valid for 7 days. Rotating it invalidates every outstanding ' +
-          'link, so requesters who have not yet confirmed would have to submit again; verifying against the previous key ' +
-          'during a 7-day overlap is needed first. It signs only opaque case ids, never stores data, and can be replaced ' +
-          'by hand (put-secret-value) if it leaks.',
-      });
-    }
 
     if (props.customDomain) {
       const certificate =

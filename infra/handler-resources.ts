@@ -9,7 +9,7 @@ import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type { IConstruct } from 'constructs';
-import type { Setting, Uses } from '#lambdas/manifest';
+import { bucketUseOf, type Setting, type Uses } from '#lambdas/manifest';
 import { ENV_NAMES } from './env-names';
 import type { MailSender, ServiceFunction } from './service-function';
 
@@ -84,10 +84,13 @@ export class HandlerResources {
       ['filesBucket', ENV_NAMES.FILES_BUCKET, uses.files],
       ['reportsBucket', ENV_NAMES.REPORTS_BUCKET, uses.reports],
     ] as const;
-    for (const [key, envName, access] of buckets) {
-      if (access) need(key, (b: s3.IBucket) => fn.bindBucket(envName, b, access));
+    for (const [key, envName, use] of buckets) {
+      if (!use) continue;
+      const { access, prefix } = bucketUseOf(use);
+      need(key, (b: s3.IBucket) => fn.bindBucket(envName, b, access, prefix));
     }
-    if (uses.signingKey) need('signingKey', (s: secretsmanager.ISecret) => fn.bindSecret(ENV_NAMES.SIGNING_KEY_SECRET_ARN, s));
+    if (uses.signingKey === 'rotate') need('signingKey', (s: secretsmanager.ISecret) => fn.bindSecretRotation(ENV_NAMES.SIGNING_KEY_SECRET_ARN, s));
+    else if (uses.signingKey) need('signingKey', (s: secretsmanager.ISecret) => fn.bindSecret(ENV_NAMES.SIGNING_KEY_SECRET_ARN, s));
     if (uses.mail) need('mail', (m: MailSender) => fn.bindMail(m));
     if (uses.keeper) need('keeper', (k: KeeperStarter) => k.bindStarter(fn));
     for (const setting of uses.settings ?? []) need(`setting:${setting}`, (value: string) => fn.bindEnv(ENV_NAMES[setting], value));

@@ -257,6 +257,42 @@ export class ServiceFunction extends Construct implements iam.IGrantable {
   }
 
   /**
+   * Sets `envName` to the secret's ARN and grants rotating it, and only it: reading its
+   * versions, writing a new one and moving staging labels (DescribeSecret, GetSecretValue,
+   * PutSecretValue, UpdateSecretVersionStage), and Decrypt and GenerateDataKey on its key through
+   * Secrets Manager for this secret only. No GetRandomPassword (the key comes from node:crypto).
+   */
+  public bindSecretRotation(envName: EnvName, secret: secretsmanager.ISecret): this {
+    this.bindEnv(envName, secret.secretArn);
+    this.role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        actions: [
+          'secretsmanager:DescribeSecret',
+          'secretsmanager:GetSecretValue',
+          'secretsmanager:PutSecretValue',
+          'secretsmanager:UpdateSecretVersionStage',
+        ],
+        resources: [secret.secretFullArn ?? `${secret.secretArn}-??????`],
+      }),
+    );
+    if (secret.encryptionKey) {
+      this.role.addToPrincipalPolicy(
+        new iam.PolicyStatement({
+          actions: ['kms:Decrypt', 'kms:GenerateDataKey'],
+          resources: [secret.encryptionKey.keyArn],
+          conditions: {
+            StringEquals: {
+              'kms:ViaService': `secretsmanager.${Stack.of(this).region}.amazonaws.com`,
+              'kms:EncryptionContext:SecretARN': secret.secretArn,
+            },
+          },
+        }),
+      );
+    }
+    return this;
+  }
+
+  /**
    * Sets SENDER_ADDRESS to the mail construct's From address and grants sending from it, and
    * from nothing else (OutboundMail.grantSend).
    */
@@ -271,8 +307,12 @@ export class ServiceFunction extends Construct implements iam.IGrantable {
    * read = GetObject + ListBucket (a missing key is a 404, not a 403); write = PutObject +
    * AbortMultipartUpload; readWrite = both + DeleteObject (a delete marker: permanent
    * version deletion is left to the lifecycle rules). Plus the matching use of the bucket key.
+   *
+   * With a `prefix`, the object actions name only keys under it, and there is no ListBucket
+   * (it would name every key in the bucket): a missing key under the prefix is then a 403
+   * (AccessDenied), not a 404.
    */
-  public bindBucket(envName: EnvName, bucket: s3.IBucket, access: BucketAccess): this {
+  public bindBucket(envName: EnvName, bucket: s3.IBucket, access: BucketAccess, prefix = ''): this {
     this.bindEnv(envName, bucket.bucketName);
     const reads = access !== 'write';
     const writes = access !== 'read';
@@ -281,9 +321,9 @@ export class ServiceFunction extends Construct implements iam.IGrantable {
       ...(writes ? ['s3:PutObject', 's3:AbortMultipartUpload'] : []),
       ...(access === 'readWrite' ? ['s3:DeleteObject'] : []),
     ];
-    const objects = bucket.arnForObjects('*');
+    const objects = bucket.arnForObjects(`${prefix}*`);
     this.role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: objectActions, resources: [objects] }));
-    if (reads) {
+    if (reads && !prefix) {
       this.role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['s3:ListBucket'], resources: [bucket.bucketArn] }));
     }
     // Reading needs Decrypt; writing needs GenerateDataKey, and Decrypt for multipart uploads.
@@ -291,9 +331,12 @@ export class ServiceFunction extends Construct implements iam.IGrantable {
 
     Validations.of(this.role.node.findChild('DefaultPolicy')).acknowledge({
       id: `AwsSolutions-IAM5[Resource::${nagReference(Stack.of(this), objects)}]`,
-      reason:
-        `Objects in ${bucket.node.path} are keyed by case id, so a function serving any case needs every key in this ` +
-        `one bucket; the statement names this bucket only and only the ${access} actions.`,
+      reason: prefix
+        ? `Objects under ${prefix} in ${bucket.node.path} are keyed by ids unknown in advance (a case id, an SES message ` +
+          `id), so a function serving any of them needs every key under the prefix; the statement names only that prefix ` +
+          `of this bucket and only the ${access} actions.`
+        : `Objects in ${bucket.node.path} are keyed by case id, so a function serving any case needs every key in this ` +
+          `one bucket; the statement names this bucket only and only the ${access} actions.`,
     });
     return this;
   }

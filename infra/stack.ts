@@ -6,6 +6,7 @@
  * identity and the configuration.
  */
 import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
 import { PublicApi, type PublicApiProps } from './api';
 import { DEFAULT_MAIL_DAILY_LIMIT, type RightsdeskConfig } from './config';
@@ -15,6 +16,7 @@ import { InboundMail, type InboundMailProps } from './inbound-mail';
 import { MailOutbox } from './mail-outbox';
 import { OutboundMail } from './outbound-mail';
 import { assertLondonRegion } from './residency';
+import { SigningKeyRotation, type SigningKeyRotationProps } from './signing-key-rotation';
 import { Storage, type StorageProps } from './storage';
 
 /** PublicApi props the stack leaves to the caller: the rest come from Storage, OutboundMail and the config. */
@@ -37,6 +39,8 @@ export interface RightsdeskStackProps extends StackProps {
   readonly keeper?: DeadlineKeeperOptions;
   /** @default - InboundMail's documented defaults */
   readonly inboundMail?: InboundMailOptions;
+  /** @default - SigningKeyRotation's documented defaults (every 30 days) */
+  readonly signingKeyRotation?: Pick<SigningKeyRotationProps, 'rotateEvery'>;
 }
 
 export class RightsdeskStack extends Stack {
@@ -47,6 +51,8 @@ export class RightsdeskStack extends Stack {
   public readonly keeper: DeadlineKeeper;
   public readonly inboundMail: InboundMail;
   public readonly outbox: MailOutbox;
+  /** The signing key's rotation; absent when the API was given an existing secret (its owner rotates it). */
+  public readonly signingKeyRotation?: SigningKeyRotation;
   /** What every handler is bound to, by its manifest entry. */
   public readonly resources: HandlerResources;
 
@@ -82,6 +88,17 @@ export class RightsdeskStack extends Stack {
       publicBaseUrl: config.publicBaseUrl,
     });
     this.keeper = new DeadlineKeeper(this, 'DeadlineKeeper', { ...props.keeper, key: this.storage.key, resources: this.resources });
+    // The signing key the API made rotates on a schedule; its alarm notifies the keeper's topic.
+    const secret = this.publicApi.signingKey;
+    if (secret instanceof secretsmanager.Secret) {
+      this.signingKeyRotation = new SigningKeyRotation(this, 'SigningKeyRotation', {
+        ...props.signingKeyRotation,
+        secret,
+        key: this.storage.key,
+        resources: this.resources,
+        alarmTopic: this.keeper.alarmTopic,
+      });
+    }
     this.inboundMail = new InboundMail(this, 'InboundMail', {
       ...props.inboundMail,
       key: this.storage.key,
@@ -106,6 +123,7 @@ export class RightsdeskStack extends Stack {
     output('KeeperAlarmTopicArn', this.keeper.alarmTopic.topicArn, 'Subscribe on-call here: a keeper failed or the keeper sweep failed');
 
     output('ApiUrl', `${this.publicApi.publicBaseUrl}/`, 'Public web form (PUBLIC_BASE_URL)');
+    output('SigningKeySecretArn', this.publicApi.signingKey.secretArn, 'The link-signing key secret (docs/operations.md, Link-signing key)');
     const domain = this.publicApi.domainName;
     if (domain) {
       output('ApiDomainTarget', domain.domainNameAliasDomainName, `DNS: CNAME (or Route 53 alias) ${config.domain} to this`);

@@ -16,7 +16,9 @@ export type Trigger =
   /** EventBridge Scheduler, in Europe/London time (cron fields as in the Scheduler's cron()). */
   | { readonly kind: 'schedule'; readonly cron: CronFields; readonly description: string }
   /** The SES receipt rule of the DPO mailbox (asynchronous invocation). */
-  | { readonly kind: 'ses' };
+  | { readonly kind: 'ses' }
+  /** Secrets Manager's rotation of the link-signing key secret (its rotation schedule; AWS only). */
+  | { readonly kind: 'rotation' };
 
 export interface CronFields {
   readonly minute?: string;
@@ -28,6 +30,17 @@ export interface CronFields {
 
 /** Access to a bucket: 'write' creates or overwrites objects, without reading or deleting them. */
 export type BucketAccess = 'read' | 'write' | 'readWrite';
+
+/**
+ * The objects of a bucket a handler uses: every object (an access alone), or only those whose
+ * keys start with `prefix` (e.g. `{ access: 'read', prefix: 'inbound/' }`).
+ */
+export type BucketUse = BucketAccess | { readonly access: BucketAccess; readonly prefix: string };
+
+/** A bucket use as access and key prefix ('' for every object). */
+export function bucketUseOf(use: BucketUse): { readonly access: BucketAccess; readonly prefix: string } {
+  return typeof use === 'string' ? { access: use, prefix: '' } : use;
+}
 
 /** Plain configuration values (no grant), each one environment variable of the same name. */
 export type Setting = 'DPO_ADDRESS' | 'TEAM_ADDRESS' | 'NATION' | 'PUBLIC_BASE_URL' | 'KEEPER_OFFSETS' | 'MAIL_DAILY_LIMIT';
@@ -48,13 +61,16 @@ export interface Uses {
   /** The cases table (CASES_TABLE). */
   readonly cases?: 'read' | 'readWrite';
   /** The raw inbound mail bucket (RAW_MAIL_BUCKET). */
-  readonly rawMail?: BucketAccess;
+  readonly rawMail?: BucketUse;
   /** Attachments and exports (FILES_BUCKET). */
-  readonly files?: BucketAccess;
+  readonly files?: BucketUse;
   /** Compliance reports (REPORTS_BUCKET). */
-  readonly reports?: BucketAccess;
-  /** Reads the link-signing key (SIGNING_KEY_SECRET_ARN). */
-  readonly signingKey?: true;
+  readonly reports?: BucketUse;
+  /**
+   * The link-signing key secret (SIGNING_KEY_SECRET_ARN): true reads its current and previous
+   * versions; 'rotate' also writes a new version and moves its staging labels (the rotation function).
+   */
+  readonly signingKey?: true | 'rotate';
   /** Sends mail through SES from the sender address (SENDER_ADDRESS). */
   readonly mail?: true;
   /** Starts deadline keepers (KEEPER_STATE_MACHINE_ARN, states:StartExecution). */

@@ -2,10 +2,11 @@
 import { DEADLINES } from '#lambdas/deadlines/manifest';
 import { EMAIL } from '#lambdas/email/manifest';
 import { INTAKE } from '#lambdas/intake/manifest';
+import { KEYS } from '#lambdas/keys/manifest';
 import { MAIL } from '#lambdas/mail/manifest';
 import type { ContextManifest, HandlerSpec } from './manifest';
 
-export const MANIFESTS: readonly ContextManifest[] = [INTAKE, EMAIL, DEADLINES, MAIL];
+export const MANIFESTS: readonly ContextManifest[] = [INTAKE, EMAIL, DEADLINES, MAIL, KEYS];
 
 export const HANDLERS: readonly HandlerSpec[] = MANIFESTS.flatMap((m) => m.handlers);
 

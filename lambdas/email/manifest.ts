@@ -1,5 +1,6 @@
 /** The email context: mail to the DPO mailbox becomes a case, or threads into one. */
 import { OUTBOX_USES, type ContextManifest } from '#lambdas/manifest';
+import { RAW_MAIL_PREFIX } from '#shared/email/keys';
 
 export const EMAIL: ContextManifest = {
   context: 'email',
@@ -10,7 +11,14 @@ export const EMAIL: ContextManifest = {
       description: 'Rightsdesk: inbound email to the DPO mailbox becomes a case (SES receipt rule)',
       trigger: { kind: 'ses' },
       // Owes and sends (the outbox) the acknowledgement and, for a DKIM-verified request, the team's notice.
-      uses: { ...OUTBOX_USES, rawMail: 'read', files: 'write', keeper: 'start', settings: [...OUTBOX_USES.settings, 'NATION'] },
+      // Raw mail: only what SES stores (inbound/<SES message id>), nothing else in the bucket.
+      uses: {
+        ...OUTBOX_USES,
+        rawMail: { access: 'read', prefix: RAW_MAIL_PREFIX },
+        files: 'write',
+        keeper: 'start',
+        settings: [...OUTBOX_USES.settings, 'NATION'],
+      },
       // A 40 MB message, its decoded attachments and the parsed text fit with room to spare.
       memoryMb: 1024,
       timeoutSeconds: 60,

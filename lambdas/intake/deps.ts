@@ -3,7 +3,7 @@
  * only the adapters and configuration its handler needs (lambdas/intake/manifest.ts grants
  * exactly those), and reuses them for the life of the execution environment.
  */
-import { caseStore, clock, ids, keeper, outbox, rateLimiter, signingKey, submissionLedger } from '#adapters/from-env';
+import { caseStore, clock, ids, keeper, outbox, rateLimiter, submissionLedger, verificationKeys } from '#adapters/from-env';
 import { readConfig } from '#shared/core/config';
 import type { SubmitDeps } from '#shared/intake/submit-request';
 import type { LinkDeps, VerifyDeps } from '#shared/intake/verify-email';
@@ -48,7 +48,7 @@ export function submitDeps(): SubmitDeps {
 
 /** GET /verify/{token}: reads the case a link names, changes nothing. */
 export function linkDeps(): LinkDeps {
-  return (memo.link ??= { cases: caseStore(), clock: clock(), signingKey: signingKey() });
+  return (memo.link ??= { cases: caseStore(), clock: clock(), verificationKeys: verificationKeys() });
 }
 
 /** POST /verify/{token}: confirms, and owes the requester's confirmation and the team's notice (TEAM_ADDRESS). */

@@ -5,6 +5,7 @@
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { SFNClient } from '@aws-sdk/client-sfn';
 
@@ -23,3 +24,5 @@ export const s3Client = (): S3Client => {
 export const sesClient = (): SESv2Client => new SESv2Client({});
 
 export const sfnClient = (): SFNClient => new SFNClient({});
+
+export const secretsManagerClient = (): SecretsManagerClient => new SecretsManagerClient({});

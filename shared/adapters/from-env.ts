@@ -16,7 +16,7 @@ import { DynamoRateLimiter, DynamoSubmissionLedger } from './dynamo-intake-guard
 import { S3BlobStore } from './s3-blob-store';
 import { SesMailer } from './ses-mailer';
 import { SfnKeeper } from './sfn-keeper';
-import { signingKeySource, type KeySource } from './signing-key';
+import { currentKeyOf, signingKeyRing, verificationKeysOf, type KeyRing, type KeySource, type VerificationKeySource } from './signing-key';
 
 const memo: {
   clock?: Clock;
@@ -26,7 +26,9 @@ const memo: {
   limiter?: DynamoRateLimiter;
   mailer?: SesMailer;
   keeper?: SfnKeeper;
+  keyRing?: KeyRing;
   signingKey?: KeySource;
+  verificationKeys?: VerificationKeySource;
   s3?: ReturnType<typeof s3Client>;
   rawMail?: S3BlobStore;
   files?: S3BlobStore;
@@ -62,8 +64,18 @@ export function keeper(): SfnKeeper {
   return (memo.keeper ??= new SfnKeeper(sfnClient(), readConfig(['KEEPER_STATE_MACHINE_ARN']).KEEPER_STATE_MACHINE_ARN));
 }
 
+function keyRing(): KeyRing {
+  return (memo.keyRing ??= signingKeyRing());
+}
+
+/** The key new links are signed with (the current one). */
 export function signingKey(): KeySource {
-  return (memo.signingKey ??= signingKeySource());
+  return (memo.signingKey ??= currentKeyOf(keyRing()));
+}
+
+/** The keys links verify against: the current and the previous one (rotation overlap). */
+export function verificationKeys(): VerificationKeySource {
+  return (memo.verificationKeys ??= verificationKeysOf(keyRing()));
 }
 
 function s3(): ReturnType<typeof s3Client> {

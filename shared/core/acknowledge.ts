@@ -9,7 +9,7 @@
 import type { Case } from '#domain/case';
 import { owe } from '#domain/outbox';
 import type { Clock } from '#shared/ports';
-import { VERIFY_TOKEN_TTL_SECONDS, signToken } from './tokens';
+import { MAX_TOKEN_LIFETIME_SECONDS, VERIFY_TOKEN_TTL_SECONDS, signToken } from './tokens';
 
 /** What signing a confirmation link takes. */
 export interface ConfirmationLinkDeps {
@@ -25,11 +25,12 @@ export function confirmUrl(baseUrl: string, token: string): string {
 
 /**
  * A signed confirmation link for the case, valid for VERIFY_TOKEN_TTL_SECONDS or until
- * `notBefore` (epoch seconds), whichever is later.
+ * `notBefore` (epoch seconds), whichever is later, but never longer than
+ * MAX_TOKEN_LIFETIME_SECONDS (the signing key's rotation overlap must cover its whole life).
  */
 export async function confirmationLink(caseId: string, deps: ConfirmationLinkDeps, notBefore = 0): Promise<string> {
   const nowSeconds = Math.floor(deps.clock.now().getTime() / 1000);
-  const expiresAt = Math.max(nowSeconds + VERIFY_TOKEN_TTL_SECONDS, notBefore);
+  const expiresAt = Math.min(Math.max(nowSeconds + VERIFY_TOKEN_TTL_SECONDS, notBefore), nowSeconds + MAX_TOKEN_LIFETIME_SECONDS);
   return confirmUrl(deps.settings.publicBaseUrl, signToken(await deps.signingKey(), { caseId, purpose: 'verify', expiresAt }));
 }
 

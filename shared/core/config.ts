@@ -23,6 +23,8 @@ const VARS = {
   SIGNING_KEY_SECRET_ARN: z.string().check(z.startsWith('arn:')),
   /** The link-signing key itself, base64url (local stack only; generated under .data/). */
   SIGNING_KEY: z.string().check(z.minLength(32)),
+  /** The key before SIGNING_KEY, base64url: links it signed still verify (local stack only; optional). */
+  SIGNING_KEY_PREVIOUS: z.string().check(z.minLength(32)),
   /** Deadline-keeper state machine (Step Functions). */
   KEEPER_STATE_MACHINE_ARN: z.string().check(z.startsWith('arn:')),
   /** The deadline keeper's checkpoint offsets, JSON (shared/deadlines/offsets.ts; `{}` for the defaults). */

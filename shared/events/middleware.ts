@@ -1,6 +1,6 @@
 /**
  * The middy wrappers of every handler that is not an HTTP route: Step Functions tasks,
- * schedules and SES receipt rules. Each injects the Lambda context into the one logger and logs
+ * schedules, SES receipt rules and Secrets Manager rotations. Each injects the Lambda context into the one logger and logs
  * a failure the same way as the HTTP stack does (shared/http/middleware.ts): a known domain
  * error by name at INFO, anything else with its frames at ERROR, never the error's message.
  * The error is then rethrown, so the trigger's own retries, catches and dead-letter queue apply
@@ -44,4 +44,12 @@ export function sesHandler<R>(fn: (record: SESEvent['Records'][number]) => Promi
     for (const record of event.Records ?? []) results.push(await fn(record));
     return results;
   });
+}
+
+/**
+ * A Secrets Manager rotation function: one step of the four per invocation. `parse` validates
+ * the event; an error fails the step, and Secrets Manager retries the rotation later.
+ */
+export function rotationHandler<I, R>(parse: (event: unknown) => I, fn: (input: I) => Promise<R>) {
+  return wrap<unknown, R>(async (event) => fn(parse(event)));
 }

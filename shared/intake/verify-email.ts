@@ -17,12 +17,16 @@ import { identityReceived } from '#domain/lifecycle';
 import type { CaseStore, Clock } from '#shared/ports';
 import { MAIL_IDS, oweConfirmation, oweTeamNotice } from '#shared/core/acknowledge';
 import { deliver, type OutboxDeps } from '#shared/core/outbox';
-import { ExpiredTokenError, InvalidTokenError, verifyToken } from '#shared/core/tokens';
+import { ExpiredTokenError, InvalidTokenError, UnknownSignatureError, verifyToken, type TokenClaims } from '#shared/core/tokens';
 
 export interface LinkDeps {
   cases: CaseStore;
   clock: Clock;
-  signingKey: () => Promise<Buffer>;
+  /**
+   * The keys a link may be signed with, current first, then the previous one (the signing key
+   * rotates). `refresh`: read them again, for a link none of them matches (it may carry a newer key).
+   */
+  verificationKeys: (opts?: { refresh?: boolean }) => Promise<Buffer[]>;
 }
 
 export interface VerifyDeps extends LinkDeps {
@@ -42,7 +46,7 @@ export type VerifyResult = { outcome: 'confirmed' | 'already-confirmed'; referen
 async function caseOfLink(token: string, deps: LinkDeps, now: Date): Promise<Case | LinkProblemOutcome> {
   let caseId: string;
   try {
-    caseId = verifyToken(await deps.signingKey(), token, 'verify', now).caseId;
+    caseId = (await verifyLink(token, deps, now)).caseId;
   } catch (err) {
     if (err instanceof ExpiredTokenError) return { outcome: 'expired' };
     if (err instanceof InvalidTokenError) return { outcome: 'invalid' };
@@ -51,7 +55,17 @@ async function caseOfLink(token: string, deps: LinkDeps, now: Date): Promise<Cas
   return (await deps.cases.find(caseId)) ?? { outcome: 'invalid' };
 }
 
-const isProblem = (x: Case | LinkProblemOutcome): x is LinkProblemOutcome => 'outcome' in x;
+/** Verifies against the keys as read; a signature none of them matches gets one more try with the keys read afresh. */
+async function verifyLink(token: string, deps: LinkDeps, now: Date): Promise<TokenClaims> {
+  try {
+    return verifyToken(await deps.verificationKeys(), token, 'verify', now);
+  } catch (err) {
+    if (!(err instanceof UnknownSignatureError)) throw err;
+    return verifyToken(await deps.verificationKeys({ refresh: true }), token, 'verify', now);
+  }
+}
+
+const isProblem = (x: Case | LinkProblemOutcome): x is LinkProblemOutcome => !('id' in x);
 
 /** Thrown inside the conditional update to abandon it: another press confirmed first. */
 class ConfirmedMeanwhile extends Error {}

@@ -631,7 +631,6 @@ describe('residency and cdk-nag', () => {
           const path = `Api/Default${r.path === '/' ? '' : r.path}/${r.method}`;
           return [`${path} AwsSolutions-APIG4`, `${path} AwsSolutions-COG4`];
         }),
-        'SigningKey AwsSolutions-SMG4',
         ...['GetForm', 'SubmitRequest', 'GetReceipt', 'GetOpenApi', 'VerifyEmail', 'ConfirmEmail'].map(
           (f) => `${f}/TracingPolicy AwsSolutions-IAM5[Resource::*]`,
         ),

@@ -65,6 +65,8 @@ const STATEFUL: Record<string, { type: string; policy: 'Retain' | 'Delete' }> = 
   DeadlineKeeperSweepFunctionLogs5B5E10C4: { type: 'AWS::Logs::LogGroup', policy: 'Retain' },
   InboundMailReceiveEmailLogs9E26EE24: { type: 'AWS::Logs::LogGroup', policy: 'Retain' },
   InboundMailActivationLogsC7559900: { type: 'AWS::Logs::LogGroup', policy: 'Retain' },
+  // Added with the signing key's rotation (after the flags): new, so nothing to replace.
+  SigningKeyRotationRotateSigningKeyLogs397FD1E9: { type: 'AWS::Logs::LogGroup', policy: 'Retain' },
   // Not data, but API Gateway's account-wide logging role: @aws-cdk/aws-apigateway:disableCloudWatchRole
   // would drop both unless the API asks for them, and execution logging would stop.
   PublicApiCloudWatchRole342EDB59: { type: 'AWS::IAM::Role', policy: 'Retain' },

@@ -211,14 +211,16 @@ describe('InboundMail: the receive-email function', () => {
     expect(env.TEAM_ADDRESS).not.toBe(env.DPO_ADDRESS);
   });
 
-  it('reads raw mail, writes files, and nothing more on the buckets', () => {
+  it('reads raw mail under inbound/ only (no listing), writes files, and nothing more on the buckets', () => {
     const statements = statementsOf(built.ids.fnRole);
     const on = (bucket: string) =>
       statements
         .filter((s) => JSON.stringify(s.Resource).includes(`"${bucket}"`))
         .flatMap(actionsOf)
         .sort();
-    expect(on(built.ids.rawMail)).toEqual(['s3:GetObject', 's3:ListBucket']);
+    expect(on(built.ids.rawMail)).toEqual(['s3:GetObject']);
+    const rawMail = statements.filter((s) => JSON.stringify(s.Resource).includes(`"${built.ids.rawMail}"`));
+    expect(rawMail.map((s) => s.Resource)).toEqual([{ 'Fn::Join': ['', [{ 'Fn::GetAtt': [built.ids.rawMail, 'Arn'] }, `/${RAW_MAIL_PREFIX}*`]] }]);
     expect(on(built.ids.files)).toEqual(['s3:AbortMultipartUpload', 's3:PutObject']);
     const all = statements.flatMap(actionsOf);
     expect(all).not.toContain('dynamodb:Scan');
@@ -249,7 +251,8 @@ describe('InboundMail in the stack', () => {
       [
         'AwsSolutions-IAM5[Resource::*]',
         `AwsSolutions-IAM5[Resource::<${built.ids.files}.Arn>/*]`,
-        `AwsSolutions-IAM5[Resource::<${built.ids.rawMail}.Arn>/*]`,
+        // The SES writer role's and the function's: both under inbound/ only.
+        `AwsSolutions-IAM5[Resource::<${built.ids.rawMail}.Arn>/inbound/*]`,
         `AwsSolutions-IAM5[Resource::<${built.ids.rawMail}.Arn>/inbound/*]`,
         'AwsSolutions-IAM5[Resource::*]',
         'AwsSolutions-SQS3',

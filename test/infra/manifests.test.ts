@@ -5,7 +5,7 @@
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ServiceFunction } from '#infra/service-function';
-import { envNamesOf, onlyTriggeredBy, routesOf, type HandlerSpec } from '#lambdas/manifest';
+import { bucketUseOf, envNamesOf, onlyTriggeredBy, routesOf, type BucketUse, type HandlerSpec } from '#lambdas/manifest';
 import { HANDLERS, MANIFESTS } from '#lambdas/manifests';
 import { coldStart, deployTimeEnv, synthesisedApp, type Statement } from './support';
 
@@ -29,12 +29,18 @@ function expectedActions({ uses, trigger }: HandlerSpec): string[] {
   if (uses.cases) add('dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query', 'kms:Decrypt', 'kms:DescribeKey');
   if (uses.cases === 'readWrite')
     add('dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem', 'kms:Encrypt', 'kms:GenerateDataKey');
-  for (const access of [uses.rawMail, uses.files, uses.reports]) {
-    if (access === 'read' || access === 'readWrite') add('s3:GetObject', 's3:ListBucket', 'kms:Decrypt');
+  for (const use of [uses.rawMail, uses.files, uses.reports]) {
+    if (!use) continue;
+    const { access, prefix } = bucketUseOf(use);
+    if (access === 'read' || access === 'readWrite') add('s3:GetObject', 'kms:Decrypt');
+    // Listing would name every key in the bucket: only a whole-bucket reader may.
+    if ((access === 'read' || access === 'readWrite') && !prefix) add('s3:ListBucket');
     if (access === 'write' || access === 'readWrite') add('s3:PutObject', 's3:AbortMultipartUpload', 'kms:Decrypt', 'kms:GenerateDataKey');
     if (access === 'readWrite') add('s3:DeleteObject');
   }
   if (uses.signingKey) add('secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret', 'kms:Decrypt');
+  // Rotation writes a version and moves labels; no GetRandomPassword (node:crypto makes the key).
+  if (uses.signingKey === 'rotate') add('secretsmanager:PutSecretValue', 'secretsmanager:UpdateSecretVersionStage', 'kms:GenerateDataKey');
   if (uses.mail) add('ses:SendEmail', 'ses:SendRawEmail');
   if (uses.keeper) add('states:StartExecution', 'kms:GenerateDataKey', 'kms:Decrypt');
   // An SES-triggered (asynchronous) function dead-letters a failed event to its queue.
@@ -95,6 +101,7 @@ describe('context manifests', () => {
     expect(onlyTriggeredBy(HANDLERS, 'ses', 'all').entry).toBe('lambdas/email/receive-email.ts');
     expect(() => onlyTriggeredBy([], 'ses', 'email')).toThrow('The email manifest must have exactly one ses-triggered handler; it has 0.');
     expect(() => onlyTriggeredBy(HANDLERS, 'task', 'deadlines')).toThrow('it has 2');
+    expect(onlyTriggeredBy(HANDLERS, 'rotation', 'all').entry).toBe('lambdas/keys/rotate-signing-key.ts');
   });
 
   it('are the only source of functions: every application function is one manifest entry, and every entry is deployed', () => {
@@ -120,6 +127,31 @@ describe.each(HANDLERS.map((h) => [h.entry, h] as const))('%s', (_entry, spec) =
     const targets = new Set(statements.flatMap((st) => [...targetsOf(st.Resource)]));
     targets.delete(ownLogs);
     expect([...targets].sort()).toEqual(expectedTargets(spec));
+  });
+
+  it('reaches bucket objects only under the prefix its manifest entry names', () => {
+    const statements = statementsOf(fn);
+    const s = stack.storage;
+    const uses: Array<[BucketUse | undefined, typeof s.rawMailBucket]> = [
+      [spec.uses.rawMail, s.rawMailBucket],
+      [spec.uses.files, s.filesBucket],
+      [spec.uses.reports, s.reportsBucket],
+    ];
+    for (const [use, bucket] of uses) {
+      const onBucket = statements.filter((st) => targetsOf(st.Resource).has(logicalId(bucket)));
+      if (!use) {
+        expect(onBucket, bucket.node.path).toEqual([]);
+        continue;
+      }
+      const { prefix } = bucketUseOf(use);
+      const objectStatements = onBucket.filter((st) => actionsOf(st).some((a) => a !== 's3:ListBucket'));
+      // Written out, not taken from the bind method: the bucket's ARN, then "/<prefix>*".
+      const expected = { 'Fn::Join': ['', [{ 'Fn::GetAtt': [logicalId(bucket), 'Arn'] }, `/${prefix}*`]] };
+      expect(
+        objectStatements.map((st) => st.Resource),
+        bucket.node.path,
+      ).toEqual([expected]);
+    }
   });
 
   it('takes its description, timeout and memory from the manifest', () => {

@@ -132,11 +132,11 @@ export function deployTimeEnv(variables: Record<string, unknown>): Record<string
 
 /**
  * Imports a handler module afresh with exactly `env` among the variables the stack manages
- * (every ENV_NAMES entry plus the local-only SIGNING_KEY), as a cold start in AWS would.
+ * (every ENV_NAMES entry plus the local-only SIGNING_KEY and SIGNING_KEY_PREVIOUS), as a cold start in AWS would.
  * Call `vi.unstubAllEnvs()` after each test.
  */
 export async function coldStart(entry: string, env: Record<string, string>): Promise<Record<string, unknown>> {
-  for (const name of [...Object.values(ENV_NAMES), 'SIGNING_KEY']) vi.stubEnv(name, undefined);
+  for (const name of [...Object.values(ENV_NAMES), 'SIGNING_KEY', 'SIGNING_KEY_PREVIOUS']) vi.stubEnv(name, undefined);
   for (const [name, value] of Object.entries(env)) vi.stubEnv(name, value);
   vi.resetModules();
   return (await import(fileURLToPath(new URL(`../../${entry}`, import.meta.url)))) as Record<string, unknown>;

@@ -1,6 +1,15 @@
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { ExpiredTokenError, InvalidTokenError, signToken, verifyToken } from '#shared/core/tokens';
+import { confirmationLink } from '#shared/core/acknowledge';
+import {
+  ExpiredTokenError,
+  InvalidTokenError,
+  MAX_TOKEN_LIFETIME_SECONDS,
+  UnknownSignatureError,
+  VERIFY_TOKEN_TTL_SECONDS,
+  signToken,
+  verifyToken,
+} from '#shared/core/tokens';
 
 const key = randomBytes(32);
 const now = new Date('2026-11-27T12:00:00Z');
@@ -46,5 +55,46 @@ describe('signed links', () => {
         expect(() => verifyToken(key, altered, 'verify', now), `position ${i} -> ${ch}`).toThrow(InvalidTokenError);
       }
     }
+  });
+});
+
+describe('signed links across key rotations', () => {
+  // Three generations of the key: each rotation makes the current key the previous one.
+  const [twoAgo, previous, current] = [randomBytes(32), randomBytes(32), randomBytes(32)];
+  const keys = [current, previous];
+  const signedWith = (k: Buffer) => signToken(k, { caseId: 'X', purpose: 'verify', expiresAt: exp });
+
+  it('verifies a link signed with the current key or the previous one', () => {
+    expect(verifyToken(keys, signedWith(current), 'verify', now).caseId).toBe('X');
+    expect(verifyToken(keys, signedWith(previous), 'verify', now).caseId).toBe('X');
+  });
+
+  it('refuses a link signed with the key of two rotations ago, as a signature no key matches', () => {
+    expect(() => verifyToken(keys, signedWith(twoAgo), 'verify', now)).toThrow(UnknownSignatureError);
+    expect(() => verifyToken(keys, signedWith(twoAgo), 'verify', now)).toThrow(InvalidTokenError);
+    expect(() => verifyToken([], signedWith(current), 'verify', now)).toThrow(UnknownSignatureError);
+  });
+
+  it('still checks expiry and shape whichever key signed', () => {
+    expect(() => verifyToken(keys, signedWith(previous), 'verify', new Date((exp + 1) * 1000))).toThrow(ExpiredTokenError);
+    const [payload, sig] = signedWith(previous).split('.') as [string, string];
+    // Malformed, not merely unknown: no point in reading the keys again.
+    expect(() => verifyToken(keys, `${payload}.${sig}=`, 'verify', now)).toThrow(InvalidTokenError);
+    expect(() => verifyToken(keys, `${payload}.${sig}=`, 'verify', now)).not.toThrow(UnknownSignatureError);
+  });
+});
+
+describe('confirmation links', () => {
+  const deps = { clock: { now: () => now }, signingKey: async () => key, settings: { publicBaseUrl: 'https://privacy.example' } };
+  const nowSeconds = Math.floor(now.getTime() / 1000);
+  const expiryOf = (url: string) => verifyToken(key, decodeURIComponent(url.split('/verify/')[1]!), 'verify', now).expiresAt;
+
+  it('live VERIFY_TOKEN_TTL_SECONDS, or until a later time asked for', async () => {
+    expect(expiryOf(await confirmationLink('X', deps))).toBe(nowSeconds + VERIFY_TOKEN_TTL_SECONDS);
+    expect(expiryOf(await confirmationLink('X', deps, nowSeconds + 23 * 86400))).toBe(nowSeconds + 23 * 86400);
+  });
+
+  it('never outlive the key rotation overlap (MAX_TOKEN_LIFETIME_SECONDS)', async () => {
+    expect(expiryOf(await confirmationLink('X', deps, nowSeconds + 60 * 86400))).toBe(nowSeconds + MAX_TOKEN_LIFETIME_SECONDS);
   });
 });
