@@ -263,16 +263,24 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
     });
     cleanups.push(() => adapter.close());
 
-    const wantedSesPort = opts.sesPort ?? DEFAULT_SES_PORT;
-    const ses = await startSes({ port: wantedSesPort }).catch((err: unknown) => {
-      throw portError(err, wantedSesPort, 'SES emulator', 'SES_PORT');
-    });
-    cleanups.push(() => ses.close());
-
     if (dataDir) {
       mkdirSync(dataDir, { recursive: true, mode: 0o700 }); // local cases are personal data too
       cleanups.push(lockDataDir(dataDir, claimedDirs));
     }
+
+    const wantedSesPort = opts.sesPort ?? DEFAULT_SES_PORT;
+    const ses = await startSes({
+      port: wantedSesPort,
+      // Sent mail outlives a restart, so yesterday's confirmation link can still be found.
+      ...(dataDir && {
+        mailDir: join(dataDir, 'mail'),
+        onMailError: (err: unknown) => log(`local SES: sent mail not kept on disk: ${(err as NodeJS.ErrnoException).code ?? (err as Error).name}`),
+      }),
+    }).catch((err: unknown) => {
+      throw portError(err, wantedSesPort, 'SES emulator', 'SES_PORT');
+    });
+    cleanups.push(() => ses.close());
+    if (ses.restoredMail) log(`local SES: ${ses.restoredMail} sent message(s) kept from earlier runs`);
     const dynamodb = await startDynamo(dataDir ? { dir: join(dataDir, 'dynamodb') } : {});
     cleanups.push(() => dynamodb.close());
     const s3 = await startS3({ buckets: BUCKETS, ...(dataDir && { dir: join(dataDir, 's3') }) });
