@@ -264,6 +264,9 @@ describe('local stack', () => {
     const dataDir = join(tempDir(), 'data');
     const one = await start({ memory: true, dataDir });
     const two = await start({ memory: true });
+    // The first stack's emulator addresses in the env are not an operator's override.
+    expect(two.overridden).toEqual([]);
+    expect(two.env.AWS_ENDPOINT_URL_DYNAMODB).toBe(two.urls.dynamodb);
     await sendMail(one.urls.ses, 'to one only');
     expect((await storedMail(one.urls.ses)).map((e) => e.subject)).toEqual(['to one only']);
     expect(await storedMail(two.urls.ses)).toEqual([]);
