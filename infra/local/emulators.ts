@@ -4,13 +4,13 @@
  * Used by `npm start` and by the integration tests; nothing here needs an AWS account.
  */
 import { createHash } from 'node:crypto';
-import { createWriteStream, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { createWriteStream, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { createServer as createNetServer, type AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { dirname, join, sep } from 'node:path';
 import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, ResourceInUseException, type GlobalSecondaryIndex } from '@aws-sdk/client-dynamodb';
@@ -125,10 +125,88 @@ export async function startS3(opts: { port?: number; dir?: string; buckets: stri
   };
 }
 
-/** aws-ses-v2-local: accepts SES v1/v2 sends; GET /store lists them. Its store is per process. */
-export async function startSes(opts: { port?: number } = {}): Promise<Running> {
+/** One message as aws-ses-v2-local 2.10.2 stores it (its dist/store.d.ts `Email`), kept opaque here but for its id. */
+interface StoredEmail {
+  readonly messageId: string;
+  readonly at: number;
+}
+
+/** The parts of aws-ses-v2-local 2.10.2's dist/store.js that startSes wraps. Its routes call them through the module's exports. */
+interface SesStoreModule {
+  saveEmail(email: StoredEmail): void;
+  clearStore(): void;
+  getStoreReadonly(): { emails: StoredEmail[] };
+}
+
+/**
+ * A fresh instance of aws-ses-v2-local, with a store of its own: its store is a module-level
+ * singleton, and two stacks in one process (the tests) must neither share sent mail nor write
+ * each other's to disk.
+ */
+function freshSesModule(): { start: (c: object) => Promise<Server>; store: SesStoreModule } {
+  const dist = join(dirname(require.resolve('aws-ses-v2-local/package.json')), 'dist') + sep;
+  for (const id of Object.keys(require.cache)) if (id.startsWith(dist)) delete require.cache[id];
   const mod = require('aws-ses-v2-local') as { default?: (c: object) => Promise<Server> };
-  const start = (mod.default ?? mod) as (c: object) => Promise<Server>;
+  const store = require('aws-ses-v2-local/dist/store') as SesStoreModule;
+  return { start: (mod.default ?? mod) as (c: object) => Promise<Server>, store };
+}
+
+let mailSequence = 0;
+const MAIL_FILE = /^\d{13}-\d{6}-[A-Za-z0-9_-]+\.json$/;
+
+/**
+ * Keeps sent mail in `dir` as well as in the emulator's memory: each message saved is written
+ * there (one JSON file, `<ms>-<seq>-<messageId>.json`, 0600, written before the send is
+ * answered), `POST /clear-store` empties it too, and what is there is loaded back, in sending
+ * order, when the emulator starts. So `/store` and the viewer still list the mail of earlier
+ * runs. Returns how many messages were loaded.
+ */
+function persistMail(store: SesStoreModule, dir: string, onError: (err: unknown) => void): number {
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const files = readdirSync(dir)
+    .filter((f) => MAIL_FILE.test(f))
+    .sort();
+  const emails = store.getStoreReadonly().emails;
+  for (const file of files) {
+    try {
+      emails.push(JSON.parse(readFileSync(join(dir, file), 'utf8')) as StoredEmail);
+    } catch (err) {
+      onError(err); // a torn or hand-edited file: the rest still load
+    }
+  }
+  const save = store.saveEmail.bind(store);
+  const clear = store.clearStore.bind(store);
+  store.saveEmail = (email) => {
+    save(email);
+    try {
+      mailSequence = (mailSequence + 1) % 1_000_000;
+      const name = `${String(Date.now()).padStart(13, '0')}-${String(mailSequence).padStart(6, '0')}-${email.messageId.replace(/[^A-Za-z0-9_-]/g, '_')}.json`;
+      const temporary = join(dir, `.${name}.tmp`);
+      writeFileSync(temporary, JSON.stringify(email), { mode: 0o600 });
+      renameSync(temporary, join(dir, name));
+    } catch (err) {
+      onError(err); // the mail is sent and listed; only its copy on disk is missing
+    }
+  };
+  store.clearStore = () => {
+    clear();
+    for (const file of readdirSync(dir)) if (MAIL_FILE.test(file)) rmSync(join(dir, file), { force: true });
+  };
+  return files.length;
+}
+
+export interface SesOptions {
+  port?: number;
+  /** Keep sent mail here across restarts (see persistMail). Default: in memory only. */
+  mailDir?: string;
+  /** A message could not be written to or read from `mailDir` (the error's name only is worth logging). */
+  onMailError?: (err: unknown) => void;
+}
+
+/** aws-ses-v2-local: accepts SES v1/v2 sends; GET /store lists them. Each call has its own store. */
+export async function startSes(opts: SesOptions = {}): Promise<Running & { restoredMail: number }> {
+  const { start, store } = freshSesModule();
+  const restoredMail = opts.mailDir ? persistMail(store, opts.mailDir, opts.onMailError ?? (() => undefined)) : 0;
   const server = await start({ host: '127.0.0.1', port: opts.port ?? 0 });
   if (!server.listening) {
     // It resolves even when listen fails (Express 5 hands the error to a callback that drops it):
@@ -140,7 +218,7 @@ export async function startSes(opts: { port?: number } = {}): Promise<Running> {
     });
     throw new Error(`aws-ses-v2-local could not listen on port ${opts.port ?? 0}.`);
   }
-  return { url: urlOf(server), close: () => closeServer(server) };
+  return { url: urlOf(server), close: () => closeServer(server), restoredMail };
 }
 
 export function localDynamoClient(endpoint: string): DynamoDBClient {

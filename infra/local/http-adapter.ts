@@ -4,10 +4,12 @@
  * handler named in the routes table, and writes its APIGatewayProxyResult back. The handlers
  * are the production modules, imported lazily the first time their route is hit.
  *
- * Where API Gateway's behaviour is known it is followed: `path` stays percent-encoded while
- * path and query parameters are decoded; the most specific resource wins before the method is
- * considered; a handler that throws or answers garbage is a 502; 29 s is the integration
- * timeout. The request log names the route template, never the raw path (it may hold tokens).
+ * Where API Gateway's behaviour is known it is followed: the path is matched as sent, segment
+ * by segment, so `..`, `%2e%2e`, `%2F` or `\` never change which route matches; `path` stays
+ * percent-encoded while path and query parameters are decoded (a parameter only within its own
+ * segment); the most specific resource wins before the method is considered; a handler that
+ * throws or answers garbage is a 502; 29 s is the integration timeout. The request log names
+ * the route template, never the raw path (it may hold tokens).
  */
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -20,7 +22,7 @@ import type { Route } from '#lambdas/manifest';
 import { json } from '#http/responses';
 import { errorResponse, fromResult, toEvent, toHttpResponse, write, type HttpResponse } from './api-gateway';
 import { lambdaContext } from './lambda-context';
-import { compileRoutes, matchResource, splitPath } from './routing';
+import { compileRoutes, matchResource, requestTarget, splitPath } from './routing';
 
 /** API Gateway's maximum integration timeout for REST APIs. */
 export const API_GATEWAY_TIMEOUT_MS = 29_000;
@@ -185,21 +187,17 @@ export function createHttpAdapter(opts: HttpAdapterOptions): HttpAdapter {
     requestId: string,
     expectsContinue: boolean,
   ): Promise<{ response: HttpResponse | undefined }> {
-    let url: URL;
-    try {
-      // Prefixed rather than resolved: resolving would read `//host/x` as a host, not as a path.
-      const target = req.url ?? '/';
-      url = new URL(target.startsWith('/') ? `http://localhost${target}` : target);
-    } catch {
-      return { response: errorResponse(400, 'MalformedUrl', 'The request URL is not valid.') };
-    }
-    const segments = splitPath(url.pathname);
+    // The path as sent, never normalised: `//x` is a path, not a host, and `%2e%2e` is no path change.
+    const url = requestTarget(req.url ?? '/');
+    if (!url) return { response: errorResponse(400, 'MalformedUrl', 'The request URL is not valid.') };
+    const segments = splitPath(url.path);
     if (!segments) return { response: errorResponse(400, 'MalformedUrl', 'The request path is not validly percent-encoded.') };
     await ready;
-    if (BUILT_IN_PATHS.has(url.pathname)) {
-      route.template = url.pathname;
+    const builtIn = segments.length === 1 ? `/${segments[0]!}` : undefined;
+    if (builtIn !== undefined && BUILT_IN_PATHS.has(builtIn)) {
+      route.template = builtIn;
       if (req.method !== 'GET') {
-        return { response: errorResponse(405, 'MethodNotAllowed', `${url.pathname} answers GET only.`, { allow: 'GET' }) };
+        return { response: errorResponse(405, 'MethodNotAllowed', `${builtIn} answers GET only.`, { allow: 'GET' }) };
       }
       return { response: await health() };
     }
@@ -221,8 +219,8 @@ export function createHttpAdapter(opts: HttpAdapterOptions): HttpAdapter {
     const event = toEvent({
       req,
       method: target.method,
-      pathname: url.pathname,
-      search: url.searchParams,
+      pathname: url.path,
+      search: url.search,
       match,
       body: body.body,
       requestId,

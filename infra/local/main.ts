@@ -29,6 +29,9 @@ Environment:
   DPO_ADDRESS, TEAM_ADDRESS, SENDER_ADDRESS  override the default mail addresses
              (TEAM_ADDRESS: the DPO team's inbox, where staff notices go; locally they
              are in SES's sent mail with the rest, never taken in over SMTP)
+  AWS_ENDPOINT_URL_<SERVICE>, AWS_ENDPOINT_URL  the SDK's own endpoint overrides
+             (DYNAMODB, S3, SESV2, SES, SFN): when set, the handlers send that service's
+             requests there (a proxy in front of the emulator) instead of to the emulator
   RIGHTSDESK_TIME_SCALE  run the clock faster for a demo, e.g. 1440 (a day a minute):
              the deadline keeper's reminders, escalations and closures come within minutes
 `;
@@ -75,6 +78,10 @@ function banner(stack: LocalStack, smtpPort: number, timeScale: number): string 
     ],
     ['Step Functions (deadline keeper)', `${urls.stepFunctions}${timeScale > 1 ? ` — time runs ${timeScale}x faster (RIGHTSDESK_TIME_SCALE)` : ''}`],
     ['Data', stack.dataDir ?? 'in memory (nothing written to disk)'],
+    ...stack.overridden.map((service): [string, string] => [
+      `AWS_ENDPOINT_URL_${service}`,
+      `${stack.endpoints[service]} — the handlers' ${service} requests go there`,
+    ]),
   ];
   const width = Math.max(...rows.map(([label]) => label.length));
   return [

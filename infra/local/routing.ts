@@ -87,6 +87,33 @@ export function matchResource(resources: readonly Resource[], decoded: readonly 
   return undefined;
 }
 
+export interface RequestTarget {
+  /** The path exactly as the client sent it, still percent-encoded: never normalised. */
+  readonly path: string;
+  readonly search: URLSearchParams;
+}
+
+/**
+ * The path and query of a request line's target (origin form `/a/b?q`, or absolute form
+ * `http://host/a/b?q`), or undefined when it is neither or holds a byte no URL may hold.
+ *
+ * Deliberately not `new URL()`: the WHATWG parser removes dot segments, encoded ones too
+ * (`/verify/%2e%2e/requests` becomes `/requests`), and reads `\` as `/`, so a path could
+ * reach a route other than the one it names. In API Gateway an encoded dot or slash never
+ * moves a request to another resource; here nothing does: `.`, `..`, `%2e%2e`, `%2F` and `\`
+ * are ordinary characters of their segment, and a segment is decoded only once it is split.
+ */
+export function requestTarget(target: string): RequestTarget | undefined {
+  if (/[^\x21-\x7e]/.test(target)) return undefined; // controls, spaces, raw non-ASCII
+  const absolute = /^[A-Za-z][A-Za-z0-9+.-]*:\/\/[^/?#]*/.exec(target);
+  let rest = absolute ? target.slice(absolute[0].length) || '/' : target;
+  if (!rest.startsWith('/')) return undefined;
+  const hash = rest.indexOf('#');
+  if (hash >= 0) rest = rest.slice(0, hash);
+  const query = rest.indexOf('?');
+  return query < 0 ? { path: rest, search: new URLSearchParams() } : { path: rest.slice(0, query), search: new URLSearchParams(rest.slice(query + 1)) };
+}
+
 /** Decoded path segments (split before decoding, so %2F stays inside its segment), or undefined when the percent-encoding is malformed. */
 export function splitPath(pathname: string): string[] | undefined {
   const raw = pathname === '/' ? [] : pathname.slice(1).split('/');

@@ -104,6 +104,10 @@ export interface LocalStack {
   readonly keeper: LocalKeeper;
   /** The SMTP listener, when smtpPort was given. */
   readonly inboundMail?: SmtpListener;
+  /** Where the handlers' SDK clients send each service's requests: the emulator, or the operator's override. */
+  readonly endpoints: Readonly<Record<EmulatedService, string>>;
+  /** The services whose handlers' endpoint is an operator's override, not the emulator (shown by npm start). */
+  readonly overridden: readonly EmulatedService[];
   stop(): Promise<void>;
 }
 
@@ -162,6 +166,31 @@ function lockDataDir(dir: string, claims: Set<string>): () => void {
       rmSync(file, { force: true });
     }
   }
+}
+
+/**
+ * The SDK service ids of the emulated services, each with the endpoint its handlers' clients
+ * use: the operator's own `AWS_ENDPOINT_URL_<SERVICE>`, else their `AWS_ENDPOINT_URL`, else the
+ * emulator (the SDK's own order of precedence). So a proxy, or a fault-injection test, can stand
+ * in front of any service without code changes (docs/operations.md, "Fault injection"). The
+ * stack's stand-ins for what AWS does itself (creating the table, TTL deletion, SES receiving's
+ * write to S3, resuming keepers, /health) keep talking to the emulators.
+ */
+export type EmulatedService = 'DYNAMODB' | 'S3' | 'SESV2' | 'SES' | 'SFN';
+
+/** Emulator addresses set by stacks running in this process: not an operator's override. */
+const liveEmulatorUrls = new Set<string>();
+
+function handlerEndpoints(emulators: Record<EmulatedService, string>): Record<EmulatedService, string> {
+  const given = (name: string) => {
+    const value = process.env[name]?.trim();
+    return value && !liveEmulatorUrls.has(value) ? value : undefined;
+  };
+  const out = { ...emulators };
+  for (const service of Object.keys(emulators) as EmulatedService[]) {
+    out[service] = given(`AWS_ENDPOINT_URL_${service}`) ?? given('AWS_ENDPOINT_URL') ?? emulators[service];
+  }
+  return out;
 }
 
 /** Data directories held by stacks in this process (a pid file cannot tell them apart). */
@@ -239,16 +268,24 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
     });
     cleanups.push(() => adapter.close());
 
-    const wantedSesPort = opts.sesPort ?? DEFAULT_SES_PORT;
-    const ses = await startSes({ port: wantedSesPort }).catch((err: unknown) => {
-      throw portError(err, wantedSesPort, 'SES emulator', 'SES_PORT');
-    });
-    cleanups.push(() => ses.close());
-
     if (dataDir) {
       mkdirSync(dataDir, { recursive: true, mode: 0o700 }); // local cases are personal data too
       cleanups.push(lockDataDir(dataDir, claimedDirs));
     }
+
+    const wantedSesPort = opts.sesPort ?? DEFAULT_SES_PORT;
+    const ses = await startSes({
+      port: wantedSesPort,
+      // Sent mail outlives a restart, so yesterday's confirmation link can still be found.
+      ...(dataDir && {
+        mailDir: join(dataDir, 'mail'),
+        onMailError: (err: unknown) => log(`local SES: sent mail not kept on disk: ${(err as NodeJS.ErrnoException).code ?? (err as Error).name}`),
+      }),
+    }).catch((err: unknown) => {
+      throw portError(err, wantedSesPort, 'SES emulator', 'SES_PORT');
+    });
+    cleanups.push(() => ses.close());
+    if (ses.restoredMail) log(`local SES: ${ses.restoredMail} sent message(s) kept from earlier runs`);
     const dynamodb = await startDynamo(dataDir ? { dir: join(dataDir, 'dynamodb') } : {});
     cleanups.push(() => dynamodb.close());
     const s3 = await startS3({ buckets: BUCKETS, ...(dataDir && { dir: join(dataDir, 's3') }) });
@@ -292,11 +329,12 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
     env.remove('AWS_SESSION_TOKEN');
     env.remove('AWS_PROFILE');
     env.put('AWS_EC2_METADATA_DISABLED', 'true');
-    env.put('AWS_ENDPOINT_URL_DYNAMODB', dynamodb.url);
-    env.put('AWS_ENDPOINT_URL_S3', s3.url);
-    env.put('AWS_ENDPOINT_URL_SESV2', ses.url);
-    env.put('AWS_ENDPOINT_URL_SES', ses.url); // v1 SendRawEmail, which the emulator also accepts
-    env.put('AWS_ENDPOINT_URL_SFN', keeper.url);
+    env.remove('AWS_IGNORE_CONFIGURED_ENDPOINT_URLS'); // it would send the handlers past the emulators, to AWS
+    const endpoints = handlerEndpoints({ DYNAMODB: dynamodb.url, S3: s3.url, SESV2: ses.url, SES: ses.url, SFN: keeper.url });
+    for (const [service, url] of Object.entries(endpoints)) env.put(`AWS_ENDPOINT_URL_${service}`, url);
+    const emulatorUrls = new Set([dynamodb.url, s3.url, ses.url, keeper.url]);
+    emulatorUrls.forEach((u) => liveEmulatorUrls.add(u));
+    cleanups.push(() => emulatorUrls.forEach((u) => liveEmulatorUrls.delete(u)));
     env.put('CASES_TABLE', LOCAL_RESOURCES.casesTable);
     env.put('RAW_MAIL_BUCKET', LOCAL_RESOURCES.rawMailBucket);
     env.put('FILES_BUCKET', LOCAL_RESOURCES.filesBucket);
@@ -380,6 +418,8 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
       outboxSweeper,
       keeper,
       ...(inboundMail && { inboundMail }),
+      endpoints,
+      overridden: (Object.keys(endpoints) as EmulatedService[]).filter((service) => !emulatorUrls.has(endpoints[service])),
       // The API goes first, so no request reaches an emulator that is already closing.
       stop: () => (stopping ??= adapter.close().then(cleanUp)),
     };

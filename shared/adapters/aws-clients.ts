@@ -1,7 +1,9 @@
 /**
  * AWS SDK clients, built once per cold start by composition roots.
- * Endpoints come from the SDK's standard `AWS_ENDPOINT_URL_<SERVICE>` variables, which only
- * the local stack sets; in AWS they are absent and the regional endpoints are used.
+ * No client names an endpoint: the SDK takes it from its standard `AWS_ENDPOINT_URL_<SERVICE>`
+ * or `AWS_ENDPOINT_URL` variables, which the local stack sets (to the emulators, or to what the
+ * operator set before `npm start`: a proxy, a fault injector); in AWS they are absent and the
+ * regional endpoints are used.
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
@@ -12,7 +14,7 @@ import { SFNClient } from '@aws-sdk/client-sfn';
 export const dynamoClient = (): DynamoDBClient => new DynamoDBClient({});
 
 export const s3Client = (): S3Client => {
-  const local = Boolean(process.env.AWS_ENDPOINT_URL_S3);
+  const local = Boolean(process.env.AWS_ENDPOINT_URL_S3 ?? process.env.AWS_ENDPOINT_URL);
   return new S3Client(
     local
       ? // s3rver serves path-style only and stores aws-chunked framing verbatim (TOOLCHAIN.md).

@@ -23,6 +23,9 @@ const ROUTES: Route[] = [
   route('GET', '/garbage/{kind}', 'garbage'),
   route('GET', '/slow', 'slow'),
   route('GET', '/missing', 'does-not-exist'),
+  // The production route shapes, answered by the event fixture.
+  route('GET', '/verify/{token}', 'event'),
+  route('POST', '/requests', 'event'),
 ];
 
 let stack: LocalStack;
@@ -105,6 +108,63 @@ describe('routing', () => {
     expect(res.status).toBe(400);
     expect(JSON.parse(res.body)).toMatchObject({ error: 'MalformedUrl' });
     await expectHealthy();
+  });
+});
+
+describe('encoded dots and slashes (no path traversal)', () => {
+  /** What a raw request reached: the resource, its parameters and the path the handler was told. */
+  async function reached(method: string, path: string) {
+    const res = await raw({ method, path, ...(method === 'POST' && { headers: { 'content-type': 'application/json' }, body: [Buffer.from('{}')] }) });
+    if (res.status !== 200) return { status: res.status };
+    const { event } = JSON.parse(res.body) as EchoedEvent;
+    return { status: res.status, resource: event.resource, pathParameters: event.pathParameters, path: event.path };
+  }
+
+  it.each([
+    ['POST', '/%2e%2e/requests'],
+    ['POST', '/verify/%2e%2e/requests'],
+    ['POST', '/verify/%2E%2e/requests'],
+    ['POST', '/verify/.%2e/requests'],
+    ['POST', '/verify/../requests'],
+    ['POST', '/verify/./../requests'],
+    ['POST', 'http://localhost/verify/%2e%2e/requests'],
+    ['GET', '/echo/x/%2e%2e/%2e%2e/events/special'],
+    ['GET', '/verify/x/%2e%2e/abc'],
+    ['GET', '/echo\\..\\events\\special'],
+    ['GET', '/events/x/../special'],
+  ])('%s %s matches no route: dot segments are not removed', async (method, path) => {
+    expect(await reached(method, path)).toEqual({ status: 404 });
+  });
+
+  it('keeps an encoded slash or dots inside the parameter of its own segment', async () => {
+    expect(await reached('GET', '/verify/..%2f..%2frequests')).toEqual({
+      status: 200,
+      resource: '/verify/{token}',
+      pathParameters: { token: '../../requests' },
+      path: '/verify/..%2f..%2frequests',
+    });
+    expect(await reached('GET', '/verify/%2e%2e')).toEqual({
+      status: 200,
+      resource: '/verify/{token}',
+      pathParameters: { token: '..' },
+      path: '/verify/%2e%2e',
+    });
+    expect(await reached('GET', '/events/x\\..\\..\\echo\\abc')).toMatchObject({
+      resource: '/events/{kind}',
+      pathParameters: { kind: 'x\\..\\..\\echo\\abc' },
+    });
+    expect(await reached('GET', '/files/a/%2e%2e/%2e%2e/events/special')).toMatchObject({
+      resource: '/files/{key+}',
+      pathParameters: { key: 'a/../../events/special' },
+      path: '/files/a/%2e%2e/%2e%2e/events/special',
+    });
+  });
+
+  it('serves /health only at /health, not at a path that dots its way there', async () => {
+    expect((await raw({ path: '/echo/%2e%2e/health' })).status).toBe(404);
+    expect((await raw({ path: '/echo/../health' })).status).toBe(404);
+    expect((await raw({ path: '/health%2f' })).status).toBe(404);
+    expect((await raw({ path: '/health' })).status).toBe(200);
   });
 });
 

@@ -97,9 +97,9 @@ const isRunning = (pid: number) => {
   }
 };
 
-async function startedInMemory(): Promise<{ run: Run; port: number; sesPort: number; smtpPort: number }> {
+async function startedInMemory(env: Record<string, string> = {}): Promise<{ run: Run; port: number; sesPort: number; smtpPort: number }> {
   const [port, sesPort, smtpPort] = [await freePort(), await freePort(), await freePort()];
-  const run = npmStart(['--memory'], { PORT: String(port), SES_PORT: String(sesPort), SMTP_PORT: String(smtpPort) });
+  const run = npmStart(['--memory'], { PORT: String(port), SES_PORT: String(sesPort), SMTP_PORT: String(smtpPort), ...env });
   await expect.poll(() => run.out(), { timeout: 20_000, interval: 100 }).toContain('Press Ctrl-C to stop.');
   return { run, port, sesPort, smtpPort };
 }
@@ -113,6 +113,15 @@ function snapshot(dir: string): string[] {
 }
 
 describe('npm start', () => {
+  it('shows each endpoint override set before it starts, and serves as usual', async () => {
+    const { run, port } = await startedInMemory({ AWS_ENDPOINT_URL_SESV2: 'http://127.0.0.1:9/ses-proxy' });
+    expect(run.out()).toMatch(/AWS_ENDPOINT_URL_SESV2\s+http:\/\/127\.0\.0\.1:9\/ses-proxy — the handlers' SESV2 requests go there/);
+    expect(run.out()).not.toContain('AWS_ENDPOINT_URL_DYNAMODB');
+    expect((await fetch(`http://localhost:${port}/health`)).status).toBe(200);
+    process.kill(await stackProcess(run), 'SIGTERM');
+    expect((await run.exited).code).toBe(0);
+  });
+
   it('--memory prints every URL, serves /health, writes nothing to .data, and exits 0 on SIGTERM', async () => {
     const dataBefore = snapshot(join(REPO_ROOT, '.data'));
     const { run, port, sesPort, smtpPort } = await startedInMemory();
@@ -125,6 +134,7 @@ describe('npm start', () => {
     expect(out).toMatch(/DynamoDB endpoint\s+http:\/\/127\.0\.0\.1:\d+/);
     expect(out).toContain(`smtp://localhost:${smtpPort} — mail to dpo@icetrak.net becomes a case`);
     expect(out).toContain('in memory');
+    expect(out).not.toContain('AWS_ENDPOINT_URL'); // no overrides set, none shown
 
     const health = await fetch(`http://localhost:${port}/health`);
     expect(health.status).toBe(200);

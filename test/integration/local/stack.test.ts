@@ -8,10 +8,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
 import { CreateBucketCommand, DeleteBucketCommand, GetObjectCommand, HeadBucketCommand, PutObjectCommand } from '@aws-sdk/client-s3';
-import { SendEmailCommand } from '@aws-sdk/client-sesv2';
+import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
 import { StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { afterEach, describe, expect, it } from 'vitest';
-import { localDynamoClient, localS3Client } from '#infra/local/emulators';
+import { LOCAL_CREDENTIALS, LOCAL_REGION, localDynamoClient, localS3Client } from '#infra/local/emulators';
 import { PortInUseError, startLocalStack, type LocalStack, type LocalStackOptions } from '#infra/local/stack';
 import { DynamoCaseStore } from '#adapters/dynamo-case-store';
 import { systemClock } from '#shared/ports';
@@ -43,6 +43,26 @@ function listen(port = 0): Promise<Server> {
     const server = createServer();
     server.listen(port, '127.0.0.1', () => resolve(server));
   });
+}
+
+/** Sends one message straight to a stack's SES emulator, as a handler's SESv2 client would. */
+async function sendMail(sesUrl: string, subject: string): Promise<void> {
+  const ses = new SESv2Client({ endpoint: sesUrl, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS });
+  try {
+    await ses.send(
+      new SendEmailCommand({
+        FromEmailAddress: 'no-reply@privacy.icetrak.net',
+        Destination: { ToAddresses: ['ada@example.org'] },
+        Content: { Simple: { Subject: { Data: subject }, Body: { Text: { Data: `Confirm: http://localhost/verify/${subject.length}` } } } },
+      }),
+    );
+  } finally {
+    ses.destroy();
+  }
+}
+
+async function storedMail(sesUrl: string): Promise<{ messageId: string; subject: string }[]> {
+  return ((await (await fetch(`${sesUrl}/store`)).json()) as { emails: { messageId: string; subject: string }[] }).emails;
 }
 
 describe('local stack', () => {
@@ -193,7 +213,7 @@ describe('local stack', () => {
     expect((statSync(dataDir).mode & 0o777).toString(8)).toBe('700');
     expect((statSync(join(dataDir, 'signing-key')).mode & 0o777).toString(8)).toBe('600');
     expect(readFileSync(join(dataDir, 'signing-key'), 'utf8').trim()).toBe(key);
-    expect(readdirSync(dataDir).sort()).toEqual(['dynamodb', 's3', 'signing-key']);
+    expect(readdirSync(dataDir).sort()).toEqual(['dynamodb', 'mail', 's3', 'signing-key']);
 
     const second = await start({ dataDir });
     dynamo = localDynamoClient(second.urls.dynamodb);
@@ -209,6 +229,50 @@ describe('local stack', () => {
       dynamo.destroy();
       s3.destroy();
     }
+  });
+
+  it('in persisted mode keeps sent mail across a restart, listed at /store in sending order; /clear-store clears it', async () => {
+    const dataDir = join(tempDir(), 'data');
+    const first = await start({ dataDir });
+    const subjects = [`first ${Date.now()}`, `second ${Date.now()}`];
+    for (const subject of subjects) await sendMail(first.urls.ses, subject);
+    const before = await storedMail(first.urls.ses);
+    await first.stop();
+    const files = readdirSync(join(dataDir, 'mail'));
+    expect(files).toHaveLength(2);
+    for (const f of files) expect((statSync(join(dataDir, 'mail', f)).mode & 0o777).toString(8)).toBe('600');
+
+    const logs: string[] = [];
+    const second = await start({ dataDir, log: (l) => logs.push(l) });
+    const after = await storedMail(second.urls.ses);
+    expect(after).toEqual(before);
+    expect(after.map((e) => e.subject)).toEqual(subjects);
+    expect(logs).toContain('local SES: 2 sent message(s) kept from earlier runs');
+    const eml = await fetch(`${second.urls.ses}/get-emlContent?messageId=${encodeURIComponent(after[0]!.messageId)}`);
+    expect(await eml.text()).toContain(subjects[0]);
+
+    await sendMail(second.urls.ses, 'third');
+    expect((await storedMail(second.urls.ses)).map((e) => e.subject)).toEqual([...subjects, 'third']);
+    expect((await fetch(`${second.urls.ses}/clear-store`, { method: 'POST' })).status).toBe(200);
+    expect(readdirSync(join(dataDir, 'mail'))).toEqual([]);
+    await second.stop();
+    const third = await start({ dataDir });
+    expect(await storedMail(third.urls.ses)).toEqual([]);
+  });
+
+  it('gives each stack its own sent mail, and keeps it only in memory in memory mode', async () => {
+    const dataDir = join(tempDir(), 'data');
+    const one = await start({ memory: true, dataDir });
+    const two = await start({ memory: true });
+    // The first stack's emulator addresses in the env are not an operator's override.
+    expect(two.overridden).toEqual([]);
+    expect(two.env.AWS_ENDPOINT_URL_DYNAMODB).toBe(two.urls.dynamodb);
+    await sendMail(one.urls.ses, 'to one only');
+    expect((await storedMail(one.urls.ses)).map((e) => e.subject)).toEqual(['to one only']);
+    expect(await storedMail(two.urls.ses)).toEqual([]);
+    await two.stop(); // newest first: each stop puts back the env it found
+    await one.stop();
+    expect(existsSync(dataDir)).toBe(false);
   });
 
   it('refuses a second stack on a data directory in use, with a clear error', async () => {
