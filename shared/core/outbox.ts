@@ -151,7 +151,7 @@ async function dispatchOne(caseId: string, id: string, deps: OutboxDeps, current
   } catch (err) {
     return fail(claimed, entry, err, deps);
   }
-  const after = await record(claimed.id, id, deps, (cur, e) => {
+  const after = await record(claimed, id, deps, (cur, e) => {
     const done = markSent(cur, id, deps.clock.now(), messageId);
     const event = sentEvent(e, cur, messageId);
     return recordEvent(done, deps.clock.now().toISOString(), 'system', event.action, event.detail);
@@ -160,13 +160,18 @@ async function dispatchOne(caseId: string, id: string, deps: OutboxDeps, current
 }
 
 /** Appends the outcome to the entry still claimed by this dispatch; a concurrent record (a lost lease) wins and this one is dropped. */
-async function record(caseId: string, id: string, deps: OutboxDeps, fn: (cur: Case, e: OutboxEntry) => Change): Promise<Case | undefined> {
+async function record(claimed: Case, id: string, deps: OutboxDeps, fn: (cur: Case, e: OutboxEntry) => Change): Promise<Case | undefined> {
   try {
-    return await deps.cases.update(caseId, (cur) => {
-      const e = mailEntry(cur, id);
-      if (e?.state !== 'pending') throw new NotClaimable();
-      return fn(cur, e);
-    });
+    // The claim was this dispatch's own write, so the claimed case is usually still current: no read.
+    return await deps.cases.update(
+      claimed.id,
+      (cur) => {
+        const e = mailEntry(cur, id);
+        if (e?.state !== 'pending') throw new NotClaimable();
+        return fn(cur, e);
+      },
+      { current: claimed },
+    );
   } catch (err) {
     if (err instanceof NotClaimable) return undefined;
     throw err;
@@ -204,7 +209,7 @@ function sentEvent(e: OutboxEntry, c: Case, messageId: string): { action: AuditA
 }
 
 async function withhold(claimed: Case, entry: OutboxEntry, reason: string, deps: OutboxDeps): Promise<{ report: DispatchReport; after?: Case }> {
-  const after = await record(claimed.id, entry.id, deps, (cur) => {
+  const after = await record(claimed, entry.id, deps, (cur) => {
     const change = recordEvent(markWithheld(cur, entry.id, reason), deps.clock.now().toISOString(), 'system', 'MailWithheld', {
       mail: entry.id,
       kind: entry.kind,
@@ -224,7 +229,7 @@ async function fail(claimed: Case, entry: OutboxEntry, err: unknown, deps: Outbo
   const permanent = PERMANENT_SEND_ERRORS.has(name);
   const failures = entry.failures + 1;
   const stuck = !permanent && failures === STUCK_AFTER_FAILURES;
-  const after = await record(claimed.id, entry.id, deps, (cur) => {
+  const after = await record(claimed, entry.id, deps, (cur) => {
     const next = markFailed(cur, entry.id, deps.clock.now(), { errorName: name, permanent }, deps.random);
     if (!permanent && !stuck) return { case: next };
     const at = deps.clock.now().toISOString();
