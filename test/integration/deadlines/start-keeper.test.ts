@@ -12,6 +12,7 @@ import { newCaseId, newReference } from '#shared/core/ids';
 import { submitRequest, type SubmitDeps } from '#shared/intake/submit-request';
 import type { Keeper, OutboundEmail } from '#shared/ports';
 import { useDynamo } from '#test/support/emulators';
+import { recordingOutbox } from '#test/support/outbox';
 import { namedError } from '#test/support/keeper';
 
 const db = useDynamo();
@@ -39,14 +40,7 @@ function deps(keeper: Keeper): SubmitDeps & { sent: OutboundEmail[] } {
     limiter: new DynamoRateLimiter(table),
     clock,
     keeper,
-    outbox: {
-      cases: new DynamoCaseStore(table),
-      limiter: new DynamoRateLimiter(table),
-      mailer: { send: async (m: OutboundEmail) => (sent.push(m), `msg-${sent.length}`) },
-      clock,
-      signingKey: async () => Buffer.alloc(32, 7),
-      settings: { publicBaseUrl: 'http://localhost:3000', dpoAddress: 'dpo@icetrak.test', teamAddress: 'team@icetrak.test', mailDailyLimit: 4 },
-    },
+    outbox: recordingOutbox(table, sent),
     ids: { caseId: () => newCaseId(), reference: () => newReference() },
     settings: { nation: 'england-and-wales' },
   };

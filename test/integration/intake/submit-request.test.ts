@@ -12,9 +12,10 @@ import { newCaseId, newReference } from '#shared/core/ids';
 import { submitRequest, type SubmitDeps } from '#shared/intake/submit-request';
 import type { OutboundEmail } from '#shared/ports';
 import { useDynamo } from '#test/support/emulators';
+import { recordingOutbox, TEST_TEAM_ADDRESS } from '#test/support/outbox';
 
 const db = useDynamo();
-const TEAM = 'dpo-team@icetrak.test';
+const TEAM = TEST_TEAM_ADDRESS;
 const clock = { now: () => new Date('2026-11-02T10:00:00Z') };
 
 function deps(): SubmitDeps & { sent: OutboundEmail[]; started: string[] } {
@@ -29,14 +30,7 @@ function deps(): SubmitDeps & { sent: OutboundEmail[]; started: string[] } {
     limiter: new DynamoRateLimiter(table),
     clock,
     keeper: { start: async (id) => void started.push(id) },
-    outbox: {
-      cases: new DynamoCaseStore(table),
-      limiter: new DynamoRateLimiter(table),
-      mailer: { send: async (m: OutboundEmail) => (sent.push(m), `msg-${sent.length}`) },
-      clock,
-      signingKey: async () => Buffer.alloc(32, 7),
-      settings: { publicBaseUrl: 'http://localhost:3000', dpoAddress: 'dpo@icetrak.test', teamAddress: TEAM, mailDailyLimit: 4 },
-    },
+    outbox: recordingOutbox(table, sent),
     ids: { caseId: () => newCaseId(), reference: () => newReference() },
     settings: { nation: 'england-and-wales' },
   };
