@@ -36,6 +36,8 @@ export const STATUS_BY_ERROR: Readonly<Record<string, number>> = {
   CaseNotFoundError: 404,
   RouteNotFoundError: 404,
   ForbiddenError: 403,
+  UnauthenticatedError: 401,
+  NotPermittedError: 403,
   PayloadTooLargeError: 413,
   UnsupportedMediaTypeError: 415,
   TooManyRequestsError: 429,
