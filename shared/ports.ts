@@ -3,6 +3,7 @@
  * AWS (and, unchanged, against the local emulators); tests may pass in fakes.
  */
 import type { AuditEntry, Case } from '#domain/case';
+import type { QueueView } from '#domain/queue';
 
 /**
  * What a transition produces: the next case and the audit entry explaining it. Bookkeeping that
@@ -39,6 +40,12 @@ export interface CaseStore {
   listReceivedInMonth(month: string): Promise<Case[]>;
   /** Cases from the same requester email address, oldest first. */
   listByRequesterEmail(email: string): Promise<Case[]>;
+  /**
+   * One page of a desk queue (shared/domain/queue.ts), read by index, never by a Scan: the
+   * views by due date from the open-cases index, the others from the queue index. `today`
+   * anchors due-soon and overdue.
+   */
+  listView(view: QueueView, opts: { today: string; limit: number; cursor?: string }): Promise<{ cases: Case[]; cursor?: string }>;
   /** Ids of cases with outbox mail claimable at or before `at` (ISO instant), longest waiting first (shared/domain/outbox.ts). */
   listMailDue(at: string, opts?: { limit?: number }): Promise<string[]>;
 }

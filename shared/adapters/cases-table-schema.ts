@@ -19,6 +19,12 @@ export const CASES_TABLE = {
     byRequester: { partitionKey: 'gsi4pk', sortKey: 'gsi4sk' },
     /** cases owing mail (the outbox sweep): pk a constant 'MAIL', sk `${earliest claimable instant}#${id}`; removed when nothing is pending */
     mailDue: { partitionKey: 'gsi5pk', sortKey: 'gsi5sk' },
+    /**
+     * the desk's work queues other than by due date: pk the case's one queue (`COMPLAINTS`, `TRIAGE`, `AWAITING` while open,
+     * `CLOSED` once closed; shared/cases/queue.ts says which), sk `${receivedAt}#${id}` (`${closedAt}#${id}` when closed).
+     * One index for all of them: CloudFormation adds one GSI per table update.
+     */
+    queue: { partitionKey: 'gsi6pk', sortKey: 'gsi6sk' },
   },
 } as const;
 

@@ -8,10 +8,12 @@
  */
 import { createHash } from 'node:crypto';
 import { ConditionalCheckFailedException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand, paginateQuery, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand, paginateQuery, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import type { AuditEntry, Case } from '#domain/case';
-import { CaseAlreadyExistsError, CaseNotFoundError, VersionConflictError } from '#domain/errors';
+import { CaseAlreadyExistsError, CaseNotFoundError, ValidationError, VersionConflictError } from '#domain/errors';
 import { mailDueAt } from '#domain/outbox';
+import { addWorkingDays } from '#domain/calendar';
+import { DUE_SOON_WORKING_DAYS, QUEUE_KEY_OF_VIEW, queueOf, type QueueView } from '#domain/queue';
 import type { CaseStore, Change, Clock } from '#shared/ports';
 import { CASES_TABLE, type CasesIndexName } from './cases-table-schema';
 
@@ -47,6 +49,7 @@ const PAUSED = '~PAUSED';
 function indexKeys(c: Case): Record<string, string | undefined> {
   const open = c.status !== 'closed';
   const mailDue = mailDueAt(c);
+  const queue = queueOf(c);
   return {
     [idx.byReference.partitionKey]: c.reference,
     [idx.openByDue.partitionKey]: open ? OPEN : undefined,
@@ -57,6 +60,8 @@ function indexKeys(c: Case): Record<string, string | undefined> {
     [idx.byRequester.sortKey]: c.receivedAt,
     [idx.mailDue.partitionKey]: mailDue ? MAIL : undefined,
     [idx.mailDue.sortKey]: mailDue ? `${mailDue}#${c.id}` : undefined,
+    [idx.queue.partitionKey]: queue,
+    [idx.queue.sortKey]: queue ? `${queue === 'CLOSED' ? (c.closedAt ?? c.updatedAt) : c.receivedAt}#${c.id}` : undefined,
   };
 }
 
@@ -249,6 +254,53 @@ export class DynamoCaseStore implements CaseStore {
     return ids;
   }
 
+  async listView(view: QueueView, opts: { today: string; limit: number; cursor?: string }): Promise<{ cases: Case[]; cursor?: string }> {
+    const queue = QUEUE_KEY_OF_VIEW[view];
+    if (queue) {
+      return this.page(
+        'queue',
+        {
+          KeyConditionExpression: '#pk = :q',
+          ExpressionAttributeNames: { '#pk': idx.queue.partitionKey },
+          ExpressionAttributeValues: { ':q': queue },
+          // Closed: newest first; the others: longest waiting first.
+          ScanIndexForward: queue !== 'CLOSED',
+        },
+        opts,
+      );
+    }
+    const names = { '#pk': idx.openByDue.partitionKey, '#sk': idx.openByDue.sortKey };
+    const range =
+      view === 'overdue'
+        ? { KeyConditionExpression: '#pk = :open AND #sk < :today', ExpressionAttributeValues: { ':open': OPEN, ':today': opts.today } }
+        : view === 'due-soon'
+          ? {
+              KeyConditionExpression: '#pk = :open AND #sk BETWEEN :today AND :upto',
+              ExpressionAttributeValues: { ':open': OPEN, ':today': opts.today, ':upto': `${addWorkingDays(opts.today, DUE_SOON_WORKING_DAYS)}#\uffff` },
+            }
+          : { KeyConditionExpression: '#pk = :open', ExpressionAttributeValues: { ':open': OPEN } };
+    return this.page('openByDue', { ...range, ExpressionAttributeNames: names }, opts);
+  }
+
+  /** One page of an index, at most `limit` live cases, with an opaque cursor to the next. */
+  private async page(
+    index: CasesIndexName,
+    input: Omit<QueryCommandInput, 'TableName' | 'IndexName' | 'Limit' | 'ExclusiveStartKey'>,
+    opts: { limit: number; cursor?: string },
+  ): Promise<{ cases: Case[]; cursor?: string }> {
+    const { Items = [], LastEvaluatedKey } = await this.doc.send(
+      new QueryCommand({
+        ...input,
+        TableName: this.table,
+        IndexName: index,
+        Limit: opts.limit,
+        ...(opts.cursor ? { ExclusiveStartKey: decodeCursor(opts.cursor) } : {}),
+      }),
+    );
+    const cases = (Items as CaseItem[]).filter((item) => this.live(item)).map(fromItem);
+    return { cases, ...(LastEvaluatedKey ? { cursor: Buffer.from(JSON.stringify(LastEvaluatedKey)).toString('base64url') } : {}) };
+  }
+
   private live(item: CaseItem): boolean {
     // DynamoDB deletes expired items up to days later; until then they must not be served.
     return item.expiresAt === undefined || item.expiresAt > Math.floor(this.clock.now().getTime() / 1000);
@@ -266,4 +318,18 @@ export class DynamoCaseStore implements CaseStore {
     }
     return out;
   }
+}
+
+/** A queue cursor back into an index key; anything else is a bad request, never a query with attacker-chosen keys. */
+function decodeCursor(cursor: string): Record<string, string> {
+  try {
+    const key = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown;
+    if (key && typeof key === 'object' && !Array.isArray(key) && Object.values(key).every((v) => typeof v === 'string' && v.length <= 200)) {
+      const names = Object.keys(key);
+      if (names.length <= 4 && names.every((n) => /^(pk|sk|gsi\d+(pk|sk))$/.test(n))) return key as Record<string, string>;
+    }
+  } catch {
+    // fall through
+  }
+  throw new ValidationError({ cursor: 'This page link is not valid: go back to the first page.' });
 }

@@ -34,6 +34,11 @@ export async function confirmationLink(caseId: string, deps: ConfirmationLinkDep
   return confirmUrl(deps.settings.publicBaseUrl, signToken(await deps.signingKey(), { caseId, purpose: 'verify', expiresAt }));
 }
 
+/** The case's page on the DPO desk, for the team's notices, reminders and escalations. */
+export function deskCaseUrl(baseUrl: string, reference: string): string {
+  return `${baseUrl.replace(/\/+$/, '')}/desk/cases/${encodeURIComponent(reference)}`;
+}
+
 /** Stable outbox ids: owing the same mail twice is a no-op. */
 export const MAIL_IDS = {
   acknowledgement: (caseId: string) => `ack:${caseId}`,

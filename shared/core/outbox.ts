@@ -29,7 +29,8 @@ import {
   verifyReminderEmail,
   type RenderedEmail,
 } from '#shared/templates/emails';
-import { confirmationLink } from './acknowledge';
+import { isLetterKind, letter } from '#shared/templates/letters';
+import { confirmationLink, deskCaseUrl } from './acknowledge';
 import { errorFields, logger } from './log';
 import { VERIFY_TOKEN_TTL_SECONDS } from './tokens';
 
@@ -141,7 +142,8 @@ async function dispatchOne(caseId: string, id: string, deps: OutboxDeps, current
   } catch (err) {
     return fail(claimed, entry, err, deps);
   }
-  if (entry.to === 'requester' && !(await withinDailyLimit(claimed, entry, message.to, deps))) {
+  // A letter is a person's act from the desk, not an automatic mail: the daily limit is for what strangers can trigger.
+  if (entry.to === 'requester' && entry.kind !== 'letter' && !(await withinDailyLimit(claimed, entry, message.to, deps))) {
     return withhold(claimed, entry, 'recipient-limit', deps);
   }
 
@@ -191,6 +193,8 @@ function sentEvent(e: OutboxEntry, c: Case, messageId: string): { action: AuditA
       return { action: 'ConfirmationSent', detail: { ...common, dueOn: c.dueOn } };
     case 'team-notice':
       return { action: 'DpoNotified', detail: common };
+    case 'letter':
+      return { action: 'LetterSent', detail: { ...common, letter: e.params?.letter ?? null } };
     case 'keeper-notice': {
       const p = e.params ?? {};
       return {
@@ -294,8 +298,12 @@ async function render(c: Case, e: OutboxEntry, deps: OutboxDeps): Promise<Render
     case 'confirmation':
       return confirmedEmail(c, { dpoAddress });
     case 'team-notice':
-      return newRequestNotice(c);
-    case 'keeper-notice':
+      return newRequestNotice(c, { deskUrl: deskCaseUrl(deps.settings.publicBaseUrl, c.reference) });
+    case 'letter':
+      if (!isLetterKind(p.letter)) throw new Error(`No letter of kind ${String(p.letter)}.`);
+      return letter(c, p.letter, p, { dpoAddress });
+    case 'keeper-notice': {
+      const desk = { deskUrl: deskCaseUrl(deps.settings.publicBaseUrl, c.reference) };
       switch (p.checkpointKind) {
         case 'verify-reminder':
           return verifyReminderEmail(c, {
@@ -307,16 +315,17 @@ async function render(c: Case, e: OutboxEntry, deps: OutboxDeps): Promise<Render
         case 'close-unverified':
           return closedUnverifiedEmail(c, { dpoAddress });
         case 'dpo-reminder':
-          return deadlineNoticeEmail(c, { kind: 'dpo-reminder', workingDaysLeft: Number(p.level) });
+          return deadlineNoticeEmail(c, { kind: 'dpo-reminder', workingDaysLeft: Number(p.level) }, desk);
         case 'extension-warning':
-          return deadlineNoticeEmail(c, { kind: 'extension-warning', extensionNoticeBy: String(p.anchor) });
+          return deadlineNoticeEmail(c, { kind: 'extension-warning', extensionNoticeBy: String(p.anchor) }, desk);
         case 'due-today':
-          return deadlineNoticeEmail(c, { kind: 'due-today' });
+          return deadlineNoticeEmail(c, { kind: 'due-today' }, desk);
         case 'overdue':
-          return deadlineNoticeEmail(c, { kind: 'overdue', workingDaysOverdue: Number(p.workingDaysOverdue) });
+          return deadlineNoticeEmail(c, { kind: 'overdue', workingDaysOverdue: Number(p.workingDaysOverdue) }, desk);
         default:
           throw new Error(`No notice for checkpoint kind ${String(p.checkpointKind)}.`);
       }
+    }
   }
 }
 

@@ -43,6 +43,10 @@ export const AUDIT_ACTIONS = [
   // Deadline keeper events
   'KeeperStarted',
   'KeeperNoticeSent',
+  // Desk events
+  'LetterSent',
+  'LetterPosted',
+  'CorrespondenceRead',
 ] as const;
 
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];

@@ -63,6 +63,14 @@ export interface AuditEntry {
   detail?: Record<string, string | number | boolean | null>;
 }
 
+/** A note the DPO team added to a case. */
+export interface StaffNote {
+  at: string;
+  by: Actor;
+  kind: string;
+  text: string;
+}
+
 export interface Case {
   id: string; // opaque, unique (ULID-like), safe for S3 keys, SFN names and logs
   reference: string; // human-friendly, e.g. RD-7K4M9P, used in email subjects as [REF]
@@ -95,6 +103,8 @@ export interface Case {
   updatedAt: string;
   expiresAt?: number; // TTL, epoch seconds; set on close, removed by a legal hold
   legalHold?: { reason: string; placedAt: string; placedBy: Actor };
+  /** What the DPO team recorded in its own words (a requester's answer taken by phone, reasons a request is complex). */
+  notes?: StaffNote[];
   /** Mail this case owes or has sent (shared/domain/outbox.ts); absent on cases that never owed any. */
   outbox?: OutboxEntry[];
   audit: AuditEntry[];

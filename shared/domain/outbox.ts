@@ -21,7 +21,8 @@
  */
 import type { Case } from './case';
 
-export const MAIL_KINDS = ['acknowledgement', 'confirmation', 'team-notice', 'keeper-notice'] as const;
+/** 'letter': a staff member's letter from the desk (shared/templates/letters.ts), `params.letter` its kind. */
+export const MAIL_KINDS = ['acknowledgement', 'confirmation', 'team-notice', 'keeper-notice', 'letter'] as const;
 export type MailKind = (typeof MAIL_KINDS)[number];
 
 /**
@@ -54,7 +55,10 @@ export interface OutboxEntry {
   messageId?: string;
   /** Why it was withheld or failed. */
   reason?: string;
-  /** What rendering needs besides the case (a checkpoint's numbers, the Message-ID answered). No free text. */
+  /**
+   * What rendering needs besides the case (a checkpoint's numbers, the Message-ID answered). No free text from a
+   * requester; a letter's text written by the DPO team (the question, the reasons) is kept here, as sent.
+   */
   params?: MailParams;
 }
 
@@ -156,6 +160,11 @@ export function markFailed(c: Case, id: string, now: Date, failure: { errorName:
       ? { ...e, failures, state: 'failed', lastError: failure.errorName, reason: 'refused-by-provider' }
       : { ...e, failures, lastError: failure.errorName, nextAttemptAt: new Date(now.getTime() + backoffMs(failures, random)).toISOString() };
   });
+}
+
+/** A letter to a requester without an email address, printed and posted by the DPO team (recorded from the desk). */
+export function markPosted(c: Case, id: string, now: Date, by: string): Case {
+  return replace(c, id, (e) => (e.state === 'post' ? { ...e, state: 'sent', sentAt: now.toISOString(), messageId: `post:${by}` } : e));
 }
 
 /** Deliberately not sent (e.g. the recipient's daily limit, or the notice no longer applies). */

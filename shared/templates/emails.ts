@@ -95,7 +95,7 @@ export function confirmedEmail(c: Case, opts: { dpoAddress: string }): RenderedE
 }
 
 /** To the DPO team (TEAM_ADDRESS): what arrived and when it is due. The subject holds no free text. */
-export function newRequestNotice(c: Case): RenderedEmail {
+export function newRequestNotice(c: Case, opts: { deskUrl: string }): RenderedEmail {
   const due = c.dueOn ? formatLongDate(c.dueOn) : 'paused';
   const rights = c.rights.join(', ') || 'unclassified';
   return renderEmail(subjectOf(c.reference, `New verified request: ${rights} - due ${due}`), [
@@ -117,6 +117,7 @@ export function newRequestNotice(c: Case): RenderedEmail {
       ),
     heading('Details'),
     pre(c.details ?? '(none)'),
+    paragraph('Work it on the desk: ', link(opts.deskUrl)),
   ]);
 }
 
@@ -198,7 +199,7 @@ export type DeadlineNotice =
   | { kind: 'due-today' }
   | { kind: 'overdue'; workingDaysOverdue: number };
 
-export function deadlineNoticeEmail(c: Case, notice: DeadlineNotice): RenderedEmail {
+export function deadlineNoticeEmail(c: Case, notice: DeadlineNotice, opts: { deskUrl: string }): RenderedEmail {
   const due = c.dueOn ? formatLongDate(c.dueOn) : 'paused';
   const { words, lead } = deadlineWords(notice, due);
   return renderEmail(subjectOf(c.reference, words), [
@@ -213,6 +214,7 @@ export function deadlineNoticeEmail(c: Case, notice: DeadlineNotice): RenderedEm
       ['Extended', c.extended ? 'yes' : 'no'],
       ['Complex', c.complex ? 'yes' : 'no'],
     ]),
+    paragraph('Open the case on the desk: ', link(opts.deskUrl)),
     paragraph('Sent by the Rightsdesk deadline keeper.'),
   ]);
 }

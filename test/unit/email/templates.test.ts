@@ -33,7 +33,7 @@ describe('emails for requests that arrived by email', () => {
       expect(mail.text).toContain('We will read your email and contact you');
       expect(mail.text).not.toContain('You asked us to');
     }
-    expect(newRequestNotice(c).subject).toContain('New verified request: unclassified');
+    expect(newRequestNotice(c, { deskUrl: 'https://privacy.icetrak.net/desk/cases/RD-ABC234' }).subject).toContain('New verified request: unclassified');
   });
 
   it('keeps the form’s wording for form requests', () => {
@@ -72,11 +72,11 @@ describe('every email, both parts', () => {
   const all = {
     acknowledgementEmail: acknowledgementEmail(c, { ...DPO, confirmUrl }),
     confirmedEmail: confirmedEmail(c, DPO),
-    newRequestNotice: newRequestNotice(c),
+    newRequestNotice: newRequestNotice(c, { deskUrl: 'https://privacy.icetrak.net/desk/cases/RD-ABC234' }),
     emailReceivedEmail: emailReceivedEmail(c, DPO),
     verifyReminderEmail: verifyReminderEmail(c, { ...DPO, confirmUrl, closesOn: '2026-12-20' }),
     closedUnverifiedEmail: closedUnverifiedEmail(c, DPO),
-    deadlineNoticeEmail: deadlineNoticeEmail(c, { kind: 'overdue', workingDaysOverdue: 2 }),
+    deadlineNoticeEmail: deadlineNoticeEmail(c, { kind: 'overdue', workingDaysOverdue: 2 }, { deskUrl: 'https://privacy.icetrak.net/desk/cases/RD-ABC234' }),
   };
 
   it.each(Object.entries(all))('%s: every link is in the text part too, which has no markup', (_, mail) => {

@@ -1,0 +1,212 @@
+/**
+ * The desk's actions (issue 11): each is one use case — validate the fields, apply one lifecycle
+ * move (shared/domain/lifecycle.ts) as the signed-in staff member, owe its letter in the same
+ * conditional write, then send it (the outbox's fast path). A move the law or the state does not
+ * allow throws the domain's named error (409/422); nothing is written.
+ *
+ * The API (`POST /api/cases/{reference}/actions`) and the desk's forms both call `act`.
+ */
+import { z } from 'zod';
+import { RIGHTS, type Case } from '#domain/case';
+import { assertIsoDate, londonDateOf } from '#domain/calendar';
+import { ValidationError } from '#domain/errors';
+import { MAIL_FLAGS } from '#domain/inbound-mail';
+import {
+  acknowledgeComplaint,
+  askForClarification,
+  askForIdentity,
+  closeCase,
+  closeComplaint,
+  confirmIdentity,
+  extend,
+  forwardToController,
+  markComplex,
+  mergeInto,
+  reclassify,
+  recordClarificationAnswer,
+  recordReply,
+  refuse,
+  type Transition,
+  type TransitionContext,
+} from '#domain/lifecycle';
+import { markPosted, outboxOf, owe, type MailParams } from '#domain/outbox';
+import { actorOf, type Staff } from '#shared/auth/staff';
+import { deliver } from '#shared/core/outbox';
+import { recordEvent } from '#domain/audit';
+import type { LetterKind } from '#shared/templates/letters';
+import { caseByReference } from './case-view';
+import type { DeskActDeps } from './deps';
+
+const TEXT = 10_000;
+const text = (what: string, max = TEXT) =>
+  z
+    .string({ error: `Enter ${what}.` })
+    .trim()
+    .min(1, `Enter ${what}.`)
+    .max(max, `Keep ${what} under ${max.toLocaleString('en-GB')} characters.`);
+const isoDate = z.string().refine((v) => {
+  try {
+    assertIsoDate(v);
+    return true;
+  } catch {
+    return false;
+  }
+}, 'Enter a date as YYYY-MM-DD.');
+/** A list from JSON (an array) or from a form (one value, or a repeated field). */
+const listOf = <T extends z.ZodType>(item: T) => z.preprocess((v) => (v === undefined || Array.isArray(v) ? v : [v]), z.array(item));
+const yes = z.preprocess((v) => v === true || v === 'true' || v === 'on' || v === 'yes', z.boolean());
+
+/** Every action's fields; `action` names it. Unknown fields are refused (the contract is exact), bar the form's `_csrf`. */
+export const ACTION_SCHEMAS = {
+  'confirm-identity': z.object({ method: text('how identity was confirmed', 500) }),
+  'request-identity': z.object({ message: text('what you need from the requester, and why') }),
+  'request-clarification': z.object({ question: text('the question') }),
+  'record-clarification': z.object({ answer: text('the answer (or a summary of it)'), receivedOn: isoDate }),
+  'mark-complex': z.object({ reasons: text('why the request is complex', 2_000) }),
+  extend: z.object({ reasons: text('the reasons to give the requester') }),
+  refuse: z.object({ ground: z.enum(['manifestly-unfounded', 'manifestly-excessive'], { error: 'Choose the ground.' }), reasons: text('the reasons') }),
+  reply: z.object({ message: text('the message') }),
+  reclassify: z.object({ rights: listOf(z.enum(RIGHTS, { error: 'Choose from the listed rights.' })).pipe(z.array(z.enum(RIGHTS)).min(1, 'Choose at least one right.')) }),
+  merge: z.object({ into: z.string().trim().toUpperCase().regex(/^RD-[0-9A-Z]{6}$/, 'Enter the reference of the case to merge into (RD-XXXXXX).') }),
+  close: z.object({
+    outcome: z.enum(['completed', 'partially-completed', 'withdrawn'], { error: 'Choose the outcome.' }),
+    summary: text('what was done'),
+    withheld: z.string().trim().max(TEXT).optional(),
+    systemsSearched: listOf(z.string().trim().min(1).max(200)).optional(),
+  }),
+  forward: z.object({
+    controller: text('the business customer’s name', 200),
+    contact: text('its privacy contact', 500),
+    icetrakPartRemains: yes.default(false),
+  }),
+  'acknowledge-complaint': z.object({ message: z.string().trim().max(TEXT).optional() }),
+  'close-complaint': z.object({ summary: text('the outcome of the complaint') }),
+  'mark-read': z.object({}),
+  'mark-posted': z.object({ letter: z.string().min(1).max(200) }),
+} as const;
+
+export type ActionName = keyof typeof ACTION_SCHEMAS;
+export const ACTION_NAMES = Object.keys(ACTION_SCHEMAS) as ActionName[];
+
+export type ActionInput = { [K in ActionName]: { action: K } & z.infer<(typeof ACTION_SCHEMAS)[K]> }[ActionName];
+
+/** The action and its fields, or ValidationError naming each bad field. */
+export function parseAction(raw: Record<string, unknown>): ActionInput {
+  const { action, _csrf: _ignored, ...fields } = raw;
+  if (typeof action !== 'string' || !(action in ACTION_SCHEMAS)) {
+    throw new ValidationError({ action: `Choose an action: ${ACTION_NAMES.join(', ')}.` });
+  }
+  const schema = ACTION_SCHEMAS[action as ActionName].strict();
+  const parsed = schema.safeParse(fields);
+  if (!parsed.success) {
+    throw new ValidationError(Object.fromEntries(parsed.error.issues.map((i) => [String(i.path[0] ?? 'action'), i.message])));
+  }
+  return { action, ...parsed.data } as ActionInput;
+}
+
+/** One staff action on the case `reference`; answers the case as written (its letter sent, or owed to the sweep). */
+export async function act(reference: string, input: ActionInput, staff: Staff, deps: DeskActDeps): Promise<Case> {
+  const found = await caseByReference(reference, deps);
+  let target: Case | undefined;
+  if (input.action === 'merge') target = await caseByReference(input.into, deps);
+  const at = deps.clock.now().toISOString();
+  const ctx: TransitionContext = { at, actor: actorOf(staff) };
+  const owed: string[] = [];
+
+  const written = await deps.cases.update(
+    found.id,
+    (cur) => {
+      owed.length = 0;
+      const { transition, letter } = apply(cur, input, ctx, target);
+      let next = transition.case;
+      if (letter) {
+        const id = `letter:${letter.kind}:${cur.version}`;
+        next = owe(next, { id, kind: 'letter', to: 'requester', params: { letter: letter.kind, ...letter.params } }, at);
+        owed.push(id);
+      }
+      const entry = letter ? { ...transition.entry, detail: { ...transition.entry.detail, letter: `letter:${letter.kind}:${cur.version}` } } : transition.entry;
+      return { case: next, entry };
+    },
+    { current: found },
+  );
+  return owed.length ? deliver(written, owed, deps.outbox) : written;
+}
+
+interface Effect {
+  transition: Transition;
+  letter?: { kind: LetterKind; params: MailParams };
+}
+
+function apply(c: Case, input: ActionInput, ctx: TransitionContext, target: Case | undefined): Effect {
+  const today = londonDateOf(ctx.at);
+  const withDetail = (t: Transition, detail: Record<string, string | number | boolean | null>): Transition => ({
+    ...t,
+    entry: { ...t.entry, detail: { ...t.entry.detail, ...detail } },
+  });
+  switch (input.action) {
+    case 'confirm-identity':
+      return { transition: withDetail(confirmIdentity(c, ctx), { method: input.method }) };
+    case 'request-identity':
+      return { transition: askForIdentity(c, ctx), letter: { kind: 'identity-request', params: { message: input.message } } };
+    case 'request-clarification': {
+      const late = c.dueOn != null && today > c.dueOn;
+      return { transition: askForClarification(c, ctx), letter: { kind: 'clarification-request', params: { question: input.question, late } } };
+    }
+    case 'record-clarification': {
+      const t = recordClarificationAnswer(c, { receivedOn: input.receivedOn }, ctx);
+      return { transition: { ...t, case: addNote(t.case, ctx, 'clarification-answer', input.answer) } };
+    }
+    case 'mark-complex': {
+      const t = withDetail(markComplex(c, ctx), {});
+      return { transition: { ...t, case: addNote(t.case, ctx, 'complex', input.reasons) } };
+    }
+    case 'extend':
+      return { transition: extend(c, { reason: input.reasons }, ctx), letter: { kind: 'extension', params: { reasons: input.reasons } } };
+    case 'refuse':
+      return {
+        transition: refuse(c, { ground: input.ground, reasons: input.reasons }, ctx),
+        letter: { kind: 'refusal', params: { ground: input.ground, reasons: input.reasons } },
+      };
+    case 'reply':
+      return { transition: recordReply(c, ctx), letter: { kind: 'reply', params: { message: input.message } } };
+    case 'reclassify':
+      return { transition: reclassify(c, { rights: input.rights }, ctx) };
+    case 'merge':
+      return { transition: mergeInto(c, { into: target!.reference }, ctx) };
+    case 'close': {
+      const systems = input.systemsSearched ?? [];
+      const t = closeCase(c, { outcome: input.outcome, summary: { done: input.summary, ...(input.withheld ? { withheld: input.withheld } : {}), systemsSearched: systems } }, ctx);
+      return {
+        transition: t,
+        letter: { kind: 'closing', params: { done: input.summary, withheld: input.withheld ?? '', systems: systems.join(', '), outcome: input.outcome } },
+      };
+    }
+    case 'forward': {
+      const t = forwardToController(c, { controller: input.controller, contact: input.contact, icetrakPartRemains: input.icetrakPartRemains }, ctx);
+      return {
+        transition: t,
+        letter: { kind: 'forwarded', params: { controller: input.controller, contact: input.contact, icetrakPartRemains: input.icetrakPartRemains } },
+      };
+    }
+    case 'acknowledge-complaint':
+      return { transition: acknowledgeComplaint(c, ctx), letter: { kind: 'complaint-acknowledgement', params: { message: input.message ?? '' } } };
+    case 'close-complaint':
+      return { transition: closeComplaint(c, { summary: input.summary }, ctx), letter: { kind: 'complaint-outcome', params: { summary: input.summary } } };
+    case 'mark-read': {
+      if (!c.flags.includes(MAIL_FLAGS.newCorrespondence)) throw new ValidationError({ action: 'There is no unread correspondence on this case.' });
+      const t = recordEvent(c, ctx.at, ctx.actor, 'CorrespondenceRead');
+      return { transition: { case: { ...t.case, flags: c.flags.filter((f) => f !== MAIL_FLAGS.newCorrespondence) }, entry: t.entry } };
+    }
+    case 'mark-posted': {
+      const entry = outboxOf(c).find((e) => e.id === input.letter && e.state === 'post');
+      if (!entry) throw new ValidationError({ letter: 'That letter is not waiting to be posted.' });
+      const t = recordEvent(markPosted(c, entry.id, new Date(ctx.at), ctx.actor), ctx.at, ctx.actor, 'LetterPosted', { mail: entry.id });
+      return { transition: t };
+    }
+  }
+}
+
+/** What staff recorded that is not for the audit trail's short fields (a requester's answer, reasons), kept on the case. */
+function addNote(c: Case, ctx: TransitionContext, kind: string, text: string): Case {
+  return { ...c, notes: [...(c.notes ?? []), { at: ctx.at, by: ctx.actor, kind, text }] };
+}

@@ -1,0 +1,27 @@
+/**
+ * What the desk's use cases use (issue 11): the store, the clock, the outbox (every letter goes
+ * through it), the keeper (staff-entered cases get one) and the files bucket (inbound messages
+ * and their attachments, read by staff).
+ */
+import type { Nation } from '#domain/calendar';
+import type { OutboxDeps } from '#shared/core/outbox';
+import type { BlobStore, CaseStore, Clock, Keeper } from '#shared/ports';
+
+export interface DeskReadDeps {
+  cases: CaseStore;
+  clock: Clock;
+}
+
+export interface DeskActDeps extends DeskReadDeps {
+  outbox: OutboxDeps;
+}
+
+export interface DeskEntryDeps extends DeskActDeps {
+  keeper: Keeper;
+  ids: { caseId: () => string; reference: () => string };
+  settings: { nation: Nation };
+}
+
+export interface DeskFilesDeps extends DeskReadDeps {
+  files: BlobStore;
+}

@@ -1,0 +1,62 @@
+/**
+ * The desk's queue (issue 11): one page of a view, or a search by reference or requester email.
+ * Every read is by key or index (shared/domain/queue.ts says which); a page costs its rows, not
+ * the table.
+ */
+import { z } from 'zod';
+import { londonDateOf } from '#domain/calendar';
+import { ValidationError } from '#domain/errors';
+import { QUEUE_VIEWS, rowOf, type QueueRow, type QueueView } from '#domain/queue';
+import { isReference } from '#domain/reference';
+import type { DeskReadDeps } from './deps';
+
+export const PAGE_SIZE = 50;
+
+export const queueQuerySchema = z
+  .object({
+    view: z.enum(QUEUE_VIEWS).default('open'),
+    q: z.string().trim().max(254).optional(),
+    cursor: z.string().max(1024).optional(),
+  })
+  .strict();
+export type QueueQuery = z.infer<typeof queueQuerySchema>;
+
+export interface QueuePage {
+  view: QueueView;
+  /** Set when the page is a search: what was searched for. */
+  search?: string;
+  today: string;
+  rows: QueueRow[];
+  /** Opaque: pass back as `cursor` for the next page. */
+  next?: string;
+}
+
+export function parseQueueQuery(raw: Record<string, string | undefined> | null | undefined): QueueQuery {
+  const given = Object.fromEntries(Object.entries(raw ?? {}).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = queueQuerySchema.safeParse(given);
+  if (!parsed.success) {
+    throw new ValidationError(Object.fromEntries(parsed.error.issues.map((i) => [String(i.path[0] ?? 'query'), i.message])));
+  }
+  return parsed.data;
+}
+
+export async function listQueue(query: QueueQuery, deps: DeskReadDeps): Promise<QueuePage> {
+  const today = londonDateOf(deps.clock.now());
+  if (query.q) return { view: query.view, search: query.q, today, rows: await search(query.q, today, deps) };
+  const { cases, cursor } = await deps.cases.listView(query.view, { today, limit: PAGE_SIZE, ...(query.cursor ? { cursor: query.cursor } : {}) });
+  return { view: query.view, today, rows: cases.map((c) => rowOf(c, today)), ...(cursor ? { next: cursor } : {}) };
+}
+
+/** A reference (RD-XXXXXX) by the reference index; anything with an @ by the requester-email index (hashed). */
+async function search(q: string, today: string, deps: DeskReadDeps): Promise<QueueRow[]> {
+  const term = q.trim();
+  if (isReference(term.toUpperCase())) {
+    const found = await deps.cases.findByReference(term.toUpperCase());
+    return found ? [rowOf(found, today)] : [];
+  }
+  if (/^[^\s@]+@[^\s@]+$/.test(term)) {
+    const found = await deps.cases.listByRequesterEmail(term);
+    return found.reverse().map((c) => rowOf(c, today));
+  }
+  throw new ValidationError({ q: 'Search by a case reference (RD-XXXXXX) or a requester’s full email address.' });
+}

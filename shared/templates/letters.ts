@@ -1,0 +1,142 @@
+/**
+ * The desk's letters to a requester (issue 11): one per staff action the law or good practice
+ * needs the requester to hear about. Each is owed through the outbox in the same write as the
+ * action (shared/cases/act.ts) and rendered when sent, as email or, for a requester without an
+ * email address, as a printable letter (shared/templates/desk-pages.ts).
+ *
+ * What a letter says beyond its fixed text is written by the DPO team (the question, the
+ * reasons, the reply), never by a stranger, and is escaped like everything else.
+ */
+import type { Case } from '#domain/case';
+import { formatLongDate } from '#domain/calendar';
+import { RIGHT_LABELS } from '#domain/labels';
+import type { MailParams } from '#domain/outbox';
+import { type Block, type RenderedEmail, heading, list, mailto, paragraph, pre, renderEmail, strong } from './email-blocks';
+
+export const LETTER_KINDS = [
+  'identity-request',
+  'clarification-request',
+  'extension',
+  'refusal',
+  'reply',
+  'closing',
+  'forwarded',
+  'complaint-acknowledgement',
+  'complaint-outcome',
+] as const;
+export type LetterKind = (typeof LETTER_KINDS)[number];
+
+export const isLetterKind = (value: unknown): value is LetterKind => typeof value === 'string' && (LETTER_KINDS as readonly string[]).includes(value);
+
+export const LETTER_TITLES: Record<LetterKind, string> = {
+  'identity-request': 'We need to confirm your identity',
+  'clarification-request': 'We need more information about your request',
+  extension: 'We need more time to answer your request',
+  refusal: 'We cannot act on your request',
+  reply: 'About your request',
+  closing: 'Our response to your request',
+  forwarded: 'Part of your request has been passed to another organisation',
+  'complaint-acknowledgement': 'We have received your complaint',
+  'complaint-outcome': 'The outcome of your complaint',
+};
+
+const SIGN_OFF = 'Data Protection Officer, Icetrak Ltd, Malvern, UK';
+const ICO = "the Information Commissioner's Office (ICO): ico.org.uk/make-a-complaint, telephone 0303 123 1113";
+
+const text = (p: MailParams, key: string): string => (typeof p[key] === 'string' ? (p[key] as string) : '');
+const lines = (value: string): Block[] => (value ? [pre(value)] : []);
+
+/** The subject and body of letter `kind` on case `c`, with what the action recorded in `p`. */
+export function letter(c: Case, kind: LetterKind, p: MailParams, opts: { dpoAddress: string }): RenderedEmail {
+  const subject = `[${c.reference}] ${LETTER_TITLES[kind]}`.replace(/[\r\n]+/g, ' ');
+  const due = c.dueOn ? formatLongDate(c.dueOn) : null;
+  const questions = paragraph('Reply to this email or write to ', mailto(opts.dpoAddress), `, quoting ${c.reference}.`);
+  return renderEmail(subject, [
+    paragraph(c.requester.fullName ? `Dear ${c.requester.fullName},` : 'Hello,'),
+    ...body(c, kind, p, due),
+    questions,
+    paragraph(SIGN_OFF),
+  ]);
+}
+
+function body(c: Case, kind: LetterKind, p: MailParams, due: string | null): Block[] {
+  const asked = c.rights.map((r) => RIGHT_LABELS[r].label);
+  switch (kind) {
+    case 'identity-request':
+      return [
+        paragraph('Before we can act on your request ', strong(c.reference), ', we need to be sure you are the person the information is about.'),
+        ...lines(text(p, 'message')),
+        paragraph(
+          'Please send only what we ask for. The one-month time limit starts again on the day we receive it. If we do not hear from you within 30 days we will close the request; you can ask again at any time.',
+        ),
+      ];
+    case 'clarification-request':
+      return [
+        paragraph('To find what you asked for in request ', strong(c.reference), ', we need to know more:'),
+        ...lines(text(p, 'question')),
+        p.late === true
+          ? paragraph('Our reply is already late, and this question does not change that: we will answer as soon as we can.')
+          : paragraph('The time limit is paused from today until we receive your answer. Meanwhile we will provide what we can.'),
+      ];
+    case 'extension':
+      return [
+        paragraph('Your request ', strong(c.reference), ' is complex, so we are extending the time limit by two months, as the law allows.'),
+        heading('Why'),
+        ...lines(text(p, 'reasons')),
+        due ? paragraph('We will now reply by ', strong(due), '.') : paragraph('We will tell you the new date once we have the information we asked for.'),
+        paragraph('If you are unhappy with this, you can complain to us, and to ', ICO, '.'),
+      ];
+    case 'refusal':
+      return [
+        paragraph(
+          'We have decided not to act on your request ',
+          strong(c.reference),
+          p.ground === 'manifestly-excessive' ? ' because it is manifestly excessive.' : ' because it is manifestly unfounded.',
+        ),
+        heading('Our reasons'),
+        ...lines(text(p, 'reasons')),
+        heading('Your rights'),
+        list([
+          `You can complain to us about this decision: reply to this email.`,
+          `You can complain to ${ICO}.`,
+          'You can ask a court to enforce your rights (a judicial remedy).',
+        ]),
+      ];
+    case 'reply':
+      return [...lines(text(p, 'message'))];
+    case 'closing':
+      return [
+        paragraph('This is our response to your request ', strong(c.reference), asked.length ? ` (${asked.join('; ')}).` : '.'),
+        heading('What we did'),
+        ...lines(text(p, 'done')),
+        ...(text(p, 'withheld') ? [heading('What we did not do, and why'), ...lines(text(p, 'withheld'))] : []),
+        ...(text(p, 'systems') ? [paragraph('We searched: ', text(p, 'systems'), '.')] : []),
+        paragraph(`If you are unhappy with our response, you can complain to us, and to ${ICO}. You can also ask a court to enforce your rights.`),
+      ];
+    case 'forwarded':
+      return [
+        paragraph(
+          'Part of your request ',
+          strong(c.reference),
+          ' is about messages a business sent you through Icetrak. That business decides how those messages are used, so we have passed your request to it:',
+        ),
+        pre(`${text(p, 'controller')}\n${text(p, 'contact')}`),
+        paragraph('Please contact it directly about those messages.'),
+        p.icetrakPartRemains === true
+          ? paragraph(due ? `We will answer the rest of your request ourselves by ${due}.` : 'We will answer the rest of your request ourselves.')
+          : paragraph('Nothing else in your request is held by Icetrak, so this closes it with us.'),
+      ];
+    case 'complaint-acknowledgement':
+      return [
+        paragraph('We have received your complaint ', strong(c.reference), '. We are looking into it and will tell you the outcome without undue delay.'),
+        ...lines(text(p, 'message')),
+        paragraph(`You can also complain to ${ICO}.`),
+      ];
+    case 'complaint-outcome':
+      return [
+        paragraph('We have looked into your complaint ', strong(c.reference), '. This is the outcome:'),
+        ...lines(text(p, 'summary')),
+        paragraph(`If you are not satisfied, you can complain to ${ICO}.`),
+      ];
+  }
+}
