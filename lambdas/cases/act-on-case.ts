@@ -1,0 +1,21 @@
+/** POST /api/cases/{reference}/actions — one staff action and its letter (staff: act). 409 names the rule a move breaks. */
+import { json } from '#http/responses';
+import { staffApi } from '#http/staff-handler';
+import { act, parseAction } from '#shared/cases/act';
+import { caseJson } from '#shared/cases/case-json';
+import { viewOf } from '#shared/cases/case-view';
+import { deskActDeps } from './desk-deps';
+import { staffAuthDeps } from './deps';
+
+const deps = deskActDeps();
+
+export const handler = staffApi(
+  'act',
+  staffAuthDeps,
+  async (event, { staff }) => {
+    const input = parseAction(event.parsedBody);
+    const c = await act(event.pathParameters?.reference ?? '', input, staff, deps);
+    return json(200, caseJson(viewOf(c, deps.clock.now())));
+  },
+  { accepts: ['json'] },
+);

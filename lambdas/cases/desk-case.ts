@@ -1,0 +1,18 @@
+/** GET /desk/cases/{reference} — one case: why its date, timeline, correspondence, the actions allowed now. Staff: read. */
+import { html } from '#http/responses';
+import { deskPage } from '#http/staff-handler';
+import { viewCase } from '#shared/cases/case-view';
+import { casePage } from '#shared/templates/desk-pages';
+import { deskReadDeps, deskSite } from './desk-deps';
+import { staffAuthDeps } from './deps';
+
+const deps = deskReadDeps();
+const { basePath } = deskSite();
+
+const FLASH: Record<string, string> = { done: 'Done. The timeline shows what was recorded, and any letter is in the correspondence.' };
+
+export const handler = deskPage('read', staffAuthDeps, async (event, { staff, csrf }) => {
+  const view = await viewCase(event.pathParameters?.reference ?? '', deps);
+  const flash = FLASH[event.queryStringParameters?.flash ?? ''];
+  return html(200, casePage({ view, staff, csrf: csrf ?? '', basePath, ...(flash ? { flash } : {}) }));
+});

@@ -1,0 +1,41 @@
+/**
+ * What the desk's and the staff API's handlers use, one memoised factory per need: each builds
+ * on first call only what its handlers' manifest entries grant (lambdas/cases/manifest.ts).
+ */
+import { caseStore, clock, filesStore, ids, keeper, outbox } from '#adapters/from-env';
+import type { DeskActDeps, DeskEntryDeps, DeskFilesDeps, DeskReadDeps } from '#shared/cases/deps';
+import { readConfig } from '#shared/core/config';
+
+const memo: { read?: DeskReadDeps; act?: DeskActDeps; entry?: DeskEntryDeps; files?: DeskFilesDeps; site?: DeskSite } = {};
+
+/** Where the desk is served, and the DPO address its letters name. */
+export interface DeskSite {
+  basePath: string;
+  dpoAddress: string;
+}
+
+export function deskSite(): DeskSite {
+  return (memo.site ??= (() => {
+    const config = readConfig(['DPO_ADDRESS', 'PUBLIC_BASE_URL']);
+    return { basePath: new URL(config.PUBLIC_BASE_URL).pathname.replace(/\/+$/, ''), dpoAddress: config.DPO_ADDRESS };
+  })());
+}
+
+export function deskReadDeps(): DeskReadDeps {
+  return (memo.read ??= { cases: caseStore(), clock: clock() });
+}
+
+export function deskActDeps(): DeskActDeps {
+  return (memo.act ??= { ...deskReadDeps(), outbox: outbox() });
+}
+
+export function deskEntryDeps(): DeskEntryDeps {
+  return (memo.entry ??= (() => {
+    const config = readConfig(['NATION']);
+    return { ...deskActDeps(), keeper: keeper(), ids, settings: { nation: config.NATION } };
+  })());
+}
+
+export function deskFilesDeps(): DeskFilesDeps {
+  return (memo.files ??= { ...deskReadDeps(), files: filesStore() });
+}

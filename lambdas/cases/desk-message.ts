@@ -1,0 +1,17 @@
+/** GET /desk/cases/{reference}/messages/{message} — one inbound email of the case, as stored. Staff: read. */
+import { RouteNotFoundError } from '#http/errors';
+import { html } from '#http/responses';
+import { deskPage } from '#http/staff-handler';
+import { readMessage } from '#shared/cases/messages';
+import { messagePage } from '#shared/templates/desk-pages';
+import { deskFilesDeps, deskSite } from './desk-deps';
+import { staffAuthDeps } from './deps';
+
+const deps = deskFilesDeps();
+const { basePath } = deskSite();
+
+export const handler = deskPage('read', staffAuthDeps, async (event, { staff, csrf }) => {
+  const found = await readMessage(event.pathParameters?.reference ?? '', event.pathParameters?.message ?? '', deps);
+  if (!found) throw new RouteNotFoundError('That case has no such message.');
+  return html(200, messagePage({ ...found, staff, csrf: csrf ?? '', basePath }));
+});

@@ -1,0 +1,35 @@
+/**
+ * The desk's pages and the staff API (issue 11), part of the cases manifest (./manifest.ts).
+ * Every route is a 'staff' route: its handler authenticates the session or Bearer token before
+ * it reads anything (shared/http/staff-handler.ts). Sessions live in the cases table, so every
+ * handler writes it (touching the session); acting handlers also owe and send letters.
+ */
+import { OUTBOX_USES, type HandlerSpec, type Uses } from '#lambdas/manifest';
+
+const STAFF = { staffAuth: true, cases: 'readWrite', settings: ['DPO_ADDRESS', 'PUBLIC_BASE_URL'] } as const satisfies Uses;
+const ACTS = { ...OUTBOX_USES, staffAuth: true } as const satisfies Uses;
+
+const route = (id: string, file: string, method: 'GET' | 'POST', path: string, uses: Uses): HandlerSpec => ({
+  id,
+  entry: `lambdas/cases/${file}.ts`,
+  description: `Rightsdesk ${method} ${path}`,
+  trigger: { kind: 'http', method, path, access: 'staff' },
+  uses,
+});
+
+export const DESK_HANDLERS: readonly HandlerSpec[] = [
+  // The desk (HTML, session cookie)
+  route('DeskQueue', 'desk-queue', 'GET', '/desk', STAFF),
+  route('DeskCase', 'desk-case', 'GET', '/desk/cases/{reference}', STAFF),
+  route('DeskAct', 'desk-act', 'POST', '/desk/cases/{reference}/actions', ACTS),
+  route('DeskNewCase', 'desk-new-case', 'GET', '/desk/new', STAFF),
+  route('DeskCreateCase', 'desk-create-case', 'POST', '/desk/cases', { ...ACTS, keeper: 'start', settings: [...OUTBOX_USES.settings, 'NATION'] }),
+  route('DeskLetter', 'desk-letter', 'GET', '/desk/cases/{reference}/letters/{letter}', STAFF),
+  route('DeskMessage', 'desk-message', 'GET', '/desk/cases/{reference}/messages/{message}', { ...STAFF, files: 'read' }),
+  route('DeskAttachment', 'desk-attachment', 'GET', '/desk/cases/{reference}/messages/{message}/attachments/{n}', { ...STAFF, files: 'read' }),
+  // The staff API (JSON, Bearer token or session)
+  route('ListCases', 'list-cases', 'GET', '/api/cases', STAFF),
+  route('GetCase', 'get-case', 'GET', '/api/cases/{reference}', STAFF),
+  route('CreateCase', 'create-case', 'POST', '/api/cases', { ...ACTS, keeper: 'start', settings: [...OUTBOX_USES.settings, 'NATION'] }),
+  route('ActOnCase', 'act-on-case', 'POST', '/api/cases/{reference}/actions', ACTS),
+];
