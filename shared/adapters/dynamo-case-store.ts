@@ -269,7 +269,8 @@ export class DynamoCaseStore implements CaseStore {
         opts,
       );
     }
-    const names = { '#pk': idx.openByDue.partitionKey, '#sk': idx.openByDue.sortKey };
+    const pk = { '#pk': idx.openByDue.partitionKey };
+    const names = view === 'open' ? pk : { ...pk, '#sk': idx.openByDue.sortKey };
     const range =
       view === 'overdue'
         ? { KeyConditionExpression: '#pk = :open AND #sk < :today', ExpressionAttributeValues: { ':open': OPEN, ':today': opts.today } }
