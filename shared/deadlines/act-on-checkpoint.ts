@@ -71,7 +71,7 @@ async function closeAndNotify(c: Case, checkpointId: string, deps: ActDeps, now:
   try {
     closed = await deps.cases.update(c.id, (cur) => {
       if (cur.status !== 'awaiting_identity' || !due(cur)) throw new NothingToDo();
-      const t = closeUnverified(cur, { at, actor: 'system' });
+      const t = closeUnverified(cur, { at, actor: 'system' }, deps.offsets);
       const cp: Checkpoint = { id: checkpointId, kind: 'close-unverified', at, on: londonDateOf(now) };
       // The closure and its notice are one write: a crash after it loses neither.
       return { case: oweNotice(t.case, cp, now, deps.offsets), entry: { ...t.entry, detail: { ...t.entry.detail, checkpoint: checkpointId } } };

@@ -32,6 +32,7 @@ const KINDS: readonly string[] = [
   'extension-warning',
   'due-today',
   'overdue',
+  'complaint-ack-reminder',
   'recheck',
 ] satisfies CheckpointKind[];
 

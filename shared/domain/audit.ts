@@ -28,6 +28,12 @@ export const AUDIT_ACTIONS = [
   'ForwardedToController',
   'RequestWithdrawn',
   'ClosedUnverified',
+  'RightsReclassified',
+  'CaseMerged',
+  'ComplaintAcknowledged',
+  'ComplaintAnswered',
+  // Desk events
+  'ReplySent',
   // Intake events
   'AcknowledgementSent',
   'AcknowledgementFailed',

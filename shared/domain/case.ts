@@ -6,7 +6,7 @@ import type { OutboxEntry } from './outbox';
 export const RIGHTS = ['access', 'rectification', 'erasure', 'restriction', 'objection', 'portability', 'complaint'] as const;
 export type Right = (typeof RIGHTS)[number];
 
-export const CHANNELS = ['form', 'email', 'phone', 'post'] as const;
+export const CHANNELS = ['form', 'email', 'phone', 'post', 'in-person'] as const;
 export type Channel = (typeof CHANNELS)[number];
 
 export const RELATIONSHIPS = ['customer', 'message-recipient', 'website-visitor', 'other'] as const;
@@ -19,7 +19,7 @@ export type AgentCapacity = (typeof AGENT_CAPACITIES)[number];
 export const STATUSES = ['received', 'awaiting_identity', 'in_progress', 'awaiting_clarification', 'closed'] as const;
 export type CaseStatus = (typeof STATUSES)[number];
 
-export const OUTCOMES = ['completed', 'partially_completed', 'refused', 'forwarded', 'withdrawn', 'closed_unverified'] as const;
+export const OUTCOMES = ['completed', 'partially_completed', 'refused', 'forwarded', 'withdrawn', 'closed_unverified', 'merged'] as const;
 export type Outcome = (typeof OUTCOMES)[number];
 
 /** Who we correspond with: the person the data is about, or someone acting for them (`onBehalfOf`). */
@@ -50,6 +50,22 @@ export interface OnBehalfOf {
 export interface ForwardedTo {
   controller: string; // the business customer's name
   contact: string; // its contract's privacy contact
+}
+
+/** The grounds on which a request may be refused or charged for (docs/rules.md, Refusals and fees). */
+export const REFUSAL_GROUNDS = ['manifestly-unfounded', 'manifestly-excessive'] as const;
+export type RefusalGround = (typeof REFUSAL_GROUNDS)[number];
+export const FEE_GROUNDS = [...REFUSAL_GROUNDS, 'extra-copies'] as const;
+export type FeeGround = (typeof FEE_GROUNDS)[number];
+
+/** What the desk records when it closes a case (docs/rules.md, Records of requests). */
+export interface ClosingSummary {
+  /** What was done or disclosed. */
+  done: string;
+  /** What was withheld and why (required for a partial completion). */
+  withheld?: string;
+  /** The systems searched. */
+  systemsSearched: string[];
 }
 
 /** Who did something: a requester, a named DPO-team member, or the system itself. */
@@ -87,17 +103,29 @@ export interface Case {
   receivedOn: string; // London date of receivedAt
   identityRequestedOn?: string;
   identityReceivedOn?: string;
+  /** The last identity request was made after the due date: its answer does not restart the clock (docs/rules.md, The deadline, 7). */
+  identityRequestedLate?: boolean;
+  /** The day ID asked for late arrived (kept for the record; not a clock start). */
+  lateIdentityReceivedOn?: string;
   feeRequestedOn?: string;
   feeReceivedOn?: string;
+  feeGround?: FeeGround;
+  refusalGround?: RefusalGround;
   clarifications: Clarification[];
   extended: boolean;
   extensionReason?: string;
+  /** Why the case could be extended: marked complex, or one of several requests from the same person. */
+  extensionGround?: 'complex' | 'several-requests';
   complex: boolean;
   clockStartsOn: string;
   dueOn: string | null;
   extensionNoticeBy: string | null;
   closedAt?: string; // ISO instant
-  forwardedTo?: ForwardedTo; // set when the outcome is 'forwarded'
+  respondedOn?: string; // London date the case was answered (closed)
+  closing?: ClosingSummary; // what the desk recorded when closing
+  mergedInto?: string; // reference of the case a duplicate was merged into
+  complaintAcknowledgedOn?: string; // London date a complaint was acknowledged
+  forwardedTo?: ForwardedTo; // set when forwarded (outcome 'forwarded', or an open case whose Icetrak part remains)
   flags: string[]; // e.g. 'new-correspondence', 'spam-review', 'quarantined', 'reply-by-post', 'on-behalf' (MAIL_FLAGS, INTAKE_FLAGS)
   createdAt: string;
   updatedAt: string;
@@ -108,4 +136,12 @@ export interface Case {
   /** Mail this case owes or has sent (shared/domain/outbox.ts); absent on cases that never owed any. */
   outbox?: OutboxEntry[];
   audit: AuditEntry[];
+}
+
+/**
+ * A complaint to the controller (DPA 2018 s.164A) rather than a rights request: a case whose
+ * only "right" is a complaint. No identity gate, never closed unverified (docs/rules.md, Complaints).
+ */
+export function isComplaint(c: Pick<Case, 'rights'>): boolean {
+  return c.rights.length === 1 && c.rights[0] === 'complaint';
 }

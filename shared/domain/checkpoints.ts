@@ -14,6 +14,9 @@
  *     overdue            every working day after it until the case closes: escalation
  *   extension track (a case marked complex, not yet extended)
  *     extension-warning  5 working days before the extension-notice limit
+ *   complaint track (a complaint not yet acknowledged; no identity track for complaints)
+ *     complaint-ack-reminder  5 working days before the 30-day acknowledgement limit, and on
+ *                        its last working day, to the DPO team
  *
  * A day that is not a working day moves to the next working day (the identity track too: a
  * requester gets at least the days promised). Instants are computed with Intl from the
@@ -39,7 +42,7 @@
  * earliest checkpoint the case could have if the answer came today (a later answer only moves
  * every date later), which keeps a paused case to a few transitions a month.
  */
-import type { Case } from './case';
+import { isComplaint, type Case } from './case';
 import {
   addDays,
   addWorkingDays,
@@ -50,8 +53,7 @@ import {
   workingDaysBetween,
   type IsoDate,
 } from './calendar';
-import { computeDeadline } from './deadlines';
-import { deadlineInputOf } from './lifecycle';
+import { complaintAcknowledgeBy, computeDeadline, deadlineInputOf } from './deadlines';
 
 /** The audit action the keeper records for each notice it sent (detail.checkpoint = its id). */
 
@@ -70,6 +72,8 @@ export interface KeeperOffsets {
   readonly lateGraceHours: number;
   /** The longest the keeper sleeps without re-reading the case. @default 7 */
   readonly maxSleepDays: number;
+  /** Working days before a complaint's acknowledgement limit at which the DPO team is reminded (and again on the day). @default 5 */
+  readonly complaintAckReminderWorkingDays: number;
 }
 
 export const DEFAULT_KEEPER_OFFSETS: KeeperOffsets = Object.freeze({
@@ -80,9 +84,11 @@ export const DEFAULT_KEEPER_OFFSETS: KeeperOffsets = Object.freeze({
   noticeHour: 9,
   lateGraceHours: 24,
   maxSleepDays: 7,
+  complaintAckReminderWorkingDays: 5,
 });
 
-export type NoticeKind = 'verify-reminder' | 'close-unverified' | 'dpo-reminder' | 'extension-warning' | 'due-today' | 'overdue';
+export type NoticeKind =
+  'verify-reminder' | 'close-unverified' | 'dpo-reminder' | 'extension-warning' | 'due-today' | 'overdue' | 'complaint-ack-reminder';
 export type CheckpointKind = NoticeKind | 'recheck';
 
 export interface Checkpoint {
@@ -103,7 +109,7 @@ export interface Checkpoint {
 
 export type Plan = Checkpoint | { readonly kind: 'done' };
 
-type Track = 'identity' | 'deadline' | 'extension';
+type Track = 'identity' | 'deadline' | 'extension' | 'complaint';
 
 interface Candidate extends Checkpoint {
   readonly kind: NoticeKind;
@@ -126,6 +132,7 @@ export function keeperOffsets(partial: Partial<KeeperOffsets> = {}): KeeperOffse
     !(whole(o.noticeHour, 0) && o.noticeHour <= 23) && 'noticeHour must be an hour of the day (0-23)',
     !(typeof o.lateGraceHours === 'number' && o.lateGraceHours > 0) && 'lateGraceHours must be positive',
     !whole(o.maxSleepDays, 1) && 'maxSleepDays must be a whole number of days, at least 1',
+    !whole(o.complaintAckReminderWorkingDays, 1) && 'complaintAckReminderWorkingDays must be a whole number, at least 1',
   ].filter((p): p is string => typeof p === 'string');
   if (problems.length) throw new RangeError(`Invalid keeper offsets: ${problems.join('; ')}.`);
   return { ...o, dpoReminderWorkingDays: [...new Set(o.dpoReminderWorkingDays)].sort((a, b) => b - a) };
@@ -188,9 +195,25 @@ export function noticeSent(c: Case, checkpointId: string): boolean {
 
 function candidatesOf(c: Case, now: Date, o: KeeperOffsets): Candidate[] {
   if (c.status === 'closed') return [];
+  // A complaint has no identity gate: never reminded to confirm, never closed unverified.
+  if (isComplaint(c)) return [...complaintTrack(c, o), ...(c.dueOn == null ? [] : deadlineTrack(c.dueOn, c, now, o))];
   if (c.status === 'awaiting_identity') return identityTrack(c, o);
-  if (c.dueOn == null) return []; // clock stopped for clarification
+  if (c.dueOn == null) return []; // clock stopped for clarification or an unpaid fee
   return [...deadlineTrack(c.dueOn, c, now, o), ...extensionTrack(c, o)];
+}
+
+/** A complaint not yet acknowledged: remind the team before the 30-day limit, and on its last working day. */
+function complaintTrack(c: Case, o: KeeperOffsets): Candidate[] {
+  if (c.complaintAcknowledgedOn != null) return [];
+  const limit = complaintAcknowledgeBy(c);
+  const lastDay = previousWorkingDayOnOrBefore(limit, c.nation);
+  return [o.complaintAckReminderWorkingDays, 0].map((level) => ({
+    ...checkpoint('complaint-ack-reminder', `complaint-ack-reminder-${level}:${limit}`, addWorkingDays(lastDay, -level, c.nation), o, {
+      anchor: limit,
+      level,
+    }),
+    track: 'complaint' as const,
+  }));
 }
 
 function identityTrack(c: Case, o: KeeperOffsets): Candidate[] {
@@ -281,7 +304,7 @@ function earliestWake(c: Case, now: Date, o: KeeperOffsets): number {
   const today = londonDateOf(now);
   const wakes = [ms(londonInstant(addDays(today, o.maxSleepDays), o.noticeHour))];
 
-  if (c.dueOn == null && c.status === 'awaiting_clarification') {
+  if (c.dueOn == null && c.status === 'awaiting_clarification' && !isComplaint(c)) {
     // The answer may come any day; answering later only moves every date later, so the
     // checkpoints of "answered today" (complex or not) are the earliest there can be.
     const answeredToday = {
@@ -292,7 +315,7 @@ function earliestWake(c: Case, now: Date, o: KeeperOffsets): number {
     };
     const hypothetical = { ...answeredToday, ...computeDeadline(deadlineInputOf(answeredToday)) };
     for (const x of candidatesOf(hypothetical, now, o)) if (ms(x.at) > nowMs) wakes.push(ms(x.at));
-  } else if (c.status !== 'awaiting_identity' && !c.complex && !c.extended && c.extensionNoticeBy != null) {
+  } else if (c.status !== 'awaiting_identity' && !isComplaint(c) && !c.complex && !c.extended && c.extensionNoticeBy != null) {
     // If the case is marked complex before then, its warning is due here.
     const at = ms(extensionWarning(c.extensionNoticeBy, c, o).at);
     if (at > nowMs) wakes.push(at);

@@ -16,6 +16,7 @@ import {
   type IsoDate,
   type Nation,
 } from './calendar';
+import type { Case } from './case';
 import { InvalidClarificationError } from './errors';
 
 export {
@@ -37,12 +38,15 @@ export {
 export interface Clarification {
   askedOn: string; // YYYY-MM-DD
   answeredOn?: string; // YYYY-MM-DD; absent while the answer is outstanding
+  /** Asked after the due date had passed: a question, not a pause (docs/rules.md, The deadline, 7). */
+  late?: boolean;
 }
 
 export interface DeadlineInput {
   receivedOn: string; // London calendar date the request arrived
   identityReceivedOn?: string; // requested ID info arrived (restarts the clock)
   feeReceivedOn?: string; // fee arrived (restarts the clock)
+  feeRequestedOn?: string; // fee asked for: while unpaid the clock does not run
   clarifications?: Clarification[];
   extended?: boolean; // +2 months, i.e. three months from clock start
   nation?: Nation; // default 'england-and-wales'
@@ -50,7 +54,7 @@ export interface DeadlineInput {
 
 export interface Deadline {
   clockStartsOn: string; // latest of received / identity / fee
-  dueOn: string | null; // null while a clarification is unanswered
+  dueOn: string | null; // null while a clarification is unanswered or a requested fee is unpaid
   extensionNoticeBy: string | null; // the due date without extension; null while stopped
 }
 
@@ -87,11 +91,12 @@ export function explainDeadline(input: DeadlineInput): DeadlineWorking {
   if (input.feeReceivedOn != null) starts.push(assertIsoDate(input.feeReceivedOn, 'fee received date'));
   const clockStartsOn = latestDate(starts[0] as IsoDate, ...starts.slice(1));
 
-  const clarifications = validateClarifications(input.clarifications ?? []);
+  // 7. A question asked after the due date neither pauses nor moves it.
+  const clarifications = validateClarifications((input.clarifications ?? []).filter((c) => c.late !== true));
   const pausedDays = countPausedDays(clockStartsOn, clarifications);
 
-  // 4. While an answer is outstanding there is no due date.
-  if (clarifications.some((c) => c.answeredOn == null)) {
+  // 4 and 8. While an answer or a requested fee is outstanding there is no due date.
+  if (clarifications.some((c) => c.answeredOn == null) || feeOutstanding(input)) {
     return { clockStartsOn, dueOn: null, extensionNoticeBy: null, nation, stopped: true, pausedDays, noticeLimitBeforeRoll: null, dueBeforeRoll: null };
   }
 
@@ -109,6 +114,32 @@ export function explainDeadline(input: DeadlineInput): DeadlineWorking {
     pausedDays,
     noticeLimitBeforeRoll,
     dueBeforeRoll,
+  };
+}
+
+/** A fee was asked for and has not been paid since (docs/rules.md, The deadline, 8). */
+export function feeOutstanding(input: Pick<DeadlineInput, 'feeRequestedOn' | 'feeReceivedOn'>): boolean {
+  return input.feeRequestedOn != null && (input.feeReceivedOn == null || input.feeReceivedOn < input.feeRequestedOn);
+}
+
+/** Calendar days from receipt within which a complaint must be acknowledged (DPA 2018 s.164A). */
+export const COMPLAINT_ACKNOWLEDGE_DAYS = 30;
+
+/** The last day to acknowledge a complaint: 30 days after the day it was received (docs/rules.md, Complaints). */
+export function complaintAcknowledgeBy(c: Pick<Case, 'receivedOn'>): IsoDate {
+  return addDays(assertIsoDate(c.receivedOn, 'received date'), COMPLAINT_ACKNOWLEDGE_DAYS);
+}
+
+/** The deadline rules' view of a case. ID asked for late is not a clock start (docs/rules.md, The deadline, 7). */
+export function deadlineInputOf(c: Case): DeadlineInput {
+  return {
+    receivedOn: c.receivedOn,
+    identityReceivedOn: c.identityReceivedOn,
+    feeReceivedOn: c.feeReceivedOn,
+    feeRequestedOn: c.feeRequestedOn,
+    clarifications: c.clarifications,
+    extended: c.extended,
+    nation: c.nation,
   };
 }
 

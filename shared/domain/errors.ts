@@ -75,3 +75,33 @@ export class ValidationError extends DomainError {
 export class TooManyRequestsError extends DomainError {
   override readonly name = 'TooManyRequestsError';
 }
+
+/** An extension for a case not marked complex and not one of several requests from the same person (docs/rules.md, The deadline, 3). */
+export class NotComplexError extends DomainError {
+  override readonly name = 'NotComplexError';
+}
+
+/** Closing unverified before the requester's time to confirm has run out, or from a status that never asked. */
+export class IdentityWindowOpenError extends DomainError {
+  override readonly name = 'IdentityWindowOpenError';
+}
+
+/** A rights-request move on a complaint (DPA 2018 s.164A: no identity gate, never closed unverified). */
+export class NotForComplaintsError extends DomainError {
+  override readonly name = 'NotForComplaintsError';
+}
+
+/** A complaint move on a case that is not a complaint. */
+export class NotAComplaintError extends DomainError {
+  override readonly name = 'NotAComplaintError';
+}
+
+/** A refusal or a fee without one of the grounds the law allows (docs/rules.md, Refusals and fees). */
+export class MissingGroundError extends DomainError {
+  override readonly name = 'MissingGroundError';
+}
+
+/** A merge into itself or into something that is not a case reference. */
+export class InvalidMergeError extends DomainError {
+  override readonly name = 'InvalidMergeError';
+}

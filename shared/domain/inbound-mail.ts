@@ -10,8 +10,11 @@
  *      is kept for review, because a real request can look like spam, but is not answered
  *      automatically (an answer to spam is backscatter).
  *
- * A DKIM or DMARC pass counts the sender's address as confirmed: the clock starts on
- * receipt. Otherwise the requester confirms the address through the form's link.
+ * An authenticated From address counts as confirmed: the clock starts on receipt. That is a
+ * DMARC pass (aligned with the From domain by definition), or, where the domain publishes no
+ * DMARC verdict, a DKIM pass whose every signature is by the From domain. A DKIM pass for
+ * another domain (a mailing service's, an attacker's own) proves nothing about the From
+ * address. Otherwise the requester confirms the address through the form's link.
  */
 
 export const VERDICTS = ['PASS', 'FAIL', 'GRAY', 'PROCESSING_FAILED', 'DISABLED'] as const;
@@ -70,6 +73,8 @@ export interface MailFacts {
   /** The SMTP envelope sender (SES `mail.source`); '' or '<>' for a null reverse-path. */
   readonly envelopeFrom?: string;
   readonly verdicts: Verdicts;
+  /** The signing domains (d=) of every DKIM-Signature header; without them a DKIM pass alone confirms nothing. */
+  readonly dkimDomains?: readonly string[];
 }
 
 export type Disposition =
@@ -80,7 +85,7 @@ export type Disposition =
       readonly spam: boolean;
       /** Whether an automatic answer (acknowledgement, confirmation link) may go to the sender. */
       readonly autoReply: boolean;
-      /** DKIM or DMARC passed for a message with a sender: the address counts as confirmed. */
+      /** The From address is authenticated (senderAuthenticated): it counts as confirmed. */
       readonly identityConfirmed: boolean;
       /** Flags the case starts with (or the reply adds). */
       readonly flags: MailFlag[];
@@ -129,6 +134,32 @@ export function isUnauthenticated(verdicts: Verdicts): boolean {
   return verdicts.spf === 'FAIL' && verdicts.dmarc === 'FAIL';
 }
 
+/** The d= domains of DKIM-Signature header values, lower case. */
+export function dkimSigningDomains(values: readonly string[]): string[] {
+  return values.flatMap((v) => {
+    const m = /(?:^|;)\s*d\s*=\s*([^;\s]+)/i.exec(v);
+    return m?.[1] ? [m[1].toLowerCase().replace(/\.$/, '')] : [];
+  });
+}
+
+/** DKIM's domain and the From domain align (relaxed: the same, or one a subdomain of the other's). */
+function aligned(signer: string, fromDomain: string): boolean {
+  return signer === fromDomain || fromDomain.endsWith(`.${signer}`) || signer.endsWith(`.${fromDomain}`);
+}
+
+/**
+ * Whether the From address is authenticated: DMARC passed (it checks alignment), or DMARC gave
+ * no verdict (no policy published) and DKIM passed with every signature by the From domain.
+ * A DMARC failure outweighs a DKIM pass: that pass was for some other domain.
+ */
+export function senderAuthenticated(facts: Pick<MailFacts, 'fromAddress' | 'verdicts' | 'dkimDomains'>): boolean {
+  if (facts.verdicts.dmarc === 'PASS') return true;
+  if (facts.verdicts.dmarc === 'FAIL' || facts.verdicts.dkim !== 'PASS') return false;
+  const fromDomain = facts.fromAddress?.split('@').pop()?.trim().toLowerCase().replace(/\.$/, '');
+  const signers = facts.dkimDomains ?? [];
+  return Boolean(fromDomain) && signers.length > 0 && signers.every((d) => aligned(d, fromDomain!));
+}
+
 /** Quarantine, ignore or accept, with the flags and answers an accepted message gets. */
 export function dispositionOf(facts: MailFacts, ownAddresses: readonly string[]): Disposition {
   // Unscanned mail is treated like infected mail: its attachments are not handed to anyone.
@@ -154,7 +185,7 @@ export function dispositionOf(facts: MailFacts, ownAddresses: readonly string[])
     quarantine,
     spam,
     autoReply: hasSender && !quarantine && !spam && !mailingList && !forged && !suppressed && loopReason(facts, ownAddresses) === undefined,
-    identityConfirmed: hasSender && !forged && (facts.verdicts.dkim === 'PASS' || facts.verdicts.dmarc === 'PASS'),
+    identityConfirmed: hasSender && !forged && senderAuthenticated(facts),
     flags,
   };
 }

@@ -16,12 +16,46 @@
  * A move the status does not allow throws InvalidTransitionError; the allowed moves are
  * the data in TRANSITIONS.
  */
-import { CHANNELS, RIGHTS, type Actor, type AuditEntry, type Case, type CaseStatus, type Channel, type Outcome, type Requester, type Right } from './case';
-import type { AuditAction } from './audit';
-import { computeDeadline, formatLongDate, londonDateOf, type DeadlineInput, type Nation } from './deadlines';
-import { DEFAULT_NATION, assertNation } from './calendar';
-import { ExtensionTooLateError, InvalidIntakeError, InvalidTransitionError, MissingControllerError, MissingReasonError } from './errors';
+import {
+  CHANNELS,
+  FEE_GROUNDS,
+  isComplaint,
+  REFUSAL_GROUNDS,
+  RIGHTS,
+  type Actor,
+  type AuditEntry,
+  type Case,
+  type CaseStatus,
+  type Channel,
+  type ClosingSummary,
+  type FeeGround,
+  type Outcome,
+  type RefusalGround,
+  type Requester,
+  type Right,
+} from './case';
+import { recordEvent, type AuditAction } from './audit';
+import { complaintAcknowledgeBy, computeDeadline, deadlineInputOf, feeOutstanding, formatLongDate, londonDateOf, type Nation } from './deadlines';
+import { DEFAULT_NATION, assertIsoDate, assertNation } from './calendar';
+import { closeUnverifiedCheckpoint, type KeeperOffsets } from './checkpoints';
+import {
+  ExtensionTooLateError,
+  IdentityWindowOpenError,
+  InvalidClarificationError,
+  InvalidIntakeError,
+  InvalidMergeError,
+  InvalidTransitionError,
+  MissingControllerError,
+  MissingGroundError,
+  MissingReasonError,
+  NotAComplaintError,
+  NotComplexError,
+  NotForComplaintsError,
+} from './errors';
 import { isReference } from './reference';
+
+export { COMPLAINT_ACKNOWLEDGE_DAYS, complaintAcknowledgeBy, deadlineInputOf } from './deadlines';
+export { isComplaint } from './case';
 
 /** When and by whom a move is made. `at` is an ISO 8601 instant with an offset. */
 export interface TransitionContext {
@@ -50,14 +84,20 @@ export const MOVES = [
   'forwardToController',
   'withdraw',
   'closeUnverified',
+  'forwardPart',
+  'reclassify',
+  'merge',
+  'acknowledgeComplaint',
+  'closeComplaint',
 ] as const;
 export type Move = (typeof MOVES)[number];
 
 // Moves that change a flag or a date but not the status, allowed on every open case.
-const KEEP = <S extends CaseStatus>(status: S) => ({ extend: status, recordFee: status, markComplex: status }) as const;
-// Ends every open case may reach: a refusal, a forward to the controller or a withdrawal
-// can happen at any point before the answer.
-const ANY_TIME_ENDS = { refuse: 'closed', forwardToController: 'closed', withdraw: 'closed' } as const;
+const KEEP = <S extends CaseStatus>(status: S) =>
+  ({ extend: status, recordFee: status, markComplex: status, forwardPart: status, reclassify: status, acknowledgeComplaint: status }) as const;
+// Ends every open case may reach: a refusal, a forward to the controller, a withdrawal, a
+// merge into the case it duplicates or a complaint's answer can happen at any point.
+const ANY_TIME_ENDS = { refuse: 'closed', forwardToController: 'closed', withdraw: 'closed', merge: 'closed', closeComplaint: 'closed' } as const;
 
 /**
  * Status → allowed move → status after the move. A move absent from a status's row is
@@ -69,7 +109,6 @@ export const TRANSITIONS: { readonly [S in CaseStatus]: Readonly<Partial<Record<
     askForIdentity: 'awaiting_identity',
     ...KEEP('received'),
     ...ANY_TIME_ENDS,
-    closeUnverified: 'closed',
   },
   awaiting_identity: {
     identityReceived: 'in_progress',
@@ -110,16 +149,57 @@ export function isOpen(status: CaseStatus): boolean {
   return status !== 'closed';
 }
 
-/** The deadline rules' view of a case. */
-export function deadlineInputOf(c: Case): DeadlineInput {
-  return {
-    receivedOn: c.receivedOn,
-    identityReceivedOn: c.identityReceivedOn,
-    feeReceivedOn: c.feeReceivedOn,
-    clarifications: c.clarifications,
-    extended: c.extended,
-    nation: c.nation,
+/** What the desk offers, by name (one button or form each). */
+export const DESK_ACTIONS = [
+  'confirm-identity',
+  'request-identity',
+  'request-clarification',
+  'record-clarification',
+  'mark-complex',
+  'extend',
+  'refuse',
+  'reply',
+  'reclassify',
+  'merge',
+  'close',
+  'acknowledge-complaint',
+  'close-complaint',
+  'forward',
+] as const;
+export type DeskAction = (typeof DESK_ACTIONS)[number];
+
+/**
+ * The desk actions allowed now for this case: the moves its status allows (TRANSITIONS),
+ * less what the case's own rules refuse (an extension only for a complex case not yet
+ * extended, no identity check for a complaint, each complaint step once), so the desk shows
+ * only what will succeed. Time-dependent refusals (an extension too late) are left to the move.
+ */
+export function allowedActions(c: Case): DeskAction[] {
+  if (!isOpen(c.status)) return [];
+  const can = (move: Move) => canMove(c.status, move);
+  const complaint = isComplaint(c);
+  const allowed: Record<DeskAction, boolean> = {
+    'confirm-identity': can('confirmIdentity') || can('identityReceived'),
+    'request-identity': can('askForIdentity') && !complaint,
+    'request-clarification': can('askForClarification'),
+    'record-clarification': can('clarificationAnswered'),
+    'mark-complex': can('markComplex') && !c.complex && !complaint,
+    extend: can('extend') && c.complex && !c.extended && !complaint,
+    refuse: can('refuse') && !complaint,
+    reply: true,
+    reclassify: can('reclassify'),
+    merge: can('merge'),
+    close: (can('complete') || can('partiallyComplete') || can('withdraw')) && !complaint,
+    'acknowledge-complaint': can('acknowledgeComplaint') && complaint && c.complaintAcknowledgedOn == null,
+    'close-complaint': can('closeComplaint') && complaint,
+    forward: (can('forwardToController') || can('forwardPart')) && !complaint,
   };
+  return DESK_ACTIONS.filter((a) => allowed[a]);
+}
+
+/** A question asked today would be late: the due date has passed (docs/rules.md, The deadline, 7). */
+function pastDue(c: Case, today: string): boolean {
+  return c.dueOn != null && today > c.dueOn;
 }
 
 // ---------------------------------------------------------------------------------------
@@ -175,6 +255,7 @@ export function receive(input: ReceiveInput): Transition {
   const receivedOn = londonDateOf(input.receivedAt, 'received time');
   const at = input.at ?? input.receivedAt;
   londonDateOf(at, 'time of the move');
+  if (Date.parse(input.receivedAt) > Date.parse(at)) throw new InvalidIntakeError('A request cannot be logged before it arrived.');
   const status: CaseStatus = input.identityConfirmed ? 'in_progress' : 'received';
 
   const base: Case = {
@@ -225,25 +306,55 @@ export function confirmIdentity(c: Case, ctx: TransitionContext): Transition {
   return apply(c, 'confirmIdentity', ctx, 'IdentityConfirmed', () => ({}));
 }
 
-/** Ask for proportionate proof of identity (docs/rules.md, Identity and clarification). */
+/**
+ * Ask for proportionate proof of identity (docs/rules.md, Identity and clarification). Not for a
+ * complaint. Asked after the due date it is a question only: the ID it brings does not restart
+ * the clock (docs/rules.md, The deadline, 7).
+ */
 export function askForIdentity(c: Case, ctx: TransitionContext): Transition {
-  return apply(c, 'askForIdentity', ctx, 'IdentityRequested', (today) => ({ changes: { identityRequestedOn: today } }));
+  return apply(c, 'askForIdentity', ctx, 'IdentityRequested', (today) => {
+    if (isComplaint(c)) throw new NotForComplaintsError('A complaint is not a rights request: there is no identity check.');
+    const late = pastDue(c, today);
+    return late
+      ? { changes: { identityRequestedOn: today, identityRequestedLate: true }, detail: { late: true } }
+      : { changes: { identityRequestedOn: today }, remove: ['identityRequestedLate'] };
+  });
 }
 
-/** The ID asked for arrived: the clock restarts on that London date (docs/rules.md, The deadline, 1). */
+/** The ID asked for arrived: the clock restarts on that London date (docs/rules.md, The deadline, 1), unless it was asked for late (7). */
 export function identityReceived(c: Case, ctx: TransitionContext): Transition {
-  return apply(c, 'identityReceived', ctx, 'IdentityReceived', (today) => ({ changes: { identityReceivedOn: today } }));
+  return apply(c, 'identityReceived', ctx, 'IdentityReceived', (today) =>
+    c.identityRequestedLate === true ? { changes: { lateIdentityReceivedOn: today }, detail: { late: true } } : { changes: { identityReceivedOn: today } },
+  );
+}
+
+/**
+ * Whether the email-address check (the confirmation link) is what the case awaits: the last
+ * identity request was the intake's own, not a DPO's request for stronger proof. A used or
+ * unused link never satisfies a DPO's request (docs/rules.md, Intake and identity).
+ */
+export function awaitsEmailLink(c: Case): boolean {
+  if (c.status !== 'awaiting_identity') return false;
+  const asked = c.audit.filter((e) => e.action === 'IdentityRequested').at(-1);
+  return asked === undefined || !asked.actor.startsWith('staff:');
 }
 
 // ---------------------------------------------------------------------------------------
 // Clarification ("stop the clock")
 // ---------------------------------------------------------------------------------------
 
-/** Ask what information is wanted; the clock stops from today (docs/rules.md, The deadline, 4). */
+/**
+ * Ask what information is wanted; the clock stops from today (docs/rules.md, The deadline, 4).
+ * Asked after the due date it is recorded as a late question: no pause, the case stays overdue (7).
+ */
 export function askForClarification(c: Case, ctx: TransitionContext): Transition {
-  return apply(c, 'askForClarification', ctx, 'ClarificationRequested', (today) => ({
-    changes: { clarifications: [...c.clarifications, { askedOn: today }] },
-  }));
+  return apply(c, 'askForClarification', ctx, 'ClarificationRequested', (today) => {
+    const late = pastDue(c, today);
+    return {
+      changes: { clarifications: [...c.clarifications, late ? { askedOn: today, late: true } : { askedOn: today }] },
+      ...(late ? { detail: { late: true } } : {}),
+    };
+  });
 }
 
 /** The answer arrived; today is the last paused day (both ends count). */
@@ -253,51 +364,81 @@ export function clarificationAnswered(c: Case, ctx: TransitionContext): Transiti
   }));
 }
 
+/**
+ * The answer arrived on `receivedOn` (logged later, e.g. a letter): that day is the last paused
+ * day. It cannot be before the question was asked nor after today.
+ */
+export function recordClarificationAnswer(c: Case, input: { receivedOn: string }, ctx: TransitionContext): Transition {
+  return apply(c, 'clarificationAnswered', ctx, 'ClarificationAnswered', (today) => {
+    const receivedOn = assertIsoDate(input.receivedOn, 'answer received date');
+    if (receivedOn > today) throw new InvalidClarificationError('An answer cannot be recorded as received after today.');
+    if (c.clarifications.some((q) => q.answeredOn == null && receivedOn < q.askedOn)) {
+      throw new InvalidClarificationError('An answer cannot be received before the question was asked.');
+    }
+    return {
+      changes: { clarifications: c.clarifications.map((q) => (q.answeredOn == null ? { ...q, answeredOn: receivedOn } : q)) },
+      detail: { answeredOn: receivedOn },
+    };
+  });
+}
+
 // ---------------------------------------------------------------------------------------
 // Extension, fee, complexity
 // ---------------------------------------------------------------------------------------
 
 /**
- * Extend by two months (three from the clock start) for a complex request or several
- * requests from the same person (docs/rules.md, The deadline, 3). Only once, with reasons, and
- * no later than the extension-notice limit (docs/rules.md, The deadline, 6): the requester must
- * be told before the first month ends.
+ * Extend by two months (three from the clock start) for a complex request (the case is marked
+ * complex) or several requests from the same person (`severalRequests`) (docs/rules.md, The
+ * deadline, 3). Only once, with reasons, and no later than the extension-notice limit
+ * (docs/rules.md, The deadline, 6): the requester must be told before the first month ends.
  */
-export function extend(c: Case, input: { reason: string }, ctx: TransitionContext): Transition {
+export function extend(c: Case, input: { reason: string; severalRequests?: boolean }, ctx: TransitionContext): Transition {
   return apply(c, 'extend', ctx, 'DeadlineExtended', (today) => {
     if (c.extended) throw new InvalidTransitionError('The case has already been extended; it can be extended only once.');
+    if (!c.complex && input.severalRequests !== true) {
+      throw new NotComplexError('Only a complex request, or one of several from the same person, can be extended: mark it complex first.');
+    }
     const reason = requireText(input.reason, 'An extension needs reasons to give the requester.');
     const limit = extensionLimit(c, today);
     if (today > limit) {
       throw new ExtensionTooLateError(`The extension had to be notified by ${formatLongDate(limit)}.`);
     }
-    return { changes: { extended: true, extensionReason: reason }, detail: { extensionNoticeBy: limit } };
+    const ground = c.complex ? 'complex' : 'several-requests';
+    return { changes: { extended: true, extensionReason: reason, extensionGround: ground }, detail: { extensionNoticeBy: limit, ground } };
   });
 }
 
 /**
  * The last day an extension can be notified. While a clarification is outstanding there is
  * no limit yet; it will be at least the limit as if answered today (answering later only
- * pushes it further out), so that lower bound is what is checked.
+ * pushes it further out), so that lower bound is what is checked. Likewise a requested fee
+ * as if paid today.
  */
 function extensionLimit(c: Case, today: string): string {
   const clarifications = c.clarifications.map((q) => (q.answeredOn == null ? { ...q, answeredOn: today > q.askedOn ? today : q.askedOn } : q));
-  const { extensionNoticeBy } = computeDeadline({ ...deadlineInputOf(c), clarifications, extended: false });
-  // Never null: every clarification above has an answer date.
+  const input = deadlineInputOf(c);
+  const feeReceivedOn = feeOutstanding(input) ? today : c.feeReceivedOn;
+  const { extensionNoticeBy } = computeDeadline({ ...input, clarifications, feeReceivedOn, extended: false });
+  // Never null: every clarification above has an answer date and no fee is outstanding.
   return extensionNoticeBy as string;
 }
 
 export type FeeStage = 'requested' | 'received';
 
 /**
- * A fee (only for manifestly unfounded or excessive requests, or extra copies: docs/rules.md,
- * Refusals and fees) was asked for or paid. Payment restarts the clock (The deadline, 1).
+ * A fee was asked for or paid. Asking needs a ground (manifestly unfounded or excessive, or
+ * extra copies: docs/rules.md, Refusals and fees); while it is unpaid the clock does not run
+ * (dueOn is null), and payment starts it again on the day it arrives (The deadline, 1 and 8).
  */
-export function recordFee(c: Case, input: { stage: FeeStage }, ctx: TransitionContext): Transition {
+export function recordFee(c: Case, input: { stage: FeeStage; ground?: FeeGround }, ctx: TransitionContext): Transition {
   if (input.stage === 'requested') {
     return apply(c, 'recordFee', ctx, 'FeeRequested', (today) => {
       if (feeOutstanding(c)) throw new InvalidTransitionError('A fee has already been requested and not yet received.');
-      return { changes: { feeRequestedOn: today } };
+      const ground = input.ground;
+      if (ground === undefined || !(FEE_GROUNDS as readonly string[]).includes(ground)) {
+        throw new MissingGroundError('A fee can be asked for only for a manifestly unfounded or excessive request, or for extra copies.');
+      }
+      return { changes: { feeRequestedOn: today, feeGround: ground }, detail: { ground } };
     });
   }
   if (input.stage === 'received') {
@@ -309,10 +450,6 @@ export function recordFee(c: Case, input: { stage: FeeStage }, ctx: TransitionCo
   throw new InvalidTransitionError('Unknown fee stage.');
 }
 
-function feeOutstanding(c: Case): boolean {
-  return c.feeRequestedOn != null && (c.feeReceivedOn == null || c.feeReceivedOn < c.feeRequestedOn);
-}
-
 /** Flag the request as complex: the keeper warns before the extension-notice limit passes. */
 export function markComplex(c: Case, ctx: TransitionContext): Transition {
   return apply(c, 'markComplex', ctx, 'MarkedComplex', () => {
@@ -321,9 +458,62 @@ export function markComplex(c: Case, ctx: TransitionContext): Transition {
   });
 }
 
+/** The DPO team names the rights an unclassified (or misread) request asks for; at least one. */
+export function reclassify(c: Case, input: { rights: Right[] }, ctx: TransitionContext): Transition {
+  return apply(c, 'reclassify', ctx, 'RightsReclassified', () => {
+    const rights = [...new Set(Array.isArray(input.rights) ? input.rights : [])];
+    if (rights.length === 0) throw new InvalidIntakeError('Name at least one right (or a complaint).');
+    if (rights.some((r) => !(RIGHTS as readonly string[]).includes(r))) throw new InvalidIntakeError('Unknown right.');
+    return {
+      changes: { rights, flags: c.flags.filter((f) => f !== UNCLASSIFIED) },
+      detail: { rights: rights.join(','), previous: c.rights.join(',') },
+    };
+  });
+}
+
+/** A reply to the requester went out (a letter, an email from the desk): recorded, nothing else changes. */
+export function recordReply(c: Case, ctx: TransitionContext): Transition {
+  if (!isOpen(c.status)) throw new InvalidTransitionError('The case is closed; nothing more can be done to it.');
+  londonDateOf(ctx.at, 'time of the move');
+  return recordEvent(c, ctx.at, ctx.actor, 'ReplySent');
+}
+
+// ---------------------------------------------------------------------------------------
+// Complaints (DPA 2018 s.164A)
+// ---------------------------------------------------------------------------------------
+
+/** The complaint was acknowledged (once). */
+export function acknowledgeComplaint(c: Case, ctx: TransitionContext): Transition {
+  return apply(c, 'acknowledgeComplaint', ctx, 'ComplaintAcknowledged', (today) => {
+    if (!isComplaint(c)) throw new NotAComplaintError('Only a complaint is acknowledged this way.');
+    if (c.complaintAcknowledgedOn != null) throw new InvalidTransitionError('The complaint has already been acknowledged.');
+    return { changes: { complaintAcknowledgedOn: today }, detail: { acknowledgeBy: complaintAcknowledgeBy(c) } };
+  });
+}
+
+/** The complaint was answered with its outcome: closed as completed, with the summary kept for the record. */
+export function closeComplaint(c: Case, input: { outcome: string }, ctx: TransitionContext): Transition {
+  return close(c, 'closeComplaint', ctx, 'ComplaintAnswered', 'completed', () => {
+    if (!isComplaint(c)) throw new NotAComplaintError('Only a complaint is answered this way.');
+    const done = requireText(input.outcome, 'Answering a complaint needs its outcome.');
+    return { closing: { done, systemsSearched: [] } };
+  });
+}
+
 // ---------------------------------------------------------------------------------------
 // Closing
 // ---------------------------------------------------------------------------------------
+
+/** Years a closed case's record is kept before it is deleted (LAW.md, Retention of Rightsdesk's own records). */
+export const RECORD_RETENTION_YEARS = 6;
+
+/** When a case closed at `closedAt` is deleted: epoch seconds, RECORD_RETENTION_YEARS later (29 Feb → 1 Mar). */
+export function retentionExpiry(closedAt: string): number {
+  londonDateOf(closedAt, 'closing time');
+  const d = new Date(closedAt);
+  d.setUTCFullYear(d.getUTCFullYear() + RECORD_RETENTION_YEARS);
+  return Math.floor(d.getTime() / 1000);
+}
 
 /** Everything asked for was provided or done. */
 export function complete(c: Case, ctx: TransitionContext): Transition {
@@ -337,23 +527,89 @@ export function partiallyComplete(c: Case, input: { reasons: string }, ctx: Tran
   }));
 }
 
-/** Refused (manifestly unfounded or excessive, or an exemption); the reasons go to the requester (docs/rules.md, Refusals and fees). */
-export function refuse(c: Case, input: { reasons: string }, ctx: TransitionContext): Transition {
-  return close(c, 'refuse', ctx, 'RequestRefused', 'refused', () => ({
-    outcomeReasons: requireText(input.reasons, 'A refusal needs reasons to give the requester.'),
-  }));
+export type DeskOutcome = 'completed' | 'partially-completed' | 'withdrawn';
+
+/**
+ * The desk's one way to close a request, recording what was done, what was withheld and why,
+ * and the systems searched (docs/rules.md, Records of requests). A partial completion needs
+ * what was withheld. Not for complaints (closeComplaint).
+ */
+export function closeCase(c: Case, input: { outcome: DeskOutcome; summary: ClosingSummary }, ctx: TransitionContext): Transition {
+  const target = DESK_OUTCOMES[input.outcome] as (typeof DESK_OUTCOMES)[DeskOutcome] | undefined;
+  if (target === undefined) throw new InvalidTransitionError('Unknown outcome.');
+  return close(c, target.move, ctx, target.action, target.outcome, () => {
+    if (isComplaint(c)) throw new NotForComplaintsError('A complaint is answered with its outcome (close-complaint).');
+    const summary = input.summary as Partial<ClosingSummary> | undefined;
+    const done = requireText(summary?.done, 'Closing needs a summary of what was done.');
+    const systemsSearched = Array.isArray(summary?.systemsSearched)
+      ? [...new Set(summary.systemsSearched.map((x) => (typeof x === 'string' ? x.trim() : '')).filter((x) => x !== ''))]
+      : [];
+    const withheldText = typeof summary?.withheld === 'string' ? summary.withheld.trim() : '';
+    if (input.outcome === 'partially-completed' && withheldText === '') {
+      throw new MissingReasonError('A partial completion needs what was withheld and why.');
+    }
+    const closing: ClosingSummary = { done, systemsSearched, ...(withheldText ? { withheld: withheldText } : {}) };
+    return { closing, ...(input.outcome === 'partially-completed' ? { outcomeReasons: withheldText } : {}) };
+  });
 }
 
-/** Icetrak is only the processor: forwarded to the controller's privacy contact (docs/rules.md, Controller or processor). */
-export function forwardToController(c: Case, input: { controller: string; contact: string }, ctx: TransitionContext): Transition {
-  return close(c, 'forwardToController', ctx, 'ForwardedToController', 'forwarded', () => {
+const DESK_OUTCOMES = {
+  completed: { move: 'complete', action: 'RequestCompleted', outcome: 'completed' },
+  'partially-completed': { move: 'partiallyComplete', action: 'RequestPartiallyCompleted', outcome: 'partially_completed' },
+  withdrawn: { move: 'withdraw', action: 'RequestWithdrawn', outcome: 'withdrawn' },
+} as const satisfies Record<DeskOutcome, { move: Move; action: AuditAction; outcome: Outcome }>;
+
+/** Refused as manifestly unfounded or excessive; the ground and reasons go to the requester (docs/rules.md, Refusals and fees). */
+export function refuse(c: Case, input: { ground: RefusalGround; reasons: string }, ctx: TransitionContext): Transition {
+  return close(c, 'refuse', ctx, 'RequestRefused', 'refused', () => {
+    const ground = input.ground;
+    if (ground === undefined || !(REFUSAL_GROUNDS as readonly string[]).includes(ground)) {
+      throw new MissingGroundError('A refusal needs its ground: manifestly unfounded or manifestly excessive.');
+    }
+    return { refusalGround: ground, outcomeReasons: requireText(input.reasons, 'A refusal needs reasons to give the requester.') };
+  });
+}
+
+/**
+ * Icetrak is only the processor: forwarded to the controller's privacy contact (docs/rules.md,
+ * Controller or processor). Closes the case with outcome 'forwarded', unless an Icetrak part
+ * remains (`icetrakPartRemains`): then the forward is recorded and the case stays open.
+ */
+export function forwardToController(
+  c: Case,
+  input: { controller: string; contact: string; icetrakPartRemains?: boolean },
+  ctx: TransitionContext,
+): Transition {
+  const forwardedTo = () => {
     const controller = input.controller?.trim() ?? '';
     const contact = input.contact?.trim() ?? '';
     if (controller === '' || contact === '') {
       throw new MissingControllerError('Forwarding needs the controller’s name and its privacy contact.');
     }
     return { forwardedTo: { controller, contact } };
-  });
+  };
+  if (input.icetrakPartRemains === true) {
+    return apply(c, 'forwardPart', ctx, 'ForwardedToController', () => ({ changes: forwardedTo(), detail: { icetrakPartRemains: true } }));
+  }
+  return close(c, 'forwardToController', ctx, 'ForwardedToController', 'forwarded', forwardedTo);
+}
+
+/** A duplicate: closed as merged into the case it repeats (`into`, a reference). */
+export function mergeInto(c: Case, input: { into: string }, ctx: TransitionContext): Transition {
+  return close(
+    c,
+    'merge',
+    ctx,
+    'CaseMerged',
+    'merged',
+    () => {
+      const into = typeof input.into === 'string' ? input.into.trim() : '';
+      if (!isReference(into)) throw new InvalidMergeError('Merge into a case reference in the form RD-XXXXXX.');
+      if (into === c.reference) throw new InvalidMergeError('A case cannot be merged into itself.');
+      return { mergedInto: into };
+    },
+    (x) => ({ into: x.mergedInto ?? null }),
+  );
 }
 
 /** The requester withdrew the request. */
@@ -361,17 +617,46 @@ export function withdraw(c: Case, ctx: TransitionContext): Transition {
   return close(c, 'withdraw', ctx, 'RequestWithdrawn', 'withdrawn');
 }
 
-/** Identity was never confirmed; nothing was disclosed. */
-export function closeUnverified(c: Case, ctx: TransitionContext): Transition {
-  return close(c, 'closeUnverified', ctx, 'ClosedUnverified', 'closed_unverified');
+/**
+ * Identity was never confirmed; nothing was disclosed. Only from awaiting identity, only once
+ * the requester's time to answer (the keeper's close-unverified checkpoint, 30 days by
+ * default) has run out, and never for a complaint.
+ */
+export function closeUnverified(c: Case, ctx: TransitionContext, offsets: Partial<KeeperOffsets> = {}): Transition {
+  return close(c, 'closeUnverified', ctx, 'ClosedUnverified', 'closed_unverified', () => {
+    if (isComplaint(c)) throw new NotForComplaintsError('A complaint is never closed as unverified.');
+    const opensOn = closeUnverifiedCheckpoint(c, offsets).on;
+    if (londonDateOf(ctx.at, 'time of the move') < opensOn) {
+      throw new IdentityWindowOpenError(`The requester has until ${formatLongDate(opensOn)} to confirm who they are.`);
+    }
+    return {};
+  });
 }
 
-function close(c: Case, move: Move, ctx: TransitionContext, action: AuditAction, outcome: Outcome, extra: () => Partial<Case> = () => ({})): Transition {
-  return apply(c, move, ctx, action, (today) => ({
-    changes: { ...extra(), outcome, closedAt: ctx.at },
-    // Was the answer in time? Reports and auditors ask first (docs/rules.md, Records of requests).
-    detail: { outcome, closedOn: today },
-  }));
+/**
+ * Every closing: the outcome, when, the response date, and the retention expiry (none while a
+ * legal hold is on the case: docs/rules.md, Retention).
+ */
+function close(
+  c: Case,
+  move: Move,
+  ctx: TransitionContext,
+  action: AuditAction,
+  outcome: Outcome,
+  extra: () => Partial<Case> = () => ({}),
+  moreDetail: (next: Partial<Case>) => NonNullable<AuditEntry['detail']> = () => ({}),
+): Transition {
+  return apply(c, move, ctx, action, (today) => {
+    const changes: Partial<Case> = { ...extra(), outcome, closedAt: ctx.at, respondedOn: today };
+    const held = c.legalHold !== undefined;
+    if (!held) changes.expiresAt = retentionExpiry(ctx.at);
+    return {
+      changes,
+      ...(held ? { remove: ['expiresAt'] as const } : {}),
+      // Was the answer in time? Reports and auditors ask first (docs/rules.md, Records of requests).
+      detail: { outcome, closedOn: today, ...moreDetail(changes) },
+    };
+  });
 }
 
 // ---------------------------------------------------------------------------------------
@@ -380,6 +665,8 @@ function close(c: Case, move: Move, ctx: TransitionContext, action: AuditAction,
 
 interface MoveEffect {
   changes?: Partial<Case>;
+  /** Optional fields the move clears. */
+  remove?: readonly (keyof Case)[];
   detail?: AuditEntry['detail'];
 }
 
@@ -398,9 +685,10 @@ function apply(c: Case, move: Move, ctx: TransitionContext, action: AuditAction,
     );
   }
   const today = londonDateOf(ctx.at, 'time of the move');
-  const { changes = {}, detail = {} } = effect(today);
+  const { changes = {}, remove = [], detail = {} } = effect(today);
 
   const next: Case = { ...c, ...changes, status: to, updatedAt: ctx.at };
+  for (const key of remove) delete next[key];
   Object.assign(next, computeDeadline(deadlineInputOf(next)));
 
   return {

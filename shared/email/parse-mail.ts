@@ -9,7 +9,7 @@
  * the rest are counted, drained and noted with the reason.
  */
 import { MailParser, parseAddressHeader, type AddressObject, type AttachmentStream, type MessageText } from 'mailparser';
-import { attachmentSkip, safeMessageId, sanitiseFilename, type AttachmentSkip } from '#domain/inbound-mail';
+import { attachmentSkip, dkimSigningDomains, safeMessageId, sanitiseFilename, type AttachmentSkip } from '#domain/inbound-mail';
 import { normaliseLine, normaliseText } from '#domain/text';
 
 /** Header block of one MIME node, read before mailparser; larger blocks are cut (mailsplit's own limit is 1 MB). */
@@ -64,6 +64,8 @@ export interface ParsedMail {
   htmlOnly: boolean;
   /** Loop-relevant header values by lower-case name. */
   headers: Record<string, string>;
+  /** The signing domains of every top-level DKIM-Signature header (whose pass counts only if they are the From domain's). */
+  dkimDomains: string[];
   recipients: { to: number; cc: number };
   attachments: ParsedAttachment[];
   /** Text of forwarded messages (message/rfc822 parts), for triage only. */
@@ -98,6 +100,19 @@ export function repairHeaderCharset(raw: Buffer): { raw: Buffer; repaired: boole
   } catch {
     return { raw: Buffer.concat([Buffer.from(decodeLoosely(head), 'utf8'), raw.subarray(end)]), repaired: true };
   }
+}
+
+/** Every value of one top-level header, unfolded, in order. */
+export function readTopHeaderValues(raw: Buffer, name: string): string[] {
+  const head = raw.subarray(0, Math.min(headerBlockEnd(raw), MAX_HEADER_BYTES)).toString('utf8');
+  const want = name.toLowerCase();
+  return head
+    .replace(/\r?\n[ \t]+/g, ' ')
+    .split(/\r?\n/)
+    .flatMap((line) => {
+      const colon = line.indexOf(':');
+      return colon > 0 && line.slice(0, colon).trim().toLowerCase() === want ? [line.slice(colon + 1).trim()] : [];
+    });
 }
 
 /** Top-level headers by lower-case name, unfolded, first occurrence wins. */
@@ -234,6 +249,7 @@ export async function parseMail(input: Buffer, opts: { keepAttachments: boolean;
   const top = readTopHeaders(raw);
   const headers: Record<string, string> = {};
   for (const name of LOOP_HEADERS) if (top[name] !== undefined) headers[name] = top[name]!;
+  const dkimDomains = dkimSigningDomains(readTopHeaderValues(raw, 'dkim-signature'));
 
   let streamed: StreamResult;
   try {
@@ -250,6 +266,7 @@ export async function parseMail(input: Buffer, opts: { keepAttachments: boolean;
       text: '',
       htmlOnly: false,
       headers,
+      dkimDomains,
       recipients: { to: 0, cc: 0 },
       attachments: [],
       forwardedText: '',
@@ -294,6 +311,7 @@ export async function parseMail(input: Buffer, opts: { keepAttachments: boolean;
     text,
     htmlOnly: Boolean(html) && !(textPart?.text ?? '').trim(),
     headers,
+    dkimDomains,
     recipients: { to: countAddresses(parser.to), cc: countAddresses(parser.cc) },
     attachments,
     forwardedText,

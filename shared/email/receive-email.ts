@@ -7,7 +7,7 @@
  *   - threads a reply that carries a known [REF] into its case (audit entry + flag
  *     `new-correspondence`), or else creates a case: channel email, rights from the text
  *     (or `unclassified`), received on the London date of arrival;
- *   - counts the sender's address as confirmed when DKIM or DMARC passed (the clock starts on
+ *   - counts the sender's address as confirmed when DMARC passed, or DKIM for the From domain (the clock starts on
  *     receipt); otherwise sends the form's confirmation link (the clock starts on confirmation);
  *   - owes the acknowledgement (reference in the subject, In-Reply-To/References set) in the
  *     write that creates the case, and sends it through the outbox — at most one automatic
@@ -23,7 +23,7 @@ import type { AuditEntry, Case, Right } from '#domain/case';
 import { hasEvent, recordEvent } from '#domain/audit';
 import { CaseAlreadyExistsError } from '#domain/errors';
 import { MAIL_FLAGS, dispositionOf, type IgnoreReason, type MailFlag, type Verdicts } from '#domain/inbound-mail';
-import { askForIdentity, receive } from '#domain/lifecycle';
+import { askForIdentity, isComplaint, receive } from '#domain/lifecycle';
 import { parseReferences } from '#domain/reference';
 import { inferRights } from '#domain/triage';
 import type { Nation } from '#domain/deadlines';
@@ -108,7 +108,13 @@ export async function receiveEmail(mail: InboundEmail, deps: ReceiveEmailDeps): 
 
   const own = [deps.settings.senderAddress, deps.settings.dpoAddress];
   const disposition = dispositionOf(
-    { headers: parsed.headers, fromAddress: parsed.from?.address, envelopeFrom: mail.envelopeFrom, verdicts: mail.verdicts },
+    {
+      headers: parsed.headers,
+      fromAddress: parsed.from?.address,
+      envelopeFrom: mail.envelopeFrom,
+      verdicts: mail.verdicts,
+      dkimDomains: parsed.dkimDomains,
+    },
     own,
   );
   if (disposition.kind === 'ignore') return { outcome: 'ignored', sesMessageId: id, reason: disposition.reason };
@@ -292,13 +298,13 @@ async function createCase(
       action: 'EmailReceived',
       detail: {
         ...emailDetail,
-        identityConfirmedBy: disposition.identityConfirmed ? (mail.verdicts.dkim === 'PASS' ? 'dkim' : 'dmarc') : null,
+        identityConfirmedBy: disposition.identityConfirmed ? (mail.verdicts.dmarc === 'PASS' ? 'dmarc' : 'dkim') : null,
         autoReply: disposition.autoReply,
       },
     },
   ];
   let c = received.case;
-  if (!disposition.identityConfirmed && disposition.autoReply) {
+  if (!disposition.identityConfirmed && disposition.autoReply && !isComplaint(c)) {
     // Confirming control of the address is the proportionate first identity step (docs/rules.md), as on the form.
     const asked = askForIdentity(c, { at, actor: 'system' });
     c = asked.case;
@@ -307,7 +313,8 @@ async function createCase(
   // What the case owes goes in the same write that creates it.
   if (disposition.autoReply) c = oweAcknowledgement(c, at, parsed.messageId ? { inReplyTo: parsed.messageId } : {});
   // Verified on arrival (DKIM/DMARC): the DPO team hears of it now, as for a confirmed form.
-  if (disposition.identityConfirmed) c = oweTeamNotice(c, at);
+  // A complaint has no identity gate (docs/rules.md, Complaints): the team hears of it now too.
+  if (disposition.identityConfirmed || isComplaint(c)) c = oweTeamNotice(c, at);
   try {
     return await deps.cases.create(c, received.entry, ...more);
   } catch (err) {

@@ -16,7 +16,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { Case } from '#domain/case';
-import { askForIdentity, INTAKE_FLAGS, receive } from '#domain/lifecycle';
+import { askForIdentity, INTAKE_FLAGS, isComplaint, receive } from '#domain/lifecycle';
 import { CaseAlreadyExistsError, TooManyRequestsError } from '#domain/errors';
 import type { CaseStore, Clock, Keeper, RateLimiter, SubmissionClaim, SubmissionLedger } from '#shared/ports';
 import { MAIL_IDS, oweAcknowledgement, oweTeamNotice } from '#shared/core/acknowledge';
@@ -138,7 +138,8 @@ async function createCase(s: Submission, claim: SubmissionClaim, deps: SubmitDep
   });
   const audited = { ...received.entry, detail: { ...received.entry.detail, replyBy: s.email ? 'email' : 'post', onBehalf: Boolean(s.onBehalfOf) } };
   try {
-    if (!s.email) {
+    // A complaint has no identity gate (docs/rules.md, Complaints): no link to confirm, the team hears of it now.
+    if (!s.email || isComplaint(received.case)) {
       // No address to confirm: the case stays 'received' and its clock runs from receipt (docs/rules.md, R9); the team hears of it now.
       return await deps.cases.create(oweTeamNotice(oweAcknowledgement(received.case, at), at), audited);
     }

@@ -9,11 +9,12 @@
  * due date and the DPO team (TEAM_ADDRESS, never the DPO mailbox, which is Rightsdesk's own
  * intake) its notice of a new verified request. Of any number of concurrent presses exactly
  * one confirms and owes the mail; the others see "already confirmed". Used, expired, tampered
- * or closed links change nothing.
+ * or closed links change nothing. Nor does any link once a DPO has asked for stronger proof of
+ * identity: the link proves control of the address, not who the requester is.
  */
 import type { Case } from '#domain/case';
 import { recordEvent } from '#domain/audit';
-import { identityReceived } from '#domain/lifecycle';
+import { awaitsEmailLink, identityReceived } from '#domain/lifecycle';
 import type { CaseStore, Clock } from '#shared/ports';
 import { MAIL_IDS, oweConfirmation, oweTeamNotice } from '#shared/core/acknowledge';
 import { deliver, type OutboxDeps } from '#shared/core/outbox';
@@ -74,7 +75,9 @@ class ConfirmedMeanwhile extends Error {}
 export async function checkLink(token: string, deps: LinkDeps): Promise<LinkCheck> {
   const c = await caseOfLink(token, deps, deps.clock.now());
   if (isProblem(c)) return c;
-  if (c.status === 'awaiting_identity') return { outcome: 'ready', reference: c.reference };
+  if (awaitsEmailLink(c)) return { outcome: 'ready', reference: c.reference };
+  // The DPO asked for stronger proof: the address was (or is) confirmed, but that is all a link can do.
+  if (c.status === 'awaiting_identity') return { outcome: 'already-confirmed', reference: c.reference, dueOn: c.dueOn };
   if (!c.identityReceivedOn || c.status === 'closed') return { outcome: 'closed' };
   return { outcome: 'already-confirmed', reference: c.reference, dueOn: c.dueOn };
 }
@@ -88,14 +91,14 @@ export async function confirmEmail(token: string, deps: VerifyDeps): Promise<Ver
 
   let confirmedNow = false;
   let c: Case;
-  if (current.status === 'awaiting_identity') {
+  if (awaitsEmailLink(current)) {
     try {
       c = await deps.cases.update(
         current.id,
         (cur) => {
           // Re-checked on every attempt: a concurrent press may have confirmed it already, and
           // then this one writes nothing (twenty presses at once make one write, not twenty).
-          if (cur.status !== 'awaiting_identity') throw new ConfirmedMeanwhile();
+          if (!awaitsEmailLink(cur)) throw new ConfirmedMeanwhile();
           const t = identityReceived(cur, { at, actor: 'requester' });
           return { ...t, case: oweTeamNotice(oweConfirmation(t.case, at), at) };
         },
@@ -111,6 +114,8 @@ export async function confirmEmail(token: string, deps: VerifyDeps): Promise<Ver
     c = await deps.cases.update(current.id, (cur) => recordEvent(cur, at, 'requester', 'ConfirmationLinkReused'), { current });
   }
 
+  // Awaiting the proof a DPO asked for: a link (used or not) does not satisfy it (docs/rules.md, R9).
+  if (c.status === 'awaiting_identity' && !confirmedNow) return { outcome: 'already-confirmed', reference: c.reference, dueOn: c.dueOn };
   if (!c.identityReceivedOn) return { outcome: 'closed' };
   if (c.status === 'closed' && !confirmedNow) return { outcome: 'closed' };
   // Whoever confirmed owes the mail; any press sends what is still pending (after an SES outage, say).

@@ -89,7 +89,9 @@ async function seed(store: (at: string) => DynamoCaseStore, rnd: () => number, n
     changes.push(move(id, iso(Date.parse(FROM) + Math.floor(rnd() * 3) * DAY), markComplex));
     if (rnd() < 0.5) {
       const limit = Date.parse(`${created.extensionNoticeBy ?? ''}T12:00:00Z`);
-      changes.push(move(id, iso(Math.max(Date.parse(FROM) + 4 * DAY, limit - 2 * DAY)), (c, ctx) => extend(c, { reason: 'Complex' }, ctx)));
+      changes.push(
+        move(id, iso(Math.max(Date.parse(FROM) + 4 * DAY, limit - 2 * DAY)), (c, ctx) => extend(c, { reason: 'Complex', severalRequests: true }, ctx)),
+      );
     }
   } else if (t < 0.2) {
     // A clarification pause of 3-10 days.

@@ -112,7 +112,7 @@ describe('deadline keeper (synthesised state machine, aws-local-stepfunctions, d
       from: c.receivedAt,
       until: '2027-03-31T00:00:00Z',
       changes: [
-        move('2026-11-25T14:00:00Z', (x, ctx) => extend(x, { reason: 'Records in several systems' }, ctx), c.id),
+        move('2026-11-25T14:00:00Z', (x, ctx) => extend(x, { reason: 'Records in several systems', severalRequests: true }, ctx), c.id),
         move('2027-01-29T16:00:00Z', complete, c.id),
       ],
     });

@@ -11,6 +11,7 @@ import { localDynamoClient } from '#infra/local/emulators';
 import { DynamoCaseStore } from '#adapters/dynamo-case-store';
 import { formatLongDate } from '#domain/calendar';
 import { computeDeadline, londonDateOf } from '#domain/deadlines';
+import { askForIdentity } from '#domain/lifecycle';
 import { systemClock } from '#shared/ports';
 import { signToken } from '#shared/core/tokens';
 import { OPENAPI_FILE } from '#infra/tools/openapi';
@@ -477,6 +478,21 @@ describe('the confirmation link: GET shows a button, POST /verify/{token} confir
     expect(after[0]!.status).toBe(before[0]!.status);
     expect(after[0]!.dueOn).toBe(before[0]!.dueOn);
     expect((await sentEmails(ses)).length).toBe(mailsBefore);
+  });
+
+  it('a used link does not satisfy a later request for stronger proof of identity from the DPO', async () => {
+    const { email, link } = await submitAndGetLink();
+    await confirm(link);
+    const [confirmed] = await casesFor(email);
+    const asked = await cases.update(confirmed!.id, (cur) => askForIdentity(cur, { at: new Date().toISOString(), actor: 'staff:dpo@icetrak.net' }));
+    expect(asked.status).toBe('awaiting_identity');
+    const again = await confirm(link);
+    expect(again.status).toBe(200);
+    const after = await cases.get(confirmed!.id);
+    expect(after.status).toBe('awaiting_identity');
+    expect(after.identityReceivedOn).toBe(confirmed!.identityReceivedOn);
+    expect(after.audit.filter((e) => e.action === 'IdentityReceived')).toHaveLength(1);
+    expect(after.audit.at(-1)).toMatchObject({ action: 'ConfirmationLinkReused', actor: 'requester' });
   });
 
   it('refuses a tampered token and an expired one with a page, changing nothing', async () => {

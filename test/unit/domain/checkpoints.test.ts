@@ -190,7 +190,7 @@ describe('nextCheckpoint: moves the keeper is not told about', () => {
   it('an extension mid-way moves the due date; reminders follow the new date, none is repeated for the old', () => {
     const extendAt = '2026-11-25T14:00:00Z';
     const { sent, final } = simulate(c, c.receivedAt, '2027-02-03T12:00:00Z', [
-      { at: extendAt, apply: (x, at) => apply(x, extend(x, { reason: 'Several systems to search' }, staff(at))) },
+      { at: extendAt, apply: (x, at) => apply(x, extend(x, { reason: 'Several systems to search', severalRequests: true }, staff(at))) },
       { at: '2027-02-03T11:00:00Z', apply: (x, at) => apply(x, complete(x, staff(at))) },
     ]);
     expect(final.dueOn).toBe('2027-02-02');
@@ -270,7 +270,7 @@ describe('nextCheckpoint: the extension-notice limit of a complex case', () => {
     expect(dueCheckpoints(late, new Date('2026-11-30T10:00:00Z')).map((x) => x.id)).toContain('extension-warning:2026-12-02');
     expect(dueCheckpoints(late, new Date('2026-12-02T23:30:00Z')).map((x) => x.id)).toContain('extension-warning:2026-12-02');
     expect(dueCheckpoints(late, new Date('2026-12-03T00:30:00Z')).map((x) => x.id)).not.toContain('extension-warning:2026-12-02');
-    const extended = apply(late, extend(late, { reason: 'Complex' }, staff('2026-11-30T11:00:00Z')));
+    const extended = apply(late, extend(late, { reason: 'Complex', severalRequests: true }, staff('2026-11-30T11:00:00Z')));
     expect(dueCheckpoints(extended, new Date('2026-11-30T12:00:00Z'))).toEqual([]);
   });
 
@@ -428,7 +428,7 @@ describe('planner invariants (fast-check)', () => {
           if (pause.length !== undefined) c = apply(c, clarificationAnswered(c, staff(`${addDays(receivedOn, pause.after + pause.length)}T12:00:00Z`)));
         }
         if (extendedAfter !== undefined && c.dueOn && addDays(receivedOn, extendedAfter) <= c.extensionNoticeBy!) {
-          c = apply(c, extend(c, { reason: 'Complex' }, staff(`${addDays(receivedOn, extendedAfter)}T12:00:00Z`)));
+          c = apply(c, extend(c, { reason: 'Complex', severalRequests: true }, staff(`${addDays(receivedOn, extendedAfter)}T12:00:00Z`)));
         }
       }
       return { c, now: new Date(Date.parse(receivedAt) + lookAt * 3600_000) };

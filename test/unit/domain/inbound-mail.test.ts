@@ -4,9 +4,11 @@ import {
   MAIL_FLAGS,
   attachmentSkip,
   dispositionOf,
+  dkimSigningDomains,
   loopReason,
   safeMessageId,
   sanitiseFilename,
+  senderAuthenticated,
   type MailFacts,
   type Verdicts,
 } from '#domain/inbound-mail';
@@ -70,12 +72,38 @@ describe('dispositionOf', () => {
 
   it.each([
     ['DKIM fails but DMARC passes', { dkim: 'FAIL', dmarc: 'PASS' }, true],
-    ['DKIM passes, DMARC fails', { dkim: 'PASS', dmarc: 'FAIL' }, true],
+    ['DKIM passes, DMARC fails (the pass was for another domain)', { dkim: 'PASS', dmarc: 'FAIL' }, false],
     ['neither passes', { dkim: 'FAIL', dmarc: 'GRAY' }, false],
     ['SPF passes alone (the envelope, not the From address)', { spf: 'PASS', dkim: 'FAIL', dmarc: 'FAIL' }, false],
   ] as const)('confirms the address when %s: %s', (_what, verdicts, confirmed) => {
     const d = dispositionOf(facts({ verdicts: { ...PASS, ...verdicts } }), OWN);
     expect(d).toMatchObject({ kind: 'accept', identityConfirmed: confirmed, autoReply: true });
+  });
+
+  it('DMARC pass (aligned) confirms; a DKIM pass counts without DMARC only when every signature is by the From domain', () => {
+    const confirmed = (verdicts: Partial<Verdicts>, dkimDomains?: string[], fromAddress = 'ada@example.org') => {
+      const d = dispositionOf(facts({ verdicts: { ...PASS, ...verdicts }, fromAddress, ...(dkimDomains ? { dkimDomains } : {}) }), OWN);
+      return d.kind === 'accept' && d.identityConfirmed;
+    };
+    expect(confirmed({ dkim: 'FAIL', dmarc: 'PASS' })).toBe(true);
+    expect(confirmed({ dkim: 'PASS', dmarc: 'GRAY' }, ['example.org'])).toBe(true);
+    expect(confirmed({ dkim: 'PASS', dmarc: 'GRAY' }, ['mail.example.org'])).toBe(true);
+    expect(confirmed({ dkim: 'PASS', dmarc: 'GRAY' }, ['sendgrid.net'])).toBe(false);
+    expect(confirmed({ dkim: 'PASS', dmarc: 'GRAY' }, ['example.org', 'attacker.example'])).toBe(false);
+    expect(confirmed({ dkim: 'PASS', dmarc: 'GRAY' }, ['notexample.org'])).toBe(false);
+    expect(confirmed({ dkim: 'PASS', dmarc: 'GRAY' })).toBe(false);
+    expect(confirmed({ dkim: 'PASS', dmarc: 'FAIL' }, ['example.org'])).toBe(false);
+  });
+
+  it('reads the signing domains of DKIM-Signature headers', () => {
+    expect(
+      dkimSigningDomains([
+        'v=1; a=rsa-sha256; c=relaxed/relaxed; d=Example.ORG; s=sel; h=from:to; bh=abc; b=def',
+        'v=1; s=x; d=mail.example.net.;',
+        'v=1; s=x',
+      ]),
+    ).toEqual(['example.org', 'mail.example.net']);
+    expect(senderAuthenticated({ fromAddress: 'ada@example.org', verdicts: { ...PASS, dmarc: 'DISABLED' }, dkimDomains: ['example.org'] })).toBe(true);
   });
 
   it('keeps forged mail (SPF and DMARC both fail) for triage: not answered (backscatter), not confirmed', () => {

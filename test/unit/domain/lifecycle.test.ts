@@ -23,8 +23,12 @@ import {
   complete,
   confirmIdentity,
   deadlineInputOf,
+  acknowledgeComplaint,
+  closeComplaint,
   extend,
   forwardToController,
+  mergeInto,
+  reclassify,
   identityReceived,
   markComplex,
   partiallyComplete,
@@ -82,18 +86,27 @@ const MOVE: Record<Move, { run: (c: Case, context: TransitionContext) => Transit
   identityReceived: { run: (c, x) => identityReceived(c, x), action: 'IdentityReceived' },
   askForClarification: { run: (c, x) => askForClarification(c, x), action: 'ClarificationRequested' },
   clarificationAnswered: { run: (c, x) => clarificationAnswered(c, x), action: 'ClarificationAnswered' },
-  extend: { run: (c, x) => extend(c, { reason: REASONS }, x), action: 'DeadlineExtended' },
-  recordFee: { run: (c, x) => recordFee(c, { stage: 'requested' }, x), action: 'FeeRequested' },
+  extend: { run: (c, x) => extend(c, { reason: REASONS, severalRequests: true }, x), action: 'DeadlineExtended' },
+  recordFee: { run: (c, x) => recordFee(c, { stage: 'requested', ground: 'extra-copies' }, x), action: 'FeeRequested' },
   markComplex: { run: (c, x) => markComplex(c, x), action: 'MarkedComplex' },
   complete: { run: (c, x) => complete(c, x), action: 'RequestCompleted' },
   partiallyComplete: { run: (c, x) => partiallyComplete(c, { reasons: REASONS }, x), action: 'RequestPartiallyCompleted' },
-  refuse: { run: (c, x) => refuse(c, { reasons: REASONS }, x), action: 'RequestRefused' },
+  refuse: { run: (c, x) => refuse(c, { ground: 'manifestly-excessive', reasons: REASONS }, x), action: 'RequestRefused' },
   forwardToController: {
     run: (c, x) => forwardToController(c, { controller: 'Acme Messaging Ltd', contact: 'privacy@acme.example' }, x),
     action: 'ForwardedToController',
   },
   withdraw: { run: (c, x) => withdraw(c, x), action: 'RequestWithdrawn' },
-  closeUnverified: { run: (c, x) => closeUnverified(c, x), action: 'ClosedUnverified' },
+  // Offsets short enough that the requester's time to confirm has run out by the test's date.
+  closeUnverified: { run: (c, x) => closeUnverified(c, x, { verifyReminderAfterDays: 1, closeUnverifiedAfterDays: 2 }), action: 'ClosedUnverified' },
+  forwardPart: {
+    run: (c, x) => forwardToController(c, { controller: 'Acme Messaging Ltd', contact: 'privacy@acme.example', icetrakPartRemains: true }, x),
+    action: 'ForwardedToController',
+  },
+  reclassify: { run: (c, x) => reclassify(c, { rights: ['portability'] }, x), action: 'RightsReclassified' },
+  merge: { run: (c, x) => mergeInto(c, { into: 'RD-2B3C4D' }, x), action: 'CaseMerged' },
+  acknowledgeComplaint: { run: (c, x) => acknowledgeComplaint({ ...c, rights: ['complaint'] }, x), action: 'ComplaintAcknowledged' },
+  closeComplaint: { run: (c, x) => closeComplaint({ ...c, rights: ['complaint'] }, { outcome: REASONS }, x), action: 'ComplaintAnswered' },
 };
 
 function deepFreeze<T>(value: T): T {
@@ -135,19 +148,28 @@ describe('transition table', () => {
         extend: 'received',
         recordFee: 'received',
         markComplex: 'received',
+        forwardPart: 'received',
+        reclassify: 'received',
+        acknowledgeComplaint: 'received',
         refuse: 'closed',
         forwardToController: 'closed',
         withdraw: 'closed',
-        closeUnverified: 'closed',
+        merge: 'closed',
+        closeComplaint: 'closed',
       },
       awaiting_identity: {
         identityReceived: 'in_progress',
         extend: 'awaiting_identity',
         recordFee: 'awaiting_identity',
         markComplex: 'awaiting_identity',
+        forwardPart: 'awaiting_identity',
+        reclassify: 'awaiting_identity',
+        acknowledgeComplaint: 'awaiting_identity',
         refuse: 'closed',
         forwardToController: 'closed',
         withdraw: 'closed',
+        merge: 'closed',
+        closeComplaint: 'closed',
         closeUnverified: 'closed',
       },
       in_progress: {
@@ -156,21 +178,31 @@ describe('transition table', () => {
         extend: 'in_progress',
         recordFee: 'in_progress',
         markComplex: 'in_progress',
+        forwardPart: 'in_progress',
+        reclassify: 'in_progress',
+        acknowledgeComplaint: 'in_progress',
         complete: 'closed',
         partiallyComplete: 'closed',
         refuse: 'closed',
         forwardToController: 'closed',
         withdraw: 'closed',
+        merge: 'closed',
+        closeComplaint: 'closed',
       },
       awaiting_clarification: {
         clarificationAnswered: 'in_progress',
         extend: 'awaiting_clarification',
         recordFee: 'awaiting_clarification',
         markComplex: 'awaiting_clarification',
+        forwardPart: 'awaiting_clarification',
+        reclassify: 'awaiting_clarification',
+        acknowledgeComplaint: 'awaiting_clarification',
         partiallyComplete: 'closed',
         refuse: 'closed',
         forwardToController: 'closed',
         withdraw: 'closed',
+        merge: 'closed',
+        closeComplaint: 'closed',
       },
       closed: {},
     });
@@ -372,8 +404,8 @@ describe('clarification', () => {
 
 describe('fee', () => {
   it('a fee received restarts the clock', () => {
-    const requested = recordFee(inProgress(), { stage: 'requested' }, ctx('2026-09-05T10:00:00Z'));
-    expect(requested.case).toMatchObject({ feeRequestedOn: '2026-09-05', dueOn: '2026-10-05' });
+    const requested = recordFee(inProgress(), { stage: 'requested', ground: 'manifestly-excessive' }, ctx('2026-09-05T10:00:00Z'));
+    expect(requested.case).toMatchObject({ feeRequestedOn: '2026-09-05', dueOn: null }); // no clock while unpaid
     expect(requested.entry.action).toBe('FeeRequested');
 
     const paid = recordFee(requested.case, { stage: 'received' }, ctx('2026-09-14T10:00:00Z', 'system'));
@@ -381,13 +413,13 @@ describe('fee', () => {
     expect(paid.entry).toMatchObject({ action: 'FeeReceived', actor: 'system' });
 
     // A later fee (e.g. for extra copies) can be requested once the first is paid.
-    expect(recordFee(paid.case, { stage: 'requested' }, ctx('2026-09-20T10:00:00Z')).case.feeRequestedOn).toBe('2026-09-20');
+    expect(recordFee(paid.case, { stage: 'requested', ground: 'extra-copies' }, ctx('2026-09-20T10:00:00Z')).case.feeRequestedOn).toBe('2026-09-20');
   });
 
   it('refuses a payment nobody asked for, and a second request while one is outstanding', () => {
     expect(() => recordFee(inProgress(), { stage: 'received' }, ctx('2026-09-05T10:00:00Z'))).toThrow(InvalidTransitionError);
-    const requested = recordFee(inProgress(), { stage: 'requested' }, ctx('2026-09-05T10:00:00Z')).case;
-    expect(() => recordFee(requested, { stage: 'requested' }, ctx('2026-09-06T10:00:00Z'))).toThrow(InvalidTransitionError);
+    const requested = recordFee(inProgress(), { stage: 'requested', ground: 'manifestly-excessive' }, ctx('2026-09-05T10:00:00Z')).case;
+    expect(() => recordFee(requested, { stage: 'requested', ground: 'extra-copies' }, ctx('2026-09-06T10:00:00Z'))).toThrow(InvalidTransitionError);
     expect(() => recordFee(requested, { stage: 'refunded' as never }, ctx('2026-09-06T10:00:00Z'))).toThrow(InvalidTransitionError);
   });
 });
@@ -398,7 +430,7 @@ describe('fee', () => {
 
 describe('extend', () => {
   it('extends to three months from the clock start and keeps the notice limit', () => {
-    const { case: c, entry } = extend(inProgress(), { reason: `  ${REASONS}  ` }, ctx('2026-09-20T10:00:00Z'));
+    const { case: c, entry } = extend(inProgress(), { reason: `  ${REASONS}  `, severalRequests: true }, ctx('2026-09-20T10:00:00Z'));
     expect(c).toMatchObject({
       extended: true,
       extensionReason: REASONS,
@@ -411,32 +443,32 @@ describe('extend', () => {
 
   it('is allowed up to the end of the notice limit’s London day, not after', () => {
     // 5 Oct 2026 is in BST: 22:30 UTC is 23:30 on the 5th; 23:30 UTC is already the 6th.
-    expect(extend(inProgress(), { reason: REASONS }, ctx('2026-10-05T22:30:00Z')).case.extended).toBe(true);
-    expect(() => extend(inProgress(), { reason: REASONS }, ctx('2026-10-05T23:30:00Z'))).toThrow(ExtensionTooLateError);
-    expect(() => extend(inProgress(), { reason: REASONS }, ctx('2026-11-01T10:00:00Z'))).toThrow(/Monday 5 October 2026/);
+    expect(extend(inProgress(), { reason: REASONS, severalRequests: true }, ctx('2026-10-05T22:30:00Z')).case.extended).toBe(true);
+    expect(() => extend(inProgress(), { reason: REASONS, severalRequests: true }, ctx('2026-10-05T23:30:00Z'))).toThrow(ExtensionTooLateError);
+    expect(() => extend(inProgress(), { reason: REASONS, severalRequests: true }, ctx('2026-11-01T10:00:00Z'))).toThrow(/Monday 5 October 2026/);
   });
 
   it('needs reasons', () => {
-    expect(() => extend(inProgress(), { reason: '   ' }, ctx('2026-09-20T10:00:00Z'))).toThrow(MissingReasonError);
-    expect(() => extend(inProgress(), { reason: undefined as never }, ctx('2026-09-20T10:00:00Z'))).toThrow(MissingReasonError);
+    expect(() => extend(inProgress(), { reason: '   ', severalRequests: true }, ctx('2026-09-20T10:00:00Z'))).toThrow(MissingReasonError);
+    expect(() => extend(inProgress(), { reason: undefined as never, severalRequests: true }, ctx('2026-09-20T10:00:00Z'))).toThrow(MissingReasonError);
   });
 
   it('happens once only', () => {
-    const extended = extend(inProgress(), { reason: REASONS }, ctx('2026-09-20T10:00:00Z')).case;
-    expect(() => extend(extended, { reason: REASONS }, ctx('2026-09-21T10:00:00Z'))).toThrow(InvalidTransitionError);
+    const extended = extend(inProgress(), { reason: REASONS, severalRequests: true }, ctx('2026-09-20T10:00:00Z')).case;
+    expect(() => extend(extended, { reason: REASONS, severalRequests: true }, ctx('2026-09-21T10:00:00Z'))).toThrow(InvalidTransitionError);
   });
 
   it('while paused, checks against the limit as if the question were answered today', () => {
     const paused = askForClarification(inProgress(), ctx('2026-09-10T09:00:00Z')).case;
     // 8 Oct is past the unpaused limit (5 Oct) but the 29 paused days so far push it to 2 Nov.
-    const { case: c, entry } = extend(paused, { reason: REASONS }, ctx('2026-10-08T10:00:00Z'));
+    const { case: c, entry } = extend(paused, { reason: REASONS, severalRequests: true }, ctx('2026-10-08T10:00:00Z'));
     expect(c).toMatchObject({ extended: true, status: 'awaiting_clarification', dueOn: null });
     expect(entry.detail).toMatchObject({ extensionNoticeBy: '2026-11-02' });
   });
 
   it('a question asked after the limit has passed does not revive the right to extend', () => {
     const late = askForClarification(inProgress(), ctx('2026-10-20T09:00:00Z')).case;
-    expect(() => extend(late, { reason: REASONS }, ctx('2026-10-21T10:00:00Z'))).toThrow(ExtensionTooLateError);
+    expect(() => extend(late, { reason: REASONS, severalRequests: true }, ctx('2026-10-21T10:00:00Z'))).toThrow(ExtensionTooLateError);
   });
 
   it('checks the status before the reasons', () => {
@@ -469,7 +501,7 @@ describe('closing', () => {
 
   it.each([
     ['partiallyComplete', partiallyComplete, 'partially_completed'],
-    ['refuse', refuse, 'refused'],
+    ['refuse', (c: Case, input: { reasons: string }, x: TransitionContext) => refuse(c, { ground: 'manifestly-unfounded', ...input }, x), 'refused'],
   ] as const)('%s stores trimmed reasons and refuses blank ones', (_, move, outcome) => {
     expect(move(inProgress(), { reasons: ` ${REASONS} ` }, at).case).toMatchObject({ outcome, outcomeReasons: REASONS });
     expect(() => move(inProgress(), { reasons: ' \n ' }, at)).toThrow(MissingReasonError);
@@ -484,7 +516,7 @@ describe('closing', () => {
 
   it('withdrawal and closing unverified need no reasons', () => {
     expect(withdraw(CASE_IN.awaiting_clarification(), ctx(at.at, 'requester')).case.outcome).toBe('withdrawn');
-    expect(closeUnverified(CASE_IN.awaiting_identity(), at).case.outcome).toBe('closed_unverified');
+    expect(closeUnverified(CASE_IN.awaiting_identity(), ctx('2026-10-05T09:00:00Z')).case.outcome).toBe('closed_unverified');
   });
 
   it('nothing can be done to a closed case', () => {

@@ -21,6 +21,15 @@ describe('readTopHeaders', () => {
   });
 });
 
+describe('DKIM signing domains', () => {
+  it('lists the domain of every top-level DKIM-Signature, folded or not', async () => {
+    const raw = Buffer.from(
+      'DKIM-Signature: v=1; a=rsa-sha256; d=esp.example;\r\n\ts=s1; b=abc\r\nDKIM-Signature: v=1; d=example.org; s=s2; b=def\r\nFrom: Ada <ada@example.org>\r\nSubject: SAR\r\n\r\nPlease send my data.\r\n',
+    );
+    expect((await parseMail(raw, { keepAttachments: false })).dkimDomains).toEqual(['esp.example', 'example.org']);
+  });
+});
+
 describe('repairHeaderCharset', () => {
   it('turns Latin-1 header bytes into UTF-8 and leaves the body alone', () => {
     const raw = Buffer.concat([Buffer.from('From: Ren\xe9e <r@example.fr>\r\n\r\n', 'latin1'), Buffer.from([0xe9])]);
