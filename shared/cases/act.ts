@@ -20,6 +20,7 @@ import {
   confirmIdentity,
   extend,
   forwardToController,
+  identityReceived,
   markComplex,
   mergeInto,
   reclassify,
@@ -145,7 +146,8 @@ function apply(c: Case, input: ActionInput, ctx: TransitionContext, target: Case
   });
   switch (input.action) {
     case 'confirm-identity':
-      return { transition: withDetail(confirmIdentity(c, ctx), { method: input.method }) };
+      // Awaiting the identity asked for: it has arrived, and the clock restarts (docs/rules.md, The deadline, 1).
+      return { transition: withDetail((c.status === 'awaiting_identity' ? identityReceived : confirmIdentity)(c, ctx), { method: input.method }) };
     case 'request-identity':
       return { transition: askForIdentity(c, ctx), letter: { kind: 'identity-request', params: { message: input.message } } };
     case 'request-clarification': {
@@ -191,7 +193,7 @@ function apply(c: Case, input: ActionInput, ctx: TransitionContext, target: Case
     case 'acknowledge-complaint':
       return { transition: acknowledgeComplaint(c, ctx), letter: { kind: 'complaint-acknowledgement', params: { message: input.message ?? '' } } };
     case 'close-complaint':
-      return { transition: closeComplaint(c, { summary: input.summary }, ctx), letter: { kind: 'complaint-outcome', params: { summary: input.summary } } };
+      return { transition: closeComplaint(c, { outcome: input.summary }, ctx), letter: { kind: 'complaint-outcome', params: { summary: input.summary } } };
     case 'mark-read': {
       if (!c.flags.includes(MAIL_FLAGS.newCorrespondence)) throw new ValidationError({ action: 'There is no unread correspondence on this case.' });
       const t = recordEvent(c, ctx.at, ctx.actor, 'CorrespondenceRead');
