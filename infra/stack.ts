@@ -1,6 +1,7 @@
 /**
  * The one Rightsdesk stack. It composes one construct per context (PublicApi for intake,
- * InboundMail for email, DeadlineKeeper for deadlines) over Storage and OutboundMail. Each
+ * InboundMail for email, DeadlineKeeper for deadlines) over Storage and OutboundMail, with
+ * StaffSignIn (Cognito) for the desk and the staff API. Each
  * context construct creates the functions of its manifest (lambdas/<context>/manifest.ts) and
  * binds them through one HandlerResources, which the stack seeds with the storage, the mail
  * identity and the configuration.
