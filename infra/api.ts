@@ -9,14 +9,20 @@
  * stage and method throttling, request validation, a reserved-concurrency cap per function,
  * and the application's own per-IP limiter and idempotency.
  *
+ * Staff routes (access 'staff') are authenticated by their handlers against the staff user
+ * pool's JWKS. The desk's pages (/desk/*) carry a session cookie, which API Gateway's Cognito
+ * authoriser cannot read, so they have none; the staff API (/api/*) carries Bearer access
+ * tokens, which a Cognito authoriser checks as well (defence in depth).
+ *
  * Personal data and secrets kept out of logs: access logs record the resource template
  * ($context.resourcePath: `/verify/{token}`), never the request path, which carries the
  * confirmation token; execution logs are at ERROR level without request or response data;
  * WAF logs redact the URI path, the query string and the authorization and cookie headers.
  */
-import { ArnFormat, Names, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { ArnFormat, Duration, Names, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import * as apigateway from 'aws-cdk-lib/aws-apigateway';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
+import type * as cognito from 'aws-cdk-lib/aws-cognito';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
@@ -92,6 +98,13 @@ export interface PublicApiProps {
    * @default - none: admin routes are refused
    */
   readonly adminAuthorizer?: apigateway.IAuthorizer;
+  /**
+   * The staff user pool (StaffSignIn): `staff` routes under /api/ are published behind a
+   * Cognito authoriser of this pool that accepts access tokens (scope openid). A staff API
+   * route without it fails synthesis.
+   * @default - none: staff /api/ routes are refused
+   */
+  readonly staffUserPool?: cognito.IUserPool;
   /**
    * Stage-wide throttle. A DPO form sees a few requests an hour; this caps what a flood can
    * cost before WAF's per-IP rule (which needs a few minutes of data) cuts in.
@@ -176,6 +189,8 @@ export class PublicApi extends Construct {
   public readonly domainName?: apigateway.DomainName;
   /** PUBLIC_BASE_URL as given to the functions. */
   public readonly publicBaseUrl: string;
+  /** Checks access tokens on staff /api/ routes; only when there is one. */
+  public readonly staffApiAuthorizer?: apigateway.CognitoUserPoolsAuthorizer;
 
   constructor(scope: Construct, id: string, props: PublicApiProps) {
     super(scope, id);
@@ -192,6 +207,20 @@ export class PublicApi extends Construct {
           `PublicApi: route ${route.method} ${route.path} is an admin route, but no adminAuthorizer is configured. ` +
             'Admin routes are published only behind the Cognito authoriser.',
         );
+      }
+      if (route.access === 'staff') {
+        if (!isStaffApiPath(route.path) && !isDeskPath(route.path)) {
+          throw new Error(
+            `PublicApi: route ${route.method} ${route.path} is a staff route outside /desk and /api. ` +
+              'Staff routes are the desk (session cookie) or the staff API (Bearer token) only.',
+          );
+        }
+        if (isStaffApiPath(route.path) && !props.staffUserPool) {
+          throw new Error(
+            `PublicApi: route ${route.method} ${route.path} is a staff API route, but no staffUserPool is configured. ` +
+              'Staff API routes are published only behind the Cognito authoriser.',
+          );
+        }
       }
     }
 
@@ -228,7 +257,8 @@ export class PublicApi extends Construct {
     const logging = { loggingLevel: apigateway.MethodLoggingLevel.ERROR, dataTraceEnabled: false, metricsEnabled: true };
     const methodOptions: Record<string, apigateway.MethodDeploymentOptions> = {};
     for (const { trigger: route } of routes) {
-      if (takesBody(route)) {
+      // The submit throttle guards the public form; staff routes have the stage's.
+      if (takesBody(route) && route.access === 'public') {
         // A per-method setting replaces the stage's for that method: repeat the logging.
         methodOptions[`${route.path}/${route.method}`] = {
           ...logging,
@@ -315,17 +345,26 @@ export class PublicApi extends Construct {
 
     props.resources.provide({ signingKey: this.signingKey, settings: { PUBLIC_BASE_URL: this.publicBaseUrl } });
 
+    if (props.staffUserPool && routes.some(({ trigger: r }) => r.access === 'staff' && isStaffApiPath(r.path))) {
+      this.staffApiAuthorizer = new apigateway.CognitoUserPoolsAuthorizer(this, 'StaffApiAuthorizer', {
+        cognitoUserPools: [props.staffUserPool],
+        // Cached per token for 5 minutes (the default); a revoked token still fails in the handler.
+        resultsCacheTtl: Duration.minutes(5),
+      });
+    }
+
     const functions = new Map<string, ServiceFunction>();
     for (const spec of routes) {
       const route = spec.trigger;
       const fn = ServiceFunction.forHandler(this, spec, {
         key: props.key,
-        serviceName: 'intake',
+        // Staff routes belong to the cases context (the desk and its API).
+        serviceName: route.access === 'staff' ? 'cases' : 'intake',
         resources: props.resources,
         ...(route.access === 'public' && { reservedConcurrentExecutions: props.reservedConcurrency ?? 10 }),
       });
       functions.set(`${route.method} ${route.path}`, fn);
-      this.addRouteMethod(route, fn, props.adminAuthorizer);
+      this.addRouteMethod(route, fn, route.access === 'admin' ? props.adminAuthorizer : this.staffApiAuthorizer);
     }
     this.functions = functions;
 
@@ -350,7 +389,14 @@ export class PublicApi extends Construct {
       {
         ...(route.access === 'admin'
           ? { authorizer, authorizationType: authorizer!.authorizationType }
-          : { authorizationType: apigateway.AuthorizationType.NONE }),
+          : route.access === 'staff' && isStaffApiPath(route.path)
+            ? {
+                authorizer,
+                authorizationType: apigateway.AuthorizationType.COGNITO,
+                // With a scope, API Gateway wants an access token (without, an ID token).
+                authorizationScopes: [STAFF_API_SCOPE],
+              }
+            : { authorizationType: apigateway.AuthorizationType.NONE }),
         requestValidator: this.requestValidator,
         requestParameters: Object.fromEntries(pathParameters.map((p) => [`method.request.path.${p}`, true])),
         ...(takesBody(route) ? { requestModels: { 'application/json': this.jsonBodyModel } } : {}),
@@ -361,6 +407,13 @@ export class PublicApi extends Construct {
         `${route.method} ${route.path} is the public rights-request form: anyone may use it and must not need an ` +
         'account (UK GDPR Art. 12(2)). Instead: WAF (per-IP rate limit, body size, managed rules), stage and method ' +
         'throttling, request validation, reserved concurrency and the handler’s own per-IP limiter.';
+      Validations.of(method).acknowledge({ id: 'AwsSolutions-APIG4', reason });
+      Validations.of(method).acknowledge({ id: 'AwsSolutions-COG4', reason });
+    } else if (route.access === 'staff' && isDeskPath(route.path)) {
+      const reason =
+        `${route.method} ${route.path} is a page of the DPO desk: its handler verifies the session cookie (or Bearer ` +
+        'token) against the staff user pool’s JWKS before reading anything, and the sign-in routes start or finish the ' +
+        'OIDC flow. API Gateway’s Cognito authoriser cannot read a cookie. WAF rate limiting and managed rules apply.';
       Validations.of(method).acknowledge({ id: 'AwsSolutions-APIG4', reason });
       Validations.of(method).acknowledge({ id: 'AwsSolutions-COG4', reason });
     }
@@ -513,7 +566,20 @@ export class PublicApi extends Construct {
   }
 }
 
-/** Routes whose method carries a body: JSON-validated, and throttled like a submission. */
+/** The scope a staff API access token must carry (every desk sign-in asks for openid). */
+export const STAFF_API_SCOPE = 'openid';
+
+/** The staff JSON API: Bearer access tokens, checked by the Cognito authoriser and the handler. */
+function isStaffApiPath(path: string): boolean {
+  return path === '/api' || path.startsWith('/api/');
+}
+
+/** The desk's pages and its sign-in routes: session cookies, checked by the handler. */
+function isDeskPath(path: string): boolean {
+  return path === '/desk' || path.startsWith('/desk/');
+}
+
+/** Routes whose method carries a body: JSON-validated, and throttled like a submission (public ones). */
 function takesBody(route: HttpTrigger): boolean {
   return route.method === 'POST' || route.method === 'PUT';
 }

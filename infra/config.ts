@@ -14,10 +14,12 @@ export const CONTEXT_KEYS = {
   nation: 'rightsdesk:nation',
   customDomain: 'rightsdesk:customDomain',
   mailDailyLimit: 'rightsdesk:mailDailyLimit',
+  staffDomainPrefix: 'rightsdesk:staffDomainPrefix',
+  initialDpoEmail: 'rightsdesk:initialDpoEmail',
 } as const;
 
 /** Keys that must be present; the rest have documented defaults. */
-type RequiredKey = Exclude<keyof typeof CONTEXT_KEYS, 'customDomain' | 'mailDailyLimit'>;
+type RequiredKey = Exclude<keyof typeof CONTEXT_KEYS, 'customDomain' | 'mailDailyLimit' | 'staffDomainPrefix' | 'initialDpoEmail'>;
 
 /** Automatic mails one recipient address may get a day unless `rightsdesk:mailDailyLimit` says otherwise. */
 export const DEFAULT_MAIL_DAILY_LIMIT = 4;
@@ -54,6 +56,16 @@ export interface RightsdeskConfig {
    * Context `rightsdesk:mailDailyLimit`, 1 to 100. @default DEFAULT_MAIL_DAILY_LIMIT (4)
    */
   readonly mailDailyLimit?: number;
+  /**
+   * Prefix of the staff sign-in domain, `https://<prefix>.auth.eu-west-2.amazoncognito.com`.
+   * Context `rightsdesk:staffDomainPrefix`. @default - StaffSignIn's (`rightsdesk-staff-<account id>`)
+   */
+  readonly staffDomainPrefix?: string;
+  /**
+   * The first DPO's email address: a staff user in the `dpo` group, created at deployment and
+   * emailed a temporary password. Context `rightsdesk:initialDpoEmail`. @default - none
+   */
+  readonly initialDpoEmail?: string;
 }
 
 export class ConfigError extends Error {
@@ -74,7 +86,14 @@ function isEmailAddress(value: string): boolean {
 }
 
 /** Validates raw context values; throws one ConfigError listing every problem. */
-export function parseConfig(raw: Record<RequiredKey, unknown> & { readonly customDomain?: unknown; readonly mailDailyLimit?: unknown }): RightsdeskConfig {
+export function parseConfig(
+  raw: Record<RequiredKey, unknown> & {
+    readonly customDomain?: unknown;
+    readonly mailDailyLimit?: unknown;
+    readonly staffDomainPrefix?: unknown;
+    readonly initialDpoEmail?: unknown;
+  },
+): RightsdeskConfig {
   const problems: string[] = [];
   const text = (field: RequiredKey): string | undefined => {
     const value = raw[field];
@@ -138,6 +157,24 @@ export function parseConfig(raw: Record<RequiredKey, unknown> & { readonly custo
     problems.push(`${CONTEXT_KEYS.mailDailyLimit} must be a whole number from 1 to 100`);
   }
 
+  const optionalText = (field: 'staffDomainPrefix' | 'initialDpoEmail'): string | undefined => {
+    const value = raw[field];
+    if (value === undefined || value === null || value === '') return undefined;
+    if (typeof value !== 'string') {
+      problems.push(`${CONTEXT_KEYS[field]} must be a string`);
+      return undefined;
+    }
+    return value.trim();
+  };
+  const staffDomainPrefix = optionalText('staffDomainPrefix');
+  if (staffDomainPrefix !== undefined && (!LABEL.test(staffDomainPrefix) || /aws|amazon|cognito/.test(staffDomainPrefix))) {
+    problems.push(`${CONTEXT_KEYS.staffDomainPrefix} must be lower-case letters, digits and hyphens (at most 63), without "aws", "amazon" or "cognito"`);
+  }
+  const initialDpoEmail = optionalText('initialDpoEmail');
+  if (initialDpoEmail !== undefined && !isEmailAddress(initialDpoEmail)) {
+    problems.push(`${CONTEXT_KEYS.initialDpoEmail} must be an email address`);
+  }
+
   if (problems.length > 0) {
     throw new ConfigError(`Invalid Rightsdesk configuration (CDK context, see cdk.json):\n  - ${problems.join('\n  - ')}`);
   }
@@ -150,6 +187,9 @@ export function parseConfig(raw: Record<RequiredKey, unknown> & { readonly custo
     customDomain,
     ...(customDomain ? { publicBaseUrl: `https://${domain!}` } : {}),
     mailDailyLimit,
+    ...(staffDomainPrefix !== undefined ? { staffDomainPrefix } : {}),
+    // Lower-cased: the address becomes the username and the actor (staff:<email>) in case histories.
+    ...(initialDpoEmail !== undefined ? { initialDpoEmail: initialDpoEmail.toLowerCase() } : {}),
   };
 }
 
@@ -164,5 +204,7 @@ export function readConfig(scope: IConstruct): RightsdeskConfig {
     nation: get(CONTEXT_KEYS.nation),
     customDomain: get(CONTEXT_KEYS.customDomain),
     mailDailyLimit: get(CONTEXT_KEYS.mailDailyLimit),
+    staffDomainPrefix: get(CONTEXT_KEYS.staffDomainPrefix),
+    initialDpoEmail: get(CONTEXT_KEYS.initialDpoEmail),
   });
 }

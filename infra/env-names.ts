@@ -36,6 +36,10 @@ export const ENV_NAMES = {
   KEEPER_OFFSETS: 'KEEPER_OFFSETS',
   /** Automatic mails one recipient address may get a day (cdk.json `rightsdesk:mailDailyLimit`). */
   MAIL_DAILY_LIMIT: 'MAIL_DAILY_LIMIT',
+  /** Issuer URL of the staff user pool, whose JWKS verifies staff tokens (StaffSignIn.issuer). */
+  STAFF_ISSUER: 'STAFF_ISSUER',
+  /** The desk's app client id: the audience of staff ID tokens, the client_id of access tokens. */
+  STAFF_CLIENT_ID: 'STAFF_CLIENT_ID',
 } as const;
 
 export type EnvName = (typeof ENV_NAMES)[keyof typeof ENV_NAMES];

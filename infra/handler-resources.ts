@@ -12,6 +12,7 @@ import type { IConstruct } from 'constructs';
 import { bucketUseOf, type Setting, type Uses } from '#lambdas/manifest';
 import { ENV_NAMES } from './env-names';
 import type { MailSender, ServiceFunction } from './service-function';
+import type { StaffAuthBinder } from './staff-sign-in';
 
 /** What lets a function start deadline keepers (DeadlineKeeper). */
 export interface KeeperStarter {
@@ -26,6 +27,8 @@ export interface Resources {
   readonly signingKey: secretsmanager.ISecret;
   readonly mail: MailSender;
   readonly keeper: KeeperStarter;
+  /** Staff token verification (StaffSignIn): STAFF_ISSUER and STAFF_CLIENT_ID. */
+  readonly staffAuth: StaffAuthBinder;
   readonly settings: Readonly<Partial<Record<Setting, string>>>;
 }
 
@@ -93,6 +96,7 @@ export class HandlerResources {
     else if (uses.signingKey) need('signingKey', (s: secretsmanager.ISecret) => fn.bindSecret(ENV_NAMES.SIGNING_KEY_SECRET_ARN, s));
     if (uses.mail) need('mail', (m: MailSender) => fn.bindMail(m));
     if (uses.keeper) need('keeper', (k: KeeperStarter) => k.bindStarter(fn));
+    if (uses.staffAuth) need('staffAuth', (s: StaffAuthBinder) => s.bindStaffAuth(fn));
     for (const setting of uses.settings ?? []) need(`setting:${setting}`, (value: string) => fn.bindEnv(ENV_NAMES[setting], value));
   }
 }

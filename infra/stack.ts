@@ -1,11 +1,12 @@
 /**
  * The one Rightsdesk stack. It composes one construct per context (PublicApi for intake,
- * InboundMail for email, DeadlineKeeper for deadlines) over Storage and OutboundMail. Each
+ * InboundMail for email, DeadlineKeeper for deadlines) over Storage and OutboundMail, with
+ * StaffSignIn (Cognito) for the desk and the staff API. Each
  * context construct creates the functions of its manifest (lambdas/<context>/manifest.ts) and
  * binds them through one HandlerResources, which the stack seeds with the storage, the mail
  * identity and the configuration.
  */
-import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, Lazy, Stack, type StackProps } from 'aws-cdk-lib';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
 import { PublicApi, type PublicApiProps } from './api';
@@ -17,10 +18,11 @@ import { MailOutbox } from './mail-outbox';
 import { OutboundMail } from './outbound-mail';
 import { assertLondonRegion } from './residency';
 import { SigningKeyRotation, type SigningKeyRotationProps } from './signing-key-rotation';
+import { StaffSignIn } from './staff-sign-in';
 import { Storage, type StorageProps } from './storage';
 
 /** PublicApi props the stack leaves to the caller: the rest come from Storage, OutboundMail and the config. */
-export type PublicApiOptions = Omit<PublicApiProps, 'key' | 'resources' | 'dpoAddress' | 'customDomain' | 'publicBaseUrl'>;
+export type PublicApiOptions = Omit<PublicApiProps, 'key' | 'resources' | 'dpoAddress' | 'customDomain' | 'publicBaseUrl' | 'staffUserPool'>;
 
 /** DeadlineKeeper props the stack leaves to the caller (offsets, schedule, alarm emails). */
 export type DeadlineKeeperOptions = Omit<DeadlineKeeperProps, 'key' | 'resources'>;
@@ -51,6 +53,8 @@ export class RightsdeskStack extends Stack {
   public readonly keeper: DeadlineKeeper;
   public readonly inboundMail: InboundMail;
   public readonly outbox: MailOutbox;
+  /** Staff sign-in for the desk and the staff API (Cognito). */
+  public readonly staffSignIn: StaffSignIn;
   /** The signing key's rotation; absent when the API was given an existing secret (its owner rotates it). */
   public readonly signingKeyRotation?: SigningKeyRotation;
   /** What every handler is bound to, by its manifest entry. */
@@ -77,6 +81,13 @@ export class RightsdeskStack extends Stack {
         MAIL_DAILY_LIMIT: String(config.mailDailyLimit ?? DEFAULT_MAIL_DAILY_LIMIT),
       },
     });
+    // The app client's redirect URLs are on the API's origin, known once the API exists.
+    this.staffSignIn = new StaffSignIn(this, 'StaffSignIn', {
+      publicBaseUrl: config.publicBaseUrl ?? Lazy.string({ produce: () => this.publicApi.publicBaseUrl }),
+      ...(config.staffDomainPrefix ? { domainPrefix: config.staffDomainPrefix } : {}),
+      ...(config.initialDpoEmail ? { initialDpoEmail: config.initialDpoEmail } : {}),
+    });
+    this.resources.provide({ staffAuth: this.staffSignIn });
     // The API provides the signing key and PUBLIC_BASE_URL, the keeper the right to start
     // keepers and its offsets: each function is bound once what its manifest entry uses exists.
     this.publicApi = new PublicApi(this, 'PublicApi', {
@@ -86,6 +97,7 @@ export class RightsdeskStack extends Stack {
       dpoAddress: config.dpoAddress,
       ...(config.customDomain ? { customDomain: { domainName: config.domain } } : {}),
       publicBaseUrl: config.publicBaseUrl,
+      staffUserPool: this.staffSignIn.userPool,
     });
     this.keeper = new DeadlineKeeper(this, 'DeadlineKeeper', { ...props.keeper, key: this.storage.key, resources: this.resources });
     // The signing key the API made rotates on a schedule; its alarm notifies the keeper's topic.
@@ -124,6 +136,9 @@ export class RightsdeskStack extends Stack {
 
     output('ApiUrl', `${this.publicApi.publicBaseUrl}/`, 'Public web form (PUBLIC_BASE_URL)');
     output('SigningKeySecretArn', this.publicApi.signingKey.secretArn, 'The link-signing key secret (docs/operations.md, Link-signing key)');
+    output('StaffSignInUrl', `${this.publicApi.publicBaseUrl}/desk`, 'The DPO desk: staff sign in here (docs/operations.md, Staff sign-in)');
+    output('StaffUserPoolId', this.staffSignIn.userPool.userPoolId, 'Cognito user pool of staff: create users and set groups here');
+    output('StaffIssuer', this.staffSignIn.issuer, 'Issuer of staff tokens (STAFF_ISSUER); its JWKS verifies them');
     const domain = this.publicApi.domainName;
     if (domain) {
       output('ApiDomainTarget', domain.domainNameAliasDomainName, `DNS: CNAME (or Route 53 alias) ${config.domain} to this`);

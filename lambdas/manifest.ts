@@ -10,7 +10,7 @@
 /** What invokes a handler. */
 export type Trigger =
   /** An API Gateway (REST) route; `path` in API Gateway resource syntax. public: behind WAF, no auth; admin: staff sign-in. */
-  | { readonly kind: 'http'; readonly method: 'GET' | 'POST' | 'PUT' | 'DELETE'; readonly path: string; readonly access: 'public' | 'admin' }
+  | { readonly kind: 'http'; readonly method: 'GET' | 'POST' | 'PUT' | 'DELETE'; readonly path: string; readonly access: 'public' | 'admin' | 'staff' }
   /** A Task state of one of the stack's state machines. */
   | { readonly kind: 'task'; readonly stateMachine: 'keeper'; readonly state: string }
   /** EventBridge Scheduler, in Europe/London time (cron fields as in the Scheduler's cron()). */
@@ -75,6 +75,8 @@ export interface Uses {
   readonly mail?: true;
   /** Starts deadline keepers (KEEPER_STATE_MACHINE_ARN, states:StartExecution). */
   readonly keeper?: 'start';
+  /** Verifies staff tokens (STAFF_ISSUER, STAFF_CLIENT_ID): the desk and the staff API. */
+  readonly staffAuth?: true;
   /** Configuration values it reads. */
   readonly settings?: readonly Setting[];
 }
@@ -109,6 +111,7 @@ export function envNamesOf(uses: Uses): string[] {
     ...(uses.signingKey ? ['SIGNING_KEY_SECRET_ARN'] : []),
     ...(uses.mail ? ['SENDER_ADDRESS'] : []),
     ...(uses.keeper ? ['KEEPER_STATE_MACHINE_ARN'] : []),
+    ...(uses.staffAuth ? ['STAFF_ISSUER', 'STAFF_CLIENT_ID'] : []),
     ...(uses.settings ?? []),
   ];
 }
@@ -118,7 +121,7 @@ export interface Route {
   readonly method: 'GET' | 'POST' | 'PUT' | 'DELETE';
   readonly path: string;
   readonly entry: string;
-  readonly access: 'public' | 'admin';
+  readonly access: 'public' | 'admin' | 'staff';
 }
 
 /** The routes of `handlers`, in order. */

@@ -106,7 +106,9 @@ function policyDocuments(resources: Resources): Array<[string, string, PolicyDoc
     if (p.PolicyDocument) docs.push([id, r.Type, p.PolicyDocument, identity]);
     if (p.KeyPolicy) docs.push([id, r.Type, p.KeyPolicy, false]);
     if (p.AssumeRolePolicyDocument) docs.push([id, r.Type, p.AssumeRolePolicyDocument, false]);
-    for (const inline of (p.Policies ?? []) as Array<{ PolicyDocument: PolicyDocument }>) docs.push([id, r.Type, inline.PolicyDocument, identity]);
+    // Inline IAM policies are a list; a Cognito user pool's Policies is its password policy, no IAM.
+    const inlines = Array.isArray(p.Policies) ? (p.Policies as Array<{ PolicyDocument: PolicyDocument }>) : [];
+    for (const inline of inlines) docs.push([id, r.Type, inline.PolicyDocument, identity]);
     return docs;
   });
 }
