@@ -220,7 +220,9 @@ const instantFormatter = new Intl.DateTimeFormat('en-GB', {
 /** An ISO instant as London wall time: "Mon 2 Nov 2026, 10:00". Anything unreadable is shown as given. */
 export function formatInstant(iso: string): string {
   const d = new Date(iso);
-  return Number.isNaN(d.getTime()) ? iso : instantFormatter.format(d);
+  if (Number.isNaN(d.getTime())) return iso;
+  const part = Object.fromEntries(instantFormatter.formatToParts(d).map((p) => [p.type, p.value]));
+  return `${part.weekday} ${part.day} ${part.month} ${part.year}, ${part.hour}:${part.minute}`;
 }
 
 /** The `datetime` attribute and visible text of a <time>. */

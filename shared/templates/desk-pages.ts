@@ -83,7 +83,7 @@ ${rows.map(
 </table>
 </div>`
     : h`<p>${page.search !== undefined ? 'No cases match that search.' : `There are no cases in ${VIEW_LABELS[page.view].toLowerCase()} now.`}</p>`;
-  const next = page.next ? h`<p><a href="${basePath}/desk?view=${page.view}&cursor=${encodeURIComponent(page.next)}">Next page</a></p>` : '';
+  const next = page.next ? h`<p><a href="${basePath}/desk?view=${page.view}&amp;cursor=${encodeURIComponent(page.next)}">Next page</a></p>` : '';
   const body = h`<h1>${heading}</h1>
 ${table}
 ${next}`;
