@@ -221,8 +221,9 @@ const instantFormatter = new Intl.DateTimeFormat('en-GB', {
 export function formatInstant(iso: string): string {
   const d = new Date(iso);
   if (Number.isNaN(d.getTime())) return iso;
-  const part = Object.fromEntries(instantFormatter.formatToParts(d).map((p) => [p.type, p.value]));
-  return `${part.weekday} ${part.day} ${part.month} ${part.year}, ${part.hour}:${part.minute}`;
+  const parts = instantFormatter.formatToParts(d);
+  const part = (type: Intl.DateTimeFormatPartTypes): string => parts.find((p) => p.type === type)?.value ?? '';
+  return `${part('weekday')} ${part('day')} ${part('month')} ${part('year')}, ${part('hour')}:${part('minute')}`;
 }
 
 /** The `datetime` attribute and visible text of a <time>. */

@@ -47,8 +47,8 @@ function expectSound(html: string, opts: { csrf?: string } = {}): void {
   for (const m of html.matchAll(/<(input|textarea|select)\b([^>]*)>/g)) {
     const attrs = m[2]!;
     if (/type="hidden"/.test(attrs)) continue;
-    const id = /\sid="([^"]+)"/.exec(attrs)?.[1];
-    expect(id, `control without id: ${m[0]}`).toBeDefined();
+    const id = /\sid="([^"]+)"/.exec(attrs)?.[1] ?? '';
+    expect(id, `control without id: ${m[0]}`).not.toBe('');
     expect(html, `no label for #${id}`).toContain(`<label for="${id}">`);
   }
   // Every aria-describedby points at an element on the page.
@@ -265,7 +265,9 @@ describe('the case page', () => {
     expect(html).toContain('<li>Something else.</li>');
     expect(html).toContain('<details class="action" id="action-refuse" open>');
     expect(html).toContain('<details class="action" id="action-extend">');
-    expect(html).toMatch(/<textarea id="refuse-reasons" name="reasons"[^>]*aria-describedby="refuse-reasons-error" aria-invalid="true">   &lt;script&gt;/);
+    expect(html).toMatch(
+      /<textarea id="refuse-reasons" name="reasons"[^>]*aria-describedby="refuse-reasons-error" aria-invalid="true"> {3}&lt;script&gt;/,
+    );
     expect(html).toMatch(/<textarea id="extend-reasons" name="reasons"[^>]*><\/textarea>/);
     expect(html).toContain('id="refuse-reasons-error"');
   });
