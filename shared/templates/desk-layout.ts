@@ -20,8 +20,8 @@ header a{color:#fff}
 nav{background:#f3f2f1;border-bottom:1px solid #b1b4b6;padding:8px 16px;display:flex;flex-wrap:wrap;gap:8px 24px;align-items:center}
 nav ul{list-style:none;margin:0;padding:0;display:flex;flex-wrap:wrap;gap:4px 16px}
 nav a[aria-current]{font-weight:bold;color:#0b0c0c;text-decoration:none;border-bottom:4px solid #1d70b8}
-nav form{display:flex;flex-wrap:wrap;gap:4px 8px;align-items:center}nav form label{display:inline;margin:0}
-nav input[type=search]{font:inherit;padding:4px;border:2px solid #0b0c0c;width:18em;max-width:100%}
+nav form{display:flex;flex-wrap:wrap;gap:4px 8px;align-items:center;flex:1 1 auto;max-width:100%}nav form label{display:inline;margin:0}
+nav input[type=search]{font:inherit;padding:4px;border:2px solid #0b0c0c;flex:1 1 10em;min-width:0;max-width:18em}
 nav button{padding:4px 12px}
 main{max-width:1100px;margin:0 auto;padding:24px 16px 48px}
 h1{font-size:30px;line-height:1.15;margin:0 0 24px}h2{font-size:23px;margin:32px 0 12px}h3{font-size:19px;margin:20px 0 8px}
