@@ -136,7 +136,7 @@ export function errorSummary(errors: Record<string, string>, anchors: ReadonlyAr
   if (keys.length === 0) return '';
   const anchored = anchors.filter(([f]) => errors[f] !== undefined);
   const rest = keys.filter((k) => !anchored.some(([f]) => f === k));
-  return h`<div class="summary" role="alert" aria-labelledby="error-summary-title" tabindex="-1">
+  return h`<div class="summary" role="alert" aria-labelledby="error-summary-title" tabindex="-1" autofocus>
 <h2 id="error-summary-title">There is a problem</h2>
 <ul>
 ${anchored.map(([f, id]) => h`<li><a href="#${id}">${errors[f]}</a></li>`)}

@@ -246,9 +246,10 @@ export function casePage(opts: {
   const c = view.case;
   const errors = opts.errors ?? {};
   const values = opts.values ?? {};
-  const failedAction = isFormAction(values.action) ? values.action : undefined;
   const hasErrors = Object.keys(errors).length > 0;
   const actions = (view.actions as readonly string[]).filter(isFormAction);
+  // The failing form is drawn again only if the case still allows it; otherwise the summary lists its errors as text.
+  const failedAction = isFormAction(values.action) && actions.includes(values.action) && canAct(staff) ? values.action : undefined;
 
   const actionsSection = canAct(staff)
     ? h`<h2 id="actions">Actions</h2>

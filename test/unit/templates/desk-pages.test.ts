@@ -272,6 +272,15 @@ describe('the case page', () => {
     expect(html).toContain('id="refuse-reasons-error"');
   });
 
+  it('lists the errors as text when the failing action is no longer allowed', () => {
+    const view = aView(hostileCase(), { actions: ['reply'] as CaseView['actions'] });
+    const html = casePage({ view, staff: dpo, csrf: CSRF, basePath: BASE, errors: { reasons: 'Enter the reasons.' }, values: { action: 'extend' } });
+    expectSound(html);
+    expect(summaryTargets(html)).toEqual([]);
+    expect(html).toContain('<li>Enter the reasons.</li>');
+    expect(html).not.toContain('id="action-extend"');
+  });
+
   it('lists correspondence: unverified mail marked, letters to post with a print link and a mark-as-posted form, and a mark-read form', () => {
     const c = hostileCase({ flags: ['new-correspondence'] });
     const correspondence: CaseView['correspondence'] = [
