@@ -13,5 +13,7 @@ const { basePath } = deskSite();
 export const handler = deskPage('read', staffAuthDeps, async (event, { staff, csrf }) => {
   const found = await readMessage(event.pathParameters?.reference ?? '', event.pathParameters?.message ?? '', deps);
   if (!found) throw new RouteNotFoundError('That case has no such message.');
-  return html(200, messagePage({ ...found, staff, csrf: csrf ?? '', basePath }));
+  const { from } = found.message;
+  const sender = from ? (from.name ? `${from.name} <${from.address}>` : from.address) : '(no usable sender)';
+  return html(200, messagePage({ ...found, message: { ...found.message, from: sender, date: found.message.date ?? '' }, staff, csrf: csrf ?? '', basePath }));
 });

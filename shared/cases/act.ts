@@ -53,8 +53,13 @@ const isoDate = z.string().refine((v) => {
     return false;
   }
 }, 'Enter a date as YYYY-MM-DD.');
-/** A list from JSON (an array) or from a form (one value, or a repeated field). */
-const listOf = <T extends z.ZodType>(item: T) => z.preprocess((v) => (v === undefined || Array.isArray(v) ? v : [v]), z.array(item));
+/** A list from JSON (an array) or a form (one field, repeated, or comma-separated); blank entries are dropped. */
+const listOf = <T extends z.ZodType>(item: T) =>
+  z.preprocess((v) => {
+    if (v === undefined) return v;
+    const items = (Array.isArray(v) ? v : [v]).flatMap((x) => (typeof x === 'string' ? x.split(',') : [x]));
+    return items.map((x) => (typeof x === 'string' ? x.trim() : x)).filter((x) => x !== '');
+  }, z.array(item));
 const yes = z.preprocess((v) => v === true || v === 'true' || v === 'on' || v === 'yes', z.boolean());
 
 /** Every action's fields; `action` names it. Unknown fields are refused (the contract is exact), bar the form's `_csrf`. */

@@ -322,6 +322,8 @@ async function render(c: Case, e: OutboxEntry, deps: OutboxDeps): Promise<Render
           return deadlineNoticeEmail(c, { kind: 'due-today' }, desk);
         case 'overdue':
           return deadlineNoticeEmail(c, { kind: 'overdue', workingDaysOverdue: Number(p.workingDaysOverdue) }, desk);
+        case 'complaint-ack-reminder':
+          return deadlineNoticeEmail(c, { kind: 'complaint-ack-reminder', acknowledgeBy: String(p.anchor), workingDaysLeft: Number(p.level) }, desk);
         default:
           throw new Error(`No notice for checkpoint kind ${String(p.checkpointKind)}.`);
       }

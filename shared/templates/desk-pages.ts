@@ -415,7 +415,8 @@ export interface DeskAttachment {
   filename: string;
   contentType: string;
   size: number;
-  key: string;
+  /** Where it is stored; null when it was over the limits and only the raw message holds it. */
+  key: string | null;
 }
 
 export interface DeskMessage {
@@ -459,7 +460,9 @@ ${
   m.attachments.length
     ? h`<ul>${m.attachments.map(
         (a) =>
-          h`<li><a href="${base}/attachments/${a.n}" download>${a.filename || `Attachment ${a.n}`}</a> (${a.contentType || 'unknown type'}, ${sizeText(a.size)})</li>`,
+          a.key
+            ? h`<li><a href="${base}/attachments/${a.n}" download>${a.filename || `Attachment ${a.n}`}</a> (${a.contentType || 'unknown type'}, ${sizeText(a.size)})</li>`
+            : h`<li>${a.filename || `Attachment ${a.n}`} (${a.contentType || 'unknown type'}, ${sizeText(a.size)}): not stored separately (over the limits, or quarantined); the raw message keeps it</li>`,
       )}</ul>
 <p class="hint">Attachments were scanned for viruses when the email arrived. Open them only on a desk computer.</p>`
     : h`<p>No attachments.</p>`

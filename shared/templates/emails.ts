@@ -197,7 +197,9 @@ export type DeadlineNotice =
   | { kind: 'dpo-reminder'; workingDaysLeft: number }
   | { kind: 'extension-warning'; extensionNoticeBy: string }
   | { kind: 'due-today' }
-  | { kind: 'overdue'; workingDaysOverdue: number };
+  | { kind: 'overdue'; workingDaysOverdue: number }
+  /** A complaint not yet acknowledged: DPA 2018 s.164A gives 30 days (acknowledgeBy). */
+  | { kind: 'complaint-ack-reminder'; acknowledgeBy: string; workingDaysLeft: number };
 
 export function deadlineNoticeEmail(c: Case, notice: DeadlineNotice, opts: { deskUrl: string }): RenderedEmail {
   const due = c.dueOn ? formatLongDate(c.dueOn) : 'paused';
@@ -237,6 +239,14 @@ function deadlineWords(notice: DeadlineNotice, due: string): { words: string; le
       return {
         words: `DUE TODAY - ${due}`,
         lead: `This request is due today, ${due}. Send the response today, or record why it cannot be sent.`,
+      };
+    case 'complaint-ack-reminder':
+      return {
+        words: `Complaint to acknowledge by ${formatLongDate(notice.acknowledgeBy)}`,
+        lead:
+          notice.workingDaysLeft > 0
+            ? `This complaint has not been acknowledged. The law (DPA 2018 s.164A) gives 30 days: acknowledge it by ${formatLongDate(notice.acknowledgeBy)}, ${plural(notice.workingDaysLeft, 'working day')} from now.`
+            : `This complaint has not been acknowledged, and today is the last working day to do it (the limit is ${formatLongDate(notice.acknowledgeBy)}). Acknowledge it on the desk today.`,
       };
     case 'overdue':
       return {

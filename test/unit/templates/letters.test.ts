@@ -1,6 +1,7 @@
 /** The desk's letters: what the law needs each to say, and the staff's own words escaped. */
 import { describe, expect, it } from 'vitest';
 import { LETTER_KINDS, LETTER_TITLES, isLetterKind, letter } from '#shared/templates/letters';
+import { deadlineNoticeEmail, newRequestNotice } from '#shared/templates/emails';
 import { aCase } from '#test/support/cases';
 
 const opts = { dpoAddress: 'dpo@icetrak.net' };
@@ -41,5 +42,18 @@ describe('letters', () => {
     expect(l.html).not.toContain('<script>');
     expect(l.html).toContain('&lt;script&gt;');
     expect(l.text).toContain('<script>alert(1)</script>'); // the text part is plain text
+  });
+
+  it('the team’s complaint reminder names the 30-day limit, and every team notice links to the case on the desk', () => {
+    const c = aCase({ rights: ['complaint'] });
+    const deskUrl = `https://privacy.icetrak.net/desk/cases/${c.reference}`;
+    const early = deadlineNoticeEmail(c, { kind: 'complaint-ack-reminder', acknowledgeBy: '2026-12-02', workingDaysLeft: 5 }, { deskUrl });
+    expect(early.subject).toBe(`[${c.reference}] Complaint to acknowledge by Wednesday 2 December 2026`);
+    expect(early.text).toContain('5 working days from now');
+    expect(deadlineNoticeEmail(c, { kind: 'complaint-ack-reminder', acknowledgeBy: '2026-12-02', workingDaysLeft: 0 }, { deskUrl }).text).toContain('last working day');
+    for (const mail of [early, newRequestNotice(c, { deskUrl }), deadlineNoticeEmail(c, { kind: 'due-today' }, { deskUrl })]) {
+      expect(mail.text).toContain(deskUrl);
+      expect(mail.html).toContain(`href="${deskUrl}"`);
+    }
   });
 });
