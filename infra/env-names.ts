@@ -36,6 +36,10 @@ export const ENV_NAMES = {
   KEEPER_OFFSETS: 'KEEPER_OFFSETS',
   /** Automatic mails one recipient address may get a day (cdk.json `rightsdesk:mailDailyLimit`). */
   MAIL_DAILY_LIMIT: 'MAIL_DAILY_LIMIT',
+  /** The staff sign-in's OpenID issuer (Cognito user pool URL); functions whose manifest entry has `staffAuth`. */
+  STAFF_ISSUER: 'STAFF_ISSUER',
+  /** The desk's app client id in that user pool. */
+  STAFF_CLIENT_ID: 'STAFF_CLIENT_ID',
 } as const;
 
 export type EnvName = (typeof ENV_NAMES)[keyof typeof ENV_NAMES];

@@ -18,6 +18,12 @@ export interface KeeperStarter {
   bindStarter(fn: ServiceFunction): ServiceFunction;
 }
 
+/** What verifies staff sign-in: the user pool's issuer and the desk's client id. */
+export interface StaffAuth {
+  readonly issuer: string;
+  readonly clientId: string;
+}
+
 export interface Resources {
   readonly casesTable: dynamodb.ITable;
   readonly rawMailBucket: s3.IBucket;
@@ -26,6 +32,8 @@ export interface Resources {
   readonly signingKey: secretsmanager.ISecret;
   readonly mail: MailSender;
   readonly keeper: KeeperStarter;
+  /** The staff user pool's issuer URL and the desk's app client id (the Cognito construct provides them). */
+  readonly staffAuth: StaffAuth;
   readonly settings: Readonly<Partial<Record<Setting, string>>>;
 }
 
@@ -93,6 +101,12 @@ export class HandlerResources {
     else if (uses.signingKey) need('signingKey', (s: secretsmanager.ISecret) => fn.bindSecret(ENV_NAMES.SIGNING_KEY_SECRET_ARN, s));
     if (uses.mail) need('mail', (m: MailSender) => fn.bindMail(m));
     if (uses.keeper) need('keeper', (k: KeeperStarter) => k.bindStarter(fn));
+    if (uses.staffAuth) {
+      need('staffAuth', (a: StaffAuth) => {
+        fn.bindEnv(ENV_NAMES.STAFF_ISSUER, a.issuer);
+        fn.bindEnv(ENV_NAMES.STAFF_CLIENT_ID, a.clientId);
+      });
+    }
     for (const setting of uses.settings ?? []) need(`setting:${setting}`, (value: string) => fn.bindEnv(ENV_NAMES[setting], value));
   }
 }

@@ -7,10 +7,17 @@
  * No imports from aws-cdk-lib: the local stack and the tests read this without the CDK.
  */
 
+/** Who may reach an HTTP route at API Gateway (see Trigger). */
+export type HttpAccess = 'public' | 'admin' | 'staff';
+
 /** What invokes a handler. */
 export type Trigger =
-  /** An API Gateway (REST) route; `path` in API Gateway resource syntax. public: behind WAF, no auth; admin: staff sign-in. */
-  | { readonly kind: 'http'; readonly method: 'GET' | 'POST' | 'PUT' | 'DELETE'; readonly path: string; readonly access: 'public' | 'admin' }
+  /**
+   * An API Gateway (REST) route; `path` in API Gateway resource syntax. public: behind WAF, no auth;
+   * admin: behind API Gateway's Cognito authoriser; staff: the desk's pages, sign-in and API, open at
+   * API Gateway because the handler itself authenticates (session cookie or Bearer token, shared/auth/authenticate.ts).
+   */
+  | { readonly kind: 'http'; readonly method: 'GET' | 'POST' | 'PUT' | 'DELETE'; readonly path: string; readonly access: HttpAccess }
   /** A Task state of one of the stack's state machines. */
   | { readonly kind: 'task'; readonly stateMachine: 'keeper'; readonly state: string }
   /** EventBridge Scheduler, in Europe/London time (cron fields as in the Scheduler's cron()). */
@@ -75,6 +82,8 @@ export interface Uses {
   readonly mail?: true;
   /** Starts deadline keepers (KEEPER_STATE_MACHINE_ARN, states:StartExecution). */
   readonly keeper?: 'start';
+  /** Verifies staff sign-in: the staff issuer and the desk's client id there (STAFF_ISSUER, STAFF_CLIENT_ID); no grant. */
+  readonly staffAuth?: true;
   /** Configuration values it reads. */
   readonly settings?: readonly Setting[];
 }
@@ -109,6 +118,7 @@ export function envNamesOf(uses: Uses): string[] {
     ...(uses.signingKey ? ['SIGNING_KEY_SECRET_ARN'] : []),
     ...(uses.mail ? ['SENDER_ADDRESS'] : []),
     ...(uses.keeper ? ['KEEPER_STATE_MACHINE_ARN'] : []),
+    ...(uses.staffAuth ? ['STAFF_ISSUER', 'STAFF_CLIENT_ID'] : []),
     ...(uses.settings ?? []),
   ];
 }
@@ -118,7 +128,7 @@ export interface Route {
   readonly method: 'GET' | 'POST' | 'PUT' | 'DELETE';
   readonly path: string;
   readonly entry: string;
-  readonly access: 'public' | 'admin';
+  readonly access: HttpAccess;
 }
 
 /** The routes of `handlers`, in order. */
