@@ -36,9 +36,9 @@ export const ENV_NAMES = {
   KEEPER_OFFSETS: 'KEEPER_OFFSETS',
   /** Automatic mails one recipient address may get a day (cdk.json `rightsdesk:mailDailyLimit`). */
   MAIL_DAILY_LIMIT: 'MAIL_DAILY_LIMIT',
-  /** Issuer URL of the staff user pool, whose JWKS verifies staff tokens (StaffSignIn.issuer). */
+  /** The staff sign-in's OpenID issuer (Cognito user pool URL); functions whose manifest entry has `staffAuth`. */
   STAFF_ISSUER: 'STAFF_ISSUER',
-  /** The desk's app client id: the audience of staff ID tokens, the client_id of access tokens. */
+  /** The desk's app client id in that user pool. */
   STAFF_CLIENT_ID: 'STAFF_CLIENT_ID',
 } as const;
 

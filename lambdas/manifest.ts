@@ -7,10 +7,18 @@
  * No imports from aws-cdk-lib: the local stack and the tests read this without the CDK.
  */
 
+/** Who may reach an HTTP route at API Gateway (see Trigger). */
+export type HttpAccess = 'public' | 'admin' | 'staff';
+
 /** What invokes a handler. */
 export type Trigger =
-  /** An API Gateway (REST) route; `path` in API Gateway resource syntax. public: behind WAF, no auth; admin: staff sign-in. */
-  | { readonly kind: 'http'; readonly method: 'GET' | 'POST' | 'PUT' | 'DELETE'; readonly path: string; readonly access: 'public' | 'admin' | 'staff' }
+  /**
+   * An API Gateway (REST) route; `path` in API Gateway resource syntax. public: behind WAF, no auth;
+   * admin: behind API Gateway's Cognito authoriser; staff: the desk's pages, sign-in and API, whose handler itself
+   * authenticates (session cookie or Bearer token, shared/auth/authenticate.ts): /desk routes are open at API Gateway
+   * (a Cognito authoriser cannot read a cookie), /api routes also pass its Cognito access-token authoriser (infra/api.ts).
+   */
+  | { readonly kind: 'http'; readonly method: 'GET' | 'POST' | 'PUT' | 'DELETE'; readonly path: string; readonly access: HttpAccess }
   /** A Task state of one of the stack's state machines. */
   | { readonly kind: 'task'; readonly stateMachine: 'keeper'; readonly state: string }
   /** EventBridge Scheduler, in Europe/London time (cron fields as in the Scheduler's cron()). */
@@ -75,7 +83,7 @@ export interface Uses {
   readonly mail?: true;
   /** Starts deadline keepers (KEEPER_STATE_MACHINE_ARN, states:StartExecution). */
   readonly keeper?: 'start';
-  /** Verifies staff tokens (STAFF_ISSUER, STAFF_CLIENT_ID): the desk and the staff API. */
+  /** Verifies staff sign-in: the staff issuer and the desk's client id there (STAFF_ISSUER, STAFF_CLIENT_ID); no grant. */
   readonly staffAuth?: true;
   /** Configuration values it reads. */
   readonly settings?: readonly Setting[];
@@ -121,7 +129,7 @@ export interface Route {
   readonly method: 'GET' | 'POST' | 'PUT' | 'DELETE';
   readonly path: string;
   readonly entry: string;
-  readonly access: 'public' | 'admin' | 'staff';
+  readonly access: HttpAccess;
 }
 
 /** The routes of `handlers`, in order. */

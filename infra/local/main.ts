@@ -2,11 +2,12 @@
  * `npm start`: the whole of Rightsdesk on this machine, no cloud account, no Docker.
  *   npm start               data persists under .data/
  *   npm start -- --memory   nothing written to disk
- * Ports: PORT (3000), SES_PORT (8005), SMTP_PORT (2525, inbound mail to the DPO address).
+ * Ports: PORT (3000), SES_PORT (8005), SMTP_PORT (2525, inbound mail to the DPO address), OIDC_PORT (3001, staff sign-in).
  */
 import './polyfills';
 import { timeScaleFrom } from '#adapters/clock';
 import { describeError } from './http-adapter';
+import { DEFAULT_OIDC_PORT } from './oidc';
 import { DEFAULT_PORT, DEFAULT_SES_PORT, PortInUseError, startLocalStack, type LocalStack } from './stack';
 
 const DEFAULT_SMTP_PORT = 2525;
@@ -26,6 +27,8 @@ Environment:
   PORT       HTTP API port (default ${DEFAULT_PORT})
   SES_PORT   local SES port, whose /store lists sent mail (default ${DEFAULT_SES_PORT})
   SMTP_PORT  SMTP port taking mail for the DPO address (default ${DEFAULT_SMTP_PORT})
+  OIDC_PORT  the staff sign-in's OpenID provider (default ${DEFAULT_OIDC_PORT}); its seeded
+             users and their passwords are printed when the stack is ready
   DPO_ADDRESS, TEAM_ADDRESS, SENDER_ADDRESS  override the default mail addresses
              (TEAM_ADDRESS: the DPO team's inbox, where staff notices go; locally they
              are in SES's sent mail with the rest, never taken in over SMTP)
@@ -82,6 +85,9 @@ function banner(stack: LocalStack, smtpPort: number, timeScale: number): string 
       `AWS_ENDPOINT_URL_${service}`,
       `${stack.endpoints[service]} — the handlers' ${service} requests go there`,
     ]),
+    ['Staff desk', `${urls.api}/desk`],
+    ['Staff sign-in (OpenID provider)', urls.oidc],
+    ...stack.staffUsers.map((u): [string, string] => [`  ${u.groups.join(', ')}`, `${u.email}  password: ${u.password}`]),
   ];
   const width = Math.max(...rows.map(([label]) => label.length));
   return [
@@ -94,7 +100,7 @@ function banner(stack: LocalStack, smtpPort: number, timeScale: number): string 
 
 async function main(): Promise<void> {
   let flags: { memory: boolean; help: boolean };
-  let ports: { port: number; sesPort: number; smtpPort: number };
+  let ports: { port: number; sesPort: number; smtpPort: number; oidcPort: number };
   let timeScale: number;
   try {
     flags = parseArgs(process.argv.slice(2));
@@ -103,6 +109,7 @@ async function main(): Promise<void> {
       port: portFromEnv('PORT', DEFAULT_PORT),
       sesPort: portFromEnv('SES_PORT', DEFAULT_SES_PORT),
       smtpPort: portFromEnv('SMTP_PORT', DEFAULT_SMTP_PORT),
+      oidcPort: portFromEnv('OIDC_PORT', DEFAULT_OIDC_PORT),
     };
   } catch (err) {
     if (!(err instanceof UsageError)) throw err;

@@ -26,6 +26,7 @@ import { startLocalKeeper, type LocalKeeper } from './keeper';
 import { loadOrCreateSigningKey, newSigningKey } from './signing-key';
 import { createTtlSweeper, type TtlSweeper } from './ttl-sweeper';
 import { createOutboxSweeper, type OutboxSweeper } from './outbox-sweeper';
+import { DEFAULT_OIDC_PORT, startLocalOidc, type LocalStaffUser } from './oidc';
 
 export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 export const DEFAULT_DATA_DIR = join(REPO_ROOT, '.data');
@@ -56,6 +57,8 @@ export interface LocalStackOptions {
   readonly smtpRetryDelaysMs?: readonly number[];
   /** Largest message the SMTP listener accepts. Default SES's 40 MB. */
   readonly smtpMaxMessageBytes?: number;
+  /** The staff sign-in's OpenID provider port. Default 3001, or a free one when `port` is 0. */
+  readonly oidcPort?: number;
   /** Keep everything in memory: nothing is written under `dataDir`. */
   readonly memory?: boolean;
   /** Where persisted data lives. Default `.data/` at the repository root. */
@@ -87,6 +90,8 @@ export interface LocalStackUrls {
   readonly stepFunctions: string;
   /** Present when smtpPort was given: the SMTP listener for mail to the DPO address. */
   readonly smtp?: string;
+  /** The staff sign-in's OpenID provider (the issuer; Cognito in AWS). */
+  readonly oidc: string;
 }
 
 export interface LocalStack {
@@ -108,6 +113,8 @@ export interface LocalStack {
   readonly endpoints: Readonly<Record<EmulatedService, string>>;
   /** The services whose handlers' endpoint is an operator's override, not the emulator (shown by npm start). */
   readonly overridden: readonly EmulatedService[];
+  /** The seeded staff users of the local OpenID provider, with their passwords (for the banner, `npm run token` and tests). */
+  readonly staffUsers: readonly LocalStaffUser[];
   stop(): Promise<void>;
 }
 
@@ -322,6 +329,11 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
     cleanups.push(() => check.close());
 
     const apiUrl = `http://localhost:${port}`;
+    const wantedOidcPort = opts.oidcPort ?? (wantedPort === 0 ? 0 : DEFAULT_OIDC_PORT);
+    const oidc = await startLocalOidc({ port: wantedOidcPort, publicBaseUrl: apiUrl, ...(dataDir && { dataDir }) }).catch((err: unknown) => {
+      throw portError(err, wantedOidcPort, 'staff sign-in (OpenID provider)', 'OIDC_PORT');
+    });
+    cleanups.push(() => oidc.close());
     // The SDK reads AWS_ENDPOINT_URL_<SERVICE>; dummy credentials mean nothing can reach real AWS.
     env.put('AWS_REGION', LOCAL_REGION);
     env.put('AWS_ACCESS_KEY_ID', LOCAL_CREDENTIALS.accessKeyId);
@@ -345,6 +357,8 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
     env.put('NATION', 'england-and-wales');
     env.put('PUBLIC_BASE_URL', apiUrl);
     env.put('POWERTOOLS_SERVICE_NAME', 'rightsdesk');
+    env.put('STAFF_ISSUER', oidc.issuer);
+    env.put('STAFF_CLIENT_ID', oidc.clientId);
     env.putDefault('SIGNING_KEY', dataDir ? loadOrCreateSigningKey(join(dataDir, 'signing-key')) : newSigningKey());
     env.remove('SIGNING_KEY_SECRET_ARN'); // handlers take exactly one of the two; locally, the key itself
     env.put('KEEPER_STATE_MACHINE_ARN', keeper.stateMachineArn);
@@ -410,7 +424,9 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
         dynamodb: dynamodb.url,
         stepFunctions: keeper.url,
         ...(inboundMail && { smtp: inboundMail.url }),
+        oidc: oidc.url,
       },
+      staffUsers: oidc.users,
       env: { ...env.set },
       dataDir,
       warnings,

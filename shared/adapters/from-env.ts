@@ -13,6 +13,8 @@ import { dynamoClient, s3Client, sesClient, sfnClient } from './aws-clients';
 import { clockFromEnv } from './clock';
 import { DynamoCaseStore } from './dynamo-case-store';
 import { DynamoRateLimiter, DynamoSubmissionLedger } from './dynamo-intake-guards';
+import { DynamoSessionStore } from './dynamo-session-store';
+import { idTokenVerifier, staffTokenVerifier, type IdTokenVerifier, type StaffTokenVerifier } from '#shared/auth/verify';
 import { S3BlobStore } from './s3-blob-store';
 import { SesMailer } from './ses-mailer';
 import { SfnKeeper } from './sfn-keeper';
@@ -33,6 +35,10 @@ const memo: {
   rawMail?: S3BlobStore;
   files?: S3BlobStore;
   outbox?: OutboxDeps;
+  sessions?: DynamoSessionStore;
+  staffIssuer?: { issuer: string; clientId: string };
+  staffTokens?: StaffTokenVerifier;
+  idTokens?: IdTokenVerifier;
 } = {};
 
 /** The system clock in AWS; the local stack may run it faster (RIGHTSDESK_TIME_SCALE). */
@@ -108,6 +114,27 @@ export function outbox(): OutboxDeps {
       },
     };
   })());
+}
+
+export function sessionStore(): DynamoSessionStore {
+  return (memo.sessions ??= new DynamoSessionStore(casesTable()));
+}
+
+/** The staff sign-in's issuer and the desk's client id there (STAFF_ISSUER, STAFF_CLIENT_ID). */
+export function staffIssuer(): { issuer: string; clientId: string } {
+  return (memo.staffIssuer ??= (() => {
+    const config = readConfig(['STAFF_ISSUER', 'STAFF_CLIENT_ID']);
+    return { issuer: config.STAFF_ISSUER.replace(/\/+$/, ''), clientId: config.STAFF_CLIENT_ID };
+  })());
+}
+
+/** Verifies staff access tokens; the issuer's keys are fetched once and cached for the environment's life. */
+export function staffTokens(): StaffTokenVerifier {
+  return (memo.staffTokens ??= staffTokenVerifier(staffIssuer()));
+}
+
+export function idTokens(): IdTokenVerifier {
+  return (memo.idTokens ??= idTokenVerifier(staffIssuer()));
 }
 
 /** New case ids and references. */

@@ -29,12 +29,12 @@ const VARS = {
   KEEPER_STATE_MACHINE_ARN: z.string().check(z.startsWith('arn:')),
   /** The deadline keeper's checkpoint offsets, JSON (shared/deadlines/offsets.ts; `{}` for the defaults). */
   KEEPER_OFFSETS: z.string().check(z.startsWith('{')),
+  /** The staff sign-in's OpenID issuer: the Cognito user pool in AWS, the local provider on `npm start`. */
+  STAFF_ISSUER: z.url({ protocol: /^https?$/ }),
+  /** The desk's client id at that issuer (a public client: PKCE, no secret). */
+  STAFF_CLIENT_ID: z.string().check(z.minLength(1)),
   /** Automatic mails one recipient address may get a day, whatever the source (shared/core/outbox.ts). */
   MAIL_DAILY_LIMIT: z.string().check(z.regex(/^[1-9]\d{0,2}$/)),
-  /** Staff sign-in: the OpenID issuer whose JWKS verifies staff tokens (the Cognito user pool in AWS). */
-  STAFF_ISSUER: z.url({ protocol: /^https?$/ }),
-  /** Staff sign-in: the desk's OAuth client id. */
-  STAFF_CLIENT_ID: z.string().check(z.minLength(1)),
 } as const;
 
 export type ConfigVar = keyof typeof VARS;

@@ -213,7 +213,9 @@ describe('local stack', () => {
     expect((statSync(dataDir).mode & 0o777).toString(8)).toBe('700');
     expect((statSync(join(dataDir, 'signing-key')).mode & 0o777).toString(8)).toBe('600');
     expect(readFileSync(join(dataDir, 'signing-key'), 'utf8').trim()).toBe(key);
-    expect(readdirSync(dataDir).sort()).toEqual(['dynamodb', 'mail', 's3', 'signing-key']);
+    expect(readdirSync(dataDir).sort()).toEqual(['dynamodb', 'mail', 's3', 'signing-key', 'staff-oidc-keys.json', 'staff-users.json']);
+    for (const file of ['staff-oidc-keys.json', 'staff-users.json']) expect((statSync(join(dataDir, file)).mode & 0o777).toString(8), file).toBe('600');
+    const staffUsers = first.staffUsers;
 
     const second = await start({ dataDir });
     dynamo = localDynamoClient(second.urls.dynamodb);
@@ -224,6 +226,8 @@ describe('local stack', () => {
       const obj = await s3.send(new GetObjectCommand({ Bucket: 'rightsdesk-files', Key: `cases/${c.id}/id.txt` }));
       expect(await obj.Body?.transformToString()).toBe('passport scan');
       expect(second.env.SIGNING_KEY).toBe(key);
+      // The staff passwords npm start printed still work.
+      expect(second.staffUsers).toEqual(staffUsers);
       expect((await fetch(second.urls.health)).status).toBe(200);
     } finally {
       dynamo.destroy();

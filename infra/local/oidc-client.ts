@@ -1,0 +1,82 @@
+/**
+ * A scripted browser for the local staff sign-in, with no browser: follows redirects by hand,
+ * keeps cookies in a jar and fills in the local provider's login form. `npm run token` and the
+ * tests' signInAs/bearerFor use it; the real desk handlers and provider do everything else.
+ */
+import { createHash, randomBytes } from 'node:crypto';
+
+/** Cookies by name, across localhost ports (as a browser keeps them: cookies ignore the port). */
+export class CookieJar {
+  private readonly cookies = new Map<string, string>();
+
+  store(res: Response): void {
+    for (const line of res.headers.getSetCookie()) {
+      const [pair = '', ...attrs] = line.split(';');
+      const eq = pair.indexOf('=');
+      const name = pair.slice(0, eq).trim();
+      const expired = attrs.some((a) => /^\s*max-age=0\s*$/i.test(a) || /^\s*expires=thu, 01 jan 1970/i.test(a));
+      if (expired) this.cookies.delete(name);
+      else this.cookies.set(name, pair.slice(eq + 1).trim());
+    }
+  }
+
+  get(name: string): string | undefined {
+    return this.cookies.get(name);
+  }
+
+  header(): string {
+    return [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
+  }
+
+  /** GET or POST with the jar's cookies, storing those set; redirects are not followed. */
+  async fetch(url: string | URL, init: RequestInit = {}): Promise<Response> {
+    const res = await fetch(url, { ...init, redirect: 'manual', headers: { ...(init.headers as Record<string, string>), cookie: this.header() } });
+    this.store(res);
+    return res;
+  }
+}
+
+export class LoginRefusedError extends Error {
+  override readonly name = 'LoginRefusedError';
+}
+
+/**
+ * Follows `start` through the provider's login (filling in `email` and `password`) until a
+ * redirect to a URL `stopAt` accepts, which it returns without fetching it.
+ */
+export async function passwordLogin(
+  start: string,
+  { email, password, jar, stopAt }: { email: string; password: string; jar: CookieJar; stopAt: (url: URL) => boolean },
+): Promise<URL> {
+  let url = new URL(start);
+  let init: RequestInit = {};
+  for (let hop = 0; hop < 20; hop++) {
+    const res = await jar.fetch(url, init);
+    init = {};
+    const location = res.headers.get('location');
+    if (res.status >= 300 && res.status < 400 && location) {
+      url = new URL(location, url);
+      if (stopAt(url)) return url;
+      continue;
+    }
+    const body = await res.text();
+    const form = /<form method="post" action="([^"]+)"/.exec(body);
+    if (res.status !== 200 || !form) throw new LoginRefusedError(`The sign-in stopped at ${url.pathname} with status ${res.status}.`);
+    if (/role="alert"/.test(body) && hop > 0 && url.pathname.endsWith('/login')) {
+      throw new LoginRefusedError('The local provider refused the email address or password.');
+    }
+    url = new URL(form[1]!.replace(/&amp;/g, '&'), url);
+    init = {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ email, password }).toString(),
+    };
+  }
+  throw new LoginRefusedError('The sign-in redirected too many times.');
+}
+
+/** A PKCE verifier and its S256 challenge. */
+export function pkcePair(): { verifier: string; challenge: string } {
+  const verifier = randomBytes(32).toString('base64url');
+  return { verifier, challenge: createHash('sha256').update(verifier).digest('base64url') };
+}
