@@ -9,6 +9,8 @@
 import { CfnOutput, Lazy, Stack, type StackProps } from 'aws-cdk-lib';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
+import { CASES } from '#lambdas/cases/manifest';
+import { INTAKE } from '#lambdas/intake/manifest';
 import { PublicApi, type PublicApiProps } from './api';
 import { DEFAULT_MAIL_DAILY_LIMIT, type RightsdeskConfig } from './config';
 import { DeadlineKeeper, type DeadlineKeeperProps } from './deadline-keeper';
@@ -91,6 +93,8 @@ export class RightsdeskStack extends Stack {
     // The API provides the signing key and PUBLIC_BASE_URL, the keeper the right to start
     // keepers and its offsets: each function is bound once what its manifest entry uses exists.
     this.publicApi = new PublicApi(this, 'PublicApi', {
+      // The public form and the DPO desk (its sign-in, pages and staff API) share one API, one WAF and one domain.
+      handlers: [...INTAKE.handlers, ...CASES.handlers],
       ...props.api,
       key: this.storage.key,
       resources: this.resources,
