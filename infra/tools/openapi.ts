@@ -10,6 +10,10 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import * as z from 'zod/mini';
 import { MAX_BODY_BYTES } from '#http/middleware';
 import { contractRegistry, UNKNOWN_FIELD_ERROR } from '#shared/intake/submission';
+import { z as zc } from 'zod';
+import { ACTION_SCHEMAS, ACTION_NAMES } from '#shared/cases/act';
+import { staffEntrySchema } from '#shared/cases/enter';
+import { QUEUE_VIEWS } from '#domain/queue';
 
 export const OPENAPI_FILE = fileURLToPath(new URL('../../docs/openapi.json', import.meta.url));
 
@@ -45,6 +49,108 @@ const answer = (description: string, schema: string, headers?: Record<string, Js
   ...(headers ? { headers } : {}),
   content: { 'application/json': { schema: ref(schema) } },
 });
+
+/** A staff schema as JSON Schema (input side: what a client sends), without $schema. */
+function staffSchema(schema: zc.ZodType, extra: { required?: string[]; properties?: Record<string, Json> } = {}): Record<string, Json> {
+  const { $schema: _s, ...rest } = zc.toJSONSchema(schema, { io: 'input', unrepresentable: 'any', target: 'draft-2020-12' }) as Record<string, Json>;
+  const required = [...new Set([...((rest.required as string[] | undefined) ?? []), ...(extra.required ?? [])])];
+  return {
+    ...rest,
+    properties: { ...(extra.properties ?? {}), ...(rest.properties as Record<string, Json>) },
+    ...(required.length ? { required } : {}),
+    additionalProperties: false,
+  };
+}
+
+/** Every desk action as one schema: `action` names it, the rest are its fields. */
+function actionSchemas(): Record<string, Json> {
+  return Object.fromEntries(
+    ACTION_NAMES.map((name) => {
+      const listFields = name === 'reclassify' ? ['rights'] : [];
+      return [`Action-${name}`, staffSchema(ACTION_SCHEMAS[name], { required: ['action', ...listFields], properties: { action: { const: name } } })];
+    }),
+  );
+}
+
+const bearer = [{ staffBearer: [] }];
+
+/** The staff API (the DPO desk's JSON side): Bearer access tokens of the staff issuer. */
+function staffPaths(): Record<string, Json> {
+  const problem = (description: string) => answer(description, 'Problem');
+  const common = {
+    '401': problem('No valid access token (missing, expired, another issuer or client).'),
+    '403': problem('Signed in, but the role does not allow this (a viewer acting).'),
+  };
+  const reference = { name: 'reference', in: 'path', required: true, schema: { type: 'string', pattern: '^RD-[0-9A-Z]{6}$' } };
+  return {
+    '/api/cases': {
+      get: {
+        operationId: 'listCases',
+        summary: 'One page of a desk queue, or a search',
+        security: bearer,
+        parameters: [
+          { name: 'view', in: 'query', schema: { type: 'string', enum: [...QUEUE_VIEWS], default: 'open' } },
+          { name: 'q', in: 'query', description: 'A case reference, or a requester’s full email address.', schema: { type: 'string', maxLength: 254 } },
+          { name: 'cursor', in: 'query', description: 'The `next` of the previous page.', schema: { type: 'string' } },
+        ],
+        responses: {
+          '200': {
+            description: 'Up to 50 cases, and `next` when there are more.',
+            content: { 'application/json': { schema: { type: 'object', required: ['cases'] } } },
+          },
+          '400': answer(
+            'An unknown view, a search that is neither a reference nor an email address, or a cursor this API did not make.',
+            'ValidationProblem',
+          ),
+          ...common,
+        },
+      },
+      post: {
+        operationId: 'enterRequest',
+        summary: 'Log a request made by phone, post, in person or email (staff entry; dpo only)',
+        security: bearer,
+        requestBody: { required: true, content: { 'application/json': { schema: ref('StaffEntry') } } },
+        responses: {
+          '201': { description: 'The new case.', content: { 'application/json': { schema: { type: 'object', required: ['reference'] } } } },
+          '400': answer('Fields that need correcting.', 'ValidationProblem'),
+          ...common,
+        },
+      },
+    },
+    '/api/cases/{reference}': {
+      get: {
+        operationId: 'getCase',
+        summary: 'A case: due date and why (dueExplanation), timeline, correspondence, allowed actions',
+        security: bearer,
+        parameters: [reference],
+        responses: {
+          '200': { description: 'The case.', content: { 'application/json': { schema: { type: 'object' } } } },
+          '404': problem('No such case.'),
+          ...common,
+        },
+      },
+    },
+    '/api/cases/{reference}/actions': {
+      post: {
+        operationId: 'actOnCase',
+        summary: 'One lifecycle action, with its letter to the requester (dpo only)',
+        security: bearer,
+        parameters: [reference],
+        requestBody: { required: true, content: { 'application/json': { schema: { oneOf: ACTION_NAMES.map((n) => ref(`Action-${n}`)) } } } },
+        responses: {
+          '200': { description: 'The case after the action.', content: { 'application/json': { schema: { type: 'object' } } } },
+          '400': answer('Fields that need correcting, or an unknown action.', 'ValidationProblem'),
+          '404': problem('No such case.'),
+          '409': problem(
+            'The law or the case’s state does not allow this move now; `error` names the rule (e.g. NotComplexError, InvalidTransitionError).',
+          ),
+          '422': problem('The move needs something it lacks (e.g. MissingGroundError, ExtensionTooLateError).'),
+          ...common,
+        },
+      },
+    },
+  };
+}
 
 export function openApiDocument(): Json {
   return {
@@ -92,6 +198,7 @@ export function openApiDocument(): Json {
           },
         },
       },
+      ...staffPaths(),
       '/openapi.json': {
         get: {
           operationId: 'getOpenApi',
@@ -108,6 +215,16 @@ export function openApiDocument(): Json {
           errors: { type: 'object', description: 'One message per bad field, by field name.', additionalProperties: { type: 'string' } },
         }),
         InternalProblem: problem('An unexpected failure.', { correlationId: { type: 'string' } }),
+        StaffEntry: staffSchema(staffEntrySchema, { required: ['rights'] }),
+        ...actionSchemas(),
+      },
+      securitySchemes: {
+        staffBearer: {
+          type: 'http',
+          scheme: 'bearer',
+          bearerFormat: 'JWT',
+          description: 'An access token of the staff issuer (Cognito in AWS; `npm run token -- <email>` locally). Group dpo acts; viewer reads.',
+        },
       },
     },
   };

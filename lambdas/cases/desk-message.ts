@@ -15,5 +15,8 @@ export const handler = deskPage('read', staffAuthDeps, async (event, { staff, cs
   if (!found) throw new RouteNotFoundError('That case has no such message.');
   const { from } = found.message;
   const sender = from ? (from.name ? `${from.name} <${from.address}>` : from.address) : '(no usable sender)';
-  return html(200, messagePage({ ...found, message: { ...found.message, from: sender, date: found.message.date ?? '' }, staff, csrf: csrf ?? '', basePath }));
+  return html(
+    200,
+    messagePage({ ...found, message: { ...found.message, from: sender, date: found.message.date ?? '' }, staff, csrf: csrf ?? '', basePath }),
+  );
 });

@@ -55,9 +55,10 @@ const isoDate = z.string().refine((v) => {
 }, 'Enter a date as YYYY-MM-DD.');
 /** A list from JSON (an array) or a form (one field, repeated, or comma-separated); blank entries are dropped. */
 const listOf = <T extends z.ZodType>(item: T) =>
-  z.preprocess((v) => {
+  z.preprocess((v: unknown): unknown => {
     if (v === undefined) return v;
-    const items = (Array.isArray(v) ? v : [v]).flatMap((x) => (typeof x === 'string' ? x.split(',') : [x]));
+    const given: unknown[] = Array.isArray(v) ? (v as unknown[]) : [v];
+    const items = given.flatMap((x): unknown[] => (typeof x === 'string' ? x.split(',') : [x]));
     return items.map((x) => (typeof x === 'string' ? x.trim() : x)).filter((x) => x !== '');
   }, z.array(item));
 const yes = z.preprocess((v) => v === true || v === 'true' || v === 'on' || v === 'yes', z.boolean());
@@ -72,8 +73,16 @@ export const ACTION_SCHEMAS = {
   extend: z.object({ reasons: text('the reasons to give the requester') }),
   refuse: z.object({ ground: z.enum(['manifestly-unfounded', 'manifestly-excessive'], { error: 'Choose the ground.' }), reasons: text('the reasons') }),
   reply: z.object({ message: text('the message') }),
-  reclassify: z.object({ rights: listOf(z.enum(RIGHTS, { error: 'Choose from the listed rights.' })).pipe(z.array(z.enum(RIGHTS)).min(1, 'Choose at least one right.')) }),
-  merge: z.object({ into: z.string().trim().toUpperCase().regex(/^RD-[0-9A-Z]{6}$/, 'Enter the reference of the case to merge into (RD-XXXXXX).') }),
+  reclassify: z.object({
+    rights: listOf(z.enum(RIGHTS, { error: 'Choose from the listed rights.' })).pipe(z.array(z.enum(RIGHTS)).min(1, 'Choose at least one right.')),
+  }),
+  merge: z.object({
+    into: z
+      .string()
+      .trim()
+      .toUpperCase()
+      .regex(/^RD-[0-9A-Z]{6}$/, 'Enter the reference of the case to merge into (RD-XXXXXX).'),
+  }),
   close: z.object({
     outcome: z.enum(['completed', 'partially-completed', 'withdrawn'], { error: 'Choose the outcome.' }),
     summary: text('what was done'),
@@ -130,7 +139,9 @@ export async function act(reference: string, input: ActionInput, staff: Staff, d
         next = owe(next, { id, kind: 'letter', to: 'requester', params: { letter: letter.kind, ...letter.params } }, at);
         owed.push(id);
       }
-      const entry = letter ? { ...transition.entry, detail: { ...transition.entry.detail, letter: `letter:${letter.kind}:${cur.version}` } } : transition.entry;
+      const entry = letter
+        ? { ...transition.entry, detail: { ...transition.entry.detail, letter: `letter:${letter.kind}:${cur.version}` } }
+        : transition.entry;
       return { case: next, entry };
     },
     { current: found },
@@ -182,7 +193,11 @@ function apply(c: Case, input: ActionInput, ctx: TransitionContext, target: Case
       return { transition: mergeInto(c, { into: target!.reference }, ctx) };
     case 'close': {
       const systems = input.systemsSearched ?? [];
-      const t = closeCase(c, { outcome: input.outcome, summary: { done: input.summary, ...(input.withheld ? { withheld: input.withheld } : {}), systemsSearched: systems } }, ctx);
+      const t = closeCase(
+        c,
+        { outcome: input.outcome, summary: { done: input.summary, ...(input.withheld ? { withheld: input.withheld } : {}), systemsSearched: systems } },
+        ctx,
+      );
       return {
         transition: t,
         letter: { kind: 'closing', params: { done: input.summary, withheld: input.withheld ?? '', systems: systems.join(', '), outcome: input.outcome } },

@@ -66,7 +66,11 @@ export function explainDue(c: Case): string[] {
   const out: string[] = [`Received ${formatLongDate(c.receivedOn)} (${c.channel}).`];
   if (w.clockStartsOn !== c.receivedOn) {
     const why =
-      c.identityReceivedOn === w.clockStartsOn ? 'the identity information we asked for arrived' : c.feeReceivedOn === w.clockStartsOn ? 'the fee was paid' : 'a later event';
+      c.identityReceivedOn === w.clockStartsOn
+        ? 'the identity information we asked for arrived'
+        : c.feeReceivedOn === w.clockStartsOn
+          ? 'the fee was paid'
+          : 'a later event';
     out.push(`The clock started again on ${formatLongDate(w.clockStartsOn)}, when ${why}.`);
   } else {
     out.push(`The clock started on ${formatLongDate(w.clockStartsOn)}, the day it was received.`);

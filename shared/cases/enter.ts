@@ -22,7 +22,8 @@ export const STAFF_CHANNELS = ['phone', 'post', 'in-person', 'email'] as const;
 /** How far back a request may be logged: older ones are a mistake more often than a late log. */
 export const MAX_ENTRY_AGE_DAYS = 366;
 
-const line = (max: number, what: string) => z.string().trim().min(1, `Enter ${what}.`).max(max, `Keep ${what} under ${max} characters.`).transform(normaliseLine);
+const line = (max: number, what: string) =>
+  z.string().trim().min(1, `Enter ${what}.`).max(max, `Keep ${what} under ${max} characters.`).transform(normaliseLine);
 const listOf = <T extends z.ZodType>(item: T) => z.preprocess((v) => (v === undefined || Array.isArray(v) ? v : [v]), z.array(item));
 const blankToUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
 
@@ -56,7 +57,10 @@ export const staffEntrySchema = z
     entryId: z.preprocess(blankToUndefined, z.string().refine(isCaseId, 'Reload the form and try again.').optional()),
   })
   .strict()
-  .refine((v) => v.email !== undefined || v.postalAddress !== undefined, { path: ['email'], message: 'Enter an email address or a postal address to reply to.' });
+  .refine((v) => v.email !== undefined || v.postalAddress !== undefined, {
+    path: ['email'],
+    error: 'Enter an email address or a postal address to reply to.',
+  });
 
 export type StaffEntry = z.infer<typeof staffEntrySchema>;
 
@@ -121,7 +125,10 @@ export async function enterRequest(entry: StaffEntry, staff: Staff, deps: DeskEn
   const owed = oweTeamNotice(oweAcknowledgement(received.case, at), at);
   let created: Case;
   try {
-    created = await deps.cases.create(owed, { ...received.entry, detail: { ...received.entry.detail, enteredBy: actorOf(staff), replyBy: entry.email ? 'email' : 'post' } });
+    created = await deps.cases.create(owed, {
+      ...received.entry,
+      detail: { ...received.entry.detail, enteredBy: actorOf(staff), replyBy: entry.email ? 'email' : 'post' },
+    });
   } catch (err) {
     if (err instanceof CaseAlreadyExistsError) return deps.cases.get(id);
     throw err;

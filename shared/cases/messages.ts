@@ -48,7 +48,12 @@ export async function readMessage(
   }
 }
 
-export async function readAttachment(reference: string, sesMessageId: string, n: number, deps: DeskFilesDeps): Promise<{ filename: string; body: Buffer } | undefined> {
+export async function readAttachment(
+  reference: string,
+  sesMessageId: string,
+  n: number,
+  deps: DeskFilesDeps,
+): Promise<{ filename: string; body: Buffer } | undefined> {
   if (!Number.isInteger(n) || n < 1 || n > 1000) return undefined;
   const found = await readMessage(reference, sesMessageId, deps);
   const a = found?.message.attachments.find((x) => x.n === n && x.key === attachmentKey(found.c.id, sesMessageId, n));

@@ -43,7 +43,10 @@ export const LETTER_TITLES: Record<LetterKind, string> = {
 const SIGN_OFF = 'Data Protection Officer, Icetrak Ltd, Malvern, UK';
 const ICO = "the Information Commissioner's Office (ICO): ico.org.uk/make-a-complaint, telephone 0303 123 1113";
 
-const text = (p: MailParams, key: string): string => (typeof p[key] === 'string' ? (p[key] as string) : '');
+const text = (p: MailParams, key: string): string => {
+  const value = p[key];
+  return typeof value === 'string' ? value : '';
+};
 const lines = (value: string): Block[] => (value ? [pre(value)] : []);
 
 /** The subject and body of letter `kind` on case `c`, with what the action recorded in `p`. */

@@ -40,10 +40,10 @@ async function timed(n: number, fn: () => Promise<void>): Promise<number[]> {
 
 export default async function bench(): Promise<void> {
   // Every DynamoDB request of the handlers passes a counting proxy (it never fails one), so the figures show what a page costs.
-  let stackUrl: string | undefined;
+  const target: { url?: string } = {};
   const ops = new Map<string, number>();
   const proxy = await faultProxy({
-    target: () => stackUrl,
+    target: () => target.url,
     match: (r) => {
       const op = String(r.headers['x-amz-target'] ?? '').split('.')[1] ?? '?';
       ops.set(op, (ops.get(op) ?? 0) + 1);
@@ -53,7 +53,7 @@ export default async function bench(): Promise<void> {
   const saved = process.env.AWS_ENDPOINT_URL_DYNAMODB;
   process.env.AWS_ENDPOINT_URL_DYNAMODB = proxy.url;
   const stack = await startLocalStack({ port: 0, sesPort: 0, oidcPort: 0, memory: true, outboxSweepSeconds: 3600, log: () => {} });
-  stackUrl = stack.urls.dynamodb;
+  target.url = stack.urls.dynamodb;
   try {
     const api = stack.urls.api;
     const client = localDynamoClient(stack.urls.dynamodb);

@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { RIGHTS } from '#domain/case';
 import { LIMITS } from '#domain/text';
 import { OPENAPI_FILE, openApiDocument, openApiText } from '#infra/tools/openapi';
+import { ACTION_NAMES } from '#shared/cases/act';
 
 type Schema = Record<string, unknown>;
 const doc = openApiDocument() as { openapi: string; paths: Record<string, Record<string, Schema>>; components: { schemas: Record<string, Schema> } };
@@ -57,5 +58,23 @@ describe('docs/openapi.json', () => {
       .filter(([, s]) => (s.type === 'string' && s.maxLength === undefined && s.enum === undefined) || (s.type === 'array' && s.maxItems === undefined))
       .map(([path]) => path);
     expect(unbounded).toEqual([]);
+  });
+
+  it('documents the staff API: every action a schema of exactly its fields, staff entry with its required fields, all behind a Bearer token', () => {
+    for (const path of ['/api/cases', '/api/cases/{reference}', '/api/cases/{reference}/actions']) {
+      for (const op of Object.values(doc.paths[path]!)) expect((op as { security: unknown }).security).toEqual([{ staffBearer: [] }]);
+    }
+    const oneOf = (
+      (doc.paths['/api/cases/{reference}/actions']!.post as Schema).requestBody as { content: Record<string, { schema: { oneOf: Schema[] } }> }
+    ).content['application/json']!.schema.oneOf;
+    expect(oneOf).toHaveLength(ACTION_NAMES.length);
+    for (const name of ACTION_NAMES) {
+      const schema = schemas[`Action-${name}`]!;
+      expect((schema.properties as Schema).action).toEqual({ const: name });
+      expect(schema.required).toContain('action');
+      expect(schema.additionalProperties).toBe(false);
+    }
+    expect((schemas['Action-refuse']!.required as string[]).sort()).toEqual(['action', 'ground', 'reasons']);
+    expect((schemas.StaffEntry!.required as string[]).sort()).toEqual(['channel', 'fullName', 'receivedOn', 'rights']);
   });
 });

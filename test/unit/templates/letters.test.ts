@@ -10,7 +10,12 @@ describe('letters', () => {
   it('every kind has a title, carries [REF] in its subject and greets the requester by name', () => {
     const c = aCase();
     for (const kind of LETTER_KINDS) {
-      const l = letter(c, kind, { message: 'm', question: 'q', reasons: 'r', summary: 's', done: 'd', controller: 'Acme', contact: 'privacy@acme.test' }, opts);
+      const l = letter(
+        c,
+        kind,
+        { message: 'm', question: 'q', reasons: 'r', summary: 's', done: 'd', controller: 'Acme', contact: 'privacy@acme.test' },
+        opts,
+      );
       expect(l.subject).toBe(`[${c.reference}] ${LETTER_TITLES[kind]}`);
       expect(l.text).toContain(`Dear ${c.requester.fullName},`);
       expect(l.text).toContain('dpo@icetrak.net');
@@ -50,7 +55,9 @@ describe('letters', () => {
     const early = deadlineNoticeEmail(c, { kind: 'complaint-ack-reminder', acknowledgeBy: '2026-12-02', workingDaysLeft: 5 }, { deskUrl });
     expect(early.subject).toBe(`[${c.reference}] Complaint to acknowledge by Wednesday 2 December 2026`);
     expect(early.text).toContain('5 working days from now');
-    expect(deadlineNoticeEmail(c, { kind: 'complaint-ack-reminder', acknowledgeBy: '2026-12-02', workingDaysLeft: 0 }, { deskUrl }).text).toContain('last working day');
+    expect(deadlineNoticeEmail(c, { kind: 'complaint-ack-reminder', acknowledgeBy: '2026-12-02', workingDaysLeft: 0 }, { deskUrl }).text).toContain(
+      'last working day',
+    );
     for (const mail of [early, newRequestNotice(c, { deskUrl }), deadlineNoticeEmail(c, { kind: 'due-today' }, { deskUrl })]) {
       expect(mail.text).toContain(deskUrl);
       expect(mail.html).toContain(`href="${deskUrl}"`);
