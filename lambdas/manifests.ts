@@ -1,4 +1,5 @@
 /** Every context's manifest: what the CDK app deploys and the local stack runs. */
+import { CASES } from '#lambdas/cases/manifest';
 import { DEADLINES } from '#lambdas/deadlines/manifest';
 import { EMAIL } from '#lambdas/email/manifest';
 import { INTAKE } from '#lambdas/intake/manifest';
@@ -6,7 +7,7 @@ import { KEYS } from '#lambdas/keys/manifest';
 import { MAIL } from '#lambdas/mail/manifest';
 import type { ContextManifest, HandlerSpec } from './manifest';
 
-export const MANIFESTS: readonly ContextManifest[] = [INTAKE, EMAIL, DEADLINES, MAIL, KEYS];
+export const MANIFESTS: readonly ContextManifest[] = [INTAKE, EMAIL, DEADLINES, MAIL, KEYS, CASES];
 
 export const HANDLERS: readonly HandlerSpec[] = MANIFESTS.flatMap((m) => m.handlers);
 
