@@ -80,3 +80,54 @@ export function pkcePair(): { verifier: string; challenge: string } {
   const verifier = randomBytes(32).toString('base64url');
   return { verifier, challenge: createHash('sha256').update(verifier).digest('base64url') };
 }
+
+export interface CodeFlowOptions {
+  readonly issuer: string;
+  readonly clientId: string;
+  /** The client's registered redirect URI (the desk's callback): the code is taken from it, never sent there. */
+  readonly redirectUri: string;
+  readonly email: string;
+  readonly password: string;
+}
+
+/** An access token from the local provider: the authorization code flow with PKCE, logging in with the password. */
+export async function codeFlowAccessToken(opts: CodeFlowOptions): Promise<string> {
+  const discovery = (await (await fetch(`${opts.issuer}/.well-known/openid-configuration`)).json()) as {
+    authorization_endpoint: string;
+    token_endpoint: string;
+  };
+  const { verifier, challenge } = pkcePair();
+  const state = pkcePair().verifier;
+  const auth = new URL(discovery.authorization_endpoint);
+  auth.search = new URLSearchParams({
+    client_id: opts.clientId,
+    response_type: 'code',
+    redirect_uri: opts.redirectUri,
+    scope: 'openid email profile',
+    state,
+    nonce: pkcePair().verifier,
+    code_challenge: challenge,
+    code_challenge_method: 'S256',
+  }).toString();
+  const callback = await passwordLogin(auth.toString(), {
+    email: opts.email,
+    password: opts.password,
+    jar: new CookieJar(),
+    stopAt: (u) => `${u.origin}${u.pathname}` === opts.redirectUri,
+  });
+  if (callback.searchParams.get('state') !== state) throw new LoginRefusedError('The provider answered with another state.');
+  const res = await fetch(discovery.token_endpoint, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
+    body: new URLSearchParams({
+      grant_type: 'authorization_code',
+      code: callback.searchParams.get('code') ?? '',
+      redirect_uri: opts.redirectUri,
+      client_id: opts.clientId,
+      code_verifier: verifier,
+    }),
+  });
+  const body = (await res.json()) as { access_token?: string };
+  if (!res.ok || !body.access_token) throw new LoginRefusedError(`The provider's token endpoint answered ${res.status}.`);
+  return body.access_token;
+}

@@ -17,7 +17,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { exportJWK, generateKeyPair, type JWK } from 'jose';
-import Provider, { errors as oidcErrors, type Configuration, type KoaContextWithOIDC } from 'oidc-provider';
+import type { default as Provider, Configuration, KoaContextWithOIDC } from 'oidc-provider';
 import { h } from '#http/html';
 import { SECURITY_HEADERS } from '#http/responses';
 
@@ -130,8 +130,10 @@ ${opts.error ? h`<p class="error" role="alert" id="error">The email address or p
 </main></body></html>`.value;
 }
 
-function send(res: ServerResponse, status: number, body: string): void {
-  res.writeHead(status, { ...SECURITY_HEADERS, 'content-type': 'text/html; charset=utf-8' });
+/** `formAction`: where the login form's redirects may lead (browsers apply form-action to them): here, then the desk's callback. */
+function send(res: ServerResponse, status: number, body: string, formAction = "'self'"): void {
+  const csp = SECURITY_HEADERS['content-security-policy']!.replace("form-action 'self'", `form-action ${formAction}`);
+  res.writeHead(status, { ...SECURITY_HEADERS, 'content-security-policy': csp, 'content-type': 'text/html; charset=utf-8' });
   res.end(body);
 }
 
@@ -147,6 +149,8 @@ async function formOf(req: IncomingMessage): Promise<URLSearchParams> {
 }
 
 export async function startLocalOidc(opts: LocalOidcOptions): Promise<LocalOidc> {
+  // Imported here, not at the top: `npm run token` reads this module's constants without loading the provider.
+  const { default: Provider, errors: oidcErrors } = await import('oidc-provider');
   const users = opts.dataDir ? loadOrCreate(join(opts.dataDir, USERS_FILE), seedUsers) : seedUsers();
   const keys = opts.dataDir ? await loadOrCreateKeys(opts.dataDir) : await newKeys();
   const checkPassword = passwordChecker(users);
@@ -253,12 +257,13 @@ export async function startLocalOidc(opts: LocalOidcOptions): Promise<LocalOidc>
       await p.interactionFinished(req, res, {}, { mergeWithLastSubmission: true });
       return;
     }
-    if (!isLogin) return send(res, 200, loginPage(uid, {}));
-    if (req.method !== 'POST') return send(res, 405, loginPage(uid, {}));
+    const formAction = `'self' ${new URL(base).origin}`;
+    if (!isLogin) return send(res, 200, loginPage(uid, {}), formAction);
+    if (req.method !== 'POST') return send(res, 405, loginPage(uid, {}), formAction);
     const form = await formOf(req);
     const email = form.get('email') ?? '';
     const user = checkPassword(email, form.get('password') ?? '');
-    if (!user) return send(res, 200, loginPage(uid, { email, error: true }));
+    if (!user) return send(res, 200, loginPage(uid, { email, error: true }), formAction);
     await p.interactionFinished(req, res, { login: { accountId: user.sub } }, { mergeWithLastSubmission: false });
   }
 

@@ -45,3 +45,17 @@ export function signedOutPage(basePath: string): string {
 <p><a href="${basePath}/desk/sign-in">Sign in again</a></p>`,
   );
 }
+
+/**
+ * After POST /desk/sign-out, on the way to the issuer's own sign-out. A page, not a 303: the
+ * desk's pages allow `form-action 'self'` only, and browsers apply that to a form's redirects,
+ * so a redirect to the issuer's origin would be blocked.
+ */
+export function signingOutPage(location: string): string {
+  return shell(
+    'Signing out',
+    h`<h1>You have signed out of the desk</h1>
+<p><a href="${location}">Continue to sign out of the staff sign-in too</a></p>`,
+    h`<meta http-equiv="refresh" content="0;url=${location}">`,
+  );
+}

@@ -106,13 +106,13 @@ export async function completeSignIn(input: CallbackInput, deps: SignInDeps): Pr
  * POST /desk/sign-out (form token already checked): ends the desk's session, then the
  * issuer's where it publishes an end-session endpoint (the local provider; Cognito does not).
  */
-export async function signOut(sessionId: string | undefined, deps: SignInDeps): Promise<{ location: string; cookie: string }> {
+export async function signOut(sessionId: string | undefined, deps: SignInDeps): Promise<{ location: string; cookie: string; atIssuer: boolean }> {
   if (sessionId) await deps.sessions.delete(sessionId);
   const signedOut = `${baseUrlOf(deps.publicBaseUrl)}/desk/signed-out`;
   const metadata = await issuerMetadata(deps.issuer).catch(() => undefined);
-  if (!metadata?.end_session_endpoint) return { location: signedOut, cookie: clearedSessionCookie() };
+  if (!metadata?.end_session_endpoint) return { location: signedOut, cookie: clearedSessionCookie(), atIssuer: false };
   const url = new URL(metadata.end_session_endpoint);
   url.searchParams.set('client_id', deps.clientId);
   url.searchParams.set('post_logout_redirect_uri', signedOut);
-  return { location: url.toString(), cookie: clearedSessionCookie() };
+  return { location: url.toString(), cookie: clearedSessionCookie(), atIssuer: true };
 }

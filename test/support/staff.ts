@@ -2,7 +2,7 @@
  * Staff sign-in for tests, through the real thing: the desk's sign-in handlers behind the local
  * API adapter and the local OpenID provider, driven with fetch and a cookie jar.
  */
-import { CookieJar, passwordLogin, pkcePair } from '#infra/local/oidc-client';
+import { codeFlowAccessToken, CookieJar, passwordLogin } from '#infra/local/oidc-client';
 import { localDynamoClient } from '#infra/local/emulators';
 import type { LocalStack } from '#infra/local/stack';
 import { DynamoSessionStore } from '#adapters/dynamo-session-store';
@@ -45,36 +45,11 @@ export async function signInAs(stack: LocalStack, email: string): Promise<{ cook
 
 /** An access token for `email` from the local provider (the code flow with PKCE, as `npm run token` does). */
 export async function bearerFor(stack: LocalStack, email: string): Promise<string> {
-  const user = userOf(stack, email);
-  const issuer = stack.env.STAFF_ISSUER!;
-  const clientId = stack.env.STAFF_CLIENT_ID!;
-  const redirectUri = `${stack.urls.api}/desk/callback`;
-  const { verifier, challenge } = pkcePair();
-  const auth = new URL(`${issuer}/auth`);
-  auth.search = new URLSearchParams({
-    client_id: clientId,
-    response_type: 'code',
-    redirect_uri: redirectUri,
-    scope: 'openid email profile',
-    state: pkcePair().verifier,
-    nonce: pkcePair().verifier,
-    code_challenge: challenge,
-    code_challenge_method: 'S256',
-  }).toString();
-  const jar = new CookieJar();
-  const callback = await passwordLogin(auth.toString(), { email, password: user.password, jar, stopAt: (u) => u.href.startsWith(redirectUri) });
-  const res = await fetch(`${issuer}/token`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({
-      grant_type: 'authorization_code',
-      code: callback.searchParams.get('code') ?? '',
-      redirect_uri: redirectUri,
-      client_id: clientId,
-      code_verifier: verifier,
-    }),
+  return codeFlowAccessToken({
+    issuer: stack.env.STAFF_ISSUER!,
+    clientId: stack.env.STAFF_CLIENT_ID!,
+    redirectUri: `${stack.urls.api}/desk/callback`,
+    email,
+    password: userOf(stack, email).password,
   });
-  const body = (await res.json()) as { access_token?: string };
-  if (!res.ok || !body.access_token) throw new Error(`The local provider's token endpoint answered ${res.status}.`);
-  return body.access_token;
 }
