@@ -58,6 +58,8 @@ export function deskHeaders(issuer: string | undefined): Record<string, string> 
 export function deskPage(need: StaffNeed, auth: () => StaffAuthDeps, fn: StaffFn, opts: StaffOptions = {}) {
   const callers = new WeakMap<HttpEvent, StaffCaller>();
   const headers = deskHeaders(process.env.STAFF_ISSUER);
+  // The stage path (e.g. /prod) that PUBLIC_BASE_URL carries, which every staff handler is given.
+  const basePath = new URL(process.env.PUBLIC_BASE_URL ?? 'http://localhost/').pathname.replace(/\/+$/, '');
   return httpHandler(
     async (event) => {
       let caller: StaffCaller;
@@ -65,7 +67,7 @@ export function deskPage(need: StaffNeed, auth: () => StaffAuthDeps, fn: StaffFn
         caller = await authenticated(event, auth, need);
       } catch (err) {
         // A page asked for without a session: sign in, then come back (a form POST comes back to its page).
-        if (err instanceof UnauthenticatedError && event.httpMethod === 'GET') return seeOther(signInLocation(event));
+        if (err instanceof UnauthenticatedError && event.httpMethod === 'GET') return seeOther(signInLocation(event, basePath));
         throw err;
       }
       callers.set(event, caller);
