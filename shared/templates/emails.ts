@@ -98,7 +98,9 @@ export function confirmedEmail(c: Case, opts: { dpoAddress: string }): RenderedE
 export function newRequestNotice(c: Case, opts: { deskUrl: string }): RenderedEmail {
   const due = c.dueOn ? formatLongDate(c.dueOn) : 'paused';
   const rights = c.rights.join(', ') || 'unclassified';
-  return renderEmail(subjectOf(c.reference, `New verified request: ${rights} - due ${due}`), [
+  // Verified: the address confirmed itself (form, DKIM/DMARC). A postal or staff-logged request is new, not verified.
+  const what = c.status === 'in_progress' ? 'New verified request' : 'New request (identity not yet confirmed)';
+  return renderEmail(subjectOf(c.reference, `${what}: ${rights} - due ${due}`), [
     table([
       ['Reference', c.reference],
       ['Asked for', rightLabels(c).join('; ') || 'Not known yet: an email to triage'],
@@ -126,12 +128,22 @@ export function newRequestNotice(c: Case, opts: { deskUrl: string }): RenderedEm
  * as confirmed, so the clock started on receipt and the due date is known at once. (An email
  * without that check gets acknowledgementEmail, with a confirmation link.)
  */
+/** How the request reached us, in the requester's words: staff log calls, letters and visits too (shared/cases/enter.ts). */
+const MADE_BY: Record<Case['channel'], { thanks: string; arrived: string }> = {
+  email: { thanks: 'your email', arrived: 'the day your email arrived' },
+  form: { thanks: 'your request', arrived: 'the day we received it' },
+  phone: { thanks: 'your call', arrived: 'the day you called' },
+  post: { thanks: 'your letter', arrived: 'the day your letter arrived' },
+  'in-person': { thanks: 'your visit', arrived: 'the day you asked us in person' },
+};
+
 export function emailReceivedEmail(c: Case, opts: { dpoAddress: string }): RenderedEmail {
   const due = c.dueOn ? formatLongDate(c.dueOn) : null;
+  const made = MADE_BY[c.channel];
   return renderEmail(subjectOf(c.reference, due ? `We have received your request - we will reply by ${due}` : 'We have received your request'), [
     greeting(c),
     paragraph(
-      'Thank you for your email to Icetrak Ltd. Your reference is ',
+      `Thank you for ${made.thanks} to Icetrak Ltd. Your reference is `,
       strong(c.reference),
       '; please keep it in the subject line if you write to us again about this request.',
     ),
@@ -139,7 +151,7 @@ export function emailReceivedEmail(c: Case, opts: { dpoAddress: string }): Rende
     heading('What happens next'),
     list([
       due
-        ? `We will reply by ${due}: one month from the day your email arrived, moved to the next working day where needed. If your request is complex we may extend this by up to two more months; if so we will tell you why within the first month.`
+        ? `We will reply by ${due}: one month from ${made.arrived}, moved to the next working day where needed. If your request is complex we may extend this by up to two more months; if so we will tell you why within the first month.`
         : 'We will tell you when we expect to reply.',
       'If we need more information to find what you asked for, or to confirm who you are, we will ask you, and the time limit pauses until you reply.',
       NO_CHARGE,
