@@ -2,9 +2,10 @@ import type { Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as apigateway from 'aws-cdk-lib/aws-apigateway';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { MAX_BODY_BYTES, PublicApi, STAGE_NAME, type PublicApiProps } from '#infra/api';
+import { MAX_BODY_BYTES, PublicApi, STAFF_API_SCOPE, STAGE_NAME, type PublicApiProps } from '#infra/api';
 import { ENV_NAMES } from '#infra/env-names';
 import { foreignRegionsIn, residencyViolations } from '#infra/residency';
+import { CASES } from '#lambdas/cases/manifest';
 import { INTAKE } from '#lambdas/intake/manifest';
 import { routesOf, type HandlerSpec, type Route } from '#lambdas/manifest';
 import { readConfig, type ConfigVar } from '#shared/core/config';
@@ -54,12 +55,20 @@ function build(context: Record<string, unknown> = TEST_CONTEXT) {
       secret: id(api.signingKey),
       identity: id(stack.mail.identity),
       configurationSet: id(stack.mail.configurationSet),
+      userPool: id(stack.staffSignIn.userPool),
       fns: fnIds,
     },
   };
 }
 
-const ROUTES = routesOf(INTAKE.handlers);
+/** What the stack's API serves: the public form (intake) and the DPO desk with its staff API (cases). */
+const ROUTES = routesOf([...INTAKE.handlers, ...CASES.handlers]);
+const PUBLIC_ROUTES = ROUTES.filter((r) => r.access === 'public');
+const STAFF_ROUTES = ROUTES.filter((r) => r.access === 'staff');
+/** Staff routes the handler alone authenticates (session cookie): open at API Gateway. */
+const DESK_ROUTES = STAFF_ROUTES.filter((r) => r.path === '/desk' || r.path.startsWith('/desk/'));
+/** Staff routes behind the Cognito access-token authoriser too. */
+const STAFF_API_ROUTES = STAFF_ROUTES.filter((r) => r.path.startsWith('/api/'));
 
 /** A PublicApi on its own Storage and OutboundMail in `stack`, with the configured addresses. */
 function standaloneApi(stack: Stack, props: Partial<PublicApiProps> = {}, nation?: string): PublicApi {
@@ -117,12 +126,19 @@ describe('REST API', () => {
     expect(JSON.stringify(built.template.toJSON())).not.toMatch(/EDGE|AWS::CloudFront::/);
   });
 
+  it('serves the intake routes publicly and the cases routes to staff, the desk under /desk and the staff API under /api', () => {
+    expect(PUBLIC_ROUTES).toEqual(routesOf(INTAKE.handlers));
+    expect(STAFF_ROUTES).toEqual(routesOf(CASES.handlers));
+    expect([...DESK_ROUTES, ...STAFF_API_ROUTES].map(routeKey).sort()).toEqual(STAFF_ROUTES.map(routeKey).sort());
+    expect(DESK_ROUTES.length).toBeGreaterThan(0);
+    expect(STAFF_API_ROUTES.length).toBeGreaterThan(0);
+  });
+
   it('has exactly one method per route, each a Lambda proxy integration of that route’s function', () => {
     const methods = methodsInTemplate();
     expect([...methods.keys()].sort()).toEqual(ROUTES.map(routeKey).sort());
     for (const route of ROUTES) {
       expect(methods.get(routeKey(route)), routeKey(route)).toMatchObject({
-        AuthorizationType: 'NONE',
         Integration: {
           Type: 'AWS_PROXY',
           IntegrationHttpMethod: 'POST',
@@ -141,11 +157,37 @@ describe('REST API', () => {
     }
   });
 
+  it('leaves the public form and the desk’s pages open at API Gateway, and puts the staff API behind the staff pool’s access-token authoriser', () => {
+    const methods = methodsInTemplate();
+    for (const route of [...PUBLIC_ROUTES, ...DESK_ROUTES]) {
+      const method = methods.get(routeKey(route))!;
+      expect(method.AuthorizationType, routeKey(route)).toBe('NONE');
+      expect(method.AuthorizerId, routeKey(route)).toBeUndefined();
+      expect(method.AuthorizationScopes, routeKey(route)).toBeUndefined();
+    }
+    const authorizer = stackIdOfType('AWS::ApiGateway::Authorizer');
+    expect(built.resources[authorizer]!.Properties).toMatchObject({
+      Type: 'COGNITO_USER_POOLS',
+      RestApiId: { Ref: built.ids.api },
+      ProviderARNs: [{ 'Fn::GetAtt': [built.ids.userPool, 'Arn'] }],
+      IdentitySource: 'method.request.header.Authorization',
+    });
+    for (const route of STAFF_API_ROUTES) {
+      expect(methods.get(routeKey(route)), routeKey(route)).toMatchObject({
+        AuthorizationType: 'COGNITO_USER_POOLS',
+        AuthorizerId: { Ref: authorizer },
+        AuthorizationScopes: [STAFF_API_SCOPE],
+      });
+    }
+  });
+
   it('lets API Gateway invoke each function from its own method only, without test-invoke', () => {
     const permissions = ofType('AWS::Lambda::Permission').filter(([, p]) =>
       apiFunctions().has((p.Properties.FunctionName as { 'Fn::GetAtt': string[] })['Fn::GetAtt'][0]!),
     );
     expect(permissions).toHaveLength(ROUTES.length);
+    const invoked = permissions.map(([, p]) => (p.Properties.FunctionName as { 'Fn::GetAtt': string[] })['Fn::GetAtt'][0]);
+    expect(invoked.sort()).toEqual(ROUTES.map((r) => fnId(routeKey(r))).sort());
     for (const [, p] of permissions) {
       expect(p.Properties.Principal).toBe('apigateway.amazonaws.com');
       expect(JSON.stringify(p.Properties.SourceArn)).not.toContain('test-invoke-stage');
@@ -371,14 +413,23 @@ describe('link-signing key', () => {
     });
   });
 
-  it('is readable by the submit, link-check and confirm functions only', () => {
+  it('is readable by the submit, link-check and confirm functions and the staff functions that act on or log cases only', () => {
     const readers = statementsByRole()
       .filter(({ statement }) => actionsOf(statement).includes('secretsmanager:GetSecretValue'))
       .flatMap(({ roles, statement }) => {
         expect(statement.Resource).toEqual({ Ref: built.ids.secret });
         return roles;
       });
-    const signers = ['POST /requests', 'GET /verify/{token}', 'POST /verify/{token}'].map(roleId);
+    // The staff functions that act or log a case run the outbox, which signs the links in what it sends.
+    const signers = [
+      'POST /requests',
+      'GET /verify/{token}',
+      'POST /verify/{token}',
+      'POST /desk/cases',
+      'POST /desk/cases/{reference}/actions',
+      'POST /api/cases',
+      'POST /api/cases/{reference}/actions',
+    ].map(roleId);
     expect(readers.filter((r) => apiRoles().has(r)).sort()).toEqual([...signers].sort());
     // Decrypting it is allowed to those roles only, and only through Secrets Manager.
     const keyStatements = built.resources[built.ids.key]!.Properties.KeyPolicy.Statement as Statement[];
@@ -395,7 +446,7 @@ describe('link-signing key', () => {
       },
     ]);
     const apiPrincipals = (roleGrants[0]!.Principal as { AWS: Array<{ 'Fn::GetAtt': string[] }> }).AWS.filter((p) => apiRoles().has(p['Fn::GetAtt'][0]!));
-    expect(apiPrincipals).toHaveLength(3);
+    expect(apiPrincipals).toHaveLength(signers.length);
   });
 });
 
@@ -412,14 +463,25 @@ describe('SES outbound', () => {
     });
   });
 
-  it('lets the functions that owe mail (submit, confirm) send from the sender address, on the identity and configuration set only', () => {
+  it('lets the functions that owe mail (submit, confirm; staff acting on or logging a case) send from the sender address, on the identity and configuration set only', () => {
     const sesGrants = statementsByRole().filter(({ statement }) => actionsOf(statement).some((a) => a.startsWith('ses:Send')));
+    const senders = [
+      'POST /requests',
+      'POST /verify/{token}',
+      'POST /desk/cases',
+      'POST /desk/cases/{reference}/actions',
+      'POST /api/cases',
+      'POST /api/cases/{reference}/actions',
+    ];
+    // Exactly the routes whose manifest entry uses `mail`.
+    const usesMail = [...INTAKE.handlers, ...CASES.handlers].filter((h) => h.uses.mail && h.trigger.kind === 'http');
+    expect(routesOf(usesMail).map(routeKey).sort()).toEqual([...senders].sort());
     expect(
       sesGrants
         .flatMap((g) => g.roles)
         .filter((r) => apiRoles().has(r))
         .sort(),
-    ).toEqual([roleId('POST /requests'), roleId('POST /verify/{token}')].sort());
+    ).toEqual(senders.map(roleId).sort());
     for (const { statement } of sesGrants) {
       expect(actionsOf(statement).sort()).toEqual(['ses:SendEmail', 'ses:SendRawEmail']);
       expect(statement.Resource).toEqual(
@@ -443,12 +505,19 @@ describe('SES outbound', () => {
 describe('intake functions', () => {
   const variables = (key: string) => built.resources[fnId(key)]!.Properties.Environment.Variables as Record<string, unknown>;
 
-  it('are one per route, in the intake service, with a reserved concurrency cap', () => {
+  it('are one per route: the public ones in the intake service with a reserved concurrency cap, the staff ones in the cases service without', () => {
     expect(ofType('AWS::Lambda::Function').filter(([id]) => id.startsWith('PublicApi'))).toHaveLength(ROUTES.length);
-    for (const route of ROUTES) {
+    expect(new Set(ROUTES.map((r) => fnId(routeKey(r)))).size).toBe(ROUTES.length);
+    for (const route of PUBLIC_ROUTES) {
       const fn = built.resources[fnId(routeKey(route))]!.Properties;
       expect(fn.ReservedConcurrentExecutions, routeKey(route)).toBe(10);
-      expect(fn.Environment.Variables.POWERTOOLS_SERVICE_NAME).toBe('intake');
+      expect(fn.Environment.Variables.POWERTOOLS_SERVICE_NAME, routeKey(route)).toBe('intake');
+    }
+    // The cap is the public form's (PublicApiProps.reservedConcurrency); staff functions take from the unreserved pool.
+    for (const route of STAFF_ROUTES) {
+      const fn = built.resources[fnId(routeKey(route))]!.Properties;
+      expect(fn.ReservedConcurrentExecutions, routeKey(route)).toBeUndefined();
+      expect(fn.Environment.Variables.POWERTOOLS_SERVICE_NAME, routeKey(route)).toBe('cases');
     }
   });
 
@@ -621,21 +690,37 @@ describe('residency and cdk-nag', () => {
     expect(nagFindings(built.stack)).toEqual([]);
   });
 
-  it('acknowledges only what a public form needs, each with a specific reason', () => {
+  it('acknowledges only what the public form and the desk’s cookie-authenticated pages need, each with a specific reason', () => {
     const acks = acknowledgements(built.app).filter((a) => a.path.includes('/PublicApi/'));
     const summary = acks.map((a) => `${a.path.replace('Rightsdesk/PublicApi/', '')} ${a.id}`).sort();
+    const methodPath = (r: Route) => `Api/Default${r.path === '/' ? '' : r.path}/${r.method}`;
+    const unauthenticated = (r: Route) => [`${methodPath(r)} AwsSolutions-APIG4`, `${methodPath(r)} AwsSolutions-COG4`];
+    const functionIds = [
+      ...['GetForm', 'SubmitRequest', 'GetReceipt', 'GetOpenApi', 'VerifyEmail', 'ConfirmEmail'],
+      ...['SignIn', 'SignInCallback', 'SignOut', 'SignedOut', 'DeskQueue', 'DeskCase', 'DeskAct', 'DeskNewCase', 'DeskCreateCase'],
+      ...['DeskLetter', 'DeskMessage', 'DeskAttachment', 'ListCases', 'GetCase', 'CreateCase', 'ActOnCase'],
+    ];
+    expect(functionIds.sort()).toEqual([...INTAKE.handlers, ...CASES.handlers].map((h) => h.id).sort());
     expect(summary).toEqual(
       [
         'Api/CloudWatchRole AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs]',
-        ...ROUTES.flatMap((r) => {
-          const path = `Api/Default${r.path === '/' ? '' : r.path}/${r.method}`;
-          return [`${path} AwsSolutions-APIG4`, `${path} AwsSolutions-COG4`];
-        }),
-        ...['GetForm', 'SubmitRequest', 'GetReceipt', 'GetOpenApi', 'VerifyEmail', 'ConfirmEmail'].map(
-          (f) => `${f}/TracingPolicy AwsSolutions-IAM5[Resource::*]`,
-        ),
+        // No authoriser: the public form (anyone) and the desk's pages (the handler checks the session cookie).
+        // The staff API routes have the Cognito authoriser, so nothing to acknowledge.
+        ...PUBLIC_ROUTES.flatMap(unauthenticated),
+        ...DESK_ROUTES.flatMap(unauthenticated),
+        ...functionIds.map((f) => `${f}/TracingPolicy AwsSolutions-IAM5[Resource::*]`),
+        // The desk shows any case's messages and attachments: every object of the files bucket (keyed by case id).
+        ...['DeskMessage', 'DeskAttachment'].map((f) => `${f}/Role/DefaultPolicy AwsSolutions-IAM5[Resource::<StorageFiles48C02C92.Arn>/*]`),
       ].sort(),
     );
+    for (const ack of acks) expect(ack.reason.length, ack.id).toBeGreaterThanOrEqual(80);
+    const reasonsAt = (routes: Route[]) => acks.filter((a) => routes.some((r) => a.path === `Rightsdesk/PublicApi/${methodPath(r)}`));
+    for (const ack of reasonsAt(PUBLIC_ROUTES)) expect(ack.reason, ack.path).toMatch(/public rights-request form/);
+    for (const ack of reasonsAt(DESK_ROUTES)) {
+      expect(ack.reason, ack.path).toMatch(/session cookie/);
+      expect(ack.reason, ack.path).toMatch(/cannot read a cookie/);
+    }
+    expect(reasonsAt(STAFF_API_ROUTES)).toEqual([]);
     for (const ack of acks) expect(ack.reason.length, ack.id).toBeGreaterThanOrEqual(80);
   });
 });

@@ -3,10 +3,14 @@
  * 2.276 (its recommended values, aws-cdk-lib's CURRENTLY_RECOMMENDED_FLAGS). Before that,
  * cdk.json set three of them and CDK used the legacy behaviour for the rest.
  *
- * Adopting them changed two things in the synthesised template, both reviewed as harmless:
+ * Adopting them changed these things in the synthesised template, all reviewed as harmless:
  * - the API stage's access-log DestinationArn is the log group's ARN without the trailing ":*"
  *   (@aws-cdk/aws-apigateway:logGroupDestinationArnWithoutWildcard): same log group, an
  *   in-place update of the stage;
+ * - since the staff API's Cognito authoriser (issue 11), the API's deployment also depends on the
+ *   authoriser, and its logical id hashes it (@aws-cdk/aws-apigateway:authorizerChangeDeploymentLogicalId):
+ *   a changed authoriser is deployed to the stage rather than left in the API undeployed. A deployment
+ *   is a stateless snapshot: a new one replaces it and the stage moves to it;
  * - CDKMetadata's Analytics string also lists the construct properties used, string values
  *   redacted (@aws-cdk/core:enableAdditionalMetadataCollection); tests never synthesise it.
  *
@@ -67,6 +71,27 @@ const STATEFUL: Record<string, { type: string; policy: 'Retain' | 'Delete' }> = 
   InboundMailActivationLogsC7559900: { type: 'AWS::Logs::LogGroup', policy: 'Retain' },
   // Added with the signing key's rotation (after the flags): new, so nothing to replace.
   SigningKeyRotationRotateSigningKeyLogs397FD1E9: { type: 'AWS::Logs::LogGroup', policy: 'Retain' },
+  // Added with the DPO desk (issue 11): the desk's and the staff API's functions, new, so nothing to replace.
+  ...Object.fromEntries(
+    [
+      'PublicApiSignInLogs68D77684',
+      'PublicApiSignInCallbackLogs33AF994D',
+      'PublicApiSignOutLogs4EA1BF46',
+      'PublicApiSignedOutLogs4C4F3274',
+      'PublicApiDeskQueueLogs3AF5FFE2',
+      'PublicApiDeskCaseLogs05226717',
+      'PublicApiDeskActLogs0F910BA5',
+      'PublicApiDeskNewCaseLogsF93A8E34',
+      'PublicApiDeskCreateCaseLogs96C9CE03',
+      'PublicApiDeskLetterLogs0995D34A',
+      'PublicApiDeskMessageLogs105CB20D',
+      'PublicApiDeskAttachmentLogs6B9A57A4',
+      'PublicApiListCasesLogsEEFD6FB8',
+      'PublicApiGetCaseLogsF6C312C2',
+      'PublicApiCreateCaseLogs2B62665E',
+      'PublicApiActOnCaseLogs184D3266',
+    ].map((id) => [id, { type: 'AWS::Logs::LogGroup', policy: 'Retain' as const }]),
+  ),
   // Not data, but API Gateway's account-wide logging role: @aws-cdk/aws-apigateway:disableCloudWatchRole
   // would drop both unless the API asks for them, and execution logging would stop.
   PublicApiCloudWatchRole342EDB59: { type: 'AWS::IAM::Role', policy: 'Retain' },
@@ -157,11 +182,36 @@ describe('cdk.json feature flags', () => {
   });
 });
 
+/** The logical id of the API's one deployment. */
+const deploymentOf = (r: Resources): string => {
+  const ids = Object.keys(r).filter((id) => r[id]!.Type === 'AWS::ApiGateway::Deployment');
+  expect(ids).toHaveLength(1);
+  return ids[0]!;
+};
+
 describe('the template under the flags', () => {
-  it('differs from the one without them only in the access-log destination ARN form', () => {
-    expect(differences(before.template.toJSON(), now.template.toJSON())).toEqual([
-      'Resources.PublicApiDeploymentStagelive1150F140.Properties.AccessLogSetting.DestinationArn',
-    ]);
+  it('differs from the one without them only in the access-log destination ARN form and the deployment that includes the authoriser', () => {
+    const [old, current] = [deploymentOf(before.resources), deploymentOf(now.resources)];
+    expect(differences(before.template.toJSON(), now.template.toJSON()).sort()).toEqual(
+      [
+        `Resources.${old}`,
+        `Resources.${current}`,
+        'Resources.PublicApiDeploymentStagelive1150F140.Properties.AccessLogSetting.DestinationArn',
+        'Resources.PublicApiDeploymentStagelive1150F140.Properties.DeploymentId',
+      ].sort(),
+    );
+  });
+
+  it('renames the deployment only to include the staff API authoriser, and points the stage at it', () => {
+    const [old, current] = [deploymentOf(before.resources), deploymentOf(now.resources)];
+    expect(current).not.toBe(old);
+    const authorizers = Object.keys(now.resources).filter((id) => now.resources[id]!.Type === 'AWS::ApiGateway::Authorizer');
+    expect(authorizers).toEqual(['PublicApiStaffApiAuthorizerB85BE2BD']);
+    const { DependsOn: oldDependsOn, ...oldRest } = before.resources[old]!;
+    const { DependsOn: newDependsOn, ...newRest } = now.resources[current]!;
+    expect(newRest).toEqual(oldRest);
+    expect(newDependsOn).toEqual([...oldDependsOn!, ...authorizers]);
+    expect(now.resources.PublicApiDeploymentStagelive1150F140!.Properties.DeploymentId).toEqual({ Ref: current });
   });
 
   it('still sends the access logs to the same log group', () => {

@@ -5,7 +5,8 @@
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ServiceFunction } from '#infra/service-function';
-import { bucketUseOf, envNamesOf, onlyTriggeredBy, routesOf, type BucketUse, type HandlerSpec } from '#lambdas/manifest';
+import { CASES } from '#lambdas/cases/manifest';
+import { bucketUseOf, envNamesOf, onlyTriggeredBy, routesOf, type BucketUse, type HandlerSpec, type Uses } from '#lambdas/manifest';
 import { HANDLERS, MANIFESTS } from '#lambdas/manifests';
 import { coldStart, deployTimeEnv, synthesisedApp, type Statement } from './support';
 
@@ -108,6 +109,39 @@ describe('context manifests', () => {
     const appFunctions = functions.filter((f) => f.node.path.startsWith(`${stack.node.id}/`));
     expect(appFunctions.every((f) => f.spec !== undefined)).toBe(true);
     expect(appFunctions.map((f) => f.spec!.entry).sort()).toEqual(HANDLERS.map((h) => h.entry).sort());
+  });
+});
+
+describe('the cases manifest (the DPO desk and the staff API)', () => {
+  /**
+   * What each handler may reach, written out (the tests below check the grants follow from it):
+   * sessions live in the cases table, so every authenticated handler writes it; only those that act
+   * on or log a case run the outbox (signing key, mail); only logging a case starts a keeper.
+   */
+  const SESSION = { cases: 'readWrite', staffAuth: true } as const;
+  const ACTS = { ...SESSION, signingKey: true, mail: true } as const;
+  const GRANTS: Record<string, Omit<Uses, 'settings'>> = {
+    SignIn: SESSION,
+    SignInCallback: SESSION,
+    SignOut: SESSION,
+    SignedOut: {},
+    DeskQueue: SESSION,
+    DeskCase: SESSION,
+    DeskAct: ACTS,
+    DeskNewCase: SESSION,
+    DeskCreateCase: { ...ACTS, keeper: 'start' },
+    DeskLetter: SESSION,
+    DeskMessage: { ...SESSION, files: 'read' },
+    DeskAttachment: { ...SESSION, files: 'read' },
+    ListCases: SESSION,
+    GetCase: SESSION,
+    CreateCase: { ...ACTS, keeper: 'start' },
+    ActOnCase: ACTS,
+  };
+
+  it('grants each handler exactly what the table says', () => {
+    const grantsOf = ({ settings: _settings, ...uses }: Uses) => uses;
+    expect(Object.fromEntries(CASES.handlers.map((h) => [h.id, grantsOf(h.uses)]))).toEqual(GRANTS);
   });
 });
 

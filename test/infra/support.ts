@@ -116,6 +116,15 @@ export function dependencyCycle(template: { toJSON(): Record<string, unknown> })
   return undefined;
 }
 
+/**
+ * What a token in the template resolves to at deploy time, for the variables whose value has a
+ * form the cold start checks: the staff issuer is the user pool's URL, the client id Cognito's.
+ */
+const DEPLOY_TIME_VALUES: Readonly<Record<string, string>> = {
+  STAFF_ISSUER: 'https://cognito-idp.eu-west-2.amazonaws.com/eu-west-2_AbCdEfGhI',
+  STAFF_CLIENT_ID: '1a2b3c4d5e6f7g8h9i0j1k2l3m',
+};
+
 /** A Lambda environment from the template as it would be at deploy time: tokens become plausible values. */
 export function deployTimeEnv(variables: Record<string, unknown>): Record<string, string> {
   return Object.fromEntries(
@@ -123,9 +132,8 @@ export function deployTimeEnv(variables: Record<string, unknown>): Record<string
       name,
       typeof value === 'string'
         ? value
-        : name.endsWith('_ARN')
-          ? 'arn:aws:secretsmanager:eu-west-2:111111111111:secret:RightsdeskSigningKey-AbCdEf'
-          : `Rightsdesk-${name}-1A2B3C`,
+        : (DEPLOY_TIME_VALUES[name] ??
+          (name.endsWith('_ARN') ? 'arn:aws:secretsmanager:eu-west-2:111111111111:secret:RightsdeskSigningKey-AbCdEf' : `Rightsdesk-${name}-1A2B3C`)),
     ]),
   );
 }
