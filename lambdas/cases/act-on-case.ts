@@ -7,11 +7,14 @@ import { viewOf } from '#shared/cases/case-view';
 import { deskActDeps } from './desk-deps';
 import { staffAuthDeps } from './deps';
 
+// Built at cold start: a missing variable fails here, not mid-request.
+const auth = staffAuthDeps();
+
 const deps = deskActDeps();
 
 export const handler = staffApi(
   'act',
-  staffAuthDeps,
+  auth,
   async (event, { staff }) => {
     const input = parseAction(event.parsedBody);
     const c = await act(event.pathParameters?.reference ?? '', input, staff, deps);

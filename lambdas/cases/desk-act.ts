@@ -13,12 +13,15 @@ import { casePage } from '#shared/templates/desk-pages';
 import { deskActDeps, deskSite } from './desk-deps';
 import { staffAuthDeps } from './deps';
 
+// Built at cold start: a missing variable fails here, not mid-request.
+const auth = staffAuthDeps();
+
 const deps = deskActDeps();
 const { basePath } = deskSite();
 
 export const handler = deskPage(
   'act',
-  staffAuthDeps,
+  auth,
   async (event, { staff, csrf }) => {
     const reference = event.pathParameters?.reference ?? '';
     try {

@@ -5,9 +5,12 @@ import { readAttachment } from '#shared/cases/messages';
 import { deskFilesDeps } from './desk-deps';
 import { staffAuthDeps } from './deps';
 
+// Built at cold start: a missing variable fails here, not mid-request.
+const auth = staffAuthDeps();
+
 const deps = deskFilesDeps();
 
-export const handler = deskPage('read', staffAuthDeps, async (event) => {
+export const handler = deskPage('read', auth, async (event) => {
   const p = event.pathParameters ?? {};
   const found = await readAttachment(p.reference ?? '', p.message ?? '', Number(p.n), deps);
   if (!found) throw new RouteNotFoundError('That message has no such attachment.');

@@ -6,12 +6,15 @@ import { casePage } from '#shared/templates/desk-pages';
 import { deskReadDeps, deskSite } from './desk-deps';
 import { staffAuthDeps } from './deps';
 
+// Built at cold start: a missing variable fails here, not mid-request.
+const auth = staffAuthDeps();
+
 const deps = deskReadDeps();
 const { basePath } = deskSite();
 
 const FLASH: Record<string, string> = { done: 'Done. The timeline shows what was recorded, and any letter is in the correspondence.' };
 
-export const handler = deskPage('read', staffAuthDeps, async (event, { staff, csrf }) => {
+export const handler = deskPage('read', auth, async (event, { staff, csrf }) => {
   const view = await viewCase(event.pathParameters?.reference ?? '', deps);
   const flash = FLASH[event.queryStringParameters?.flash ?? ''];
   return html(200, casePage({ view, staff, csrf: csrf ?? '', basePath, ...(flash ? { flash } : {}) }));

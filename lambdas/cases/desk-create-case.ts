@@ -8,12 +8,15 @@ import { newCasePage } from '#shared/templates/desk-pages';
 import { deskEntryDeps, deskSite } from './desk-deps';
 import { staffAuthDeps } from './deps';
 
+// Built at cold start: a missing variable fails here, not mid-request.
+const auth = staffAuthDeps();
+
 const deps = deskEntryDeps();
 const { basePath } = deskSite();
 
 export const handler = deskPage(
   'act',
-  staffAuthDeps,
+  auth,
   async (event, { staff, csrf }) => {
     try {
       const c = await enterRequest(parseStaffEntry(event.parsedBody), staff, deps);

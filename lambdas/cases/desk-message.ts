@@ -7,10 +7,13 @@ import { messagePage } from '#shared/templates/desk-pages';
 import { deskFilesDeps, deskSite } from './desk-deps';
 import { staffAuthDeps } from './deps';
 
+// Built at cold start: a missing variable fails here, not mid-request.
+const auth = staffAuthDeps();
+
 const deps = deskFilesDeps();
 const { basePath } = deskSite();
 
-export const handler = deskPage('read', staffAuthDeps, async (event, { staff, csrf }) => {
+export const handler = deskPage('read', auth, async (event, { staff, csrf }) => {
   const found = await readMessage(event.pathParameters?.reference ?? '', event.pathParameters?.message ?? '', deps);
   if (!found) throw new RouteNotFoundError('That case has no such message.');
   const { from } = found.message;

@@ -6,9 +6,12 @@ import { newCasePage } from '#shared/templates/desk-pages';
 import { deskSite } from './desk-deps';
 import { staffAuthDeps } from './deps';
 
+// Built at cold start: a missing variable fails here, not mid-request.
+const auth = staffAuthDeps();
+
 const { basePath } = deskSite();
 
 // The form carries the new case's id, so a double submit (or a refresh of the POST) makes one case.
-export const handler = deskPage('act', staffAuthDeps, async (_event, { staff, csrf }) =>
+export const handler = deskPage('act', auth, async (_event, { staff, csrf }) =>
   html(200, newCasePage({ staff, csrf: csrf ?? '', basePath, entryId: newCaseId() })),
 );

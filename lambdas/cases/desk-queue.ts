@@ -6,10 +6,13 @@ import { queuePage } from '#shared/templates/desk-pages';
 import { deskReadDeps, deskSite } from './desk-deps';
 import { staffAuthDeps } from './deps';
 
+// Built at cold start: a missing variable fails here, not mid-request.
+const auth = staffAuthDeps();
+
 const deps = deskReadDeps();
 const { basePath } = deskSite();
 
-export const handler = deskPage('read', staffAuthDeps, async (event, { staff, csrf }) => {
+export const handler = deskPage('read', auth, async (event, { staff, csrf }) => {
   const page = await listQueue(parseQueueQuery(event.queryStringParameters), deps);
   return html(200, queuePage({ page, staff, csrf: csrf ?? '', basePath }));
 });

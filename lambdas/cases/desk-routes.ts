@@ -8,6 +8,8 @@ import { OUTBOX_USES, type HandlerSpec, type Uses } from '#lambdas/manifest';
 
 const STAFF = { staffAuth: true, cases: 'readWrite', settings: ['DPO_ADDRESS', 'PUBLIC_BASE_URL'] } as const satisfies Uses;
 const ACTS = { ...OUTBOX_USES, staffAuth: true } as const satisfies Uses;
+/** Reads that draw no page with the desk's letters: no DPO address. */
+const STAFF_READS = { staffAuth: true, cases: 'readWrite', settings: ['PUBLIC_BASE_URL'] } as const satisfies Uses;
 
 const route = (id: string, file: string, method: 'GET' | 'POST', path: string, uses: Uses): HandlerSpec => ({
   id,
@@ -26,10 +28,10 @@ export const DESK_HANDLERS: readonly HandlerSpec[] = [
   route('DeskCreateCase', 'desk-create-case', 'POST', '/desk/cases', { ...ACTS, keeper: 'start', settings: [...OUTBOX_USES.settings, 'NATION'] }),
   route('DeskLetter', 'desk-letter', 'GET', '/desk/cases/{reference}/letters/{letter}', STAFF),
   route('DeskMessage', 'desk-message', 'GET', '/desk/cases/{reference}/messages/{message}', { ...STAFF, files: 'read' }),
-  route('DeskAttachment', 'desk-attachment', 'GET', '/desk/cases/{reference}/messages/{message}/attachments/{n}', { ...STAFF, files: 'read' }),
+  route('DeskAttachment', 'desk-attachment', 'GET', '/desk/cases/{reference}/messages/{message}/attachments/{n}', { ...STAFF_READS, files: 'read' }),
   // The staff API (JSON, Bearer token or session)
-  route('ListCases', 'list-cases', 'GET', '/api/cases', STAFF),
-  route('GetCase', 'get-case', 'GET', '/api/cases/{reference}', STAFF),
+  route('ListCases', 'list-cases', 'GET', '/api/cases', STAFF_READS),
+  route('GetCase', 'get-case', 'GET', '/api/cases/{reference}', STAFF_READS),
   route('CreateCase', 'create-case', 'POST', '/api/cases', { ...ACTS, keeper: 'start', settings: [...OUTBOX_USES.settings, 'NATION'] }),
   route('ActOnCase', 'act-on-case', 'POST', '/api/cases/{reference}/actions', ACTS),
 ];

@@ -6,6 +6,9 @@ import { viewCase } from '#shared/cases/case-view';
 import { deskReadDeps } from './desk-deps';
 import { staffAuthDeps } from './deps';
 
+// Built at cold start: a missing variable fails here, not mid-request.
+const auth = staffAuthDeps();
+
 const deps = deskReadDeps();
 
-export const handler = staffApi('read', staffAuthDeps, async (event) => json(200, caseJson(await viewCase(event.pathParameters?.reference ?? '', deps))));
+export const handler = staffApi('read', auth, async (event) => json(200, caseJson(await viewCase(event.pathParameters?.reference ?? '', deps))));

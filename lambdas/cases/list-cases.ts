@@ -5,9 +5,12 @@ import { listQueue, parseQueueQuery } from '#shared/cases/queue';
 import { deskReadDeps } from './desk-deps';
 import { staffAuthDeps } from './deps';
 
+// Built at cold start: a missing variable fails here, not mid-request.
+const auth = staffAuthDeps();
+
 const deps = deskReadDeps();
 
-export const handler = staffApi('read', staffAuthDeps, async (event) => {
+export const handler = staffApi('read', auth, async (event) => {
   const page = await listQueue(parseQueueQuery(event.queryStringParameters), deps);
   return json(200, {
     view: page.view,

@@ -27,12 +27,12 @@ interface StaffOptions {
   renderHtmlError?: (err: Error, event: HttpEvent, caller: StaffCaller | undefined) => APIGatewayProxyResult | undefined;
 }
 
-async function authenticated(event: HttpEvent, auth: () => StaffAuthDeps, need: StaffNeed): Promise<StaffCaller> {
-  const { staff, csrf } = await authenticateStaff(event, auth(), need);
+async function authenticated(event: HttpEvent, auth: StaffAuthDeps, need: StaffNeed): Promise<StaffCaller> {
+  const { staff, csrf } = await authenticateStaff(event, auth, need);
   return { staff, ...(csrf ? { csrf } : {}) };
 }
 
-export function staffApi(need: StaffNeed, auth: () => StaffAuthDeps, fn: StaffFn, opts: StaffOptions = {}) {
+export function staffApi(need: StaffNeed, auth: StaffAuthDeps, fn: StaffFn, opts: StaffOptions = {}) {
   const callers = new WeakMap<HttpEvent, StaffCaller>();
   return httpHandler(
     async (event) => {
@@ -55,7 +55,7 @@ export function deskHeaders(issuer: string | undefined): Record<string, string> 
   };
 }
 
-export function deskPage(need: StaffNeed, auth: () => StaffAuthDeps, fn: StaffFn, opts: StaffOptions = {}) {
+export function deskPage(need: StaffNeed, auth: StaffAuthDeps, fn: StaffFn, opts: StaffOptions = {}) {
   const callers = new WeakMap<HttpEvent, StaffCaller>();
   const headers = deskHeaders(process.env.STAFF_ISSUER);
   // The stage path (e.g. /prod) that PUBLIC_BASE_URL carries, which every staff handler is given.
