@@ -65,7 +65,10 @@ function sameValue(a: string, b: string): boolean {
 export function assertSameSiteForm(event: HttpEvent, csrf: string, publicBaseUrl: string): void {
   const fetchSite = header(event, 'sec-fetch-site');
   const origin = header(event, 'origin');
-  if (fetchSite === 'cross-site' || (origin !== undefined && origin !== new URL(publicBaseUrl).origin)) {
+  // Under the pages' Referrer-Policy: no-referrer, browsers send `Origin: null` even for a form
+  // posted from the desk itself; then Sec-Fetch-Site (which no page can set) says where it came from.
+  const opaqueButSameOrigin = origin === 'null' && fetchSite === 'same-origin';
+  if (fetchSite === 'cross-site' || (origin !== undefined && origin !== new URL(publicBaseUrl).origin && !opaqueButSameOrigin)) {
     throw new ForbiddenError('This form can only be sent from the desk itself.');
   }
   const given = event.parsedBody?._csrf;
@@ -102,7 +105,8 @@ export async function authenticateStaff(event: HttpEvent, deps: StaffAuthDeps, n
   const found = await sessionOf(event, deps);
   if (!found) throw new UnauthenticatedError(UNAUTHENTICATED);
   const { staff, csrf } = found.session;
-  if (need === 'act') assertSameSiteForm(event, csrf, deps.publicBaseUrl);
+  // A GET changes nothing (the form to log a request needs 'act' but carries no form token yet).
+  if (need === 'act' && event.httpMethod !== 'GET' && event.httpMethod !== 'HEAD') assertSameSiteForm(event, csrf, deps.publicBaseUrl);
   allow(staff, need);
   return { staff, via: 'session', csrf };
 }

@@ -144,6 +144,10 @@ describe('acting through a session', () => {
     expect((await api('/desk/whoami', formPost(dpo.cookie, { _csrf: `${dpo.csrf.slice(0, -1)}A` }))).status).toBe(403);
     expect((await api('/desk/whoami', formPost(dpo.cookie, { _csrf: dpo.csrf }, { origin: 'https://evil.example' }))).status).toBe(403);
     expect((await api('/desk/whoami', formPost(dpo.cookie, { _csrf: dpo.csrf }, { 'sec-fetch-site': 'cross-site' }))).status).toBe(403);
+    // What Chromium sends for the desk's own forms under Referrer-Policy: no-referrer; a null origin from anywhere else is refused.
+    expect((await api('/desk/whoami', formPost(dpo.cookie, { _csrf: dpo.csrf }, { origin: 'null', 'sec-fetch-site': 'same-origin' }))).status).toBe(200);
+    expect((await api('/desk/whoami', formPost(dpo.cookie, { _csrf: dpo.csrf }, { origin: 'null', 'sec-fetch-site': 'same-site' }))).status).toBe(403);
+    expect((await api('/desk/whoami', formPost(dpo.cookie, { _csrf: dpo.csrf }, { origin: 'null' }))).status).toBe(403);
     const viewer = await signInAs(stack, VIEWER);
     expect((await api('/desk/whoami', formPost(viewer.cookie, { _csrf: viewer.csrf }))).status).toBe(403);
     expect((await api('/desk/whoami', withCookie(viewer.cookie))).status).toBe(200);
