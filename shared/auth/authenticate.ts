@@ -65,10 +65,11 @@ function sameValue(a: string, b: string): boolean {
 export function assertSameSiteForm(event: HttpEvent, csrf: string, publicBaseUrl: string): void {
   const fetchSite = header(event, 'sec-fetch-site');
   const origin = header(event, 'origin');
-  // Desk forms post to their own origin. Origin is `null` under the pages' no-referrer policy, so
-  // Sec-Fetch-Site decides where browsers send it; the form token covers the rest.
+  // Desk forms post to their own origin. Under the pages' Referrer-Policy: no-referrer, browsers send
+  // `Origin: null` even then; Sec-Fetch-Site (which no page can set) must then say same-origin. The form token covers the rest.
   const otherSite = fetchSite !== undefined && fetchSite !== 'same-origin' && fetchSite !== 'none';
-  if (otherSite || (origin !== undefined && origin !== 'null' && origin !== new URL(publicBaseUrl).origin)) {
+  const opaqueButSameOrigin = origin === 'null' && fetchSite === 'same-origin';
+  if (otherSite || (origin !== undefined && origin !== new URL(publicBaseUrl).origin && !opaqueButSameOrigin)) {
     throw new ForbiddenError('This form can only be sent from the desk itself.');
   }
   const given = event.parsedBody?._csrf;
@@ -105,7 +106,8 @@ export async function authenticateStaff(event: HttpEvent, deps: StaffAuthDeps, n
   const found = await sessionOf(event, deps);
   if (!found) throw new UnauthenticatedError(UNAUTHENTICATED);
   const { staff, csrf } = found.session;
-  if (need === 'act') assertSameSiteForm(event, csrf, deps.publicBaseUrl);
+  // A GET changes nothing (the form to log a request needs 'act' but carries no form token yet).
+  if (need === 'act' && event.httpMethod !== 'GET' && event.httpMethod !== 'HEAD') assertSameSiteForm(event, csrf, deps.publicBaseUrl);
   allow(staff, need);
   return { staff, via: 'session', csrf };
 }

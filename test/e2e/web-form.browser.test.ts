@@ -8,20 +8,31 @@
  * where focus is; and must not scroll sideways at 320 CSS pixels (WCAG 2.2 reflow). axe-core
  * checks every page, and fails the run on any serious or critical violation.
  *
- * Never skipped: without /usr/bin/chromium the file fails and says how to install it.
+ * Never skipped: without /usr/bin/chromium (test/support/browser.ts) the file fails and says how to install it.
  * Screenshots go to a fresh temp directory (printed) for a person to look at; they are not
  * compared or committed.
  */
 import { randomUUID } from 'node:crypto';
-import { existsSync, mkdtempSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLocalStack } from '#infra/local/stack';
 import { formatLongDate } from '#domain/calendar';
 import { computeDeadline, londonDateOf } from '#domain/deadlines';
+import {
+  assertChromiumInstalled,
+  DESKTOP,
+  expectAccessible,
+  expectReflowsAt320,
+  focusedId,
+  launchChromium,
+  NARROW,
+  reportLesserAxeFindings,
+  tabTo,
+  watchForProblems,
+} from '#test/support/browser';
 import { emailsTo } from '#test/support/http';
 
 // The callbacks given to page.evaluate run in the page, not in Node. The project's tsconfig
@@ -31,41 +42,14 @@ declare const document: any;
 declare const window: any;
 declare function getComputedStyle(el: unknown): any;
 
-/** TOOLCHAIN.md, "Browser tests". */
-const CHROMIUM = '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
-const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
-const DESKTOP = { width: 1024, height: 768 };
-const NARROW = { width: 320, height: 640 };
-
 const shots = mkdtempSync(join(tmpdir(), 'rightsdesk-e2e-'));
 let stack: Awaited<ReturnType<typeof startLocalStack>>;
 let browser: Browser;
 let context: BrowserContext;
-/** axe violations below 'serious' and results it could not decide, printed at the end for a person to judge. */
-const lesserFindings: string[] = [];
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) {
-    throw new Error(
-      `Browser tests need Debian's Chromium at ${CHROMIUM}. Install it with \`apt-get install -y chromium\` ` +
-        "(run `apt-get update` first; CI's .ci/run installs it). `npx playwright install` cannot work here. These tests are never skipped.",
-    );
-  }
-  // playwright-core gives every launch a fresh, empty --user-data-dir of its own.
-  [stack, browser] = await Promise.all([
-    startLocalStack({ port: 0, sesPort: 0, memory: true, log: () => {} }),
-    chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, timeout: 20_000 }),
-  ]);
+  assertChromiumInstalled();
+  [stack, browser] = await Promise.all([startLocalStack({ port: 0, sesPort: 0, memory: true, log: () => {} }), launchChromium()]);
   // The pages' CSP (default-src 'none') rightly blocks the inline <script> that addScriptTag
   // makes for axe; only this context bypasses it. 'serves pages whose CSP ...' checks the real one.
   context = await browser.newContext({ viewport: DESKTOP, bypassCSP: true, locale: 'en-GB' });
@@ -74,36 +58,14 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  if (browser) console.log(lesserFindings.length ? `axe, below serious or undecided:\n${lesserFindings.join('\n')}` : 'axe: nothing below serious either');
+  if (browser) reportLesserAxeFindings();
   await context?.close();
   await browser?.close();
   await stack?.stop();
 });
 
 // ---------------------------------------------------------------------------------------------
-// Helpers: keyboard only, and what a page looks like to a person and to a screen reader.
-
-/** Presses Tab (or Shift+Tab) until the focused element matches `selector`; fails after `max` presses. */
-async function tabTo(page: Page, selector: string, opts: { backward?: boolean; max?: number } = {}): Promise<void> {
-  const key = opts.backward ? 'Shift+Tab' : 'Tab';
-  const seen: string[] = [];
-  for (let i = 0; i < (opts.max ?? 60); i++) {
-    await page.keyboard.press(key);
-    if (await page.evaluate((s) => Boolean(document.activeElement?.matches(s)), selector)) return;
-    seen.push(await describeFocus(page));
-  }
-  throw new Error(`${key} never reached ${selector}; focus went through: ${seen.join(' > ')}`);
-}
-
-function describeFocus(page: Page): Promise<string> {
-  return page.evaluate(() => {
-    const el = document.activeElement;
-    if (!el) return '(none)';
-    return `${el.tagName.toLowerCase()}${el.id ? `#${el.id}` : ''}${el.getAttribute('href') ? `[href=${el.getAttribute('href')}]` : ''}`;
-  });
-}
-
-const focusedId = (page: Page): Promise<string> => page.evaluate(() => document.activeElement?.id ?? '');
+// Helpers for this form (the shared ones are in test/support/browser.ts).
 
 /**
  * Enter on the focused submit button; answers the POST's status once the page it leads to has
@@ -122,58 +84,6 @@ async function submitWithEnter(
     page.keyboard.press('Enter'),
   ]);
   return response.status();
-}
-
-interface AxeResult {
-  id: string;
-  impact?: string | null;
-  help: string;
-  nodes: { target: string[]; any: { message: string }[] }[];
-}
-
-/** Runs axe-core on the page as it is now: no serious or critical violations; lesser ones are kept for the report. */
-async function expectAccessible(page: Page, label: string, opts: { report?: boolean } = {}): Promise<void> {
-  await page.addScriptTag({ path: AXE });
-  const result: { violations: AxeResult[]; incomplete: AxeResult[]; passes: AxeResult[] } = await page.evaluate(() =>
-    window.axe.run(document, { resultTypes: ['violations', 'incomplete'] }),
-  );
-  expect(result.passes.length, `axe ran its rules on ${label}`).toBeGreaterThan(10);
-  const line = (kind: string) => (v: AxeResult) =>
-    `  [${label}] ${kind} ${v.impact ?? ''}: ${v.id} - ${v.help} (${v.nodes.map((n) => `${n.target.join(' ')}${n.any[0] ? `: ${n.any[0].message}` : ''}`).join('; ')})`;
-  const serious = result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-  if (opts.report !== false) {
-    lesserFindings.push(...result.violations.filter((v) => !serious.includes(v)).map(line('violation')), ...result.incomplete.map(line('needs review')));
-  }
-  if (serious.length) throw new Error(`axe found serious or critical violations on ${label}:\n${serious.map(line('violation')).join('\n')}`);
-}
-
-/** At 320 CSS px nothing scrolls sideways (WCAG 1.4.10); leaves a narrow screenshot behind. */
-async function expectReflowsAt320(page: Page, name: string): Promise<void> {
-  await page.setViewportSize(NARROW);
-  const widths = await page.evaluate(() => {
-    const root = document.documentElement;
-    const wide = [...document.querySelectorAll('body *')]
-      .filter((el: any) => el.getBoundingClientRect().right > root.clientWidth + 0.5 && getComputedStyle(el).visibility !== 'hidden')
-      .map(
-        (el: any) => `${el.tagName.toLowerCase()}${el.className ? `.${el.className}` : ''} (right edge ${Math.round(el.getBoundingClientRect().right)}px)`,
-      );
-    return { scroll: root.scrollWidth, client: root.clientWidth, wide };
-  });
-  await page.screenshot({ path: join(shots, `${name}-320.png`), fullPage: true });
-  await page.setViewportSize(DESKTOP);
-  expect(widths.scroll, `horizontal scroll on ${name} at 320px; too wide: ${widths.wide.join(', ')}`).toBeLessThanOrEqual(widths.client);
-}
-
-/** Script errors, console errors and failed loads (with their URLs) a page reports from now on. */
-function watchForProblems(page: Page): string[] {
-  const problems: string[] = [];
-  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
-  // A failed load also logs "Failed to load resource" without its URL, and the response below
-  // says which. The one such message with no page response is Chromium's own /favicon.ico probe
-  // (the app serves no icon; harmless), so these console lines are left out.
-  page.on('console', (m) => m.type() === 'error' && !m.text().startsWith('Failed to load resource') && problems.push(`console: ${m.text()}`));
-  page.on('response', (r) => r.status() >= 400 && problems.push(`${r.status()} ${r.request().method()} ${new URL(r.url()).pathname}`));
-  return problems;
 }
 
 const text = (page: Page, selector: string) => page.locator(selector).innerText();
@@ -197,7 +107,7 @@ describe('the request form in Chromium', () => {
     expect(await page.title()).toBe('Make a request about your personal data - Icetrak privacy requests');
     await page.screenshot({ path: join(shots, 'form.png'), fullPage: true });
     await expectAccessible(page, 'form');
-    await expectReflowsAt320(page, 'form');
+    await expectReflowsAt320(page, 'form', shots);
 
     // Two rights, ticked with Space.
     await tabTo(page, '#rights-access');
@@ -237,7 +147,7 @@ describe('the request form in Chromium', () => {
     expect(posts).toEqual([]);
     await page.screenshot({ path: join(shots, 'confirmation.png'), fullPage: true });
     await expectAccessible(page, 'confirmation');
-    await expectReflowsAt320(page, 'confirmation');
+    await expectReflowsAt320(page, 'confirmation', shots);
 
     // The acknowledgement email for this address, and its link, opened in the browser.
     const mails = await emailsTo(stack.urls.ses, email);
@@ -249,7 +159,7 @@ describe('the request form in Chromium', () => {
     expect(await text(page, 'main')).toContain(reference);
     await page.screenshot({ path: join(shots, 'confirm.png'), fullPage: true });
     await expectAccessible(page, 'confirm');
-    await expectReflowsAt320(page, 'confirm');
+    await expectReflowsAt320(page, 'confirm', shots);
     await tabTo(page, 'button[type=submit]');
     expect(
       await submitWithEnter(
@@ -266,7 +176,7 @@ describe('the request form in Chromium', () => {
     expect(await text(page, 'main')).toContain(`We will reply by ${due}.`);
     await page.screenshot({ path: join(shots, 'verified.png'), fullPage: true });
     await expectAccessible(page, 'verified');
-    await expectReflowsAt320(page, 'verified');
+    await expectReflowsAt320(page, 'verified', shots);
 
     expect(problems).toEqual([]);
     await page.close();
@@ -300,7 +210,7 @@ describe('the request form in Chromium', () => {
     await page.keyboard.press('Space');
     await page.screenshot({ path: join(shots, 'form-on-behalf.png'), fullPage: true });
     await expectAccessible(page, 'form, someone else');
-    await expectReflowsAt320(page, 'form-on-behalf');
+    await expectReflowsAt320(page, 'form-on-behalf', shots);
 
     await tabTo(page, 'button[type=submit]');
     expect(await submitWithEnter(page)).toBe(303);
@@ -332,7 +242,7 @@ describe('the request form in Chromium', () => {
     expect(summary.links.map((l) => l.href)).toEqual(['#rights-access', '#fullName', '#email', '#relationship-customer']);
     await page.screenshot({ path: join(shots, 'errors.png'), fullPage: true });
     await expectAccessible(page, 'errors');
-    await expectReflowsAt320(page, 'errors');
+    await expectReflowsAt320(page, 'errors', shots);
 
     // Each link, reached by Tab from wherever focus is and followed with Enter, focuses its field;
     // on a wide and a narrow screen the person then sees the question, what is wrong, and the control.

@@ -148,6 +148,8 @@ describe('acting through a session', () => {
     expect((await api('/desk/whoami', formPost(dpo.cookie, { _csrf: dpo.csrf }, { 'sec-fetch-site': 'same-site' }))).status).toBe(403);
     // A browser under the pages' no-referrer policy sends Origin: null with Sec-Fetch-Site: same-origin.
     expect((await api('/desk/whoami', formPost(dpo.cookie, { _csrf: dpo.csrf }, { origin: 'null', 'sec-fetch-site': 'same-origin' }))).status).toBe(200);
+    expect((await api('/desk/whoami', formPost(dpo.cookie, { _csrf: dpo.csrf }, { origin: 'null', 'sec-fetch-site': 'same-site' }))).status).toBe(403);
+    expect((await api('/desk/whoami', formPost(dpo.cookie, { _csrf: dpo.csrf }, { origin: 'null' }))).status).toBe(403);
     const viewer = await signInAs(stack, VIEWER);
     expect((await api('/desk/whoami', formPost(viewer.cookie, { _csrf: viewer.csrf }))).status).toBe(403);
     expect((await api('/desk/whoami', withCookie(viewer.cookie))).status).toBe(200);
