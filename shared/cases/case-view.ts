@@ -7,7 +7,7 @@ import { addDays, formatLongDate, isBankHoliday, isWeekend, londonDateOf } from 
 import { CaseNotFoundError } from '#domain/errors';
 import { explainDeadline } from '#domain/deadlines';
 import { allowedActions, deadlineInputOf, type DeskAction } from '#domain/lifecycle';
-import { outboxOf, type MailState } from '#domain/outbox';
+import { outboxOf, type MailState, type OutboxEntry } from '#domain/outbox';
 import { workingDaysLeft } from '#domain/queue';
 import { isReference } from '#domain/reference';
 import { LETTER_TITLES, isLetterKind } from '#shared/templates/letters';
@@ -93,6 +93,32 @@ export function explainDue(c: Case): string[] {
   return out;
 }
 
+const NOTICE_TITLES: Record<string, string> = {
+  'verify-reminder': 'Reminder to confirm the email address',
+  'close-unverified': 'Closed: identity never confirmed',
+  'dpo-reminder': 'Deadline reminder to the DPO team',
+  'extension-warning': 'Extension decision needed (to the DPO team)',
+  'due-today': 'Due today (to the DPO team)',
+  overdue: 'Overdue escalation (to the DPO team)',
+  'complaint-ack-reminder': 'Complaint to acknowledge (to the DPO team)',
+};
+
+/** What a person calls a mail: a letter's title, or the automatic mail's purpose. */
+function titleOf(e: OutboxEntry): string {
+  switch (e.kind) {
+    case 'letter':
+      return isLetterKind(e.params?.letter) ? LETTER_TITLES[e.params.letter] : 'Letter';
+    case 'acknowledgement':
+      return 'Acknowledgement of the request';
+    case 'confirmation':
+      return 'Email address confirmed: the due date';
+    case 'team-notice':
+      return 'New-request notice to the DPO team';
+    case 'keeper-notice':
+      return NOTICE_TITLES[String(e.params?.checkpointKind)] ?? 'Deadline notice';
+  }
+}
+
 function correspondenceOf(c: Case): CorrespondenceItem[] {
   const inbound: CorrespondenceItem[] = c.audit.flatMap((e): CorrespondenceItem[] => {
     if (e.action !== 'EmailReceived' && e.action !== 'CorrespondenceReceived') return [];
@@ -114,7 +140,7 @@ function correspondenceOf(c: Case): CorrespondenceItem[] {
     at: e.createdAt,
     id: e.id,
     kind: e.kind,
-    title: e.kind === 'letter' && isLetterKind(e.params?.letter) ? LETTER_TITLES[e.params.letter] : e.kind.replace(/-/g, ' '),
+    title: titleOf(e),
     to: e.to,
     state: e.state,
     ...(e.sentAt ? { sentAt: e.sentAt } : {}),
