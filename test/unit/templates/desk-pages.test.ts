@@ -217,7 +217,7 @@ describe('the case page', () => {
   });
 
   it('gives a DPO one form per allowed action, each posting exactly its schema’s fields with the action and the token', () => {
-    const view = aView(hostileCase(), { actions: ALL_FORM_ACTIONS as CaseView['actions'] });
+    const view = aView(hostileCase(), { actions: ALL_FORM_ACTIONS });
     const html = casePage({ view, staff: dpo, csrf: CSRF, basePath: BASE });
     expectSound(html);
     const forms = postForms(html).filter((f) => f.includes('/desk/cases/RD-ABC234/actions'));
@@ -247,7 +247,7 @@ describe('the case page', () => {
 
   it('shows a viewer no forms to act, only a note', () => {
     const c = hostileCase({ flags: ['new-correspondence'] });
-    const view = aView(c, { actions: ALL_FORM_ACTIONS as CaseView['actions'] });
+    const view = aView(c, { actions: ALL_FORM_ACTIONS });
     const html = casePage({ view, staff: viewer, csrf: CSRF, basePath: BASE });
     expectSound(html);
     expect(html).toContain('You can read cases; only the DPO team can act on them.');
