@@ -458,11 +458,10 @@ ${m.text ? block(m.text) : h`<p>The email has no text.</p>`}
 <h2>Attachments</h2>
 ${
   m.attachments.length
-    ? h`<ul>${m.attachments.map(
-        (a) =>
-          a.key
-            ? h`<li><a href="${base}/attachments/${a.n}" download>${a.filename || `Attachment ${a.n}`}</a> (${a.contentType || 'unknown type'}, ${sizeText(a.size)})</li>`
-            : h`<li>${a.filename || `Attachment ${a.n}`} (${a.contentType || 'unknown type'}, ${sizeText(a.size)}): not stored separately (over the limits, or quarantined); the raw message keeps it</li>`,
+    ? h`<ul>${m.attachments.map((a) =>
+        a.key
+          ? h`<li><a href="${base}/attachments/${a.n}" download>${a.filename || `Attachment ${a.n}`}</a> (${a.contentType || 'unknown type'}, ${sizeText(a.size)})</li>`
+          : h`<li>${a.filename || `Attachment ${a.n}`} (${a.contentType || 'unknown type'}, ${sizeText(a.size)}): not stored separately (over the limits, or quarantined); the raw message keeps it</li>`,
       )}</ul>
 <p class="hint">Attachments were scanned for viruses when the email arrived. Open them only on a desk computer.</p>`
     : h`<p>No attachments.</p>`

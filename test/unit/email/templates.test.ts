@@ -76,7 +76,11 @@ describe('every email, both parts', () => {
     emailReceivedEmail: emailReceivedEmail(c, DPO),
     verifyReminderEmail: verifyReminderEmail(c, { ...DPO, confirmUrl, closesOn: '2026-12-20' }),
     closedUnverifiedEmail: closedUnverifiedEmail(c, DPO),
-    deadlineNoticeEmail: deadlineNoticeEmail(c, { kind: 'overdue', workingDaysOverdue: 2 }, { deskUrl: 'https://privacy.icetrak.net/desk/cases/RD-ABC234' }),
+    deadlineNoticeEmail: deadlineNoticeEmail(
+      c,
+      { kind: 'overdue', workingDaysOverdue: 2 },
+      { deskUrl: 'https://privacy.icetrak.net/desk/cases/RD-ABC234' },
+    ),
   };
 
   it.each(Object.entries(all))('%s: every link is in the text part too, which has no markup', (_, mail) => {
