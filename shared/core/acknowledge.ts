@@ -45,6 +45,8 @@ export const MAIL_IDS = {
   confirmation: (caseId: string) => `confirmed:${caseId}`,
   teamNotice: (caseId: string) => `notice:new:${caseId}`,
   keeperNotice: (checkpointId: string) => `notice:${checkpointId}`,
+  /** The team's alert that a reply joined the case (one per inbound message). */
+  correspondenceNotice: (sesMessageId: string) => `notice:reply:${sesMessageId}`,
 } as const;
 
 /** The case owing its acknowledgement; `inReplyTo` threads it under an inbound email. */
@@ -59,6 +61,23 @@ export function oweAcknowledgement(c: Case, at: string, opts: { inReplyTo?: stri
 /** The case owing the requester the confirmation (with the due date) and the team its new-request notice. */
 export function oweConfirmation(c: Case, at: string): Case {
   return owe(c, { id: MAIL_IDS.confirmation(c.id), kind: 'confirmation', to: 'requester' }, at);
+}
+
+/**
+ * The case owing the DPO team an alert that a reply joined it: it may carry ID documents or
+ * change the request. The alert names no sender and quotes nothing; the desk shows the message.
+ */
+export function oweCorrespondenceNotice(c: Case, at: string, opts: { sesMessageId: string; fromRequester: boolean }): Case {
+  return owe(
+    c,
+    {
+      id: MAIL_IDS.correspondenceNotice(opts.sesMessageId),
+      kind: 'team-notice',
+      to: 'team',
+      params: { reply: opts.sesMessageId, fromRequester: opts.fromRequester },
+    },
+    at,
+  );
 }
 
 /** The case owing the DPO team (TEAM_ADDRESS, never the DPO mailbox, which is Rightsdesk's own intake) its new-request notice. */

@@ -23,6 +23,7 @@ import {
   acknowledgementEmail,
   closedUnverifiedEmail,
   confirmedEmail,
+  correspondenceNotice,
   deadlineNoticeEmail,
   emailReceivedEmail,
   newRequestNotice,
@@ -298,7 +299,9 @@ async function render(c: Case, e: OutboxEntry, deps: OutboxDeps): Promise<Render
     case 'confirmation':
       return confirmedEmail(c, { dpoAddress });
     case 'team-notice':
-      return newRequestNotice(c, { deskUrl: deskCaseUrl(deps.settings.publicBaseUrl, c.reference) });
+      return typeof p.reply === 'string'
+        ? correspondenceNotice(c, { deskUrl: deskCaseUrl(deps.settings.publicBaseUrl, c.reference), fromRequester: p.fromRequester === true })
+        : newRequestNotice(c, { deskUrl: deskCaseUrl(deps.settings.publicBaseUrl, c.reference) });
     case 'letter':
       if (!isLetterKind(p.letter)) throw new Error(`No letter of kind ${String(p.letter)}.`);
       return letter(c, p.letter, p, { dpoAddress });

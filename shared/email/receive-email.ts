@@ -28,7 +28,7 @@ import { parseReferences } from '#domain/reference';
 import { inferRights } from '#domain/triage';
 import type { Nation } from '#domain/deadlines';
 import { LIMITS } from '#domain/text';
-import { MAIL_IDS, oweAcknowledgement, oweTeamNotice } from '#shared/core/acknowledge';
+import { MAIL_IDS, oweAcknowledgement, oweCorrespondenceNotice, oweTeamNotice } from '#shared/core/acknowledge';
 import { deliver, type OutboxDeps } from '#shared/core/outbox';
 import { startKeeper } from '#shared/core/start-keeper';
 import { createHash } from 'node:crypto';
@@ -147,7 +147,8 @@ export async function receiveEmail(mail: InboundEmail, deps: ReceiveEmailDeps): 
 
   if (existing && !existing.audit.some((e) => e.action === 'EmailReceived' && e.detail?.sesMessageId === id)) {
     // A reply to a known case (or a retry of one: `thread` records it once).
-    const c = await thread(existing.id, mail, parsed, flags, emailDetail, deps);
+    // The team hears of it (owed in the write that records it); a retry sends what is still owed.
+    const c = await deliver(await thread(existing.id, mail, parsed, flags, emailDetail, deps), [MAIL_IDS.correspondenceNotice(id)], deps.outbox);
     return { outcome: 'threaded', sesMessageId: id, caseId: c.id, reference: c.reference, flags: c.flags };
   }
 
@@ -252,7 +253,8 @@ async function thread(
       // A reply never re-opens anything by itself: the flag puts it in front of a person.
       const forwardedOrList = new Set<string>([MAIL_FLAGS.forwarded, MAIL_FLAGS.mailingList, MAIL_FLAGS.noSender]);
       const added = [MAIL_FLAGS.newCorrespondence, ...flags.filter((f) => !forwardedOrList.has(f))];
-      return { ...change, case: { ...change.case, flags: [...new Set([...cur.flags, ...added])] } };
+      const owed = oweCorrespondenceNotice(change.case, change.entry.at, { sesMessageId: mail.sesMessageId, fromRequester });
+      return { ...change, case: { ...owed, flags: [...new Set([...cur.flags, ...added])] } };
     });
   } catch (err) {
     if (err instanceof AlreadyRecorded) return current!;

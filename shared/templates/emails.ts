@@ -123,6 +123,25 @@ export function newRequestNotice(c: Case, opts: { deskUrl: string }): RenderedEm
   ]);
 }
 
+/** To the DPO team: a reply joined a case. It quotes nothing and names no sender: the desk shows the message. */
+export function correspondenceNotice(c: Case, opts: { deskUrl: string; fromRequester: boolean }): RenderedEmail {
+  return renderEmail(subjectOf(c.reference, opts.fromRequester ? 'New correspondence from the requester' : 'New correspondence (unverified sender)'), [
+    paragraph(
+      strong(
+        opts.fromRequester
+          ? 'The requester has written again on this case. It may carry identity documents, answer a question or change the request.'
+          : 'Someone other than the requester’s address has written on this case. Treat it as unverified correspondence, not as the requester.',
+      ),
+    ),
+    table([
+      ['Reference', c.reference],
+      ['Status', c.status.replace(/_/g, ' ')],
+      ['Due', c.dueOn ? formatLongDate(c.dueOn) : 'clock stopped'],
+    ]),
+    paragraph('Read it on the desk (it is in the triage queue until marked read): ', link(opts.deskUrl)),
+  ]);
+}
+
 /**
  * To a requester whose email arrived with a passing DKIM or DMARC check: the address counts
  * as confirmed, so the clock started on receipt and the due date is known at once. (An email

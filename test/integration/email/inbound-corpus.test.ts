@@ -138,6 +138,12 @@ describe('inbound mail corpus through the local SMTP listener', () => {
         expect(c.flags).toContain('new-correspondence');
         // A reply is recorded, not answered: no second acknowledgement.
         if (sender) expect(await emailsTo(stack.urls.ses, sender)).toHaveLength(before);
+        // The team is alerted once, with the desk link, and told whether the sender is the requester.
+        expect(c.outbox?.find((m) => m.id === `notice:reply:${id}`)).toMatchObject({ kind: 'team-notice', to: 'team', state: 'sent' });
+        const alerts = (await emailsTo(stack.urls.ses, TEAM)).filter((m) => m.subject.startsWith(`[${c.reference}] New correspondence`));
+        expect(alerts.filter((m) => m.messageId === c.outbox!.find((x) => x.id === `notice:reply:${id}`)!.messageId)).toHaveLength(1);
+        expect(alerts.at(-1)!.subject).toBe(`[${c.reference}] New correspondence ${e.fromRequester ? 'from the requester' : '(unverified sender)'}`);
+        expect(alerts.at(-1)!.body.text).toContain(`/desk/cases/${c.reference}`);
         await expectStoredMessage(c, id, 0, 0);
         return;
       }
