@@ -7,8 +7,7 @@
  *
  * Never skipped: without /usr/bin/chromium the file fails and says how to install it.
  */
-import { existsSync } from 'node:fs';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { CASES } from '#lambdas/cases/manifest';
 import { routesOf } from '#lambdas/manifest';
@@ -17,28 +16,15 @@ import { SESSION_COOKIE } from '#shared/auth/authenticate';
 import { localDynamoClient } from '#infra/local/emulators';
 import { DynamoSessionStore } from '#adapters/dynamo-session-store';
 import { systemClock } from '#shared/ports';
+import { assertChromiumInstalled, launchChromium } from '#test/support/browser';
 
-/** TOOLCHAIN.md, "Browser tests". */
-const CHROMIUM = '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 const WHOAMI = 'test/fixtures/auth/whoami.ts';
 
 let stack: LocalStack;
 let browser: Browser;
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) {
-    throw new Error(`Browser tests need Debian's Chromium at ${CHROMIUM}. Install it with \`apt-get install -y chromium\` (CI's .ci/run installs it).`);
-  }
+  assertChromiumInstalled();
   [stack, browser] = await Promise.all([
     startLocalStack({
       port: 0,
@@ -47,7 +33,7 @@ beforeAll(async () => {
       log: () => {},
       routes: [...routesOf(CASES.handlers), { method: 'GET', path: '/desk/whoami', entry: WHOAMI, access: 'staff' }],
     }),
-    chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, timeout: 20_000 }),
+    launchChromium(),
   ]);
 });
 
