@@ -6,7 +6,7 @@
  *
  * The API (`POST /api/cases/{reference}/actions`) and the desk's forms both call `act`.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { RIGHTS, type Case } from '#domain/case';
 import { assertIsoDate, londonDateOf } from '#domain/calendar';
 import { ValidationError } from '#domain/errors';

@@ -3,7 +3,7 @@
  * Every read is by key or index (shared/domain/queue.ts says which); a page costs its rows, not
  * the table.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { londonDateOf } from '#domain/calendar';
 import { ValidationError } from '#domain/errors';
 import { QUEUE_VIEWS, rowOf, type QueueRow, type QueueView } from '#domain/queue';
