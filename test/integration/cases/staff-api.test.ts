@@ -186,4 +186,65 @@ describe('staff API', () => {
     expect(doc.receivedOn < today).toBe(true);
     expect(doc.correspondence.some((c) => c.direction === 'out' && c.state === 'post')).toBe(true);
   });
+
+  it('refuses with ground and reasons, forwards the processor part and keeps Icetrak’s, reclassifies, merges a duplicate; each letter once', async () => {
+    const email = `more-${randomUUID()}@example.org`;
+    const ref = await logPhoneRequest(email);
+    expect((await actOn(ref, { action: 'confirm-identity', method: 'Account PIN' })).status).toBe(200);
+    const reclassified = await actOn(ref, { action: 'reclassify', rights: ['access', 'erasure'] });
+    expect(reclassified.status, reclassified.text).toBe(200);
+    expect(reclassified.json<{ rights: string[] }>().rights).toEqual(['access', 'erasure']);
+
+    const forwarded = await actOn(ref, { action: 'forward', controller: 'Acme Retail Ltd', contact: 'privacy@acme.example', icetrakPartRemains: true });
+    expect(forwarded.status, forwarded.text).toBe(200);
+    expect(forwarded.json<CaseDoc>().status).toBe('in_progress'); // Icetrak's own part is still to answer
+
+    const duplicate = await logPhoneRequest(email);
+    const merged = await actOn(duplicate, { action: 'merge', into: ref });
+    expect(merged.status, merged.text).toBe(200);
+    expect(merged.json()).toMatchObject({ status: 'closed', outcome: 'merged' });
+    expect((await actOn(ref, { action: 'merge', into: ref })).status).toBeGreaterThanOrEqual(409);
+
+    const refused = await actOn(ref, { action: 'refuse', ground: 'manifestly-excessive', reasons: 'The fourth identical request this month.' });
+    expect(refused.status, refused.text).toBe(200);
+    expect(refused.json()).toMatchObject({ status: 'closed', outcome: 'refused' });
+
+    const mail = await emailsTo(stack.urls.ses, email);
+    const refusal = mail.filter((m) => m.subject === `[${ref}] We cannot act on your request`);
+    expect(refusal).toHaveLength(1);
+    expect(refusal[0]!.body.text).toMatch(/manifestly excessive[\s\S]*fourth identical request[\s\S]*Information Commissioner[\s\S]*judicial remedy/);
+    const fwd = mail.filter((m) => m.subject === `[${ref}] Part of your request has been passed to another organisation`);
+    expect(fwd).toHaveLength(1);
+    expect(fwd[0]!.body.text).toContain('privacy@acme.example');
+  });
+
+  it('works a complaint on its own track: no identity step, acknowledged, answered with its outcome', async () => {
+    const email = `complaint-${randomUUID()}@example.org`;
+    const res = await call('/api/cases', dpo, {
+      method: 'POST',
+      body: {
+        channel: 'email',
+        receivedOn: londonDateOf(new Date()),
+        rights: ['complaint'],
+        fullName: 'Cam Plaint',
+        email,
+        details: 'You ignored my last request.',
+      },
+    });
+    expect(res.status, res.text).toBe(201);
+    const ref = res.json<{ reference: string }>().reference;
+    const doc = (await call(`/api/cases/${ref}`, dpo)).json<CaseDoc>();
+    expect(doc.allowedActions).toContain('acknowledge-complaint');
+    expect(doc.allowedActions).not.toContain('request-identity');
+    expect((await actOn(ref, { action: 'request-identity', message: 'Send ID' })).status).toBe(409);
+    expect((await call('/api/cases?view=complaints', dpo)).json<{ cases: { reference: string }[] }>().cases.map((c) => c.reference)).toContain(ref);
+
+    expect((await actOn(ref, { action: 'acknowledge-complaint', message: 'We are looking into it.' })).status).toBe(200);
+    const answered = await actOn(ref, { action: 'close-complaint', summary: 'We found the request had been missed, and have now answered it.' });
+    expect(answered.status, answered.text).toBe(200);
+    expect(answered.json<CaseDoc>().status).toBe('closed');
+    const subjects = (await emailsTo(stack.urls.ses, email)).map((m) => m.subject);
+    expect(subjects.filter((x) => x === `[${ref}] We have received your complaint`)).toHaveLength(1);
+    expect(subjects.filter((x) => x === `[${ref}] The outcome of your complaint`)).toHaveLength(1);
+  });
 });
