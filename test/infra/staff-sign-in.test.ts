@@ -185,7 +185,7 @@ describe('staff routes on the PublicApi', () => {
   function staffApi(handlers: readonly HandlerSpec[] = [DESK, DESK_ACTION, CASES_API]) {
     const stack = londonStack();
     const { storage, resources } = standaloneResources(stack);
-    const staff = new StaffSignIn(stack, 'Staff', { publicBaseUrl: BASE_URL, domainPrefix: 'icetrak-desk-test' });
+    const staff = new StaffSignIn(stack, 'Staff', { publicBaseUrl: BASE_URL, domainPrefix: 'icetrak-desk-test', key: storage.key, resources });
     resources.provide({ staffAuth: staff });
     const api = new PublicApi(stack, 'Api', {
       key: storage.key,
@@ -270,7 +270,7 @@ describe('staff routes on the PublicApi', () => {
     const build = (handlers: readonly HandlerSpec[], withPool: boolean) => () => {
       const stack = londonStack();
       const { storage, resources } = standaloneResources(stack);
-      const staff = new StaffSignIn(stack, 'Staff', { publicBaseUrl: BASE_URL });
+      const staff = new StaffSignIn(stack, 'Staff', { publicBaseUrl: BASE_URL, key: storage.key, resources });
       resources.provide({ staffAuth: staff });
       new PublicApi(stack, 'Api', {
         key: storage.key,
