@@ -60,12 +60,13 @@ export function rotationHandler<I, R>(parse: (event: unknown) => I, fn: (input: 
  * message); rethrown, it fails the sign-in, which the user may retry.
  */
 export function cognitoTriggerHandler<E>(fn: (event: E) => E | Promise<E>) {
+  const logClass: MiddlewareObj<E, E> = {
+    onError: ({ error, context }) => {
+      logger.error('Unhandled error', { errorName: errorFields(error).errorName, correlationId: context.awsRequestId });
+    },
+  };
   return middy<E, E>({ timeoutEarlyInMillis: 0 })
     .use(injectLambdaContext(logger))
-    .use({
-      onError: ({ error, context }) => {
-        logger.error('Unhandled error', { errorName: errorFields(error).errorName, correlationId: context.awsRequestId });
-      },
-    })
-    .handler(async (event) => fn(event));
+    .use(logClass)
+    .handler(async (event: E) => fn(event));
 }
