@@ -2,9 +2,11 @@
  * The staff user pool's pre-token-generation trigger (V2_0): the verified email address and the
  * name go into the access token, and nothing else of the event changes.
  */
-import type { PreTokenGenerationV2TriggerEvent } from 'aws-lambda';
-import { describe, expect, it } from 'vitest';
+import type { Context, PreTokenGenerationV2TriggerEvent } from 'aws-lambda';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { handler } from '#lambdas/cases/add-staff-claims';
 import { addStaffClaims, staffAccessClaims } from '#shared/auth/staff-claims';
+import { cognitoTriggerHandler } from '#shared/events/middleware';
 
 const USER_UUID = '8f2b6c1e-4d3a-4b5e-9f60-2a7d1c3e5b94';
 
@@ -108,5 +110,50 @@ describe('staffAccessClaims', () => {
       email: 'dpo.lead@icetrak.net',
       name: 'Dana Lead',
     });
+  });
+});
+
+describe('the handler (lambdas/cases/add-staff-claims.ts)', () => {
+  const context = { awsRequestId: 'req-1', functionName: 'add-staff-claims', getRemainingTimeInMillis: () => 5_000 } as unknown as Context;
+  /** What the function writes to its log while `run` runs. */
+  async function logged(run: () => Promise<unknown>): Promise<string> {
+    const lines: string[] = [];
+    const capture = (chunk: string | Uint8Array) => {
+      lines.push(String(chunk));
+      return true;
+    };
+    // Powertools writes errors to stderr, everything else to stdout.
+    const writes = [vi.spyOn(process.stdout, 'write').mockImplementation(capture), vi.spyOn(process.stderr, 'write').mockImplementation(capture)];
+    try {
+      await run();
+    } finally {
+      for (const w of writes) w.mockRestore();
+    }
+    return lines.join('');
+  }
+  afterEach(() => {
+    vi.restoreAllMocks();
+  });
+
+  it('answers Cognito with the event, the claims added, and logs nothing', async () => {
+    let out: PreTokenGenerationV2TriggerEvent | undefined;
+    const log = await logged(async () => (out = await handler(event(VERIFIED), context)));
+    expect(out?.response.claimsAndScopeOverrideDetails.accessTokenGeneration?.claimsToAddOrOverride).toEqual({
+      email: 'dpo.lead@icetrak.net',
+      name: 'Dana Lead',
+    });
+    expect(log).toBe('');
+  });
+
+  it('logs a failure by its class alone (never the message, which may quote an attribute) and fails the sign-in', async () => {
+    const failing = cognitoTriggerHandler<PreTokenGenerationV2TriggerEvent>(() => {
+      throw new TypeError('bad attribute dpo.lead@icetrak.net');
+    });
+    let thrown: unknown;
+    const log = await logged(() => failing(event(VERIFIED), context).catch((err: unknown) => (thrown = err)));
+    expect(thrown).toBeInstanceOf(TypeError);
+    expect(log).toContain('"errorName":"TypeError"');
+    expect(log).toContain('"correlationId":"req-1"');
+    expect(log).not.toMatch(/icetrak|Dana|bad attribute|staff-claims\.test/);
   });
 });
