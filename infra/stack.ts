@@ -88,6 +88,8 @@ export class RightsdeskStack extends Stack {
       publicBaseUrl: config.publicBaseUrl ?? Lazy.string({ produce: () => this.publicApi.publicBaseUrl }),
       ...(config.staffDomainPrefix ? { domainPrefix: config.staffDomainPrefix } : {}),
       ...(config.initialDpoEmail ? { initialDpoEmail: config.initialDpoEmail } : {}),
+      key: this.storage.key,
+      resources: this.resources,
     });
     this.resources.provide({ staffAuth: this.staffSignIn });
     // The API provides the signing key and PUBLIC_BASE_URL, the keeper the right to start

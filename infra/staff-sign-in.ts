@@ -7,12 +7,22 @@
  *
  * The handlers verify every request themselves against the pool's JWKS (STAFF_ISSUER,
  * STAFF_CLIENT_ID; bindStaffAuth): the JWKS is public, so no IAM grant is needed.
+ *
+ * A pre-token-generation trigger (V2_0, the cases manifest's `cognito` entry) adds the staff
+ * member's verified email address and name to access tokens: Cognito's own carry neither, and
+ * the desk names staff by email (shared/auth/staff-claims.ts). Access-token customisation needs
+ * the Plus (or Essentials) feature plan, which the pool has.
  */
 import { Aws, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import * as cognito from 'aws-cdk-lib/aws-cognito';
+import type * as kms from 'aws-cdk-lib/aws-kms';
+import type * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { CASES } from '#lambdas/cases/manifest';
+import { onlyTriggeredBy, type HandlerSpec } from '#lambdas/manifest';
 import { ENV_NAMES } from './env-names';
-import type { ServiceFunction } from './service-function';
+import type { HandlerResources } from './handler-resources';
+import { ServiceFunction } from './service-function';
 
 /** The groups a staff member can be in; their names are the roles of shared/auth/staff.ts. */
 export const STAFF_GROUPS = {
@@ -42,6 +52,17 @@ export interface StaffSignInProps {
    * @default - none
    */
   readonly initialDpoEmail?: string;
+  /** Encrypts the trigger function's log group (Storage.key). */
+  readonly key: kms.IKey;
+  /** What the trigger function is bound to (its manifest entry uses nothing). */
+  readonly resources: HandlerResources;
+  /**
+   * The pre-token-generation trigger.
+   * @default the cases manifest's one `cognito`-triggered entry (lambdas/cases/add-staff-claims.ts)
+   */
+  readonly preTokenGeneration?: HandlerSpec & { readonly trigger: { readonly kind: 'cognito' } };
+  /** @default logs.RetentionDays.ONE_YEAR (ServiceFunction's) */
+  readonly logRetention?: logs.RetentionDays;
 }
 
 /** What lets a function verify staff tokens (HandlerResources, the `staffAuth` use). */
@@ -59,6 +80,8 @@ export class StaffSignIn extends Construct implements StaffAuthBinder {
   public readonly issuer: string;
   /** The app client id: `aud` of ID tokens, `client_id` of access tokens. */
   public readonly clientId: string;
+  /** The pre-token-generation trigger: staff email and name into access tokens. */
+  public readonly preTokenGenerationFunction: ServiceFunction;
   /** Groups by name: dpo, viewer. */
   public readonly groups: Readonly<Record<keyof typeof STAFF_GROUPS, cognito.UserPoolGroup>>;
 
@@ -111,6 +134,17 @@ export class StaffSignIn extends Construct implements StaffAuthBinder {
         'MFA is required for every staff user (MfaConfiguration ON, TOTP authenticator apps only); the rule warns because ' +
         'it does not recognise software-token-only MFA as enabled.',
     });
+
+    const spec = props.preTokenGeneration ?? onlyTriggeredBy(CASES.handlers, 'cognito', CASES.context);
+    this.preTokenGenerationFunction = ServiceFunction.forHandler(this, spec, {
+      key: props.key,
+      serviceName: CASES.context,
+      resources: props.resources,
+      ...(props.logRetention !== undefined && { logRetention: props.logRetention }),
+    });
+    // Version 2 of the event: the only one that can change access tokens. Also grants Cognito
+    // (this pool only) lambda:InvokeFunction.
+    this.userPool.addTrigger(cognito.UserPoolOperation.PRE_TOKEN_GENERATION_CONFIG, this.preTokenGenerationFunction.fn, cognito.LambdaVersion.V2_0);
 
     this.groups = {
       dpo: this.userPool.addGroup('DpoGroup', { groupName: 'dpo', description: STAFF_GROUPS.dpo, precedence: 0 }),

@@ -26,7 +26,13 @@ export type Trigger =
   /** The SES receipt rule of the DPO mailbox (asynchronous invocation). */
   | { readonly kind: 'ses' }
   /** Secrets Manager's rotation of the link-signing key secret (its rotation schedule; AWS only). */
-  | { readonly kind: 'rotation' };
+  | { readonly kind: 'rotation' }
+  /**
+   * A Lambda trigger of the staff user pool (StaffSignIn; AWS only: the local OpenID provider has
+   * none). preTokenGeneration: Cognito calls it (event version 2) before it issues tokens, and
+   * puts the claims it answers into them; a failure fails the sign-in.
+   */
+  | { readonly kind: 'cognito'; readonly trigger: 'preTokenGeneration' };
 
 export interface CronFields {
   readonly minute?: string;

@@ -1,4 +1,7 @@
-/** The cases context: the DPO case desk (/desk): its sign-in, its pages and the staff API (./desk-routes.ts). */
+/**
+ * The cases context: the DPO case desk (/desk): its sign-in, its pages and the staff API (./desk-routes.ts),
+ * and the staff user pool's token trigger (AWS only).
+ */
 import type { ContextManifest, Uses } from '#lambdas/manifest';
 import { DESK_HANDLERS } from './desk-routes';
 
@@ -41,5 +44,15 @@ export const CASES: ContextManifest = {
       uses: { settings: ['PUBLIC_BASE_URL'] },
     },
     ...DESK_HANDLERS,
+    {
+      id: 'AddStaffClaims',
+      entry: 'lambdas/cases/add-staff-claims.ts',
+      description: 'Rightsdesk: staff email and name into Cognito access tokens (pre token generation)',
+      trigger: { kind: 'cognito', trigger: 'preTokenGeneration' },
+      // Works on the event alone: Cognito hands it the user's attributes.
+      uses: {},
+      // Cognito waits 5 seconds for a trigger, then fails the sign-in.
+      timeoutSeconds: 5,
+    },
   ],
 };

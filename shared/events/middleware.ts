@@ -1,6 +1,6 @@
 /**
  * The middy wrappers of every handler that is not an HTTP route: Step Functions tasks,
- * schedules, SES receipt rules and Secrets Manager rotations. Each injects the Lambda context into the one logger and logs
+ * schedules, SES receipt rules, Secrets Manager rotations and Cognito triggers. Each injects the Lambda context into the one logger and logs
  * a failure the same way as the HTTP stack does (shared/http/middleware.ts): a known domain
  * error by name at INFO, anything else with its frames at ERROR, never the error's message.
  * The error is then rethrown, so the trigger's own retries, catches and dead-letter queue apply
@@ -52,4 +52,21 @@ export function sesHandler<R>(fn: (record: SESEvent['Records'][number]) => Promi
  */
 export function rotationHandler<I, R>(parse: (event: unknown) => I, fn: (input: I) => Promise<R>) {
   return wrap<unknown, R>(async (event) => fn(parse(event)));
+}
+
+/**
+ * A Cognito user pool trigger: `fn` answers with the event, its response filled in. The event
+ * holds the user's attributes, so a failure is logged by its class alone (no frames, no
+ * message); rethrown, it fails the sign-in, which the user may retry.
+ */
+export function cognitoTriggerHandler<E>(fn: (event: E) => E | Promise<E>) {
+  const logClass: MiddlewareObj<E, E> = {
+    onError: ({ error, context }) => {
+      logger.error('Unhandled error', { errorName: errorFields(error).errorName, correlationId: context.awsRequestId });
+    },
+  };
+  return middy<E, E>({ timeoutEarlyInMillis: 0 })
+    .use(injectLambdaContext(logger))
+    .use(logClass)
+    .handler(async (event: E) => fn(event));
 }

@@ -90,6 +90,8 @@ const STATEFUL: Record<string, { type: string; policy: 'Retain' | 'Delete' }> = 
       'PublicApiGetCaseLogsF6C312C2',
       'PublicApiCreateCaseLogs2B62665E',
       'PublicApiActOnCaseLogs184D3266',
+      // The staff user pool's token trigger (StaffSignIn).
+      'StaffSignInAddStaffClaimsLogs12A4A100',
     ].map((id) => [id, { type: 'AWS::Logs::LogGroup', policy: 'Retain' as const }]),
   ),
   // Not data, but API Gateway's account-wide logging role: @aws-cdk/aws-apigateway:disableCloudWatchRole

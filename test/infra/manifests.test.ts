@@ -103,6 +103,7 @@ describe('context manifests', () => {
     expect(() => onlyTriggeredBy([], 'ses', 'email')).toThrow('The email manifest must have exactly one ses-triggered handler; it has 0.');
     expect(() => onlyTriggeredBy(HANDLERS, 'task', 'deadlines')).toThrow('it has 2');
     expect(onlyTriggeredBy(HANDLERS, 'rotation', 'all').entry).toBe('lambdas/keys/rotate-signing-key.ts');
+    expect(onlyTriggeredBy(HANDLERS, 'cognito', 'all').entry).toBe('lambdas/cases/add-staff-claims.ts');
   });
 
   it('are the only source of functions: every application function is one manifest entry, and every entry is deployed', () => {
@@ -117,6 +118,7 @@ describe('the cases manifest (the DPO desk and the staff API)', () => {
    * What each handler may reach, written out (the tests below check the grants follow from it):
    * sessions live in the cases table, so every authenticated handler writes it; only those that act
    * on or log a case run the outbox (signing key, mail); only logging a case starts a keeper.
+   * The user pool's token trigger (StaffSignIn) uses nothing.
    */
   const SESSION = { cases: 'readWrite', staffAuth: true } as const;
   const ACTS = { ...SESSION, signingKey: true, mail: true } as const;
@@ -137,6 +139,8 @@ describe('the cases manifest (the DPO desk and the staff API)', () => {
     GetCase: SESSION,
     CreateCase: { ...ACTS, keeper: 'start' },
     ActOnCase: ACTS,
+    // The staff pool's token trigger works on the event Cognito sends it, and reaches nothing.
+    AddStaffClaims: {},
   };
 
   it('grants each handler exactly what the table says', () => {

@@ -62,6 +62,28 @@ describe('StaffSignIn in the Rightsdesk stack', () => {
     expect(JSON.stringify(pool.Properties)).not.toMatch(/SMS_MFA|SmsConfiguration|phone_number/);
   });
 
+  it('runs the pre-token-generation trigger (V2_0, which may change access tokens) of the cases manifest, and lets this pool alone invoke it', () => {
+    const { stack, resources, logicalId } = built;
+    const fn = stack.staffSignIn.preTokenGenerationFunction;
+    expect(fn.spec?.entry).toBe('lambdas/cases/add-staff-claims.ts');
+    const fnId = logicalId(fn.fn);
+    const [, pool] = ofType(resources, 'AWS::Cognito::UserPool')[0]!;
+    expect(pool.Properties.LambdaConfig).toEqual({
+      PreTokenGenerationConfig: { LambdaArn: { 'Fn::GetAtt': [fnId, 'Arn'] }, LambdaVersion: 'V2_0' },
+    });
+    const permissions = ofType(resources, 'AWS::Lambda::Permission').filter(([, p]) => JSON.stringify(p.Properties.FunctionName).includes(fnId));
+    expect(permissions.map(([, p]) => p.Properties)).toEqual([
+      {
+        Action: 'lambda:InvokeFunction',
+        FunctionName: { 'Fn::GetAtt': [fnId, 'Arn'] },
+        Principal: 'cognito-idp.amazonaws.com',
+        SourceArn: { 'Fn::GetAtt': [logicalId(stack.staffSignIn.userPool), 'Arn'] },
+      },
+    ]);
+    // Cognito gives a trigger 5 seconds.
+    expect(resources[fnId]!.Properties.Timeout).toBe(5);
+  });
+
   it('has the groups dpo and viewer, whose names are the roles of shared/auth/staff.ts', () => {
     const groups = ofType(built.resources, 'AWS::Cognito::UserPoolGroup').map(([, g]) => g.Properties.GroupName as string);
     expect(groups.sort()).toEqual(['dpo', 'viewer']);
@@ -121,9 +143,13 @@ describe('StaffSignIn in the Rightsdesk stack', () => {
     expect(built.stack.region).toBe('eu-west-2');
   });
 
-  it('acknowledges COG2 on the pool with a reason, and leaves no other Cognito finding', () => {
+  it('acknowledges COG2 on the pool with a reason (and its trigger function only the tracing every function has), and leaves no other finding', () => {
     const acks = acknowledgements(built.app).filter((a) => a.path.includes('/StaffSignIn/'));
-    expect(acks.map((a) => `${a.path.replace('Rightsdesk/StaffSignIn/', '')} ${a.id}`)).toEqual(['UserPool AwsSolutions-COG2']);
+    expect(acks.map((a) => `${a.path.replace('Rightsdesk/StaffSignIn/', '')} ${a.id}`).sort()).toEqual([
+      // Every ServiceFunction's X-Ray actions, which support no resource (test/infra/service-function.test.ts).
+      'AddStaffClaims/TracingPolicy AwsSolutions-IAM5[Resource::*]',
+      'UserPool AwsSolutions-COG2',
+    ]);
     expect(nagFindings(built.stack)).toEqual([]);
   });
 });
@@ -185,7 +211,7 @@ describe('staff routes on the PublicApi', () => {
   function staffApi(handlers: readonly HandlerSpec[] = [DESK, DESK_ACTION, CASES_API]) {
     const stack = londonStack();
     const { storage, resources } = standaloneResources(stack);
-    const staff = new StaffSignIn(stack, 'Staff', { publicBaseUrl: BASE_URL, domainPrefix: 'icetrak-desk-test' });
+    const staff = new StaffSignIn(stack, 'Staff', { publicBaseUrl: BASE_URL, domainPrefix: 'icetrak-desk-test', key: storage.key, resources });
     resources.provide({ staffAuth: staff });
     const api = new PublicApi(stack, 'Api', {
       key: storage.key,
@@ -270,7 +296,7 @@ describe('staff routes on the PublicApi', () => {
     const build = (handlers: readonly HandlerSpec[], withPool: boolean) => () => {
       const stack = londonStack();
       const { storage, resources } = standaloneResources(stack);
-      const staff = new StaffSignIn(stack, 'Staff', { publicBaseUrl: BASE_URL });
+      const staff = new StaffSignIn(stack, 'Staff', { publicBaseUrl: BASE_URL, key: storage.key, resources });
       resources.provide({ staffAuth: staff });
       new PublicApi(stack, 'Api', {
         key: storage.key,

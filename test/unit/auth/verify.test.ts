@@ -53,6 +53,23 @@ describe('staffTokenVerifier', () => {
     });
   });
 
+  describe('with email sign-in, where Cognito makes the username a UUID', () => {
+    const USER_UUID = '8f2b6c1e-4d3a-4b5e-9f60-2a7d1c3e5b94';
+    /** What the pool issues: no email of its own; `email` and `name` come from the pre-token-generation trigger. */
+    const emailSignIn = (extra: JWTPayload): JWTPayload => ({ ...cognitoClaims(), sub: USER_UUID, username: USER_UUID, ...extra });
+
+    it('names the staff member by the email claim the trigger adds (shared/auth/staff-claims.ts)', async () => {
+      const token = await sign(emailSignIn({ email: 'dpo.lead@icetrak.net', name: 'Dana Lead' }));
+      expect(await verify(token)).toEqual({ sub: USER_UUID, email: 'dpo.lead@icetrak.net', name: 'Dana Lead', roles: ['dpo'] });
+    });
+
+    it('falls back to the username without it (no trigger, or an unverified address): the UUID', async () => {
+      const staff = await verify(await sign(emailSignIn({})));
+      expect(staff.email).toBe(USER_UUID);
+      expect(staff.name).toBe(USER_UUID);
+    });
+  });
+
   it('accepts an RFC 9068 access token of the local provider (typ at+jwt, email and name)', async () => {
     const { token_use: _unused, ...claims } = cognitoClaims();
     const token = await sign(
