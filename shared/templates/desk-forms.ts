@@ -4,6 +4,7 @@
  * case's actions), so each control's id takes the form's prefix: `extend-reasons`.
  */
 import { h, raw, type RawHtml } from '#http/html';
+import { choiceOptions } from './choices';
 
 /** A rejected body's values: only strings are shown again; anything else is dropped, never converted. */
 export const str = (v: unknown): string => (typeof v === 'string' ? v : '');
@@ -87,12 +88,7 @@ export function choices(opts: {
 <legend>${opts.legend}</legend>
 ${hintOf(id, opts.hint)}
 ${errorMessage(id, error)}
-${opts.options.map(
-  (o) => h`<div class="choice">
-<input type="${opts.type}" id="${id}-${o.value}" name="${opts.name}" value="${o.value}"${raw(o.hint ? ` aria-describedby="${id}-${o.value}-hint"` : '')}${raw(chosen.includes(o.value) ? ' checked' : '')}>
-${o.hint ? h`<div><label for="${id}-${o.value}">${o.label}</label><p class="hint" id="${id}-${o.value}-hint">${o.hint}</p></div>` : h`<label for="${id}-${o.value}">${o.label}</label>`}
-</div>`,
-)}
+${choiceOptions({ id, name: opts.name, type: opts.type, options: opts.options, chosen })}
 </fieldset>
 </div>`;
 }

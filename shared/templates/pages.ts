@@ -6,6 +6,7 @@ import { AGENT_CAPACITY_LABELS, RELATIONSHIP_LABELS, REQUEST_FOR_LABELS, RIGHT_L
 import { LIMITS } from '#domain/text';
 import { FIELD_ORDER, HONEYPOT_FIELD, REQUEST_FOR, type Field } from '#shared/intake/submission';
 import { page } from './layout';
+import { choiceOptions } from './choices';
 
 export interface SiteContext {
   /** Absolute path prefix of the site (the API stage path, or '' behind a custom domain). */
@@ -100,12 +101,7 @@ function choices(opts: {
 <legend>${opts.legend}</legend>
 ${opts.hint ? h`<p class="hint" id="${id}-hint">${opts.hint}</p>` : ''}
 ${errorMessage(id, error)}
-${opts.options.map(
-  (o) => h`<div class="choice">
-<input type="${opts.type}" id="${id}-${o.value}" name="${opts.name}" value="${o.value}"${raw(o.hint ? ` aria-describedby="${id}-${o.value}-hint"` : '')}${raw(chosen.includes(o.value) ? ' checked' : '')}>
-${o.hint ? h`<div><label for="${id}-${o.value}">${o.label}</label><p class="hint" id="${id}-${o.value}-hint">${o.hint}</p></div>` : h`<label for="${id}-${o.value}">${o.label}</label>`}
-</div>`,
-)}
+${choiceOptions({ id, name: opts.name, type: opts.type, options: opts.options, chosen })}
 </fieldset>
 </div>`;
 }
