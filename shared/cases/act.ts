@@ -8,7 +8,7 @@
  */
 import * as z from 'zod';
 import { RIGHTS, type Case } from '#domain/case';
-import { assertIsoDate, londonDateOf } from '#domain/calendar';
+import { londonDateOf } from '#domain/calendar';
 import { ValidationError } from '#domain/errors';
 import { MAIL_FLAGS } from '#domain/inbound-mail';
 import {
@@ -36,6 +36,7 @@ import { deliver } from '#shared/core/outbox';
 import { recordEvent } from '#domain/audit';
 import type { LetterKind } from '#shared/templates/letters';
 import { caseByReference } from './case-view';
+import { isoDate, listOf, parseFields } from './fields';
 import type { DeskActDeps } from './deps';
 
 const TEXT = 10_000;
@@ -45,22 +46,6 @@ const text = (what: string, max = TEXT) =>
     .trim()
     .min(1, `Enter ${what}.`)
     .max(max, `Keep ${what} under ${max.toLocaleString('en-GB')} characters.`);
-const isoDate = z.string().refine((v) => {
-  try {
-    assertIsoDate(v);
-    return true;
-  } catch {
-    return false;
-  }
-}, 'Enter a date as YYYY-MM-DD.');
-/** A list from JSON (an array) or a form (one field, repeated, or comma-separated); blank entries are dropped. */
-const listOf = <T extends z.ZodType>(item: T) =>
-  z.preprocess((v: unknown): unknown => {
-    if (v === undefined) return v;
-    const given: unknown[] = Array.isArray(v) ? (v as unknown[]) : [v];
-    const items = given.flatMap((x): unknown[] => (typeof x === 'string' ? x.split(',') : [x]));
-    return items.map((x) => (typeof x === 'string' ? x.trim() : x)).filter((x) => x !== '');
-  }, z.array(item));
 const yes = z.preprocess((v) => v === true || v === 'true' || v === 'on' || v === 'yes', z.boolean());
 
 /** Every action's fields; `action` names it. Unknown fields are refused (the contract is exact), bar the form's `_csrf`. */
@@ -68,7 +53,7 @@ export const ACTION_SCHEMAS = {
   'confirm-identity': z.object({ method: text('how identity was confirmed', 500) }),
   'request-identity': z.object({ message: text('what you need from the requester, and why') }),
   'request-clarification': z.object({ question: text('the question') }),
-  'record-clarification': z.object({ answer: text('the answer (or a summary of it)'), receivedOn: isoDate }),
+  'record-clarification': z.object({ answer: text('the answer (or a summary of it)'), receivedOn: isoDate('Enter a date as YYYY-MM-DD.') }),
   'mark-complex': z.object({ reasons: text('why the request is complex', 2_000) }),
   extend: z.object({ reasons: text('the reasons to give the requester') }),
   refuse: z.object({ ground: z.enum(['manifestly-unfounded', 'manifestly-excessive'], { error: 'Choose the ground.' }), reasons: text('the reasons') }),
@@ -111,12 +96,8 @@ export function parseAction(raw: Record<string, unknown>): ActionInput {
   if (typeof action !== 'string' || !(action in ACTION_SCHEMAS)) {
     throw new ValidationError({ action: `Choose an action: ${ACTION_NAMES.join(', ')}.` });
   }
-  const schema = ACTION_SCHEMAS[action as ActionName].strict();
-  const parsed = schema.safeParse(fields);
-  if (!parsed.success) {
-    throw new ValidationError(Object.fromEntries(parsed.error.issues.map((i) => [String(i.path[0] ?? 'action'), i.message])));
-  }
-  return { action, ...parsed.data } as ActionInput;
+  const data = parseFields(ACTION_SCHEMAS[action as ActionName].strict(), fields, 'action');
+  return { action, ...data } as ActionInput;
 }
 
 /** One staff action on the case `reference`; answers the case as written (its letter sent, or owed to the sweep). */

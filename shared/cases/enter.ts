@@ -6,7 +6,7 @@
  */
 import * as z from 'zod';
 import { RELATIONSHIPS, RIGHTS, type Case } from '#domain/case';
-import { addDays, assertIsoDate, londonDateOf } from '#domain/calendar';
+import { addDays, londonDateOf } from '#domain/calendar';
 import { CaseAlreadyExistsError, ValidationError } from '#domain/errors';
 import { INTAKE_FLAGS, receive } from '#domain/lifecycle';
 import { LIMITS, normaliseLine, normaliseText } from '#domain/text';
@@ -16,6 +16,7 @@ import { isCaseId } from '#shared/core/ids';
 import { deliver } from '#shared/core/outbox';
 import { startKeeper } from '#shared/core/start-keeper';
 import type { DeskEntryDeps } from './deps';
+import { isoDate, listOf, parseFields } from './fields';
 
 export const STAFF_CHANNELS = ['phone', 'post', 'in-person', 'email'] as const;
 
@@ -24,14 +25,13 @@ export const MAX_ENTRY_AGE_DAYS = 366;
 
 const line = (max: number, what: string) =>
   z.string().trim().min(1, `Enter ${what}.`).max(max, `Keep ${what} under ${max} characters.`).transform(normaliseLine);
-const listOf = <T extends z.ZodType>(item: T) => z.preprocess((v) => (v === undefined || Array.isArray(v) ? v : [v]), z.array(item));
 const blankToUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
 
 /** The body of POST /api/cases (and the desk's new-case form): the public form's field names and values, plus channel and date. */
 export const staffEntrySchema = z
   .object({
     channel: z.enum(STAFF_CHANNELS, { error: 'Choose how the request was made.' }),
-    receivedOn: z.string().refine(isDate, 'Enter the date it was received as YYYY-MM-DD.'),
+    receivedOn: isoDate('Enter the date it was received as YYYY-MM-DD.'),
     rights: listOf(z.enum(RIGHTS, { error: 'Choose from the listed rights.' })).pipe(z.array(z.enum(RIGHTS)).min(1, 'Choose at least one right.')),
     fullName: line(LIMITS.fullName, 'the requester’s full name'),
     email: z.preprocess(blankToUndefined, z.email('Enter a valid email address.').max(LIMITS.email).optional()),
@@ -64,29 +64,9 @@ export const staffEntrySchema = z
 
 export type StaffEntry = z.infer<typeof staffEntrySchema>;
 
-function isDate(v: string): boolean {
-  try {
-    assertIsoDate(v);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 export function parseStaffEntry(raw: Record<string, unknown>): StaffEntry {
   const { _csrf: _ignored, ...body } = raw;
-  const parsed = staffEntrySchema.safeParse(body);
-  if (!parsed.success) {
-    throw new ValidationError(
-      Object.fromEntries(
-        parsed.error.issues.map((i) => [
-          String(i.path[0] ?? 'body'),
-          i.code === 'unrecognized_keys' ? `Not part of a request: ${i.keys.join(', ')}.` : i.message,
-        ]),
-      ),
-    );
-  }
-  return parsed.data;
+  return parseFields(staffEntrySchema, body, 'body');
 }
 
 /** Logs the request as a new case, acknowledged and with its keeper started; a repeated entryId answers the case it made. */

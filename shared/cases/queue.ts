@@ -9,6 +9,7 @@ import { ValidationError } from '#domain/errors';
 import { QUEUE_VIEWS, rowOf, type QueueRow, type QueueView } from '#domain/queue';
 import { isReference } from '#domain/reference';
 import type { DeskReadDeps } from './deps';
+import { parseFields } from './fields';
 
 export const PAGE_SIZE = 50;
 
@@ -33,11 +34,7 @@ export interface QueuePage {
 
 export function parseQueueQuery(raw: Record<string, string | undefined> | null | undefined): QueueQuery {
   const given = Object.fromEntries(Object.entries(raw ?? {}).filter(([, v]) => v !== undefined && v !== ''));
-  const parsed = queueQuerySchema.safeParse(given);
-  if (!parsed.success) {
-    throw new ValidationError(Object.fromEntries(parsed.error.issues.map((i) => [String(i.path[0] ?? 'query'), i.message])));
-  }
-  return parsed.data;
+  return parseFields(queueQuerySchema, given, 'query');
 }
 
 export async function listQueue(query: QueueQuery, deps: DeskReadDeps): Promise<QueuePage> {

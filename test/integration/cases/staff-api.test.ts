@@ -150,7 +150,9 @@ describe('staff API', () => {
     expect(noGround.status).toBe(400);
     expect(noGround.json()).toMatchObject({ error: 'ValidationError', errors: { ground: expect.any(String) } });
     expect((await actOn(ref, { action: 'fly-to-the-moon' })).status).toBe(400);
-    expect((await actOn(ref, { action: 'reply', message: 'hi', extra: 1 })).status).toBe(400);
+    const extra = await actOn(ref, { action: 'reply', message: 'hi', extra: 1 });
+    expect(extra.status).toBe(400);
+    expect(extra.json()).toMatchObject({ errors: { extra: expect.stringContaining('not part of it') } });
     expect((await call('/api/cases?view=everything', dpo)).status).toBe(400);
     expect((await call('/api/cases/RD-ZZZZZZ', dpo)).status).toBe(404);
 
