@@ -58,12 +58,22 @@ export type RefusalGround = (typeof REFUSAL_GROUNDS)[number];
 export const FEE_GROUNDS = [...REFUSAL_GROUNDS, 'extra-copies'] as const;
 export type FeeGround = (typeof FEE_GROUNDS)[number];
 
+/**
+ * Why something asked for was kept or withheld, for a partial completion (the compliance report
+ * counts them): a legal obligation (e.g. customer-account records for 7 years after the account
+ * closes), a legal hold, another person's data, a DPA 2018 exemption, or something else.
+ */
+export const KEPT_REASONS = ['legal-obligation', 'legal-hold', 'third-party-data', 'exemption', 'other'] as const;
+export type KeptReason = (typeof KEPT_REASONS)[number];
+
 /** What the desk records when it closes a case (docs/rules.md, Records of requests). */
 export interface ClosingSummary {
   /** What was done or disclosed. */
   done: string;
   /** What was withheld and why (required for a partial completion). */
   withheld?: string;
+  /** The kinds of reason for what was withheld (a partial completion; absent on cases closed before they were recorded). */
+  keptBecause?: KeptReason[];
   /** The systems searched. */
   systemsSearched: string[];
 }
