@@ -1,6 +1,7 @@
 /**
  * The one Rightsdesk stack. It composes one construct per context (PublicApi for intake,
- * InboundMail for email, DeadlineKeeper for deadlines) over Storage and OutboundMail, with
+ * InboundMail for email, DeadlineKeeper for deadlines, ComplianceReports for the
+ * scheduled reports) over Storage and OutboundMail, with
  * StaffSignIn (Cognito) for the desk and the staff API. Each
  * context construct creates the functions of its manifest (lambdas/<context>/manifest.ts) and
  * binds them through one HandlerResources, which the stack seeds with the storage, the mail
@@ -11,8 +12,10 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
 import { CASES } from '#lambdas/cases/manifest';
 import { INTAKE } from '#lambdas/intake/manifest';
+import { REPORTS } from '#lambdas/reports/manifest';
 import { PublicApi, type PublicApiProps } from './api';
 import { DEFAULT_MAIL_DAILY_LIMIT, type RightsdeskConfig } from './config';
+import { ComplianceReports } from './compliance-reports';
 import { DeadlineKeeper, type DeadlineKeeperProps } from './deadline-keeper';
 import { HandlerResources } from './handler-resources';
 import { InboundMail, type InboundMailProps } from './inbound-mail';
@@ -55,6 +58,8 @@ export class RightsdeskStack extends Stack {
   public readonly keeper: DeadlineKeeper;
   public readonly inboundMail: InboundMail;
   public readonly outbox: MailOutbox;
+  /** The scheduled monthly report and weekly digest. */
+  public readonly reports: ComplianceReports;
   /** Staff sign-in for the desk and the staff API (Cognito). */
   public readonly staffSignIn: StaffSignIn;
   /** The signing key's rotation; absent when the API was given an existing secret (its owner rotates it). */
@@ -96,7 +101,7 @@ export class RightsdeskStack extends Stack {
     // keepers and its offsets: each function is bound once what its manifest entry uses exists.
     this.publicApi = new PublicApi(this, 'PublicApi', {
       // The public form and the DPO desk (its sign-in, pages and staff API) share one API, one WAF and one domain.
-      handlers: [...INTAKE.handlers, ...CASES.handlers],
+      handlers: [...INTAKE.handlers, ...CASES.handlers, ...REPORTS.handlers],
       ...props.api,
       key: this.storage.key,
       resources: this.resources,
@@ -128,6 +133,7 @@ export class RightsdeskStack extends Stack {
       alarmTopic: this.keeper.alarmTopic,
     });
     this.outbox = new MailOutbox(this, 'MailOutbox', { key: this.storage.key, resources: this.resources, alarmTopic: this.keeper.alarmTopic });
+    this.reports = new ComplianceReports(this, 'ComplianceReports', { key: this.storage.key, resources: this.resources, alarmTopic: this.keeper.alarmTopic });
 
     const output = (id: string, value: string, description: string) => new CfnOutput(this, id, { value, description });
     output('CasesTableName', this.storage.casesTable.tableName, 'DynamoDB table holding the cases');

@@ -5,9 +5,10 @@ import { EMAIL } from '#lambdas/email/manifest';
 import { INTAKE } from '#lambdas/intake/manifest';
 import { KEYS } from '#lambdas/keys/manifest';
 import { MAIL } from '#lambdas/mail/manifest';
+import { REPORTS } from '#lambdas/reports/manifest';
 import type { ContextManifest, HandlerSpec } from './manifest';
 
-export const MANIFESTS: readonly ContextManifest[] = [INTAKE, CASES, EMAIL, DEADLINES, MAIL, KEYS];
+export const MANIFESTS: readonly ContextManifest[] = [INTAKE, CASES, EMAIL, DEADLINES, MAIL, KEYS, REPORTS];
 
 export const HANDLERS: readonly HandlerSpec[] = MANIFESTS.flatMap((m) => m.handlers);
 

@@ -38,6 +38,8 @@ export interface CaseStore {
   listOpen(): Promise<Case[]>;
   /** Cases received in a calendar month (YYYY-MM), oldest first. */
   listReceivedInMonth(month: string): Promise<Case[]>;
+  /** Cases closed between two instants (ISO, inclusive), by the closed-cases index, earliest first. */
+  listClosedBetween(from: string, to: string): Promise<Case[]>;
   /** Cases from the same requester email address, oldest first. */
   listByRequesterEmail(email: string): Promise<Case[]>;
   /**

@@ -130,7 +130,7 @@ async function main(): Promise<void> {
 
   let stack: LocalStack;
   try {
-    stack = await startLocalStack({ ...ports, memory: flags.memory, timeScale });
+    stack = await startLocalStack({ ...ports, memory: flags.memory, timeScale, reportSchedules: true });
   } catch (err) {
     const message = err instanceof PortInUseError ? err.message : `The local stack could not start: ${err instanceof Error ? err.message : String(err)}`;
     process.stderr.write(`${message}\n`);

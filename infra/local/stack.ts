@@ -26,6 +26,7 @@ import { startLocalKeeper, type LocalKeeper } from './keeper';
 import { loadOrCreateSigningKey, newSigningKey } from './signing-key';
 import { createTtlSweeper, type TtlSweeper } from './ttl-sweeper';
 import { createOutboxSweeper, type OutboxSweeper } from './outbox-sweeper';
+import { startReportScheduler, type ReportScheduler } from './report-scheduler';
 import { DEFAULT_OIDC_PORT, startLocalOidc, type LocalStaffUser } from './oidc';
 
 export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
@@ -72,6 +73,11 @@ export interface LocalStackOptions {
   /** Handler timeout. Default API Gateway's 29 s. */
   readonly handlerTimeoutMs?: number;
   /**
+   * Run the compliance reports on their schedules (and once at start, to catch up). Default false:
+   * tests run a report when they mean to (`reportScheduler.runAll()`); `npm start` turns it on.
+   */
+  readonly reportSchedules?: boolean;
+  /**
    * Run time faster for demos: every handler's clock and the deadline keeper's waits count
    * `timeScale` milliseconds per real one (1440: a day a minute). Default 1 (real time).
    */
@@ -105,6 +111,8 @@ export interface LocalStack {
   readonly ttlSweeper: TtlSweeper;
   /** The outbox sweep: sends mail cases still owe (runOnce() for tests). */
   readonly outboxSweeper: OutboxSweeper;
+  /** The compliance reports' schedules (runAll() for tests; timers only with `reportSchedules`). */
+  readonly reportScheduler: ReportScheduler;
   /** The deadline keeper: its executions, run in aws-local-stepfunctions. */
   readonly keeper: LocalKeeper;
   /** The SMTP listener, when smtpPort was given. */
@@ -384,6 +392,8 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
     const outboxSweeper = createOutboxSweeper({ rootDir: REPO_ROOT, intervalSeconds: opts.outboxSweepSeconds ?? 60, log });
     outboxSweeper.start();
     cleanups.push(() => outboxSweeper.stop());
+    const reportScheduler = startReportScheduler({ rootDir: REPO_ROOT, log, timers: opts.reportSchedules ?? false });
+    cleanups.push(() => reportScheduler.stop());
 
     if (opts.smtpPort !== undefined) {
       const smtpPort = opts.smtpPort;
@@ -432,6 +442,7 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
       warnings,
       ttlSweeper,
       outboxSweeper,
+      reportScheduler,
       keeper,
       ...(inboundMail && { inboundMail }),
       endpoints,

@@ -10,12 +10,13 @@ import { createHash } from 'node:crypto';
 import { ConditionalCheckFailedException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand, paginateQuery, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import type { AuditEntry, Case } from '#domain/case';
-import { CaseAlreadyExistsError, CaseNotFoundError, ValidationError, VersionConflictError } from '#domain/errors';
+import { CaseAlreadyExistsError, CaseNotFoundError, VersionConflictError } from '#domain/errors';
 import { mailDueAt } from '#domain/outbox';
 import { addWorkingDays } from '#domain/calendar';
 import { DUE_SOON_WORKING_DAYS, QUEUE_KEY_OF_VIEW, queueOf, type QueueView } from '#domain/queue';
 import type { CaseStore, Change, Clock } from '#shared/ports';
 import { CASES_TABLE, type CasesIndexName } from './cases-table-schema';
+import { decodeCursor, encodeCursor } from './cursor';
 
 const OPEN = 'OPEN';
 const MAIL = 'MAIL';
@@ -222,6 +223,15 @@ export class DynamoCaseStore implements CaseStore {
     });
   }
 
+  listClosedBetween(from: string, to: string): Promise<Case[]> {
+    // Closed cases sit in the queue index's CLOSED partition sorted by closing instant: a range of it is one period's closures.
+    return this.query('queue', {
+      KeyConditionExpression: '#pk = :closed AND #sk BETWEEN :from AND :to',
+      ExpressionAttributeNames: { '#pk': idx.queue.partitionKey, '#sk': idx.queue.sortKey },
+      ExpressionAttributeValues: { ':closed': 'CLOSED', ':from': from, ':to': `${to}#\uffff` },
+    });
+  }
+
   listByRequesterEmail(email: string): Promise<Case[]> {
     return this.query('byRequester', {
       KeyConditionExpression: '#pk = :hash',
@@ -299,7 +309,7 @@ export class DynamoCaseStore implements CaseStore {
       }),
     );
     const cases = (Items as CaseItem[]).filter((item) => this.live(item)).map(fromItem);
-    return { cases, ...(LastEvaluatedKey ? { cursor: Buffer.from(JSON.stringify(LastEvaluatedKey)).toString('base64url') } : {}) };
+    return { cases, ...(LastEvaluatedKey ? { cursor: encodeCursor(LastEvaluatedKey) } : {}) };
   }
 
   private live(item: CaseItem): boolean {
@@ -319,18 +329,4 @@ export class DynamoCaseStore implements CaseStore {
     }
     return out;
   }
-}
-
-/** A queue cursor back into an index key; anything else is a bad request, never a query with attacker-chosen keys. */
-function decodeCursor(cursor: string): Record<string, string> {
-  try {
-    const key = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown;
-    if (key && typeof key === 'object' && !Array.isArray(key) && Object.values(key).every((v) => typeof v === 'string' && v.length <= 200)) {
-      const names = Object.keys(key);
-      if (names.length <= 4 && names.every((n) => /^(pk|sk|gsi\d+(pk|sk))$/.test(n))) return key as Record<string, string>;
-    }
-  } catch {
-    // fall through
-  }
-  throw new ValidationError({ cursor: 'This page link is not valid: go back to the first page.' });
 }

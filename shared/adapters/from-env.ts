@@ -12,6 +12,7 @@ import { newCaseId, newReference } from '#shared/core/ids';
 import { dynamoClient, s3Client, sesClient, sfnClient } from './aws-clients';
 import { clockFromEnv } from './clock';
 import { DynamoCaseStore } from './dynamo-case-store';
+import { DynamoReportStore } from './dynamo-report-store';
 import { DynamoRateLimiter, DynamoSubmissionLedger } from './dynamo-intake-guards';
 import { DynamoSessionStore } from './dynamo-session-store';
 import { idTokenVerifier, staffTokenVerifier, type IdTokenVerifier, type StaffTokenVerifier } from '#shared/auth/verify';
@@ -34,6 +35,8 @@ const memo: {
   s3?: ReturnType<typeof s3Client>;
   rawMail?: S3BlobStore;
   files?: S3BlobStore;
+  reportFiles?: S3BlobStore;
+  reports?: DynamoReportStore;
   outbox?: OutboxDeps;
   sessions?: DynamoSessionStore;
   staffIssuer?: { issuer: string; clientId: string };
@@ -94,6 +97,16 @@ export function rawMailStore(): S3BlobStore {
 
 export function filesStore(): S3BlobStore {
   return (memo.files ??= new S3BlobStore(s3(), readConfig(['FILES_BUCKET']).FILES_BUCKET));
+}
+
+/** The reports bucket (REPORTS_BUCKET). */
+export function reportFiles(): S3BlobStore {
+  return (memo.reportFiles ??= new S3BlobStore(s3(), readConfig(['REPORTS_BUCKET']).REPORTS_BUCKET));
+}
+
+/** Report records (in the cases table). */
+export function reportStore(): DynamoReportStore {
+  return (memo.reports ??= new DynamoReportStore(casesTable()));
 }
 
 /** The outbox dispatcher's dependencies (shared/core/outbox.ts): every handler that owes mail sends it with these. */

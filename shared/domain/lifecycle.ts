@@ -20,6 +20,7 @@ import {
   CHANNELS,
   FEE_GROUNDS,
   isComplaint,
+  KEPT_REASONS,
   REFUSAL_GROUNDS,
   RIGHTS,
   type Actor,
@@ -548,7 +549,17 @@ export function closeCase(c: Case, input: { outcome: DeskOutcome; summary: Closi
     if (input.outcome === 'partially-completed' && withheldText === '') {
       throw new MissingReasonError('A partial completion needs what was withheld and why.');
     }
-    const closing: ClosingSummary = { done, systemsSearched, ...(withheldText ? { withheld: withheldText } : {}) };
+    const keptBecause = Array.isArray(summary?.keptBecause) ? [...new Set(summary.keptBecause)] : [];
+    if (keptBecause.some((r) => !(KEPT_REASONS as readonly string[]).includes(r))) throw new MissingReasonError('Unknown reason for what was kept.');
+    if (keptBecause.length > 0 && input.outcome !== 'partially-completed') {
+      throw new MissingReasonError('Reasons for what was kept go with a partial completion only.');
+    }
+    const closing: ClosingSummary = {
+      done,
+      systemsSearched,
+      ...(withheldText ? { withheld: withheldText } : {}),
+      ...(keptBecause.length ? { keptBecause } : {}),
+    };
     return { closing, ...(input.outcome === 'partially-completed' ? { outcomeReasons: withheldText } : {}) };
   });
 }

@@ -9,6 +9,7 @@
  */
 import { isComplaint, KEPT_REASONS, REFUSAL_GROUNDS, RIGHTS, CHANNELS, type Case, type Channel, type KeptReason, type Outcome, type RefusalGround, type Right } from './case';
 import { addDays, daysBetween, londonDateOf, workingDaysBetween, type IsoDate } from './calendar';
+import { COMPLAINT_ACKNOWLEDGE_DAYS } from './deadlines';
 import type { ReportPeriod } from './report-period';
 
 /** The six rights a request can ask for (a complaint is reported on its own). */
@@ -30,8 +31,6 @@ export const RESPONSE_BINS = [
   { label: '91+', min: 91, max: Infinity },
 ] as const;
 
-/** Complaints must be acknowledged within this many calendar days (DPA 2018 s.164A). */
-export const COMPLAINT_ACK_DAYS = 30;
 
 export type Timeliness = 'on-time' | 'late' | 'open' | 'overdue' | 'not-answered';
 
@@ -123,7 +122,8 @@ export interface MonthlyFigures {
   byRight: RightFigures[];
   byChannel: { channel: Channel; received: number }[];
   extensions: { count: number; byGround: { ground: 'complex' | 'several-requests'; count: number }[]; cases: { reference: string; ground: string; reason: string }[] };
-  pauses: { clarification: Spread & { open: number }; identity: Spread & { open: number } };
+  /** asked: pauses begun; count/median/p95: the lengths of those answered; open: still waiting. */
+  pauses: { clarification: Spread & { asked: number; open: number }; identity: Spread & { asked: number; open: number } };
   refusals: { count: number; byGround: { ground: RefusalGround; count: number }[] };
   partial: { count: number; byReason: { reason: KeptReason | 'not-recorded'; count: number }[] };
   forwarded: { count: number; days: Spread };
@@ -264,10 +264,12 @@ export function monthlyFigures(input: MonthlyInput): MonthlyFigures {
     pauses: {
       clarification: {
         ...spread(clarifications.flatMap((q) => (q.answeredOn ? [daysBetween(q.askedOn, q.answeredOn)] : []))),
+        asked: clarifications.length,
         open: clarifications.filter((q) => !q.answeredOn).length,
       },
       identity: {
         ...spread(identity.flatMap((c) => (c.identityReceivedOn && c.identityRequestedOn ? [daysBetween(c.identityRequestedOn, c.identityReceivedOn)] : []))),
+        asked: identity.length,
         open: identity.filter((c) => c.status === 'awaiting_identity').length,
       },
     },
@@ -285,8 +287,8 @@ export function monthlyFigures(input: MonthlyInput): MonthlyFigures {
     forwarded: { count: forwarded.length, days: spread(forwarded.map((r) => daysBetween(r.receivedOn, r.forwardedOn as string))) },
     complaints: {
       received: complaintsReceived.length,
-      acknowledgedWithin: complaintsReceived.filter((c) => c.complaintAcknowledgedOn && daysBetween(c.receivedOn, c.complaintAcknowledgedOn) <= COMPLAINT_ACK_DAYS).length,
-      acknowledgedLate: complaintsReceived.filter((c) => c.complaintAcknowledgedOn && daysBetween(c.receivedOn, c.complaintAcknowledgedOn) > COMPLAINT_ACK_DAYS).length,
+      acknowledgedWithin: complaintsReceived.filter((c) => c.complaintAcknowledgedOn && daysBetween(c.receivedOn, c.complaintAcknowledgedOn) <= COMPLAINT_ACKNOWLEDGE_DAYS).length,
+      acknowledgedLate: complaintsReceived.filter((c) => c.complaintAcknowledgedOn && daysBetween(c.receivedOn, c.complaintAcknowledgedOn) > COMPLAINT_ACKNOWLEDGE_DAYS).length,
       awaitingAcknowledgement: complaintsReceived.filter((c) => !c.complaintAcknowledgedOn).length,
       closed: closed.filter(isComplaint).length,
     },

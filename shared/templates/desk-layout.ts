@@ -103,6 +103,8 @@ export interface DeskLayoutOptions {
   search?: string;
   /** The page shows an error summary: the title starts "Error: ". */
   hasErrors?: boolean;
+  /** The page is the reports page (marked as current in the navigation). */
+  reportsCurrent?: boolean;
 }
 
 export const csrfInput = (csrf: string | undefined): RawHtml => h`<input type="hidden" name="_csrf" value="${csrf ?? ''}">`;
@@ -116,6 +118,7 @@ export function deskLayout(opts: DeskLayoutOptions): string {
 <ul>
 ${QUEUE_VIEWS.map((v) => h`<li><a href="${basePath}/desk?view=${v}"${raw(opts.current === v && !opts.search ? ' aria-current="page"' : '')}>${VIEW_LABELS[v]}</a></li>`)}
 ${canAct(staff) ? h`<li><a href="${basePath}/desk/new">Log a request</a></li>` : ''}
+<li><a href="${basePath}/desk/reports"${raw(opts.reportsCurrent ? ' aria-current="page"' : '')}>Reports</a></li>
 </ul>
 <form method="get" action="${basePath}/desk" role="search">
 <label for="desk-search">Reference or requester email</label>

@@ -1,0 +1,18 @@
+/** GET /api/reports/{id}/{file} — a report's HTML, CSV or figures (staff: read). */
+import { RouteNotFoundError } from '#http/errors';
+import { staffApi } from '#http/staff-handler';
+import { staffAuthDeps } from '#lambdas/cases/deps';
+import { readReportFile } from '#shared/reports/desk';
+import { fileResponse } from './file-response';
+import { reportsReadDeps } from './deps';
+
+// Built at cold start: a missing variable fails here, not mid-request.
+const auth = staffAuthDeps();
+
+const deps = reportsReadDeps();
+
+export const handler = staffApi('read', auth, async (event) => {
+  const found = await readReportFile(deps, event.pathParameters?.id ?? '', event.pathParameters?.file ?? '');
+  if (!found) throw new RouteNotFoundError('There is no such report file.');
+  return fileResponse(found);
+});
