@@ -7,7 +7,7 @@
  * The API (`POST /api/cases/{reference}/actions`) and the desk's forms both call `act`.
  */
 import * as z from 'zod';
-import { RIGHTS, type Case } from '#domain/case';
+import { KEPT_REASONS, RIGHTS, type Case } from '#domain/case';
 import { londonDateOf } from '#domain/calendar';
 import { ValidationError } from '#domain/errors';
 import { MAIL_FLAGS } from '#domain/inbound-mail';
@@ -72,6 +72,7 @@ export const ACTION_SCHEMAS = {
     outcome: z.enum(['completed', 'partially-completed', 'withdrawn'], { error: 'Choose the outcome.' }),
     summary: text('what was done'),
     withheld: z.string().trim().max(TEXT).optional(),
+    keptBecause: listOf(z.enum(KEPT_REASONS, { error: 'Choose from the reasons listed.' })).optional(),
     systemsSearched: listOf(z.string().trim().min(1).max(200)).optional(),
   }),
   forward: z.object({
@@ -176,7 +177,15 @@ function apply(c: Case, input: ActionInput, ctx: TransitionContext, target: Case
       const systems = input.systemsSearched ?? [];
       const t = closeCase(
         c,
-        { outcome: input.outcome, summary: { done: input.summary, ...(input.withheld ? { withheld: input.withheld } : {}), systemsSearched: systems } },
+        {
+          outcome: input.outcome,
+          summary: {
+            done: input.summary,
+            ...(input.withheld ? { withheld: input.withheld } : {}),
+            ...(input.keptBecause?.length ? { keptBecause: input.keptBecause } : {}),
+            systemsSearched: systems,
+          },
+        },
         ctx,
       );
       return {

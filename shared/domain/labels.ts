@@ -1,5 +1,5 @@
 /** The words shown for each right and relationship: on the form, in emails, in the desk. */
-import type { AgentCapacity, Relationship, Right } from './case';
+import type { AgentCapacity, KeptReason, Relationship, Right } from './case';
 
 export const RIGHT_LABELS: Record<Right, { label: string; hint: string }> = {
   access: { label: 'Get a copy of my data', hint: 'Right of access: a copy of the personal data we hold about you and how we use it.' },
@@ -32,4 +32,13 @@ export const AGENT_CAPACITY_LABELS: Record<AgentCapacity, { label: string; hint:
 export const REQUEST_FOR_LABELS: Record<'myself' | 'someone-else', string> = {
   myself: 'Me',
   'someone-else': 'Someone else: I am making this request for them',
+};
+
+/** Why something asked for was kept or withheld (a partial completion; the compliance report counts them). */
+export const KEPT_REASON_LABELS: Record<KeptReason, string> = {
+  'legal-obligation': 'A legal obligation to keep it (e.g. account and billing records for 7 years after the account closes)',
+  'legal-hold': 'A legal hold (litigation or an investigation)',
+  'third-party-data': 'It is another person’s data',
+  exemption: 'A DPA 2018 exemption (name it above)',
+  other: 'Another reason (say which above)',
 };

@@ -3,8 +3,8 @@
  * posting exactly the fields of its schema in shared/cases/act.ts (ACTION_SCHEMAS) plus the
  * hidden `action` and `_csrf`. Where the law shapes the action, a line of guidance says how.
  */
-import { RIGHTS, type Case } from '#domain/case';
-import { RIGHT_LABELS } from '#domain/labels';
+import { KEPT_REASONS, RIGHTS, type Case } from '#domain/case';
+import { KEPT_REASON_LABELS, RIGHT_LABELS } from '#domain/labels';
 import { h, type RawHtml } from '#http/html';
 import type { ActionName } from '#shared/cases/act';
 import { checkbox, choiceAnchor, choices, idOf, textArea, textField, type FormState } from './desk-forms';
@@ -166,6 +166,14 @@ export const ACTION_FORMS: Record<FormAction, ActionForm> = {
         maxLength: TEXT,
         state,
       }),
+      choices({
+        name: 'keptBecause',
+        legend: 'Why something was kept or withheld (a partial completion)',
+        hint: 'Select all that apply. The compliance report counts them.',
+        type: 'checkbox',
+        options: KEPT_REASONS.map((r) => ({ value: r, label: KEPT_REASON_LABELS[r] })),
+        state,
+      }),
       textField({
         name: 'systemsSearched',
         label: 'Systems searched',
@@ -178,6 +186,7 @@ export const ACTION_FORMS: Record<FormAction, ActionForm> = {
       ['outcome', choiceAnchor(state, 'outcome', 'completed')],
       ['summary', idOf(state, 'summary')],
       ['withheld', idOf(state, 'withheld')],
+      ['keptBecause', choiceAnchor(state, 'keptBecause', KEPT_REASONS[0])],
       ['systemsSearched', idOf(state, 'systemsSearched')],
     ],
   },
