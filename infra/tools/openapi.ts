@@ -14,6 +14,8 @@ import { z as zc } from 'zod';
 import { ACTION_SCHEMAS, ACTION_NAMES } from '#shared/cases/act';
 import { staffEntrySchema } from '#shared/cases/enter';
 import { QUEUE_VIEWS } from '#domain/queue';
+import { runRequestSchema } from '#shared/reports/desk';
+import { REPORT_FILES } from '#shared/reports/record';
 
 export const OPENAPI_FILE = fileURLToPath(new URL('../../docs/openapi.json', import.meta.url));
 
@@ -149,6 +151,55 @@ function staffPaths(): Record<string, Json> {
         },
       },
     },
+    '/api/reports': {
+      get: {
+        operationId: 'listReports',
+        summary: 'The compliance reports made so far, newest period first',
+        security: bearer,
+        parameters: [{ name: 'cursor', in: 'query', description: 'The `next` of the previous page.', schema: { type: 'string' } }],
+        responses: {
+          '200': {
+            description: 'Up to 50 reports (id, kind, period, when made and by whom, headline numbers, the URLs of `html`, `csv` and `figures`), and `next` when there are more.',
+            content: { 'application/json': { schema: { type: 'object', required: ['reports'] } } },
+          },
+          ...common,
+        },
+      },
+      post: {
+        operationId: 'runReport',
+        summary: 'Make (or remake) the monthly report of a month (YYYY-MM) or the weekly digest of an ISO week (YYYY-Www) now (dpo only)',
+        description: 'A re-run replaces the period’s files. The DPO team’s mailbox is mailed the first time a period is reported.',
+        security: bearer,
+        requestBody: { required: true, content: { 'application/json': { schema: ref('ReportRun') } } },
+        responses: {
+          '201': {
+            description: 'The report: `id`, and the URLs of its `html` report and `csv` (one row per case, no names or addresses).',
+            content: { 'application/json': { schema: { type: 'object', required: ['id', 'html', 'csv'] } } },
+          },
+          '400': answer('Fields that need correcting (an unknown kind, a period that is not one or has not started).', 'ValidationProblem'),
+          ...common,
+        },
+      },
+    },
+    '/api/reports/{id}/{file}': {
+      get: {
+        operationId: 'getReportFile',
+        summary: 'A report’s HTML, its CSV, or its figures as JSON',
+        security: bearer,
+        parameters: [
+          { name: 'id', in: 'path', required: true, schema: { type: 'string', pattern: '^(monthly-\\d{4}-\\d{2}|weekly-\\d{4}-W\\d{2})$' } },
+          { name: 'file', in: 'path', required: true, schema: { type: 'string', enum: Object.values(REPORT_FILES).map((f) => f.name) } },
+        ],
+        responses: {
+          '200': {
+            description: 'The file.',
+            content: Object.fromEntries(Object.values(REPORT_FILES).map((f) => [f.contentType.split(';')[0] as string, { schema: { type: 'string' } }])),
+          },
+          '404': problem('No such report or file.'),
+          ...common,
+        },
+      },
+    },
   };
 }
 
@@ -216,6 +267,10 @@ export function openApiDocument(): Json {
         }),
         InternalProblem: problem('An unexpected failure.', { correlationId: { type: 'string' } }),
         StaffEntry: staffSchema(staffEntrySchema, { required: ['rights'] }),
+        ReportRun: (() => {
+          const { _csrf: _ignored, ...properties } = staffSchema(runRequestSchema).properties as Record<string, Json>;
+          return { ...staffSchema(runRequestSchema), properties };
+        })(),
         ...actionSchemas(),
       },
       securitySchemes: {

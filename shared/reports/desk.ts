@@ -9,7 +9,8 @@ import { parseFields } from '#shared/cases/fields';
 import type { BlobStore } from '#shared/ports';
 import { REPORT_FILES, reportFileNamed, type ReportRecord, type ReportStore } from './record';
 
-const RunRequest = z.strictObject({
+/** What POST /api/reports and the desk's run-now form take. */
+export const runRequestSchema = z.strictObject({
   kind: z.enum(REPORT_KINDS, 'Choose a monthly report or a weekly digest.'),
   period: z.string('Give the period: a month (2026-11) or a week (2026-W48).').trim().max(10, 'A period is at most 10 characters, e.g. 2026-W48.'),
   /** The desk's form token (checked by the handler's stack, ignored here). */
@@ -18,7 +19,7 @@ const RunRequest = z.strictObject({
 
 /** `{"kind": "monthly"|"weekly", "period": "2026-11"|"2026-W48"}`, or ValidationError naming each bad field. */
 export function parseRunRequest(body: unknown): { kind: ReportKind; period: string } {
-  const { kind, period } = parseFields(RunRequest, body ?? {}, 'report');
+  const { kind, period } = parseFields(runRequestSchema, body ?? {}, 'report');
   return { kind, period };
 }
 
@@ -65,5 +66,7 @@ export function reportJson(record: ReportRecord, apiBase: string) {
     html: files[REPORT_FILES.html.name],
     csv: files[REPORT_FILES.csv.name],
     figures: files[REPORT_FILES.json.name],
+    /** Where the files are in the reports bucket (keys hold the period, never personal data). */
+    storedAt: { html: record.keys.html, csv: record.keys.csv, figures: record.keys.json },
   };
 }
