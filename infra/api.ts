@@ -30,6 +30,7 @@ import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import { Construct } from 'constructs';
 import { INTAKE } from '#lambdas/intake/manifest';
 import { triggeredBy, type HandlerSpec, type Trigger } from '#lambdas/manifest';
+import { contextOf } from '#lambdas/manifests';
 import { SECURITY_HEADERS } from '#http/responses';
 import type { HandlerResources } from './handler-resources';
 import { ServiceFunction } from './service-function';
@@ -358,8 +359,8 @@ export class PublicApi extends Construct {
       const route = spec.trigger;
       const fn = ServiceFunction.forHandler(this, spec, {
         key: props.key,
-        // Staff routes belong to the cases context (the desk and its API).
-        serviceName: route.access === 'staff' ? 'cases' : 'intake',
+        // The context whose manifest declares the route (intake, cases, reports); a route no manifest declares is the caller's own.
+        serviceName: contextOf(spec.entry) ?? (route.access === 'staff' ? 'cases' : 'intake'),
         resources: props.resources,
         ...(route.access === 'public' && { reservedConcurrentExecutions: props.reservedConcurrency ?? 10 }),
       });

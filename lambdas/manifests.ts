@@ -18,3 +18,8 @@ export function handlerSpec(entry: string): HandlerSpec {
   if (!spec) throw new Error(`${entry} is in no context manifest (lambdas/<context>/manifest.ts).`);
   return spec;
 }
+
+/** The context (POWERTOOLS_SERVICE_NAME) whose manifest declares `entry`, or undefined. */
+export function contextOf(entry: string): string | undefined {
+  return MANIFESTS.find((m) => m.handlers.some((h) => h.entry === entry))?.context;
+}

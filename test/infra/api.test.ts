@@ -6,6 +6,7 @@ import { MAX_BODY_BYTES, PublicApi, STAFF_API_SCOPE, STAGE_NAME, type PublicApiP
 import { ENV_NAMES } from '#infra/env-names';
 import { foreignRegionsIn, residencyViolations } from '#infra/residency';
 import { CASES } from '#lambdas/cases/manifest';
+import { REPORTS } from '#lambdas/reports/manifest';
 import { INTAKE } from '#lambdas/intake/manifest';
 import { routesOf, triggeredBy, type HandlerSpec, type Route } from '#lambdas/manifest';
 import { readConfig, type ConfigVar } from '#shared/core/config';
@@ -62,7 +63,7 @@ function build(context: Record<string, unknown> = TEST_CONTEXT) {
 }
 
 /** What the stack's API serves: the public form (intake) and the DPO desk with its staff API (cases). */
-const ROUTES = routesOf([...INTAKE.handlers, ...CASES.handlers]);
+const ROUTES = routesOf([...INTAKE.handlers, ...CASES.handlers, ...REPORTS.handlers]);
 const PUBLIC_ROUTES = ROUTES.filter((r) => r.access === 'public');
 const STAFF_ROUTES = ROUTES.filter((r) => r.access === 'staff');
 /** Staff routes the handler alone authenticates (session cookie): open at API Gateway. */
@@ -472,9 +473,12 @@ describe('SES outbound', () => {
       'POST /desk/cases/{reference}/actions',
       'POST /api/cases',
       'POST /api/cases/{reference}/actions',
+      // Running a report mails the team (once per period).
+      'POST /desk/reports',
+      'POST /api/reports',
     ];
     // Exactly the routes whose manifest entry uses `mail`.
-    const usesMail = [...INTAKE.handlers, ...CASES.handlers].filter((h) => h.uses.mail && h.trigger.kind === 'http');
+    const usesMail = [...INTAKE.handlers, ...CASES.handlers, ...REPORTS.handlers].filter((h) => h.uses.mail && h.trigger.kind === 'http');
     expect(routesOf(usesMail).map(routeKey).sort()).toEqual([...senders].sort());
     expect(
       sesGrants
@@ -517,7 +521,7 @@ describe('intake functions', () => {
     for (const route of STAFF_ROUTES) {
       const fn = built.resources[fnId(routeKey(route))]!.Properties;
       expect(fn.ReservedConcurrentExecutions, routeKey(route)).toBeUndefined();
-      expect(fn.Environment.Variables.POWERTOOLS_SERVICE_NAME, routeKey(route)).toBe('cases');
+      expect(fn.Environment.Variables.POWERTOOLS_SERVICE_NAME, routeKey(route)).toBe(route.entry.startsWith('lambdas/reports/') ? 'reports' : 'cases');
     }
   });
 
@@ -699,9 +703,10 @@ describe('residency and cdk-nag', () => {
       ...['GetForm', 'SubmitRequest', 'GetReceipt', 'GetOpenApi', 'VerifyEmail', 'ConfirmEmail'],
       ...['SignIn', 'SignInCallback', 'SignOut', 'SignedOut', 'DeskQueue', 'DeskCase', 'DeskAct', 'DeskNewCase', 'DeskCreateCase'],
       ...['DeskLetter', 'DeskMessage', 'DeskAttachment', 'ListCases', 'GetCase', 'CreateCase', 'ActOnCase'],
+      ...['DeskReports', 'DeskRunReport', 'DeskReportFile', 'ListReports', 'RunReport', 'GetReportFile'],
     ];
-    // Every handler of the two contexts but the staff pool's token trigger (StaffSignIn's function, not the API's).
-    expect(functionIds.sort()).toEqual([...INTAKE.handlers, ...triggeredBy(CASES.handlers, 'http')].map((h) => h.id).sort());
+    // Every HTTP handler of the three contexts (not the staff pool's token trigger, nor the reports' schedules).
+    expect(functionIds.sort()).toEqual([...INTAKE.handlers, ...triggeredBy(CASES.handlers, 'http'), ...triggeredBy(REPORTS.handlers, 'http')].map((h) => h.id).sort());
     expect(CASES.handlers.filter((h) => h.trigger.kind !== 'http').map((h) => h.id)).toEqual(['AddStaffClaims']);
     expect(summary).toEqual(
       [

@@ -4,18 +4,21 @@
  * an auditor reading but not running, the files served to staff only, the scheduled runs'
  * catch-up mailing the team once, and bad requests answered with the field named.
  */
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoCaseStore } from '#adapters/dynamo-case-store';
 import { londonDateOf } from '#domain/calendar';
 import type { MonthlyFigures } from '#domain/report-figures';
 import { isoWeekOf, weekPeriod } from '#domain/report-period';
 import { localDynamoClient } from '#infra/local/emulators';
-import { LOCAL_RESOURCES, startLocalStack, type LocalStack } from '#infra/local/stack';
+import { LOCAL_RESOURCES, REPO_ROOT, startLocalStack, type LocalStack } from '#infra/local/stack';
 import { systemClock } from '#shared/ports';
 import { emailsTo, form, request, type TestResponse } from '#test/support/http';
 import { novemberCases } from '#test/support/report-cases';
 import { bearerFor, signInAs } from '#test/support/staff';
 
+const run = promisify(execFile);
 const DPO = 'dpo.lead@icetrak.net';
 const AUDITOR = 'auditor@icetrak.net';
 
@@ -115,6 +118,21 @@ describe('reports API', () => {
       expect((await call(path, dpo)).status, path).toBe(404);
     }
   });
+});
+
+describe('npm run report', () => {
+  it('makes the report on the running stack and prints where it is', async () => {
+    const dpoUser = stack.staffUsers.find((u) => u.email === DPO)!;
+    const { stdout } = await run(process.execPath, ['--import', 'tsx', 'infra/tools/report.ts', '--week', '2026-W47'], {
+      cwd: REPO_ROOT,
+      env: { ...process.env, PUBLIC_BASE_URL: stack.urls.api, STAFF_ISSUER: stack.urls.oidc, STAFF_PASSWORD: dpoUser.password },
+    });
+    expect(stdout).toContain('Made the week 47 of 2026');
+    expect(stdout).toContain(`${stack.urls.api}/desk/reports/weekly-2026-W47/report.html`);
+    expect(stdout).toContain('.data/s3/rightsdesk-reports/reports/2026/11/weekly-2026-W47/cases.csv._S3rver_object');
+    const usage = await run(process.execPath, ['--import', 'tsx', 'infra/tools/report.ts', '--year', '2026'], { cwd: REPO_ROOT }).catch((err: { stderr: string }) => err);
+    expect((usage as { stderr: string }).stderr).toContain('Usage: npm run report -- --month YYYY-MM');
+  }, 60_000);
 });
 
 describe('reports in the desk', () => {
