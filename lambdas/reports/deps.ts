@@ -10,10 +10,16 @@ import { renderReportHtml } from '#shared/templates/report-html';
 import { reportCsv } from '#shared/templates/report-csv';
 import { reportMail } from '#shared/templates/report-mail';
 
-const memo: { read?: ReportsReadDeps; run?: ReportDeps } = {};
+const memo: { list?: Pick<ReportsReadDeps, 'reports'>; read?: ReportsReadDeps; run?: ReportDeps } = {};
 
+/** The report records only (the lists). */
+export function reportsListDeps(): Pick<ReportsReadDeps, 'reports'> {
+  return (memo.list ??= { reports: reportStore() });
+}
+
+/** The records and the reports bucket (a report's files). */
 export function reportsReadDeps(): ReportsReadDeps {
-  return (memo.read ??= { reports: reportStore(), files: reportFiles() });
+  return (memo.read ??= { ...reportsListDeps(), files: reportFiles() });
 }
 
 export function reportRunDeps(): ReportDeps {

@@ -7,12 +7,12 @@ import { basePath, staffAuthDeps } from '#lambdas/cases/deps';
 import { clock } from '#adapters/from-env';
 import { listReports } from '#shared/reports/desk';
 import { reportsPage } from '#shared/templates/report-pages';
-import { reportsReadDeps } from './deps';
+import { reportsListDeps } from './deps';
 
 // Built at cold start: a missing variable fails here, not mid-request.
 const auth = staffAuthDeps();
 
-const deps = reportsReadDeps();
+const deps = reportsListDeps();
 const base = basePath();
 const time = clock();
 

@@ -3,12 +3,12 @@ import { json } from '#http/responses';
 import { staffApi } from '#http/staff-handler';
 import { basePath, staffAuthDeps } from '#lambdas/cases/deps';
 import { listReports, reportJson } from '#shared/reports/desk';
-import { reportsReadDeps } from './deps';
+import { reportsListDeps } from './deps';
 
 // Built at cold start: a missing variable fails here, not mid-request.
 const auth = staffAuthDeps();
 
-const deps = reportsReadDeps();
+const deps = reportsListDeps();
 const base = basePath();
 
 export const handler = staffApi('read', auth, async (event) => {

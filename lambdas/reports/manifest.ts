@@ -12,8 +12,10 @@ const RUN = {
   mail: true,
   settings: ['TEAM_ADDRESS', 'PUBLIC_BASE_URL', 'NATION'],
 } as const satisfies Uses;
-/** Reading reports from the desk or the API: sessions and records in the cases table, the files. */
-const READ = { staffAuth: true, cases: 'readWrite', reports: { access: 'read', prefix: 'reports/' }, settings: ['PUBLIC_BASE_URL'] } as const satisfies Uses;
+/** Listing reports in the desk or the API: sessions and report records in the cases table. */
+const LIST = { staffAuth: true, cases: 'readWrite', settings: ['PUBLIC_BASE_URL'] } as const satisfies Uses;
+/** Reading a report's files: the records, and the reports bucket's `reports/` keys. */
+const READ = { ...LIST, reports: { access: 'read', prefix: 'reports/' } } as const satisfies Uses;
 
 const route = (id: string, file: string, method: 'GET' | 'POST', path: string, uses: Uses, timeoutSeconds?: number): HandlerSpec => ({
   id,
@@ -59,10 +61,10 @@ export const REPORTS: ContextManifest = {
       timeoutSeconds: 120,
       memoryMb: 1024,
     },
-    route('DeskReports', 'desk-reports', 'GET', '/desk/reports', READ),
+    route('DeskReports', 'desk-reports', 'GET', '/desk/reports', LIST),
     route('DeskRunReport', 'desk-run-report', 'POST', '/desk/reports', { ...RUN, staffAuth: true }, ON_DEMAND_TIMEOUT),
     route('DeskReportFile', 'desk-report-file', 'GET', '/desk/reports/{id}/{file}', READ),
-    route('ListReports', 'list-reports', 'GET', '/api/reports', READ),
+    route('ListReports', 'list-reports', 'GET', '/api/reports', LIST),
     route('RunReport', 'create-report', 'POST', '/api/reports', { ...RUN, staffAuth: true }, ON_DEMAND_TIMEOUT),
     route('GetReportFile', 'get-report-file', 'GET', '/api/reports/{id}/{file}', READ),
   ],

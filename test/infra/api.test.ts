@@ -127,9 +127,9 @@ describe('REST API', () => {
     expect(JSON.stringify(built.template.toJSON())).not.toMatch(/EDGE|AWS::CloudFront::/);
   });
 
-  it('serves the intake routes publicly and the cases routes to staff, the desk under /desk and the staff API under /api', () => {
+  it('serves the intake routes publicly and the cases and reports routes to staff, the desk under /desk and the staff API under /api', () => {
     expect(PUBLIC_ROUTES).toEqual(routesOf(INTAKE.handlers));
-    expect(STAFF_ROUTES).toEqual(routesOf(CASES.handlers));
+    expect(STAFF_ROUTES).toEqual(routesOf([...CASES.handlers, ...REPORTS.handlers]));
     expect([...DESK_ROUTES, ...STAFF_API_ROUTES].map(routeKey).sort()).toEqual(STAFF_ROUTES.map(routeKey).sort());
     expect(DESK_ROUTES.length).toBeGreaterThan(0);
     expect(STAFF_API_ROUTES.length).toBeGreaterThan(0);
@@ -718,6 +718,10 @@ describe('residency and cdk-nag', () => {
         ...functionIds.map((f) => `${f}/TracingPolicy AwsSolutions-IAM5[Resource::*]`),
         // The desk shows any case's messages and attachments: every object of the files bucket (keyed by case id).
         ...['DeskMessage', 'DeskAttachment'].map((f) => `${f}/Role/DefaultPolicy AwsSolutions-IAM5[Resource::<StorageFiles48C02C92.Arn>/*]`),
+        // A report's files are read (and, by a run, written) under the reports bucket's reports/ prefix; the lists read records only.
+        ...['DeskReportFile', 'GetReportFile', 'DeskRunReport', 'RunReport'].map(
+          (f) => `${f}/Role/DefaultPolicy AwsSolutions-IAM5[Resource::<StorageReports31B47EB2.Arn>/reports/*]`,
+        ),
       ].sort(),
     );
     for (const ack of acks) expect(ack.reason.length, ack.id).toBeGreaterThanOrEqual(80);

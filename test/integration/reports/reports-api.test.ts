@@ -16,6 +16,7 @@ import { LOCAL_RESOURCES, REPO_ROOT, startLocalStack, type LocalStack } from '#i
 import { systemClock } from '#shared/ports';
 import { emailsTo, form, request, type TestResponse } from '#test/support/http';
 import { novemberCases } from '#test/support/report-cases';
+import { weekName } from '#shared/templates/report-format';
 import { bearerFor, signInAs } from '#test/support/staff';
 
 const run = promisify(execFile);
@@ -202,7 +203,7 @@ describe('scheduled runs on the local stack', () => {
     expect(subjects.filter((s) => s.startsWith('Rightsdesk weekly digest: week 48 of 2026'))).toHaveLength(1); // run from the desk
     // The schedule made this week's digest (and last month's report, if not November's), once.
     const thisWeek = weekPeriod(isoWeekOf(londonDateOf(new Date())));
-    expect(subjects.filter((s) => s.startsWith(`Rightsdesk weekly digest: ${thisWeek.label}`))).toHaveLength(1);
+    expect(subjects.filter((s) => s === `Rightsdesk weekly digest: ${weekName(thisWeek)}`)).toHaveLength(1);
     const listed = (await call('/api/reports', dpo)).json<{ reports: ReportDoc[] }>();
     expect(listed.reports.map((r) => r.id)).toContain(thisWeek.id);
     for (const m of mail.filter((x) => x.subject.startsWith('Rightsdesk monthly'))) {
