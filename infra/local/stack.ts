@@ -19,6 +19,7 @@ import { CASES_TABLE } from '#adapters/cases-table-schema';
 import { TIME_ORIGIN_VAR, TIME_SCALE_VAR, scaledClock } from '#adapters/clock';
 import { systemClock } from '#shared/ports';
 import { createCasesTable, localDynamoClient, localS3Client, startDynamo, startS3, startSes, LOCAL_CREDENTIALS, LOCAL_REGION } from './emulators';
+import { isAlive, writeLocalEndpoints } from './endpoints';
 import { createHealthCheck, type HealthCheck } from './health';
 import { startSmtpListener, type SmtpListener } from './smtp-listener';
 import { createHttpAdapter } from './http-adapter';
@@ -152,15 +153,6 @@ export class DataDirInUseError extends Error {
     super(`Another local stack (process ${pid}) is using ${dataDir}. Stop it first, or run this one with --memory.`);
   }
 }
-
-const isAlive = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-};
 
 /** Claims `dir` for this stack with a pid file; a file left by a process that is gone is taken over. Returns the release. */
 function lockDataDir(dir: string, claims: Set<string>): () => void {
@@ -422,20 +414,26 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
     if (resumed) log(`deadline keeper: resumed ${resumed} open case(s)`);
     keeper.scheduleSweep();
 
+    const urls: LocalStackUrls = {
+      api: apiUrl,
+      health: `${apiUrl}/health`,
+      ses: ses.url.replace('127.0.0.1', 'localhost'),
+      sesStore: `${ses.url.replace('127.0.0.1', 'localhost')}/store`,
+      s3: s3.url,
+      dynamodb: dynamodb.url,
+      stepFunctions: keeper.url,
+      ...(inboundMail && { smtp: inboundMail.url }),
+      oidc: oidc.url,
+    };
+    // Tools run beside the stack (npm run demo:cases) find it here; removed first on stop.
+    if (dataDir) {
+      const { sesStore: _sesStore, ...endpoints } = urls;
+      cleanups.push(writeLocalEndpoints(dataDir, { ...endpoints, region: LOCAL_REGION, ...LOCAL_RESOURCES, pid: process.pid }));
+    }
     markReady();
     let stopping: Promise<void> | undefined;
     return {
-      urls: {
-        api: apiUrl,
-        health: `${apiUrl}/health`,
-        ses: ses.url.replace('127.0.0.1', 'localhost'),
-        sesStore: `${ses.url.replace('127.0.0.1', 'localhost')}/store`,
-        s3: s3.url,
-        dynamodb: dynamodb.url,
-        stepFunctions: keeper.url,
-        ...(inboundMail && { smtp: inboundMail.url }),
-        oidc: oidc.url,
-      },
+      urls,
       staffUsers: oidc.users,
       env: { ...env.set },
       dataDir,

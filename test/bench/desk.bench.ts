@@ -13,6 +13,7 @@
 import { startLocalStack } from '#infra/local/stack';
 import { localDynamoClient } from '#infra/local/emulators';
 import { DynamoCaseStore } from '#adapters/dynamo-case-store';
+import type { AuditEntry } from '#domain/case';
 import { receive } from '#domain/lifecycle';
 import { addDays } from '#domain/calendar';
 import { newCaseId, newReference } from '#shared/core/ids';
@@ -20,6 +21,7 @@ import { systemClock } from '#shared/ports';
 import { request } from '#test/support/http';
 import { bearerFor, signInAs } from '#test/support/staff';
 import { faultProxy } from '#test/support/fault-proxy';
+import { writeCases } from '#infra/tools/case-generator';
 
 const OPEN_CASES = 10_000;
 const RUNS = 40;
@@ -60,27 +62,22 @@ export default async function bench(): Promise<void> {
     const cases = new DynamoCaseStore({ client, tableName: stack.env.CASES_TABLE!, clock: systemClock });
     const t0 = performance.now();
     const today = new Date().toISOString().slice(0, 10);
-    const refs: string[] = [];
-    for (let i = 0; i < OPEN_CASES; i += 100) {
-      await Promise.all(
-        Array.from({ length: Math.min(100, OPEN_CASES - i) }, async (_, j) => {
-          const n = i + j;
-          const received = receive({
-            id: newCaseId(),
-            reference: newReference(),
-            rights: n % 7 === 0 ? ['complaint'] : ['access'],
-            channel: 'form',
-            requester: { fullName: 'Bench Person', email: `bench-${n}@example.org`, relationship: 'customer' },
-            receivedAt: `${addDays(today, -(n % 40))}T10:00:00.000Z`,
-            actor: 'requester',
-            identityConfirmed: true,
-            ...(n % 11 === 0 ? { flags: ['new-correspondence'] } : {}),
-          });
-          const c = await cases.create(received.case, received.entry);
-          if (n < ACTIONS) refs.push(c.reference);
-        }),
-      );
-    }
+    const seeded = Array.from({ length: OPEN_CASES }, (_, n) => {
+      const received = receive({
+        id: newCaseId(),
+        reference: newReference(),
+        rights: n % 7 === 0 ? ['complaint'] : ['access'],
+        channel: 'form',
+        requester: { fullName: 'Bench Person', email: `bench-${n}@example.org`, relationship: 'customer' },
+        receivedAt: `${addDays(today, -(n % 40))}T10:00:00.000Z`,
+        actor: 'requester',
+        identityConfirmed: true,
+        ...(n % 11 === 0 ? { flags: ['new-correspondence'] } : {}),
+      });
+      return { case: received.case, entries: [received.entry] as [AuditEntry] };
+    });
+    await writeCases(cases, seeded, { bulk: true });
+    const refs = seeded.slice(0, ACTIONS).map((s) => s.case.reference);
     console.log(`seeded ${OPEN_CASES} open cases in ${f((performance.now() - t0) / 1000)} s`);
 
     const session = await signInAs(stack, 'dpo.lead@icetrak.net');

@@ -12,6 +12,7 @@ import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
 import { StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { afterEach, describe, expect, it } from 'vitest';
 import { LOCAL_CREDENTIALS, LOCAL_REGION, localDynamoClient, localS3Client } from '#infra/local/emulators';
+import { readLocalEndpoints } from '#infra/local/endpoints';
 import { PortInUseError, startLocalStack, type LocalStack, type LocalStackOptions } from '#infra/local/stack';
 import { DynamoCaseStore } from '#adapters/dynamo-case-store';
 import { systemClock } from '#shared/ports';
@@ -202,6 +203,18 @@ describe('local stack', () => {
     const first = await start({ dataDir });
     expect(first.dataDir).toBe(dataDir);
     const key = first.env.SIGNING_KEY;
+    // Tools beside the stack (npm run demo:cases) find it by its endpoints file, owner-only like the rest.
+    expect(readLocalEndpoints(dataDir)).toMatchObject({
+      api: first.urls.api,
+      dynamodb: first.urls.dynamodb,
+      s3: first.urls.s3,
+      ses: first.urls.ses,
+      region: 'eu-west-2',
+      casesTable: 'rightsdesk-cases',
+      reportsBucket: 'rightsdesk-reports',
+      pid: process.pid,
+    });
+    expect((statSync(join(dataDir, 'endpoints.json')).mode & 0o777).toString(8)).toBe('600');
     let dynamo = localDynamoClient(first.urls.dynamodb);
     let s3 = localS3Client(first.urls.s3);
     const created = await new DynamoCaseStore({ client: dynamo, tableName: 'rightsdesk-cases', clock: systemClock }).create(c, anEntry('RequestReceived'));
@@ -213,7 +226,9 @@ describe('local stack', () => {
     expect((statSync(dataDir).mode & 0o777).toString(8)).toBe('700');
     expect((statSync(join(dataDir, 'signing-key')).mode & 0o777).toString(8)).toBe('600');
     expect(readFileSync(join(dataDir, 'signing-key'), 'utf8').trim()).toBe(key);
+    // No endpoints.json once stopped.
     expect(readdirSync(dataDir).sort()).toEqual(['dynamodb', 'mail', 's3', 'signing-key', 'staff-oidc-keys.json', 'staff-users.json']);
+    expect(() => readLocalEndpoints(dataDir)).toThrow('start the local stack with `npm start` first');
     for (const file of ['staff-oidc-keys.json', 'staff-users.json']) expect((statSync(join(dataDir, file)).mode & 0o777).toString(8), file).toBe('600');
     const staffUsers = first.staffUsers;
 
@@ -287,6 +302,12 @@ describe('local stack', () => {
       message: expect.stringContaining('--memory'),
     });
     expect((await fetch(stacks[0]!.urls.health)).status).toBe(200);
+  });
+
+  it('tells tools reading the endpoints of a stack that is gone to start one', () => {
+    const dataDir = tempDir();
+    writeFileSync(join(dataDir, 'endpoints.json'), JSON.stringify({ api: 'http://localhost:3000', pid: 999999999 }));
+    expect(() => readLocalEndpoints(dataDir)).toThrow(/process 999999999\) has gone: start the local stack with `npm start` first/);
   });
 
   it('takes over a data directory whose pid file was left by a process that is gone', async () => {
