@@ -133,7 +133,11 @@ export class RightsdeskStack extends Stack {
       alarmTopic: this.keeper.alarmTopic,
     });
     this.outbox = new MailOutbox(this, 'MailOutbox', { key: this.storage.key, resources: this.resources, alarmTopic: this.keeper.alarmTopic });
-    this.reports = new ComplianceReports(this, 'ComplianceReports', { key: this.storage.key, resources: this.resources, alarmTopic: this.keeper.alarmTopic });
+    this.reports = new ComplianceReports(this, 'ComplianceReports', {
+      key: this.storage.key,
+      resources: this.resources,
+      alarmTopic: this.keeper.alarmTopic,
+    });
 
     const output = (id: string, value: string, description: string) => new CfnOutput(this, id, { value, description });
     output('CasesTableName', this.storage.casesTable.tableName, 'DynamoDB table holding the cases');

@@ -4,21 +4,30 @@
  * the local OpenID provider as a browser would (code flow with PKCE) with the password `npm start`
  * keeps in .data/staff-users.json (or STAFF_PASSWORD).
  *
- * Environment: STAFF_ISSUER (default http://localhost:$OIDC_PORT, 3001), PUBLIC_BASE_URL
- * (default http://localhost:$PORT, 3000), STAFF_PASSWORD (e.g. for a stack run with --memory).
+ * Environment: STAFF_ISSUER and PUBLIC_BASE_URL (default: the running stack's, from
+ * .data/endpoints.json, else ports $OIDC_PORT 3001 and $PORT 3000), STAFF_PASSWORD (e.g. for a
+ * stack run with --memory).
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { codeFlowAccessToken } from '#infra/local/oidc-client';
 import { DEFAULT_OIDC_PORT, DESK_CLIENT_ID, readLocalStaffUsers, USERS_FILE } from '#infra/local/oidc';
+import { readLocalEndpoints } from '#infra/local/endpoints';
 import { DEFAULT_DATA_DIR, DEFAULT_PORT } from '#infra/local/stack';
 
 export class ToolError extends Error {}
 
+/** The stack's API and issuer: from the environment, else from .data/endpoints.json (a running `npm start`), else the default ports. */
 export function localAddresses(): { issuer: string; publicBaseUrl: string } {
+  let running: { api: string; oidc: string } | undefined;
+  try {
+    running = readLocalEndpoints(DEFAULT_DATA_DIR);
+  } catch {
+    running = undefined; // not running, or with --memory: the defaults, and the sign-in says what is wrong
+  }
   return {
-    issuer: (process.env.STAFF_ISSUER ?? `http://localhost:${process.env.OIDC_PORT || DEFAULT_OIDC_PORT}`).replace(/\/+$/, ''),
-    publicBaseUrl: (process.env.PUBLIC_BASE_URL ?? `http://localhost:${process.env.PORT || DEFAULT_PORT}`).replace(/\/+$/, ''),
+    issuer: (process.env.STAFF_ISSUER ?? running?.oidc ?? `http://localhost:${process.env.OIDC_PORT || DEFAULT_OIDC_PORT}`).replace(/\/+$/, ''),
+    publicBaseUrl: (process.env.PUBLIC_BASE_URL ?? running?.api ?? `http://localhost:${process.env.PORT || DEFAULT_PORT}`).replace(/\/+$/, ''),
   };
 }
 

@@ -159,7 +159,8 @@ function staffPaths(): Record<string, Json> {
         parameters: [{ name: 'cursor', in: 'query', description: 'The `next` of the previous page.', schema: { type: 'string' } }],
         responses: {
           '200': {
-            description: 'Up to 50 reports (id, kind, period, when made and by whom, headline numbers, the URLs of `html`, `csv` and `figures`), and `next` when there are more.',
+            description:
+              'Up to 50 reports (id, kind, period, when made and by whom, headline numbers, the URLs of `html`, `csv` and `figures`), and `next` when there are more.',
             content: { 'application/json': { schema: { type: 'object', required: ['reports'] } } },
           },
           ...common,

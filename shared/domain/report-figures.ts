@@ -7,7 +7,19 @@
  * Nothing here holds a name, an address or free text from a requester: rows carry references,
  * rights, channels, dates and outcomes. (Extension reasons are the DPO team's own words.)
  */
-import { isComplaint, KEPT_REASONS, REFUSAL_GROUNDS, RIGHTS, CHANNELS, type Case, type Channel, type KeptReason, type Outcome, type RefusalGround, type Right } from './case';
+import {
+  isComplaint,
+  KEPT_REASONS,
+  REFUSAL_GROUNDS,
+  RIGHTS,
+  CHANNELS,
+  type Case,
+  type Channel,
+  type KeptReason,
+  type Outcome,
+  type RefusalGround,
+  type Right,
+} from './case';
 import { addDays, daysBetween, londonDateOf, workingDaysBetween, type IsoDate } from './calendar';
 import { COMPLAINT_ACKNOWLEDGE_DAYS } from './deadlines';
 import type { ReportPeriod } from './report-period';
@@ -30,7 +42,6 @@ export const RESPONSE_BINS = [
   { label: '61–90', min: 61, max: 90 },
   { label: '91+', min: 91, max: Infinity },
 ] as const;
-
 
 export type Timeliness = 'on-time' | 'late' | 'open' | 'overdue' | 'not-answered';
 
@@ -121,7 +132,11 @@ export interface MonthlyFigures {
   };
   byRight: RightFigures[];
   byChannel: { channel: Channel; received: number }[];
-  extensions: { count: number; byGround: { ground: 'complex' | 'several-requests'; count: number }[]; cases: { reference: string; ground: string; reason: string }[] };
+  extensions: {
+    count: number;
+    byGround: { ground: 'complex' | 'several-requests'; count: number }[];
+    cases: { reference: string; ground: string; reason: string }[];
+  };
   /** asked: pauses begun; count/median/p95: the lengths of those answered; open: still waiting. */
   pauses: { clarification: Spread & { asked: number; open: number }; identity: Spread & { asked: number; open: number } };
   refusals: { count: number; byGround: { ground: RefusalGround; count: number }[] };
@@ -170,7 +185,8 @@ export const REPORT_DEFINITIONS: Record<string, string> = {
   complaints:
     'Complaints (DPA 2018 s.164A): received in the period; acknowledged within 30 calendar days of receipt, later, or not yet; closed: complaints answered in the period.',
   overdue: 'Overdue now: open requests whose due date is before the day the report was made, with days past due and days since receipt.',
-  unverified: 'Unverified closures: requests closed in the period because the requester did not confirm who they are in the time given; nothing was disclosed.',
+  unverified:
+    'Unverified closures: requests closed in the period because the requester did not confirm who they are in the time given; nothing was disclosed.',
   trend: 'Trend: for each of the twelve months to the period, requests received, and the on-time rate of requests answered (closed) that month.',
   weekly:
     'Weekly digest, as of the day it ran: open requests and complaints; due this week (due date in the ISO week); overdue (due date before that day); triage backlog: open cases waiting for the DPO team to look at them (new, unread correspondence, spam review).',
@@ -268,7 +284,9 @@ export function monthlyFigures(input: MonthlyInput): MonthlyFigures {
         open: clarifications.filter((q) => !q.answeredOn).length,
       },
       identity: {
-        ...spread(identity.flatMap((c) => (c.identityReceivedOn && c.identityRequestedOn ? [daysBetween(c.identityRequestedOn, c.identityReceivedOn)] : []))),
+        ...spread(
+          identity.flatMap((c) => (c.identityReceivedOn && c.identityRequestedOn ? [daysBetween(c.identityRequestedOn, c.identityReceivedOn)] : [])),
+        ),
         asked: identity.length,
         open: identity.filter((c) => c.status === 'awaiting_identity').length,
       },
@@ -287,8 +305,12 @@ export function monthlyFigures(input: MonthlyInput): MonthlyFigures {
     forwarded: { count: forwarded.length, days: spread(forwarded.map((r) => daysBetween(r.receivedOn, r.forwardedOn as string))) },
     complaints: {
       received: complaintsReceived.length,
-      acknowledgedWithin: complaintsReceived.filter((c) => c.complaintAcknowledgedOn && daysBetween(c.receivedOn, c.complaintAcknowledgedOn) <= COMPLAINT_ACKNOWLEDGE_DAYS).length,
-      acknowledgedLate: complaintsReceived.filter((c) => c.complaintAcknowledgedOn && daysBetween(c.receivedOn, c.complaintAcknowledgedOn) > COMPLAINT_ACKNOWLEDGE_DAYS).length,
+      acknowledgedWithin: complaintsReceived.filter(
+        (c) => c.complaintAcknowledgedOn && daysBetween(c.receivedOn, c.complaintAcknowledgedOn) <= COMPLAINT_ACKNOWLEDGE_DAYS,
+      ).length,
+      acknowledgedLate: complaintsReceived.filter(
+        (c) => c.complaintAcknowledgedOn && daysBetween(c.receivedOn, c.complaintAcknowledgedOn) > COMPLAINT_ACKNOWLEDGE_DAYS,
+      ).length,
       awaitingAcknowledgement: complaintsReceived.filter((c) => !c.complaintAcknowledgedOn).length,
       closed: closed.filter(isComplaint).length,
     },
@@ -306,7 +328,9 @@ export function monthlyFigures(input: MonthlyInput): MonthlyFigures {
 /** One month's trend point from the cases received in it and those closed in it. */
 export function trendPoint(month: string, received: Case[], closed: Case[]): TrendPoint {
   const inMonth = (d: string | null | undefined) => d != null && d.startsWith(`${month}-`);
-  const answered = closed.filter((c) => !isComplaint(c) && c.status === 'closed' && inMonth(c.respondedOn) && ANSWERED_OUTCOMES.includes(c.outcome as Outcome));
+  const answered = closed.filter(
+    (c) => !isComplaint(c) && c.status === 'closed' && inMonth(c.respondedOn) && ANSWERED_OUTCOMES.includes(c.outcome as Outcome),
+  );
   const onTime = answered.filter((c) => onTimeAtClose(c)).length;
   return {
     month,
@@ -365,15 +389,7 @@ function onTimeAtClose(c: Case): boolean {
 export function caseRow(c: Case, period: ReportPeriod, asOf: IsoDate): CaseRow {
   const answered = c.status === 'closed' && ANSWERED_OUTCOMES.includes(c.outcome as Outcome);
   const timeliness: Timeliness =
-    c.status !== 'closed'
-      ? c.dueOn != null && c.dueOn < asOf
-        ? 'overdue'
-        : 'open'
-      : answered
-        ? onTimeAtClose(c)
-          ? 'on-time'
-          : 'late'
-        : 'not-answered';
+    c.status !== 'closed' ? (c.dueOn != null && c.dueOn < asOf ? 'overdue' : 'open') : answered ? (onTimeAtClose(c) ? 'on-time' : 'late') : 'not-answered';
   const respondedOn = c.respondedOn ?? null;
   const forward = c.audit.find((e) => e.action === 'ForwardedToController');
   return {
@@ -410,7 +426,15 @@ function overdueRows(cases: Case[], asOf: IsoDate): OverdueRow[] {
 
 function rowOfOpen(c: Case, asOf: IsoDate): OverdueRow {
   const dueOn = c.dueOn as IsoDate;
-  return { reference: c.reference, rights: [...c.rights], receivedOn: c.receivedOn, dueOn, daysOverdue: Math.max(0, daysBetween(dueOn, asOf)), ageDays: daysBetween(c.receivedOn, asOf), status: c.status };
+  return {
+    reference: c.reference,
+    rights: [...c.rights],
+    receivedOn: c.receivedOn,
+    dueOn,
+    daysOverdue: Math.max(0, daysBetween(dueOn, asOf)),
+    ageDays: daysBetween(c.receivedOn, asOf),
+    status: c.status,
+  };
 }
 
 /** Median (mean of the middle two) and 95th percentile (nearest rank) of `values`. */

@@ -53,7 +53,15 @@ export function monthPeriod(period: string): ReportPeriod {
   const month = Number(m[2]);
   const from = formatIsoDate({ year, month, day: 1 });
   const to = formatIsoDate({ year, month, day: daysInMonth(year, month) });
-  return { kind: 'monthly', period, id: `monthly-${period}`, from, to, label: `${MONTH_NAMES[month - 1] ?? ''} ${year}`, prefix: prefixOf(from, `monthly-${period}`) };
+  return {
+    kind: 'monthly',
+    period,
+    id: `monthly-${period}`,
+    from,
+    to,
+    label: `${MONTH_NAMES[month - 1] ?? ''} ${year}`,
+    prefix: prefixOf(from, `monthly-${period}`),
+  };
 }
 
 export function weekPeriod(period: string): ReportPeriod {

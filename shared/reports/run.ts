@@ -106,7 +106,10 @@ export async function runReport(deps: ReportDeps, request: { kind: ReportKind; p
  * the month; this ISO week's digest), unless it was already made, in which case it only mails
  * the team if that has not happened yet. Returns what it did.
  */
-export async function runScheduledReport(deps: ReportDeps, kind: ReportKind): Promise<{ id?: string; did: 'made' | 'mailed' | 'nothing-due' | 'already-made' }> {
+export async function runScheduledReport(
+  deps: ReportDeps,
+  kind: ReportKind,
+): Promise<{ id?: string; did: 'made' | 'mailed' | 'nothing-due' | 'already-made' }> {
   const today = londonDateOf(deps.clock.now());
   const period = scheduledPeriod(kind, today, deps.settings.nation);
   if (!period) return { did: 'nothing-due' };

@@ -49,12 +49,27 @@ export function reportsPage(opts: {
 <p>Makes the report for the period again if it exists (the files are replaced). The team is mailed the first time a period is reported.</p>
 <form method="post" action="${basePath}/desk/reports" novalidate>
 ${csrfInput(opts.csrf)}
-${select({ name: 'kind', label: 'Report', options: [{ value: 'monthly', label: KIND_LABELS.monthly }, { value: 'weekly', label: KIND_LABELS.weekly }], state })}
+${select({
+  name: 'kind',
+  label: 'Report',
+  options: [
+    { value: 'monthly', label: KIND_LABELS.monthly },
+    { value: 'weekly', label: KIND_LABELS.weekly },
+  ],
+  state,
+})}
 ${textField({ name: 'period', label: 'Period', hint: `A month as YYYY-MM (last month: ${opts.defaults.monthly}) or an ISO week as YYYY-Www (this week: ${opts.defaults.weekly}).`, maxLength: 10, spellcheck: false, state })}
 <button type="submit">Run now</button>
 </form>`
     : '';
-  const body = h`${hasErrors ? errorSummary(errors, [['kind', 'run-kind'], ['period', 'run-period']]) : ''}
+  const body = h`${
+    hasErrors
+      ? errorSummary(errors, [
+          ['kind', 'run-kind'],
+          ['period', 'run-period'],
+        ])
+      : ''
+  }
 <h1>Compliance reports</h1>
 <p>The monthly report (made at 07:00 on the first working day of each month, for the month before) and the weekly digest (07:00 on Mondays). Each has a readable report and a CSV of one row per case, with no names or addresses.</p>
 ${
@@ -68,5 +83,14 @@ ${opts.next ? h`<p><a href="${basePath}/desk/reports?cursor=${opts.next}">Older 
     : h`<p>No reports yet.</p>`
 }
 ${runForm}`;
-  return deskLayout({ title: 'Compliance reports', staff: opts.staff, csrf: opts.csrf, basePath, body, hasErrors, reportsCurrent: true, ...(opts.flash ? { flash: opts.flash } : {}) });
+  return deskLayout({
+    title: 'Compliance reports',
+    staff: opts.staff,
+    csrf: opts.csrf,
+    basePath,
+    body,
+    hasErrors,
+    reportsCurrent: true,
+    ...(opts.flash ? { flash: opts.flash } : {}),
+  });
 }

@@ -706,7 +706,9 @@ describe('residency and cdk-nag', () => {
       ...['DeskReports', 'DeskRunReport', 'DeskReportFile', 'ListReports', 'RunReport', 'GetReportFile'],
     ];
     // Every HTTP handler of the three contexts (not the staff pool's token trigger, nor the reports' schedules).
-    expect(functionIds.sort()).toEqual([...INTAKE.handlers, ...triggeredBy(CASES.handlers, 'http'), ...triggeredBy(REPORTS.handlers, 'http')].map((h) => h.id).sort());
+    expect(functionIds.sort()).toEqual(
+      [...INTAKE.handlers, ...triggeredBy(CASES.handlers, 'http'), ...triggeredBy(REPORTS.handlers, 'http')].map((h) => h.id).sort(),
+    );
     expect(CASES.handlers.filter((h) => h.trigger.kind !== 'http').map((h) => h.id)).toEqual(['AddStaffClaims']);
     expect(summary).toEqual(
       [

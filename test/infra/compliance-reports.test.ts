@@ -69,7 +69,14 @@ describe('the report schedules', () => {
   it('the desk and the API serve the reports, staff only', () => {
     const routes = [...built.stack.publicApi.functions.keys()];
     expect(routes).toEqual(
-      expect.arrayContaining(['GET /desk/reports', 'POST /desk/reports', 'GET /desk/reports/{id}/{file}', 'GET /api/reports', 'POST /api/reports', 'GET /api/reports/{id}/{file}']),
+      expect.arrayContaining([
+        'GET /desk/reports',
+        'POST /desk/reports',
+        'GET /desk/reports/{id}/{file}',
+        'GET /api/reports',
+        'POST /api/reports',
+        'GET /api/reports/{id}/{file}',
+      ]),
     );
   });
 });

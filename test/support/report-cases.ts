@@ -58,7 +58,8 @@ export function build(
 }
 
 const ctx = (date: string) => ({ at: at(date, 14), actor: staff });
-export const completeOn = (date: string) => (c: Case) => closeCase(c, { outcome: 'completed', summary: { done: 'Sent a copy.', systemsSearched: ['Accounts'] } }, ctx(date));
+export const completeOn = (date: string) => (c: Case) =>
+  closeCase(c, { outcome: 'completed', summary: { done: 'Sent a copy.', systemsSearched: ['Accounts'] } }, ctx(date));
 
 /** The November 2026 fixture (reported as of 2 December 2026); references are the letters of the worked example. */
 export function novemberCases(): Record<string, Built> {
@@ -71,7 +72,12 @@ export function novemberCases(): Record<string, Built> {
         c,
         {
           outcome: 'partially-completed',
-          summary: { done: 'Erased marketing data.', withheld: 'Account records kept until 2030.', keptBecause: ['legal-obligation'], systemsSearched: ['Accounts'] },
+          summary: {
+            done: 'Erased marketing data.',
+            withheld: 'Account records kept until 2030.',
+            keptBecause: ['legal-obligation'],
+            systemsSearched: ['Accounts'],
+          },
         },
         ctx('2026-11-30'),
       ),

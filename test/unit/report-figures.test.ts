@@ -116,19 +116,37 @@ describe('monthly figures (worked example, November 2026)', () => {
       '91+': 0,
     });
     // I: received 15 October, due 16 November (the 15th is a Sunday); 2 December is 16 days past due and 48 since receipt.
-    expect(f.overdue).toEqual([{ reference: 'RD-PPPPPP', rights: ['access'], receivedOn: '2026-10-15', dueOn: '2026-11-16', daysOverdue: 16, ageDays: 48, status: 'in_progress' }]);
+    expect(f.overdue).toEqual([
+      { reference: 'RD-PPPPPP', rights: ['access'], receivedOn: '2026-10-15', dueOn: '2026-11-16', daysOverdue: 16, ageDays: 48, status: 'in_progress' },
+    ]);
   });
 
   it('has one CSV row per case received or closed in the period (not the complaint twice, not the overdue October case)', () => {
     const { f } = figures();
     expect(f.rows.map((r) => r.reference).sort()).toEqual(
-      ['RD-AAAAAA', 'RD-BBBBBB', 'RD-CCCCCC', 'RD-DDDDDD', 'RD-EEEEEE', 'RD-FFFFFF', 'RD-GGGGGG', 'RD-HHHHHH', 'RD-JJJJJJ', 'RD-KKKKKK', 'RD-MMMMMM'].sort(),
+      [
+        'RD-AAAAAA',
+        'RD-BBBBBB',
+        'RD-CCCCCC',
+        'RD-DDDDDD',
+        'RD-EEEEEE',
+        'RD-FFFFFF',
+        'RD-GGGGGG',
+        'RD-HHHHHH',
+        'RD-JJJJJJ',
+        'RD-KKKKKK',
+        'RD-MMMMMM',
+      ].sort(),
     );
     const a = f.rows.find((r) => r.reference === 'RD-AAAAAA');
     expect(a).toMatchObject({ receivedInPeriod: false, closedInPeriod: true, timeliness: 'on-time', daysToRespond: 21, workingDaysToRespond: 15 });
     expect(f.rows.find((r) => r.reference === 'RD-GGGGGG')).toMatchObject({ dueOn: '2026-12-29', timeliness: 'open' });
     expect(f.rows.find((r) => r.reference === 'RD-HHHHHH')).toMatchObject({ timeliness: 'late', daysToRespond: 46 });
-    expect(f.rows.find((r) => r.reference === 'RD-JJJJJJ')).toMatchObject({ timeliness: 'not-answered', daysToRespond: null, outcome: 'closed_unverified' });
+    expect(f.rows.find((r) => r.reference === 'RD-JJJJJJ')).toMatchObject({
+      timeliness: 'not-answered',
+      daysToRespond: null,
+      outcome: 'closed_unverified',
+    });
     expect(f.rows.find((r) => r.reference === 'RD-MMMMMM')).toMatchObject({ forwardedOn: '2026-11-13', outcome: 'forwarded' });
     expect(f.rows.find((r) => r.reference === 'RD-BBBBBB')).toMatchObject({ keptBecause: ['legal-obligation'] });
   });
@@ -155,7 +173,13 @@ describe('weekly digest', () => {
       .map((b) => b.case)
       .filter((c) => c.status !== 'closed');
     // Week 52 of 2026: 21 to 27 December; as of Monday 21 December. K is due 21 December, G on 29 December, C in February.
-    const f = weeklyFigures({ period: weekPeriod('2026-W52'), open, triage: [open[0] as Case], asOf: '2026-12-21', generatedAt: '2026-12-21T07:00:00.000Z' });
+    const f = weeklyFigures({
+      period: weekPeriod('2026-W52'),
+      open,
+      triage: [open[0] as Case],
+      asOf: '2026-12-21',
+      generatedAt: '2026-12-21T07:00:00.000Z',
+    });
     expect(f.headline).toEqual({ open: 4, dueThisWeek: 1, overdue: 1, triageBacklog: 1, awaitingRequester: 0 });
     expect(f.dueThisWeek.map((r) => r.reference)).toEqual(['RD-KKKKKK']);
     expect(f.overdue.map((r) => [r.reference, r.daysOverdue])).toEqual([['RD-PPPPPP', 35]]);

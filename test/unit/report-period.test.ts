@@ -1,6 +1,15 @@
 /** Report periods (issue 12): months and ISO weeks as London dates, ids, keys, and which period a scheduled run is for. */
 import { describe, expect, it } from 'vitest';
-import { firstWorkingDayOfMonth, isoWeekOf, monthPeriod, monthsEndingWith, periodOfId, reportPeriod, scheduledPeriod, weekPeriod } from '#domain/report-period';
+import {
+  firstWorkingDayOfMonth,
+  isoWeekOf,
+  monthPeriod,
+  monthsEndingWith,
+  periodOfId,
+  reportPeriod,
+  scheduledPeriod,
+  weekPeriod,
+} from '#domain/report-period';
 
 describe('report periods', () => {
   it('a month: its first and last day, its id and where its files go', () => {
@@ -17,7 +26,11 @@ describe('report periods', () => {
   });
 
   it('an ISO week runs Monday to Sunday; the week’s Thursday decides its year', () => {
-    expect(weekPeriod('2026-W48')).toMatchObject({ from: '2026-11-23', to: '2026-11-29', label: 'week 48 of 2026 (23 November 2026 to 29 November 2026)' });
+    expect(weekPeriod('2026-W48')).toMatchObject({
+      from: '2026-11-23',
+      to: '2026-11-29',
+      label: 'week 48 of 2026 (23 November 2026 to 29 November 2026)',
+    });
     expect(weekPeriod('2026-W01')).toMatchObject({ from: '2025-12-29', to: '2026-01-04', prefix: 'reports/2025/12/weekly-2026-W01/' });
     expect(isoWeekOf('2026-11-23')).toBe('2026-W48');
     expect(isoWeekOf('2026-11-29')).toBe('2026-W48');
@@ -35,7 +48,9 @@ describe('report periods', () => {
       ['weekly', '2027-W53'], // 2027 has 52 weeks
       ['weekly', '2026-W00'],
     ] as const) {
-      expect(() => reportPeriod(kind, period), `${kind} ${period}`).toThrow(expect.objectContaining({ name: 'ValidationError', fields: { period: expect.any(String) } }));
+      expect(() => reportPeriod(kind, period), `${kind} ${period}`).toThrow(
+        expect.objectContaining({ name: 'ValidationError', fields: { period: expect.any(String) } }),
+      );
     }
   });
 
@@ -47,7 +62,18 @@ describe('report periods', () => {
 
   it('twelve months for the trend, across a year end', () => {
     expect(monthsEndingWith('2026-03', 12)).toEqual([
-      '2025-04', '2025-05', '2025-06', '2025-07', '2025-08', '2025-09', '2025-10', '2025-11', '2025-12', '2026-01', '2026-02', '2026-03',
+      '2025-04',
+      '2025-05',
+      '2025-06',
+      '2025-07',
+      '2025-08',
+      '2025-09',
+      '2025-10',
+      '2025-11',
+      '2025-12',
+      '2026-01',
+      '2026-02',
+      '2026-03',
     ]);
   });
 });

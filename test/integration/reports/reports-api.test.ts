@@ -115,7 +115,11 @@ describe('reports API', () => {
     const extra = await call('/api/reports', dpo, { method: 'POST', body: { kind: 'monthly', period: '2026-11', to: 'me@example.org' } });
     expect(extra.status).toBe(400);
     expect(extra.text).toContain('to');
-    for (const path of ['/api/reports/monthly-2026-10/report.html', '/api/reports/monthly-2026-11/secrets.txt', '/api/reports/monthly-2026-11/..%2F..%2Fraw']) {
+    for (const path of [
+      '/api/reports/monthly-2026-10/report.html',
+      '/api/reports/monthly-2026-11/secrets.txt',
+      '/api/reports/monthly-2026-11/..%2F..%2Fraw',
+    ]) {
       expect((await call(path, dpo)).status, path).toBe(404);
     }
   });
@@ -131,8 +135,11 @@ describe('npm run report', () => {
     expect(stdout).toContain('Made the week 47 of 2026');
     expect(stdout).toContain(`${stack.urls.api}/desk/reports/weekly-2026-W47/report.html`);
     expect(stdout).toContain('.data/s3/rightsdesk-reports/reports/2026/11/weekly-2026-W47/cases.csv._S3rver_object');
-    const usage = await run(process.execPath, ['--import', 'tsx', 'infra/tools/report.ts', '--year', '2026'], { cwd: REPO_ROOT }).catch((err: { stderr: string }) => err);
-    expect((usage as { stderr: string }).stderr).toContain('Usage: npm run report -- --month YYYY-MM');
+    const usage = await run(process.execPath, ['--import', 'tsx', 'infra/tools/report.ts', '--year', '2026'], { cwd: REPO_ROOT }).then(
+      () => ({ stderr: 'it succeeded' }),
+      (err: unknown) => err as { stderr: string },
+    );
+    expect(usage.stderr).toContain('Usage: npm run report -- --month YYYY-MM');
   }, 60_000);
 });
 
@@ -156,7 +163,7 @@ describe('reports in the desk', () => {
     });
     expect(run.status, run.text).toBe(303);
     expect(run.headers.location).toBe('/desk/reports/weekly-2026-W48/report.html');
-    const shown = await request(`${stack.urls.api}${run.headers.location}`, { headers: { cookie } });
+    const shown = await request(`${stack.urls.api}${String(run.headers.location)}`, { headers: { cookie } });
     expect(shown.status).toBe(200);
     expect(shown.text).toContain('weekly digest');
     expect(shown.headers['content-security-policy']).toContain("default-src 'none'");

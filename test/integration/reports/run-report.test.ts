@@ -146,7 +146,12 @@ describe('runScheduledReport', () => {
   it('a digest whose mail failed is mailed by the next day’s run, not made again', async () => {
     now = new Date('2027-01-11T07:00:00.000Z'); // Monday of 2027-W02
     // SES unreachable (a closed port): the report is stored, the mail stays owed.
-    const down = depsWith(new SesMailer(new SESv2Client({ endpoint: 'http://127.0.0.1:9', region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS, maxAttempts: 1 }), 'rightsdesk@icetrak.net'));
+    const down = depsWith(
+      new SesMailer(
+        new SESv2Client({ endpoint: 'http://127.0.0.1:9', region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS, maxAttempts: 1 }),
+        'rightsdesk@icetrak.net',
+      ),
+    );
     expect(await runScheduledReport(down, 'weekly')).toEqual({ id: 'weekly-2027-W02', did: 'made' });
     expect((await deps.reports.find('weekly-2027-W02'))?.mailedAt).toBeUndefined();
     // The lease of the failed attempt has to run out (5 minutes) before anyone tries again.
