@@ -86,6 +86,7 @@ function banner(stack: LocalStack, smtpPort: number, timeScale: number): string 
       `${stack.endpoints[service]} — the handlers' ${service} requests go there`,
     ]),
     ['Staff desk', `${urls.api}/desk`],
+    ['Compliance reports', `${urls.api}/desk/reports — next ${nextRuns(stack)} (Europe/London); due ones missing are made now`],
     ['Staff sign-in (OpenID provider)', urls.oidc],
     ...stack.staffUsers.map((u): [string, string] => [`  ${u.groups.join(', ')}`, `${u.email}  password: ${u.password}`]),
   ];
@@ -96,6 +97,21 @@ function banner(stack: LocalStack, smtpPort: number, timeScale: number): string 
     ...stack.warnings.map((w) => `  warning: ${w}`),
     'Press Ctrl-C to stop.',
   ].join('\n');
+}
+
+/** When the report schedules fire next, as London wall time. */
+function nextRuns(stack: LocalStack): string {
+  const when = new Intl.DateTimeFormat('en-GB', {
+    timeZone: 'Europe/London',
+    weekday: 'short',
+    day: 'numeric',
+    month: 'short',
+    hour: '2-digit',
+    minute: '2-digit',
+  });
+  return Object.entries(stack.reportScheduler.nextRuns())
+    .map(([id, at]) => `${id === 'MonthlyReport' ? 'monthly' : 'weekly'} ${at ? when.format(at) : 'not scheduled'}`)
+    .join(', ');
 }
 
 async function main(): Promise<void> {

@@ -398,11 +398,16 @@ function buildRequest(b: CaseBuilder, rnd: () => number, closing: Closing): void
     if (!b.do(at, STAFF, (c, ctx) => extend(c, { reason, severalRequests }, ctx))) return;
   }
 
-  // The answer: on time mostly, late now and then, and a few stall (still open, overdue once their due date passes).
+  // The answer: on time mostly, late now and then, and a few stall: overdue for one to four months, then answered
+  // (still open, overdue, when that is after asOf). A backlog is months deep, never years: no case stays open for ever.
   const timing = rnd();
-  if (timing < SHARE.stalled) return;
   const dueOn = b.c.dueOn!;
-  const at = timing < SHARE.stalled + SHARE.late ? b.workingDayAfter(between(rnd, 1, 20), dueOn) : b.workingDayBy(dueOn);
+  const at =
+    timing < SHARE.stalled
+      ? b.workingDayAfter(between(rnd, 21, 90), dueOn)
+      : timing < SHARE.stalled + SHARE.late
+        ? b.workingDayAfter(between(rnd, 1, 20), dueOn)
+        : b.workingDayBy(dueOn);
   closeWith(b, closing, at, rnd);
 }
 

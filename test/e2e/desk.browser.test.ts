@@ -22,6 +22,7 @@ import type { Browser, BrowserContext, Page, Response } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLocalStack, type LocalStack } from '#infra/local/stack';
 import { londonDateOf } from '#domain/calendar';
+import { previousMonthOf } from '#domain/report-period';
 import { SESSION_COOKIE } from '#shared/auth/authenticate';
 import { LETTER_TITLES } from '#shared/templates/letters';
 import {
@@ -396,6 +397,25 @@ describe('the DPO desk in Chromium', () => {
         title,
       ).toHaveLength(1);
     expect(subjects).toContain(`[${reference}] Our response to your request`);
+  });
+
+  it('runs last month’s compliance report from the Reports page; it opens in the desk with its charts', async () => {
+    await followLink(page, 'nav a[href="/desk/reports"]', (u) => u.pathname === '/desk/reports', 200);
+    expect(await text(page, 'h1')).toBe('Compliance reports');
+    await expectAccessible(page, 'reports');
+    await expectReflowsAt320(page, 'reports', shots);
+    const month = previousMonthOf(londonDateOf(new Date()));
+    expect(await page.locator('#run-period').inputValue()).toBe(month);
+    await tabTo(page, 'form[action="/desk/reports"] button[type=submit]');
+    await enterAndWait(
+      page,
+      (p) => p === '/desk/reports',
+      (u) => u.pathname === `/desk/reports/monthly-${month}/report.html`,
+    );
+    expect(await text(page, 'h1')).toContain('compliance report');
+    expect(await page.locator('svg[role=img]').count()).toBeGreaterThanOrEqual(3);
+    await page.screenshot({ path: join(shots, 'report.png'), fullPage: true });
+    await expectAccessible(page, 'report');
   });
 
   it('signs out with the sign-out button; the desk then asks for a sign-in again', async () => {
