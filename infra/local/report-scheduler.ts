@@ -53,8 +53,9 @@ export function startReportScheduler(opts: { rootDir: string; log: (line: string
     spec,
     cron: new Cron(cronPattern(spec.trigger.cron), { timezone: REPORT_TIME_ZONE, protect: true, paused: !opts.timers }, () => void run(spec)),
   }));
+  // One after the other, as separate Lambda functions would not share a logger's context.
   const runAll = async () => {
-    await Promise.all(specs.map(run));
+    for (const spec of specs) await run(spec);
   };
   if (opts.timers) void runAll();
   return {

@@ -79,7 +79,7 @@ export async function runReport(deps: ReportDeps, request: { kind: ReportKind; p
     deps.files.put(keys.json, JSON.stringify(figures), { contentType: REPORT_FILES.json.contentType }),
   ]);
   if (period.kind === 'monthly' && period.to < asOf) {
-    // This month's trend point, for the next eleven reports' trend charts.
+    // This month's trend point, for the next eleven reports' trend charts (a month still running has none yet).
     const figuresOfMonth = figures as Extract<ReportFigures, { kind: 'monthly' }>;
     const point = figuresOfMonth.trend.at(-1);
     if (point) await deps.files.put(trendKey(period.period), JSON.stringify(point), { contentType: REPORT_FILES.json.contentType });
@@ -146,7 +146,7 @@ async function monthly(deps: ReportDeps, period: ReportPeriod, asOf: IsoDate, no
     deps.cases.listOpenDueBy(addDays(asOf, -1)),
   ]);
   const earlier = monthsEndingWith(period.period, TREND_MONTHS).slice(0, -1);
-  const trend = [...(await trendOf(deps, earlier, asOf)), trendPoint(period.period, received, closed)];
+  const trend = [...(await trendOf(deps, earlier)), trendPoint(period.period, received, closed)];
   return monthlyFigures({ period, received, closed, overdue, trend, asOf, generatedAt: now });
 }
 
@@ -166,21 +166,25 @@ async function allOfView(deps: ReportDeps, view: 'triage', today: IsoDate) {
   return out;
 }
 
-/** Trend points of earlier months: stored by their own report or an earlier run, or computed from the indexes (and stored once the month is over). */
-async function trendOf(deps: ReportDeps, months: string[], asOf: IsoDate): Promise<TrendPoint[]> {
+/**
+ * Trend points of earlier months: the one each month's own report stored, or else computed from
+ * the indexes (not stored: only a month's report speaks for it, and re-running it refreshes the
+ * point, so a request logged late for a past month is never hidden by a stale copy).
+ */
+async function trendOf(deps: ReportDeps, months: string[]): Promise<TrendPoint[]> {
   const points: TrendPoint[] = new Array<TrendPoint>(months.length);
   let next = 0;
   const worker = async () => {
     while (next < months.length) {
       const i = next++;
-      points[i] = await trendOfMonth(deps, months[i] as string, asOf);
+      points[i] = await trendOfMonth(deps, months[i] as string);
     }
   };
   await Promise.all(Array.from({ length: Math.min(TREND_CONCURRENCY, months.length) }, worker));
   return points;
 }
 
-async function trendOfMonth(deps: ReportDeps, month: string, asOf: IsoDate): Promise<TrendPoint> {
+async function trendOfMonth(deps: ReportDeps, month: string): Promise<TrendPoint> {
   try {
     return JSON.parse((await deps.files.get(trendKey(month))).toString('utf8')) as TrendPoint;
   } catch (err) {
@@ -189,9 +193,7 @@ async function trendOfMonth(deps: ReportDeps, month: string, asOf: IsoDate): Pro
   const period = monthPeriod(month);
   const window = closedWindow(period);
   const [received, closed] = await Promise.all([deps.cases.listReceivedInMonth(month), deps.cases.listClosedBetween(window.from, window.to)]);
-  const point = trendPoint(month, received, closed);
-  if (period.to < asOf) await deps.files.put(trendKey(month), JSON.stringify(point), { contentType: REPORT_FILES.json.contentType });
-  return point;
+  return trendPoint(month, received, closed);
 }
 
 /** A month's trend point: `reports/<yyyy>/<mm>/trend.json`. */

@@ -14,13 +14,13 @@ import { SesMailer } from '#adapters/ses-mailer';
 import type { MonthlyFigures } from '#domain/report-figures';
 import { LOCAL_CREDENTIALS, LOCAL_REGION, localS3Client, startS3, startSes, type Running } from '#infra/local/emulators';
 import type { Clock } from '#shared/ports';
-import { runReport, runScheduledReport, type ReportDeps } from '#shared/reports/run';
+import { runReport, runScheduledReport, trendKey, type ReportDeps } from '#shared/reports/run';
 import { reportCsv } from '#shared/templates/report-csv';
 import { renderReportHtml } from '#shared/templates/report-html';
 import { reportMail } from '#shared/templates/report-mail';
 import { useDynamo } from '#test/support/emulators';
 import { emailsTo } from '#test/support/http';
-import { novemberCases } from '#test/support/report-cases';
+import { build, novemberCases } from '#test/support/report-cases';
 
 const dynamo = useDynamo();
 const BUCKET = 'reports-test';
@@ -120,11 +120,24 @@ describe('runReport', () => {
     });
   });
 
-  it('reads earlier months’ trend points once, then from the bucket', async () => {
-    calls.length = 0;
-    await runReport(deps, { kind: 'monthly', period: '2026-11', by: 'system' });
-    // November's own reads (received, closed, overdue) and the record: October and before are stored trend points now.
-    expect(calls.filter((c) => c === 'QueryCommand').length).toBeLessThanOrEqual(3);
+  it('takes an earlier month’s trend point from that month’s own report, and computes (never stores) the others', async () => {
+    await files.put(trendKey('2026-09'), JSON.stringify({ month: '2026-09', received: 999, answered: 9, onTime: 9, onTimeRate: 1 }));
+    const run = await runReport(deps, { kind: 'monthly', period: '2026-11', by: 'system' });
+    const f = run.figures as MonthlyFigures;
+    expect(f.trend.find((p) => p.month === '2026-09')?.received).toBe(999);
+    expect(f.trend.find((p) => p.month === '2026-08')?.received).toBe(0);
+    await expect(files.get(trendKey('2026-08'))).rejects.toMatchObject({ name: 'BlobNotFoundError' });
+  });
+
+  it('a request logged late for a past month counts once that month’s report is run again', async () => {
+    await runReport(deps, { kind: 'monthly', period: '2026-10', by: 'system' });
+    const late = build('RD-QQQQQQ', { rights: ['access'], channel: 'post', receivedOn: '2026-10-30' });
+    await (deps.cases as DynamoCaseStore).create(late.case, late.entries[0]!);
+    const before = (await runReport(deps, { kind: 'monthly', period: '2026-11', by: 'system' })).figures as MonthlyFigures;
+    expect(before.trend.find((p) => p.month === '2026-10')?.received).toBe(4); // October's report, made before the letter was logged
+    await runReport(deps, { kind: 'monthly', period: '2026-10', by: 'staff:dpo.lead@icetrak.net' });
+    const after = (await runReport(deps, { kind: 'monthly', period: '2026-11', by: 'system' })).figures as MonthlyFigures;
+    expect(after.trend.find((p) => p.month === '2026-10')?.received).toBe(5);
   });
 });
 
