@@ -30,7 +30,7 @@ export class DynamoReportStore implements ReportStore {
     return Item ? recordOf(Item) : undefined;
   }
 
-  async save(record: Omit<ReportRecord, 'runs' | 'mailedAt'>): Promise<ReportRecord> {
+  async save(record: Omit<ReportRecord, 'runs' | 'mailedAt' | 'mailedFor'>): Promise<ReportRecord> {
     const { Attributes } = await this.doc.send(
       new UpdateCommand({
         TableName: this.table,
@@ -63,7 +63,7 @@ export class DynamoReportStore implements ReportStore {
     };
   }
 
-  async claimMail(id: string, at: string, leaseSeconds: number): Promise<boolean> {
+  async claimMail(id: string, digest: string, at: string, leaseSeconds: number): Promise<boolean> {
     const staleBefore = new Date(Date.parse(at) - leaseSeconds * 1000).toISOString();
     try {
       await this.doc.send(
@@ -71,9 +71,10 @@ export class DynamoReportStore implements ReportStore {
           TableName: this.table,
           Key: keyOf(id),
           UpdateExpression: 'SET #claim = :at',
-          ConditionExpression: 'attribute_exists(#pk) AND attribute_not_exists(#mailed) AND (attribute_not_exists(#claim) OR #claim < :stale)',
-          ExpressionAttributeNames: { '#pk': PK, '#mailed': 'mailedAt', '#claim': 'mailClaimedAt' },
-          ExpressionAttributeValues: { ':at': at, ':stale': staleBefore },
+          ConditionExpression:
+            'attribute_exists(#pk) AND (attribute_not_exists(#for) OR #for <> :digest) AND (attribute_not_exists(#claim) OR #claim < :stale)',
+          ExpressionAttributeNames: { '#pk': PK, '#for': 'mailedFor', '#claim': 'mailClaimedAt' },
+          ExpressionAttributeValues: { ':at': at, ':stale': staleBefore, ':digest': digest },
         }),
       );
       return true;
@@ -83,20 +84,25 @@ export class DynamoReportStore implements ReportStore {
     }
   }
 
-  async markMailed(id: string, at: string): Promise<void> {
+  async markMailed(id: string, digest: string, at: string): Promise<void> {
     await this.doc.send(
       new UpdateCommand({
         TableName: this.table,
         Key: keyOf(id),
-        UpdateExpression: 'SET #mailed = :at REMOVE #claim',
-        ExpressionAttributeNames: { '#mailed': 'mailedAt', '#claim': 'mailClaimedAt' },
-        ExpressionAttributeValues: { ':at': at },
+        UpdateExpression: 'SET #mailed = :at, #for = :digest REMOVE #claim',
+        ExpressionAttributeNames: { '#mailed': 'mailedAt', '#for': 'mailedFor', '#claim': 'mailClaimedAt' },
+        ExpressionAttributeValues: { ':at': at, ':digest': digest },
       }),
     );
   }
 }
 
 function recordOf(item: Record<string, unknown>): ReportRecord {
-  const report = item.report as Omit<ReportRecord, 'runs' | 'mailedAt'>;
-  return { ...report, runs: Number(item.runs ?? 1), ...(typeof item.mailedAt === 'string' ? { mailedAt: item.mailedAt } : {}) };
+  const report = item.report as Omit<ReportRecord, 'runs' | 'mailedAt' | 'mailedFor'>;
+  return {
+    ...report,
+    runs: Number(item.runs ?? 1),
+    ...(typeof item.mailedAt === 'string' ? { mailedAt: item.mailedAt } : {}),
+    ...(typeof item.mailedFor === 'string' ? { mailedFor: item.mailedFor } : {}),
+  };
 }

@@ -35,20 +35,23 @@ export interface ReportRecord {
   keys: Record<ReportFile, string>;
   /** Headline numbers (no personal data), for the list and the mail. */
   headline: Record<string, number | null>;
-  /** When the team was mailed about this period (once per period). */
+  /** When the team was last mailed about this period. */
   mailedAt?: string;
+  /** The headline numbers that mail gave (JSON): a re-run that changes them mails again, one that does not stays quiet. */
+  mailedFor?: string;
 }
 
 export interface ReportStore {
   find(id: string): Promise<ReportRecord | undefined>;
   /** Creates or replaces the record of `record.id`, keeping `mailedAt` and counting the run. */
-  save(record: Omit<ReportRecord, 'runs' | 'mailedAt'>): Promise<ReportRecord>;
+  save(record: Omit<ReportRecord, 'runs' | 'mailedAt' | 'mailedFor'>): Promise<ReportRecord>;
   /** Newest period first, a page at a time. */
   list(opts: { limit: number; cursor?: string }): Promise<{ reports: ReportRecord[]; cursor?: string }>;
   /**
-   * Claims the right to mail the team about `id`: true when this caller won (not mailed yet, and no
-   * other claim younger than `leaseSeconds`). The winner sends, then calls markMailed.
+   * Claims the right to mail the team about `id` with headline numbers `digest`: true when this
+   * caller won (not yet mailed with these numbers, and no other claim younger than `leaseSeconds`).
+   * The winner sends, then calls markMailed.
    */
-  claimMail(id: string, at: string, leaseSeconds: number): Promise<boolean>;
-  markMailed(id: string, at: string): Promise<void>;
+  claimMail(id: string, digest: string, at: string, leaseSeconds: number): Promise<boolean>;
+  markMailed(id: string, digest: string, at: string): Promise<void>;
 }

@@ -3,7 +3,8 @@
  * closed in the period, open and overdue now; never a Scan, so the cost grows with the period and
  * not with the table), compute the figures (shared/domain/report-figures.ts), render the HTML and
  * the CSV, store them with the figures under the period's prefix in the reports bucket, record
- * the report, and mail the team once per period with the headline numbers and a desk link.
+ * the report, and mail the team the headline numbers and a desk link: once per period, and again
+ * only when a re-run changes those numbers (a correction the team should hear of).
  *
  * A re-run for the same period replaces the same files and record (the id names the period).
  * The scheduled runs (runScheduledReport) make the period due on the day they run, and skip a
@@ -22,7 +23,7 @@ import { REPORT_FILES, type ReportFile, type ReportRecord, type ReportStore } fr
 export interface ReportRenderer {
   html(figures: ReportFigures, opts: { deskUrl?: string }): Promise<string>;
   csv(rows: CaseRow[]): string;
-  mail(figures: ReportFigures, opts: { to: string; reportUrl: string }): OutboundEmail;
+  mail(figures: ReportFigures, opts: { to: string; reportUrl: string; updated?: boolean }): OutboundEmail;
 }
 
 export interface ReportDeps {
@@ -39,7 +40,7 @@ export interface ReportDeps {
 export interface ReportRun {
   record: ReportRecord;
   figures: ReportFigures;
-  /** Whether this run mailed the team (only the first completed run of a period does). */
+  /** Whether this run mailed the team (the first run of a period, or one that changed its headline numbers). */
   mailed: boolean;
 }
 
@@ -98,7 +99,7 @@ export async function runReport(deps: ReportDeps, request: { kind: ReportKind; p
   });
   const mailed = await mailTeam(deps, record, figures);
   logger.info('Report made', { id: period.id, cases: figures.rows.length, mailed, ms: Math.round(performance.now() - started) });
-  return { record: mailed ? { ...record, mailedAt: now } : record, figures, mailed };
+  return { record: mailed ? { ...record, mailedAt: now, mailedFor: digestOf(record) } : record, figures, mailed };
 }
 
 /**
@@ -118,23 +119,33 @@ export async function runScheduledReport(
     await runReport(deps, { kind, period: period.period, by: 'system' });
     return { id: period.id, did: 'made' };
   }
-  if (existing.mailedAt) return { id: period.id, did: 'already-made' };
+  if (existing.mailedFor === digestOf(existing)) return { id: period.id, did: 'already-made' };
   const figures = JSON.parse((await deps.files.get(existing.keys.json)).toString('utf8')) as ReportFigures;
   return { id: period.id, did: (await mailTeam(deps, existing, figures)) ? 'mailed' : 'already-made' };
 }
 
-/** Mails the team about a report once per period; a failure leaves it unmailed for the next run. */
+/** The headline numbers a mail gave, to tell whether a re-run changed them. */
+function digestOf(record: Pick<ReportRecord, 'headline'>): string {
+  return JSON.stringify(record.headline);
+}
+
+/**
+ * Mails the team about a report unless it was mailed with these numbers already; a failure leaves
+ * it unmailed for the next run (the schedule's next day, or a re-run).
+ */
 async function mailTeam(deps: ReportDeps, record: ReportRecord, figures: ReportFigures): Promise<boolean> {
-  if (record.mailedAt) return false;
+  const digest = digestOf(record);
+  if (record.mailedFor === digest) return false;
   const at = deps.clock.now().toISOString();
-  if (!(await deps.reports.claimMail(record.id, at, MAIL_LEASE_SECONDS))) return false;
+  if (!(await deps.reports.claimMail(record.id, digest, at, MAIL_LEASE_SECONDS))) return false;
   try {
-    await deps.mailer.send(deps.render.mail(figures, { to: deps.settings.teamAddress, reportUrl: reportUrl(deps.settings.publicBaseUrl, record.id) }));
+    const reportLink = reportUrl(deps.settings.publicBaseUrl, record.id);
+    await deps.mailer.send(deps.render.mail(figures, { to: deps.settings.teamAddress, reportUrl: reportLink, updated: record.mailedAt !== undefined }));
   } catch (err) {
     logger.warn('Report mail failed', { id: record.id, ...errorFields(err) });
     return false;
   }
-  await deps.reports.markMailed(record.id, deps.clock.now().toISOString());
+  await deps.reports.markMailed(record.id, digest, deps.clock.now().toISOString());
   return true;
 }
 

@@ -15,6 +15,8 @@ export interface ReportMailOptions {
   to: string;
   /** The report on the desk (behind sign-in). */
   reportUrl: string;
+  /** The period was reported and mailed before; a re-run changed its numbers. */
+  updated?: boolean;
 }
 
 /** "Rightsdesk monthly report: November 2026" / "Rightsdesk weekly digest: week 48 of 2026". */
@@ -26,7 +28,8 @@ export function reportMailSubject(figures: Pick<ReportFigures, 'kind' | 'period'
 
 export function reportMail(figures: ReportFigures, opts: ReportMailOptions): OutboundEmail {
   const content = figures.kind === 'monthly' ? monthly(figures) : weekly(figures);
-  const rendered = renderEmail(reportMailSubject(figures), [
+  const rendered = renderEmail(`${reportMailSubject(figures)}${opts.updated ? ' (updated)' : ''}`, [
+    ...(opts.updated ? [paragraph('This period was reported before; the report was made again and its numbers changed. These are the new ones.')] : []),
     ...content,
     paragraph('Read the full report, with its charts, tables, definitions and the CSV of cases, on the desk: ', link(opts.reportUrl)),
     paragraph(`Generated ${formatLondonInstant(figures.generatedAt)} (London time) by Rightsdesk.`),

@@ -46,7 +46,7 @@ export function reportsPage(opts: {
   );
   const runForm = canAct(opts.staff)
     ? h`<h2 id="run">Run a report now</h2>
-<p>Makes the report for the period again if it exists (the files are replaced). The team is mailed the first time a period is reported.</p>
+<p>Makes the report for the period again if it exists (the files are replaced). The team is mailed the first time a period is reported, and again if a re-run changes its headline numbers.</p>
 <form method="post" action="${basePath}/desk/reports" novalidate>
 ${csrfInput(opts.csrf)}
 ${select({

@@ -129,15 +129,22 @@ describe('runReport', () => {
     await expect(files.get(trendKey('2026-08'))).rejects.toMatchObject({ name: 'BlobNotFoundError' });
   });
 
-  it('a request logged late for a past month counts once that month’s report is run again', async () => {
+  it('a request logged late for a past month counts once that month’s report is run again, and the team is told the numbers changed', async () => {
     await runReport(deps, { kind: 'monthly', period: '2026-10', by: 'system' });
     const late = build('RD-QQQQQQ', { rights: ['access'], channel: 'post', receivedOn: '2026-10-30' });
     await (deps.cases as DynamoCaseStore).create(late.case, late.entries[0]!);
     const before = (await runReport(deps, { kind: 'monthly', period: '2026-11', by: 'system' })).figures as MonthlyFigures;
     expect(before.trend.find((p) => p.month === '2026-10')?.received).toBe(4); // October's report, made before the letter was logged
-    await runReport(deps, { kind: 'monthly', period: '2026-10', by: 'staff:dpo.lead@icetrak.net' });
+    const october = await runReport(deps, { kind: 'monthly', period: '2026-10', by: 'staff:dpo.lead@icetrak.net' });
     const after = (await runReport(deps, { kind: 'monthly', period: '2026-11', by: 'system' })).figures as MonthlyFigures;
     expect(after.trend.find((p) => p.month === '2026-10')?.received).toBe(5);
+    // October's numbers changed, so the team hears of it again, once. So did November's: the letter, due 30 November, is
+    // overdue now (1 → 2) — told once, by the first re-run that saw it; the re-run after that changed nothing.
+    expect(october.mailed).toBe(true);
+    const subjects = (await emailsTo(ses.url, TEAM)).map((m) => m.subject);
+    expect(subjects.filter((s) => s === 'Rightsdesk monthly report: October 2026 (updated)')).toHaveLength(1);
+    expect(subjects.filter((s) => s === 'Rightsdesk monthly report: November 2026 (updated)')).toHaveLength(1);
+    expect(after.headline.overdueNow).toBe(2);
   });
 });
 
