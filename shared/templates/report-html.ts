@@ -31,8 +31,9 @@ export interface ReportHtmlOptions {
 const CSS = `
 *,*::before,*::after{box-sizing:border-box}
 body{margin:0;font-family:Arial,Helvetica,sans-serif;font-size:16px;line-height:1.4;color:#0b0c0c;background:#fff}
-header{background:#0b0c0c;color:#fff;padding:16px 24px}
+header{background:#0b0c0c;color:#fff;padding:16px 24px;display:flex;flex-wrap:wrap;gap:8px 24px;align-items:center;justify-content:space-between}
 header p{margin:0}header .brand{font-weight:bold;font-size:18px}
+header nav a{color:#fff;margin-left:16px}header nav a:focus{outline:3px solid #fd0;outline-offset:0;box-shadow:0 0 0 6px #0b0c0c;color:#0b0c0c;background:#fd0}
 main{max-width:760px;margin:0 auto;padding:16px 24px 48px}
 h1{font-size:30px;line-height:1.2;margin:8px 0 8px}
 h2{font-size:22px;margin:40px 0 12px;padding-top:8px;border-top:2px solid #0b0c0c}
@@ -61,7 +62,7 @@ footer{max-width:760px;margin:0 auto;padding:16px 24px;border-top:1px solid #b1b
 @page{size:A4;margin:14mm 12mm}
 @media print{
   body{font-size:12pt}
-  header{background:#fff;color:#0b0c0c;border-bottom:3px solid #0b0c0c;padding:0 0 8px}
+  header{background:#fff;color:#0b0c0c;border-bottom:3px solid #0b0c0c;padding:0 0 8px}header nav{display:none}
   main,footer{max-width:none;padding-left:0;padding-right:0}
   h2{break-after:avoid;page-break-after:avoid}
   h3,caption,figcaption{break-after:avoid;page-break-after:avoid}
@@ -103,7 +104,7 @@ export async function renderReportHtml(figures: ReportFigures, opts: ReportHtmlO
 <style>${raw(CSS)}</style>
 </head>
 <body>
-<header><p class="brand">Rightsdesk · Icetrak Ltd</p></header>
+<header><p class="brand">Rightsdesk · Icetrak Ltd</p>${deskUrl ? h`<nav aria-label="Desk"><a href="${`${deskUrl}/reports`}">All reports</a> <a href="${deskUrl}">The desk</a></nav>` : ''}</header>
 <main>
 <h1>${title}</h1>
 <p class="meta">${meta(figures)}</p>

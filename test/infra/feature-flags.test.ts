@@ -92,6 +92,15 @@ const STATEFUL: Record<string, { type: string; policy: 'Retain' | 'Delete' }> = 
       'PublicApiActOnCaseLogs184D3266',
       // The staff user pool's token trigger (StaffSignIn).
       'StaffSignInAddStaffClaimsLogs12A4A100',
+      // Added with the compliance reports (issue 12): the desk's and the API's report functions, and the schedules'.
+      'PublicApiDeskReportsLogs451C1559',
+      'PublicApiDeskRunReportLogsA2BB79A5',
+      'PublicApiDeskReportFileLogs68738BD4',
+      'PublicApiListReportsLogs2E3FF645',
+      'PublicApiRunReportLogsC3FFACBA',
+      'PublicApiGetReportFileLogsDA12929D',
+      'ComplianceReportsMonthlyReportLogs96415138',
+      'ComplianceReportsWeeklyDigestLogsD6902570',
     ].map((id) => [id, { type: 'AWS::Logs::LogGroup', policy: 'Retain' as const }]),
   ),
   // Not data, but API Gateway's account-wide logging role: @aws-cdk/aws-apigateway:disableCloudWatchRole
