@@ -19,12 +19,13 @@ describe('writeCases', () => {
   });
 
   it('seeds in bulk (25 to a batch) the same items create writes', async () => {
-    const generated = generateCases({ month: '2026-09', count: 130, seed: 2, asOf });
+    // As of mid-October: September's cases are partly answered, partly still open (some stalled past their due date).
+    const generated = generateCases({ month: '2026-09', count: 130, seed: 2, asOf: '2026-10-20T12:00:00.000Z' });
     expect(await writeCases(store(), generated, { bulk: true })).toEqual({ written: 130, existing: 0 });
     const stored = await store().listReceivedInMonth('2026-09');
     expect(stored).toHaveLength(130);
     for (const g of generated.slice(0, 30)) expect(await store().get(g.case.id)).toEqual(g.case);
-    // The index keys are those create sets: a stalled case is in the open-by-due index.
+    // The index keys are those create sets: an open case is in the open-by-due index.
     const open = generated.find((g) => g.case.status !== 'closed' && g.case.dueOn !== null);
     expect(open).toBeDefined();
     expect((await store().listOpenDueBy(open!.case.dueOn!)).map((c) => c.id)).toContain(open!.case.id);
