@@ -417,7 +417,7 @@ describe('the DPO desk in Chromium', () => {
     await page.screenshot({ path: join(shots, 'report.png'), fullPage: true });
     await expectAccessible(page, 'report');
     // Served in the desk, the report leads back to it.
-    await followLink(page, 'header nav a[href="/desk"]', (u) => u.pathname === '/desk', 5);
+    await followLink(page, `header nav a[href="${api}/desk"]`, (u) => u.pathname === '/desk', 5);
   });
 
   it('signs out with the sign-out button; the desk then asks for a sign-in again', async () => {
