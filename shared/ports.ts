@@ -118,3 +118,24 @@ export interface BlobStore {
 export class BlobNotFoundError extends Error {
   override readonly name = 'BlobNotFoundError';
 }
+
+/** One stored object of a case (issue 13): which bucket, which key. Keys hold ids, never personal data. */
+export interface CaseObject {
+  bucket: 'rawMail' | 'files';
+  key: string;
+}
+
+/**
+ * The S3 objects that belong to a case (raw mail, parsed messages, attachments, exports) and what
+ * retention does to them (issue 13): every version, since the buckets are versioned and a plain
+ * delete only adds a marker. In AWS, S3 Object Lock legal holds (never a retention-mode lock,
+ * which would block a lawful erasure later).
+ */
+export interface CaseObjects {
+  /** Every object of the case, in both buckets. */
+  list(c: Case): Promise<CaseObject[]>;
+  /** Places (`on`) or lifts the legal hold on every version of each object. */
+  setLegalHold(objects: readonly CaseObject[], on: boolean): Promise<void>;
+  /** Deletes every version of each object; resolves to how many versions were deleted. */
+  deleteAllVersions(objects: readonly CaseObject[]): Promise<number>;
+}
