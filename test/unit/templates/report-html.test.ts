@@ -54,9 +54,11 @@ describe('renderReportHtml: the monthly report', () => {
     expect(html).not.toMatch(/<script|\son[a-z]+=|javascript:/i);
     expect(loadedResources(html)).toEqual([]);
     expect(html.match(/<svg /g)).toHaveLength(3);
-    // The only http(s) URLs are links to the desk and the SVG namespace.
+    // The only http(s) URLs are links to the desk (its cases, its reports, the desk itself) and the SVG namespace.
     const urls = [...html.matchAll(/https?:\/\/[^"'\s<)]+/g)].map((m) => m[0]);
-    expect(urls.filter((u) => !u.startsWith(`${DESK}/cases/`) && u !== 'http://www.w3.org/2000/svg')).toEqual([]);
+    const desk = (u: string) => u.startsWith(`${DESK}/cases/`) || u === `${DESK}/reports` || u === DESK;
+    expect(urls.filter((u) => !desk(u) && u !== 'http://www.w3.org/2000/svg')).toEqual([]);
+    expect(urls).toEqual(expect.arrayContaining([`${DESK}/reports`, DESK]));
   });
 
   it('shows the headline numbers as tiles, percentages as "83.3 %"', () => {
