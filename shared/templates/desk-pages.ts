@@ -13,6 +13,7 @@ import { AGENT_CAPACITY_LABELS, RELATIONSHIP_LABELS, RIGHT_LABELS } from '#domai
 import { MAIL_FLAGS } from '#domain/inbound-mail';
 import type { OutboxEntry } from '#domain/outbox';
 import { VIEW_LABELS, timeLeftText, type QueueRow } from '#domain/queue';
+import { retainUntil } from '#domain/retention';
 import { LIMITS } from '#domain/text';
 import { h, raw, type RawHtml } from '#http/html';
 import { canAct, type Staff } from '#shared/auth/staff';
@@ -127,7 +128,7 @@ ${row('Extended', c.extended ? h`Yes${c.extensionReason ? h`: ${c.extensionReaso
 ${closed ? row('Outcome', h`${c.outcome ? labelOf(OUTCOME_LABELS, c.outcome) : 'Closed'}${c.closedAt ? h` on ${formatInstant(c.closedAt)}` : ''}`) : ''}
 ${closed && c.outcomeReasons ? row('Outcome reasons', block(c.outcomeReasons)) : ''}
 ${c.forwardedTo ? row('Forwarded to', block(`${c.forwardedTo.controller}\n${c.forwardedTo.contact}`)) : ''}
-${c.legalHold ? row('Legal hold', h`${c.legalHold.reason} (placed ${formatInstant(c.legalHold.placedAt)} by ${actorText(c.legalHold.placedBy)})`) : ''}
+${retentionRow(c)}
 </dl>`;
 }
 
@@ -153,6 +154,19 @@ ${
 }
 ${row('Details', c.details ? block(c.details) : 'None given')}
 </dl>`;
+}
+
+/** The case's retention state (docs/retention.md): kept until a date once closed, or on legal hold; nothing special while open. */
+function retentionRow(c: Case): RawHtml | string {
+  const hold = c.legalHold;
+  if (hold) {
+    return row(
+      'Retention',
+      h`On legal hold since ${formatLongDate(londonDateOf(hold.since))}: ${hold.reason}${hold.reviewOn ? h` (review on ${formatLongDate(hold.reviewOn)})` : ''}. Placed by ${actorText(hold.placedBy)}.`,
+    );
+  }
+  const until = retainUntil(c);
+  return until ? row('Retention', `Kept until ${formatLongDate(until)}`) : '';
 }
 
 function notesSection(c: Case): RawHtml | string {

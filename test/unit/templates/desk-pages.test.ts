@@ -239,6 +239,34 @@ describe('the case page', () => {
     expect(html).toContain('seek a judicial remedy');
   });
 
+  it('shows the retention state: kept until a date once closed, the legal hold with its reason and review date, nothing while open', () => {
+    const open = casePage({ view: aView(hostileCase()), staff: dpo, csrf: CSRF, basePath: BASE });
+    expect(open).not.toContain('<dt>Retention</dt>');
+    const closedAt = '2026-11-20T10:00:00.000Z';
+    const closed = hostileCase({ status: 'closed', outcome: 'completed', closedAt, expiresAt: Date.parse('2032-11-20T10:00:00.000Z') / 1000 });
+    const kept = casePage({ view: aView(closed, { actions: ['place-hold'] }), staff: dpo, csrf: CSRF, basePath: BASE });
+    expectSound(kept);
+    expect(kept).toContain('<dt>Retention</dt><dd>Kept until Saturday 20 November 2032</dd>');
+    expect(kept).toContain('name="action" value="place-hold"');
+    expect(kept).toContain('<input type="date" id="place-hold-reviewOn" name="reviewOn"');
+    const held = {
+      ...closed,
+      legalHold: {
+        since: '2026-11-25T10:00:00.000Z',
+        reason: `Litigation ${EVIL}`,
+        reviewOn: '2027-05-01',
+        placedBy: 'staff:dpo.lead@icetrak.net' as const,
+      },
+    };
+    delete held.expiresAt;
+    const page = casePage({ view: aView(held, { actions: ['release-hold'] }), staff: dpo, csrf: CSRF, basePath: BASE });
+    expectSound(page);
+    expect(page).toContain(
+      '<dt>Retention</dt><dd>On legal hold since Wednesday 25 November 2026: Litigation &lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; (review on Saturday 1 May 2027). Placed by dpo.lead@icetrak.net.</dd>',
+    );
+    expect([...page.matchAll(/name="action" value="([^"]+)"/g)].map((m) => m[1])).toEqual(['release-hold']);
+  });
+
   it('shows a DPO only the actions the case allows now', () => {
     const html = casePage({ view: aView(hostileCase(), { actions: ['extend', 'reply'] as CaseView['actions'] }), staff: dpo, csrf: CSRF, basePath: BASE });
     const posted = [...html.matchAll(/name="action" value="([^"]+)"/g)].map((m) => m[1]);
