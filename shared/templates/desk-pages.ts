@@ -86,6 +86,7 @@ ${rows.map(
     : h`<p>${page.search !== undefined ? 'No cases match that search.' : `There are no cases in ${VIEW_LABELS[page.view].toLowerCase()} now.`}</p>`;
   const next = page.next ? h`<p><a href="${basePath}/desk?view=${page.view}&amp;cursor=${encodeURIComponent(page.next)}">Next page</a></p>` : '';
   const body = h`<h1>${heading}</h1>
+${holdsSection(page, basePath)}
 ${table}
 ${next}`;
   return deskLayout({
@@ -98,6 +99,30 @@ ${next}`;
     ...(page.search !== undefined ? { search: page.search } : {}),
     ...(opts.flash ? { flash: opts.flash } : {}),
   });
+}
+
+/** Legal holds whose review date has come (the triage view): each to be looked at again, released or kept with a new date. */
+function holdsSection(page: QueuePage, basePath: string): RawHtml | string {
+  const holds = page.holdsToReview ?? [];
+  if (holds.length === 0) return '';
+  return h`<h2 id="holds-to-review">Legal holds due for review</h2>
+<div class="table-wrap" role="region" aria-labelledby="holds-caption" tabindex="0">
+<table>
+<caption id="holds-caption">Legal holds due for review: ${String(holds.length)}</caption>
+<thead><tr><th scope="col">Reference</th><th scope="col">Review on</th><th scope="col">On hold since</th><th scope="col">Reason</th><th scope="col">Status</th></tr></thead>
+<tbody>
+${holds.map(
+  (r) => h`<tr>
+<th scope="row"><a href="${caseHref(basePath, r.reference)}">${r.reference}</a></th>
+<td>${formatLongDate(r.reviewOn)}</td>
+<td>${formatLongDate(londonDateOf(r.since))}</td>
+<td>${r.reason}</td>
+<td>${labelOf(STATUS_LABELS, r.status)}</td>
+</tr>`,
+)}
+</tbody>
+</table>
+</div>`;
 }
 
 // --- one case -------------------------------------------------------------------------------

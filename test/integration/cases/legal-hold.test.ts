@@ -207,3 +207,43 @@ describe('the hold on the case’s stored objects', () => {
     expect((await cases.findByReference(ref))?.legalHold).toBeUndefined();
   });
 });
+
+describe('holds due for review', () => {
+  const refsIn = (list: Case[]) => list.map((c) => c.reference);
+
+  it('are read by index, open and closed alike, once their review date has come, earliest first; a hold without one never', async () => {
+    const [openRef, closedRef, noReviewRef] = [await logPhoneRequest(), await logPhoneRequest(), await logPhoneRequest()];
+    const reviewOn = inAYear();
+    expect((await close(closedRef)).status).toBe(200);
+    expect((await close(noReviewRef)).status).toBe(200);
+    expect((await actOn(closedRef, { action: 'place-hold', reason: 'Litigation', reviewOn })).status).toBe(200);
+    expect(
+      (await actOn(openRef, { action: 'place-hold', reason: 'Investigation', reviewOn: londonDateOf(new Date(Date.now() + 400 * 86_400_000)) })).status,
+    ).toBe(200);
+    expect((await actOn(noReviewRef, { action: 'place-hold', reason: 'Open-ended' })).status).toBe(200);
+
+    expect(refsIn(await cases.listHoldsToReview(londonDateOf(new Date())))).not.toContain(closedRef);
+    const inAYearRefs = refsIn(await cases.listHoldsToReview(reviewOn));
+    expect(inAYearRefs).toContain(closedRef);
+    expect(inAYearRefs).not.toContain(openRef);
+    const later = refsIn(await cases.listHoldsToReview('2099-12-31'));
+    expect(later.indexOf(closedRef)).toBeGreaterThanOrEqual(0);
+    expect(later.indexOf(closedRef)).toBeLessThan(later.indexOf(openRef));
+    expect(later).not.toContain(noReviewRef);
+
+    // Released: out of the list; the closed case is back to its expiry.
+    expect((await actOn(closedRef, { action: 'release-hold', reason: 'Settled' })).status).toBe(200);
+    expect(refsIn(await cases.listHoldsToReview('2099-12-31'))).not.toContain(closedRef);
+  });
+
+  it('appear on the triage view (API and desk data) on their review date', async () => {
+    const ref = await logPhoneRequest();
+    expect((await close(ref)).status).toBe(200);
+    const today = londonDateOf(new Date());
+    expect((await actOn(ref, { action: 'place-hold', reason: 'Review me', reviewOn: today })).status).toBe(200);
+    const triage = (await call('/api/cases?view=triage', auditor)).json<{ holdsToReview?: { reference: string; reviewOn: string; reason: string }[] }>();
+    expect(triage.holdsToReview).toEqual(expect.arrayContaining([expect.objectContaining({ reference: ref, reviewOn: today, reason: 'Review me' })]));
+    const open = (await call('/api/cases?view=open', auditor)).json();
+    expect(open.holdsToReview).toBeUndefined();
+  });
+});

@@ -184,6 +184,21 @@ describe('the queue page', () => {
     expect(html).not.toContain('aria-current="page"');
   });
 
+  it('lists the legal holds due for review above the triage queue, escaped, each linking to its case', () => {
+    const holdsToReview = [
+      { reference: 'RD-ABC234', status: 'closed' as const, since: '2026-06-01T10:00:00.000Z', reason: `Claim ${EVIL}`, reviewOn: '2026-12-01' },
+    ];
+    const html = queuePage({ page: { view: 'triage', today: '2026-12-04', rows: [], holdsToReview }, staff: dpo, csrf: CSRF, basePath: BASE });
+    expectSound(html);
+    expect(html).toContain('<h2 id="holds-to-review">Legal holds due for review</h2>');
+    expect(html).toContain('<th scope="row"><a href="/prod/desk/cases/RD-ABC234">RD-ABC234</a></th>');
+    expect(html).toContain('<td>Tuesday 1 December 2026</td>');
+    expect(html).toContain('<td>Claim &lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;</td>');
+    expect(
+      queuePage({ page: { view: 'triage', today: '2026-12-04', rows: [], holdsToReview: [] }, staff: dpo, csrf: CSRF, basePath: BASE }),
+    ).not.toContain('holds-to-review');
+  });
+
   it('says a view is empty', () => {
     const html = queuePage({ page: { view: 'overdue', today: '2026-12-04', rows: [] }, staff: dpo, csrf: CSRF, basePath: BASE });
     expect(html).toContain('There are no cases in overdue now.');
