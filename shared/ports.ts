@@ -36,6 +36,8 @@ export interface CaseStore {
   listOpenDueBy(date: string, opts?: { limit?: number }): Promise<Case[]>;
   /** Every open case: those with a due date earliest first, then those whose clock is stopped. */
   listOpen(): Promise<Case[]>;
+  /** Cases on legal hold, open or closed, whose review date is on or before `today` (YYYY-MM-DD), earliest review first; by index, never a Scan. */
+  listHoldsToReview(today: string): Promise<Case[]>;
   /** Cases received in a calendar month (YYYY-MM), oldest first. */
   listReceivedInMonth(month: string): Promise<Case[]>;
   /** Cases closed between two instants (ISO, inclusive), by the closed-cases index, earliest first. */

@@ -25,5 +25,6 @@ export const handler = staffApi('read', auth, async (event) => {
       flags,
     })),
     ...(page.next ? { next: page.next } : {}),
+    ...(page.holdsToReview ? { holdsToReview: page.holdsToReview } : {}),
   });
 });

@@ -11,7 +11,10 @@ export const CASES_TABLE = {
   indexes: {
     /** case by human reference (RD-XXXXXX) */
     byReference: { partitionKey: 'gsi1pk', sortKey: undefined },
-    /** open cases by due date: pk is a constant 'OPEN', sk `${dueOn}#${id}` (`~PAUSED#${id}` while the clock is stopped); removed when closed */
+    /**
+     * open cases by due date: pk is a constant 'OPEN', sk `${dueOn}#${id}` (`~PAUSED#${id}` while the clock is stopped); removed when
+     * closed, except that a closed case on legal hold sits in pk 'HOLDS', sk `${reviewOn}#${id}` (`~NONE#${id}` without a review date)
+     */
     openByDue: { partitionKey: 'gsi2pk', sortKey: 'gsi2sk' },
     /** cases received in a month (reports): pk `YYYY-MM`, sk receivedAt */
     byReceivedMonth: { partitionKey: 'gsi3pk', sortKey: 'gsi3sk' },

@@ -23,10 +23,12 @@ import {
   identityReceived,
   markComplex,
   mergeInto,
+  placeHold,
   reclassify,
   recordClarificationAnswer,
   recordReply,
   refuse,
+  releaseHold,
   type Transition,
   type TransitionContext,
 } from '#domain/lifecycle';
@@ -34,6 +36,7 @@ import { markPosted, outboxOf, owe, type MailParams } from '#domain/outbox';
 import { actorOf, type Staff } from '#shared/auth/staff';
 import { deliver } from '#shared/core/outbox';
 import { recordEvent } from '#domain/audit';
+import { errorFields, logger } from '#shared/core/log';
 import type { LetterKind } from '#shared/templates/letters';
 import { caseByReference } from './case-view';
 import { isoDate, listOf, parseFields } from './fields';
@@ -82,6 +85,11 @@ export const ACTION_SCHEMAS = {
   }),
   'acknowledge-complaint': z.object({ message: z.string().trim().max(TEXT).optional() }),
   'close-complaint': z.object({ summary: text('the outcome of the complaint') }),
+  'place-hold': z.object({
+    reason: text('the reason for the hold', 2_000),
+    reviewOn: z.preprocess((v) => (v === '' ? undefined : v), isoDate('Enter a date as YYYY-MM-DD.').optional()),
+  }),
+  'release-hold': z.object({ reason: text('the reason for releasing the hold', 2_000) }),
   'mark-read': z.object({}),
   'mark-posted': z.object({ letter: z.string().min(1).max(200) }),
 } as const;
@@ -109,6 +117,11 @@ export async function act(reference: string, input: ActionInput, staff: Staff, d
   const at = deps.clock.now().toISOString();
   const ctx: TransitionContext = { at, actor: actorOf(staff) };
   const owed: string[] = [];
+  if (input.action === 'place-hold') {
+    // The rules first (already held, no reason, a past review date: nothing is touched), then the objects, then the case.
+    placeHold(found, input, ctx);
+    await holdObjects(found, true, deps);
+  }
 
   const written = await deps.cases.update(
     found.id,
@@ -128,7 +141,27 @@ export async function act(reference: string, input: ActionInput, staff: Staff, d
     },
     { current: found },
   );
+  if (input.action === 'release-hold') await holdObjects(written, false, deps);
   return owed.length ? deliver(written, owed, deps.outbox) : written;
+}
+
+/**
+ * The S3 side of a legal hold (issue 13; docs/retention.md, Legal hold): the case's objects get (or
+ * lose) an Object Lock legal hold, which is idempotent. The order makes every failure err on the
+ * side of keeping: a hold is set on the objects BEFORE the case's conditional write (if S3 fails,
+ * nothing is written and the action can simply be retried; if the write then fails, the objects
+ * are held a little early, which harms nothing), and lifted only AFTER the write that releases the
+ * case (if S3 fails then, the action answers 500 with the case released and its objects still held:
+ * never deleted early; placing and releasing the hold again lifts them). Logged by case id only.
+ */
+async function holdObjects(c: Case, on: boolean, deps: DeskActDeps): Promise<void> {
+  if (!deps.objects) return;
+  try {
+    await deps.objects.setLegalHold(await deps.objects.list(c), on);
+  } catch (err) {
+    logger.error('Legal hold on the case’s stored objects failed', { caseId: c.id, on, ...errorFields(err) });
+    throw err;
+  }
 }
 
 interface Effect {
@@ -204,6 +237,11 @@ function apply(c: Case, input: ActionInput, ctx: TransitionContext, target: Case
       return { transition: acknowledgeComplaint(c, ctx), letter: { kind: 'complaint-acknowledgement', params: { message: input.message ?? '' } } };
     case 'close-complaint':
       return { transition: closeComplaint(c, { outcome: input.summary }, ctx), letter: { kind: 'complaint-outcome', params: { summary: input.summary } } };
+    case 'place-hold':
+      // No letter: a hold is the DPO's record-keeping, not something the requester is told of.
+      return { transition: placeHold(c, { reason: input.reason, reviewOn: input.reviewOn }, ctx) };
+    case 'release-hold':
+      return { transition: releaseHold(c, { reason: input.reason }, ctx) };
     case 'mark-read': {
       if (!c.flags.includes(MAIL_FLAGS.newCorrespondence)) throw new ValidationError({ action: 'There is no unread correspondence on this case.' });
       const t = recordEvent(c, ctx.at, ctx.actor, 'CorrespondenceRead');

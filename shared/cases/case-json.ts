@@ -1,4 +1,5 @@
 /** The staff API's case document (GET /api/cases/{reference}, and the answer to an action). */
+import { retainUntil } from '#domain/retention';
 import type { CaseView } from './case-view';
 
 export function caseJson(view: CaseView): Record<string, unknown> {
@@ -20,6 +21,8 @@ export function caseJson(view: CaseView): Record<string, unknown> {
     complex: c.complex,
     flags: c.flags,
     ...(c.closedAt ? { closedAt: c.closedAt } : {}),
+    retainUntil: retainUntil(c),
+    legalHold: c.legalHold ? { since: c.legalHold.since, reason: c.legalHold.reason, reviewOn: c.legalHold.reviewOn ?? null } : null,
     dueExplanation: view.dueExplanation,
     allowedActions: view.actions,
     notes: c.notes ?? [],

@@ -56,7 +56,7 @@ export function viewOf(c: Case, now: Date): CaseView {
     dueExplanation: explainDue(c),
     timeline: [...c.audit].reverse().map((e) => ({ at: e.at, action: e.action, actor: e.actor, ...(e.detail ? { detail: e.detail } : {}) })),
     correspondence: correspondenceOf(c),
-    actions: c.status === 'closed' ? [] : allowedActions(c),
+    actions: allowedActions(c),
   };
 }
 

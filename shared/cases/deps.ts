@@ -5,7 +5,7 @@
  */
 import type { Nation } from '#domain/calendar';
 import type { OutboxDeps } from '#shared/core/outbox';
-import type { BlobStore, CaseStore, Clock, Keeper } from '#shared/ports';
+import type { BlobStore, CaseObjects, CaseStore, Clock, Keeper } from '#shared/ports';
 
 export interface DeskReadDeps {
   cases: CaseStore;
@@ -14,6 +14,8 @@ export interface DeskReadDeps {
 
 export interface DeskActDeps extends DeskReadDeps {
   outbox: OutboxDeps;
+  /** The case's stored objects, for the S3 side of a legal hold (issue 13); absent until the S3 adapter is wired, when only the case item is held. */
+  objects?: CaseObjects;
 }
 
 export interface DeskEntryDeps extends DeskActDeps {

@@ -4,6 +4,7 @@
  * the table.
  */
 import * as z from 'zod';
+import type { Case } from '#domain/case';
 import { londonDateOf } from '#domain/calendar';
 import { ValidationError } from '#domain/errors';
 import { QUEUE_VIEWS, rowOf, type QueueRow, type QueueView } from '#domain/queue';
@@ -30,6 +31,17 @@ export interface QueuePage {
   rows: QueueRow[];
   /** Opaque: pass back as `cursor` for the next page. */
   next?: string;
+  /** On the triage view's first page: cases on legal hold whose review date has come (issue 13). */
+  holdsToReview?: HoldRow[];
+}
+
+/** A legal hold due for review. */
+export interface HoldRow {
+  reference: string;
+  status: QueueRow['status'];
+  since: string;
+  reason: string;
+  reviewOn: string;
 }
 
 export function parseQueueQuery(raw: Record<string, string | undefined> | null | undefined): QueueQuery {
@@ -41,7 +53,13 @@ export async function listQueue(query: QueueQuery, deps: DeskReadDeps): Promise<
   const today = londonDateOf(deps.clock.now());
   if (query.q) return { view: query.view, search: query.q, today, rows: await search(query.q, today, deps) };
   const { cases, cursor } = await deps.cases.listView(query.view, { today, limit: PAGE_SIZE, ...(query.cursor ? { cursor: query.cursor } : {}) });
-  return { view: query.view, today, rows: cases.map((c) => rowOf(c, today)), ...(cursor ? { next: cursor } : {}) };
+  const holds = query.view === 'triage' && !query.cursor ? { holdsToReview: (await deps.cases.listHoldsToReview(today)).flatMap(holdRow) } : {};
+  return { view: query.view, today, rows: cases.map((c) => rowOf(c, today)), ...(cursor ? { next: cursor } : {}), ...holds };
+}
+
+function holdRow(c: Case): HoldRow[] {
+  const h = c.legalHold;
+  return h?.reviewOn ? [{ reference: c.reference, status: c.status, since: h.since, reason: h.reason, reviewOn: h.reviewOn }] : [];
 }
 
 /** A reference (RD-XXXXXX) by the reference index; anything with an @ by the requester-email index (hashed). */

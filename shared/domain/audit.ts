@@ -32,6 +32,9 @@ export const AUDIT_ACTIONS = [
   'CaseMerged',
   'ComplaintAcknowledged',
   'ComplaintAnswered',
+  // Legal hold (issue 13)
+  'LegalHoldPlaced',
+  'LegalHoldReleased',
   // Desk events
   'ReplySent',
   // Intake events

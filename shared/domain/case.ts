@@ -89,6 +89,14 @@ export interface AuditEntry {
   detail?: Record<string, string | number | boolean | null>;
 }
 
+/** Why and since when a case is kept past its retention period, and when to look at the hold again. */
+export interface LegalHold {
+  since: string;
+  reason: string;
+  reviewOn?: string;
+  placedBy: Actor;
+}
+
 /** A note the DPO team added to a case. */
 export interface StaffNote {
   at: string;
@@ -140,7 +148,8 @@ export interface Case {
   createdAt: string;
   updatedAt: string;
   expiresAt?: number; // TTL, epoch seconds; set on close, removed by a legal hold
-  legalHold?: { reason: string; placedAt: string; placedBy: Actor };
+  /** A legal hold (issue 13): nothing of the case is deleted while it is on. `since` an ISO instant, `reviewOn` a date. */
+  legalHold?: LegalHold;
   /** What the DPO team recorded in its own words (a requester's answer taken by phone, reasons a request is complex). */
   notes?: StaffNote[];
   /** Mail this case owes or has sent (shared/domain/outbox.ts); absent on cases that never owed any. */

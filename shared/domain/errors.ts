@@ -105,3 +105,13 @@ export class MissingGroundError extends DomainError {
 export class InvalidMergeError extends DomainError {
   override readonly name = 'InvalidMergeError';
 }
+
+/** A legal hold placed on a case already under one (issue 13). */
+export class AlreadyOnHoldError extends DomainError {
+  override readonly name = 'AlreadyOnHoldError';
+}
+
+/** A legal hold released on a case not under one. */
+export class NotOnHoldError extends DomainError {
+  override readonly name = 'NotOnHoldError';
+}

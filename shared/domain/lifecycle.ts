@@ -52,8 +52,12 @@ import {
   NotAComplaintError,
   NotComplexError,
   NotForComplaintsError,
+  AlreadyOnHoldError,
+  InvalidDateError,
+  NotOnHoldError,
 } from './errors';
 import { isReference } from './reference';
+import { caseExpiry } from './retention';
 
 export { COMPLAINT_ACKNOWLEDGE_DAYS, complaintAcknowledgeBy, deadlineInputOf } from './deadlines';
 export { isComplaint } from './case';
@@ -166,6 +170,8 @@ export const DESK_ACTIONS = [
   'acknowledge-complaint',
   'close-complaint',
   'forward',
+  'place-hold',
+  'release-hold',
 ] as const;
 export type DeskAction = (typeof DESK_ACTIONS)[number];
 
@@ -176,7 +182,9 @@ export type DeskAction = (typeof DESK_ACTIONS)[number];
  * only what will succeed. Time-dependent refusals (an extension too late) are left to the move.
  */
 export function allowedActions(c: Case): DeskAction[] {
-  if (!isOpen(c.status)) return [];
+  // A legal hold is about keeping records, not the request: open or closed alike.
+  const hold: DeskAction[] = c.legalHold === undefined ? ['place-hold'] : ['release-hold'];
+  if (!isOpen(c.status)) return hold;
   const can = (move: Move) => canMove(c.status, move);
   const complaint = isComplaint(c);
   const allowed: Record<DeskAction, boolean> = {
@@ -194,6 +202,8 @@ export function allowedActions(c: Case): DeskAction[] {
     'acknowledge-complaint': can('acknowledgeComplaint') && complaint && c.complaintAcknowledgedOn == null,
     'close-complaint': can('closeComplaint') && complaint,
     forward: (can('forwardToController') || can('forwardPart')) && !complaint,
+    'place-hold': hold.includes('place-hold'),
+    'release-hold': hold.includes('release-hold'),
   };
   return DESK_ACTIONS.filter((a) => allowed[a]);
 }
@@ -505,16 +515,8 @@ export function closeComplaint(c: Case, input: { outcome: string }, ctx: Transit
 // Closing
 // ---------------------------------------------------------------------------------------
 
-/** Years a closed case's record is kept before it is deleted (LAW.md, Retention of Rightsdesk's own records). */
-export const RECORD_RETENTION_YEARS = 6;
-
-/** When a case closed at `closedAt` is deleted: epoch seconds, RECORD_RETENTION_YEARS later (29 Feb → 1 Mar). */
-export function retentionExpiry(closedAt: string): number {
-  londonDateOf(closedAt, 'closing time');
-  const d = new Date(closedAt);
-  d.setUTCFullYear(d.getUTCFullYear() + RECORD_RETENTION_YEARS);
-  return Math.floor(d.getTime() / 1000);
-}
+// The retention schedule lives in retention.ts; these names stay importable from the lifecycle.
+export { RECORD_RETENTION_YEARS, retentionExpiry } from './retention';
 
 /** Everything asked for was provided or done. */
 export function complete(c: Case, ctx: TransitionContext): Transition {
@@ -659,15 +661,61 @@ function close(
 ): Transition {
   return apply(c, move, ctx, action, (today) => {
     const changes: Partial<Case> = { ...extra(), outcome, closedAt: ctx.at, respondedOn: today };
-    const held = c.legalHold !== undefined;
-    if (!held) changes.expiresAt = retentionExpiry(ctx.at);
+    const expiresAt = caseExpiry({ ...c, ...changes, status: 'closed' });
+    if (expiresAt !== undefined) changes.expiresAt = expiresAt;
     return {
       changes,
-      ...(held ? { remove: ['expiresAt'] as const } : {}),
+      ...(expiresAt === undefined ? { remove: ['expiresAt'] as const } : {}),
       // Was the answer in time? Reports and auditors ask first (docs/rules.md, Records of requests).
       detail: { outcome, closedOn: today, ...moreDetail(changes) },
     };
   });
+}
+
+// ---------------------------------------------------------------------------------------
+// Legal hold (issue 13; docs/retention.md)
+// ---------------------------------------------------------------------------------------
+
+/**
+ * The DPO places a legal hold (litigation, an investigation): nothing of the case is deleted while
+ * it is on, so its `expiresAt` goes. Open or closed alike: not a move of the lifecycle, the status
+ * and the deadline stay as they are. `reviewOn`, when given, is a date from today on, when the
+ * hold should be looked at again.
+ */
+export function placeHold(c: Case, input: { reason: string; reviewOn?: string | undefined }, ctx: TransitionContext): Transition {
+  if (c.legalHold !== undefined) throw new AlreadyOnHoldError('The case is already on legal hold.');
+  const reason = requireText(input.reason, 'A legal hold needs its reason.');
+  const today = londonDateOf(ctx.at, 'time of the move');
+  let reviewOn: string | undefined;
+  if (input.reviewOn !== undefined && input.reviewOn.trim() !== '') {
+    reviewOn = assertIsoDate(input.reviewOn.trim(), 'review date');
+    if (reviewOn < today) throw new InvalidDateError('The review date cannot be in the past.');
+  }
+  const next: Case = {
+    ...c,
+    legalHold: { since: ctx.at, reason, ...(reviewOn ? { reviewOn } : {}), placedBy: ctx.actor },
+    notes: [...(c.notes ?? []), { at: ctx.at, by: ctx.actor, kind: 'legal-hold-placed', text: reason }],
+    updatedAt: ctx.at,
+  };
+  delete next.expiresAt;
+  // The reasons are free text: they stay on the case (the hold, its notes), never in the audit trail's short fields.
+  return { case: next, entry: auditEntry(ctx, 'LegalHoldPlaced', { status: c.status, reviewOn: reviewOn ?? null }) };
+}
+
+/** The DPO releases the hold, with a reason: a closed case gets its expiry from the schedule again; an open one has none. */
+export function releaseHold(c: Case, input: { reason: string }, ctx: TransitionContext): Transition {
+  if (c.legalHold === undefined) throw new NotOnHoldError('The case is not on legal hold.');
+  const reason = requireText(input.reason, 'Releasing a legal hold needs its reason.');
+  londonDateOf(ctx.at, 'time of the move');
+  const next: Case = { ...c, notes: [...(c.notes ?? []), { at: ctx.at, by: ctx.actor, kind: 'legal-hold-released', text: reason }], updatedAt: ctx.at };
+  delete next.legalHold;
+  delete next.expiresAt;
+  const expiresAt = caseExpiry(next);
+  if (expiresAt !== undefined) next.expiresAt = expiresAt;
+  return {
+    case: next,
+    entry: auditEntry(ctx, 'LegalHoldReleased', { status: c.status, heldSince: c.legalHold.since, expiresAt: expiresAt ?? null }),
+  };
 }
 
 // ---------------------------------------------------------------------------------------

@@ -35,6 +35,8 @@ export const STATUS_BY_ERROR: Readonly<Record<string, number>> = {
   IdentityWindowOpenError: 409,
   NotForComplaintsError: 409,
   NotAComplaintError: 409,
+  AlreadyOnHoldError: 409,
+  NotOnHoldError: 409,
   MissingGroundError: 422,
   InvalidMergeError: 422,
   InvalidIntakeError: 422,

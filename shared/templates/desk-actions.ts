@@ -228,6 +228,30 @@ export const ACTION_FORMS: Record<FormAction, ActionForm> = {
     fields: (state) => [textArea({ name: 'summary', label: 'The outcome of the complaint', rows: 5, maxLength: TEXT, state })],
     anchors: anchorsOf('summary'),
   },
+  'place-hold': {
+    title: 'Place a legal hold',
+    guidance:
+      'For litigation, an investigation or a regulator’s request: nothing of this case (its record, correspondence, attachments, raw mail) is deleted while the hold is on, whatever its retention date. The requester is not told.',
+    button: 'Place the legal hold',
+    fields: (state) => [
+      textArea({ name: 'reason', label: 'Why the case must be kept', rows: 3, maxLength: 2_000, state }),
+      textField({
+        name: 'reviewOn',
+        label: 'Review the hold on (optional)',
+        hint: 'For example 2027-06-30. Past that date the case shows in triage.',
+        type: 'date',
+        state,
+      }),
+    ],
+    anchors: anchorsOf('reason', 'reviewOn'),
+  },
+  'release-hold': {
+    title: 'Release the legal hold',
+    guidance: 'Once the matter is over. A closed case is then kept until its retention date again, and deleted after it.',
+    button: 'Release the legal hold',
+    fields: (state) => [textArea({ name: 'reason', label: 'Why the hold is no longer needed', rows: 3, maxLength: 2_000, state })],
+    anchors: anchorsOf('reason'),
+  },
 };
 
 export const isFormAction = (a: unknown): a is FormAction => typeof a === 'string' && Object.hasOwn(ACTION_FORMS, a);

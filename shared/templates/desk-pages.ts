@@ -13,6 +13,7 @@ import { AGENT_CAPACITY_LABELS, RELATIONSHIP_LABELS, RIGHT_LABELS } from '#domai
 import { MAIL_FLAGS } from '#domain/inbound-mail';
 import type { OutboxEntry } from '#domain/outbox';
 import { VIEW_LABELS, timeLeftText, type QueueRow } from '#domain/queue';
+import { retainUntil } from '#domain/retention';
 import { LIMITS } from '#domain/text';
 import { h, raw, type RawHtml } from '#http/html';
 import { canAct, type Staff } from '#shared/auth/staff';
@@ -85,6 +86,7 @@ ${rows.map(
     : h`<p>${page.search !== undefined ? 'No cases match that search.' : `There are no cases in ${VIEW_LABELS[page.view].toLowerCase()} now.`}</p>`;
   const next = page.next ? h`<p><a href="${basePath}/desk?view=${page.view}&amp;cursor=${encodeURIComponent(page.next)}">Next page</a></p>` : '';
   const body = h`<h1>${heading}</h1>
+${holdsSection(page, basePath)}
 ${table}
 ${next}`;
   return deskLayout({
@@ -97,6 +99,30 @@ ${next}`;
     ...(page.search !== undefined ? { search: page.search } : {}),
     ...(opts.flash ? { flash: opts.flash } : {}),
   });
+}
+
+/** Legal holds whose review date has come (the triage view): each to be looked at again, released or kept with a new date. */
+function holdsSection(page: QueuePage, basePath: string): RawHtml | string {
+  const holds = page.holdsToReview ?? [];
+  if (holds.length === 0) return '';
+  return h`<h2 id="holds-to-review">Legal holds due for review</h2>
+<div class="table-wrap" role="region" aria-labelledby="holds-caption" tabindex="0">
+<table>
+<caption id="holds-caption">Legal holds due for review: ${String(holds.length)}</caption>
+<thead><tr><th scope="col">Reference</th><th scope="col">Review on</th><th scope="col">On hold since</th><th scope="col">Reason</th><th scope="col">Status</th></tr></thead>
+<tbody>
+${holds.map(
+  (r) => h`<tr>
+<th scope="row"><a href="${caseHref(basePath, r.reference)}">${r.reference}</a></th>
+<td>${formatLongDate(r.reviewOn)}</td>
+<td>${formatLongDate(londonDateOf(r.since))}</td>
+<td>${r.reason}</td>
+<td>${labelOf(STATUS_LABELS, r.status)}</td>
+</tr>`,
+)}
+</tbody>
+</table>
+</div>`;
 }
 
 // --- one case -------------------------------------------------------------------------------
@@ -127,7 +153,7 @@ ${row('Extended', c.extended ? h`Yes${c.extensionReason ? h`: ${c.extensionReaso
 ${closed ? row('Outcome', h`${c.outcome ? labelOf(OUTCOME_LABELS, c.outcome) : 'Closed'}${c.closedAt ? h` on ${formatInstant(c.closedAt)}` : ''}`) : ''}
 ${closed && c.outcomeReasons ? row('Outcome reasons', block(c.outcomeReasons)) : ''}
 ${c.forwardedTo ? row('Forwarded to', block(`${c.forwardedTo.controller}\n${c.forwardedTo.contact}`)) : ''}
-${c.legalHold ? row('Legal hold', h`${c.legalHold.reason} (placed ${formatInstant(c.legalHold.placedAt)} by ${actorText(c.legalHold.placedBy)})`) : ''}
+${retentionRow(c)}
 </dl>`;
 }
 
@@ -153,6 +179,19 @@ ${
 }
 ${row('Details', c.details ? block(c.details) : 'None given')}
 </dl>`;
+}
+
+/** The case's retention state (docs/retention.md): kept until a date once closed, or on legal hold; nothing special while open. */
+function retentionRow(c: Case): RawHtml | string {
+  const hold = c.legalHold;
+  if (hold) {
+    return row(
+      'Retention',
+      h`On legal hold since ${formatLongDate(londonDateOf(hold.since))}: ${hold.reason}${hold.reviewOn ? h` (review on ${formatLongDate(hold.reviewOn)})` : ''}. Placed by ${actorText(hold.placedBy)}.`,
+    );
+  }
+  const until = retainUntil(c);
+  return until ? row('Retention', `Kept until ${formatLongDate(until)}`) : '';
 }
 
 function notesSection(c: Case): RawHtml | string {

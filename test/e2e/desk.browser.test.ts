@@ -365,7 +365,10 @@ describe('the DPO desk in Chromium', () => {
     );
     expect(await text(page, 'main')).toContain('Closed');
     expect(await text(page, '#actions')).toBe('Actions');
-    expect(await page.locator('form[action$="/actions"]').count()).toBe(0);
+    // A closed case allows one thing only: a legal hold (issue 13). It is kept until its retention date.
+    expect(await page.locator('form[action$="/actions"]').count()).toBe(1);
+    expect(await page.locator('form[action$="/actions"] input[name="action"]').getAttribute('value')).toBe('place-hold');
+    expect(await text(page, 'main')).toMatch(/Kept until \w+day \d{1,2} \w+ \d{4}/);
     await page.screenshot({ path: join(shots, 'case-closed.png'), fullPage: true });
     await expectAccessible(page, 'case, closed');
     await expectReflowsAt320(page, 'case-closed', shots);

@@ -211,7 +211,7 @@ describe('closing records the response and the retention', () => {
     expect(retentionExpiry('2026-09-30T23:30:00Z')).toBe(Date.parse('2032-09-30T23:30:00Z') / 1000);
     const c = refuse(inProgress(), { ground: 'manifestly-unfounded', reasons: 'Harassment' }, ctx('2026-09-30T23:30:00Z')).case;
     expect(c).toMatchObject({ respondedOn: '2026-10-01', expiresAt: retentionExpiry('2026-09-30T23:30:00Z'), refusalGround: 'manifestly-unfounded' });
-    const held = { ...inProgress(), legalHold: { reason: 'Litigation', placedAt: '2026-09-10T10:00:00Z', placedBy: DPO } };
+    const held = { ...inProgress(), legalHold: { reason: 'Litigation', since: '2026-09-10T10:00:00Z', placedBy: DPO } };
     const closedHeld = closeCase(
       held,
       { outcome: 'completed', summary: { done: 'Sent a copy', systemsSearched: ['accounts'] } },
@@ -402,6 +402,7 @@ describe('allowedActions', () => {
       'merge',
       'close',
       'forward',
+      'place-hold',
     ]);
     const working = inProgress();
     expect(allowedActions(working)).toEqual([
@@ -414,14 +415,24 @@ describe('allowedActions', () => {
       'merge',
       'close',
       'forward',
+      'place-hold',
     ]);
     const complex = markComplex(working, ctx('2026-09-05T10:00:00Z')).case;
     expect(allowedActions(complex)).toContain('extend');
     expect(allowedActions(complex)).not.toContain('mark-complex');
     expect(allowedActions(extend(complex, { reason: 'x' }, ctx('2026-09-06T10:00:00Z')).case)).not.toContain('extend');
     expect(allowedActions(askForClarification(working, ctx('2026-09-05T10:00:00Z')).case)).toContain('record-clarification');
-    expect(allowedActions(complaint())).toEqual(['confirm-identity', 'reply', 'reclassify', 'merge', 'acknowledge-complaint', 'close-complaint']);
+    expect(allowedActions(complaint())).toEqual([
+      'confirm-identity',
+      'reply',
+      'reclassify',
+      'merge',
+      'acknowledge-complaint',
+      'close-complaint',
+      'place-hold',
+    ]);
     expect(allowedActions(acknowledgeComplaint(complaint(), ctx('2026-09-05T10:00:00Z')).case)).not.toContain('acknowledge-complaint');
-    expect(allowedActions(mergeInto(working, { into: 'RD-2B3C4D' }, ctx('2026-09-05T10:00:00Z')).case)).toEqual([]);
+    // A closed case allows only the legal hold (issue 13).
+    expect(allowedActions(mergeInto(working, { into: 'RD-2B3C4D' }, ctx('2026-09-05T10:00:00Z')).case)).toEqual(['place-hold']);
   });
 });

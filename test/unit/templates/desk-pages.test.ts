@@ -184,6 +184,21 @@ describe('the queue page', () => {
     expect(html).not.toContain('aria-current="page"');
   });
 
+  it('lists the legal holds due for review above the triage queue, escaped, each linking to its case', () => {
+    const holdsToReview = [
+      { reference: 'RD-ABC234', status: 'closed' as const, since: '2026-06-01T10:00:00.000Z', reason: `Claim ${EVIL}`, reviewOn: '2026-12-01' },
+    ];
+    const html = queuePage({ page: { view: 'triage', today: '2026-12-04', rows: [], holdsToReview }, staff: dpo, csrf: CSRF, basePath: BASE });
+    expectSound(html);
+    expect(html).toContain('<h2 id="holds-to-review">Legal holds due for review</h2>');
+    expect(html).toContain('<th scope="row"><a href="/prod/desk/cases/RD-ABC234">RD-ABC234</a></th>');
+    expect(html).toContain('<td>Tuesday 1 December 2026</td>');
+    expect(html).toContain('<td>Claim &lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;</td>');
+    expect(
+      queuePage({ page: { view: 'triage', today: '2026-12-04', rows: [], holdsToReview: [] }, staff: dpo, csrf: CSRF, basePath: BASE }),
+    ).not.toContain('holds-to-review');
+  });
+
   it('says a view is empty', () => {
     const html = queuePage({ page: { view: 'overdue', today: '2026-12-04', rows: [] }, staff: dpo, csrf: CSRF, basePath: BASE });
     expect(html).toContain('There are no cases in overdue now.');
@@ -237,6 +252,34 @@ describe('the case page', () => {
     expect(html).not.toMatch(/id="reclassify-rights-erasure"[^>]*checked/);
     expect(html).toContain('Only for complex requests');
     expect(html).toContain('seek a judicial remedy');
+  });
+
+  it('shows the retention state: kept until a date once closed, the legal hold with its reason and review date, nothing while open', () => {
+    const open = casePage({ view: aView(hostileCase()), staff: dpo, csrf: CSRF, basePath: BASE });
+    expect(open).not.toContain('<dt>Retention</dt>');
+    const closedAt = '2026-11-20T10:00:00.000Z';
+    const closed = hostileCase({ status: 'closed', outcome: 'completed', closedAt, expiresAt: Date.parse('2032-11-20T10:00:00.000Z') / 1000 });
+    const kept = casePage({ view: aView(closed, { actions: ['place-hold'] }), staff: dpo, csrf: CSRF, basePath: BASE });
+    expectSound(kept);
+    expect(kept).toContain('<dt>Retention</dt><dd>Kept until Saturday 20 November 2032</dd>');
+    expect(kept).toContain('name="action" value="place-hold"');
+    expect(kept).toContain('<input type="date" id="place-hold-reviewOn" name="reviewOn"');
+    const held = {
+      ...closed,
+      legalHold: {
+        since: '2026-11-25T10:00:00.000Z',
+        reason: `Litigation ${EVIL}`,
+        reviewOn: '2027-05-01',
+        placedBy: 'staff:dpo.lead@icetrak.net' as const,
+      },
+    };
+    delete held.expiresAt;
+    const page = casePage({ view: aView(held, { actions: ['release-hold'] }), staff: dpo, csrf: CSRF, basePath: BASE });
+    expectSound(page);
+    expect(page).toContain(
+      '<dt>Retention</dt><dd>On legal hold since Wednesday 25 November 2026: Litigation &lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; (review on Saturday 1 May 2027). Placed by dpo.lead@icetrak.net.</dd>',
+    );
+    expect([...page.matchAll(/name="action" value="([^"]+)"/g)].map((m) => m[1])).toEqual(['release-hold']);
   });
 
   it('shows a DPO only the actions the case allows now', () => {

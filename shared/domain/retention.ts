@@ -1,0 +1,233 @@
+/**
+ * The retention schedule (issue 13; LAW.md, Retention of Rightsdesk's own records; docs/retention.md):
+ * every kind of record Rightsdesk keeps, what starts its clock, how long it is kept, why, and what
+ * deletes it. One place: the lifecycle takes a closed case's expiry from here, and a unit test
+ * (test/unit/domain/retention.test.ts) fails when an adapter writes a key prefix no rule covers.
+ *
+ * The periods are constants here (RETENTION): the settings are not yet read from cdk context or the
+ * environment, because the lifecycle is pure and the deploy-time wiring lives in infra/, which this
+ * slice does not touch. Changing a period is changing RETENTION, in this file only.
+ *
+ * A legal hold (Case.legalHold) suspends every deletion of a case's records: no `expiresAt` while it
+ * is on, and an S3 legal hold on each of its objects.
+ */
+import type { Case, Outcome } from './case';
+import { londonDateOf } from './deadlines';
+import { MAIL_FLAGS } from './inbound-mail';
+
+/** The configurable periods (defaults; LAW.md). */
+export const RETENTION = {
+  /** Years a case's records are kept after it closes: the limitation period for claims. */
+  caseYears: 6,
+  /** Days rejected intake (spam or quarantined mail closed without being answered) is kept after it closes. */
+  rejectedDays: 90,
+} as const;
+
+/** Years a closed case's record is kept before it is deleted (kept under this name for its callers). */
+export const RECORD_RETENTION_YEARS = RETENTION.caseYears;
+
+/**
+ * Outcomes that mean nobody's request was answered: with a spam or quarantine flag still on the
+ * case, the case was rejected intake. A refusal, a forward, a merge or a (partial) completion is an
+ * answer to someone and is evidence for a later claim or complaint: kept the full caseYears.
+ */
+const REJECTED_OUTCOMES: readonly Outcome[] = ['withdrawn', 'closed_unverified'];
+const REJECTED_FLAGS: readonly string[] = [MAIL_FLAGS.spamReview, MAIL_FLAGS.quarantined];
+
+/** Whether a closed case is rejected intake (spam or quarantined mail closed unanswered): the short period. */
+export function isRejectedIntake(c: Pick<Case, 'flags'>, outcome: Outcome | undefined): boolean {
+  return outcome !== undefined && REJECTED_OUTCOMES.includes(outcome) && c.flags.some((f) => REJECTED_FLAGS.includes(f));
+}
+
+/** When a case closed at `closedAt` is deleted: epoch seconds, RECORD_RETENTION_YEARS later (29 Feb → 1 Mar). */
+export function retentionExpiry(closedAt: string): number {
+  londonDateOf(closedAt, 'closing time');
+  const d = new Date(closedAt);
+  d.setUTCFullYear(d.getUTCFullYear() + RETENTION.caseYears);
+  return Math.floor(d.getTime() / 1000);
+}
+
+/** When rejected intake closed at `closedAt` is deleted: epoch seconds, RETENTION.rejectedDays later. */
+export function rejectedExpiry(closedAt: string): number {
+  londonDateOf(closedAt, 'closing time');
+  return Math.floor(Date.parse(closedAt) / 1000) + RETENTION.rejectedDays * 86_400;
+}
+
+/**
+ * The expiry the schedule gives a case now: none while it is open or on legal hold; otherwise
+ * from its closing time, by the rule its outcome and flags select.
+ */
+export function caseExpiry(c: Pick<Case, 'status' | 'closedAt' | 'outcome' | 'flags' | 'legalHold'>): number | undefined {
+  if (c.status !== 'closed' || c.closedAt === undefined || c.legalHold !== undefined) return undefined;
+  return isRejectedIntake(c, c.outcome) ? rejectedExpiry(c.closedAt) : retentionExpiry(c.closedAt);
+}
+
+/** The London date a case is kept until: from its `expiresAt`; null while open or on legal hold. */
+export function retainUntil(c: Pick<Case, 'expiresAt' | 'legalHold'>): string | null {
+  if (c.expiresAt === undefined || c.legalHold !== undefined) return null;
+  return londonDateOf(new Date(c.expiresAt * 1000).toISOString());
+}
+
+/** Where a record lives: the cases table (by pk prefix), a bucket (by key prefix), or Icetrak's own systems. */
+export type RecordStore = 'table' | 'rawMail' | 'files' | 'reports' | 'icetrak';
+
+export interface RetentionRule {
+  /** What the record is. */
+  record: string;
+  store: RecordStore;
+  /** The table's pk prefix or the bucket's key prefix (none for Icetrak's records). */
+  prefix?: string;
+  /** What starts the clock. */
+  from: string;
+  /** How long, in words (the constants above and in the adapters give the number). */
+  period: string;
+  /** The lawful reason for keeping it that long. */
+  reason: string;
+  /** What deletes it; "not enforced yet" where nothing does so today. */
+  deletedBy: string;
+}
+
+const CASE_PERIOD = `${String(RETENTION.caseYears)} years after the case closes (${String(RETENTION.rejectedDays)} days for rejected intake); never while on legal hold`;
+const CASE_REASON = 'Evidence of how the request was handled, for a claim or a complaint to the ICO within the limitation period';
+const WITH_THE_CASE = 'DynamoDB TTL on the case item (expiresAt), and the stream handler deleting the case’s objects, every version (issue 13)';
+
+/** Every record type Rightsdesk keeps, and Icetrak's own rules the fulfilment work applies. */
+export const RECORD_TYPES: readonly RetentionRule[] = [
+  // --- the cases table ---
+  {
+    record: 'Case item (the case, its audit trail, notes and outbox)',
+    store: 'table',
+    prefix: 'CASE#',
+    from: 'the case closes',
+    period: CASE_PERIOD,
+    reason: CASE_REASON,
+    deletedBy: 'DynamoDB TTL (expiresAt)',
+  },
+  {
+    record: 'Submission claim (idempotent intake)',
+    store: 'table',
+    prefix: 'SUBMISSION#',
+    from: 'the submission',
+    period: '24 hours with an Idempotency-Key, else 10 minutes (shared/intake/submit-request.ts)',
+    reason: 'Answering a retried submission with the same case; no longer needed after the window',
+    deletedBy: 'DynamoDB TTL',
+  },
+  {
+    record: 'Rate-limiter window (hashed client or address)',
+    store: 'table',
+    prefix: 'RATE#',
+    from: 'the start of the window',
+    period: 'the end of its window (10 minutes to 1 day)',
+    reason: 'Abuse protection; the count is useless once its window ends',
+    deletedBy: 'DynamoDB TTL',
+  },
+  {
+    record: 'Staff session',
+    store: 'table',
+    prefix: 'SESSION#',
+    from: 'sign-in',
+    period: '8 hours (SESSION_MAX_SECONDS; 30 minutes idle ends it sooner)',
+    reason: 'Keeping a signed-in member of staff signed in',
+    deletedBy: 'DynamoDB TTL',
+  },
+  {
+    record: 'Pending staff sign-in',
+    store: 'table',
+    prefix: 'SIGNIN#',
+    from: 'the sign-in redirect',
+    period: '10 minutes (PENDING_SIGN_IN_SECONDS)',
+    reason: 'Completing the OpenID sign-in it started',
+    deletedBy: 'DynamoDB TTL',
+  },
+  {
+    record: 'Compliance report record',
+    store: 'table',
+    prefix: 'REPORT#',
+    from: 'the end of the reported period',
+    period: '6 years',
+    reason: 'Accountability (UK GDPR Art. 5(2)): evidence of compliance over the limitation period; holds figures, no personal data',
+    deletedBy: 'not enforced yet: no TTL is set on report records',
+  },
+  {
+    record: 'Tombstone of a deleted case (reference, dates, outcome; no personal data)',
+    store: 'table',
+    prefix: 'TOMBSTONE#',
+    from: 'the case’s deletion',
+    period: 'kept as the accountability record',
+    reason: 'Reports and audits still count a deleted case; it holds no personal data',
+    deletedBy: 'nothing: kept',
+  },
+  // --- the raw-mail bucket ---
+  {
+    record: 'Raw mail (MIME as received)',
+    store: 'rawMail',
+    prefix: 'inbound/',
+    from: 'the case closes',
+    period: CASE_PERIOD,
+    reason: CASE_REASON,
+    deletedBy: WITH_THE_CASE,
+  },
+  // --- the files bucket ---
+  {
+    record: 'Parsed message (correspondence)',
+    store: 'files',
+    prefix: 'messages/',
+    from: 'the case closes',
+    period: CASE_PERIOD,
+    reason: CASE_REASON,
+    deletedBy: WITH_THE_CASE,
+  },
+  {
+    record: 'Attachment',
+    store: 'files',
+    prefix: 'attachments/',
+    from: 'the case closes',
+    period: CASE_PERIOD,
+    reason: CASE_REASON,
+    deletedBy: WITH_THE_CASE,
+  },
+  {
+    record: 'Export sent to a requester (fulfilment)',
+    store: 'files',
+    prefix: 'exports/',
+    from: 'the case closes',
+    period: CASE_PERIOD,
+    reason: CASE_REASON,
+    deletedBy: WITH_THE_CASE,
+  },
+  // --- the reports bucket ---
+  {
+    record: 'Compliance report files (HTML, CSV, figures, trend points)',
+    store: 'reports',
+    prefix: 'reports/',
+    from: 'the end of the reported period',
+    period: '6 years',
+    reason: 'As the report record: aggregate figures, no personal data',
+    deletedBy: 'not enforced yet: the reports bucket has no expiry rule for them',
+  },
+  // --- Icetrak's own records (its privacy notice): what an erasure request meets in the source systems ---
+  {
+    record: 'Icetrak customer-account and billing records',
+    store: 'icetrak',
+    from: 'the customer account closes',
+    period: '7 years, then deleted unless a legal hold applies',
+    reason: 'Legal obligation (tax and company records); an erasure request within the 7 years is answered “kept until closure + 7 years”',
+    deletedBy: 'Icetrak’s systems (the fulfilment connectors, once they exist); the monthly retention review is the DPO’s checklist until then',
+  },
+  {
+    record: 'Icetrak message traffic (messages its business customers send)',
+    store: 'icetrak',
+    from: 'as the business customer decides',
+    period: 'set by the business customer (the controller)',
+    reason: 'Icetrak is only the processor: requests about it are forwarded to the controller',
+    deletedBy: 'the business customer’s instructions',
+  },
+];
+
+/** Icetrak's own period for customer-account and billing records (years after the account closes). */
+export const ICETRAK_ACCOUNT_RETENTION_YEARS = 7;
+
+/** The rule for a table pk or bucket key, by prefix; undefined when none covers it. */
+export function ruleFor(store: RecordStore, key: string): RetentionRule | undefined {
+  return RECORD_TYPES.find((r) => r.store === store && r.prefix !== undefined && key.startsWith(r.prefix));
+}
