@@ -30,8 +30,8 @@ const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url));
 
 export type LogLevel = 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
 export type TableAccess = 'read' | 'readWrite';
-/** 'write' creates or overwrites objects, without reading or deleting them. */
-export type BucketAccess = 'read' | 'write' | 'readWrite';
+/** 'write' creates or overwrites objects, without reading or deleting them; 'purge' lists and deletes versions (lambdas/manifest.ts). */
+export type BucketAccess = 'read' | 'write' | 'readWrite' | 'purge';
 
 /** What bindMail needs from the outbound-mail construct (OutboundMail). */
 export interface MailSender {
@@ -314,6 +314,7 @@ export class ServiceFunction extends Construct implements iam.IGrantable {
    */
   public bindBucket(envName: EnvName, bucket: s3.IBucket, access: BucketAccess, prefix = ''): this {
     this.bindEnv(envName, bucket.bucketName);
+    if (access === 'purge') return this.bindBucketPurge(bucket, prefix);
     const reads = access !== 'write';
     const writes = access !== 'read';
     const objectActions = [
@@ -337,6 +338,30 @@ export class ServiceFunction extends Construct implements iam.IGrantable {
           `of this bucket and only the ${access} actions.`
         : `Objects in ${bucket.node.path} are keyed by case id, so a function serving any case needs every key in this ` +
           `one bucket; the statement names this bucket only and only the ${access} actions.`,
+    });
+    return this;
+  }
+
+  /**
+   * Retention's access (issue 13): list every version under `prefix` and delete versions and delete
+   * markers. No read, no write, no KMS (neither listing nor deleting decrypts), no legal-hold bypass
+   * (s3:BypassGovernanceRetention is not granted; a held version fails to delete).
+   */
+  private bindBucketPurge(bucket: s3.IBucket, prefix: string): this {
+    const objects = bucket.arnForObjects(`${prefix}*`);
+    this.role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['s3:DeleteObject', 's3:DeleteObjectVersion'], resources: [objects] }));
+    this.role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        actions: ['s3:ListBucketVersions'],
+        resources: [bucket.bucketArn],
+        ...(prefix ? { conditions: { StringLike: { 's3:prefix': `${prefix}*` } } } : {}),
+      }),
+    );
+    Validations.of(this.role.node.findChild('DefaultPolicy')).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::${nagReference(Stack.of(this), objects)}]`,
+      reason:
+        `Retention deletes the objects of expired cases in ${bucket.node.path}${prefix ? ` under ${prefix}` : ''}, keyed by case and SES ` +
+        'message ids unknown in advance, so it needs every key there; only s3:DeleteObject and s3:DeleteObjectVersion on this bucket.',
     });
     return this;
   }

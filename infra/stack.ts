@@ -1,7 +1,7 @@
 /**
  * The one Rightsdesk stack. It composes one construct per context (PublicApi for intake,
  * InboundMail for email, DeadlineKeeper for deadlines, ComplianceReports for the
- * scheduled reports) over Storage and OutboundMail, with
+ * scheduled reports, Retention for the purge of expired cases) over Storage and OutboundMail, with
  * StaffSignIn (Cognito) for the desk and the staff API. Each
  * context construct creates the functions of its manifest (lambdas/<context>/manifest.ts) and
  * binds them through one HandlerResources, which the stack seeds with the storage, the mail
@@ -22,6 +22,7 @@ import { InboundMail, type InboundMailProps } from './inbound-mail';
 import { MailOutbox } from './mail-outbox';
 import { OutboundMail } from './outbound-mail';
 import { assertLondonRegion } from './residency';
+import { Retention } from './retention';
 import { SigningKeyRotation, type SigningKeyRotationProps } from './signing-key-rotation';
 import { StaffSignIn } from './staff-sign-in';
 import { Storage, type StorageProps } from './storage';
@@ -60,6 +61,8 @@ export class RightsdeskStack extends Stack {
   public readonly outbox: MailOutbox;
   /** The scheduled monthly report and weekly digest. */
   public readonly reports: ComplianceReports;
+  /** Deletion follows the item: the purge of expired cases' objects, on the table's stream. */
+  public readonly retention: Retention;
   /** Staff sign-in for the desk and the staff API (Cognito). */
   public readonly staffSignIn: StaffSignIn;
   /** The signing key's rotation; absent when the API was given an existing secret (its owner rotates it). */
@@ -136,6 +139,12 @@ export class RightsdeskStack extends Stack {
     this.reports = new ComplianceReports(this, 'ComplianceReports', {
       key: this.storage.key,
       resources: this.resources,
+      alarmTopic: this.keeper.alarmTopic,
+    });
+    this.retention = new Retention(this, 'Retention', {
+      key: this.storage.key,
+      resources: this.resources,
+      casesTable: this.storage.casesTable,
       alarmTopic: this.keeper.alarmTopic,
     });
 

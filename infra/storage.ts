@@ -22,16 +22,26 @@ import { CASES_TABLE } from '#adapters/cases-table-schema';
 /** Seven years: the six-year limitation period for claims (Limitation Act 1980 s.2, s.5) plus a year a case may stay open. */
 export const SEVEN_YEARS = Duration.days(2557);
 
+/**
+ * Ten years: the backstop expiry of a case's objects, counted from the object's creation. The
+ * schedule keeps them until the case closes plus six years (RECORD_RETENTION_YEARS); the backstop
+ * must never come earlier, so it allows a case to stay open (complaints, stopped clocks, a reopened
+ * case taking new correspondence) up to four years after an object of it was stored. It is a
+ * backstop: the retention purge (infra/retention.ts) deletes the objects when the case item expires.
+ * Under a legal hold an object version is never deleted: lifecycle may only put a delete marker on it.
+ */
+export const TEN_YEARS = Duration.days(3653);
+
 export interface StorageProps {
   /**
    * Backstop expiry of raw inbound mail, counted from receipt. Raw MIME is the evidence of
-   * what was asked and when the clock started.
-   * @default SEVEN_YEARS (2,557 days)
+   * what was asked and when the clock started. Never earlier than the schedule (TEN_YEARS).
+   * @default TEN_YEARS (3,653 days)
    */
   readonly rawMailExpiry?: Duration;
   /**
-   * Backstop expiry of attachments and exports (evidence of what was disclosed).
-   * @default SEVEN_YEARS (2,557 days)
+   * Backstop expiry of attachments and exports (evidence of what was disclosed). Never earlier than the schedule (TEN_YEARS).
+   * @default TEN_YEARS (3,653 days)
    */
   readonly filesExpiry?: Duration;
   /**
@@ -146,10 +156,10 @@ export class Storage extends Construct {
     const objectLock = props.objectLock ?? true;
     this.rawMailBucket = this.dataBucket('RawMail', 'raw-mail/', {
       ...tiers,
-      expiry: props.rawMailExpiry ?? SEVEN_YEARS,
+      expiry: props.rawMailExpiry ?? TEN_YEARS,
       objectLock,
     });
-    this.filesBucket = this.dataBucket('Files', 'files/', { ...tiers, expiry: props.filesExpiry ?? SEVEN_YEARS, objectLock });
+    this.filesBucket = this.dataBucket('Files', 'files/', { ...tiers, expiry: props.filesExpiry ?? TEN_YEARS, objectLock });
     this.reportsBucket = this.dataBucket('Reports', 'reports/', {
       ...tiers,
       expiry: props.reportsExpiry ?? SEVEN_YEARS,
@@ -169,6 +179,9 @@ export class Storage extends Construct {
       sortKey: attr(CASES_TABLE.sortKey),
       billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
       timeToLiveAttribute: CASES_TABLE.ttlAttribute,
+      // The retention purge (infra/retention.ts) reads TTL deletions' old images. Enabling a stream
+      // updates the table in place (StreamSpecification: no interruption), never replaces it.
+      stream: dynamodb.StreamViewType.OLD_IMAGE,
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true, recoveryPeriodInDays: 35 },
       encryption: dynamodb.TableEncryption.CUSTOMER_MANAGED,
       encryptionKey: this.key,

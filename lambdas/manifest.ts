@@ -32,7 +32,13 @@ export type Trigger =
    * none). preTokenGeneration: Cognito calls it (event version 2) before it issues tokens, and
    * puts the claims it answers into them; a failure fails the sign-in.
    */
-  | { readonly kind: 'cognito'; readonly trigger: 'preTokenGeneration' };
+  | { readonly kind: 'cognito'; readonly trigger: 'preTokenGeneration' }
+  /**
+   * The cases table's stream (an event source mapping; AWS): only REMOVE records made by DynamoDB's
+   * TTL reach the handler (a filter on the mapping). Locally the TTL sweeper invokes it with the same
+   * records (infra/local/ttl-sweeper.ts), `batchSize` at a time.
+   */
+  | { readonly kind: 'stream'; readonly table: 'cases'; readonly batchSize: number; readonly description: string };
 
 export interface CronFields {
   readonly minute?: string;
@@ -42,8 +48,11 @@ export interface CronFields {
   readonly weekDay?: string;
 }
 
-/** Access to a bucket: 'write' creates or overwrites objects, without reading or deleting them. */
-export type BucketAccess = 'read' | 'write' | 'readWrite';
+/**
+ * Access to a bucket: 'write' creates or overwrites objects, without reading or deleting them;
+ * 'purge' lists object versions and deletes versions (retention), without reading or writing any.
+ */
+export type BucketAccess = 'read' | 'write' | 'readWrite' | 'purge';
 
 /**
  * The objects of a bucket a handler uses: every object (an access alone), or only those whose

@@ -6,9 +6,10 @@ import { INTAKE } from '#lambdas/intake/manifest';
 import { KEYS } from '#lambdas/keys/manifest';
 import { MAIL } from '#lambdas/mail/manifest';
 import { REPORTS } from '#lambdas/reports/manifest';
+import { RETENTION } from '#lambdas/retention/manifest';
 import type { ContextManifest, HandlerSpec } from './manifest';
 
-export const MANIFESTS: readonly ContextManifest[] = [INTAKE, CASES, EMAIL, DEADLINES, MAIL, KEYS, REPORTS];
+export const MANIFESTS: readonly ContextManifest[] = [INTAKE, CASES, EMAIL, DEADLINES, MAIL, KEYS, REPORTS, RETENTION];
 
 export const HANDLERS: readonly HandlerSpec[] = MANIFESTS.flatMap((m) => m.handlers);
 

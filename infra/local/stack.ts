@@ -10,9 +10,11 @@
  */
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
+import type { Context, DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
 import { EMAIL } from '#lambdas/email/manifest';
+import { RETENTION } from '#lambdas/retention/manifest';
 import { onlyTriggeredBy, routesOf, type Route } from '#lambdas/manifest';
 import { HANDLERS } from '#lambdas/manifests';
 import { CASES_TABLE } from '#adapters/cases-table-schema';
@@ -26,6 +28,7 @@ import { createHttpAdapter } from './http-adapter';
 import { startLocalKeeper, type LocalKeeper } from './keeper';
 import { loadOrCreateSigningKey, newSigningKey } from './signing-key';
 import { createTtlSweeper, type TtlSweeper } from './ttl-sweeper';
+import { lambdaContext } from './lambda-context';
 import { createOutboxSweeper, type OutboxSweeper } from './outbox-sweeper';
 import { startReportScheduler, type ReportScheduler } from './report-scheduler';
 import { DEFAULT_OIDC_PORT, startLocalOidc, type LocalStaffUser } from './oidc';
@@ -372,11 +375,20 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
       env.put(TIME_ORIGIN_VAR, timeOrigin.toISOString());
     }
 
+    // What the table's stream invokes in AWS: the retention purge, with the TTL's REMOVE records.
+    const purge = onlyTriggeredBy(RETENTION.handlers, 'stream', RETENTION.context);
     const ttlSweeper = createTtlSweeper({
       client: dynamo,
       tableName: LOCAL_RESOURCES.casesTable,
       intervalSeconds: opts.ttlSweepSeconds ?? 60,
       log,
+      batchSize: purge.trigger.batchSize,
+      onRemoved: async (event) => {
+        const mod = (await import(pathToFileURL(join(REPO_ROOT, purge.entry)).href)) as {
+          handler: (event: DynamoDBStreamEvent, context: Context) => Promise<DynamoDBBatchResponse>;
+        };
+        return mod.handler(event, lambdaContext(purge.entry, Date.now() + (purge.timeoutSeconds ?? 10) * 1000));
+      },
     });
     ttlSweeper.start();
     // Registered last so it runs first: no sweep may be half-way through when dynalite closes.

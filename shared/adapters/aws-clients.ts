@@ -13,10 +13,12 @@ import { SFNClient } from '@aws-sdk/client-sfn';
 
 export const dynamoClient = (): DynamoDBClient => new DynamoDBClient({});
 
+/** S3 is the local stack's (s3rver, or what the operator put in front of it): an endpoint is set. */
+export const isLocalS3 = (): boolean => Boolean(process.env.AWS_ENDPOINT_URL_S3 ?? process.env.AWS_ENDPOINT_URL);
+
 export const s3Client = (): S3Client => {
-  const local = Boolean(process.env.AWS_ENDPOINT_URL_S3 ?? process.env.AWS_ENDPOINT_URL);
   return new S3Client(
-    local
+    isLocalS3()
       ? // s3rver serves path-style only and stores aws-chunked framing verbatim (TOOLCHAIN.md).
         { forcePathStyle: true, requestChecksumCalculation: 'WHEN_REQUIRED', responseChecksumValidation: 'WHEN_REQUIRED' }
       : {},

@@ -100,6 +100,17 @@ function fromItem(item: CaseItem): Case {
   return { ...item.data, version: item.version, audit: item.audit };
 }
 
+/**
+ * The case an item held, from its plain values (a stream's old image, unmarshalled), or undefined
+ * for an item that is not a case (a report record, a session, a tombstone, a ledger claim).
+ */
+export function caseFromItem(item: Record<string, unknown>): Case | undefined {
+  const pk = item[CASES_TABLE.partitionKey];
+  if (typeof pk !== 'string' || !pk.startsWith('CASE#') || item[CASES_TABLE.sortKey] !== SK) return undefined;
+  if (typeof item.data !== 'object' || item.data === null || !Array.isArray(item.audit) || typeof item.version !== 'number') return undefined;
+  return fromItem(item as unknown as CaseItem);
+}
+
 export interface DynamoCaseStoreOptions {
   client: DynamoDBClient;
   tableName: string;

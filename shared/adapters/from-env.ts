@@ -9,7 +9,7 @@ import type { Clock } from '#shared/ports';
 import type { OutboxDeps } from '#shared/core/outbox';
 import { readConfig } from '#shared/core/config';
 import { newCaseId, newReference } from '#shared/core/ids';
-import { dynamoClient, s3Client, sesClient, sfnClient } from './aws-clients';
+import { dynamoClient, isLocalS3, s3Client, sesClient, sfnClient } from './aws-clients';
 import { clockFromEnv } from './clock';
 import { DynamoCaseStore } from './dynamo-case-store';
 import { DynamoReportStore } from './dynamo-report-store';
@@ -17,6 +17,8 @@ import { DynamoRateLimiter, DynamoSubmissionLedger } from './dynamo-intake-guard
 import { DynamoSessionStore } from './dynamo-session-store';
 import { idTokenVerifier, staffTokenVerifier, type IdTokenVerifier, type StaffTokenVerifier } from '#shared/auth/verify';
 import { S3BlobStore } from './s3-blob-store';
+import { S3CaseObjects } from './s3-case-objects';
+import { DynamoTombstones } from './dynamo-tombstones';
 import { SesMailer } from './ses-mailer';
 import { SfnKeeper } from './sfn-keeper';
 import { currentKeyOf, signingKeyRing, verificationKeysOf, type KeyRing, type KeySource, type VerificationKeySource } from './signing-key';
@@ -36,6 +38,8 @@ const memo: {
   rawMail?: S3BlobStore;
   files?: S3BlobStore;
   reportFiles?: S3BlobStore;
+  caseObjects?: S3CaseObjects;
+  tombstones?: DynamoTombstones;
   reports?: DynamoReportStore;
   outbox?: OutboxDeps;
   sessions?: DynamoSessionStore;
@@ -97,6 +101,28 @@ export function rawMailStore(): S3BlobStore {
 
 export function filesStore(): S3BlobStore {
   return (memo.files ??= new S3BlobStore(s3(), readConfig(['FILES_BUCKET']).FILES_BUCKET));
+}
+
+/**
+ * A case's objects in the raw-mail and files buckets (issue 13). The one place the S3 flavour is
+ * chosen: in AWS the buckets are versioned with Object Lock (every version deleted, legal holds
+ * placed); the local stack's s3rver has neither, so there objects are deleted plainly and a legal
+ * hold is logged as not placed.
+ */
+export function caseObjects(): S3CaseObjects {
+  return (memo.caseObjects ??= (() => {
+    const config = readConfig(['RAW_MAIL_BUCKET', 'FILES_BUCKET']);
+    return new S3CaseObjects({
+      client: s3(),
+      buckets: { rawMail: config.RAW_MAIL_BUCKET, files: config.FILES_BUCKET },
+      versioned: !isLocalS3(),
+    });
+  })());
+}
+
+/** Tombstones of expired cases (in the cases table). */
+export function tombstones(): DynamoTombstones {
+  return (memo.tombstones ??= new DynamoTombstones(casesTable()));
 }
 
 /** The reports bucket (REPORTS_BUCKET). */

@@ -8,7 +8,7 @@
  */
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy, { type MiddlewareObj } from '@middy/core';
-import type { Context, SESEvent } from 'aws-lambda';
+import type { Context, DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent, SESEvent } from 'aws-lambda';
 import { DomainError } from '#domain/errors';
 import { errorFields, logger } from '#shared/core/log';
 
@@ -44,6 +44,14 @@ export function sesHandler<R>(fn: (record: SESEvent['Records'][number]) => Promi
     for (const record of event.Records ?? []) results.push(await fn(record));
     return results;
   });
+}
+
+/**
+ * A DynamoDB stream's function (event source mapping with ReportBatchItemFailures): `fn` takes the
+ * batch's records and answers with the ones that failed; a thrown error fails the whole batch.
+ */
+export function streamHandler(fn: (records: readonly DynamoDBRecord[]) => Promise<DynamoDBBatchResponse>) {
+  return wrap<DynamoDBStreamEvent, DynamoDBBatchResponse>(async (event) => fn(event.Records ?? []));
 }
 
 /**

@@ -45,6 +45,8 @@ const keyArn = { 'Fn::GetAtt': [KEY, 'Arn'] };
  */
 const STATEFUL: Record<string, { type: string; policy: 'Retain' | 'Delete' }> = {
   [KEY]: { type: 'AWS::KMS::Key', policy: 'Retain' },
+  // Since retention (issue 13) the table has a stream (StreamSpecification OLD_IMAGE): an update with no interruption,
+  // not a replacement (same logical id, type and policies, as this list checks); PITR, keys and indexes are unchanged.
   StorageCasesTable39686587: { type: 'AWS::DynamoDB::Table', policy: 'Retain' },
   StorageAccessLogs96FB524C: { type: 'AWS::S3::Bucket', policy: 'Retain' },
   StorageRawMail6E76FE24: { type: 'AWS::S3::Bucket', policy: 'Retain' },
@@ -101,6 +103,8 @@ const STATEFUL: Record<string, { type: string; policy: 'Retain' | 'Delete' }> = 
       'PublicApiGetReportFileLogsDA12929D',
       'ComplianceReportsMonthlyReportLogs96415138',
       'ComplianceReportsWeeklyDigestLogsD6902570',
+      // Added with retention (issue 13): the purge of expired cases, new, so nothing to replace.
+      'RetentionPurgeExpiredLogs8E6D0A5C',
     ].map((id) => [id, { type: 'AWS::Logs::LogGroup', policy: 'Retain' as const }]),
   ),
   // Not data, but API Gateway's account-wide logging role: @aws-cdk/aws-apigateway:disableCloudWatchRole

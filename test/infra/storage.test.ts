@@ -196,7 +196,7 @@ describe('buckets', () => {
     expect(buckets[ids.accessLogs]?.Properties.AccessControl).toBeUndefined();
   });
 
-  it('data buckets tier to IA at 30 days and Glacier IR at a year, expire after 7 years, purge old versions after 30 days', () => {
+  it('data buckets tier to IA at 30 days and Glacier IR at a year, expire after 10 years (case objects: a backstop) or 7 (reports), purge old versions after 30 days', () => {
     const buckets = template.findResources('AWS::S3::Bucket');
     for (const id of dataBuckets()) {
       expect(buckets[id]?.Properties.LifecycleConfiguration.Rules, id).toEqual([
@@ -207,7 +207,7 @@ describe('buckets', () => {
             { StorageClass: 'STANDARD_IA', TransitionInDays: 30 },
             { StorageClass: 'GLACIER_IR', TransitionInDays: 365 },
           ],
-          ExpirationInDays: 2557,
+          ExpirationInDays: id === ids.reports ? 2557 : 3653,
           NoncurrentVersionExpiration: { NoncurrentDays: 30 },
           AbortIncompleteMultipartUpload: { DaysAfterInitiation: 1 },
         },

@@ -41,7 +41,7 @@ describe('TTL sweeper', () => {
 
     const result = await createTtlSweeper({ client: db.client, tableName: db.tableName, clock }).sweepOnce();
 
-    expect(result).toEqual({ expired: 2, deleted: 2, kept: 0 });
+    expect(result).toEqual({ expired: 2, deleted: 2, kept: 0, removedFailed: 0 });
     expect(await exists(expired)).toBe(false);
     expect(await exists(expiringNow)).toBe(false);
     for (const id of [live, noTtl, stringTtl, ancient]) expect(await exists(id)).toBe(true);
