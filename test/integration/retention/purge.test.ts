@@ -87,7 +87,7 @@ describe('TTL sweep → purge', () => {
     const { c: expired } = await storedCase({ expiresAt });
     const { c: live, keys: liveKeys } = await storedCase({ expiresAt: past() + 3600 });
     const { c: held, keys: heldKeys } = await storedCase({
-      legalHold: { reason: 'Litigation', placedAt: '2026-11-21T09:00:00.000Z', placedBy: 'staff:dpo' },
+      legalHold: { reason: 'Litigation', since: '2026-11-21T09:00:00.000Z', placedBy: 'staff:dpo' },
     });
 
     expect(await remaining(expired)).toHaveLength(5);
@@ -125,7 +125,7 @@ describe('the purge handler', () => {
   it('skips a TTL REMOVE of a case under legal hold: its objects stay, no tombstone', async () => {
     const { c, keys } = await storedCase({
       expiresAt: past(),
-      legalHold: { reason: 'Investigation', placedAt: '2026-11-21T09:00:00.000Z', placedBy: 'staff:dpo' },
+      legalHold: { reason: 'Investigation', since: '2026-11-21T09:00:00.000Z', placedBy: 'staff:dpo' },
     });
     const out = await invoke([ttlRemoveRecord(LOCAL_RESOURCES.casesTable, await rawItem(c.id), new Date())]);
     expect(out).toEqual({ batchItemFailures: [] });

@@ -61,7 +61,7 @@ describe('purgeFromStream', () => {
   it('purges TTL removals of cases, skips held ones and ignores everything else', async () => {
     const { deps, stored, deleted } = fakes();
     const expired = aCase({ status: 'closed', expiresAt: 1_790_000_000 });
-    const held = aCase({ expiresAt: 1_790_000_000, legalHold: { reason: 'r', placedAt: '2026-11-01T00:00:00Z', placedBy: 'staff:dpo' } });
+    const held = aCase({ expiresAt: 1_790_000_000, legalHold: { reason: 'r', since: '2026-11-01T00:00:00Z', placedBy: 'staff:dpo' } });
     const session = ttlRemoveRecord('cases', { pk: { S: 'SESSION#x' }, sk: { S: 'SESSION' } }, NOW);
     const manual = { ...recordOf(aCase()), userIdentity: undefined };
 
