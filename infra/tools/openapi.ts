@@ -169,7 +169,8 @@ function staffPaths(): Record<string, Json> {
       post: {
         operationId: 'runReport',
         summary: 'Make (or remake) the monthly report of a month (YYYY-MM) or the weekly digest of an ISO week (YYYY-Www) now (dpo only)',
-        description: 'A re-run replaces the period’s files. The DPO team’s mailbox is mailed the first time a period is reported, and again (marked updated) when a re-run changes its headline numbers.',
+        description:
+          'A re-run replaces the period’s files. The DPO team’s mailbox is mailed the first time a period is reported, and again (marked updated) when a re-run changes its headline numbers.',
         security: bearer,
         requestBody: { required: true, content: { 'application/json': { schema: ref('ReportRun') } } },
         responses: {
