@@ -25,7 +25,7 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { onlyTriggeredBy } from '#lambdas/manifest';
 import { RETENTION } from '#lambdas/retention/manifest';
-import { TTL_IDENTITY } from '#shared/retention/purge-stream';
+import { TTL_IDENTITY } from '#shared/retention/ttl-identity';
 import type { HandlerResources } from './handler-resources';
 import { ServiceFunction } from './service-function';
 

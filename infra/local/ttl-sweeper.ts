@@ -22,7 +22,7 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import type { AttributeValue, DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import { CASES_TABLE } from '#adapters/cases-table-schema';
-import { TTL_IDENTITY } from '#shared/retention/purge-stream';
+import { TTL_IDENTITY } from '#shared/retention/ttl-identity';
 import { systemClock, type Clock } from '#shared/ports';
 
 const FIVE_YEARS_SECONDS = 5 * 365 * 24 * 60 * 60;

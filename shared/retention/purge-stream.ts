@@ -13,9 +13,9 @@ import { caseFromItem } from '#adapters/dynamo-case-store';
 import { unmarshallImage } from '#adapters/stream-image';
 import { errorFields, logger } from '#shared/core/log';
 import { purgeExpiredCase, type PurgeDeps } from './purge';
+import { TTL_IDENTITY } from './ttl-identity';
 
-/** Who DynamoDB names as the remover of an item its TTL deleted. */
-export const TTL_IDENTITY = { type: 'Service', principalId: 'dynamodb.amazonaws.com' } as const;
+export { TTL_IDENTITY };
 
 /** Records purged at once within a batch. */
 const CONCURRENCY = 8;
