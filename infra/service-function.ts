@@ -30,8 +30,8 @@ const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url));
 
 export type LogLevel = 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
 export type TableAccess = 'read' | 'readWrite';
-/** 'write' creates or overwrites objects, without reading or deleting them; 'purge' lists and deletes versions (lambdas/manifest.ts). */
-export type BucketAccess = 'read' | 'write' | 'readWrite' | 'purge';
+/** 'write' creates or overwrites objects, without reading or deleting them; 'purge' lists and deletes versions; 'hold' lists versions and sets legal holds (lambdas/manifest.ts). */
+export type BucketAccess = 'read' | 'write' | 'readWrite' | 'purge' | 'hold';
 
 /** What bindMail needs from the outbound-mail construct (OutboundMail). */
 export interface MailSender {
@@ -315,6 +315,7 @@ export class ServiceFunction extends Construct implements iam.IGrantable {
   public bindBucket(envName: EnvName, bucket: s3.IBucket, access: BucketAccess, prefix = ''): this {
     this.bindEnv(envName, bucket.bucketName);
     if (access === 'purge') return this.bindBucketPurge(bucket, prefix);
+    if (access === 'hold') return this.bindBucketHold(bucket, prefix);
     const reads = access !== 'write';
     const writes = access !== 'read';
     const objectActions = [
@@ -342,6 +343,17 @@ export class ServiceFunction extends Construct implements iam.IGrantable {
     return this;
   }
 
+  private bindBucketHold(bucket: s3.IBucket, prefix: string): this {
+    for (const statement of holdStatements(bucket, prefix)) this.role.addToPrincipalPolicy(statement);
+    Validations.of(this.role.node.findChild('DefaultPolicy')).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::${nagReference(Stack.of(this), bucket.arnForObjects(`${prefix}*`))}]`,
+      reason:
+        `A legal hold covers every object of a case in ${bucket.node.path}${prefix ? ` under ${prefix}` : ''}, keyed by case and SES ` +
+        'message ids unknown in advance, so it needs every key there; only s3:PutObjectLegalHold and s3:GetObjectLegalHold on this bucket.',
+    });
+    return this;
+  }
+
   /**
    * Retention's access (issue 13): list every version under `prefix` and delete versions and delete
    * markers. No read, no write, no KMS (neither listing nor deleting decrypts), no legal-hold bypass
@@ -365,6 +377,21 @@ export class ServiceFunction extends Construct implements iam.IGrantable {
     });
     return this;
   }
+}
+
+/**
+ * A legal hold's access (issue 13): list every version under `prefix` and place or lift the legal
+ * hold on them. No read, no write, no delete, no KMS (neither call decrypts), no retention change.
+ */
+function holdStatements(bucket: s3.IBucket, prefix: string): iam.PolicyStatement[] {
+  return [
+    new iam.PolicyStatement({ actions: ['s3:PutObjectLegalHold', 's3:GetObjectLegalHold'], resources: [bucket.arnForObjects(`${prefix}*`)] }),
+    new iam.PolicyStatement({
+      actions: ['s3:ListBucketVersions'],
+      resources: [bucket.bucketArn],
+      ...(prefix ? { conditions: { StringLike: { 's3:prefix': `${prefix}*` } } } : {}),
+    }),
+  ];
 }
 
 /**

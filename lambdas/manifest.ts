@@ -50,9 +50,10 @@ export interface CronFields {
 
 /**
  * Access to a bucket: 'write' creates or overwrites objects, without reading or deleting them;
- * 'purge' lists object versions and deletes versions (retention), without reading or writing any.
+ * 'purge' lists object versions and deletes versions (retention), without reading or writing any;
+ * 'hold' lists object versions and places or lifts their legal holds (a case's legal hold), nothing else.
  */
-export type BucketAccess = 'read' | 'write' | 'readWrite' | 'purge';
+export type BucketAccess = 'read' | 'write' | 'readWrite' | 'purge' | 'hold';
 
 /**
  * The objects of a bucket a handler uses: every object (an access alone), or only those whose

@@ -4,13 +4,13 @@ import { staffApi } from '#http/staff-handler';
 import { act, parseAction } from '#shared/cases/act';
 import { caseJson } from '#shared/cases/case-json';
 import { viewOf } from '#shared/cases/case-view';
-import { deskActDeps } from './desk-deps';
+import { deskActWithHoldsDeps } from './desk-deps';
 import { staffAuthDeps } from './deps';
 
 // Built at cold start: a missing variable fails here, not mid-request.
 const auth = staffAuthDeps();
 
-const deps = deskActDeps();
+const deps = deskActWithHoldsDeps();
 
 export const handler = staffApi(
   'act',

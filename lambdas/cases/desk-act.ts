@@ -10,13 +10,13 @@ import { deskHeaders, deskPage } from '#http/staff-handler';
 import { act, parseAction } from '#shared/cases/act';
 import { viewCase } from '#shared/cases/case-view';
 import { casePage } from '#shared/templates/desk-pages';
-import { deskActDeps, deskSite } from './desk-deps';
+import { deskActWithHoldsDeps, deskSite } from './desk-deps';
 import { staffAuthDeps } from './deps';
 
 // Built at cold start: a missing variable fails here, not mid-request.
 const auth = staffAuthDeps();
 
-const deps = deskActDeps();
+const deps = deskActWithHoldsDeps();
 const { basePath } = deskSite();
 
 export const handler = deskPage(

@@ -2,11 +2,11 @@
  * What the desk's and the staff API's handlers use, one memoised factory per need: each builds
  * on first call only what its handlers' manifest entries grant (lambdas/cases/manifest.ts).
  */
-import { caseStore, clock, filesStore, ids, keeper, outbox } from '#adapters/from-env';
+import { caseObjects, caseStore, clock, filesStore, ids, keeper, outbox } from '#adapters/from-env';
 import type { DeskActDeps, DeskEntryDeps, DeskFilesDeps, DeskReadDeps } from '#shared/cases/deps';
 import { readConfig } from '#shared/core/config';
 
-const memo: { read?: DeskReadDeps; act?: DeskActDeps; entry?: DeskEntryDeps; files?: DeskFilesDeps; site?: DeskSite } = {};
+const memo: { read?: DeskReadDeps; act?: DeskActDeps; holds?: DeskActDeps; entry?: DeskEntryDeps; files?: DeskFilesDeps; site?: DeskSite } = {};
 
 /** Where the desk is served, and the DPO address its letters name. */
 export interface DeskSite {
@@ -27,6 +27,11 @@ export function deskReadDeps(): DeskReadDeps {
 
 export function deskActDeps(): DeskActDeps {
   return (memo.act ??= { ...deskReadDeps(), outbox: outbox() });
+}
+
+/** Acting on a case with its stored objects: a legal hold places and lifts S3 Object Lock holds on them (the act handlers). */
+export function deskActWithHoldsDeps(): DeskActDeps {
+  return (memo.holds ??= { ...deskActDeps(), objects: caseObjects() });
 }
 
 export function deskEntryDeps(): DeskEntryDeps {

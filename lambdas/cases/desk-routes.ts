@@ -8,6 +8,8 @@ import { OUTBOX_USES, type HandlerSpec, type Uses } from '#lambdas/manifest';
 
 const STAFF = { staffAuth: true, cases: 'readWrite', settings: ['DPO_ADDRESS', 'PUBLIC_BASE_URL'] } as const satisfies Uses;
 const ACTS = { ...OUTBOX_USES, staffAuth: true } as const satisfies Uses;
+/** Acting on a case, which includes placing and lifting a legal hold on its stored objects (issue 13). */
+const ACTS_WITH_HOLDS = { ...ACTS, rawMail: { access: 'hold', prefix: 'inbound/' }, files: 'hold' } as const satisfies Uses;
 /** Reads that draw no page with the desk's letters: no DPO address. */
 const STAFF_READS = { staffAuth: true, cases: 'readWrite', settings: ['PUBLIC_BASE_URL'] } as const satisfies Uses;
 
@@ -23,7 +25,7 @@ export const DESK_HANDLERS: readonly HandlerSpec[] = [
   // The desk (HTML, session cookie)
   route('DeskQueue', 'desk-queue', 'GET', '/desk', STAFF),
   route('DeskCase', 'desk-case', 'GET', '/desk/cases/{reference}', STAFF),
-  route('DeskAct', 'desk-act', 'POST', '/desk/cases/{reference}/actions', ACTS),
+  route('DeskAct', 'desk-act', 'POST', '/desk/cases/{reference}/actions', ACTS_WITH_HOLDS),
   route('DeskNewCase', 'desk-new-case', 'GET', '/desk/new', STAFF),
   route('DeskCreateCase', 'desk-create-case', 'POST', '/desk/cases', { ...ACTS, keeper: 'start', settings: [...OUTBOX_USES.settings, 'NATION'] }),
   route('DeskLetter', 'desk-letter', 'GET', '/desk/cases/{reference}/letters/{letter}', STAFF),
@@ -33,5 +35,5 @@ export const DESK_HANDLERS: readonly HandlerSpec[] = [
   route('ListCases', 'list-cases', 'GET', '/api/cases', STAFF_READS),
   route('GetCase', 'get-case', 'GET', '/api/cases/{reference}', STAFF_READS),
   route('CreateCase', 'create-case', 'POST', '/api/cases', { ...ACTS, keeper: 'start', settings: [...OUTBOX_USES.settings, 'NATION'] }),
-  route('ActOnCase', 'act-on-case', 'POST', '/api/cases/{reference}/actions', ACTS),
+  route('ActOnCase', 'act-on-case', 'POST', '/api/cases/{reference}/actions', ACTS_WITH_HOLDS),
 ];

@@ -720,6 +720,11 @@ describe('residency and cdk-nag', () => {
         ...functionIds.map((f) => `${f}/TracingPolicy AwsSolutions-IAM5[Resource::*]`),
         // The desk shows any case's messages and attachments: every object of the files bucket (keyed by case id).
         ...['DeskMessage', 'DeskAttachment'].map((f) => `${f}/Role/DefaultPolicy AwsSolutions-IAM5[Resource::<StorageFiles48C02C92.Arn>/*]`),
+        // A legal hold (an action on a case) places S3 legal holds on every object of the case: raw mail under inbound/, files by case id.
+        ...['DeskAct', 'ActOnCase'].flatMap((f) => [
+          `${f}/Role/DefaultPolicy AwsSolutions-IAM5[Resource::<StorageFiles48C02C92.Arn>/*]`,
+          `${f}/Role/DefaultPolicy AwsSolutions-IAM5[Resource::<StorageRawMail6E76FE24.Arn>/inbound/*]`,
+        ]),
         // A report's files are read (and, by a run, written) under the reports bucket's reports/ prefix; the lists read records only.
         ...['DeskReportFile', 'GetReportFile', 'DeskRunReport', 'RunReport'].map(
           (f) => `${f}/Role/DefaultPolicy AwsSolutions-IAM5[Resource::<StorageReports31B47EB2.Arn>/reports/*]`,

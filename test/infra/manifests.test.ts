@@ -40,6 +40,8 @@ function expectedActions({ uses, trigger }: HandlerSpec): string[] {
     if (access === 'readWrite') add('s3:DeleteObject');
     // Retention lists versions and deletes them; it never reads, writes or decrypts an object.
     if (access === 'purge') add('s3:ListBucketVersions', 's3:DeleteObject', 's3:DeleteObjectVersion');
+    // A legal hold lists versions and places or lifts their holds; it never reads, writes, deletes or decrypts.
+    if (access === 'hold') add('s3:ListBucketVersions', 's3:PutObjectLegalHold', 's3:GetObjectLegalHold');
   }
   if (uses.signingKey) add('secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret', 'kms:Decrypt');
   // Rotation writes a version and moves labels; no GetRandomPassword (node:crypto makes the key).
@@ -130,6 +132,8 @@ describe('the cases manifest (the DPO desk and the staff API)', () => {
    */
   const SESSION = { cases: 'readWrite', staffAuth: true } as const;
   const ACTS = { ...SESSION, signingKey: true, mail: true } as const;
+  /** Acting on a case includes its legal hold, on every object of the case (issue 13). */
+  const ACTS_WITH_HOLDS = { ...ACTS, rawMail: { access: 'hold', prefix: 'inbound/' }, files: 'hold' } as const;
   const GRANTS: Record<string, Omit<Uses, 'settings'>> = {
     SignIn: SESSION,
     SignInCallback: SESSION,
@@ -137,7 +141,7 @@ describe('the cases manifest (the DPO desk and the staff API)', () => {
     SignedOut: {},
     DeskQueue: SESSION,
     DeskCase: SESSION,
-    DeskAct: ACTS,
+    DeskAct: ACTS_WITH_HOLDS,
     DeskNewCase: SESSION,
     DeskCreateCase: { ...ACTS, keeper: 'start' },
     DeskLetter: SESSION,
@@ -146,7 +150,7 @@ describe('the cases manifest (the DPO desk and the staff API)', () => {
     ListCases: SESSION,
     GetCase: SESSION,
     CreateCase: { ...ACTS, keeper: 'start' },
-    ActOnCase: ACTS,
+    ActOnCase: ACTS_WITH_HOLDS,
     // The staff pool's token trigger works on the event Cognito sends it, and reaches nothing.
     AddStaffClaims: {},
   };
