@@ -8,6 +8,7 @@ import type { LocalStack } from '#infra/local/stack';
 import { DynamoSessionStore } from '#adapters/dynamo-session-store';
 import { SESSION_COOKIE } from '#shared/auth/authenticate';
 import { systemClock } from '#shared/ports';
+import { request, type TestResponse } from '#test/support/http';
 
 function userOf(stack: LocalStack, email: string) {
   const user = stack.staffUsers.find((u) => u.email === email);
@@ -51,5 +52,23 @@ export async function bearerFor(stack: LocalStack, email: string): Promise<strin
     redirectUri: `${stack.urls.api}/desk/callback`,
     email,
     password: userOf(stack, email).password,
+  });
+}
+
+/** A call to the staff API of `stack` as JSON, with `token` as Bearer (none: unauthenticated), and `body` as JSON. */
+export function staffCall(
+  stack: LocalStack,
+  path: string,
+  token: string | undefined,
+  opts: { method?: string; body?: unknown } = {},
+): Promise<TestResponse> {
+  return request(`${stack.urls.api}${path}`, {
+    method: opts.method ?? 'GET',
+    headers: {
+      accept: 'application/json',
+      ...(token ? { authorization: `Bearer ${token}` } : {}),
+      ...(opts.body !== undefined ? { 'content-type': 'application/json' } : {}),
+    },
+    ...(opts.body !== undefined ? { body: JSON.stringify(opts.body) } : {}),
   });
 }

@@ -19,9 +19,8 @@ import type { Staff } from '#shared/auth/staff';
 import { act, parseAction } from '#shared/cases/act';
 import type { DeskActDeps } from '#shared/cases/deps';
 import { systemClock, type CaseObject, type CaseObjects, type OutboundEmail } from '#shared/ports';
-import { request, type TestResponse } from '#test/support/http';
 import { recordingOutbox } from '#test/support/outbox';
-import { bearerFor } from '#test/support/staff';
+import { bearerFor, staffCall } from '#test/support/staff';
 
 const DPO = 'dpo.lead@icetrak.net';
 const AUDITOR = 'auditor@icetrak.net';
@@ -41,12 +40,7 @@ afterAll(async () => {
   await stack?.stop();
 });
 
-const call = (path: string, token: string, opts: { method?: string; body?: unknown } = {}): Promise<TestResponse> =>
-  request(`${stack.urls.api}${path}`, {
-    method: opts.method ?? 'GET',
-    headers: { accept: 'application/json', authorization: `Bearer ${token}`, ...(opts.body !== undefined ? { 'content-type': 'application/json' } : {}) },
-    ...(opts.body !== undefined ? { body: JSON.stringify(opts.body) } : {}),
-  });
+const call = (path: string, token: string | undefined, opts: { method?: string; body?: unknown } = {}) => staffCall(stack, path, token, opts);
 const actOn = (ref: string, body: Record<string, unknown>, token = dpo) => call(`/api/cases/${ref}/actions`, token, { method: 'POST', body });
 
 interface CaseDoc {

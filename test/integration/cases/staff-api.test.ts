@@ -8,8 +8,8 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLocalStack, type LocalStack } from '#infra/local/stack';
 import { londonDateOf } from '#domain/calendar';
-import { emailsTo, request, type TestResponse } from '#test/support/http';
-import { bearerFor } from '#test/support/staff';
+import { emailsTo } from '#test/support/http';
+import { bearerFor, staffCall } from '#test/support/staff';
 
 const DPO = 'dpo.lead@icetrak.net';
 const AUDITOR = 'auditor@icetrak.net';
@@ -27,16 +27,7 @@ afterAll(async () => {
   await stack?.stop();
 });
 
-const call = (path: string, token: string | undefined, opts: { method?: string; body?: unknown } = {}): Promise<TestResponse> =>
-  request(`${stack.urls.api}${path}`, {
-    method: opts.method ?? 'GET',
-    headers: {
-      accept: 'application/json',
-      ...(token ? { authorization: `Bearer ${token}` } : {}),
-      ...(opts.body !== undefined ? { 'content-type': 'application/json' } : {}),
-    },
-    ...(opts.body !== undefined ? { body: JSON.stringify(opts.body) } : {}),
-  });
+const call = (path: string, token: string | undefined, opts: { method?: string; body?: unknown } = {}) => staffCall(stack, path, token, opts);
 
 const actOn = (ref: string, body: Record<string, unknown>, token = dpo) => call(`/api/cases/${ref}/actions`, token, { method: 'POST', body });
 

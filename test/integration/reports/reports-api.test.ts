@@ -14,10 +14,10 @@ import { isoWeekOf, weekPeriod } from '#domain/report-period';
 import { localDynamoClient } from '#infra/local/emulators';
 import { LOCAL_RESOURCES, REPO_ROOT, startLocalStack, type LocalStack } from '#infra/local/stack';
 import { systemClock } from '#shared/ports';
-import { emailsTo, form, request, type TestResponse } from '#test/support/http';
+import { emailsTo, form, request } from '#test/support/http';
 import { novemberCases } from '#test/support/report-cases';
 import { weekName } from '#shared/templates/report-format';
-import { bearerFor, signInAs } from '#test/support/staff';
+import { bearerFor, signInAs, staffCall } from '#test/support/staff';
 
 const run = promisify(execFile);
 const DPO = 'dpo.lead@icetrak.net';
@@ -40,16 +40,7 @@ afterAll(async () => {
   await stack?.stop();
 });
 
-const call = (path: string, token: string | undefined, opts: { method?: string; body?: unknown } = {}): Promise<TestResponse> =>
-  request(`${stack.urls.api}${path}`, {
-    method: opts.method ?? 'GET',
-    headers: {
-      accept: 'application/json',
-      ...(token ? { authorization: `Bearer ${token}` } : {}),
-      ...(opts.body !== undefined ? { 'content-type': 'application/json' } : {}),
-    },
-    ...(opts.body !== undefined ? { body: JSON.stringify(opts.body) } : {}),
-  });
+const call = (path: string, token: string | undefined, opts: { method?: string; body?: unknown } = {}) => staffCall(stack, path, token, opts);
 
 interface ReportDoc {
   id: string;
