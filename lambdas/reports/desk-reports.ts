@@ -1,6 +1,5 @@
 /** GET /desk/reports — the reports made so far, and "run now" for the DPO team. Staff: read. */
 import { londonDateOf } from '#domain/calendar';
-import { defaultPeriod } from '#domain/report-period';
 import { html } from '#http/responses';
 import { deskPage } from '#http/staff-handler';
 import { basePath, staffAuthDeps } from '#lambdas/cases/deps';
@@ -18,7 +17,6 @@ const time = clock();
 
 export const handler = deskPage('read', auth, async (event, { staff, csrf }) => {
   const page = await listReports(deps, event.queryStringParameters?.cursor);
-  const today = londonDateOf(time.now());
   return html(
     200,
     reportsPage({
@@ -26,7 +24,7 @@ export const handler = deskPage('read', auth, async (event, { staff, csrf }) => 
       staff,
       csrf: csrf ?? '',
       basePath: base,
-      defaults: { monthly: defaultPeriod('monthly', today), weekly: defaultPeriod('weekly', today) },
+      today: londonDateOf(time.now()),
     }),
   );
 });

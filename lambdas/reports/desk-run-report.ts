@@ -1,7 +1,6 @@
 /** POST /desk/reports — runs a report now from the desk's form, then 303 to it (staff: act, CSRF-checked). */
 import { londonDateOf } from '#domain/calendar';
 import { ValidationError } from '#domain/errors';
-import { defaultPeriod } from '#domain/report-period';
 import { html, seeOther } from '#http/responses';
 import { deskHeaders, deskPage } from '#http/staff-handler';
 import { basePath, staffAuthDeps } from '#lambdas/cases/deps';
@@ -27,7 +26,6 @@ export const handler = deskPage(
     } catch (err) {
       if (!(err instanceof ValidationError)) throw err;
       const { _csrf: _ignored, ...values } = event.parsedBody;
-      const today = londonDateOf(deps.clock.now());
       const page = await listReports(deps);
       return html(
         400,
@@ -36,7 +34,7 @@ export const handler = deskPage(
           staff,
           csrf: csrf ?? '',
           basePath: base,
-          defaults: { monthly: defaultPeriod('monthly', today), weekly: defaultPeriod('weekly', today) },
+          today: londonDateOf(deps.clock.now()),
           errors: err.fields,
           values,
         }),

@@ -3,6 +3,8 @@
  * headline numbers and its files, and (for the DPO team) "run now" for a month or a week.
  * No scripts; every value goes through `h`.
  */
+import type { IsoDate } from '#domain/calendar';
+import { defaultPeriod } from '#domain/report-period';
 import type { Staff } from '#shared/auth/staff';
 import { canAct } from '#shared/auth/staff';
 import { h, type RawHtml } from '#http/html';
@@ -21,8 +23,8 @@ export function reportsPage(opts: {
   staff: Staff;
   csrf: string;
   basePath: string;
-  /** What "run now" offers by default: last month and this week. */
-  defaults: { monthly: string; weekly: string };
+  /** Today's London date: "run now" offers last month and this week by default. */
+  today: IsoDate;
   flash?: string;
   errors?: Record<string, string>;
   values?: Record<string, unknown>;
@@ -30,7 +32,8 @@ export function reportsPage(opts: {
   const { basePath } = opts;
   const errors = opts.errors ?? {};
   const hasErrors = Object.keys(errors).length > 0;
-  const state: FormState = { prefix: 'run', values: { kind: 'monthly', period: opts.defaults.monthly, ...opts.values }, errors };
+  const defaults = { monthly: defaultPeriod('monthly', opts.today), weekly: defaultPeriod('weekly', opts.today) };
+  const state: FormState = { prefix: 'run', values: { kind: 'monthly', period: defaults.monthly, ...opts.values }, errors };
   const file = (r: ReportRecord, f: keyof typeof REPORT_FILES, text: string): RawHtml =>
     h`<a href="${basePath}/desk/reports/${r.id}/${REPORT_FILES[f].name}">${text}<span class="visually-hidden"> of the ${KIND_LABELS[r.kind].toLowerCase()} for ${r.label}</span></a>`;
   const rows = opts.reports.map(
@@ -58,7 +61,7 @@ ${select({
   ],
   state,
 })}
-${textField({ name: 'period', label: 'Period', hint: `A month as YYYY-MM (last month: ${opts.defaults.monthly}) or an ISO week as YYYY-Www (this week: ${opts.defaults.weekly}).`, maxLength: 10, spellcheck: false, state })}
+${textField({ name: 'period', label: 'Period', hint: `A month as YYYY-MM (last month: ${defaults.monthly}) or an ISO week as YYYY-Www (this week: ${defaults.weekly}).`, maxLength: 10, spellcheck: false, state })}
 <button type="submit">Run now</button>
 </form>`
     : '';
