@@ -4,6 +4,7 @@
  */
 import type { AuditEntry, Case } from '#domain/case';
 import type { QueueView } from '#domain/queue';
+import type { FoundRecord, IdentifierUse } from '#domain/search';
 
 /**
  * What a transition produces: the next case and the audit entry explaining it. Bookkeeping that
@@ -140,4 +141,14 @@ export interface CaseObjects {
   setLegalHold(objects: readonly CaseObject[], on: boolean): Promise<void>;
   /** Deletes every version of each object; resolves to how many versions were deleted. */
   deleteAllVersions(objects: readonly CaseObject[]): Promise<number>;
+}
+
+/**
+ * One register system Rightsdesk can search in one call (issue 14; shared/domain/register.ts):
+ * the SQL account system, Rightsdesk's own records. It finds the records matching each
+ * identifier, read-only, and never logs them. (Traffic is searched by the workflow's Athena task,
+ * and a manual source is a desk task: neither is a SourceConnector.)
+ */
+export interface SourceConnector {
+  find(identifiers: readonly IdentifierUse[]): Promise<FoundRecord[]>;
 }

@@ -32,7 +32,12 @@ import type { CaseObject, CaseObjects } from '#shared/ports';
 export const DELETE_BATCH = 1000;
 
 /** The files-bucket prefixes a case's objects sit under. */
-export const caseFilePrefixes = (caseId: string): string[] => [`messages/${caseId}/`, `attachments/${caseId}/`, `exports/${caseId}/`];
+export const caseFilePrefixes = (caseId: string): string[] => [
+  `messages/${caseId}/`,
+  `attachments/${caseId}/`,
+  `exports/${caseId}/`,
+  `searches/${caseId}/`,
+];
 
 /** The SES message ids the case's trail records (each has its raw MIME at `inbound/<id>`). */
 export function sesMessageIdsOf(c: Case): string[] {

@@ -195,6 +195,15 @@ export const RECORD_TYPES: readonly RetentionRule[] = [
     reason: CASE_REASON,
     deletedBy: WITH_THE_CASE,
   },
+  {
+    record: 'Search results of a case (records found in Icetrak’s systems, and the identifiers a traffic search used)',
+    store: 'files',
+    prefix: 'searches/',
+    from: 'the case closes',
+    period: CASE_PERIOD,
+    reason: CASE_REASON,
+    deletedBy: WITH_THE_CASE,
+  },
   // --- the reports bucket ---
   {
     record: 'Compliance report files (HTML, CSV, figures, trend points)',

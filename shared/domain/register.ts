@@ -1,0 +1,172 @@
+/**
+ * The processing register (issue 14; UK GDPR Art. 30): every Icetrak system that holds personal
+ * data, what it holds and why, who receives it, how long it is kept, where it is stored, how a
+ * person is found in it, and the connector Rightsdesk searches it with. The register is
+ * configuration (shared/fulfilment/icetrak-register.ts), validated by this schema when it is
+ * loaded; the search workflow iterates over its systems, and the Art. 15 cover letter is built
+ * from the entries of the systems where data was found.
+ *
+ * Pure: no I/O. The retention rules it names are those of the retention schedule (retention.ts).
+ */
+import * as z from 'zod';
+
+/** How a person is identified in a system. */
+export const IDENTIFIER_KINDS = ['email', 'phone', 'accountId'] as const;
+export type IdentifierKind = (typeof IDENTIFIER_KINDS)[number];
+
+/** Icetrak's role for a system's personal data (LAW.md, Controller or processor). */
+export const ROLES = ['controller', 'processor'] as const;
+export type Role = (typeof ROLES)[number];
+
+/**
+ * The retention rules a register entry may name (retention.ts states them in full):
+ * account-7y: customer-account and billing records, 7 years after the account closes;
+ * rightsdesk-case: Rightsdesk's case records, 6 years after the case closes;
+ * processor: as the business customer (the controller) instructs.
+ */
+export const REGISTER_RETENTION = ['account-7y', 'rightsdesk-case', 'processor'] as const;
+export type RegisterRetention = (typeof REGISTER_RETENTION)[number];
+
+const slug = z.string().regex(/^[a-z][a-z0-9-]{1,40}$/, 'a lower-case slug');
+const words = z.string().trim().min(3).max(1_000);
+const list = z.array(words).min(1);
+
+/** A parameterised, read-only query of a SQL source: `$1` is the identifier's value (normalised: lower-case email, E.164 phone). */
+export const sqlQuerySchema = z
+  .object({
+    /** Names the query in the register, logs and results (e.g. "account-users-by-email"). */
+    name: slug,
+    /** What each row is, e.g. "account_user"; the records' `recordType`. */
+    recordType: z.string().regex(/^[a-z][a-z0-9_]{1,40}$/),
+    identifiedBy: z.enum(IDENTIFIER_KINDS),
+    /** One SELECT with exactly one parameter, $1. Run in a READ ONLY transaction. */
+    sql: z
+      .string()
+      .trim()
+      .regex(/^select\s/i, 'a SELECT')
+      .refine((s) => s.includes('$1') && !/\$[2-9]/.test(s) && !s.includes(';'), 'exactly one parameter, $1, and no ";"'),
+    /** The column that identifies a row in its table (the record's key). */
+    keyColumn: z.string().regex(/^[a-z_][a-z0-9_]*$/),
+    /** The column naming the customer account a row belongs to, if any. */
+    accountColumn: z.string().regex(/^[a-z_][a-z0-9_]*$/).optional(),
+    /** Whether the person provided these data themselves (or they are observations of their own use): portability (Art. 20). */
+    providedByPerson: z.boolean(),
+  })
+  .strict();
+export type SqlQuery = z.infer<typeof sqlQuerySchema>;
+
+export const connectorSchema = z.discriminatedUnion('kind', [
+  /** Icetrak's PostgreSQL customer-account system (locally PGlite through the same `pg` driver). */
+  z.object({ kind: z.literal('sql'), queries: z.array(sqlQuerySchema).min(1) }).strict(),
+  /** Message traffic records: Parquet in S3 by day, Athena in AWS, DuckDB locally; searched by recipient number. */
+  z.object({ kind: z.literal('traffic') }).strict(),
+  /** Rightsdesk's own records: earlier cases and correspondence with this person. */
+  z.object({ kind: z.literal('rightsdesk') }).strict(),
+  /** A system without an API: a task in the desk ("search X for this person"), done by a member of staff. */
+  z.object({ kind: z.literal('manual'), instructions: words }).strict(),
+  /** A recipient Rightsdesk cannot query (e.g. the invoicing provider): in the register and the answer, never searched. */
+  z.object({ kind: z.literal('none') }).strict(),
+]);
+export type Connector = z.infer<typeof connectorSchema>;
+export type SourceKind = Exclude<Connector['kind'], 'none'>;
+
+/** Someone outside Icetrak who receives personal data from a system (Art. 15(1)(c), Art. 19). */
+export const recipientSchema = z
+  .object({
+    id: slug,
+    name: z.string().trim().min(2).max(200),
+    /** What it receives and why, in the requester's words. */
+    receives: words,
+    purpose: words,
+    /** How Art. 19 notices reach it (part 2): an email address for instructions. */
+    noticeEmail: z.email().optional(),
+    /** Where it stores the data; "UK" or the country and the safeguard. */
+    location: words,
+  })
+  .strict();
+export type Recipient = z.infer<typeof recipientSchema>;
+
+export const systemSchema = z
+  .object({
+    id: slug,
+    name: z.string().trim().min(2).max(200),
+    /** One sentence the requester understands. */
+    description: words,
+    role: z.enum(ROLES),
+    /** Categories of personal data it holds (Art. 15(1)(b)). */
+    categories: list,
+    /** Purposes of the processing (Art. 15(1)(a)). */
+    purposes: list,
+    /** The lawful basis (Art. 6), in words. */
+    lawfulBasis: words,
+    /** Where the data comes from when not from the person (Art. 15(1)(g)). */
+    source: words,
+    /** Ids of `recipients` that receive data from this system. */
+    recipients: z.array(slug),
+    retention: z.enum(REGISTER_RETENTION),
+    /** Where it is stored, e.g. "Icetrak's own servers in the UK". */
+    storage: words,
+    /** Transfers outside the UK and their safeguard; null when there are none. */
+    transfers: words.nullable(),
+    /** Automated decision-making, including profiling (Art. 22); null when there is none. */
+    automatedDecisions: words.nullable(),
+    identifiedBy: z.array(z.enum(IDENTIFIER_KINDS)),
+    connector: connectorSchema,
+  })
+  .strict();
+export type RegisterSystem = z.infer<typeof systemSchema>;
+
+export const registerSchema = z
+  .object({
+    /** Bumped on every change; recorded with each search and export (which register they were built from). */
+    version: z.string().regex(/^\d{4}-\d{2}-\d{2}\.\d+$/, 'YYYY-MM-DD.N'),
+    controller: z.object({ name: words, address: words, companyNumber: z.string().regex(/^\d{8}$/), dpoEmail: z.email() }).strict(),
+    systems: z.array(systemSchema).min(1),
+    recipients: z.array(recipientSchema),
+  })
+  .strict()
+  .superRefine((r, ctx) => {
+    const ids = new Set<string>();
+    for (const s of r.systems) {
+      if (ids.has(s.id)) ctx.addIssue({ code: 'custom', message: `system id "${s.id}" is used twice` });
+      ids.add(s.id);
+      for (const rid of s.recipients) {
+        if (!r.recipients.some((x) => x.id === rid)) ctx.addIssue({ code: 'custom', message: `system "${s.id}" names unknown recipient "${rid}"` });
+      }
+      if (s.connector.kind === 'sql') {
+        for (const q of s.connector.queries) {
+          if (!s.identifiedBy.includes(q.identifiedBy)) ctx.addIssue({ code: 'custom', message: `query "${q.name}" of "${s.id}" searches by ${q.identifiedBy}, which the system does not list in identifiedBy` });
+        }
+      }
+      if (s.connector.kind === 'traffic' && s.role !== 'processor') ctx.addIssue({ code: 'custom', message: `traffic system "${s.id}" must be a processor system` });
+      if (s.connector.kind !== 'none' && s.identifiedBy.length === 0) ctx.addIssue({ code: 'custom', message: `system "${s.id}" is searched but lists no identifiers` });
+    }
+  });
+export type Register = z.infer<typeof registerSchema>;
+
+/** The register, validated; throws with every problem listed (a bad register must not deploy). */
+export function parseRegister(raw: unknown): Register {
+  const parsed = registerSchema.safeParse(raw);
+  if (!parsed.success) {
+    throw new Error(`The processing register is invalid:\n${parsed.error.issues.map((i) => `- ${i.path.join('.')}: ${i.message}`).join('\n')}`);
+  }
+  return parsed.data;
+}
+
+/** The systems a search covers: every system with a connector, in register order. */
+export function searchableSystems(r: Register): Array<RegisterSystem & { connector: Exclude<Connector, { kind: 'none' }> }> {
+  return r.systems.filter((s): s is RegisterSystem & { connector: Exclude<Connector, { kind: 'none' }> } => s.connector.kind !== 'none');
+}
+
+/** The system `id`; throws for an id the register does not have. */
+export function systemById(r: Register, id: string): RegisterSystem {
+  const s = r.systems.find((x) => x.id === id);
+  if (!s) throw new Error(`No system "${id}" in the processing register.`);
+  return s;
+}
+
+/** The recipients of the systems `ids`, each once, in register order. */
+export function recipientsOf(r: Register, ids: readonly string[]): Recipient[] {
+  const wanted = new Set(r.systems.filter((s) => ids.includes(s.id)).flatMap((s) => s.recipients));
+  return r.recipients.filter((x) => wanted.has(x.id));
+}
