@@ -56,6 +56,18 @@ export const AUDIT_ACTIONS = [
   'LetterSent',
   'LetterPosted',
   'CorrespondenceRead',
+  // Fulfilment (issue 14): searches of Icetrak's systems and the access answer
+  'SearchStarted',
+  'SourceSearched',
+  'SourceSearchFailed',
+  'SearchFinished',
+  'IdentifiersAdded',
+  'ManualSearchRecorded',
+  'RecordsMarkedThirdParty',
+  'RecordsUnmarkedThirdParty',
+  'ExportPrepared',
+  'ExportReleased',
+  'ExportDownloaded',
 ] as const;
 
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];

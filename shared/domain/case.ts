@@ -1,6 +1,8 @@
 import type { AuditAction } from './audit';
 import type { Clarification, Nation } from './deadlines';
 import type { OutboxEntry } from './outbox';
+import type { CaseExport } from './export';
+import type { CaseSearch } from './search';
 
 /** The six rights (UK GDPR Arts. 15–21) plus a complaint to the controller (DPA 2018 s.164A). */
 export const RIGHTS = ['access', 'rectification', 'erasure', 'restriction', 'objection', 'portability', 'complaint'] as const;
@@ -152,6 +154,10 @@ export interface Case {
   legalHold?: LegalHold;
   /** What the DPO team recorded in its own words (a requester's answer taken by phone, reasons a request is complex). */
   notes?: StaffNote[];
+  /** The latest search of Icetrak's systems (issue 14; shared/domain/search.ts); absent until the first search. */
+  search?: CaseSearch;
+  /** The latest access or portability answer prepared (issue 14; shared/domain/export.ts). */
+  export?: CaseExport;
   /** Mail this case owes or has sent (shared/domain/outbox.ts); absent on cases that never owed any. */
   outbox?: OutboxEntry[];
   audit: AuditEntry[];
