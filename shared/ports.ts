@@ -103,8 +103,11 @@ export interface RateLimiter {
 
 /** The deadline keeper: one workflow per open case (DESIGN.md, Deadline keeper). */
 export interface Keeper {
-  /** Starts the case's keeper; starting one that already runs (or ran) is harmless. */
-  start(caseId: string): Promise<void>;
+  /**
+   * Starts the case's keeper for its `round` (0, then one more each time the case is reopened:
+   * lifecycle keeperRound); starting a round that already runs (or ran) is harmless.
+   */
+  start(caseId: string, round?: number): Promise<void>;
 }
 
 /**

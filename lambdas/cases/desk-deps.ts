@@ -29,9 +29,12 @@ export function deskActDeps(): DeskActDeps {
   return (memo.act ??= { ...deskReadDeps(), outbox: outbox() });
 }
 
-/** Acting on a case with its stored objects: a legal hold places and lifts S3 Object Lock holds on them (the act handlers). */
+/**
+ * Acting on a case with its stored objects (a legal hold places and lifts S3 Object Lock holds on
+ * them) and its keeper (a reopened case gets a new one): the act handlers.
+ */
 export function deskActWithHoldsDeps(): DeskActDeps {
-  return (memo.holds ??= { ...deskActDeps(), objects: caseObjects() });
+  return (memo.holds ??= { ...deskActDeps(), objects: caseObjects(), keeper: keeper() });
 }
 
 export function deskEntryDeps(): DeskEntryDeps {

@@ -1,6 +1,7 @@
 /**
  * SfnKeeper: the Keeper port on Step Functions (the local keeper runner under `npm start`).
- * The execution is named after the case id and its input is only `{ caseId }`, so starting
+ * The execution is named after the case id (and, for a reopened case, its round: `<caseId>-r<n>`)
+ * and its input is only `{ caseId }`, so starting
  * twice is harmless: a running execution with the same name and input is returned as is, and
  * any other use of the name is ExecutionAlreadyExists, which here means "has a keeper".
  * Throttling and 5xx answers are retried by the SDK (standard mode, with backoff).
@@ -14,9 +15,10 @@ export class SfnKeeper implements Keeper {
     private readonly stateMachineArn: string,
   ) {}
 
-  async start(caseId: string): Promise<void> {
+  async start(caseId: string, round = 0): Promise<void> {
+    const name = round > 0 ? `${caseId}-r${String(round)}` : caseId;
     try {
-      await this.client.send(new StartExecutionCommand({ stateMachineArn: this.stateMachineArn, name: caseId, input: JSON.stringify({ caseId }) }));
+      await this.client.send(new StartExecutionCommand({ stateMachineArn: this.stateMachineArn, name, input: JSON.stringify({ caseId }) }));
     } catch (err) {
       if (err instanceof ExecutionAlreadyExists || (err as Error)?.name === 'ExecutionAlreadyExists') return;
       throw err;

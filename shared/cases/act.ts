@@ -29,12 +29,14 @@ import {
   recordReply,
   refuse,
   releaseHold,
+  reopen,
   type Transition,
   type TransitionContext,
 } from '#domain/lifecycle';
 import { markPosted, outboxOf, owe, type MailParams } from '#domain/outbox';
 import { actorOf, type Staff } from '#shared/auth/staff';
 import { deliver } from '#shared/core/outbox';
+import { startKeeper } from '#shared/core/start-keeper';
 import { recordEvent } from '#domain/audit';
 import { errorFields, logger } from '#shared/core/log';
 import type { LetterKind } from '#shared/templates/letters';
@@ -90,6 +92,7 @@ export const ACTION_SCHEMAS = {
     reviewOn: z.preprocess((v) => (v === '' ? undefined : v), isoDate('Enter a date as YYYY-MM-DD.').optional()),
   }),
   'release-hold': z.object({ reason: text('the reason for releasing the hold', 2_000) }),
+  reopen: z.object({ reason: text('why the case is reopened', 2_000) }),
   'mark-read': z.object({}),
   'mark-posted': z.object({ letter: z.string().min(1).max(200) }),
 } as const;
@@ -142,7 +145,12 @@ export async function act(reference: string, input: ActionInput, staff: Staff, d
     { current: found },
   );
   if (input.action === 'release-hold') await holdObjects(written, false, deps);
-  return owed.length ? deliver(written, owed, deps.outbox) : written;
+  // A reopened case's new keeper round: started now, or by the hourly sweep if this fails (startKeeper never throws).
+  const current =
+    input.action === 'reopen' && deps.keeper
+      ? ((await startKeeper(written, { cases: deps.cases, keeper: deps.keeper, clock: deps.clock }, 'reopen')) ?? written)
+      : written;
+  return owed.length ? deliver(current, owed, deps.outbox) : current;
 }
 
 /**
@@ -242,6 +250,8 @@ function apply(c: Case, input: ActionInput, ctx: TransitionContext, target: Case
       return { transition: placeHold(c, { reason: input.reason, reviewOn: input.reviewOn }, ctx) };
     case 'release-hold':
       return { transition: releaseHold(c, { reason: input.reason }, ctx) };
+    case 'reopen':
+      return { transition: reopen(c, { reason: input.reason }, ctx) };
     case 'mark-read': {
       if (!c.flags.includes(MAIL_FLAGS.newCorrespondence)) throw new ValidationError({ action: 'There is no unread correspondence on this case.' });
       const t = recordEvent(c, ctx.at, ctx.actor, 'CorrespondenceRead');

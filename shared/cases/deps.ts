@@ -16,6 +16,8 @@ export interface DeskActDeps extends DeskReadDeps {
   outbox: OutboxDeps;
   /** The case's stored objects, for the S3 side of a legal hold (issue 13); absent until the S3 adapter is wired, when only the case item is held. */
   objects?: CaseObjects;
+  /** Starts the keeper of a reopened case; absent, the hourly sweep starts it (needsKeeper). */
+  keeper?: Keeper;
 }
 
 export interface DeskEntryDeps extends DeskActDeps {

@@ -32,6 +32,7 @@ export const AUDIT_ACTIONS = [
   'CaseMerged',
   'ComplaintAcknowledged',
   'ComplaintAnswered',
+  'CaseReopened',
   // Legal hold (issue 13)
   'LegalHoldPlaced',
   'LegalHoldReleased',

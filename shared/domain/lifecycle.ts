@@ -94,6 +94,7 @@ export const MOVES = [
   'merge',
   'acknowledgeComplaint',
   'closeComplaint',
+  'reopen',
 ] as const;
 export type Move = (typeof MOVES)[number];
 
@@ -106,7 +107,7 @@ const ANY_TIME_ENDS = { refuse: 'closed', forwardToController: 'closed', withdra
 
 /**
  * Status → allowed move → status after the move. A move absent from a status's row is
- * refused with InvalidTransitionError; `closed` allows nothing.
+ * refused with InvalidTransitionError; `closed` allows only reopening.
  */
 export const TRANSITIONS: { readonly [S in CaseStatus]: Readonly<Partial<Record<Move, CaseStatus>>> } = {
   received: {
@@ -139,7 +140,8 @@ export const TRANSITIONS: { readonly [S in CaseStatus]: Readonly<Partial<Record<
     partiallyComplete: 'closed',
     ...ANY_TIME_ENDS,
   },
-  closed: {},
+  // A closed case only comes back by being reopened (reopen): the same request, the same clock.
+  closed: { reopen: 'in_progress' },
 };
 
 export function allowedMoves(status: CaseStatus): Move[] {
@@ -172,6 +174,7 @@ export const DESK_ACTIONS = [
   'forward',
   'place-hold',
   'release-hold',
+  'reopen',
 ] as const;
 export type DeskAction = (typeof DESK_ACTIONS)[number];
 
@@ -184,7 +187,8 @@ export type DeskAction = (typeof DESK_ACTIONS)[number];
 export function allowedActions(c: Case): DeskAction[] {
   // A legal hold is about keeping records, not the request: open or closed alike.
   const hold: DeskAction[] = c.legalHold === undefined ? ['place-hold'] : ['release-hold'];
-  if (!isOpen(c.status)) return hold;
+  // A case merged into another is answered there: reopen that one instead.
+  if (!isOpen(c.status)) return c.outcome === 'merged' ? hold : [...hold, 'reopen'];
   const can = (move: Move) => canMove(c.status, move);
   const complaint = isComplaint(c);
   const allowed: Record<DeskAction, boolean> = {
@@ -204,6 +208,7 @@ export function allowedActions(c: Case): DeskAction[] {
     forward: (can('forwardToController') || can('forwardPart')) && !complaint,
     'place-hold': hold.includes('place-hold'),
     'release-hold': hold.includes('release-hold'),
+    reopen: false,
   };
   return DESK_ACTIONS.filter((a) => allowed[a]);
 }
@@ -672,6 +677,38 @@ function close(
   });
 }
 
+/**
+ * The DPO reopens a closed case (the requester shows the answer was incomplete, or it was closed
+ * by mistake): the same request, so the same clock and due date; what the closing recorded
+ * (outcome, closing summary, response date) goes, and so does its retention expiry — an open case
+ * is never deleted (docs/retention.md). The reason is kept as a note, not in the audit trail. A
+ * merged case is not reopened: the case it was merged into holds the request.
+ */
+export function reopen(c: Case, input: { reason: string }, ctx: TransitionContext): Transition {
+  if (c.status === 'closed' && c.outcome === 'merged') {
+    throw new InvalidTransitionError(`This case was merged into ${c.mergedInto ?? 'another case'}: reopen that case instead.`);
+  }
+  const reason = requireText(input.reason, 'Reopening needs its reason.');
+  const t = apply(c, 'reopen', ctx, 'CaseReopened', () => ({
+    remove: ['outcome', 'outcomeReasons', 'closedAt', 'respondedOn', 'closing', 'refusalGround', 'forwardedTo', 'expiresAt'],
+    detail: { previousOutcome: c.outcome ?? null, closedAt: c.closedAt ?? null },
+  }));
+  return { ...t, case: { ...t.case, notes: [...(c.notes ?? []), { at: ctx.at, by: ctx.actor, kind: 'reopened', text: reason }] } };
+}
+
+/** How many times the case was reopened: its deadline keeper's round (each round is a new execution). */
+export function keeperRound(c: Pick<Case, 'audit'>): number {
+  return c.audit.filter((e) => e.action === 'CaseReopened').length;
+}
+
+/** An open case whose current round has no keeper yet: never started, or reopened since it last was. */
+export function needsKeeper(c: Pick<Case, 'audit' | 'status'>): boolean {
+  if (!isOpen(c.status)) return false;
+  const lastStart = c.audit.findLastIndex((e) => e.action === 'KeeperStarted');
+  const lastReopen = c.audit.findLastIndex((e) => e.action === 'CaseReopened');
+  return lastStart < 0 || lastStart < lastReopen;
+}
+
 // ---------------------------------------------------------------------------------------
 // Legal hold (issue 13; docs/retention.md)
 // ---------------------------------------------------------------------------------------
@@ -738,9 +775,7 @@ function apply(c: Case, move: Move, ctx: TransitionContext, action: AuditAction,
   const to = TRANSITIONS[c.status][move];
   if (to === undefined) {
     throw new InvalidTransitionError(
-      c.status === 'closed'
-        ? 'The case is closed; nothing more can be done to it.'
-        : `“${move}” is not possible while the case is ${c.status.replace(/_/g, ' ')}.`,
+      c.status === 'closed' ? 'The case is closed; reopen it first.' : `“${move}” is not possible while the case is ${c.status.replace(/_/g, ' ')}.`,
     );
   }
   const today = londonDateOf(ctx.at, 'time of the move');

@@ -48,7 +48,10 @@ export const sqlQuerySchema = z
     /** The column that identifies a row in its table (the record's key). */
     keyColumn: z.string().regex(/^[a-z_][a-z0-9_]*$/),
     /** The column naming the customer account a row belongs to, if any. */
-    accountColumn: z.string().regex(/^[a-z_][a-z0-9_]*$/).optional(),
+    accountColumn: z
+      .string()
+      .regex(/^[a-z_][a-z0-9_]*$/)
+      .optional(),
     /** Whether the person provided these data themselves (or they are observations of their own use): portability (Art. 20). */
     providedByPerson: z.boolean(),
   })
@@ -135,11 +138,17 @@ export const registerSchema = z
       }
       if (s.connector.kind === 'sql') {
         for (const q of s.connector.queries) {
-          if (!s.identifiedBy.includes(q.identifiedBy)) ctx.addIssue({ code: 'custom', message: `query "${q.name}" of "${s.id}" searches by ${q.identifiedBy}, which the system does not list in identifiedBy` });
+          if (!s.identifiedBy.includes(q.identifiedBy))
+            ctx.addIssue({
+              code: 'custom',
+              message: `query "${q.name}" of "${s.id}" searches by ${q.identifiedBy}, which the system does not list in identifiedBy`,
+            });
         }
       }
-      if (s.connector.kind === 'traffic' && s.role !== 'processor') ctx.addIssue({ code: 'custom', message: `traffic system "${s.id}" must be a processor system` });
-      if (s.connector.kind !== 'none' && s.identifiedBy.length === 0) ctx.addIssue({ code: 'custom', message: `system "${s.id}" is searched but lists no identifiers` });
+      if (s.connector.kind === 'traffic' && s.role !== 'processor')
+        ctx.addIssue({ code: 'custom', message: `traffic system "${s.id}" must be a processor system` });
+      if (s.connector.kind !== 'none' && s.identifiedBy.length === 0)
+        ctx.addIssue({ code: 'custom', message: `system "${s.id}" is searched but lists no identifiers` });
     }
   });
 export type Register = z.infer<typeof registerSchema>;

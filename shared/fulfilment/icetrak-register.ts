@@ -91,7 +91,8 @@ export const ICETRAK_REGISTER: Register = parseRegister({
       role: 'controller',
       categories: ['name', 'email address', 'phone number', 'postal address', 'invoice details'],
       purposes: ['billing the customer for the services', 'handling payments and resolving financial disputes', 'keeping the accounts the law requires'],
-      lawfulBasis: 'Legitimate interests: billing for the services and handling payments (UK GDPR Art. 6(1)(f)); accounting records are a legal obligation (Art. 6(1)(c))',
+      lawfulBasis:
+        'Legitimate interests: billing for the services and handling payments (UK GDPR Art. 6(1)(f)); accounting records are a legal obligation (Art. 6(1)(c))',
       source: 'the customer organisation, which named the person as its billing contact',
       recipients: ['kashflow'],
       retention: 'account-7y',
@@ -184,7 +185,8 @@ export const ICETRAK_REGISTER: Register = parseRegister({
       identifiedBy: ['email', 'phone'],
       connector: {
         kind: 'manual',
-        instructions: 'Search the support@ and sales@ mailboxes and the paper customer files for the person’s email addresses and phone numbers; upload what you find, or record that nothing was found.',
+        instructions:
+          'Search the support@ and sales@ mailboxes and the paper customer files for the person’s email addresses and phone numbers; upload what you find, or record that nothing was found.',
       },
     },
   ],

@@ -252,6 +252,14 @@ export const ACTION_FORMS: Record<FormAction, ActionForm> = {
     fields: (state) => [textArea({ name: 'reason', label: 'Why the hold is no longer needed', rows: 3, maxLength: 2_000, state })],
     anchors: anchorsOf('reason'),
   },
+  reopen: {
+    title: 'Reopen the case',
+    guidance:
+      'When the answer turned out incomplete or the case was closed by mistake. It is the same request: the due date does not move, so a late answer stays late. The case is no longer due for deletion while it is open. The requester is not written to; reply when you have something to say.',
+    button: 'Reopen the case',
+    fields: (state) => [textArea({ name: 'reason', label: 'Why the case is reopened', rows: 3, maxLength: 2_000, state })],
+    anchors: anchorsOf('reason'),
+  },
 };
 
 export const isFormAction = (a: unknown): a is FormAction => typeof a === 'string' && Object.hasOwn(ACTION_FORMS, a);

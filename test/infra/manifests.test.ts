@@ -133,7 +133,7 @@ describe('the cases manifest (the DPO desk and the staff API)', () => {
   const SESSION = { cases: 'readWrite', staffAuth: true } as const;
   const ACTS = { ...SESSION, signingKey: true, mail: true } as const;
   /** Acting on a case includes its legal hold, on every object of the case (issue 13). */
-  const ACTS_WITH_HOLDS = { ...ACTS, rawMail: { access: 'hold', prefix: 'inbound/' }, files: 'hold' } as const;
+  const ACTS_WITH_HOLDS = { ...ACTS, rawMail: { access: 'hold', prefix: 'inbound/' }, files: 'hold', keeper: 'start' } as const;
   const GRANTS: Record<string, Omit<Uses, 'settings'>> = {
     SignIn: SESSION,
     SignInCallback: SESSION,

@@ -84,14 +84,18 @@ describe('legal hold through the staff API', () => {
     expect((await close(ref)).status).toBe(200);
     let doc = (await call(`/api/cases/${ref}`, dpo)).json<CaseDoc>();
     const keptUntil = londonDateOf(new Date(retentionExpiry(doc.closedAt!) * 1000));
-    expect(doc).toMatchObject({ status: 'closed', retainUntil: keptUntil, legalHold: null, allowedActions: ['place-hold'] });
+    expect(doc).toMatchObject({ status: 'closed', retainUntil: keptUntil, legalHold: null, allowedActions: ['place-hold', 'reopen'] });
     expect(await storedTtl(ref)).toBe(String(retentionExpiry(doc.closedAt!)));
 
     const reviewOn = inAYear();
     const placed = await actOn(ref, { action: 'place-hold', reason: 'Litigation: claim RD-LIT-1', reviewOn });
     expect(placed.status, placed.text).toBe(200);
     doc = placed.json<CaseDoc>();
-    expect(doc).toMatchObject({ retainUntil: null, legalHold: { reason: 'Litigation: claim RD-LIT-1', reviewOn }, allowedActions: ['release-hold'] });
+    expect(doc).toMatchObject({
+      retainUntil: null,
+      legalHold: { reason: 'Litigation: claim RD-LIT-1', reviewOn },
+      allowedActions: ['release-hold', 'reopen'],
+    });
     expect(doc.timeline[0]).toMatchObject({ action: 'LegalHoldPlaced', actor: `staff:${DPO}` });
     expect(await storedTtl(ref)).toBeUndefined();
 
@@ -106,6 +110,31 @@ describe('legal hold through the staff API', () => {
     const again = await actOn(ref, { action: 'release-hold', reason: 'Claim settled' });
     expect(again.status).toBe(409);
     expect(again.json<{ error: string }>().error).toBe('NotOnHoldError');
+  });
+
+  it('a reopened case does not expire: its TTL goes, it is in progress with its old due date, and a new keeper round starts', async () => {
+    const ref = await logPhoneRequest();
+    const before = (await call(`/api/cases/${ref}`, dpo)).json<CaseDoc & { dueOn: string }>();
+    expect((await close(ref)).status).toBe(200);
+    expect(await storedTtl(ref)).toBeDefined();
+    expect((await actOn(ref, { action: 'reopen', reason: '' })).status).toBe(400);
+    expect((await actOn(ref, { action: 'reopen', reason: 'Requester says invoices were missing' }, auditor)).status).toBe(403);
+
+    const res = await actOn(ref, { action: 'reopen', reason: 'Requester says invoices were missing' });
+    expect(res.status, res.text).toBe(200);
+    const doc = res.json<CaseDoc & { dueOn: string; outcome: string | null }>();
+    expect(doc).toMatchObject({ status: 'in_progress', retainUntil: null, dueOn: before.dueOn });
+    expect(doc.closedAt ?? null).toBeNull();
+    expect(doc.allowedActions).toContain('close');
+    expect(doc.timeline.slice(0, 2).map((e) => e.action)).toEqual(['KeeperStarted', 'CaseReopened']);
+    expect(await storedTtl(ref)).toBeUndefined();
+    const c = (await cases.findByReference(ref))!;
+    expect(c.audit.filter((e) => e.action === 'KeeperStarted').map((e) => e.detail?.round ?? 0)).toEqual([0, 1]);
+    expect((await actOn(ref, { action: 'reopen', reason: 'Again' })).status).toBe(409);
+    // Closed again: the schedule counts from the new closing.
+    expect((await close(ref)).status).toBe(200);
+    const closedAgain = (await call(`/api/cases/${ref}`, dpo)).json<CaseDoc>();
+    expect(await storedTtl(ref)).toBe(String(retentionExpiry(closedAgain.closedAt!)));
   });
 
   it('on an open case: held through its closing (no expiry), released to the schedule', async () => {

@@ -99,12 +99,12 @@ describe('releasing a legal hold', () => {
 });
 
 describe('the desk offers the hold actions whatever the status', () => {
-  it('place-hold on open and closed cases, release-hold once held, and nothing else on a closed case', () => {
+  it('place-hold on open and closed cases, release-hold once held, and nothing else on a closed case but reopening', () => {
     expect(allowedActions(open())).toContain('place-hold');
     expect(allowedActions(open())).not.toContain('release-hold');
-    expect(allowedActions(closed())).toEqual(['place-hold']);
+    expect(allowedActions(closed())).toEqual(['place-hold', 'reopen']);
     const held = placeHold(closed(), { reason: REASON }, ctx('2026-10-01T09:00:00Z')).case;
-    expect(allowedActions(held)).toEqual(['release-hold']);
+    expect(allowedActions(held)).toEqual(['release-hold', 'reopen']);
   });
 });
 

@@ -28,6 +28,8 @@ import {
   extend,
   forwardToController,
   mergeInto,
+  allowedActions,
+  closeCase,
   reclassify,
   identityReceived,
   markComplex,
@@ -37,6 +39,9 @@ import {
   refuse,
   withdraw,
   type Move,
+  reopen,
+  keeperRound,
+  needsKeeper,
   type ReceiveInput,
   type Transition,
   type TransitionContext,
@@ -107,6 +112,7 @@ const MOVE: Record<Move, { run: (c: Case, context: TransitionContext) => Transit
   merge: { run: (c, x) => mergeInto(c, { into: 'RD-2B3C4D' }, x), action: 'CaseMerged' },
   acknowledgeComplaint: { run: (c, x) => acknowledgeComplaint({ ...c, rights: ['complaint'] }, x), action: 'ComplaintAcknowledged' },
   closeComplaint: { run: (c, x) => closeComplaint({ ...c, rights: ['complaint'] }, { outcome: REASONS }, x), action: 'ComplaintAnswered' },
+  reopen: { run: (c, x) => reopen(c, { reason: REASONS }, x), action: 'CaseReopened' },
 };
 
 function deepFreeze<T>(value: T): T {
@@ -204,17 +210,17 @@ describe('transition table', () => {
         merge: 'closed',
         closeComplaint: 'closed',
       },
-      closed: {},
+      closed: { reopen: 'in_progress' },
     });
   });
 
-  it('every move is reachable from some status, and closed allows none', () => {
+  it('every move is reachable from some status, and closed allows only reopening', () => {
     for (const move of MOVES)
       expect(
         STATUSES.some((s) => canMove(s, move)),
         move,
       ).toBe(true);
-    expect(allowedMoves('closed')).toEqual([]);
+    expect(allowedMoves('closed')).toEqual(['reopen']);
     expect(allowedMoves('awaiting_identity')).toContain('closeUnverified');
     expect(allowedMoves('in_progress')).not.toContain('closeUnverified');
   });
@@ -519,12 +525,60 @@ describe('closing', () => {
     expect(closeUnverified(CASE_IN.awaiting_identity(), ctx('2026-10-05T09:00:00Z')).case.outcome).toBe('closed_unverified');
   });
 
-  it('nothing can be done to a closed case', () => {
+  it('nothing can be done to a closed case but reopening it', () => {
     const closed = CASE_IN.closed();
-    for (const move of MOVES) expect(() => MOVE[move].run(closed, at), move).toThrow(/closed/);
+    for (const move of MOVES.filter((m) => m !== 'reopen')) expect(() => MOVE[move].run(closed, at), move).toThrow(/closed; reopen it first/);
   });
 
   it('a malformed time is refused before anything changes', () => {
     expect(() => complete(inProgress(), ctx('2026-09-30 14:00'))).toThrow(InvalidDateError);
+  });
+});
+
+describe('reopening', () => {
+  const at = ctx('2026-09-30T14:00:00Z');
+  const closedAt = '2026-09-20T10:00:00Z';
+  const answered = () =>
+    closeCase(
+      inProgress(),
+      {
+        outcome: 'partially-completed',
+        summary: { done: 'Sent a copy', withheld: 'Invoices kept', keptBecause: ['legal-obligation'], systemsSearched: ['accounts'] },
+      },
+      ctx(closedAt),
+    ).case;
+
+  it('brings the same request back in progress, with its clock, and forgets the closing and its expiry', () => {
+    const before = answered();
+    expect(before.expiresAt).toBeDefined();
+    const t = reopen(before, { reason: REASONS }, ctx('2026-09-25T09:00:00Z'));
+    expectWellFormed(before, t, ctx('2026-09-25T09:00:00Z'), 'CaseReopened', 'in_progress');
+    const after = t.case;
+    for (const key of ['outcome', 'outcomeReasons', 'closedAt', 'respondedOn', 'closing', 'expiresAt'] as const) expect(after[key], key).toBeUndefined();
+    expect({ clockStartsOn: after.clockStartsOn, dueOn: after.dueOn }).toEqual({ clockStartsOn: before.clockStartsOn, dueOn: before.dueOn });
+    expect(t.entry.detail).toMatchObject({ previousOutcome: 'partially_completed', closedAt });
+    expect(after.notes?.at(-1)).toMatchObject({ kind: 'reopened', text: REASONS });
+    expect(allowedActions(after)).toContain('close');
+  });
+
+  it('needs a reason, and refuses an open case and a merged one', () => {
+    expect(() => reopen(answered(), { reason: ' ' }, at)).toThrow(MissingReasonError);
+    expect(() => reopen(inProgress(), { reason: REASONS }, at)).toThrow(InvalidTransitionError);
+    const merged = mergeInto(inProgress(), { into: 'RD-2B3C4D' }, at).case;
+    expect(allowedActions(merged)).not.toContain('reopen');
+    expect(() => reopen(merged, { reason: REASONS }, at)).toThrow(/merged into RD-2B3C4D: reopen that case instead/);
+    expect(allowedActions(answered())).toContain('reopen');
+  });
+
+  it('gives the reopened case a new keeper round', () => {
+    const started = (c: Case): Case => ({ ...c, audit: [...c.audit, { at: c.updatedAt, actor: 'system', action: 'KeeperStarted' }] });
+    const open = started(inProgress());
+    expect([needsKeeper(inProgress()), needsKeeper(open), keeperRound(open)]).toEqual([true, false, 0]);
+    const closed = { ...answered(), audit: open.audit };
+    expect(needsKeeper(closed)).toBe(false);
+    const t = reopen(closed, { reason: REASONS }, ctx('2026-09-25T09:00:00Z'));
+    const reopened = { ...t.case, audit: [...t.case.audit, t.entry] };
+    expect([needsKeeper(reopened), keeperRound(reopened)]).toEqual([true, 1]);
+    expect(needsKeeper(started(reopened))).toBe(false);
   });
 });

@@ -25,7 +25,8 @@ describe('Icetrak’s processing register', () => {
   it('refuses a register whose queries or references are wrong, naming each problem', () => {
     const bad = structuredClone(ICETRAK_REGISTER) as unknown as { systems: Array<Record<string, unknown>>; version: string };
     bad.version = '2026-12';
-    (bad.systems[0]!.connector as { queries: Array<{ sql: string; identifiedBy: string }> }).queries[0]!.sql = 'DELETE FROM account_users WHERE email = $1';
+    (bad.systems[0]!.connector as { queries: Array<{ sql: string; identifiedBy: string }> }).queries[0]!.sql =
+      'DELETE FROM account_users WHERE email = $1';
     (bad.systems[0]!.connector as { queries: Array<{ sql: string; identifiedBy: string }> }).queries[1]!.identifiedBy = 'accountId';
     bad.systems[1]!.recipients = ['sage'];
     bad.systems.push({ ...bad.systems[3]!, role: 'controller' });
@@ -60,7 +61,10 @@ describe('identifiers', () => {
   });
 
   it('merges without repeats and gives each system only the kinds it is identified by', () => {
-    const ids = mergeIdentifiers({ emails: ['ada@example.org'], phones: [], accountIds: [] }, { emails: ['ada@example.org', 'a.l@example.org'], phones: ['+447700900123'] });
+    const ids = mergeIdentifiers(
+      { emails: ['ada@example.org'], phones: [], accountIds: [] },
+      { emails: ['ada@example.org', 'a.l@example.org'], phones: ['+447700900123'] },
+    );
     expect(ids).toEqual({ emails: ['ada@example.org', 'a.l@example.org'], phones: ['+447700900123'], accountIds: [] });
     expect(identifiersFor(ids, ['phone'])).toEqual([{ kind: 'phone', value: '+447700900123' }]);
     expect(identifiersFor(ids, ['email', 'phone']).map((u) => u.kind)).toEqual(['email', 'email', 'phone']);
