@@ -92,6 +92,10 @@ export class HandlerResources {
       const { access, prefix } = bucketUseOf(use);
       need(key, (b: s3.IBucket) => fn.bindBucket(envName, b, access, prefix));
     }
+    if (uses.holds) {
+      need('rawMailBucket', (b: s3.IBucket) => fn.bindBucket(ENV_NAMES.RAW_MAIL_BUCKET, b, 'hold', 'inbound/'));
+      need('filesBucket', (b: s3.IBucket) => fn.bindBucket(ENV_NAMES.FILES_BUCKET, b, 'hold'));
+    }
     if (uses.signingKey === 'rotate') need('signingKey', (s: secretsmanager.ISecret) => fn.bindSecretRotation(ENV_NAMES.SIGNING_KEY_SECRET_ARN, s));
     else if (uses.signingKey) need('signingKey', (s: secretsmanager.ISecret) => fn.bindSecret(ENV_NAMES.SIGNING_KEY_SECRET_ARN, s));
     if (uses.mail) need('mail', (m: MailSender) => fn.bindMail(m));

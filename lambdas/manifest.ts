@@ -97,6 +97,12 @@ export interface Uses {
   readonly signingKey?: true | 'rotate';
   /** Sends mail through SES from the sender address (SENDER_ADDRESS). */
   readonly mail?: true;
+  /**
+   * Places S3 legal holds on a case's objects (issue 13): 'hold' access to the raw mail under
+   * inbound/ and to the files bucket, beside whatever `rawMail` and `files` grant. For a handler
+   * that stores objects of a case that may be on hold (mail threaded into a held case).
+   */
+  readonly holds?: true;
   /** Starts deadline keepers (KEEPER_STATE_MACHINE_ARN, states:StartExecution). */
   readonly keeper?: 'start';
   /** Verifies staff sign-in: the staff issuer and the desk's client id there (STAFF_ISSUER, STAFF_CLIENT_ID); no grant. */
@@ -129,8 +135,8 @@ export interface ContextManifest {
 export function envNamesOf(uses: Uses): string[] {
   return [
     ...(uses.cases ? ['CASES_TABLE'] : []),
-    ...(uses.rawMail ? ['RAW_MAIL_BUCKET'] : []),
-    ...(uses.files ? ['FILES_BUCKET'] : []),
+    ...(uses.rawMail || uses.holds ? ['RAW_MAIL_BUCKET'] : []),
+    ...(uses.files || uses.holds ? ['FILES_BUCKET'] : []),
     ...(uses.reports ? ['REPORTS_BUCKET'] : []),
     ...(uses.signingKey ? ['SIGNING_KEY_SECRET_ARN'] : []),
     ...(uses.mail ? ['SENDER_ADDRESS'] : []),

@@ -2,7 +2,7 @@
  * What the email handler uses: built on first call from exactly the configuration and grants
  * lambdas/email/manifest.ts gives it, and reused for the life of the execution environment.
  */
-import { caseStore, clock, filesStore, ids, keeper, outbox, rateLimiter, rawMailStore, submissionLedger } from '#adapters/from-env';
+import { caseObjects, caseStore, clock, filesStore, ids, keeper, outbox, rateLimiter, rawMailStore, submissionLedger } from '#adapters/from-env';
 import { readConfig } from '#shared/core/config';
 import { logger } from '#shared/core/log';
 import type { ReceiveEmailDeps } from '#shared/email/receive-email';
@@ -22,6 +22,7 @@ export function receiveDeps(): ReceiveEmailDeps {
       clock: clock(),
       keeper: keeper(),
       outbox: outbox(),
+      objects: caseObjects(),
       ids,
       settings: { nation: config.NATION, dpoAddress: config.DPO_ADDRESS, senderAddress: config.SENDER_ADDRESS },
       log: logger,

@@ -16,6 +16,8 @@ export const EMAIL: ContextManifest = {
         ...OUTBOX_USES,
         rawMail: { access: 'read', prefix: RAW_MAIL_PREFIX },
         files: 'write',
+        // Mail threaded into a case under legal hold is held with the rest of the case (issue 13).
+        holds: true,
         keeper: 'start',
         settings: [...OUTBOX_USES.settings, 'NATION'],
       },

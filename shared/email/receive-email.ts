@@ -32,7 +32,7 @@ import { MAIL_IDS, oweAcknowledgement, oweCorrespondenceNotice, oweTeamNotice } 
 import { deliver, type OutboxDeps } from '#shared/core/outbox';
 import { startKeeper } from '#shared/core/start-keeper';
 import { createHash } from 'node:crypto';
-import type { BlobStore, CaseStore, Clock, Keeper, RateLimiter, SubmissionLedger } from '#shared/ports';
+import type { BlobStore, CaseObjects, CaseStore, Clock, Keeper, RateLimiter, SubmissionLedger } from '#shared/ports';
 import { attachmentKey, isSesMessageId, messageKey, rawMailKey } from './keys';
 import { parseMail, type ParsedMail } from './parse-mail';
 
@@ -71,6 +71,8 @@ export interface ReceiveEmailDeps {
   keeper: Keeper;
   /** Sends the acknowledgement and team notice a new case owes. */
   outbox: OutboxDeps;
+  /** The stored objects of a case, to hold mail that arrives on a case under legal hold; absent, only the case item is held. */
+  objects?: CaseObjects;
   ids: { caseId: () => string; reference: () => string };
   /** dpoAddress and senderAddress: our own addresses, never answered. */
   settings: { nation: Nation; dpoAddress: string; senderAddress: string };
@@ -148,7 +150,9 @@ export async function receiveEmail(mail: InboundEmail, deps: ReceiveEmailDeps): 
   if (existing && !existing.audit.some((e) => e.action === 'EmailReceived' && e.detail?.sesMessageId === id)) {
     // A reply to a known case (or a retry of one: `thread` records it once).
     // The team hears of it (owed in the write that records it); a retry sends what is still owed.
-    const c = await deliver(await thread(existing.id, mail, parsed, flags, emailDetail, deps), [MAIL_IDS.correspondenceNotice(id)], deps.outbox);
+    const threaded = await thread(existing.id, mail, parsed, flags, emailDetail, deps);
+    await holdIfHeld(threaded, deps);
+    const c = await deliver(threaded, [MAIL_IDS.correspondenceNotice(id)], deps.outbox);
     return { outcome: 'threaded', sesMessageId: id, caseId: c.id, reference: c.reference, flags: c.flags };
   }
 
@@ -260,6 +264,18 @@ async function thread(
     if (err instanceof AlreadyRecorded) return current!;
     throw err;
   }
+}
+
+/**
+ * Mail that arrives on a case under legal hold is held like the rest of the case (issue 13): its
+ * raw MIME, parsed message and attachments get the S3 legal hold the case's objects already have,
+ * so no lifecycle backstop can delete them while the hold is on. Placing a hold is idempotent, so
+ * the whole case is (re)held; a failure throws, and SES's retry of the invocation holds them then
+ * (the threading itself is recorded once). A hold placed after this write lists these objects itself.
+ */
+async function holdIfHeld(c: Case, deps: ReceiveEmailDeps): Promise<void> {
+  if (c.legalHold === undefined || !deps.objects) return;
+  await deps.objects.setLegalHold(await deps.objects.list(c), true);
 }
 
 class AlreadyRecorded extends Error {

@@ -211,17 +211,25 @@ describe('InboundMail: the receive-email function', () => {
     expect(env.TEAM_ADDRESS).not.toBe(env.DPO_ADDRESS);
   });
 
-  it('reads raw mail under inbound/ only (no listing), writes files, and nothing more on the buckets', () => {
+  it('reads raw mail under inbound/ only (no listing), writes files, places legal holds (mail on a held case), and nothing more on the buckets', () => {
     const statements = statementsOf(built.ids.fnRole);
     const on = (bucket: string) =>
       statements
         .filter((s) => JSON.stringify(s.Resource).includes(`"${bucket}"`))
         .flatMap(actionsOf)
         .sort();
-    expect(on(built.ids.rawMail)).toEqual(['s3:GetObject']);
+    const HOLD = ['s3:GetObjectLegalHold', 's3:ListBucketVersions', 's3:PutObjectLegalHold'];
+    expect(on(built.ids.rawMail)).toEqual(['s3:GetObject', ...HOLD].sort());
     const rawMail = statements.filter((s) => JSON.stringify(s.Resource).includes(`"${built.ids.rawMail}"`));
-    expect(rawMail.map((s) => s.Resource)).toEqual([{ 'Fn::Join': ['', [{ 'Fn::GetAtt': [built.ids.rawMail, 'Arn'] }, `/${RAW_MAIL_PREFIX}*`]] }]);
-    expect(on(built.ids.files)).toEqual(['s3:AbortMultipartUpload', 's3:PutObject']);
+    const underInbound = { 'Fn::Join': ['', [{ 'Fn::GetAtt': [built.ids.rawMail, 'Arn'] }, `/${RAW_MAIL_PREFIX}*`]] };
+    // Objects under inbound/ only; the version listing (for the holds) only with the prefix inbound/.
+    for (const s of rawMail) {
+      if (actionsOf(s).includes('s3:ListBucketVersions')) {
+        expect(s.Resource).toEqual({ 'Fn::GetAtt': [built.ids.rawMail, 'Arn'] });
+        expect(s.Condition).toEqual({ StringLike: { 's3:prefix': `${RAW_MAIL_PREFIX}*` } });
+      } else expect(s.Resource).toEqual(underInbound);
+    }
+    expect(on(built.ids.files)).toEqual(['s3:AbortMultipartUpload', 's3:PutObject', ...HOLD].sort());
     const all = statements.flatMap(actionsOf);
     expect(all).not.toContain('dynamodb:Scan');
     expect(all).toEqual(expect.arrayContaining(['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:Query', 'states:StartExecution']));
@@ -251,7 +259,10 @@ describe('InboundMail in the stack', () => {
       [
         'AwsSolutions-IAM5[Resource::*]',
         `AwsSolutions-IAM5[Resource::<${built.ids.files}.Arn>/*]`,
-        // The SES writer role's and the function's: both under inbound/ only.
+        // The function's legal holds on the files bucket.
+        `AwsSolutions-IAM5[Resource::<${built.ids.files}.Arn>/*]`,
+        // The SES writer role's and the function's (read and legal holds): all under inbound/ only.
+        `AwsSolutions-IAM5[Resource::<${built.ids.rawMail}.Arn>/inbound/*]`,
         `AwsSolutions-IAM5[Resource::<${built.ids.rawMail}.Arn>/inbound/*]`,
         `AwsSolutions-IAM5[Resource::<${built.ids.rawMail}.Arn>/inbound/*]`,
         'AwsSolutions-IAM5[Resource::*]',

@@ -43,6 +43,8 @@ function expectedActions({ uses, trigger }: HandlerSpec): string[] {
     // A legal hold lists versions and places or lifts their holds; it never reads, writes, deletes or decrypts.
     if (access === 'hold') add('s3:ListBucketVersions', 's3:PutObjectLegalHold', 's3:GetObjectLegalHold');
   }
+  // Holding a case's objects (mail threaded into a held case): the 'hold' access on both buckets.
+  if (uses.holds) add('s3:ListBucketVersions', 's3:PutObjectLegalHold', 's3:GetObjectLegalHold');
   if (uses.signingKey) add('secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret', 'kms:Decrypt');
   // Rotation writes a version and moves labels; no GetRandomPassword (node:crypto makes the key).
   if (uses.signingKey === 'rotate') add('secretsmanager:PutSecretValue', 'secretsmanager:UpdateSecretVersionStage', 'kms:GenerateDataKey');
@@ -65,6 +67,7 @@ function expectedTargets({ uses, trigger }: HandlerSpec): string[] {
   if (uses.cases) ids.add(logicalId(s.casesTable)).add(logicalId(s.key));
   if (uses.rawMail) ids.add(logicalId(s.rawMailBucket)).add(logicalId(s.key));
   if (uses.files) ids.add(logicalId(s.filesBucket)).add(logicalId(s.key));
+  if (uses.holds) ids.add(logicalId(s.rawMailBucket)).add(logicalId(s.filesBucket));
   if (uses.reports) ids.add(logicalId(s.reportsBucket)).add(logicalId(s.key));
   if (uses.signingKey) ids.add(stack.getLogicalId(stack.publicApi.signingKey.node.defaultChild as never)).add(logicalId(s.key));
   if (uses.mail) ids.add(logicalId(stack.mail.identity)).add(stack.getLogicalId(stack.mail.configurationSet.node.defaultChild as never));

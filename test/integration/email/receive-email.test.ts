@@ -12,12 +12,13 @@ import { newSesMessageId } from '#infra/local/smtp-listener';
 import { DynamoCaseStore } from '#adapters/dynamo-case-store';
 import { DynamoRateLimiter, DynamoSubmissionLedger } from '#adapters/dynamo-intake-guards';
 import { S3BlobStore } from '#adapters/s3-blob-store';
+import { S3CaseObjects } from '#adapters/s3-case-objects';
 import type { Verdicts } from '#domain/inbound-mail';
 import { rawMailKey } from '#shared/email/keys';
 import { receiveEmail, type ReceiveEmailDeps, type ReceiveEmailResult } from '#shared/email/receive-email';
 import { sesEventOf } from '#shared/email/ses-event';
 import { newCaseId, newReference } from '#shared/core/ids';
-import { BlobNotFoundError, systemClock, type OutboundEmail } from '#shared/ports';
+import { BlobNotFoundError, systemClock, type CaseObject, type CaseObjects, type OutboundEmail } from '#shared/ports';
 import { emailsTo } from '#test/support/http';
 
 type Handler = (event: SESEvent, context: Context) => Promise<ReceiveEmailResult[]>;
@@ -122,6 +123,70 @@ describe('receive-email handler: idempotent on the SES message id', () => {
     expect(await only(event)).toMatchObject({ outcome: 'ignored', reason: 'auto-submitted' });
     expect(await only(event)).toMatchObject({ outcome: 'ignored', reason: 'auto-submitted' });
     expect(await cases.listByRequesterEmail('kim.away@example.org')).toHaveLength(0);
+  });
+});
+
+describe('mail threaded into a case under legal hold (issue 13)', () => {
+  it('holds the new message’s objects with the rest of the case; a case without a hold holds nothing', async () => {
+    const table = { client: localDynamoClient(stack.urls.dynamodb), tableName: stack.env.CASES_TABLE!, clock: systemClock };
+    const real = new S3CaseObjects({
+      client: s3,
+      buckets: { rawMail: LOCAL_RESOURCES.rawMailBucket, files: LOCAL_RESOURCES.filesBucket },
+      versioned: false,
+    });
+    // The real adapter lists the case's objects in s3rver; the hold calls are recorded (s3rver has no Object Lock;
+    // the adapter's Object Lock calls are tested in test/unit/adapters/s3-case-objects.test.ts).
+    const held: CaseObject[][] = [];
+    const objects: CaseObjects = {
+      list: (c) => real.list(c),
+      setLegalHold: async (o, on) => {
+        if (on) held.push([...o]);
+      },
+      deleteAllVersions: async () => 0,
+    };
+    const deps: ReceiveEmailDeps = {
+      rawMail: new S3BlobStore(s3, LOCAL_RESOURCES.rawMailBucket),
+      files: new S3BlobStore(s3, LOCAL_RESOURCES.filesBucket),
+      cases,
+      ledger: new DynamoSubmissionLedger(table),
+      limiter: new DynamoRateLimiter(table),
+      clock: systemClock,
+      keeper: { start: async () => undefined },
+      outbox: {
+        cases,
+        limiter: new DynamoRateLimiter(table),
+        clock: systemClock,
+        mailer: { send: async () => 'sent' },
+        signingKey: async () => Buffer.alloc(32, 1),
+        settings: { publicBaseUrl: 'http://localhost', dpoAddress: DPO, teamAddress: TEAM, mailDailyLimit: 4 },
+      },
+      objects,
+      ids: { caseId: () => newCaseId(), reference: () => newReference() },
+      settings: { nation: 'england-and-wales', dpoAddress: DPO, senderAddress: 'no-reply@privacy.icetrak.net' },
+      log: { info: () => undefined, warn: () => undefined },
+    };
+    const inbound = (id: string) => ({ sesMessageId: id, receivedAt: new Date().toISOString(), envelopeFrom: 'lou.held@example.org', verdicts: PASS });
+    const first = await arrive(message('Lou Held <lou.held@example.org>', 'SAR', 'subject access request'));
+    const created = (await receiveEmail(inbound(first.id), deps)) as Extract<ReceiveEmailResult, { outcome: 'created' }>;
+    const reply1 = await arrive(message('Lou Held <lou.held@example.org>', `Re: [${created.reference}] more`, 'More detail', []));
+    await receiveEmail(inbound(reply1.id), deps);
+    expect(held).toEqual([]);
+
+    await cases.update(created.caseId, (c) => ({
+      case: { ...c, legalHold: { since: new Date().toISOString(), reason: 'Litigation', placedBy: 'staff:dpo' } },
+    }));
+    const reply2 = await arrive(message('Lou Held <lou.held@example.org>', `Re: [${created.reference}] again`, 'Again', []));
+    expect(await receiveEmail(inbound(reply2.id), deps)).toMatchObject({ outcome: 'threaded' });
+    expect(held).toHaveLength(1);
+    const keys = held[0]!.map((o) => `${o.bucket}:${o.key}`);
+    expect(keys).toEqual(
+      expect.arrayContaining([
+        `rawMail:${rawMailKey(reply2.id)}`,
+        `files:messages/${created.caseId}/${reply2.id}.json`,
+        `rawMail:${rawMailKey(first.id)}`,
+        `rawMail:${rawMailKey(reply1.id)}`,
+      ]),
+    );
   });
 });
 
