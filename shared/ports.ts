@@ -168,4 +168,6 @@ export interface AccountSummary {
 export interface AccountDirectory {
   /** The accounts among `accountIds` that exist, in account id order; unknown ids are left out. */
   describe(accountIds: readonly string[]): Promise<AccountSummary[]>;
+  /** The accounts closed from `from` to `to` (YYYY-MM-DD, inclusive), by closing date then id: the retention review's candidates (shared/domain/retention-review.ts closingWindow). */
+  closedBetween(from: string, to: string): Promise<AccountSummary[]>;
 }

@@ -1,7 +1,7 @@
 /**
  * Icetrak's customer accounts, read from the account system (infra/local/icetrak/account-schema.sql):
  * the customers whose traffic matched a person (forwarding to their privacy contacts), and the
- * closure dates the 7-year rule runs from. One statement per call, by index.
+ * closure dates the 7-year rule runs from (the monthly retention review). One statement per call.
  */
 import type pg from 'pg';
 import type { AccountDirectory, AccountSummary } from '#shared/ports';
@@ -25,6 +25,11 @@ export class PostgresAccountDirectory implements AccountDirectory {
     const ids = [...new Set(accountIds)];
     if (ids.length === 0) return [];
     return this.select(`SELECT ${COLUMNS} FROM accounts WHERE account_id = ANY($1::text[]) ORDER BY account_id`, [ids]);
+  }
+
+  async closedBetween(from: string, to: string): Promise<AccountSummary[]> {
+    for (const d of [from, to]) if (!/^\d{4}-\d{2}-\d{2}$/.test(d)) throw new Error('closedBetween takes dates as YYYY-MM-DD.');
+    return this.select(`SELECT ${COLUMNS} FROM accounts WHERE closed_on BETWEEN $1::date AND $2::date ORDER BY closed_on, account_id`, [from, to]);
   }
 
   private async select(text: string, values: unknown[]): Promise<AccountSummary[]> {

@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PostgresAccountDirectory } from '#adapters/account-directory';
 import { startAccountSystem, type RunningAccountSystem } from '#infra/local/icetrak/account-system';
 import { allRows } from '#infra/local/icetrak/demo-data';
+import { closingWindow, retentionReview } from '#domain/retention-review';
 
 const SYNTHETIC = 40;
 const TABLES = ['accounts', 'account_users', 'login_events', 'billing_contacts', 'invoices'] as const;
@@ -53,6 +54,29 @@ describe('PostgresAccountDirectory', () => {
     expect(await directory.describe(['ACC-0404', 'ACC-2000'])).toEqual([expect.objectContaining({ accountId: 'ACC-2000' })]);
     const unreachable = new PostgresAccountDirectory({ connect: () => Promise.reject(new Error('must not connect')) });
     expect(await unreachable.describe([])).toEqual([]);
+  });
+});
+
+describe('the monthly retention review over the directory', () => {
+  it('gets the accounts closed in the window by closing date (Severn Logistics for March 2025), due unless held', async () => {
+    const directory = new PostgresAccountDirectory(pool);
+    const { from, to } = closingWindow('2025-03');
+    const closed = await directory.closedBetween(from, to);
+    const expected = allRows(SYNTHETIC)
+      .accounts.filter((a) => a.closed_on !== null && a.closed_on >= from && a.closed_on <= to)
+      .sort((a, b) => (a.closed_on === b.closed_on ? a.account_id.localeCompare(b.account_id) : a.closed_on! < b.closed_on! ? -1 : 1))
+      .map((a) => a.account_id);
+    expect(closed.map((a) => a.accountId)).toEqual(expected);
+    expect(closed.find((a) => a.accountId === 'ACC-1003')).toMatchObject({ closedOn: '2018-03-31', status: 'closed' });
+
+    const hold = { accountId: 'ACC-1003', reason: 'HMRC enquiry', since: '2024-11-02' };
+    const review = retentionReview('2025-03', closed, [hold]);
+    expect(review.held).toEqual([{ accountId: 'ACC-1003', name: 'Severn Logistics', closedOn: '2018-03-31', keptUntil: '2025-03-31', holds: [hold] }]);
+    expect(review.due.map((a) => a.accountId)).toEqual(expected.filter((id) => id !== 'ACC-1003'));
+    expect(retentionReview('2030-06', await directory.closedBetween(closingWindow('2030-06').from, closingWindow('2030-06').to), []).due).toContainEqual(
+      expect.objectContaining({ accountId: 'ACC-1002', keptUntil: '2030-06-30' }),
+    );
+    await expect(directory.closedBetween('2018-03', '2018-03-31')).rejects.toThrow('YYYY-MM-DD');
   });
 });
 
