@@ -12,7 +12,7 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { PGlite, type Transaction } from '@electric-sql/pglite';
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
-import { allRows, demoRows, DEFAULT_SEED, DEFAULT_SYNTHETIC_ACCOUNTS, type AccountSystemRows } from './demo-data';
+import { allRows, DEFAULT_SEED, DEFAULT_SYNTHETIC_ACCOUNTS, type AccountSystemRows } from './demo-data';
 
 export interface AccountSystemOptions {
   /** PGlite's data directory (e.g. `.data/icetrak-accounts`); in memory when absent. */
@@ -32,7 +32,7 @@ export interface RunningAccountSystem {
   readonly url: string;
   /** How long the start took, in ms: opening the database, and applying the schema and the demo rows. */
   readonly timings: { readonly openMs: number; readonly seedMs: number };
-  /** Stops serving and closes the database. Close the `pg` pools using it first. */
+  /** Stops serving and closes the database (once, however often it is called). End the `pg` pools using it first. */
   stop(): Promise<void>;
 }
 
@@ -49,20 +49,22 @@ export async function startAccountSystem(opts: AccountSystemOptions = {}): Promi
   let server: PGLiteSocketServer | undefined;
   try {
     await db.exec(SCHEMA);
-    if (opts.demo ?? true)
-      await seed(db, opts.syntheticAccounts === 0 ? demoRows() : allRows(opts.syntheticAccounts ?? DEFAULT_SYNTHETIC_ACCOUNTS, opts.seed ?? DEFAULT_SEED));
+    if (opts.demo ?? true) await seed(db, allRows(opts.syntheticAccounts ?? DEFAULT_SYNTHETIC_ACCOUNTS, opts.seed ?? DEFAULT_SEED));
     const seeded = performance.now();
     server = new PGLiteSocketServer({ db, host: '127.0.0.1', port: opts.port ?? 0, maxConnections: MAX_CONNECTIONS });
     await server.start();
     const [host, port] = server.getServerConn().split(':') as [string, string];
     const running = server;
+    let stopping: Promise<void> | undefined;
     return {
       url: `postgresql://postgres@${host}:${port}/postgres?sslmode=disable`,
       timings: { openMs: Math.round(opened - started), seedMs: Math.round(seeded - opened) },
-      stop: async () => {
-        await running.stop();
-        await db.close();
-      },
+      // Once: Ctrl-C and a test's afterAll may both ask.
+      stop: () =>
+        (stopping ??= (async () => {
+          await running.stop();
+          await db.close();
+        })()),
     };
   } catch (err) {
     await server?.stop();
