@@ -79,9 +79,9 @@ export class SqlSource implements SourceConnector {
     }
     let broken: Error | undefined;
     try {
-      await this.run(client, 'BEGIN READ ONLY');
-      // Transaction-local (is_local true), so it never outlives this search on a pooled or shared session.
-      await this.run(client, "SELECT set_config('statement_timeout', $1, true)", [String(this.timeoutMs)]);
+      // One round trip (a simple query: no parameters; the timeout is a checked integer). SET LOCAL ends with the
+      // transaction, so it never outlives this search on a pooled connection or PGlite's one shared session.
+      await this.run(client, `BEGIN READ ONLY; SET LOCAL statement_timeout = ${this.timeoutMs}`);
       const found = new Map<string, FoundRecord>();
       for (const { identifier, query } of plan) {
         const rows = await this.run(client, query.sql, [identifier.value], query.name);
