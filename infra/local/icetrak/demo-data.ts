@@ -288,6 +288,8 @@ export const DEFAULT_SYNTHETIC_ACCOUNTS = 300;
 export const DEFAULT_SEED = 14;
 /** The first synthetic account's number: ACC-2000. */
 export const FIRST_SYNTHETIC_ACCOUNT = 2000;
+/** Every REVIEWED_EVERY-th synthetic account closes in the year whose retention reviews fall around DATA_AS_OF. */
+const REVIEWED_EVERY = 20;
 /** Synthetic login event ids start here, clear of the demo ones. */
 const FIRST_SYNTHETIC_EVENT_ID = 100_000;
 
@@ -378,9 +380,17 @@ export function syntheticRows(n: number, seed: number = DEFAULT_SEED): AccountSy
     const account_id = `ACC-${String(num)}`;
     const name = names[i]!;
     const domain = `${slugOf(name)}.example`;
-    const opened_on = addDays('2012-01-02', int(0, daysBetween('2012-01-02', '2026-06-30')));
-    const closes = rnd() < 0.3 && daysBetween(opened_on, DATA_AS_OF) > 200;
-    const closed_on = closes ? addDays(opened_on, int(180, daysBetween(opened_on, DATA_AS_OF))) : null;
+    let opened_on = addDays('2012-01-02', int(0, daysBetween('2012-01-02', '2026-06-30')));
+    let closed_on: string | null = null;
+    if (i % REVIEWED_EVERY === REVIEWED_EVERY - 1) {
+      // Closed between June 2019 and May 2020, a month each in turn: the retention reviews of the months
+      // around DATA_AS_OF (June 2026 to May 2027) each have an account whose 7 years end in them.
+      const k = Math.floor(i / REVIEWED_EVERY) % 12;
+      closed_on = new Date(Date.UTC(2019, 5 + k, int(1, 28))).toISOString().slice(0, 10);
+      if (daysBetween(opened_on, closed_on) < 365) opened_on = addDays(closed_on, -int(365, 2_500));
+    } else if (rnd() < 0.3 && daysBetween(opened_on, DATA_AS_OF) > 200) {
+      closed_on = addDays(opened_on, int(180, daysBetween(opened_on, DATA_AS_OF)));
+    }
     const lastDay = closed_on ?? DATA_AS_OF;
     rows.accounts.push({
       account_id,

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   allRows,
   DATA_AS_OF,
+  DEFAULT_SYNTHETIC_ACCOUNTS,
   DEMO_ACCOUNTS,
   DEMO_PEOPLE,
   demoRows,
@@ -12,6 +13,7 @@ import {
   syntheticRows,
 } from '#infra/local/icetrak/demo-data';
 import { normaliseEmail, normalisePhone } from '#domain/search';
+import { retentionReview } from '#domain/retention-review';
 
 describe('the demo accounts and people (issue 14)', () => {
   it('are the issue’s: three customers, Ada as user and billing contact of ACC-1001, Ben and Dee users of closed accounts, Cara with none', () => {
@@ -101,5 +103,12 @@ describe('the synthetic accounts', () => {
     expect(rows.account_users.every((u) => accountIds.has(u.account_id))).toBe(true);
     expect(rows.login_events.every((e) => userIds.has(e.user_id))).toBe(true);
     expect(rows.invoices.every((i) => accountIds.has(i.account_id) && contactIds.has(i.contact_id) && Number.isInteger(i.amount_pence))).toBe(true);
+  });
+
+  it('give every monthly retention review around DATA_AS_OF (June 2026 to May 2027) an account to list', () => {
+    const accounts = syntheticAccounts(DEFAULT_SYNTHETIC_ACCOUNTS);
+    const months = Array.from({ length: 12 }, (_, k) => new Date(Date.UTC(2026, 5 + k, 1)).toISOString().slice(0, 7));
+    expect(months[0]).toBe('2026-06');
+    for (const month of months) expect(retentionReview(month, accounts, []).due.length).toBeGreaterThan(0);
   });
 });
