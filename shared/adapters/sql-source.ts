@@ -106,8 +106,9 @@ export class SqlSource implements SourceConnector {
   /** Runs one statement with the source's value parsers; a database error becomes SourceQueryError, a lost connection SourceUnavailableError. */
   private async run(client: pg.PoolClient, text: string, values: unknown[] = [], queryName = 'transaction'): Promise<Array<Record<string, unknown>>> {
     try {
-      const result = await client.query<Record<string, unknown>>({ text, values, types: PG_TYPES });
-      return result.rows;
+      const result: pg.QueryResult<Record<string, unknown>> | unknown[] = await client.query<Record<string, unknown>>({ text, values, types: PG_TYPES });
+      // Several statements in one simple query (BEGIN …; SET …) answer with one result each: none has rows wanted here.
+      return Array.isArray(result) ? [] : result.rows;
     } catch (err) {
       const code = (err as { code?: unknown }).code;
       if (typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code)) throw new SourceQueryError(this.system.id, queryName, code);
