@@ -40,6 +40,8 @@ export const ENV_NAMES = {
   STAFF_ISSUER: 'STAFF_ISSUER',
   /** The desk's app client id in that user pool. */
   STAFF_CLIENT_ID: 'STAFF_CLIENT_ID',
+  /** ARN of the secret with the credentials of Icetrak's account database (functions whose manifest entry has `accountsDb`). */
+  ACCOUNTS_DB_SECRET_ARN: 'ACCOUNTS_DB_SECRET_ARN',
 } as const;
 
 export type EnvName = (typeof ENV_NAMES)[keyof typeof ENV_NAMES];

@@ -107,6 +107,12 @@ export interface Uses {
   readonly keeper?: 'start';
   /** Verifies staff sign-in: the staff issuer and the desk's client id there (STAFF_ISSUER, STAFF_CLIENT_ID); no grant. */
   readonly staffAuth?: true;
+  /**
+   * Reads Icetrak's customer-account database (PostgreSQL; the register's SQL sources and the
+   * account directory): in AWS the credentials secret (ACCOUNTS_DB_SECRET_ARN, read grant and KMS
+   * decrypt) and a place in the database's VPC; under the local stack ACCOUNTS_DB_URL instead.
+   */
+  readonly accountsDb?: true;
   /** Configuration values it reads. */
   readonly settings?: readonly Setting[];
 }
@@ -142,6 +148,7 @@ export function envNamesOf(uses: Uses): string[] {
     ...(uses.mail ? ['SENDER_ADDRESS'] : []),
     ...(uses.keeper ? ['KEEPER_STATE_MACHINE_ARN'] : []),
     ...(uses.staffAuth ? ['STAFF_ISSUER', 'STAFF_CLIENT_ID'] : []),
+    ...(uses.accountsDb ? ['ACCOUNTS_DB_SECRET_ARN'] : []),
     ...(uses.settings ?? []),
   ];
 }

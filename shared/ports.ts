@@ -155,3 +155,22 @@ export interface CaseObjects {
 export interface SourceConnector {
   find(identifiers: readonly IdentifierUse[]): Promise<FoundRecord[]>;
 }
+
+/** A customer account as the fulfilment work needs it (issue 14): whose it is, whether it is open, where to forward. */
+export interface AccountSummary {
+  accountId: string;
+  name: string;
+  status: 'open' | 'closed';
+  /** YYYY-MM-DD; null while the account is open. */
+  closedOn: string | null;
+  /** The contract's privacy contact: where a request about the customer's traffic is forwarded (Icetrak is its processor). */
+  privacyContact: string;
+}
+
+/** Icetrak's customer accounts (the account system; read-only). */
+export interface AccountDirectory {
+  /** The accounts among `accountIds` that exist, in account id order; unknown ids are left out. */
+  describe(accountIds: readonly string[]): Promise<AccountSummary[]>;
+  /** The accounts closed from `from` to `to` (YYYY-MM-DD, inclusive), by closing date then id: the retention review's candidates (shared/domain/retention-review.ts closingWindow). */
+  closedBetween(from: string, to: string): Promise<AccountSummary[]>;
+}

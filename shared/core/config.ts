@@ -35,6 +35,10 @@ const VARS = {
   STAFF_CLIENT_ID: z.string().check(z.minLength(1)),
   /** Automatic mails one recipient address may get a day, whatever the source (shared/core/outbox.ts). */
   MAIL_DAILY_LIMIT: z.string().check(z.regex(/^[1-9]\d{0,2}$/)),
+  /** Secrets Manager secret with the credentials of Icetrak's account database, RDS-style JSON (AWS; shared/adapters/accounts-db.ts). */
+  ACCOUNTS_DB_SECRET_ARN: z.string().check(z.startsWith('arn:')),
+  /** Connection string of the account database (local stack only: PGlite, infra/local/icetrak/account-system.ts). */
+  ACCOUNTS_DB_URL: z.string().check(z.regex(/^postgres(ql)?:\/\//)),
 } as const;
 
 export type ConfigVar = keyof typeof VARS;
