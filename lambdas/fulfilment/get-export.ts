@@ -18,5 +18,7 @@ const STATUS = { invalid: 404, expired: 410, revoked: 410 } as const;
 export const handler = httpHandler(async (event) => {
   const token = event.pathParameters?.token ?? '';
   const result = await checkExportLink(token, deps);
-  return result.outcome === 'ready' ? html(200, exportDownloadPage(site, result, token)) : html(STATUS[result.outcome], exportLinkProblemPage(site, result.outcome));
+  return result.outcome === 'ready'
+    ? html(200, exportDownloadPage(site, result, token))
+    : html(STATUS[result.outcome], exportLinkProblemPage(site, result.outcome));
 });

@@ -40,7 +40,10 @@ export function exportLinkProblemPage(site: SiteContext, problem: ExportLinkProb
   const text = {
     invalid: { title: 'This link is not valid', body: h`<p>Check you copied the whole link from our email. If it still does not work, ${write}.</p>` },
     expired: { title: 'This link has expired', body: h`<p>Download links work for 7 days. To get your data, ${write}.</p>` },
-    revoked: { title: 'This link has been replaced', body: h`<p>We have prepared a newer answer to your request and sent you a new link. If you cannot find it, ${write}.</p>` },
+    revoked: {
+      title: 'This link has been replaced',
+      body: h`<p>We have prepared a newer answer to your request and sent you a new link. If you cannot find it, ${write}.</p>`,
+    },
   }[problem];
   return page({ title: text.title, body: h`<h1>${text.title}</h1>${text.body}`, dpoAddress: site.dpoAddress });
 }

@@ -85,14 +85,32 @@ describe('prepare → release → page → download', () => {
     const { case: c, export: e } = await prepareExport(ada.reference, { kind: 'access' }, DPO, prepareDeps);
     expect(e.key).toBe(exportKey(ada.id, e.id));
     expect(e.key).toMatch(/^exports\/[0-9A-Z]{26}\/[0-9a-z]{26}\.zip$/);
-    expect(e).toMatchObject({ kind: 'access', runId: RUN_ID, registerVersion: ICETRAK_REGISTER.version, downloads: 0, redacted: 0, processorRecordsWithheld: 1 });
+    expect(e).toMatchObject({
+      kind: 'access',
+      runId: RUN_ID,
+      registerVersion: ICETRAK_REGISTER.version,
+      downloads: 0,
+      redacted: 0,
+      processorRecordsWithheld: 1,
+    });
     expect(e.recordsBySource).toEqual({ accounts: 3, billing: 3, rightsdesk: 1 });
     expect(e.preparedBy).toBe('staff:dpo.lead@icetrak.net');
     expect(e.releasedAt).toBeUndefined();
     const zip = await prepareDeps.files.get(e.key);
     expect(zip.length).toBe(e.bytes);
-    expect(Object.keys(unzipSync(new Uint8Array(zip))).sort()).toEqual(['accounts.csv', 'billing.csv', 'cover-letter.html', 'data.json', 'index.html', 'rightsdesk.csv']);
-    expect(c.audit.at(-1)).toMatchObject({ action: 'ExportPrepared', actor: 'staff:dpo.lead@icetrak.net', detail: { exportId: e.id, records: 7, replaces: null } });
+    expect(Object.keys(unzipSync(new Uint8Array(zip))).sort()).toEqual([
+      'accounts.csv',
+      'billing.csv',
+      'cover-letter.html',
+      'data.json',
+      'index.html',
+      'rightsdesk.csv',
+    ]);
+    expect(c.audit.at(-1)).toMatchObject({
+      action: 'ExportPrepared',
+      actor: 'staff:dpo.lead@icetrak.net',
+      detail: { exportId: e.id, records: 7, replaces: null },
+    });
     // Nothing has gone to Ada yet: the DPO reviews first.
     expect(await linkMailedTo(ada.requester.email)).toEqual([]);
   });

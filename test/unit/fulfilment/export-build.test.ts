@@ -75,7 +75,12 @@ describe('buildExport: Ada’s access answer', () => {
       preparedOn: string;
       registerVersion: string;
       controller: { name: string; dpoEmail: string };
-      sources: { source: string; name: string; searchedAt: string; records: { recordType: string; key: string; accountId: string | null; providedByYou: boolean; fields: Record<string, unknown> }[] }[];
+      sources: {
+        source: string;
+        name: string;
+        searchedAt: string;
+        records: { recordType: string; key: string; accountId: string | null; providedByYou: boolean; fields: Record<string, unknown> }[];
+      }[];
     };
     expect(data).toMatchObject({ reference: ada.reference, kind: 'access', preparedOn: TODAY, registerVersion: ICETRAK_REGISTER.version });
     expect(data.controller).toEqual({ name: 'Icetrak Ltd', dpoEmail: 'dpo@icetrak.net' });
@@ -86,7 +91,13 @@ describe('buildExport: Ada’s access answer', () => {
     ]);
     expect(data.sources[0]!.searchedAt).toBe(SEARCHED_AT);
     const [user, signIn1, signIn2] = data.sources[0]!.records;
-    expect(user).toEqual({ recordType: 'account_user', key: 'USR-1001', accountId: 'ACC-1001', providedByYou: true, fields: ADA_RECORDS.accounts![0]!.fields });
+    expect(user).toEqual({
+      recordType: 'account_user',
+      key: 'USR-1001',
+      accountId: 'ACC-1001',
+      providedByYou: true,
+      fields: ADA_RECORDS.accounts![0]!.fields,
+    });
     expect(user!.fields).toMatchObject({ full_name: 'Ada Lovelace', email: 'ada@example.org', phone: '+447700900123', account_closed_on: null });
     expect([signIn1!.key, signIn2!.key]).toEqual(['EVT-901', 'EVT-902']);
     const billing = data.sources[1]!.records;
@@ -95,7 +106,13 @@ describe('buildExport: Ada’s access answer', () => {
       ['invoice', 'INV-2026-0101', false],
       ['invoice', 'INV-2026-0102', false],
     ]);
-    expect(billing[2]!.fields).toEqual({ invoice_id: 'INV-2026-0102', account_id: 'ACC-1001', issued_on: '2026-11-01', amount_pence: 5250, status: 'paid' });
+    expect(billing[2]!.fields).toEqual({
+      invoice_id: 'INV-2026-0102',
+      account_id: 'ACC-1001',
+      issued_on: '2026-11-01',
+      amount_pence: 5250,
+      status: 'paid',
+    });
     expect(data.sources[2]!.records[0]!.fields.reference).toBe('RD-ADA001');
   });
 
@@ -195,7 +212,8 @@ describe('buildExport: Ada’s access answer', () => {
     });
 
     it('the rights to rectification, erasure, restriction and objection, and how to use them', () => {
-      for (const right of ['(rectification, Article 16)', '(erasure, Article 17)', '(restriction, Article 18)', '(objection, Article 21)']) expect(text).toContain(right);
+      for (const right of ['(rectification, Article 16)', '(erasure, Article 17)', '(restriction, Article 18)', '(objection, Article 21)'])
+        expect(text).toContain(right);
       expect(text).toContain(`To use any of these rights, email dpo@icetrak.net quoting ${ada.reference}.`);
     });
 
@@ -218,7 +236,9 @@ describe('buildExport: Ada’s access answer', () => {
     it('the processor records: not disclosed, the request passed to the customer, named', () => {
       expect(text).toContain('We also found 1 message record (message traffic records)');
       expect(text).toContain('Icetrak acts only as a processor');
-      expect(text).toContain('We have passed your request to that customer, and you can also contact it directly: Malvern Dental Practice (1 message record)');
+      expect(text).toContain(
+        'We have passed your request to that customer, and you can also contact it directly: Malvern Dental Practice (1 message record)',
+      );
     });
 
     it('who answered: Icetrak’s DPO, and the case reference', () => {
@@ -304,7 +324,11 @@ describe('buildExport: Ada’s portability answer', () => {
       'portable/rightsdesk.json',
     ]);
     expect(built.recordsBySource).toEqual({ accounts: 3, billing: 1, rightsdesk: 1 });
-    const billing = JSON.parse(files['portable/billing.json']!) as { source: string; name: string; records: { recordType: string; fields: Record<string, unknown> }[] };
+    const billing = JSON.parse(files['portable/billing.json']!) as {
+      source: string;
+      name: string;
+      records: { recordType: string; fields: Record<string, unknown> }[];
+    };
     expect(billing.source).toBe('billing');
     expect(billing.records.map((r) => r.recordType)).toEqual(['billing_contact']);
     expect(billing.records[0]!.fields.postal_address).toBe('1 Church Street, Malvern WR14 4AA');
