@@ -10,6 +10,8 @@ import { strFromU8, unzipSync } from 'fflate';
 import { HtmlValidate } from 'html-validate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { caseStore, clock, filesStore, outbox } from '#adapters/from-env';
+import { dispatchCase, type OutboxDeps } from '#shared/core/outbox';
+import type { OutboundEmail } from '#shared/ports';
 import type { Case } from '#domain/case';
 import { ExportNotReleasableError, SearchNotFinishedError, ValidationError } from '#domain/errors';
 import { exportKey } from '#domain/export';
@@ -20,6 +22,7 @@ import { EXPORT_HANDLERS } from '#lambdas/fulfilment/export-manifest';
 import { startLocalStack, type LocalStack } from '#infra/local/stack';
 import type { Staff } from '#shared/auth/staff';
 import { ICETRAK_REGISTER } from '#shared/fulfilment/icetrak-register';
+import { EXPORT_LINK_LIMITS } from '#shared/fulfilment/export/download';
 import { prepareExport, type PrepareExportDeps } from '#shared/fulfilment/export/prepare';
 import { releaseExport, type ReleaseExportDeps } from '#shared/fulfilment/export/release';
 import { ADA_RECORDS, RUN_ID, adaCase, filesOf } from '#test/fixtures/export/records';
@@ -214,6 +217,32 @@ describe('refusals', () => {
     await expectValid(html);
     expect((await post(link!)).status).toBe(410);
     expect((await caseStore().get(ada.id)).export!.downloads).toBe(0);
+  });
+
+  it('each link is rate-limited: the download after the day’s allowance is refused (429), and not recorded', async () => {
+    const ada = await adaWithSearch();
+    await prepareExport(ada.reference, { kind: 'access' }, DPO, prepareDeps);
+    await releaseExport(ada.reference, DPO, releaseDeps);
+    const [link] = await linkMailedTo(ada.requester.email);
+    for (let i = 0; i < EXPORT_LINK_LIMITS.downloadsPerDay; i++) expect((await post(link!)).status).toBe(200);
+    expect((await post(link!)).status).toBe(429);
+    expect((await caseStore().get(ada.id)).export!.downloads).toBe(EXPORT_LINK_LIMITS.downloadsPerDay);
+  });
+
+  it('a letter still owed when the answer is prepared again is withheld, never sent with a revoked link', async () => {
+    const ada = await adaWithSearch();
+    await prepareExport(ada.reference, { kind: 'access' }, DPO, prepareDeps);
+    // SES refuses for now: the letter stays owed (pending, retried later).
+    const down: OutboxDeps = { ...outbox(), mailer: { send: () => Promise.reject(Object.assign(new Error('down'), { name: 'ServiceUnavailable' })) } };
+    const released = await releaseExport(ada.reference, DPO, { ...releaseDeps, outbox: down });
+    const id = `letter:export-ready:${released.export!.id}`;
+    expect((await caseStore().get(ada.id)).outbox?.find((m) => m.id === id)?.state).toBe('pending');
+    await prepareExport(ada.reference, { kind: 'access' }, DPO, prepareDeps);
+    const sent: OutboundEmail[] = [];
+    const later = new Date(Date.now() + 2 * 3_600_000);
+    await dispatchCase(ada.id, { ...outbox(), clock: { now: () => later }, mailer: { send: async (m) => (sent.push(m), 'm-1') } });
+    expect(sent).toEqual([]);
+    expect((await caseStore().get(ada.id)).outbox?.find((m) => m.id === id)).toMatchObject({ state: 'withheld', reason: 'no-longer-applies' });
   });
 
   it('no export before the search has finished (409), nor of a kind the case did not ask for', async () => {
