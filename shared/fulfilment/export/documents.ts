@@ -165,7 +165,7 @@ export function coverLetterHtml(a: Answer, opts: { files: readonly string[] }): 
 
   const found = a.sources.length
     ? list(a.sources.map((s) => `${s.system.name}: ${plural(s.records.length, 'record')}`))
-    : h`<p>We found no personal data about you${portable ? ' that you provided to us' : ''} in our systems.</p>`;
+    : h`<p>${a.processor.records ? 'Apart from the message records below, which we hold for business customers, we' : 'We'} found no personal data about you${portable ? ' that you provided to us' : ''} in our systems.</p>`;
 
   const withheld = a.redacted
     ? h`<h2>What we left out</h2>

@@ -293,6 +293,43 @@ describe('buildExport: other people and other cases', () => {
     expect(() => buildExport({ case: ada, kind: 'access', register: ICETRAK_REGISTER, files: staleRun, today: TODAY })).toThrow(ForeignRecordsError);
   });
 
+  it('Cara (no account, SMS from two customers): nothing disclosed as Icetrak’s, both customers named as the controllers', async () => {
+    const message = ADA_RECORDS.traffic![0]!;
+    const traffic = ['ACC-1001', 'ACC-1002', 'ACC-1002'].map((accountId, i) => ({ ...message, id: `traffic:message:M${i}`, key: `M${i}`, accountId }));
+    const base = adaCase({ requester: { fullName: 'Cara Jones', email: 'cara@example.org', relationship: 'message-recipient' } });
+    const search = {
+      ...base.search!,
+      sources: [
+        {
+          source: 'traffic',
+          status: 'done' as const,
+          identifiers: [{ kind: 'phone' as const, value: '+447700900456' }],
+          recordCount: 3,
+          resultKey: `searches/${base.id}/${RUN_ID}/traffic.json`,
+          customers: [
+            { accountId: 'ACC-1001', name: 'Malvern Dental Practice', records: 1 },
+            { accountId: 'ACC-1002', name: 'Worcester Taxis', records: 2 },
+          ],
+        },
+      ],
+    };
+    const built = build({ ...base, search }, { traffic });
+    const files = unzip(built.zip);
+    expect(built.recordsBySource).toEqual({});
+    expect(built.processorRecordsWithheld).toBe(3);
+    expect(Object.keys(files).sort()).toEqual(['cover-letter.html', 'data.json', 'index.html']);
+    expect((JSON.parse(files['data.json']!) as { sources: unknown[] }).sources).toEqual([]);
+    const text = textOf(files['cover-letter.html']!);
+    expect(text).toContain(
+      'Apart from the message records below, which we hold for business customers, we found no personal data about you in our systems.',
+    );
+    expect(text).toContain(
+      'We have passed your request to those customers, and you can also contact them directly: Malvern Dental Practice (1 message record) Worcester Taxis (2 message records)',
+    );
+    for (const f of Object.values(files)) expect(f).not.toContain('+447700900123');
+    await expectValid(files['cover-letter.html']!);
+  });
+
   it('nothing found: a valid answer that says so', async () => {
     const ada = adaCase();
     const files = unzip(buildExport({ case: ada, kind: 'access', register: ICETRAK_REGISTER, files: [], today: TODAY }).zip);
