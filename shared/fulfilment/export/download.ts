@@ -13,7 +13,7 @@ import { createHmac } from 'node:crypto';
 import type { Case } from '#domain/case';
 import { TooManyRequestsError } from '#domain/errors';
 import { exportDownloaded, exportLinkState, type CaseExport } from '#domain/export';
-import type { Register } from '#domain/register';
+import { systemById, type Register } from '#domain/register';
 import { ExpiredTokenError, InvalidTokenError } from '#shared/core/tokens';
 import type { BlobStore, CaseStore, Clock, RateLimiter } from '#shared/ports';
 import { exportFileNames } from './build';
@@ -75,13 +75,15 @@ export async function checkExportLink(token: string, deps: ExportLinkReadDeps): 
     throw new TooManyRequestsError('This link has been opened too often. Try again in an hour.');
   }
   const e = found.c.export!;
+  // In register order, as the ZIP has them (a DynamoDB map keeps no key order).
+  const ids = deps.register.systems.map((x) => x.id).filter((id) => id in e.recordsBySource);
   return {
     outcome: 'ready',
     reference: found.c.reference,
     kind: e.kind,
     bytes: e.bytes,
-    files: exportFileNames(e.kind, Object.keys(e.recordsBySource)),
-    sources: Object.entries(e.recordsBySource).map(([id, records]) => ({ name: deps.register.systems.find((x) => x.id === id)?.name ?? id, records })),
+    files: exportFileNames(e.kind, ids),
+    sources: ids.map((id) => ({ name: systemById(deps.register, id).name, records: e.recordsBySource[id] ?? 0 })),
     linkExpiresAt: e.linkExpiresAt!,
   };
 }
