@@ -165,7 +165,11 @@ function accountsOf(sources: SourceAnswer[]): AccountRetention[] {
 /** Records of one source grouped by record type, in first-seen order. */
 export function byRecordType(records: readonly FoundRecord[]): Map<string, FoundRecord[]> {
   const out = new Map<string, FoundRecord[]>();
-  for (const r of records) out.set(r.recordType, [...(out.get(r.recordType) ?? []), r]);
+  for (const r of records) {
+    const group = out.get(r.recordType);
+    if (group) group.push(r);
+    else out.set(r.recordType, [r]);
+  }
   return out;
 }
 
