@@ -31,6 +31,7 @@ import {
   type RenderedEmail,
 } from '#shared/templates/emails';
 import { isLetterKind, letter } from '#shared/templates/letters';
+import { exportLink } from '#shared/fulfilment/export/link';
 import { confirmationLink, deskCaseUrl } from './acknowledge';
 import { errorFields, logger } from './log';
 import { VERIFY_TOKEN_TTL_SECONDS } from './tokens';
@@ -134,7 +135,7 @@ async function dispatchOne(caseId: string, id: string, deps: OutboxDeps, current
   }
   const entry = mailEntry(claimed, id)!;
 
-  const stale = noLongerApplies(claimed, entry);
+  const stale = noLongerApplies(claimed, entry, now);
   if (stale) return withhold(claimed, entry, stale, deps);
 
   let message: OutboundEmail;
@@ -267,7 +268,12 @@ export const OUTBOX_FLAGS = {
  * Why an owed notice should no longer go, if it should not: a reminder to confirm an address
  * that has since been confirmed, a deadline notice for a case since closed.
  */
-function noLongerApplies(c: Case, e: OutboxEntry): string | undefined {
+function noLongerApplies(c: Case, e: OutboxEntry, now: Date): string | undefined {
+  // An export's link for an export since replaced (its link is revoked) or expired: the newer release owes its own letter.
+  if (e.kind === 'letter' && e.params?.letter === 'export-ready') {
+    const x = c.export;
+    return x && x.id === e.params.exportId && x.linkExpiresAt && x.linkExpiresAt > now.toISOString() ? undefined : 'no-longer-applies';
+  }
   if (e.kind !== 'keeper-notice') return undefined;
   const kind = e.params?.checkpointKind;
   if (kind === 'verify-reminder' && c.status !== 'awaiting_identity') return 'no-longer-applies';
@@ -304,6 +310,8 @@ async function render(c: Case, e: OutboxEntry, deps: OutboxDeps): Promise<Render
         : newRequestNotice(c, { deskUrl: deskCaseUrl(deps.settings.publicBaseUrl, c.reference) });
     case 'letter':
       if (!isLetterKind(p.letter)) throw new Error(`No letter of kind ${String(p.letter)}.`);
+      // The export's download link is signed as the mail goes out, never stored (noLongerApplies checks it is still the case's).
+      if (p.letter === 'export-ready') return letter(c, p.letter, p, { dpoAddress, downloadUrl: await exportLink(c, deps) });
       return letter(c, p.letter, p, { dpoAddress });
     case 'keeper-notice': {
       const desk = { deskUrl: deskCaseUrl(deps.settings.publicBaseUrl, c.reference) };

@@ -7,7 +7,8 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { DomainError } from '#domain/errors';
 
-export type TokenPurpose = 'verify';
+/** verify: an email confirmation link; export: an access answer's download link (shared/fulfilment/export/link.ts). */
+export type TokenPurpose = 'verify' | 'export';
 
 export interface TokenClaims {
   caseId: string;

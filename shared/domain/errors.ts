@@ -115,3 +115,13 @@ export class AlreadyOnHoldError extends DomainError {
 export class NotOnHoldError extends DomainError {
   override readonly name = 'NotOnHoldError';
 }
+
+/** An export asked for before the case's search has finished (issue 14): there is nothing reviewed to answer with yet. */
+export class SearchNotFinishedError extends DomainError {
+  override readonly name = 'SearchNotFinishedError';
+}
+
+/** An export released that was never prepared, or released twice (issue 14). */
+export class ExportNotReleasableError extends DomainError {
+  override readonly name = 'ExportNotReleasableError';
+}

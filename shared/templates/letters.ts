@@ -8,10 +8,10 @@
  * reasons, the reply), never by a stranger, and is escaped like everything else.
  */
 import type { Case } from '#domain/case';
-import { formatLongDate } from '#domain/calendar';
+import { formatLongDate, londonDateOf } from '#domain/calendar';
 import { RIGHT_LABELS } from '#domain/labels';
 import type { MailParams } from '#domain/outbox';
-import { type Block, type RenderedEmail, heading, list, mailto, paragraph, pre, renderEmail, strong } from './email-blocks';
+import { type Block, type RenderedEmail, heading, link, list, mailto, paragraph, pre, renderEmail, strong } from './email-blocks';
 
 export const LETTER_KINDS = [
   'identity-request',
@@ -23,6 +23,7 @@ export const LETTER_KINDS = [
   'forwarded',
   'complaint-acknowledgement',
   'complaint-outcome',
+  'export-ready',
 ] as const;
 export type LetterKind = (typeof LETTER_KINDS)[number];
 
@@ -38,6 +39,7 @@ export const LETTER_TITLES: Record<LetterKind, string> = {
   forwarded: 'Part of your request has been passed to another organisation',
   'complaint-acknowledgement': 'We have received your complaint',
   'complaint-outcome': 'The outcome of your complaint',
+  'export-ready': 'Your data is ready to download',
 };
 
 const SIGN_OFF = 'Data Protection Officer, Icetrak Ltd, Malvern, UK';
@@ -49,20 +51,24 @@ const text = (p: MailParams, key: string): string => {
 };
 const lines = (value: string): Block[] => (value ? [pre(value)] : []);
 
-/** The subject and body of letter `kind` on case `c`, with what the action recorded in `p`. */
-export function letter(c: Case, kind: LetterKind, p: MailParams, opts: { dpoAddress: string }): RenderedEmail {
+/**
+ * The subject and body of letter `kind` on case `c`, with what the action recorded in `p`.
+ * `downloadUrl`: the export-ready letter's signed link, made when the mail is sent (never stored);
+ * without it (a printed letter) the requester is asked to write for one.
+ */
+export function letter(c: Case, kind: LetterKind, p: MailParams, opts: { dpoAddress: string; downloadUrl?: string }): RenderedEmail {
   const subject = `[${c.reference}] ${LETTER_TITLES[kind]}`.replace(/[\r\n]+/g, ' ');
   const due = c.dueOn ? formatLongDate(c.dueOn) : null;
   const questions = paragraph('Reply to this email or write to ', mailto(opts.dpoAddress), `, quoting ${c.reference}.`);
   return renderEmail(subject, [
     paragraph(c.requester.fullName ? `Dear ${c.requester.fullName},` : 'Hello,'),
-    ...body(c, kind, p, due),
+    ...body(c, kind, p, due, opts.downloadUrl),
     questions,
     paragraph(SIGN_OFF),
   ]);
 }
 
-function body(c: Case, kind: LetterKind, p: MailParams, due: string | null): Block[] {
+function body(c: Case, kind: LetterKind, p: MailParams, due: string | null, downloadUrl?: string): Block[] {
   const asked = c.rights.map((r) => RIGHT_LABELS[r].label);
   switch (kind) {
     case 'identity-request':
@@ -141,5 +147,24 @@ function body(c: Case, kind: LetterKind, p: MailParams, due: string | null): Blo
         ...lines(text(p, 'summary')),
         paragraph(`If you are not satisfied, you can complain to ${ICO}.`),
       ];
+    case 'export-ready': {
+      const until = typeof p.linkExpiresAt === 'string' ? londonDateOf(p.linkExpiresAt) : null;
+      return [
+        paragraph(
+          'Our answer to your request ',
+          strong(c.reference),
+          p.exportKind === 'portability'
+            ? ' is ready: the data you provided to us, as JSON and CSV files you can give to another organisation, with a letter explaining it.'
+            : ' is ready: a copy of the personal data we hold about you, and a letter explaining why we hold it, who receives it, how long we keep it and your rights.',
+        ),
+        downloadUrl
+          ? paragraph('Download it (a ZIP file) from this page: ', link(downloadUrl))
+          : paragraph('Write to us and we will send you a link to download it (a ZIP file).'),
+        paragraph(
+          until ? `The link works until ${formatLongDate(until)}. ` : '',
+          'It is for you alone: please do not forward this email. If the link has expired, reply and we will send a new one.',
+        ),
+      ];
+    }
   }
 }
