@@ -2,6 +2,7 @@
  * `npm start`: the whole of Rightsdesk on this machine, no cloud account, no Docker.
  *   npm start               data persists under .data/
  *   npm start -- --memory   nothing written to disk
+ *   npm start -- --no-demo  Icetrak's systems start empty (no demo accounts, people or traffic)
  * Ports: PORT (3000), SES_PORT (8005), SMTP_PORT (2525, inbound mail to the DPO address), OIDC_PORT (3001, staff sign-in).
  */
 import './polyfills';
@@ -13,7 +14,7 @@ import { DEFAULT_PORT, DEFAULT_SES_PORT, PortInUseError, startLocalStack, type L
 const DEFAULT_SMTP_PORT = 2525;
 const STOP_TIMEOUT_MS = 10_000;
 
-const USAGE = `Usage: npm start [-- --memory]
+const USAGE = `Usage: npm start [-- --memory] [-- --no-demo]
 
 Runs Rightsdesk locally: the HTTP API and form on the real handlers, with dynalite
 (DynamoDB), s3rver (S3) and aws-ses-v2-local (SES) standing in for AWS, and an SMTP
@@ -21,6 +22,8 @@ listener standing in for SES email receiving (mail to the DPO address becomes a 
 
 Options:
   --memory   keep everything in memory; nothing is written under .data/
+  --no-demo  start Icetrak's systems (its account system, searched by the fulfilment
+             workflow) empty: no demo accounts, people or message traffic
   --help     show this help
 
 Environment:
@@ -57,10 +60,11 @@ function timeScaleFromEnv(): number {
   }
 }
 
-function parseArgs(argv: readonly string[]): { memory: boolean; help: boolean } {
-  const flags = { memory: false, help: false };
+function parseArgs(argv: readonly string[]): { memory: boolean; help: boolean; demo: boolean } {
+  const flags = { memory: false, help: false, demo: true };
   for (const arg of argv) {
     if (arg === '--memory') flags.memory = true;
+    else if (arg === '--no-demo') flags.demo = false;
     else if (arg === '--help' || arg === '-h') flags.help = true;
     else throw new UsageError(`Unknown option "${arg}".`);
   }
@@ -81,6 +85,14 @@ function banner(stack: LocalStack, smtpPort: number, timeScale: number): string 
     ],
     ['Step Functions (deadline keeper)', `${urls.stepFunctions}${timeScale > 1 ? ` — time runs ${timeScale}x faster (RIGHTSDESK_TIME_SCALE)` : ''}`],
     ['Data', stack.dataDir ?? 'in memory (nothing written to disk)'],
+    ...(stack.icetrak
+      ? ([
+          [
+            'Icetrak account system',
+            `${stack.icetrak.accountsUrl.replace(/\/\/[^@]*@/, '//')} (PGlite; ${stack.icetrak.demo ? 'demo data' : 'empty: --no-demo'})`,
+          ],
+        ] as [string, string][])
+      : []),
     ...stack.overridden.map((service): [string, string] => [
       `AWS_ENDPOINT_URL_${service}`,
       `${stack.endpoints[service]} — the handlers' ${service} requests go there`,
@@ -115,7 +127,7 @@ function nextRuns(stack: LocalStack): string {
 }
 
 async function main(): Promise<void> {
-  let flags: { memory: boolean; help: boolean };
+  let flags: { memory: boolean; help: boolean; demo: boolean };
   let ports: { port: number; sesPort: number; smtpPort: number; oidcPort: number };
   let timeScale: number;
   try {
@@ -146,7 +158,7 @@ async function main(): Promise<void> {
 
   let stack: LocalStack;
   try {
-    stack = await startLocalStack({ ...ports, memory: flags.memory, timeScale, reportSchedules: true });
+    stack = await startLocalStack({ ...ports, memory: flags.memory, timeScale, reportSchedules: true, icetrak: { demo: flags.demo } });
   } catch (err) {
     const message = err instanceof PortInUseError ? err.message : `The local stack could not start: ${err instanceof Error ? err.message : String(err)}`;
     process.stderr.write(`${message}\n`);

@@ -32,6 +32,7 @@ import { lambdaContext } from './lambda-context';
 import { createOutboxSweeper, type OutboxSweeper } from './outbox-sweeper';
 import { startReportScheduler, type ReportScheduler } from './report-scheduler';
 import { DEFAULT_OIDC_PORT, startLocalOidc, type LocalStaffUser } from './oidc';
+import { startAccountSystem, type RunningAccountSystem } from './icetrak/account-system';
 
 export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 export const DEFAULT_DATA_DIR = join(REPO_ROOT, '.data');
@@ -86,6 +87,13 @@ export interface LocalStackOptions {
    * `timeScale` milliseconds per real one (1440: a day a minute). Default 1 (real time).
    */
   readonly timeScale?: number;
+  /**
+   * Start Icetrak's systems that the fulfilment connectors search (issue 14): its account system
+   * (PGlite behind the `pg` driver; ACCOUNTS_DB_URL). `demo` loads the demo accounts and people and
+   * the synthetic accounts (`npm start -- --no-demo` leaves the systems empty). Default: not started
+   * (a new PGlite database takes seconds); `npm start` turns it on, and tests that search opt in.
+   */
+  readonly icetrak?: boolean | { readonly demo?: boolean; readonly syntheticAccounts?: number };
   /** One line per event worth telling (requests, sweeps, handler failures). Default console.log. */
   readonly log?: (line: string) => void;
 }
@@ -127,6 +135,8 @@ export interface LocalStack {
   readonly overridden: readonly EmulatedService[];
   /** The seeded staff users of the local OpenID provider, with their passwords (for the banner, `npm run token` and tests). */
   readonly staffUsers: readonly LocalStaffUser[];
+  /** Icetrak's systems, when `icetrak` was given: the account system's connection string. */
+  readonly icetrak?: { readonly accountsUrl: string; readonly demo: boolean };
   stop(): Promise<void>;
 }
 
@@ -350,6 +360,20 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
     const emulatorUrls = new Set([dynamodb.url, s3.url, ses.url, keeper.url]);
     emulatorUrls.forEach((u) => liveEmulatorUrls.add(u));
     cleanups.push(() => emulatorUrls.forEach((u) => liveEmulatorUrls.delete(u)));
+    let accounts: RunningAccountSystem | undefined;
+    const icetrak = opts.icetrak === true ? {} : opts.icetrak || undefined;
+    if (icetrak) {
+      accounts = await startAccountSystem({
+        ...(dataDir && { dataDir: join(dataDir, 'icetrak-accounts') }),
+        demo: icetrak.demo ?? true,
+        ...(icetrak.syntheticAccounts !== undefined && { syntheticAccounts: icetrak.syntheticAccounts }),
+      });
+      const running = accounts;
+      cleanups.push(() => running.stop());
+      env.put('ACCOUNTS_DB_URL', accounts.url);
+      env.remove('ACCOUNTS_DB_SECRET_ARN'); // locally the connection string, never a secret in AWS
+      log(`Icetrak account system (PGlite): ready in ${String(accounts.timings.openMs + accounts.timings.seedMs)} ms`);
+    } else env.remove('ACCOUNTS_DB_URL');
     env.put('CASES_TABLE', LOCAL_RESOURCES.casesTable);
     env.put('RAW_MAIL_BUCKET', LOCAL_RESOURCES.rawMailBucket);
     env.put('FILES_BUCKET', LOCAL_RESOURCES.filesBucket);
@@ -447,6 +471,7 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
     return {
       urls,
       staffUsers: oidc.users,
+      ...(accounts && { icetrak: { accountsUrl: accounts.url, demo: icetrak?.demo ?? true } }),
       env: { ...env.set },
       dataDir,
       warnings,
