@@ -5,7 +5,7 @@
  * bucket and turned into records. Cara's messages from both customers are found, and only hers;
  * another run, or a number without traffic, finds nothing of hers.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { GetObjectCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { S3BlobStore } from '#adapters/s3-blob-store';
 import { createAthenaLocal, type AthenaLocal } from '#infra/local/athena-local';
 import { localS3Client, startS3, type Running } from '#infra/local/emulators';
-import { ADA_PHONE, CARA_PHONE, loadTraffic, namedTrafficRows } from '#infra/local/icetrak/traffic-data';
+import { ADA_PHONE, CARA_PHONE, loadDemoTrafficOnce, loadTraffic, namedTrafficRows, writeTrafficParquet } from '#infra/local/icetrak/traffic-data';
 import { newCaseId } from '#shared/core/ids';
 import { writeTrafficIdentifiers } from '#shared/fulfilment/traffic-identifiers';
 import { trafficQuery } from '#shared/fulfilment/traffic-query';
@@ -142,5 +142,30 @@ describe('traffic search (DuckDB over the local S3, as Athena in AWS)', () => {
     expect(synthetic.length).toBeGreaterThan(0);
     expect(new Set(synthetic.map((r) => r.fields['day'])).size).toBeGreaterThan(1);
     expect(records.filter((r) => r.fields['recipient'] === CARA_PHONE)).toHaveLength(8);
+  });
+});
+
+describe('the traffic generator', () => {
+  it('gives the same files for the same seed and day, and other rows for another seed', async () => {
+    const dirs = [0, 1, 2].map(() => mkdtempSync(join(tmpdir(), 'rightsdesk-traffic-gen-')));
+    try {
+      const opts = { seed: 3, today: TODAY, rows: 2_000, days: 10 };
+      const [a, b, c] = await Promise.all([
+        writeTrafficParquet(dirs[0]!, opts),
+        writeTrafficParquet(dirs[1]!, opts),
+        writeTrafficParquet(dirs[2]!, { ...opts, seed: 4 }),
+      ]);
+      expect(b.files).toEqual(a.files);
+      for (const f of a.files) expect(readFileSync(join(dirs[1]!, f)).equals(readFileSync(join(dirs[0]!, f))), f).toBe(true);
+      const synthetic = a.files.filter((f) => c.files.includes(f) && f >= 'traffic/day=2026-11-22/');
+      expect(synthetic.length).toBeGreaterThan(5);
+      for (const f of synthetic) expect(readFileSync(join(dirs[2]!, f)).equals(readFileSync(join(dirs[0]!, f))), f).toBe(false);
+    } finally {
+      for (const d of dirs) rmSync(d, { recursive: true, force: true });
+    }
+  });
+
+  it('loads the demo traffic only into a bucket without traffic (a persisted local S3 keeps its own)', async () => {
+    expect(await loadDemoTrafficOnce(s3, BUCKETS.traffic, TODAY)).toBeUndefined();
   });
 });
