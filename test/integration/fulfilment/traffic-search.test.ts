@@ -23,21 +23,20 @@ const BUCKETS = { traffic: 'icetrak-traffic', files: 'rightsdesk-files', results
 const TODAY = '2026-12-02';
 const SYNTHETIC_ROWS = 50_000;
 
-let dir: string;
-let server: Running;
+let server: Running & { dir: string };
 let s3: S3Client;
 let athena: AthenaLocal;
 let files: S3BlobStore;
 let objects: number;
 
 beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'rightsdesk-traffic-s3-'));
-  server = await startS3({ dir, buckets: Object.values(BUCKETS) });
+  // In a temporary directory (removed on close): athena-local reads the objects' files there.
+  server = await startS3({ buckets: Object.values(BUCKETS) });
   s3 = localS3Client(server.url);
   files = new S3BlobStore(s3, BUCKETS.files);
   ({ objects } = await loadTraffic(s3, BUCKETS.traffic, { seed: 7, today: TODAY, rows: SYNTHETIC_ROWS, days: 60 }));
   athena = createAthenaLocal({
-    s3Dir: dir,
+    s3Dir: server.dir,
     s3,
     trafficBucket: BUCKETS.traffic,
     filesBucket: BUCKETS.files,
@@ -48,7 +47,6 @@ beforeAll(async () => {
 afterAll(async () => {
   s3?.destroy();
   await server?.close();
-  rmSync(dir, { recursive: true, force: true });
 });
 
 /** What the workflow does: the identifiers file, the `.sync` task with the filled query, the results CSV read back. */
