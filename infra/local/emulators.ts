@@ -91,8 +91,11 @@ function writeBeforeAnswering(store: S3rverStore): void {
   };
 }
 
-/** s3rver, persisted under `dir`, or in a temporary directory removed on close. */
-export async function startS3(opts: { port?: number; dir?: string; buckets: string[] }): Promise<Running> {
+/**
+ * s3rver, persisted under `dir`, or in a temporary directory removed on close. Resolves with the
+ * directory too: athena-local reads the objects' files there (DuckDB has no S3 access here).
+ */
+export async function startS3(opts: { port?: number; dir?: string; buckets: string[] }): Promise<Running & { dir: string }> {
   const S3rver = require('s3rver') as new (o: object) => {
     readonly store: S3rverStore;
     run(): Promise<AddressInfo>;
@@ -118,6 +121,7 @@ export async function startS3(opts: { port?: number; dir?: string; buckets: stri
   const { port } = await s3.run();
   return {
     url: `http://127.0.0.1:${port}`,
+    dir: directory,
     close: async () => {
       await s3.close();
       if (temporary) rmSync(directory, { recursive: true, force: true });
