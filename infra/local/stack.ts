@@ -33,6 +33,8 @@ import { createOutboxSweeper, type OutboxSweeper } from './outbox-sweeper';
 import { startReportScheduler, type ReportScheduler } from './report-scheduler';
 import { DEFAULT_OIDC_PORT, startLocalOidc, type LocalStaffUser } from './oidc';
 import { startAccountSystem, type RunningAccountSystem } from './icetrak/account-system';
+import { loadDemoTrafficOnce } from './icetrak/traffic-data';
+import { londonDateOf } from '#domain/calendar';
 
 export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 export const DEFAULT_DATA_DIR = join(REPO_ROOT, '.data');
@@ -45,9 +47,19 @@ export const LOCAL_RESOURCES = {
   rawMailBucket: 'rightsdesk-raw-mail',
   filesBucket: 'rightsdesk-files',
   reportsBucket: 'rightsdesk-reports',
+  /** Icetrak's message traffic (Parquet by day): its own bucket in AWS, searched by Athena (infra/traffic-search.ts). */
+  trafficBucket: 'icetrak-traffic',
+  /** Where Athena (locally DuckDB, infra/local/athena-local.ts) writes query results. */
+  athenaResultsBucket: 'rightsdesk-athena-results',
 } as const;
 
-const BUCKETS = [LOCAL_RESOURCES.rawMailBucket, LOCAL_RESOURCES.filesBucket, LOCAL_RESOURCES.reportsBucket];
+const BUCKETS = [
+  LOCAL_RESOURCES.rawMailBucket,
+  LOCAL_RESOURCES.filesBucket,
+  LOCAL_RESOURCES.reportsBucket,
+  LOCAL_RESOURCES.trafficBucket,
+  LOCAL_RESOURCES.athenaResultsBucket,
+];
 
 export interface LocalStackOptions {
   /** HTTP API port. Default 3000; 0 picks a free one. */
@@ -373,6 +385,12 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
       env.put('ACCOUNTS_DB_URL', accounts.url);
       env.remove('ACCOUNTS_DB_SECRET_ARN'); // locally the connection string, never a secret in AWS
       log(`Icetrak account system (PGlite): ready in ${String(accounts.timings.openMs + accounts.timings.seedMs)} ms`);
+      if (icetrak.demo ?? true) {
+        // Generated once per data directory (a few seconds), into the bucket Athena's table reads in AWS.
+        const s3Client = localS3Client(s3.url);
+        const loaded = await loadDemoTrafficOnce(s3Client, LOCAL_RESOURCES.trafficBucket, londonDateOf(new Date())).finally(() => s3Client.destroy());
+        if (loaded) log(`Icetrak message traffic: ${loaded.rows.toLocaleString('en-GB')} demo rows in ${String(loaded.objects)} day files`);
+      }
     } else env.remove('ACCOUNTS_DB_URL');
     env.put('CASES_TABLE', LOCAL_RESOURCES.casesTable);
     env.put('RAW_MAIL_BUCKET', LOCAL_RESOURCES.rawMailBucket);
