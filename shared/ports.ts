@@ -152,3 +152,11 @@ export interface CaseObjects {
 export interface SourceConnector {
   find(identifiers: readonly IdentifierUse[]): Promise<FoundRecord[]>;
 }
+
+/**
+ * The search workflow (issue 14): one Step Functions execution per search run of a case, named
+ * `<caseId>-<runId>`, with `{ caseId, runId }` as its only input. Starting a run twice is harmless.
+ */
+export interface SearchWorkflow {
+  start(caseId: string, runId: string): Promise<void>;
+}

@@ -6,6 +6,7 @@
 import type { Nation } from '#domain/calendar';
 import type { OutboxDeps } from '#shared/core/outbox';
 import type { BlobStore, CaseObjects, CaseStore, Clock, Keeper } from '#shared/ports';
+import type { SearchDeps } from '#shared/fulfilment/search';
 
 export interface DeskReadDeps {
   cases: CaseStore;
@@ -16,6 +17,8 @@ export interface DeskActDeps extends DeskReadDeps {
   outbox: OutboxDeps;
   /** The case's stored objects, for the S3 side of a legal hold (issue 13); absent until the S3 adapter is wired, when only the case item is held. */
   objects?: CaseObjects;
+  /** The search workflow and the register (issue 14); absent on handlers that do not start searches. */
+  search?: Omit<SearchDeps, 'cases' | 'clock'>;
 }
 
 export interface DeskEntryDeps extends DeskActDeps {
