@@ -8,8 +8,11 @@ import { OUTBOX_USES, type HandlerSpec, type Uses } from '#lambdas/manifest';
 
 const STAFF = { staffAuth: true, cases: 'readWrite', settings: ['DPO_ADDRESS', 'PUBLIC_BASE_URL'] } as const satisfies Uses;
 const ACTS = { ...OUTBOX_USES, staffAuth: true } as const satisfies Uses;
-/** Acting on a case, which includes placing and lifting a legal hold on its stored objects (issue 13). */
-const ACTS_WITH_HOLDS = { ...ACTS, rawMail: { access: 'hold', prefix: 'inbound/' }, files: 'hold' } as const satisfies Uses;
+/**
+ * Acting on a case, which includes placing and lifting a legal hold on its stored objects (issue 13)
+ * and starting a search of Icetrak's systems (issue 14).
+ */
+const ACTS_WITH_HOLDS = { ...ACTS, rawMail: { access: 'hold', prefix: 'inbound/' }, files: 'hold', search: 'start' } as const satisfies Uses;
 /** Reads that draw no page with the desk's letters: no DPO address. */
 const STAFF_READS = { staffAuth: true, cases: 'readWrite', settings: ['PUBLIC_BASE_URL'] } as const satisfies Uses;
 
