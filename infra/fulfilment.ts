@@ -27,7 +27,7 @@
  * synthesis warns: production needs the context (README), but a developer's synth and the tests
  * need no Icetrak network, and a made-up placeholder VPC id would only fail later, at deploy.
  */
-import { Annotations, Duration, Names, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { Annotations, ArnFormat, Duration, Names, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as cwActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
@@ -46,7 +46,7 @@ import { TRAFFIC_QUERY_TEMPLATE } from '#shared/fulfilment/traffic-query';
 import { LAMBDA_SERVICE_ERRORS, TRANSIENT_ERRORS } from './deadline-keeper';
 import { ENV_NAMES } from './env-names';
 import type { HandlerResources, SearchStarter } from './handler-resources';
-import { ServiceFunction, type FunctionNetwork } from './service-function';
+import { nagReference, ServiceFunction, type FunctionNetwork } from './service-function';
 
 /** State names of the definition (the local runner and the tests refer to them). */
 export const SEARCH_STATES = {
@@ -225,6 +225,18 @@ export class Fulfilment extends Construct implements SearchStarter {
         'ListLogDeliveries, PutResourcePolicy, DescribeResourcePolicies, DescribeLogGroups) and X-Ray support no resource-level ' +
         'permissions; Step Functions needs them to log and trace executions. Every other statement names its resource.',
     });
+    if (this.traffic) {
+      // What CDK's Athena task grants on the Glue catalogue: the query's database, its tables and functions.
+      for (const resource of ['table', 'userDefinedFunction']) {
+        const arn = stack.formatArn({ service: 'glue', resource, resourceName: `${this.traffic.databaseName}/*`, arnFormat: ArnFormat.SLASH_RESOURCE_NAME });
+        Validations.of(policy).acknowledge({
+          id: `AwsSolutions-IAM5[Resource::${nagReference(stack, arn)}]`,
+          reason:
+            `The traffic query reads the Glue ${resource === 'table' ? 'tables' : 'functions'} of its one database (the grant CDK's Athena ` +
+            'task writes for it): Athena resolves the traffic and search_identifiers tables by name at query time, in that database only.',
+        });
+      }
+    }
     for (const f of Object.values(this.taskFunctions)) {
       const logicalId = stack.resolve(stack.getLogicalId(f.fn.node.defaultChild as lambda.CfnFunction)) as string;
       Validations.of(policy).acknowledge({

@@ -424,7 +424,7 @@ function holdStatements(bucket: s3.IBucket, prefix: string): iam.PolicyStatement
  * A token-bearing string as cdk-nag's IAM5 rule prints it in a finding id, e.g.
  * `<StorageRawMail1A2B3C4D.Arn>/*`.
  */
-function nagReference(stack: Stack, value: string): string {
+export function nagReference(stack: Stack, value: string): string {
   const flatten = (node: unknown): string => {
     if (typeof node === 'string') return node.replace(/\$\{/g, '<').replace(/\}/g, '>');
     if (node && typeof node === 'object') {
