@@ -59,7 +59,7 @@ import { TEST_CONTEXT } from '#test/infra/support';
 const FILES = 'files-search';
 const RESULTS = 'athena-results';
 const ARN = 'arn:aws:states:eu-west-2:000000000000:stateMachine:search-test';
-const DPO: Staff = { email: 'dpo@icetrak.net', name: 'DPO', groups: ['dpo'] } as unknown as Staff;
+const DPO: Staff = { sub: 's-1', email: 'dpo@icetrak.net', name: 'DPO', roles: ['dpo'] };
 
 const db = useDynamo();
 let s3server: Running;
