@@ -146,7 +146,7 @@ describe('search state machine', () => {
     const all = Object.fromEntries(allStates(def));
     expect(all.TrafficQuery).toBeUndefined();
     expect(all.TrafficNotConfigured).toMatchObject({ Type: 'Pass', Result: { Error: 'TrafficSearchNotConfigured' }, Next: 'RecordSourceFailure' });
-  });
+  }, 120_000);
 
   it('lets the act handlers start searches on this state machine only', () => {
     const { stack, template } = app();
