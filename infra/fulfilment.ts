@@ -228,7 +228,12 @@ export class Fulfilment extends Construct implements SearchStarter {
     if (this.traffic) {
       // What CDK's Athena task grants on the Glue catalogue: the query's database, its tables and functions.
       for (const resource of ['table', 'userDefinedFunction']) {
-        const arn = stack.formatArn({ service: 'glue', resource, resourceName: `${this.traffic.databaseName}/*`, arnFormat: ArnFormat.SLASH_RESOURCE_NAME });
+        const arn = stack.formatArn({
+          service: 'glue',
+          resource,
+          resourceName: `${this.traffic.databaseName}/*`,
+          arnFormat: ArnFormat.SLASH_RESOURCE_NAME,
+        });
         Validations.of(policy).acknowledge({
           id: `AwsSolutions-IAM5[Resource::${nagReference(stack, arn)}]`,
           reason:
@@ -288,10 +293,12 @@ export class Fulfilment extends Construct implements SearchStarter {
       .next(sourceDone);
     const catching = <T extends sfn.TaskStateBase>(t: T): T => t.addCatch(recordFailure, { errors: [sfn.Errors.ALL], resultPath: '$.error' }) as T;
 
-    const searchAccounts = catching(lambdaTask(SEARCH_STATES.searchAccounts, sourceInput, 'Search the account system (SQL, read-only).', sfn.JsonPath.DISCARD)).next(
-      sourceDone,
-    );
-    const searchRightsdesk = catching(lambdaTask(SEARCH_STATES.searchRightsdesk, sourceInput, 'Search Rightsdesk’s own cases.', sfn.JsonPath.DISCARD)).next(sourceDone);
+    const searchAccounts = catching(
+      lambdaTask(SEARCH_STATES.searchAccounts, sourceInput, 'Search the account system (SQL, read-only).', sfn.JsonPath.DISCARD),
+    ).next(sourceDone);
+    const searchRightsdesk = catching(
+      lambdaTask(SEARCH_STATES.searchRightsdesk, sourceInput, 'Search Rightsdesk’s own cases.', sfn.JsonPath.DISCARD),
+    ).next(sourceDone);
     const failWith = (state: string, error: string, comment: string) =>
       new sfn.Pass(this, state, { comment, result: sfn.Result.fromObject({ Error: error }), resultPath: '$.error' }).next(recordFailure);
 
@@ -372,7 +379,14 @@ export function networkFromContext(scope: Construct): FunctionNetwork | undefine
   const vpcId = ctx(NETWORK_CONTEXT.vpcId);
   const rawSubnets = ctx(NETWORK_CONTEXT.subnetIds);
   const securityGroupId = ctx(NETWORK_CONTEXT.securityGroupId);
-  const subnetIds = Array.isArray(rawSubnets) ? rawSubnets.map(String) : typeof rawSubnets === 'string' ? rawSubnets.split(',').map((s) => s.trim()).filter(Boolean) : [];
+  const subnetIds = Array.isArray(rawSubnets)
+    ? rawSubnets.map(String)
+    : typeof rawSubnets === 'string'
+      ? rawSubnets
+          .split(',')
+          .map((s) => s.trim())
+          .filter(Boolean)
+      : [];
   const given = [vpcId, securityGroupId].filter((v) => v !== undefined).length + (subnetIds.length ? 1 : 0);
   if (given === 0) return undefined;
   if (given < 3 || typeof vpcId !== 'string' || typeof securityGroupId !== 'string') {

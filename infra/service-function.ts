@@ -101,7 +101,10 @@ export interface ServiceFunctionProps {
 }
 
 /** What ServiceFunction.forHandler needs besides the manifest entry. */
-export interface HandlerFunctionOptions extends Pick<ServiceFunctionProps, 'key' | 'serviceName' | 'logRetention' | 'reservedConcurrentExecutions' | 'network'> {
+export interface HandlerFunctionOptions extends Pick<
+  ServiceFunctionProps,
+  'key' | 'serviceName' | 'logRetention' | 'reservedConcurrentExecutions' | 'network'
+> {
   /** Binds the entry's `uses`: its environment and grants, and nothing else. */
   readonly resources: HandlerResources;
 }

@@ -173,7 +173,11 @@ export class RightsdeskStack extends Stack {
     output('KeeperStateMachineArn', this.keeper.stateMachine.stateMachineArn, 'Deadline keeper: one execution per open case, named after the case id');
     output('KeeperAlarmTopicArn', this.keeper.alarmTopic.topicArn, 'Subscribe on-call here: a keeper failed or the keeper sweep failed');
 
-    output('SearchStateMachineArn', this.fulfilment.stateMachine.stateMachineArn, 'Search of Icetrak systems: one execution per search run, named <caseId>-<runId>');
+    output(
+      'SearchStateMachineArn',
+      this.fulfilment.stateMachine.stateMachineArn,
+      'Search of Icetrak systems: one execution per search run, named <caseId>-<runId>',
+    );
 
     output('ApiUrl', `${this.publicApi.publicBaseUrl}/`, 'Public web form (PUBLIC_BASE_URL)');
     output('SigningKeySecretArn', this.publicApi.signingKey.secretArn, 'The link-signing key secret (docs/operations.md, Link-signing key)');

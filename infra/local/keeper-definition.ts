@@ -66,7 +66,10 @@ export function synthesizedDefinition(repoRoot: string, machine: LocalStateMachi
     ['keeper', stack.keeper],
     ['search', stack.fulfilment],
   ] as const) {
-    cached.set(name, definitionOf(built.stateMachine, built.taskFunctions, name === 'keeper' ? 'lambdas/deadlines/manifest.ts' : 'lambdas/fulfilment/manifest.ts'));
+    cached.set(
+      name,
+      definitionOf(built.stateMachine, built.taskFunctions, name === 'keeper' ? 'lambdas/deadlines/manifest.ts' : 'lambdas/fulfilment/manifest.ts'),
+    );
   }
   return cached.get(machine)!;
 }
@@ -81,7 +84,11 @@ export function synthesizedKeeperDefinition(repoRoot: string): KeeperDefinition 
  * DefinitionString with local stand-ins for CloudFormation references, and each Lambda Task state
  * (at any depth: a Map's states too) mapped to the handler module of the function it invokes.
  */
-export function definitionOf(stateMachine: sfn.StateMachine, taskFunctions: Readonly<Record<string, ServiceFunction>>, manifest: string): KeeperDefinition {
+export function definitionOf(
+  stateMachine: sfn.StateMachine,
+  taskFunctions: Readonly<Record<string, ServiceFunction>>,
+  manifest: string,
+): KeeperDefinition {
   const cfn = stateMachine.node.defaultChild as sfn.CfnStateMachine;
   const text = renderCfnString(
     Stack.of(stateMachine).resolve(cfn.definitionString),

@@ -94,7 +94,11 @@ function caseDocument(): Record<string, Json> {
             status: { type: 'string', enum: ['running', 'done', 'failed', 'awaiting-staff', 'not-searched'] },
             identifiers: {
               type: 'array',
-              items: { type: 'object', required: ['kind', 'value'], properties: { kind: { type: 'string', enum: ['email', 'phone', 'accountId'] }, value: { type: 'string' } } },
+              items: {
+                type: 'object',
+                required: ['kind', 'value'],
+                properties: { kind: { type: 'string', enum: ['email', 'phone', 'accountId'] }, value: { type: 'string' } },
+              },
             },
             recordCount: nullable('integer'),
             searchedAt: { type: ['string', 'null'], format: 'date-time' },

@@ -31,7 +31,16 @@ export class RightsdeskSource implements SourceConnector {
   }
 
   private record(recordType: string, key: string, fields: FoundRecord['fields'], providedByPerson: boolean): FoundRecord {
-    return { id: `${this.source}:${recordType}:${key}`, source: this.source, recordType, key, role: 'controller', matchedBy: 'email', providedByPerson, fields };
+    return {
+      id: `${this.source}:${recordType}:${key}`,
+      source: this.source,
+      recordType,
+      key,
+      role: 'controller',
+      matchedBy: 'email',
+      providedByPerson,
+      fields,
+    };
   }
 
   private caseRecord(c: Case): FoundRecord {
@@ -64,7 +73,9 @@ export class RightsdeskSource implements SourceConnector {
       .map((e, i) => this.record('correspondence', `${c.reference}:in:${i + 1}`, { case: c.reference, direction: 'in', kind: 'email', at: e.at }, true));
     const outgoing = (c.outbox ?? [])
       .filter((m) => m.to === 'requester' && m.state === 'sent')
-      .map((m) => this.record('correspondence', `${c.reference}:out:${m.id}`, { case: c.reference, direction: 'out', kind: m.kind, at: m.sentAt ?? null }, false));
+      .map((m) =>
+        this.record('correspondence', `${c.reference}:out:${m.id}`, { case: c.reference, direction: 'out', kind: m.kind, at: m.sentAt ?? null }, false),
+      );
     return [...incoming, ...outgoing];
   }
 }

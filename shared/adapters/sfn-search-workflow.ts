@@ -20,7 +20,11 @@ export class SfnSearchWorkflow implements SearchWorkflow {
   async start(caseId: string, runId: string): Promise<void> {
     try {
       await this.client.send(
-        new StartExecutionCommand({ stateMachineArn: this.stateMachineArn, name: searchExecutionName(caseId, runId), input: JSON.stringify({ caseId, runId }) }),
+        new StartExecutionCommand({
+          stateMachineArn: this.stateMachineArn,
+          name: searchExecutionName(caseId, runId),
+          input: JSON.stringify({ caseId, runId }),
+        }),
       );
     } catch (err) {
       if (err instanceof ExecutionAlreadyExists || (err as Error)?.name === 'ExecutionAlreadyExists') return;

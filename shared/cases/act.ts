@@ -60,11 +60,17 @@ export const MAX_EXTRA_IDENTIFIERS = 10;
  */
 const identifiers = (what: string, normalise: (raw: string) => string | undefined) =>
   z
-    .preprocess((v: unknown): unknown => {
-      if (v === undefined) return v;
-      const given: unknown[] = Array.isArray(v) ? (v as unknown[]) : [v];
-      return given.flatMap((x): unknown[] => (typeof x === 'string' ? x.split(/[,;\n]/) : [x])).map((x) => (typeof x === 'string' ? x.trim() : x)).filter((x) => x !== '');
-    }, z.array(z.string({ error: `Enter each ${what} as text.` }).max(320, `Keep each ${what} under 320 characters.`)))
+    .preprocess(
+      (v: unknown): unknown => {
+        if (v === undefined) return v;
+        const given: unknown[] = Array.isArray(v) ? (v as unknown[]) : [v];
+        return given
+          .flatMap((x): unknown[] => (typeof x === 'string' ? x.split(/[,;\n]/) : [x]))
+          .map((x) => (typeof x === 'string' ? x.trim() : x))
+          .filter((x) => x !== '');
+      },
+      z.array(z.string({ error: `Enter each ${what} as text.` }).max(320, `Keep each ${what} under 320 characters.`)),
+    )
     .superRefine((values, ctx) => {
       if (values.length > MAX_EXTRA_IDENTIFIERS) ctx.addIssue({ code: 'custom', message: `Add at most ${MAX_EXTRA_IDENTIFIERS} of each kind.` });
       const bad = values.find((v) => normalise(v) === undefined);

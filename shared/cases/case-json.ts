@@ -27,7 +27,9 @@ export function searchesJson(c: Case, register: Register = ICETRAK_REGISTER): Ar
 /** The latest search run itself (when, by whom, from which register), or null. */
 export function searchRunJson(c: Case): Record<string, unknown> | null {
   const s = c.search;
-  return s ? { runId: s.runId, registerVersion: s.registerVersion, startedAt: s.startedAt, startedBy: s.startedBy, finishedAt: s.finishedAt ?? null } : null;
+  return s
+    ? { runId: s.runId, registerVersion: s.registerVersion, startedAt: s.startedAt, startedBy: s.startedBy, finishedAt: s.finishedAt ?? null }
+    : null;
 }
 
 export function caseJson(view: CaseView): Record<string, unknown> {

@@ -181,8 +181,7 @@ export interface StartSearchInput {
 
 /** What a source's search came to (a Task of the workflow records it). */
 export type SourceResult =
-  | { status: 'done'; recordCount: number; resultKey?: string; customers?: MatchedCustomer[] }
-  | { status: 'failed'; failure: string };
+  { status: 'done'; recordCount: number; resultKey?: string; customers?: MatchedCustomer[] } | { status: 'failed'; failure: string };
 
 /**
  * The identifiers a case gives of the person its request is about, normalised: the requester's
@@ -261,7 +260,13 @@ function currentSource(c: Case, runId: string, source: string): SourceSearch | u
  * since replaced, for a source not in the run, and for a source that already has its result: a
  * task retried after its first result was written records nothing twice, and a result is final.
  */
-export function recordSourceResult(c: Case, runId: string, source: string, result: SourceResult, at: string): { case: Case; entry: AuditEntry } | undefined {
+export function recordSourceResult(
+  c: Case,
+  runId: string,
+  source: string,
+  result: SourceResult,
+  at: string,
+): { case: Case; entry: AuditEntry } | undefined {
   const current = currentSource(c, runId, source);
   if (!current || current.status !== 'running') return undefined;
   const next: SourceSearch =
@@ -295,7 +300,9 @@ export const NOT_RECORDED = 'NotRecorded: the workflow ended without this source
  */
 export function finishSearch(c: Case, runId: string, at: string): { case: Case; entry: AuditEntry } | undefined {
   if (c.search?.runId !== runId || c.search.finishedAt) return undefined;
-  const sources = c.search.sources.map((s): SourceSearch => (s.status === 'running' ? { ...s, status: 'failed', finishedAt: at, failure: NOT_RECORDED } : s));
+  const sources = c.search.sources.map((s): SourceSearch =>
+    s.status === 'running' ? { ...s, status: 'failed', finishedAt: at, failure: NOT_RECORDED } : s,
+  );
   const count = (s: SourceSearchStatus) => sources.filter((x) => x.status === s).length;
   return {
     case: { ...c, search: { ...c.search, sources, finishedAt: at }, updatedAt: at },

@@ -223,7 +223,9 @@ export function failureText(error: string | undefined): string {
 /** RecordSourceFailure: the catch of every branch. Only the error's name reaches it. */
 export async function recordSourceFailure(input: FailureInput, deps: SearchTaskDeps): Promise<{ source: string; recorded: boolean }> {
   const at = deps.clock.now().toISOString();
-  const recorded = await updateIf(deps.cases, input.caseId, (c) => recordSourceResult(c, input.runId, input.source, { status: 'failed', failure: failureText(input.error) }, at));
+  const recorded = await updateIf(deps.cases, input.caseId, (c) =>
+    recordSourceResult(c, input.runId, input.source, { status: 'failed', failure: failureText(input.error) }, at),
+  );
   return { source: input.source, recorded };
 }
 

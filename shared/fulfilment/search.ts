@@ -37,7 +37,11 @@ export async function startCaseSearch(found: Case, extra: Partial<Identifiers>, 
     (cur) => {
       const own = caseIdentifiers(cur);
       const identifiers = mergeIdentifiers(own, extra);
-      const added = identifiers.emails.length + identifiers.phones.length + identifiers.accountIds.length - (own.emails.length + own.phones.length + own.accountIds.length);
+      const added =
+        identifiers.emails.length +
+        identifiers.phones.length +
+        identifiers.accountIds.length -
+        (own.emails.length + own.phones.length + own.accountIds.length);
       return startSearch(
         cur,
         { runId, registerVersion: deps.register.version, identifiers, sources: planSources(deps.register, identifiers), added },

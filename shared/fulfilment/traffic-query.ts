@@ -9,6 +9,6 @@ export const TRAFFIC_QUERY_TEMPLATE =
 
 /** The template filled in (DuckDB locally runs the same text). */
 export function trafficQuery(caseId: string, runId: string): string {
-  const [a, b, c] = TRAFFIC_QUERY_TEMPLATE.split('{}');
-  return `${a}${caseId}${b}${runId}${c}`;
+  const values = [caseId, runId];
+  return TRAFFIC_QUERY_TEMPLATE.replace(/\{\}/g, () => values.shift() ?? '');
 }

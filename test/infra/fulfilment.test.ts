@@ -14,7 +14,11 @@ import { FULFILMENT } from '#lambdas/fulfilment/manifest';
 import { TRAFFIC_QUERY_TEMPLATE } from '#shared/fulfilment/traffic-query';
 import { londonStack, nagFindings, standaloneResources, synthesisedApp, TEST_CONTEXT } from './support';
 
-const NETWORK = { [NETWORK_CONTEXT.vpcId]: 'vpc-0abc1234', [NETWORK_CONTEXT.subnetIds]: 'subnet-0aaa1111,subnet-0bbb2222', [NETWORK_CONTEXT.securityGroupId]: 'sg-0ccc3333' };
+const NETWORK = {
+  [NETWORK_CONTEXT.vpcId]: 'vpc-0abc1234',
+  [NETWORK_CONTEXT.subnetIds]: 'subnet-0aaa1111,subnet-0bbb2222',
+  [NETWORK_CONTEXT.securityGroupId]: 'sg-0ccc3333',
+};
 
 /** A stack with Storage and a Fulfilment that has a traffic search (the TrafficSearch construct's stand-in). */
 function standalone(context: Record<string, unknown> = TEST_CONTEXT) {
@@ -34,7 +38,9 @@ function standalone(context: Record<string, unknown> = TEST_CONTEXT) {
   const template = Template.fromStack(stack);
   const id = (c: { node: { defaultChild?: unknown } }) => stack.getLogicalId(c.node.defaultChild as never);
   const sm = template.toJSON().Resources[id(fulfilment.stateMachine)].Properties;
-  const definition = JSON.parse(renderCfnString(stack.resolve(sm.DefinitionString), (logicalId) => `arn:aws:lambda:eu-west-2:000000000000:function:${logicalId}`)) as AslDefinition;
+  const definition = JSON.parse(
+    renderCfnString(stack.resolve(sm.DefinitionString), (logicalId) => `arn:aws:lambda:eu-west-2:000000000000:function:${logicalId}`),
+  ) as AslDefinition;
   return { stack, storage, fulfilment, template, definition, granted, id };
 }
 
@@ -66,7 +72,11 @@ describe('search state machine', () => {
   it('plans, skips a stale run, maps over the sources (bounded) and finishes whatever the Map does', () => {
     expect(built.definition.StartAt).toBe('Plan');
     expect(states.Plan).toMatchObject({ Type: 'Task', Next: SEARCH_STATES.isCurrent, Parameters: { 'caseId.$': '$.caseId', 'runId.$': '$.runId' } });
-    expect(states.IsCurrentRun).toMatchObject({ Type: 'Choice', Choices: [{ Variable: '$.current', BooleanEquals: true, Next: 'EachSource' }], Default: 'StaleRun' });
+    expect(states.IsCurrentRun).toMatchObject({
+      Type: 'Choice',
+      Choices: [{ Variable: '$.current', BooleanEquals: true, Next: 'EachSource' }],
+      Default: 'StaleRun',
+    });
     expect(states.EachSource).toMatchObject({
       Type: 'Map',
       ItemsPath: '$.sources',
@@ -89,7 +99,12 @@ describe('search state machine', () => {
       ],
       Default: 'UnsupportedSource',
     });
-    expect(states.UnsupportedSource).toMatchObject({ Type: 'Pass', Result: { Error: 'UnsupportedSource' }, ResultPath: '$.error', Next: 'RecordSourceFailure' });
+    expect(states.UnsupportedSource).toMatchObject({
+      Type: 'Pass',
+      Result: { Error: 'UnsupportedSource' },
+      ResultPath: '$.error',
+      Next: 'RecordSourceFailure',
+    });
   });
 
   it('runs the traffic query with Athena’s .sync integration: the query text holds the ids only, the result only its execution id', () => {
@@ -121,7 +136,9 @@ describe('search state machine', () => {
       const t = states[name]!;
       const retry = t.Retry as Array<Record<string, unknown>>;
       expect(retry[0]).toEqual({ ErrorEquals: ['SearchInputError', 'NotWiredError', 'CaseNotFoundError'], MaxAttempts: 0 });
-      expect(retry).toContainEqual(expect.objectContaining({ ErrorEquals: expect.arrayContaining(['Lambda.TooManyRequestsException']), JitterStrategy: 'FULL' }));
+      expect(retry).toContainEqual(
+        expect.objectContaining({ ErrorEquals: expect.arrayContaining(['Lambda.TooManyRequestsException']), JitterStrategy: 'FULL' }),
+      );
       expect(retry).toContainEqual(expect.objectContaining({ ErrorEquals: expect.arrayContaining(['ThrottlingException', 'VersionConflictError']) }));
       expect(retry).toContainEqual(expect.objectContaining({ ErrorEquals: ['States.Timeout'] }));
       expect(t.TimeoutSeconds).toBeGreaterThan(0);

@@ -113,7 +113,13 @@ describe('context manifests', () => {
   it('name exactly one handler where a construct needs one, and say so when they do not', () => {
     expect(onlyTriggeredBy(HANDLERS, 'ses', 'all').entry).toBe('lambdas/email/receive-email.ts');
     expect(() => onlyTriggeredBy([], 'ses', 'email')).toThrow('The email manifest must have exactly one ses-triggered handler; it has 0.');
-    expect(() => onlyTriggeredBy(HANDLERS.filter((h) => h.entry.startsWith('lambdas/deadlines/')), 'task', 'deadlines')).toThrow('it has 2');
+    expect(() =>
+      onlyTriggeredBy(
+        HANDLERS.filter((h) => h.entry.startsWith('lambdas/deadlines/')),
+        'task',
+        'deadlines',
+      ),
+    ).toThrow('it has 2');
     expect(onlyTriggeredBy(HANDLERS, 'rotation', 'all').entry).toBe('lambdas/keys/rotate-signing-key.ts');
     expect(onlyTriggeredBy(HANDLERS, 'cognito', 'all').entry).toBe('lambdas/cases/add-staff-claims.ts');
   });

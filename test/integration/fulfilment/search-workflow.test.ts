@@ -77,7 +77,7 @@ function testSqlConnector(source: string): SourceConnector {
     async find(ids) {
       seen.sql.push({ source, values: ids.map((i) => i.value) });
       // The error message quotes the identifier, as a driver error might: it must not reach the case.
-      if (seen.failSource === source) throw new Error(`connection reset while searching ${ids[0]?.value}`);
+      if (seen.failSource === source) throw new Error(`connection reset while searching ${ids[0]?.value ?? ''}`);
       return ids
         .filter((i) => i.value === 'ada@example.org' || i.value === 'ada.l@example.org')
         .map((i, n) => ({
@@ -102,7 +102,7 @@ function parseTrafficCsv(csv: string, source: string): FoundRecord[] {
   return rows.map((line) => {
     const f = Object.fromEntries(line.split(',').map((v, i) => [cols[i]!, v]));
     return {
-      id: `${source}:message:${f.message_id}`,
+      id: `${source}:message:${f.message_id ?? ''}`,
       source,
       recordType: 'message',
       key: String(f.message_id),
@@ -120,7 +120,12 @@ const athena: TaskHandler = async (params) => {
   const p = params as { QueryString: string; WorkGroup: string };
   seen.queries.push(p.QueryString);
   const qid = randomUUID();
-  const csv = ['message_id,account_id,recipient,sent_at', 'm1,ACC-1001,+447700900456,2026-11-01', 'm2,ACC-1002,+447700900456,2026-11-02', 'm3,ACC-1002,+447700900456,2026-11-03'].join('\n');
+  const csv = [
+    'message_id,account_id,recipient,sent_at',
+    'm1,ACC-1001,+447700900456,2026-11-01',
+    'm2,ACC-1002,+447700900456,2026-11-02',
+    'm3,ACC-1002,+447700900456,2026-11-03',
+  ].join('\n');
   await new S3BlobStore(s3c(), RESULTS).put(`${qid}.csv`, csv);
   return { QueryExecution: { QueryExecutionId: qid, Status: { State: 'SUCCEEDED' }, Statistics: { DataScannedInBytes: 1024 } } };
 };
@@ -135,7 +140,12 @@ function searchDefinition() {
   const f = new Fulfilment(stack, 'Fulfilment', {
     key: new kms.Key(stack, 'Key'),
     resources: new HandlerResources(stack),
-    traffic: { workGroupName: 'rightsdesk-traffic', databaseName: 'rightsdesk_traffic', resultsBucket: s3.Bucket.fromBucketName(stack, 'Results', RESULTS), grantSearch: () => undefined },
+    traffic: {
+      workGroupName: 'rightsdesk-traffic',
+      databaseName: 'rightsdesk_traffic',
+      resultsBucket: s3.Bucket.fromBucketName(stack, 'Results', RESULTS),
+      grantSearch: () => undefined,
+    },
   });
   return definitionOf(f.stateMachine, f.taskFunctions, 'lambdas/fulfilment/manifest.ts');
 }
@@ -161,14 +171,23 @@ beforeAll(async () => {
         parseResults: parseTrafficCsv,
         customers: {
           describe: async (ids) =>
-            ids.map((accountId) => ({ accountId, name: ({ 'ACC-1001': 'Malvern Dental Practice', 'ACC-1002': 'Worcester Taxis' } as Record<string, string>)[accountId] ?? accountId })),
+            ids.map((accountId) => ({
+              accountId,
+              name: ({ 'ACC-1001': 'Malvern Dental Practice', 'ACC-1002': 'Worcester Taxis' } as Record<string, string>)[accountId] ?? accountId,
+            })),
         },
       }),
     RecordSourceFailure: (x) => recordSourceFailure(parseFailureInput(x), base),
     Finish: (x) => finishCaseSearch(parseRunInput(x), base),
   };
   const zero = Object.fromEntries(Object.keys(handlers).map((k) => [k, 0]));
-  runner = new KeeperRunner({ definition, stateMachineArn: ARN, waitPlan: null, label: 'search', hooksFor: () => ({ tasks: handlers, retryIntervalOverrides: zero }) });
+  runner = new KeeperRunner({
+    definition,
+    stateMachineArn: ARN,
+    waitPlan: null,
+    label: 'search',
+    hooksFor: () => ({ tasks: handlers, retryIntervalOverrides: zero }),
+  });
   endpoint = await startSfnEndpoint(runner);
   sfn = new SFNClient({ endpoint: endpoint.url, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS });
 });
@@ -180,14 +199,28 @@ afterAll(async () => {
 });
 
 async function newCase(requester: Case['requester']): Promise<Case> {
-  const r = receive({ id: newCaseId(), reference: newReference(), rights: ['access'], channel: 'email', requester, receivedAt: '2026-12-01T09:00:00Z', actor: 'requester' });
+  const r = receive({
+    id: newCaseId(),
+    reference: newReference(),
+    rights: ['access'],
+    channel: 'email',
+    requester,
+    receivedAt: '2026-12-01T09:00:00Z',
+    actor: 'requester',
+  });
   const c = confirmIdentity(r.case, { at: '2026-12-01T10:00:00Z', actor: 'staff:dpo@icetrak.net' });
   return store().create(c.case, r.entry, c.entry);
 }
 
 /** Starts a search as the desk does (the production adapter, through the local endpoint) and waits for its execution. */
 async function search(c: Case, extra = {}): Promise<Case> {
-  const written = await startCaseSearch(c, extra, DPO, { cases: store(), clock: { now: () => new Date() }, register: ICETRAK_REGISTER, workflow: new SfnSearchWorkflow(sfn, ARN), runId: newRunId });
+  const written = await startCaseSearch(c, extra, DPO, {
+    cases: store(),
+    clock: { now: () => new Date() },
+    register: ICETRAK_REGISTER,
+    workflow: new SfnSearchWorkflow(sfn, ARN),
+    runId: newRunId,
+  });
   const execution = runner.get(searchExecutionName(written.id, written.search!.runId))!;
   await execution.done;
   expect(execution.status).toBe('SUCCEEDED');
@@ -204,7 +237,13 @@ describe('search workflow (synthesised state machine, aws-local-stepfunctions, d
     expect(statusOf(done)).toEqual({ accounts: 'done', billing: 'done', traffic: 'done', rightsdesk: 'done', 'support-files': 'awaiting-staff' });
     expect(done.search!.finishedAt).toBeDefined();
     const bySource = Object.fromEntries(done.search!.sources.map((s) => [s.source, s]));
-    expect(bySource.accounts).toMatchObject({ recordCount: 1, identifiers: [{ kind: 'email', value: 'ada@example.org' }, { kind: 'phone', value: '+447700900456' }] });
+    expect(bySource.accounts).toMatchObject({
+      recordCount: 1,
+      identifiers: [
+        { kind: 'email', value: 'ada@example.org' },
+        { kind: 'phone', value: '+447700900456' },
+      ],
+    });
     expect(bySource.traffic).toMatchObject({ recordCount: 3, identifiers: [{ kind: 'phone', value: '+447700900456' }] });
     expect(bySource.traffic!.customers).toEqual([
       { accountId: 'ACC-1001', name: 'Malvern Dental Practice', records: 1 },

@@ -3,15 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { Actor, Case } from '#domain/case';
 import { InvalidTransitionError, NotForComplaintsError } from '#domain/errors';
 import { closeCase, confirmIdentity, receive, type ReceiveInput } from '#domain/lifecycle';
-import {
-  NOT_RECORDED,
-  caseIdentifiers,
-  finishSearch,
-  recordSourceResult,
-  startSearch,
-  type PlannedSource,
-  type StartSearchInput,
-} from '#domain/search';
+import { NOT_RECORDED, caseIdentifiers, finishSearch, recordSourceResult, startSearch, type PlannedSource, type StartSearchInput } from '#domain/search';
 
 const DPO: Actor = 'staff:dpo@icetrak.net';
 const AT = '2026-12-02T10:00:00Z';
@@ -81,7 +73,17 @@ describe('startSearch', () => {
       at: AT,
       actor: DPO,
       action: 'SearchStarted',
-      detail: { runId: 'run0000000001', registerVersion: '2026-12-02.1', emails: 1, phones: 0, accountIds: 0, added: 1, searching: 2, awaitingStaff: 1, notSearched: 1 },
+      detail: {
+        runId: 'run0000000001',
+        registerVersion: '2026-12-02.1',
+        emails: 1,
+        phones: 0,
+        accountIds: 0,
+        added: 1,
+        searching: 2,
+        awaitingStaff: 1,
+        notSearched: 1,
+      },
     });
     expect(JSON.stringify(t.entry)).not.toContain('ada@');
   });
@@ -112,10 +114,20 @@ describe('recordSourceResult', () => {
       started(),
       'run0000000001',
       'accounts',
-      { status: 'done', recordCount: 2, resultKey: 'searches/x/run0000000001/accounts.json', customers: [{ accountId: 'ACC-1001', name: 'M', records: 2 }] },
+      {
+        status: 'done',
+        recordCount: 2,
+        resultKey: 'searches/x/run0000000001/accounts.json',
+        customers: [{ accountId: 'ACC-1001', name: 'M', records: 2 }],
+      },
       LATER,
     )!;
-    expect(t.case.search!.sources[0]).toMatchObject({ status: 'done', recordCount: 2, resultKey: 'searches/x/run0000000001/accounts.json', finishedAt: LATER });
+    expect(t.case.search!.sources[0]).toMatchObject({
+      status: 'done',
+      recordCount: 2,
+      resultKey: 'searches/x/run0000000001/accounts.json',
+      finishedAt: LATER,
+    });
     expect(t.case.search!.sources[0]!.customers).toHaveLength(1);
     expect(t.entry).toEqual({ at: LATER, actor: 'system', action: 'SourceSearched', detail: { runId: 'run0000000001', source: 'accounts', records: 2 } });
   });

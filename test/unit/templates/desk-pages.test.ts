@@ -113,7 +113,9 @@ const hostileCase = (overrides: Partial<Case> = {}): Case =>
     ...overrides,
   });
 
-const ALL_FORM_ACTIONS = (Object.keys(ACTION_SCHEMAS) as ActionName[]).filter((a): a is Exclude<ActionName, 'mark-read' | 'mark-posted' | 'search'> => a !== 'mark-read' && a !== 'mark-posted' && a !== 'search');
+const ALL_FORM_ACTIONS = (Object.keys(ACTION_SCHEMAS) as ActionName[]).filter(
+  (a): a is Exclude<ActionName, 'mark-read' | 'mark-posted' | 'search'> => a !== 'mark-read' && a !== 'mark-posted' && a !== 'search',
+);
 
 // --- the tests -----------------------------------------------------------------------------
 

@@ -13,7 +13,15 @@ const viewer: Staff = { sub: 's-2', email: 'auditor@icetrak.net', name: 'Audrey 
 const AT = '2026-12-02T10:00:00Z';
 
 function searched(): Case {
-  const r = receive({ id: '01KAQ3V6Y8ZJ4N7R2M5T9W8XCD', reference: 'RD-7K4M9P', rights: ['access'], channel: 'email', requester: { fullName: 'Cara', email: 'cara@example.org' }, receivedAt: AT, actor: 'requester' });
+  const r = receive({
+    id: '01KAQ3V6Y8ZJ4N7R2M5T9W8XCD',
+    reference: 'RD-7K4M9P',
+    rights: ['access'],
+    channel: 'email',
+    requester: { fullName: 'Cara', email: 'cara@example.org' },
+    receivedAt: AT,
+    actor: 'requester',
+  });
   let c = confirmIdentity(r.case, { at: AT, actor: 'staff:dpo@icetrak.net' }).case;
   c = startSearch(
     c,
@@ -29,7 +37,13 @@ function searched(): Case {
     },
     { at: AT, actor: 'staff:dpo@icetrak.net' },
   ).case;
-  c = recordSourceResult(c, 'run0000000001', 'traffic', { status: 'done', recordCount: 3, customers: [{ accountId: 'ACC-1002', name: 'Worcester <Taxis>', records: 2 }] }, AT)!.case;
+  c = recordSourceResult(
+    c,
+    'run0000000001',
+    'traffic',
+    { status: 'done', recordCount: 3, customers: [{ accountId: 'ACC-1002', name: 'Worcester <Taxis>', records: 2 }] },
+    AT,
+  )!.case;
   return recordSourceResult(c, 'run0000000001', 'accounts', { status: 'failed', failure: 'States.Timeout: the source did not answer in time' }, AT)!.case;
 }
 
@@ -59,7 +73,9 @@ describe('searchSection', () => {
 
 describe('the search action’s fields', () => {
   it('normalises and deduplicates extra identifiers from JSON or a form field', () => {
-    expect(parseAction({ action: 'search', emails: ['Ada@Example.org', 'ada@example.org'], phones: '07700 900123, +44 7700 900456', accountIds: 'acc-1001' })).toEqual({
+    expect(
+      parseAction({ action: 'search', emails: ['Ada@Example.org', 'ada@example.org'], phones: '07700 900123, +44 7700 900456', accountIds: 'acc-1001' }),
+    ).toEqual({
       action: 'search',
       emails: ['ada@example.org'],
       phones: ['+447700900123', '+447700900456'],
