@@ -1,5 +1,6 @@
 /**
- * The deadline keeper's state machine definition exactly as the CDK app synthesises it, for
+ * The stack's state machine definitions (the deadline keeper, and the search workflow of issue 14:
+ * one builder for both) exactly as the CDK app synthesises them, for
  * running locally in aws-local-stepfunctions (DESIGN.md, Local stack). Not a hand copy: the
  * real app is built in-process (bundling skipped, no cdk-nag), and the state machine's
  * DefinitionString property is resolved from the construct, as it goes into the template.

@@ -17,7 +17,7 @@ let auditor: string;
 
 beforeAll(async () => {
   stack = await startLocalStack({ port: 0, sesPort: 0, oidcPort: 0, memory: true, outboxSweepSeconds: 3600, log: () => undefined });
-  dpo = await bearerFor(stack, 'dpo@icetrak.net');
+  dpo = await bearerFor(stack, 'dpo.lead@icetrak.net');
   auditor = await bearerFor(stack, 'auditor@icetrak.net');
 }, 120_000);
 afterAll(async () => {
