@@ -19,6 +19,11 @@ export interface KeeperStarter {
   bindStarter(fn: ServiceFunction): ServiceFunction;
 }
 
+/** What lets a function start search workflows (Fulfilment). */
+export interface SearchStarter {
+  bindStarter(fn: ServiceFunction): ServiceFunction;
+}
+
 export interface Resources {
   readonly casesTable: dynamodb.ITable;
   readonly rawMailBucket: s3.IBucket;
@@ -27,6 +32,7 @@ export interface Resources {
   readonly signingKey: secretsmanager.ISecret;
   readonly mail: MailSender;
   readonly keeper: KeeperStarter;
+  readonly search: SearchStarter;
   /** Staff token verification (StaffSignIn): STAFF_ISSUER and STAFF_CLIENT_ID. */
   readonly staffAuth: StaffAuthBinder;
   readonly settings: Readonly<Partial<Record<Setting, string>>>;
@@ -100,6 +106,7 @@ export class HandlerResources {
     else if (uses.signingKey) need('signingKey', (s: secretsmanager.ISecret) => fn.bindSecret(ENV_NAMES.SIGNING_KEY_SECRET_ARN, s));
     if (uses.mail) need('mail', (m: MailSender) => fn.bindMail(m));
     if (uses.keeper) need('keeper', (k: KeeperStarter) => k.bindStarter(fn));
+    if (uses.search) need('search', (k: SearchStarter) => k.bindStarter(fn));
     if (uses.staffAuth) need('staffAuth', (s: StaffAuthBinder) => s.bindStaffAuth(fn));
     for (const setting of uses.settings ?? []) need(`setting:${setting}`, (value: string) => fn.bindEnv(ENV_NAMES[setting], value));
   }

@@ -6,6 +6,7 @@
 import { fileURLToPath } from 'node:url';
 import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import type * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -37,6 +38,13 @@ export type BucketAccess = 'read' | 'write' | 'readWrite' | 'purge' | 'hold';
 export interface MailSender {
   readonly senderAddress: string;
   grantSend(grantee: iam.IGrantable): unknown;
+}
+
+/** The network a function runs in (a VPC's subnets and security groups), e.g. Icetrak's, to reach its account database. */
+export interface FunctionNetwork {
+  readonly vpc: ec2.IVpc;
+  readonly subnets: readonly ec2.ISubnet[];
+  readonly securityGroups: readonly ec2.ISecurityGroup[];
 }
 
 export interface ServiceFunctionProps {
@@ -88,10 +96,15 @@ export interface ServiceFunctionProps {
    * @default 'INFO'
    */
   readonly logLevel?: LogLevel;
+  /** @default - no VPC */
+  readonly network?: FunctionNetwork;
 }
 
 /** What ServiceFunction.forHandler needs besides the manifest entry. */
-export interface HandlerFunctionOptions extends Pick<ServiceFunctionProps, 'key' | 'serviceName' | 'logRetention' | 'reservedConcurrentExecutions'> {
+export interface HandlerFunctionOptions extends Pick<
+  ServiceFunctionProps,
+  'key' | 'serviceName' | 'logRetention' | 'reservedConcurrentExecutions' | 'network'
+> {
   /** Binds the entry's `uses`: its environment and grants, and nothing else. */
   readonly resources: HandlerResources;
 }
@@ -112,6 +125,7 @@ export class ServiceFunction extends Construct implements iam.IGrantable {
       ...(spec.timeoutSeconds !== undefined && { timeout: Duration.seconds(spec.timeoutSeconds) }),
       ...(opts.logRetention !== undefined && { logRetention: opts.logRetention }),
       ...(opts.reservedConcurrentExecutions !== undefined && { reservedConcurrentExecutions: opts.reservedConcurrentExecutions }),
+      ...(opts.network && { network: opts.network }),
     });
     opts.resources.bind(fn, spec.uses);
     return fn;
@@ -154,6 +168,11 @@ export class ServiceFunction extends Construct implements iam.IGrantable {
       memorySize: props.memorySize ?? 512,
       timeout: props.timeout ?? Duration.seconds(10),
       reservedConcurrentExecutions: props.reservedConcurrentExecutions,
+      ...(props.network && {
+        vpc: props.network.vpc,
+        vpcSubnets: { subnets: [...props.network.subnets] },
+        securityGroups: [...props.network.securityGroups],
+      }),
       role: this.role,
       logGroup: this.logGroup,
       loggingFormat: lambda.LoggingFormat.JSON,
@@ -189,6 +208,16 @@ export class ServiceFunction extends Construct implements iam.IGrantable {
         [RUNTIME_ENV_NAMES.POWERTOOLS_LOG_LEVEL]: logLevel,
       },
     });
+
+    if (props.network) {
+      // Lambda's own ENI management in the VPC (CDK attaches the AWS managed policy for it to the role).
+      Validations.of(this.role).acknowledge({
+        id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole]',
+        reason:
+          'AWSLambdaVPCAccessExecutionRole holds only the EC2 network-interface actions Lambda needs to attach this function ' +
+          'to its VPC subnets (and log writing); AWS maintains it as the service changes, which a copy would not follow.',
+      });
+    }
 
     // Active tracing, with its permissions in a policy of their own so the wildcard they
     // need is acknowledged on that policy alone and not on the role's grants.

@@ -17,6 +17,7 @@ import { PublicApi, type PublicApiProps } from './api';
 import { DEFAULT_MAIL_DAILY_LIMIT, type RightsdeskConfig } from './config';
 import { ComplianceReports } from './compliance-reports';
 import { DeadlineKeeper, type DeadlineKeeperProps } from './deadline-keeper';
+import { Fulfilment, type FulfilmentProps } from './fulfilment';
 import { HandlerResources } from './handler-resources';
 import { InboundMail, type InboundMailProps } from './inbound-mail';
 import { MailOutbox } from './mail-outbox';
@@ -36,6 +37,9 @@ export type DeadlineKeeperOptions = Omit<DeadlineKeeperProps, 'key' | 'resources
 /** InboundMail props the stack leaves to the caller (retries, retention, recipients, concurrency). */
 export type InboundMailOptions = Omit<InboundMailProps, 'key' | 'resources' | 'rawMailBucket' | 'mail' | 'dpoAddress' | 'teamAddress' | 'alarmTopic'>;
 
+/** Fulfilment props the stack leaves to the caller (the traffic search, the network, log retention). */
+export type FulfilmentOptions = Omit<FulfilmentProps, 'key' | 'resources' | 'alarmTopic'>;
+
 export interface RightsdeskStackProps extends StackProps {
   /** Validated deployment configuration (readConfig). */
   readonly config: RightsdeskConfig;
@@ -47,6 +51,8 @@ export interface RightsdeskStackProps extends StackProps {
   readonly keeper?: DeadlineKeeperOptions;
   /** @default - InboundMail's documented defaults */
   readonly inboundMail?: InboundMailOptions;
+  /** @default - Fulfilment's documented defaults (no traffic search until TrafficSearch is given) */
+  readonly fulfilment?: FulfilmentOptions;
   /** @default - SigningKeyRotation's documented defaults (every 30 days) */
   readonly signingKeyRotation?: Pick<SigningKeyRotationProps, 'rotateEvery'>;
 }
@@ -63,6 +69,8 @@ export class RightsdeskStack extends Stack {
   public readonly reports: ComplianceReports;
   /** Deletion follows the item: the purge of expired cases' objects, on the table's stream. */
   public readonly retention: Retention;
+  /** The search of Icetrak's systems per case (issue 14). */
+  public readonly fulfilment: Fulfilment;
   /** Staff sign-in for the desk and the staff API (Cognito). */
   public readonly staffSignIn: StaffSignIn;
   /** The signing key's rotation; absent when the API was given an existing secret (its owner rotates it). */
@@ -135,6 +143,12 @@ export class RightsdeskStack extends Stack {
       teamAddress: config.teamAddress,
       alarmTopic: this.keeper.alarmTopic,
     });
+    this.fulfilment = new Fulfilment(this, 'Fulfilment', {
+      ...props.fulfilment,
+      key: this.storage.key,
+      resources: this.resources,
+      alarmTopic: this.keeper.alarmTopic,
+    });
     this.outbox = new MailOutbox(this, 'MailOutbox', { key: this.storage.key, resources: this.resources, alarmTopic: this.keeper.alarmTopic });
     this.reports = new ComplianceReports(this, 'ComplianceReports', {
       key: this.storage.key,
@@ -158,6 +172,12 @@ export class RightsdeskStack extends Stack {
 
     output('KeeperStateMachineArn', this.keeper.stateMachine.stateMachineArn, 'Deadline keeper: one execution per open case, named after the case id');
     output('KeeperAlarmTopicArn', this.keeper.alarmTopic.topicArn, 'Subscribe on-call here: a keeper failed or the keeper sweep failed');
+
+    output(
+      'SearchStateMachineArn',
+      this.fulfilment.stateMachine.stateMachineArn,
+      'Search of Icetrak systems: one execution per search run, named <caseId>-<runId>',
+    );
 
     output('ApiUrl', `${this.publicApi.publicBaseUrl}/`, 'Public web form (PUBLIC_BASE_URL)');
     output('SigningKeySecretArn', this.publicApi.signingKey.secretArn, 'The link-signing key secret (docs/operations.md, Link-signing key)');

@@ -19,8 +19,8 @@ export type Trigger =
    * (a Cognito authoriser cannot read a cookie), /api routes also pass its Cognito access-token authoriser (infra/api.ts).
    */
   | { readonly kind: 'http'; readonly method: 'GET' | 'POST' | 'PUT' | 'DELETE'; readonly path: string; readonly access: HttpAccess }
-  /** A Task state of one of the stack's state machines. */
-  | { readonly kind: 'task'; readonly stateMachine: 'keeper'; readonly state: string }
+  /** A Task state of one of the stack's state machines: the deadline keeper or the search workflow (issue 14). */
+  | { readonly kind: 'task'; readonly stateMachine: 'keeper' | 'search'; readonly state: string }
   /** EventBridge Scheduler, in Europe/London time (cron fields as in the Scheduler's cron()). */
   | { readonly kind: 'schedule'; readonly cron: CronFields; readonly description: string }
   /** The SES receipt rule of the DPO mailbox (asynchronous invocation). */
@@ -105,6 +105,8 @@ export interface Uses {
   readonly holds?: true;
   /** Starts deadline keepers (KEEPER_STATE_MACHINE_ARN, states:StartExecution). */
   readonly keeper?: 'start';
+  /** Starts search workflows (SEARCH_STATE_MACHINE_ARN, states:StartExecution; issue 14). */
+  readonly search?: 'start';
   /** Verifies staff sign-in: the staff issuer and the desk's client id there (STAFF_ISSUER, STAFF_CLIENT_ID); no grant. */
   readonly staffAuth?: true;
   /**
@@ -129,6 +131,11 @@ export interface HandlerSpec {
   readonly timeoutSeconds?: number;
   /** @default 512 */
   readonly memoryMb?: number;
+  /**
+   * 'icetrak': the function runs in Icetrak's VPC (its subnets and security group, from CDK
+   * context), to reach the account database (issue 14). @default - no VPC
+   */
+  readonly network?: 'icetrak';
 }
 
 /** A context's manifest: its name (POWERTOOLS_SERVICE_NAME) and its handlers. */
@@ -147,6 +154,7 @@ export function envNamesOf(uses: Uses): string[] {
     ...(uses.signingKey ? ['SIGNING_KEY_SECRET_ARN'] : []),
     ...(uses.mail ? ['SENDER_ADDRESS'] : []),
     ...(uses.keeper ? ['KEEPER_STATE_MACHINE_ARN'] : []),
+    ...(uses.search ? ['SEARCH_STATE_MACHINE_ARN'] : []),
     ...(uses.staffAuth ? ['STAFF_ISSUER', 'STAFF_CLIENT_ID'] : []),
     ...(uses.accountsDb ? ['ACCOUNTS_DB_SECRET_ARN'] : []),
     ...(uses.settings ?? []),

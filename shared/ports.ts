@@ -174,3 +174,11 @@ export interface AccountDirectory {
   /** The accounts closed from `from` to `to` (YYYY-MM-DD, inclusive), by closing date then id: the retention review's candidates (shared/domain/retention-review.ts closingWindow). */
   closedBetween(from: string, to: string): Promise<AccountSummary[]>;
 }
+
+/**
+ * The search workflow (issue 14): one Step Functions execution per search run of a case, named
+ * `<caseId>-<runId>`, with `{ caseId, runId }` as its only input. Starting a run twice is harmless.
+ */
+export interface SearchWorkflow {
+  start(caseId: string, runId: string): Promise<void>;
+}

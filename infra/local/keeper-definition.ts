@@ -1,5 +1,6 @@
 /**
- * The deadline keeper's state machine definition exactly as the CDK app synthesises it, for
+ * The stack's state machine definitions (the deadline keeper, and the search workflow of issue 14:
+ * one builder for both) exactly as the CDK app synthesises them, for
  * running locally in aws-local-stepfunctions (DESIGN.md, Local stack). Not a hand copy: the
  * real app is built in-process (bundling skipped, no cdk-nag), and the state machine's
  * DefinitionString property is resolved from the construct, as it goes into the template.
@@ -38,44 +39,98 @@ export interface AslDefinition {
 export interface KeeperDefinition {
   /** Ready for aws-local-stepfunctions. */
   readonly definition: AslDefinition;
-  /** Task state name → handler module, relative to the repository root. */
+  /** Task state name → handler module, relative to the repository root (Lambda tasks, nested ones included). */
   readonly tasks: Readonly<Record<string, string>>;
+  /**
+   * Task state name → the service integration it calls (e.g. `arn:aws:states:::athena:startQueryExecution.sync`):
+   * no handler module exists for these; the local stack answers them with an injected hook.
+   */
+  readonly serviceTasks: Readonly<Record<string, string>>;
 }
+
+/** The state machines of the stack, and what the local stack runs of each. */
+export type LocalStateMachine = 'keeper' | 'search';
 
 /** setTimeout's ceiling (about 24.8 days): a longer execution timeout fires at once. */
 export const MAX_TIMER_MS = 2 ** 31 - 1;
 
-let cached: KeeperDefinition | undefined;
+const cached = new Map<LocalStateMachine, KeeperDefinition>();
 
-/** The synthesised keeper definition (built once per process, about a second). */
-export function synthesizedKeeperDefinition(repoRoot: string): KeeperDefinition {
-  if (cached) return cached;
+/** The synthesised definition of one of the stack's state machines (the app built once per process, about a second). */
+export function synthesizedDefinition(repoRoot: string, machine: LocalStateMachine): KeeperDefinition {
+  const hit = cached.get(machine);
+  if (hit) return hit;
   const cdkJson = JSON.parse(readFileSync(join(repoRoot, 'cdk.json'), 'utf8')) as { context: Record<string, unknown> };
   // env: {} so a developer's AWS_REGION cannot trip the residency guard; the stack is pinned anyway.
   const { stack } = buildApp({ context: { ...cdkJson.context, 'aws:cdk:bundling-stacks': [] }, env: {}, nag: false });
-  const keeper = stack.keeper;
-  const cfn = keeper.stateMachine.node.defaultChild as sfn.CfnStateMachine;
+  for (const [name, built] of [
+    ['keeper', stack.keeper],
+    ['search', stack.fulfilment],
+  ] as const) {
+    cached.set(
+      name,
+      definitionOf(built.stateMachine, built.taskFunctions, name === 'keeper' ? 'lambdas/deadlines/manifest.ts' : 'lambdas/fulfilment/manifest.ts'),
+    );
+  }
+  return cached.get(machine)!;
+}
+
+/** The synthesised keeper definition. */
+export function synthesizedKeeperDefinition(repoRoot: string): KeeperDefinition {
+  return synthesizedDefinition(repoRoot, 'keeper');
+}
+
+/**
+ * A state machine's definition as its stack synthesises it, for a local run: the resolved
+ * DefinitionString with local stand-ins for CloudFormation references, and each Lambda Task state
+ * (at any depth: a Map's states too) mapped to the handler module of the function it invokes.
+ */
+export function definitionOf(
+  stateMachine: sfn.StateMachine,
+  taskFunctions: Readonly<Record<string, ServiceFunction>>,
+  manifest: string,
+): KeeperDefinition {
+  const cfn = stateMachine.node.defaultChild as sfn.CfnStateMachine;
   const text = renderCfnString(
-    stack.resolve(cfn.definitionString),
+    Stack.of(stateMachine).resolve(cfn.definitionString),
     (logicalId) => `arn:aws:lambda:${LOCAL_REGION}:${LOCAL_ACCOUNT}:function:${logicalId}`,
   );
   const definition = forLocalRun(JSON.parse(text) as AslDefinition);
 
   const tasks: Record<string, string> = {};
-  for (const [name, state] of Object.entries(definition.States)) {
+  const serviceTasks: Record<string, string> = {};
+  for (const [name, state] of allStates(definition)) {
     if (state.Type !== 'Task') continue;
-    const built: ServiceFunction | undefined = keeper.taskFunctions[name];
+    const built: ServiceFunction | undefined = taskFunctions[name];
+    if (!built && state.Resource?.startsWith('arn:aws:states:::') && !state.Resource.startsWith('arn:aws:states:::lambda:')) {
+      serviceTasks[name] = state.Resource;
+      continue;
+    }
     const entry = built?.spec?.entry;
     const fn = built?.fn.node.defaultChild as lambda.CfnFunction | undefined;
-    if (!entry || !fn) throw new Error(`Keeper task state "${name}" has no handler: add it to lambdas/deadlines/manifest.ts.`);
+    if (!entry || !fn) throw new Error(`Task state "${name}" has no handler: add it to ${manifest}.`);
     const logicalId = Stack.of(fn).resolve(Stack.of(fn).getLogicalId(fn)) as string;
     if (!state.Resource?.endsWith(`:function:${logicalId}`)) {
-      throw new Error(`Keeper task state "${name}" does not invoke the function built for ${entry}.`);
+      throw new Error(`Task state "${name}" does not invoke the function built for ${entry}.`);
     }
     tasks[name] = entry;
   }
-  cached = { definition, tasks };
-  return cached;
+  return { definition, tasks, serviceTasks };
+}
+
+/** Every state of a definition with its name, nested states (a Map's, a Parallel's branches) included. */
+export function allStates(definition: AslDefinition): Array<[string, AslState]> {
+  const out: Array<[string, AslState]> = [];
+  const visit = (states: Record<string, AslState>) => {
+    for (const [name, state] of Object.entries(states)) {
+      out.push([name, state]);
+      for (const nested of [state.Iterator, state.ItemProcessor, ...((state.Branches as unknown[]) ?? [])]) {
+        if (nested && typeof nested === 'object' && 'States' in nested) visit((nested as AslDefinition).States);
+      }
+    }
+  };
+  visit(definition.States);
+  return out;
 }
 
 /**

@@ -64,8 +64,16 @@ export class LocalSfnError extends Error {
 
 export interface KeeperRunnerOptions {
   readonly definition: AslDefinition;
+  /**
+   * The Wait state that sleeps until an instant a Task answered (`{ at }`), and that Task: the
+   * keeper's WaitForCheckpoint and Evaluate. null for a state machine without one (the search).
+   * @default the keeper's
+   */
+  readonly waitPlan?: { readonly task: string; readonly wait: string } | null;
   readonly stateMachineArn: string;
   readonly hooksFor: (executionName: string) => ExecutionHooks;
+  /** Names the state machine in log lines. @default 'keeper' */
+  readonly label?: string;
   /** One line per execution that fails (names and error names only). @default nothing */
   readonly log?: (line: string) => void;
   /** How long stop() waits for task invocations under way (a Lambda's timeout, in effect). @default 10 s */
@@ -117,21 +125,24 @@ export class KeeperRunner {
         return p;
       };
     }
-    const evaluate = tasks[KEEPER_STATES.evaluate];
-    if (evaluate) {
+    const waitPlan = this.opts.waitPlan === undefined ? { task: KEEPER_STATES.evaluate, wait: KEEPER_STATES.wait } : this.opts.waitPlan;
+    const evaluate = waitPlan ? tasks[waitPlan.task] : undefined;
+    if (waitPlan && evaluate) {
       // The Wait's TimestampPath reads Evaluate's answer; remember it for the wait override.
-      tasks[KEEPER_STATES.evaluate] = async (x) => {
+      tasks[waitPlan.task] = async (x) => {
         const plan = (await evaluate(x)) as { at?: string };
         planAt = plan?.at;
         return plan;
       };
     }
     const waitTimeOverrides = {};
-    Object.defineProperty(waitTimeOverrides, KEEPER_STATES.wait, {
-      enumerable: true,
-      // Read by aws-local-stepfunctions each time the Wait state is entered.
-      get: () => (planAt && hooks.waitMs ? clampTimer(hooks.waitMs(new Date(planAt))) : 0),
-    });
+    if (waitPlan) {
+      Object.defineProperty(waitTimeOverrides, waitPlan.wait, {
+        enumerable: true,
+        // Read by aws-local-stepfunctions each time the Wait state is entered.
+        get: () => (planAt && hooks.waitMs ? clampTimer(hooks.waitMs(new Date(planAt))) : 0),
+      });
+    }
 
     const run = this.machine.run(parsed as never, {
       overrides: {
@@ -169,7 +180,7 @@ export class KeeperRunner {
         execution.status = 'FAILED';
         execution.error = cause?.name ?? (err as Error)?.name ?? 'Error';
         execution.cause = cause?.message ?? (err as Error)?.message;
-        this.opts.log?.(`keeper execution ${name} failed: ${execution.error}`);
+        this.opts.log?.(`${this.opts.label ?? 'keeper'} execution ${name} failed: ${execution.error}`);
       },
     );
     (execution as { done: Promise<void> }).done = Promise.all([done, counting]).then(() => {

@@ -33,6 +33,8 @@ export interface LocalKeeperOptions {
   /** Simulated milliseconds per real millisecond (1: real time). */
   readonly scale: number;
   readonly log: (line: string) => void;
+  /** Other local state machines served on the same Step Functions endpoint (the search workflow). */
+  readonly alsoServe?: readonly KeeperRunner[];
 }
 
 export interface LocalKeeper {
@@ -52,7 +54,7 @@ export async function startLocalKeeper(opts: LocalKeeperOptions): Promise<LocalK
   const hooks = moduleHooks({ rootDir: opts.rootDir, tasks, clock: opts.clock, scale: opts.scale });
   // Tasks under way get 3 s to finish on stop (the emulators close next), well within npm start's 10 s.
   const runner = new KeeperRunner({ definition, stateMachineArn: LOCAL_KEEPER_ARN, hooksFor: () => hooks, log: opts.log, stopGraceMs: 3000 });
-  const endpoint = await startSfnEndpoint(runner);
+  const endpoint = await startSfnEndpoint([runner, ...(opts.alsoServe ?? [])]);
   let timer: NodeJS.Timeout | undefined;
 
   const runSweep = async () => {

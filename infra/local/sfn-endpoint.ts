@@ -1,8 +1,8 @@
 /**
  * AWS_ENDPOINT_URL_SFN under `npm start`: the part of the Step Functions API (awsJson1_0) the
- * application uses, answered by the local keeper runner, so the production SfnKeeper adapter
- * and SDK client run unchanged. StartExecution, DescribeExecution and StopExecution on the
- * keeper state machine; anything else is refused with a clear, non-retryable error, so
+ * application uses, answered by the local runners, so the production SfnKeeper and
+ * SfnSearchWorkflow adapters and SDK client run unchanged. StartExecution, DescribeExecution and
+ * StopExecution on the keeper and search state machines; anything else is refused with a clear, non-retryable error, so
  * nothing can reach real AWS by accident.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
@@ -46,7 +46,11 @@ async function readJson(req: IncomingMessage): Promise<Record<string, unknown>> 
   return typeof value === 'object' && value !== null ? (value as Record<string, unknown>) : {};
 }
 
-export function startSfnEndpoint(runner: KeeperRunner): Promise<Running> {
+/** Serves one or more local state machines (the keeper, the search), each by its ARN. */
+export function startSfnEndpoint(served: KeeperRunner | readonly KeeperRunner[]): Promise<Running> {
+  const runners: readonly KeeperRunner[] = Array.isArray(served) ? served : [served as KeeperRunner];
+  const byExecution = (arn: string): KeeperRunner =>
+    runners.find((r) => arn.startsWith(`${r.stateMachineArn.replace(':stateMachine:', ':execution:')}:`)) ?? runners[0]!;
   const server = createServer((req, res) => {
     void (async () => {
       const target = String(req.headers['x-amz-target'] ?? '');
@@ -60,16 +64,21 @@ export function startSfnEndpoint(runner: KeeperRunner): Promise<Running> {
       try {
         switch (op) {
           case 'StartExecution': {
-            if (body.stateMachineArn !== runner.stateMachineArn) {
-              return fail(res, 400, 'StateMachineDoesNotExist', 'Only the deadline keeper state machine runs locally.');
+            const runner = runners.find((r) => r.stateMachineArn === body.stateMachineArn);
+            if (!runner) {
+              return fail(res, 400, 'StateMachineDoesNotExist', 'Only the deadline keeper and search state machines run locally.');
             }
             const started = runner.start(typeof body.name === 'string' ? body.name : undefined, typeof body.input === 'string' ? body.input : '{}');
             return send(res, 200, { executionArn: started.executionArn, startDate: epochSeconds(started.startDate) });
           }
-          case 'DescribeExecution':
-            return send(res, 200, describe(runner.describe(typeof body.executionArn === 'string' ? body.executionArn : ''), runner.stateMachineArn));
+          case 'DescribeExecution': {
+            const arn = typeof body.executionArn === 'string' ? body.executionArn : '';
+            const runner = byExecution(arn);
+            return send(res, 200, describe(runner.describe(arn), runner.stateMachineArn));
+          }
           case 'StopExecution': {
-            const e = runner.stopExecution(typeof body.executionArn === 'string' ? body.executionArn : '');
+            const arn = typeof body.executionArn === 'string' ? body.executionArn : '';
+            const e = byExecution(arn).stopExecution(arn);
             await e.done;
             return send(res, 200, { stopDate: epochSeconds(e.stopDate ?? new Date()) });
           }

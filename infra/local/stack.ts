@@ -26,6 +26,8 @@ import { createHealthCheck, type HealthCheck } from './health';
 import { startSmtpListener, type SmtpListener } from './smtp-listener';
 import { createHttpAdapter } from './http-adapter';
 import { startLocalKeeper, type LocalKeeper } from './keeper';
+import type { KeeperRunner } from './keeper-runner';
+import { createLocalSearch, type LocalAthena } from './search';
 import { loadOrCreateSigningKey, newSigningKey } from './signing-key';
 import { createTtlSweeper, type TtlSweeper } from './ttl-sweeper';
 import { lambdaContext } from './lambda-context';
@@ -108,6 +110,11 @@ export interface LocalStackOptions {
   readonly icetrak?: boolean | { readonly demo?: boolean; readonly syntheticAccounts?: number };
   /** One line per event worth telling (requests, sweeps, handler failures). Default console.log. */
   readonly log?: (line: string) => void;
+  /**
+   * Answers the search workflow's Athena task (the traffic search) locally: infra/local/athena-local.ts
+   * (DuckDB over the Parquet files behind the local S3). @default - none: the traffic source is recorded as failed
+   */
+  readonly athena?: LocalAthena;
 }
 
 export interface LocalStackUrls {
@@ -139,6 +146,8 @@ export interface LocalStack {
   readonly reportScheduler: ReportScheduler;
   /** The deadline keeper: its executions, run in aws-local-stepfunctions. */
   readonly keeper: LocalKeeper;
+  /** The search workflow's executions (issue 14), on the keeper's Step Functions endpoint. */
+  readonly search: KeeperRunner;
   /** The SMTP listener, when smtpPort was given. */
   readonly inboundMail?: SmtpListener;
   /** Where the handlers' SDK clients send each service's requests: the emulator, or the operator's override. */
@@ -326,12 +335,10 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
     const timeScale = opts.timeScale ?? 1;
     if (!(Number.isFinite(timeScale) && timeScale >= 1)) throw new RangeError('timeScale must be a number of at least 1.');
     const timeOrigin = new Date();
-    const keeper = await startLocalKeeper({
-      rootDir: REPO_ROOT,
-      clock: timeScale === 1 ? systemClock : scaledClock(timeScale, timeOrigin.getTime()),
-      scale: timeScale,
-      log,
-    });
+    const clock = timeScale === 1 ? systemClock : scaledClock(timeScale, timeOrigin.getTime());
+    const search = createLocalSearch({ rootDir: REPO_ROOT, clock, log, ...(opts.athena && { athena: opts.athena }) });
+    const keeper = await startLocalKeeper({ rootDir: REPO_ROOT, clock, scale: timeScale, log, alsoServe: [search] });
+    cleanups.push(() => search.stop());
     // Registered after the emulators, so executions stop before the stores they use close.
     cleanups.push(() => keeper.close());
 
@@ -407,6 +414,7 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
     env.putDefault('SIGNING_KEY', dataDir ? loadOrCreateSigningKey(join(dataDir, 'signing-key')) : newSigningKey());
     env.remove('SIGNING_KEY_SECRET_ARN'); // handlers take exactly one of the two; locally, the key itself
     env.put('KEEPER_STATE_MACHINE_ARN', keeper.stateMachineArn);
+    env.put('SEARCH_STATE_MACHINE_ARN', search.stateMachineArn);
     env.putDefault('MAIL_DAILY_LIMIT', '4'); // automatic mails per recipient address a day (rightsdesk:mailDailyLimit in AWS)
     env.putDefault('KEEPER_OFFSETS', '{}'); // the defaults (shared/domain/checkpoints.ts), unless the developer sets some
     if (timeScale === 1) {
@@ -497,6 +505,7 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
       outboxSweeper,
       reportScheduler,
       keeper,
+      search,
       ...(inboundMail && { inboundMail }),
       endpoints,
       overridden: (Object.keys(endpoints) as EmulatedService[]).filter((service) => !emulatorUrls.has(endpoints[service])),

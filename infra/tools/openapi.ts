@@ -76,6 +76,59 @@ function actionSchemas(): Record<string, Json> {
 
 const bearer = [{ staffBearer: [] }];
 
+/** The case document, its search parts spelt out (issue 14): per source of the latest run, and the run itself. */
+function caseDocument(): Record<string, Json> {
+  const nullable = (type: string): Json => ({ type: [type, 'null'] });
+  return {
+    type: 'object',
+    properties: {
+      searches: {
+        type: 'array',
+        description: 'The latest search run, one entry per system of the processing register (empty before the first search).',
+        items: {
+          type: 'object',
+          required: ['source', 'name', 'status', 'identifiers', 'recordCount', 'searchedAt'],
+          properties: {
+            source: { type: 'string', description: 'The register system’s id.' },
+            name: { type: 'string' },
+            status: { type: 'string', enum: ['running', 'done', 'failed', 'awaiting-staff', 'not-searched'] },
+            identifiers: {
+              type: 'array',
+              items: {
+                type: 'object',
+                required: ['kind', 'value'],
+                properties: { kind: { type: 'string', enum: ['email', 'phone', 'accountId'] }, value: { type: 'string' } },
+              },
+            },
+            recordCount: nullable('integer'),
+            searchedAt: { type: ['string', 'null'], format: 'date-time' },
+            failure: { type: 'string', description: 'Why it failed: the error’s name and a fixed sentence, never the error’s text.' },
+            customers: {
+              type: 'array',
+              description: 'Traffic: the customers whose traffic matched (processor data, to forward to them; not Icetrak’s to disclose).',
+              items: {
+                type: 'object',
+                required: ['accountId', 'name', 'records'],
+                properties: { accountId: { type: 'string' }, name: { type: 'string' }, records: { type: 'integer' } },
+              },
+            },
+          },
+        },
+      },
+      searchRun: {
+        type: ['object', 'null'],
+        properties: {
+          runId: { type: 'string' },
+          registerVersion: { type: 'string' },
+          startedAt: { type: 'string', format: 'date-time' },
+          startedBy: { type: 'string' },
+          finishedAt: { type: ['string', 'null'], format: 'date-time' },
+        },
+      },
+    },
+  };
+}
+
 /** The staff API (the DPO desk's JSON side): Bearer access tokens of the staff issuer. */
 function staffPaths(): Record<string, Json> {
   const problem = (description: string) => answer(description, 'Problem');
@@ -122,11 +175,11 @@ function staffPaths(): Record<string, Json> {
     '/api/cases/{reference}': {
       get: {
         operationId: 'getCase',
-        summary: 'A case: due date and why (dueExplanation), timeline, correspondence, allowed actions',
+        summary: 'A case: due date and why (dueExplanation), timeline, correspondence, allowed actions, the search of Icetrak’s systems',
         security: bearer,
         parameters: [reference],
         responses: {
-          '200': { description: 'The case.', content: { 'application/json': { schema: { type: 'object' } } } },
+          '200': { description: 'The case.', content: { 'application/json': { schema: caseDocument() } } },
           '404': problem('No such case.'),
           ...common,
         },

@@ -2,7 +2,9 @@
  * What the desk's and the staff API's handlers use, one memoised factory per need: each builds
  * on first call only what its handlers' manifest entries grant (lambdas/cases/manifest.ts).
  */
-import { caseObjects, caseStore, clock, filesStore, ids, keeper, outbox } from '#adapters/from-env';
+import { caseObjects, caseStore, clock, filesStore, ids, keeper, outbox, searchWorkflow } from '#adapters/from-env';
+import { newRunId } from '#shared/core/ids';
+import { ICETRAK_REGISTER } from '#shared/fulfilment/icetrak-register';
 import type { DeskActDeps, DeskEntryDeps, DeskFilesDeps, DeskReadDeps } from '#shared/cases/deps';
 import { readConfig } from '#shared/core/config';
 
@@ -31,10 +33,16 @@ export function deskActDeps(): DeskActDeps {
 
 /**
  * Acting on a case with its stored objects (a legal hold places and lifts S3 Object Lock holds on
- * them) and its keeper (a reopened case gets a new one): the act handlers.
+ * them), starting the keeper of a reopened case (a new round) and starting searches of Icetrak's
+ * systems (issue 14): the act handlers.
  */
 export function deskActWithHoldsDeps(): DeskActDeps {
-  return (memo.holds ??= { ...deskActDeps(), objects: caseObjects(), keeper: keeper() });
+  return (memo.holds ??= {
+    ...deskActDeps(),
+    objects: caseObjects(),
+    keeper: keeper(),
+    search: { workflow: searchWorkflow(), register: ICETRAK_REGISTER, runId: newRunId },
+  });
 }
 
 export function deskEntryDeps(): DeskEntryDeps {

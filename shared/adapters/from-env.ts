@@ -21,6 +21,7 @@ import { S3CaseObjects } from './s3-case-objects';
 import { DynamoTombstones } from './dynamo-tombstones';
 import { SesMailer } from './ses-mailer';
 import { SfnKeeper } from './sfn-keeper';
+import { SfnSearchWorkflow } from './sfn-search-workflow';
 import { currentKeyOf, signingKeyRing, verificationKeysOf, type KeyRing, type KeySource, type VerificationKeySource } from './signing-key';
 
 const memo: {
@@ -31,6 +32,7 @@ const memo: {
   limiter?: DynamoRateLimiter;
   mailer?: SesMailer;
   keeper?: SfnKeeper;
+  searchWorkflow?: SfnSearchWorkflow;
   keyRing?: KeyRing;
   signingKey?: KeySource;
   verificationKeys?: VerificationKeySource;
@@ -75,6 +77,11 @@ export function mailer(): SesMailer {
 
 export function keeper(): SfnKeeper {
   return (memo.keeper ??= new SfnKeeper(sfnClient(), readConfig(['KEEPER_STATE_MACHINE_ARN']).KEEPER_STATE_MACHINE_ARN));
+}
+
+/** The search workflow (issue 14): one execution per search run. */
+export function searchWorkflow(): SfnSearchWorkflow {
+  return (memo.searchWorkflow ??= new SfnSearchWorkflow(sfnClient(), readConfig(['SEARCH_STATE_MACHINE_ARN']).SEARCH_STATE_MACHINE_ARN));
 }
 
 function keyRing(): KeyRing {

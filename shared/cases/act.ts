@@ -38,6 +38,8 @@ import { actorOf, type Staff } from '#shared/auth/staff';
 import { deliver } from '#shared/core/outbox';
 import { startKeeper } from '#shared/core/start-keeper';
 import { recordEvent } from '#domain/audit';
+import { normaliseAccountId, normaliseEmail, normalisePhone } from '#domain/search';
+import { startCaseSearch } from '#shared/fulfilment/search';
 import { errorFields, logger } from '#shared/core/log';
 import type { LetterKind } from '#shared/templates/letters';
 import { caseByReference } from './case-view';
@@ -51,6 +53,33 @@ const text = (what: string, max = TEXT) =>
     .trim()
     .min(1, `Enter ${what}.`)
     .max(max, `Keep ${what} under ${max.toLocaleString('en-GB')} characters.`);
+/** Extra identifiers for a search: at most this many of each kind. */
+export const MAX_EXTRA_IDENTIFIERS = 10;
+
+/**
+ * A list of identifiers (JSON array, or a form field of values separated by commas, semicolons or
+ * new lines), each normalised; a value that does not normalise is named in the message.
+ */
+const identifiers = (what: string, normalise: (raw: string) => string | undefined) =>
+  z
+    .preprocess(
+      (v: unknown): unknown => {
+        if (v === undefined) return v;
+        const given: unknown[] = Array.isArray(v) ? (v as unknown[]) : [v];
+        return given
+          .flatMap((x): unknown[] => (typeof x === 'string' ? x.split(/[,;\n]/) : [x]))
+          .map((x) => (typeof x === 'string' ? x.trim() : x))
+          .filter((x) => x !== '');
+      },
+      z.array(z.string({ error: `Enter each ${what} as text.` }).max(320, `Keep each ${what} under 320 characters.`)),
+    )
+    .superRefine((values, ctx) => {
+      if (values.length > MAX_EXTRA_IDENTIFIERS) ctx.addIssue({ code: 'custom', message: `Add at most ${MAX_EXTRA_IDENTIFIERS} of each kind.` });
+      const bad = values.find((v) => normalise(v) === undefined);
+      if (bad !== undefined) ctx.addIssue({ code: 'custom', message: `“${bad.slice(0, 80)}” is not ${what}.` });
+    })
+    .transform((values) => [...new Set(values.map((v) => normalise(v)!))]);
+
 const yes = z.preprocess((v) => v === true || v === 'true' || v === 'on' || v === 'yes', z.boolean());
 
 /** Every action's fields; `action` names it. Unknown fields are refused (the contract is exact), bar the form's `_csrf`. */
@@ -95,6 +124,12 @@ export const ACTION_SCHEMAS = {
   reopen: z.object({ reason: text('why the case is reopened', 2_000) }),
   'mark-read': z.object({}),
   'mark-posted': z.object({ letter: z.string().min(1).max(200) }),
+  /** A search of Icetrak's systems (issue 14), by the case's identifiers and any added here. */
+  search: z.object({
+    emails: identifiers('an email address', normaliseEmail).optional(),
+    phones: identifiers('a phone number (e.g. +44 7700 900123 or 07700 900123)', normalisePhone).optional(),
+    accountIds: identifiers('an account id (ACC-1234)', normaliseAccountId).optional(),
+  }),
 } as const;
 
 export type ActionName = keyof typeof ACTION_SCHEMAS;
@@ -115,6 +150,11 @@ export function parseAction(raw: Record<string, unknown>): ActionInput {
 /** One staff action on the case `reference`; answers the case as written (its letter sent, or owed to the sweep). */
 export async function act(reference: string, input: ActionInput, staff: Staff, deps: DeskActDeps): Promise<Case> {
   const found = await caseByReference(reference, deps);
+  if (input.action === 'search') {
+    if (!deps.search) throw new Error('The search workflow is not configured for this handler.');
+    const { action: _action, ...extra } = input;
+    return startCaseSearch(found, extra, staff, { ...deps.search, cases: deps.cases, clock: deps.clock });
+  }
   let target: Case | undefined;
   if (input.action === 'merge') target = await caseByReference(input.into, deps);
   const at = deps.clock.now().toISOString();
@@ -257,6 +297,8 @@ function apply(c: Case, input: ActionInput, ctx: TransitionContext, target: Case
       const t = recordEvent(c, ctx.at, ctx.actor, 'CorrespondenceRead');
       return { transition: { case: { ...t.case, flags: c.flags.filter((f) => f !== MAIL_FLAGS.newCorrespondence) }, entry: t.entry } };
     }
+    case 'search':
+      throw new Error('A search is started by startCaseSearch, not by a lifecycle move.');
     case 'mark-posted': {
       const entry = outboxOf(c).find((e) => e.id === input.letter && e.state === 'post');
       if (!entry) throw new ValidationError({ letter: 'That letter is not waiting to be posted.' });

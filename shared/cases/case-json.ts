@@ -1,6 +1,36 @@
 /** The staff API's case document (GET /api/cases/{reference}, and the answer to an action). */
 import { retainUntil } from '#domain/retention';
+import type { Case } from '#domain/case';
+import type { Register } from '#domain/register';
+import { ICETRAK_REGISTER } from '#shared/fulfilment/icetrak-register';
 import type { CaseView } from './case-view';
+
+/**
+ * The latest search of Icetrak's systems (issue 14), one entry per register system: its status,
+ * the identifiers it was searched by, what it found (a count; the records stay in their files),
+ * or why it failed; for traffic, the customers whose traffic matched (processor data: for them to
+ * answer, not Icetrak). Empty before the first search.
+ */
+export function searchesJson(c: Case, register: Register = ICETRAK_REGISTER): Array<Record<string, unknown>> {
+  return (c.search?.sources ?? []).map((s) => ({
+    source: s.source,
+    name: register.systems.find((x) => x.id === s.source)?.name ?? s.source,
+    status: s.status,
+    identifiers: s.identifiers.map(({ kind, value }) => ({ kind, value })),
+    recordCount: s.recordCount ?? null,
+    searchedAt: s.finishedAt ?? null,
+    ...(s.failure ? { failure: s.failure } : {}),
+    ...(s.customers ? { customers: s.customers.map(({ accountId, name, records }) => ({ accountId, name, records })) } : {}),
+  }));
+}
+
+/** The latest search run itself (when, by whom, from which register), or null. */
+export function searchRunJson(c: Case): Record<string, unknown> | null {
+  const s = c.search;
+  return s
+    ? { runId: s.runId, registerVersion: s.registerVersion, startedAt: s.startedAt, startedBy: s.startedBy, finishedAt: s.finishedAt ?? null }
+    : null;
+}
 
 export function caseJson(view: CaseView): Record<string, unknown> {
   const c = view.case;
@@ -28,5 +58,7 @@ export function caseJson(view: CaseView): Record<string, unknown> {
     notes: c.notes ?? [],
     timeline: view.timeline.map(({ at, action, actor, detail }) => ({ at, action, actor, ...(detail ? { detail } : {}) })),
     correspondence: view.correspondence,
+    searches: searchesJson(c),
+    searchRun: searchRunJson(c),
   };
 }

@@ -6,6 +6,7 @@
 import type { Nation } from '#domain/calendar';
 import type { OutboxDeps } from '#shared/core/outbox';
 import type { BlobStore, CaseObjects, CaseStore, Clock, Keeper } from '#shared/ports';
+import type { SearchDeps } from '#shared/fulfilment/search';
 
 export interface DeskReadDeps {
   cases: CaseStore;
@@ -18,6 +19,8 @@ export interface DeskActDeps extends DeskReadDeps {
   objects?: CaseObjects;
   /** Starts the keeper of a reopened case; absent, the hourly sweep starts it (needsKeeper). */
   keeper?: Keeper;
+  /** The search workflow and the register (issue 14); absent on handlers that do not start searches. */
+  search?: Omit<SearchDeps, 'cases' | 'clock'>;
 }
 
 export interface DeskEntryDeps extends DeskActDeps {

@@ -27,6 +27,8 @@ const VARS = {
   SIGNING_KEY_PREVIOUS: z.string().check(z.minLength(32)),
   /** Deadline-keeper state machine (Step Functions). */
   KEEPER_STATE_MACHINE_ARN: z.string().check(z.startsWith('arn:')),
+  /** The search workflow's state machine (Step Functions; issue 14). */
+  SEARCH_STATE_MACHINE_ARN: z.string().check(z.startsWith('arn:')),
   /** The deadline keeper's checkpoint offsets, JSON (shared/deadlines/offsets.ts; `{}` for the defaults). */
   KEEPER_OFFSETS: z.string().check(z.startsWith('{')),
   /** The staff sign-in's OpenID issuer: the Cognito user pool in AWS, the local provider on `npm start`. */

@@ -41,3 +41,8 @@ export function newReference(random: RandomBytes = randomBytes): string {
 export function isCaseId(value: unknown): value is string {
   return typeof value === 'string' && /^[0-9A-HJKMNP-TV-Z]{26}$/.test(value);
 }
+
+/** A new search run id (issue 14; RUN_ID): a case id's form, lower-case, so it sorts by time and is safe in SQL text, S3 keys and execution names. */
+export function newRunId(): string {
+  return newCaseId().toLowerCase();
+}

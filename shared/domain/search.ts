@@ -10,8 +10,9 @@
  *     and legal holds cover them);
  *   - the workflow's input is `{ caseId, runId }` and nothing else personal ever enters it.
  */
-import type { Actor } from './case';
-import type { IdentifierKind, Role } from './register';
+import { isComplaint, type Actor, type AuditEntry, type Case } from './case';
+import { InvalidTransitionError, NotForComplaintsError } from './errors';
+import type { IdentifierKind, Role, SourceKind } from './register';
 
 /** The identifiers a search uses, normalised (lower-case emails, E.164 phone numbers, upper-case account ids). */
 export interface Identifiers {
@@ -155,4 +156,168 @@ export function identifiersFor(ids: Identifiers, kinds: readonly IdentifierKind[
     ...(kinds.includes('phone') ? ids.phones.map((value) => ({ kind: 'phone' as const, value })) : []),
     ...(kinds.includes('accountId') ? ids.accountIds.map((value) => ({ kind: 'accountId' as const, value })) : []),
   ];
+}
+
+// ---------------------------------------------------------------------------------------
+// Transitions of a case's search (pure: the store writes each in one conditional update)
+// ---------------------------------------------------------------------------------------
+
+/** What the search runs against: one entry per searchable register system, in register order. */
+export interface PlannedSource {
+  source: string;
+  kind: SourceKind;
+  /** The run's identifiers this system can be searched by (identifiersFor). */
+  identifiers: IdentifierUse[];
+}
+
+export interface StartSearchInput {
+  runId: string;
+  registerVersion: string;
+  identifiers: Identifiers;
+  sources: PlannedSource[];
+  /** How many identifiers staff added to the case's own for this run (counted in the audit, never listed). */
+  added?: number;
+}
+
+/** What a source's search came to (a Task of the workflow records it). */
+export type SourceResult =
+  { status: 'done'; recordCount: number; resultKey?: string; customers?: MatchedCustomer[] } | { status: 'failed'; failure: string };
+
+/**
+ * The identifiers a case gives of the person its request is about, normalised: the requester's
+ * email (or, for a request made for someone else, that person's email: the agent's own address
+ * and phone are not the data subject's), the requester's phone, and the account reference they
+ * gave when it is an account id. Values that do not normalise are left out.
+ */
+export function caseIdentifiers(c: Pick<Case, 'requester'>): Identifiers {
+  const r = c.requester;
+  const forOther = r.onBehalfOf !== undefined;
+  const email = forOther ? r.onBehalfOf?.email : r.email;
+  const e = email ? normaliseEmail(email) : undefined;
+  const p = !forOther && r.phone ? normalisePhone(r.phone) : undefined;
+  const a = r.accountReference ? normaliseAccountId(r.accountReference) : undefined;
+  return { emails: e ? [e] : [], phones: p ? [p] : [], accountIds: a ? [a] : [] };
+}
+
+/** The status a planned source starts in: a manual source is a desk task, a source nothing identifies is not searched. */
+function initialStatus(p: PlannedSource): SourceSearchStatus {
+  if (p.identifiers.length === 0) return 'not-searched';
+  return p.kind === 'manual' ? 'awaiting-staff' : 'running';
+}
+
+/**
+ * Starts a search run on an open request (not a complaint: there is nothing to search for). The run
+ * replaces the case's previous one (its results and sources); the records marked as third-party
+ * data stay marked (record ids are stable across runs), and the audit trail keeps every run.
+ */
+export function startSearch(c: Case, input: StartSearchInput, ctx: { at: string; actor: Actor }): { case: Case; entry: AuditEntry } {
+  if (c.status === 'closed') throw new InvalidTransitionError('This case is closed: a search can only be run on an open case.');
+  if (isComplaint(c)) throw new NotForComplaintsError('A complaint is not a request for data: there is nothing to search for.');
+  if (!RUN_ID.test(input.runId)) throw new InvalidTransitionError('A search run needs a lower-case run id.');
+  const sources: SourceSearch[] = input.sources.map((p) => {
+    const status = initialStatus(p);
+    return { source: p.source, status, identifiers: p.identifiers, ...(status === 'running' ? { startedAt: ctx.at } : {}) };
+  });
+  const search: CaseSearch = {
+    runId: input.runId,
+    registerVersion: input.registerVersion,
+    startedAt: ctx.at,
+    startedBy: ctx.actor,
+    identifiers: input.identifiers,
+    sources,
+    redact: c.search?.redact ?? [],
+  };
+  const count = (s: SourceSearchStatus) => sources.filter((x) => x.status === s).length;
+  return {
+    case: { ...c, search, updatedAt: ctx.at },
+    entry: {
+      at: ctx.at,
+      actor: ctx.actor,
+      action: 'SearchStarted',
+      // Counts only: the identifiers are personal data and stay on the case's search.
+      detail: {
+        runId: input.runId,
+        registerVersion: input.registerVersion,
+        emails: input.identifiers.emails.length,
+        phones: input.identifiers.phones.length,
+        accountIds: input.identifiers.accountIds.length,
+        ...(input.added ? { added: input.added } : {}),
+        searching: count('running'),
+        awaitingStaff: count('awaiting-staff'),
+        notSearched: count('not-searched'),
+      },
+    },
+  };
+}
+
+/** The run's source `source`, if `runId` is still the case's current run. */
+function currentSource(c: Case, runId: string, source: string): SourceSearch | undefined {
+  return c.search?.runId === runId ? c.search.sources.find((s) => s.source === source) : undefined;
+}
+
+/**
+ * Records a source's result in run `runId`. Undefined (nothing to write) for a run the case has
+ * since replaced, for a source not in the run, and for a source that already has its result: a
+ * task retried after its first result was written records nothing twice, and a result is final.
+ */
+export function recordSourceResult(
+  c: Case,
+  runId: string,
+  source: string,
+  result: SourceResult,
+  at: string,
+): { case: Case; entry: AuditEntry } | undefined {
+  const current = currentSource(c, runId, source);
+  if (!current || current.status !== 'running') return undefined;
+  const next: SourceSearch =
+    result.status === 'done'
+      ? {
+          ...current,
+          status: 'done',
+          finishedAt: at,
+          recordCount: result.recordCount,
+          ...(result.resultKey && result.recordCount > 0 ? { resultKey: result.resultKey } : {}),
+          ...(result.customers ? { customers: result.customers } : {}),
+        }
+      : { ...current, status: 'failed', finishedAt: at, failure: result.failure };
+  const search = { ...c.search!, sources: c.search!.sources.map((s) => (s.source === source ? next : s)) };
+  return {
+    case: { ...c, search, updatedAt: at },
+    entry:
+      result.status === 'done'
+        ? { at, actor: 'system', action: 'SourceSearched', detail: { runId, source, records: result.recordCount } }
+        : { at, actor: 'system', action: 'SourceSearchFailed', detail: { runId, source, failure: result.failure } },
+  };
+}
+
+/** Why a source still running when its run finished is recorded as failed (its task never reported). */
+export const NOT_RECORDED = 'NotRecorded: the workflow ended without this source’s result; run the search again.';
+
+/**
+ * Finishes run `runId`: `finishedAt`, and any source still running is failed (the workflow
+ * records every result, so one left running means its recording failed). Undefined for a
+ * replaced run or one already finished.
+ */
+export function finishSearch(c: Case, runId: string, at: string): { case: Case; entry: AuditEntry } | undefined {
+  if (c.search?.runId !== runId || c.search.finishedAt) return undefined;
+  const sources = c.search.sources.map((s): SourceSearch =>
+    s.status === 'running' ? { ...s, status: 'failed', finishedAt: at, failure: NOT_RECORDED } : s,
+  );
+  const count = (s: SourceSearchStatus) => sources.filter((x) => x.status === s).length;
+  return {
+    case: { ...c, search: { ...c.search, sources, finishedAt: at }, updatedAt: at },
+    entry: {
+      at,
+      actor: 'system',
+      action: 'SearchFinished',
+      detail: {
+        runId,
+        done: count('done'),
+        failed: count('failed'),
+        awaitingStaff: count('awaiting-staff'),
+        notSearched: count('not-searched'),
+        records: sources.reduce((n, s) => n + (s.recordCount ?? 0), 0),
+      },
+    },
+  };
 }

@@ -10,8 +10,8 @@ import type { ActionName } from '#shared/cases/act';
 import { checkbox, choiceAnchor, choices, idOf, textArea, textField, type FormState } from './desk-forms';
 import { csrfInput } from './desk-layout';
 
-/** Actions drawn as a full form in the Actions section (mark-read and mark-posted are small buttons elsewhere). */
-export type FormAction = Exclude<ActionName, 'mark-read' | 'mark-posted'>;
+/** Actions drawn as a full form in the Actions section (mark-read and mark-posted are small buttons elsewhere; search has its own section, shared/templates/desk-search.ts). */
+export type FormAction = Exclude<ActionName, 'mark-read' | 'mark-posted' | 'search'>;
 
 interface ActionForm {
   title: string;

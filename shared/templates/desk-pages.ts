@@ -23,6 +23,7 @@ import type { QueuePage } from '#shared/cases/queue';
 import type { RenderedEmail } from './email-blocks';
 import { confirmedEmail, emailReceivedEmail } from './emails';
 import { actionAnchors, actionForm, isFormAction, smallActionForm } from './desk-actions';
+import { searchSection } from './desk-search';
 import { choiceAnchor, choices, errorSummary, select, textArea, textField, type FormState } from './desk-forms';
 import {
   CHANNEL_LABELS,
@@ -308,6 +309,7 @@ ${requesterSection(c)}
 <h2 id="why-this-date">Why this date</h2>
 <ul>${view.dueExplanation.map((s) => h`<li>${s}</li>`)}</ul>
 ${notesSection(c)}
+${searchSection({ c, staff, csrf, basePath, ...(values.action === 'search' ? { failed: { values, errors } } : {}) })}
 ${correspondenceSection(view, staff, csrf, basePath)}
 ${actionsSection}
 ${timelineSection(view)}`;

@@ -46,7 +46,8 @@ describe('cdk-nag AwsSolutions', () => {
     const { app, stack } = buildApp({ context: TEST_CONTEXT, env: {} });
     new s3.Bucket(stack, 'CarelessBucket'); // no access logs, no TLS-only policy
     expect(() => app.synth()).toThrow(/AwsSolutions-S1/);
-  });
+    // A whole synthesis with the plugin: tens of seconds on a loaded machine.
+  }, 120_000);
 
   it('lets the real app synthesise with the plugin registered', () => {
     const { stack } = buildApp({ context: TEST_CONTEXT, env: {} });

@@ -180,7 +180,11 @@ export function synthesisedApp(context: Record<string, unknown> = TEST_CONTEXT) 
  * construct under test provides what it makes itself (the API its signing key and URL, the
  * keeper its offsets).
  */
-export function standaloneResources(stack: Stack, settings: Partial<Record<Setting, string>> = {}, opts: { keeperStandIn?: boolean } = {}) {
+export function standaloneResources(
+  stack: Stack,
+  settings: Partial<Record<Setting, string>> = {},
+  opts: { keeperStandIn?: boolean; searchStandIn?: boolean } = {},
+) {
   const storage = new Storage(stack, 'Storage');
   const mail = new OutboundMail(stack, 'Mail', {
     domain: CDK_JSON_CONTEXT['rightsdesk:domain'] as string,
@@ -194,6 +198,10 @@ export function standaloneResources(stack: Stack, settings: Partial<Record<Setti
     mail,
     ...((opts.keeperStandIn ?? true) && {
       keeper: { bindStarter: (fn) => fn.bindEnv(ENV_NAMES.KEEPER_STATE_MACHINE_ARN, 'arn:aws:states:eu-west-2:111111111111:stateMachine:Test') },
+    }),
+    // Starting searches (the act handlers): the ARN only, unless a Fulfilment under test provides itself.
+    ...((opts.searchStandIn ?? true) && {
+      search: { bindStarter: (fn) => fn.bindEnv(ENV_NAMES.SEARCH_STATE_MACHINE_ARN, 'arn:aws:states:eu-west-2:111111111111:stateMachine:SearchTest') },
     }),
     settings: {
       DPO_ADDRESS: CDK_JSON_CONTEXT['rightsdesk:dpoAddress'] as string,

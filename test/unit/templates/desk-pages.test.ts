@@ -113,7 +113,9 @@ const hostileCase = (overrides: Partial<Case> = {}): Case =>
     ...overrides,
   });
 
-const ALL_FORM_ACTIONS = (Object.keys(ACTION_SCHEMAS) as ActionName[]).filter((a) => a !== 'mark-read' && a !== 'mark-posted');
+const ALL_FORM_ACTIONS = (Object.keys(ACTION_SCHEMAS) as ActionName[]).filter(
+  (a): a is Exclude<ActionName, 'mark-read' | 'mark-posted' | 'search'> => a !== 'mark-read' && a !== 'mark-posted' && a !== 'search',
+);
 
 // --- the tests -----------------------------------------------------------------------------
 
@@ -235,7 +237,12 @@ describe('the case page', () => {
     const view = aView(hostileCase(), { actions: ALL_FORM_ACTIONS });
     const html = casePage({ view, staff: dpo, csrf: CSRF, basePath: BASE });
     expectSound(html);
-    const forms = postForms(html).filter((f) => f.includes('/desk/cases/RD-ABC234/actions'));
+    const all = postForms(html).filter((f) => f.includes('/desk/cases/RD-ABC234/actions'));
+    // The search section has its own form (issue 14), posting exactly the search action's fields.
+    const search = all.filter((f) => f.includes('name="action" value="search"'));
+    expect(search).toHaveLength(1);
+    expect(new Set(namesIn(search[0]!).filter((n) => n !== 'action' && n !== '_csrf'))).toEqual(new Set(Object.keys(ACTION_SCHEMAS.search.shape)));
+    const forms = all.filter((f) => !search.includes(f));
     expect(forms).toHaveLength(ALL_FORM_ACTIONS.length);
     for (const action of ALL_FORM_ACTIONS) {
       const form = forms.find((f) => f.includes(`name="action" value="${action}"`));
@@ -285,7 +292,8 @@ describe('the case page', () => {
   it('shows a DPO only the actions the case allows now', () => {
     const html = casePage({ view: aView(hostileCase(), { actions: ['extend', 'reply'] as CaseView['actions'] }), staff: dpo, csrf: CSRF, basePath: BASE });
     const posted = [...html.matchAll(/name="action" value="([^"]+)"/g)].map((m) => m[1]);
-    expect(posted).toEqual(['extend', 'reply']);
+    // The search of Icetrak's systems is open on every open request, in its own section above the actions.
+    expect(posted).toEqual(['search', 'extend', 'reply']);
   });
 
   it('shows a viewer no forms to act, only a note', () => {

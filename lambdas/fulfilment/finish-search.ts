@@ -1,0 +1,11 @@
+/**
+ * Step Functions task of the search workflow (infra/fulfilment.ts). Finish: stamps the run finished (SearchFinished), once.
+ * Input: ids only. Retries, timeouts and catches live in the state machine, not here.
+ */
+import { taskHandler } from '#shared/events/middleware';
+import { finishCaseSearch, parseRunInput } from '#shared/fulfilment/search-tasks';
+import { searchTaskDeps } from './deps';
+
+const deps = searchTaskDeps();
+
+export const handler = taskHandler(parseRunInput, async (input) => finishCaseSearch(input, deps));

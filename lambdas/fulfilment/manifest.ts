@@ -1,0 +1,52 @@
+/**
+ * The fulfilment context (issue 14): the search workflow's task functions, one per Task state of
+ * infra/fulfilment.ts. Each takes ids only (`{ caseId, runId, source }`) and reads the case; the
+ * records found go to the files bucket under `searches/` (the case's prefix: retention and legal
+ * holds cover them). The task functions cannot read SEARCH_STATE_MACHINE_ARN: the state machine
+ * names them, so they cannot name it back (a CloudFormation cycle).
+ */
+import type { ContextManifest, HandlerSpec, Uses } from '#lambdas/manifest';
+
+/** Records a result on the case and writes the source's records file. */
+const RECORDS = { cases: 'readWrite', files: { access: 'write', prefix: 'searches/' } } as const satisfies Uses;
+
+const task = (id: string, file: string, state: string, description: string, uses: Uses, extra: Partial<HandlerSpec> = {}): HandlerSpec => ({
+  id,
+  entry: `lambdas/fulfilment/${file}.ts`,
+  description: `Rightsdesk search: ${description}`,
+  trigger: { kind: 'task', stateMachine: 'search', state },
+  uses,
+  ...extra,
+});
+
+/** State names of the search workflow's Task states that run these functions. */
+export const SEARCH_TASK_STATES = {
+  plan: 'Plan',
+  searchAccounts: 'SearchAccounts',
+  searchRightsdesk: 'SearchRightsdesk',
+  collectTraffic: 'CollectTraffic',
+  recordFailure: 'RecordSourceFailure',
+  finish: 'Finish',
+} as const;
+
+export const FULFILMENT: ContextManifest = {
+  context: 'fulfilment',
+  handlers: [
+    // Reads the case; writes the run's phone numbers for the traffic query (searches/<case>/<run>/identifiers/).
+    task('PlanSearchFunction', 'plan-search', SEARCH_TASK_STATES.plan, 'plan a run', { cases: 'read', files: { access: 'write', prefix: 'searches/' } }),
+    // Icetrak's account system over SQL, from inside its VPC. A query plan over a few indexed rows: 30 s is ample.
+    task('SearchAccountsFunction', 'search-accounts', SEARCH_TASK_STATES.searchAccounts, 'the account system (SQL)', RECORDS, {
+      network: 'icetrak',
+      timeoutSeconds: 30,
+    }),
+    task('SearchRightsdeskFunction', 'search-rightsdesk', SEARCH_TASK_STATES.searchRightsdesk, 'Rightsdesk’s own cases', RECORDS, { timeoutSeconds: 20 }),
+    // Athena's results CSV, parsed, and the matched customers named from the account system (in its VPC).
+    task('CollectTrafficFunction', 'collect-traffic', SEARCH_TASK_STATES.collectTraffic, 'collect the traffic query’s results', RECORDS, {
+      network: 'icetrak',
+      timeoutSeconds: 60,
+      memoryMb: 1024,
+    }),
+    task('RecordSourceFailureFunction', 'record-source-failure', SEARCH_TASK_STATES.recordFailure, 'record a source’s failure', { cases: 'readWrite' }),
+    task('FinishSearchFunction', 'finish-search', SEARCH_TASK_STATES.finish, 'finish a run', { cases: 'readWrite' }),
+  ],
+};

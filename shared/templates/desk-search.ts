@@ -1,0 +1,91 @@
+/**
+ * The case page's "Search of Icetrak's systems" section (issue 14): the latest run's result per
+ * register system (status, the identifiers searched by, how many records, or why it failed), the
+ * customers whose message traffic matched — processor data, to be forwarded to those customers,
+ * never disclosed as Icetrak's — and a form to run the search (again) with extra identifiers.
+ * Every value is escaped by `h`; the form posts the `search` action of shared/cases/act.ts.
+ */
+import type { Case } from '#domain/case';
+import { canAct, type Staff } from '#shared/auth/staff';
+import { h, type RawHtml } from '#http/html';
+import type { SourceSearch, SourceSearchStatus } from '#domain/search';
+import { ICETRAK_REGISTER } from '#shared/fulfilment/icetrak-register';
+import { isOpen } from '#domain/lifecycle';
+import { isComplaint } from '#domain/case';
+import { textField, type FormState } from './desk-forms';
+import { csrfInput, timeOf } from './desk-layout';
+
+const STATUS_TEXT: Record<SourceSearchStatus, string> = {
+  running: 'Searching…',
+  done: 'Searched',
+  failed: 'Failed',
+  'awaiting-staff': 'To search by hand',
+  'not-searched': 'Not searched: no identifier it can be searched by',
+};
+
+const KIND_TEXT: Record<string, string> = { email: 'email', phone: 'phone', accountId: 'account' };
+
+function sourceRow(s: SourceSearch): RawHtml {
+  const system = ICETRAK_REGISTER.systems.find((x) => x.id === s.source);
+  const found =
+    s.status === 'done'
+      ? h`${s.recordCount ?? 0} record${s.recordCount === 1 ? '' : 's'}${s.finishedAt ? h`, ${timeOf(s.finishedAt)}` : ''}`
+      : s.status === 'failed'
+        ? h`<span class="error">${s.failure ?? 'Failed'}</span>`
+        : s.status === 'awaiting-staff' && system?.connector.kind === 'manual'
+          ? h`${system.connector.instructions}`
+          : '';
+  const customers = s.customers?.length
+    ? h`<p><strong>Processor data</strong>: message traffic of these customers matched. Icetrak holds it for them; forward the request to
+each customer (their privacy contact) — do not disclose it as Icetrak’s.</p>
+<ul>${s.customers.map((c) => h`<li>${c.name} (${c.accountId}): ${c.records} record${c.records === 1 ? '' : 's'}</li>`)}</ul>`
+    : '';
+  return h`<tr data-source="${s.source}">
+<th scope="row">${system?.name ?? s.source}</th>
+<td>${STATUS_TEXT[s.status]}</td>
+<td>${s.identifiers.length ? h`<ul>${s.identifiers.map((i) => h`<li>${KIND_TEXT[i.kind] ?? i.kind}: ${i.value}</li>`)}</ul>` : '—'}</td>
+<td>${found}${customers}</td>
+</tr>`;
+}
+
+/** Whether a search can be run on this case now (open, not a complaint), as startSearch decides. */
+export function canSearch(c: Case): boolean {
+  return isOpen(c.status) && !isComplaint(c);
+}
+
+export function searchSection(opts: {
+  c: Case;
+  staff: Staff;
+  csrf: string;
+  basePath: string;
+  /** The failed search form's fields and errors, when its post was refused. */
+  failed?: { values: Record<string, unknown>; errors: Record<string, string> };
+}): RawHtml {
+  const { c, staff, csrf, basePath } = opts;
+  const s = c.search;
+  const run = s
+    ? h`<p>Run ${timeOf(s.startedAt)} by ${s.startedBy.replace(/^staff:/, '')} (register ${s.registerVersion})${
+        s.finishedAt ? h`, finished ${timeOf(s.finishedAt)}` : h`, still running: reload the page`
+      }.</p>
+<table class="search">
+<thead><tr><th scope="col">System</th><th scope="col">Status</th><th scope="col">Searched by</th><th scope="col">Found</th></tr></thead>
+<tbody>${s.sources.map(sourceRow)}</tbody>
+</table>`
+    : h`<p>Icetrak’s systems have not been searched for this case yet.</p>`;
+  const state: FormState = { prefix: 'search', values: opts.failed?.values ?? {}, errors: opts.failed?.errors ?? {} };
+  const form =
+    canAct(staff) && canSearch(c)
+      ? h`<form method="post" action="${basePath}/desk/cases/${encodeURIComponent(c.reference)}/actions" novalidate id="action-search">
+<input type="hidden" name="action" value="search">
+${csrfInput(csrf)}
+<p class="hint">The search uses the case’s own email address, phone number and account reference. Add others the person gave (separate several with commas).</p>
+${textField({ name: 'emails', label: 'Other email addresses', state, type: 'text', maxLength: 2000 })}
+${textField({ name: 'phones', label: 'Other phone or fax numbers', state, type: 'text', maxLength: 2000 })}
+${textField({ name: 'accountIds', label: 'Account ids (ACC-1234)', state, type: 'text', maxLength: 2000 })}
+<button type="submit">${s ? 'Run the search again' : 'Search Icetrak’s systems'}</button>
+</form>`
+      : '';
+  return h`<h2 id="search">Search of Icetrak’s systems</h2>
+${run}
+${form}`;
+}
