@@ -44,6 +44,8 @@ export const ENV_NAMES = {
   STAFF_CLIENT_ID: 'STAFF_CLIENT_ID',
   /** ARN of the secret with the credentials of Icetrak's account database (functions whose manifest entry has `accountsDb`). */
   ACCOUNTS_DB_SECRET_ARN: 'ACCOUNTS_DB_SECRET_ARN',
+  ATHENA_RESULTS_BUCKET: 'ATHENA_RESULTS_BUCKET',
+  ATHENA_RESULTS_PREFIX: 'ATHENA_RESULTS_PREFIX',
 } as const;
 
 export type EnvName = (typeof ENV_NAMES)[keyof typeof ENV_NAMES];

@@ -115,6 +115,11 @@ export interface Uses {
    * decrypt) and a place in the database's VPC; under the local stack ACCOUNTS_DB_URL instead.
    */
   readonly accountsDb?: true;
+  /**
+   * Reads the traffic search's Athena results (issue 14): the results bucket (ATHENA_RESULTS_BUCKET)
+   * under the workgroup's output prefix (ATHENA_RESULTS_PREFIX), read only (infra/traffic-search.ts).
+   */
+  readonly athenaResults?: 'read';
   /** Configuration values it reads. */
   readonly settings?: readonly Setting[];
 }
@@ -157,6 +162,7 @@ export function envNamesOf(uses: Uses): string[] {
     ...(uses.search ? ['SEARCH_STATE_MACHINE_ARN'] : []),
     ...(uses.staffAuth ? ['STAFF_ISSUER', 'STAFF_CLIENT_ID'] : []),
     ...(uses.accountsDb ? ['ACCOUNTS_DB_SECRET_ARN'] : []),
+    ...(uses.athenaResults ? ['ATHENA_RESULTS_BUCKET', 'ATHENA_RESULTS_PREFIX'] : []),
     ...(uses.settings ?? []),
   ];
 }

@@ -1,30 +1,24 @@
 /**
  * What the search workflow's task functions use, one memoised factory per handler, each built
- * from exactly what lambdas/fulfilment/manifest.ts grants it.
- *
- * Three parts come from the contexts written beside this one and are wired at merge (each is
- * marked NOT WIRED below and fails its task with NotWiredError, which the workflow records as that
- * source's failure): the SQL connector (shared/adapters/sql-source.ts over accounts-db.ts), the
- * account directory (shared/adapters/account-directory.ts) and the traffic results parser
- * (shared/fulfilment/traffic-results.ts) with the Athena results bucket (infra/traffic-search.ts).
+ * from exactly what lambdas/fulfilment/manifest.ts grants it: the SQL connector over Icetrak's
+ * account database (shared/adapters/sql-source.ts; the pool in shared/adapters/accounts-db.ts
+ * takes ACCOUNTS_DB_URL locally, the secret in AWS), the account directory, and Athena's results
+ * bucket with the traffic results parser (shared/fulfilment/traffic-results.ts).
  */
-import { caseStore, clock, filesStore } from '#adapters/from-env';
+import { caseStore, clock, filesStore, s3 } from '#adapters/from-env';
+import { PostgresAccountDirectory } from '#adapters/account-directory';
+import { accountsDb } from '#adapters/accounts-db';
 import { RightsdeskSource } from '#adapters/rightsdesk-source';
-import { DomainError } from '#domain/errors';
+import { S3BlobStore } from '#adapters/s3-blob-store';
+import { SqlSource } from '#adapters/sql-source';
 import type { RegisterSystem } from '#domain/register';
+import { readConfig } from '#shared/core/config';
 import { ICETRAK_REGISTER } from '#shared/fulfilment/icetrak-register';
 import type { CollectDeps, RecordsDeps, SearchTaskDeps } from '#shared/fulfilment/search-tasks';
+import { trafficRecords } from '#shared/fulfilment/traffic-results';
 import type { SourceConnector } from '#shared/ports';
 
-/** A part of the workflow whose adapter is not in this build yet (see the module comment). */
-export class NotWiredError extends DomainError {
-  override readonly name = 'NotWiredError';
-}
-const notWired = (what: string) => (): never => {
-  throw new NotWiredError(`${what} is not wired in this build.`);
-};
-
-const memo: { task?: SearchTaskDeps; records?: RecordsDeps } = {};
+const memo: { task?: SearchTaskDeps; records?: RecordsDeps; sql?: Map<string, SourceConnector>; collect?: CollectDeps } = {};
 
 /** Tasks that only record on the case (RecordSourceFailure, Finish). */
 export function searchTaskDeps(): SearchTaskDeps {
@@ -42,18 +36,29 @@ export function rightsdeskDeps(): RecordsDeps & { connectorFor: (system: Registe
   return { ...recordsDeps(), connectorFor: () => source };
 }
 
-/** SearchAccounts: NOT WIRED — at merge, `connectorFor: (system) => new SqlSource(system, accountsPool())`. */
+/** SearchAccounts: one SQL connector per register system (accounts, billing), over the one pool. */
 export function accountsDeps(): RecordsDeps & { connectorFor: (system: RegisterSystem) => SourceConnector } {
-  return { ...recordsDeps(), connectorFor: notWired('The account system’s SQL connector') };
-}
-
-/** CollectTraffic: NOT WIRED — at merge, the results bucket, parseTrafficResults and the AccountDirectory. */
-export function collectDeps(): CollectDeps {
+  const connectors = (memo.sql ??= new Map());
   return {
     ...recordsDeps(),
-    results: { get: notWired('The traffic results bucket'), put: notWired('The traffic results bucket') },
-    resultsPrefix: '',
-    parseResults: notWired('The traffic results parser'),
-    customers: { describe: notWired('The account directory') },
+    connectorFor: (system) => {
+      let c = connectors.get(system.id);
+      if (!c) connectors.set(system.id, (c = new SqlSource(system, accountsDb())));
+      return c;
+    },
   };
+}
+
+/** CollectTraffic: Athena's results, read where the workgroup writes them; customers named from the account directory. */
+export function collectDeps(): CollectDeps {
+  return (memo.collect ??= (() => {
+    const config = readConfig(['ATHENA_RESULTS_BUCKET', 'ATHENA_RESULTS_PREFIX']);
+    return {
+      ...recordsDeps(),
+      results: new S3BlobStore(s3(), config.ATHENA_RESULTS_BUCKET),
+      resultsPrefix: config.ATHENA_RESULTS_PREFIX,
+      parseResults: (csv, source) => trafficRecords(csv, source),
+      customers: new PostgresAccountDirectory(accountsDb()),
+    };
+  })());
 }

@@ -35,17 +35,32 @@ export const FULFILMENT: ContextManifest = {
     // Reads the case; writes the run's phone numbers for the traffic query (searches/<case>/<run>/identifiers/).
     task('PlanSearchFunction', 'plan-search', SEARCH_TASK_STATES.plan, 'plan a run', { cases: 'read', files: { access: 'write', prefix: 'searches/' } }),
     // Icetrak's account system over SQL, from inside its VPC. A query plan over a few indexed rows: 30 s is ample.
-    task('SearchAccountsFunction', 'search-accounts', SEARCH_TASK_STATES.searchAccounts, 'the account system (SQL)', RECORDS, {
-      network: 'icetrak',
-      timeoutSeconds: 30,
-    }),
+    task(
+      'SearchAccountsFunction',
+      'search-accounts',
+      SEARCH_TASK_STATES.searchAccounts,
+      'the account system (SQL)',
+      { ...RECORDS, accountsDb: true },
+      {
+        network: 'icetrak',
+        timeoutSeconds: 30,
+      },
+    ),
     task('SearchRightsdeskFunction', 'search-rightsdesk', SEARCH_TASK_STATES.searchRightsdesk, 'Rightsdesk’s own cases', RECORDS, { timeoutSeconds: 20 }),
     // Athena's results CSV, parsed, and the matched customers named from the account system (in its VPC).
-    task('CollectTrafficFunction', 'collect-traffic', SEARCH_TASK_STATES.collectTraffic, 'collect the traffic query’s results', RECORDS, {
-      network: 'icetrak',
-      timeoutSeconds: 60,
-      memoryMb: 1024,
-    }),
+    // Reads Athena's results, and names the matched customers from the account directory.
+    task(
+      'CollectTrafficFunction',
+      'collect-traffic',
+      SEARCH_TASK_STATES.collectTraffic,
+      'collect the traffic query’s results',
+      { ...RECORDS, accountsDb: true, athenaResults: 'read' },
+      {
+        network: 'icetrak',
+        timeoutSeconds: 60,
+        memoryMb: 1024,
+      },
+    ),
     task('RecordSourceFailureFunction', 'record-source-failure', SEARCH_TASK_STATES.recordFailure, 'record a source’s failure', { cases: 'readWrite' }),
     task('FinishSearchFunction', 'finish-search', SEARCH_TASK_STATES.finish, 'finish a run', { cases: 'readWrite' }),
   ],

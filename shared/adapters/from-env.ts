@@ -98,7 +98,7 @@ export function verificationKeys(): VerificationKeySource {
   return (memo.verificationKeys ??= verificationKeysOf(keyRing()));
 }
 
-function s3(): ReturnType<typeof s3Client> {
+export function s3(): ReturnType<typeof s3Client> {
   return (memo.s3 ??= s3Client());
 }
 

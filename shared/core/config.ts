@@ -41,6 +41,9 @@ const VARS = {
   ACCOUNTS_DB_SECRET_ARN: z.string().check(z.startsWith('arn:')),
   /** Connection string of the account database (local stack only: PGlite, infra/local/icetrak/account-system.ts). */
   ACCOUNTS_DB_URL: z.string().check(z.regex(/^postgres(ql)?:\/\//)),
+  ATHENA_RESULTS_BUCKET: z.string().check(z.minLength(3)),
+  /** The workgroup's output prefix in the results bucket, e.g. `athena/` (Athena writes `<prefix><QueryExecutionId>.csv`). */
+  ATHENA_RESULTS_PREFIX: z.string().check(z.regex(/^([\w.-]+\/)*$/)),
 } as const;
 
 export type ConfigVar = keyof typeof VARS;
