@@ -28,6 +28,7 @@ import { createHttpAdapter } from './http-adapter';
 import { startLocalKeeper, type LocalKeeper } from './keeper';
 import type { KeeperRunner } from './keeper-runner';
 import { createLocalSearch, type LocalAthena } from './search';
+import { createAthenaLocal } from './athena-local';
 import { loadOrCreateSigningKey, newSigningKey } from './signing-key';
 import { createTtlSweeper, type TtlSweeper } from './ttl-sweeper';
 import { lambdaContext } from './lambda-context';
@@ -54,6 +55,9 @@ export const LOCAL_RESOURCES = {
   /** Where Athena (locally DuckDB, infra/local/athena-local.ts) writes query results. */
   athenaResultsBucket: 'rightsdesk-athena-results',
 } as const;
+
+/** Where the traffic search's results go in the results bucket (the workgroup's output location in AWS). */
+const ATHENA_RESULTS_PREFIX = 'athena/';
 
 const BUCKETS = [
   LOCAL_RESOURCES.rawMailBucket,
@@ -336,7 +340,18 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
     if (!(Number.isFinite(timeScale) && timeScale >= 1)) throw new RangeError('timeScale must be a number of at least 1.');
     const timeOrigin = new Date();
     const clock = timeScale === 1 ? systemClock : scaledClock(timeScale, timeOrigin.getTime());
-    const search = createLocalSearch({ rootDir: REPO_ROOT, clock, log, ...(opts.athena && { athena: opts.athena }) });
+    // The traffic search's Athena task, answered by DuckDB over the same Parquet files and the same SQL (infra/local/athena-local.ts).
+    const athenaS3 = localS3Client(s3.url);
+    cleanups.push(() => athenaS3.destroy());
+    const duckdbAthena = createAthenaLocal({
+      s3Dir: s3.dir,
+      s3: athenaS3,
+      trafficBucket: LOCAL_RESOURCES.trafficBucket,
+      filesBucket: LOCAL_RESOURCES.filesBucket,
+      outputLocation: `s3://${LOCAL_RESOURCES.athenaResultsBucket}/${ATHENA_RESULTS_PREFIX}`,
+    });
+    const athena = opts.athena ?? ((parameters: unknown) => duckdbAthena.startQueryExecutionSync(parameters));
+    const search = createLocalSearch({ rootDir: REPO_ROOT, clock, log, athena });
     const keeper = await startLocalKeeper({ rootDir: REPO_ROOT, clock, scale: timeScale, log, alsoServe: [search] });
     cleanups.push(() => search.stop());
     // Registered after the emulators, so executions stop before the stores they use close.
@@ -399,6 +414,8 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
         if (loaded) log(`Icetrak message traffic: ${loaded.rows.toLocaleString('en-GB')} demo rows in ${String(loaded.objects)} day files`);
       }
     } else env.remove('ACCOUNTS_DB_URL');
+    env.put('ATHENA_RESULTS_BUCKET', LOCAL_RESOURCES.athenaResultsBucket);
+    env.put('ATHENA_RESULTS_PREFIX', ATHENA_RESULTS_PREFIX);
     env.put('CASES_TABLE', LOCAL_RESOURCES.casesTable);
     env.put('RAW_MAIL_BUCKET', LOCAL_RESOURCES.rawMailBucket);
     env.put('FILES_BUCKET', LOCAL_RESOURCES.filesBucket);
