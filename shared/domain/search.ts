@@ -11,7 +11,7 @@
  *   - the workflow's input is `{ caseId, runId }` and nothing else personal ever enters it.
  */
 import { isComplaint, type Actor, type AuditEntry, type Case } from './case';
-import { InvalidTransitionError, NotForComplaintsError } from './errors';
+import { InvalidTransitionError, MissingReasonError, NotForComplaintsError } from './errors';
 import type { IdentifierKind, Role, SourceKind } from './register';
 
 /** The identifiers a search uses, normalised (lower-case emails, E.164 phone numbers, upper-case account ids). */
@@ -318,6 +318,93 @@ export function finishSearch(c: Case, runId: string, at: string): { case: Case; 
         notSearched: count('not-searched'),
         records: sources.reduce((n, s) => n + (s.recordCount ?? 0), 0),
       },
+    },
+  };
+}
+
+/** What a member of staff found searching a manual source by hand. */
+export interface ManualSearchInput {
+  source: string;
+  outcome: 'found' | 'nothing-found';
+  /** What was found and where (for `found`: becomes the source's one record, disclosed in the answer unless marked third-party). */
+  note?: string;
+  /** The records file written for `found` (`recordsKey`), set by the use case. */
+  resultKey?: string;
+}
+
+/**
+ * A member of staff records a manual source's search ("search X for this person"): who, when, and
+ * what was found (a note that becomes the source's record) or that nothing was. Only a source of
+ * the current run that is awaiting staff; `found` needs the note. The note stays on the case, never
+ * in the audit trail.
+ */
+export function recordManualSearch(c: Case, input: ManualSearchInput, ctx: { at: string; actor: Actor }): { case: Case; entry: AuditEntry } {
+  const current = c.search?.sources.find((s) => s.source === input.source);
+  if (!c.search || !current) throw new InvalidTransitionError('That source is not part of this case’s search.');
+  if (current.status !== 'awaiting-staff') throw new InvalidTransitionError('That source is not waiting to be searched by hand.');
+  const note = input.note?.trim() ?? '';
+  if (input.outcome === 'found' && note === '') throw new MissingReasonError('Say what was found, and where.');
+  const next: SourceSearch = {
+    ...current,
+    status: 'done',
+    finishedAt: ctx.at,
+    recordCount: input.outcome === 'found' ? 1 : 0,
+    ...(input.outcome === 'found' && input.resultKey ? { resultKey: input.resultKey } : {}),
+    manual: { by: ctx.actor, at: ctx.at, outcome: input.outcome, ...(note ? { note } : {}) },
+  };
+  const search = { ...c.search, sources: c.search.sources.map((s) => (s.source === input.source ? next : s)) };
+  return {
+    case: { ...c, search, updatedAt: ctx.at },
+    entry: { at: ctx.at, actor: ctx.actor, action: 'ManualSearchRecorded', detail: { runId: c.search.runId, source: input.source, outcome: input.outcome } },
+  };
+}
+
+/** The one record a manual source's `found` note becomes (a `manual_note`), so the answer carries it like any other. */
+export function manualRecord(c: Case, source: string, role: Role, note: string, at: string): SourceRecordsFile {
+  const runId = c.search!.runId;
+  return {
+    caseId: c.id,
+    runId,
+    source,
+    searchedAt: at,
+    records: [
+      {
+        id: `${source}:manual_note:${runId}`,
+        source,
+        recordType: 'manual_note',
+        key: runId,
+        role,
+        matchedBy: 'email',
+        providedByPerson: false,
+        fields: { found: note, searched_at: at },
+      },
+    ],
+  };
+}
+
+/** Record ids as FoundRecord makes them: `<source>:<recordType>:<key>`. */
+const RECORD_ID = /^[a-z][a-z0-9-]{1,40}:[a-z][a-z0-9_]{1,40}:[^\s]{1,200}$/;
+
+/**
+ * The DPO marks records as another person's data (or unmarks them): they are left out of the
+ * answer (Art. 15(4); shared/fulfilment/export). Each id must be a record id of a source of the
+ * current run; marks survive a re-run (ids are stable). Counts only in the audit trail.
+ */
+export function markThirdParty(c: Case, input: { records: readonly string[]; thirdParty: boolean }, ctx: { at: string; actor: Actor }): { case: Case; entry: AuditEntry } {
+  if (!c.search) throw new InvalidTransitionError('Run a search first: there are no records to mark.');
+  const ids = [...new Set(input.records.map((r) => r.trim()))];
+  if (ids.length === 0) throw new MissingReasonError('Name at least one record.');
+  const sources = new Set(c.search.sources.map((s) => s.source));
+  const bad = ids.filter((id) => !RECORD_ID.test(id) || !sources.has(id.split(':')[0]!));
+  if (bad.length) throw new InvalidTransitionError(`Not a record of this case’s search: ${bad.slice(0, 3).join(', ')}.`);
+  const redact = input.thirdParty ? [...new Set([...c.search.redact, ...ids])] : c.search.redact.filter((id) => !ids.includes(id));
+  return {
+    case: { ...c, search: { ...c.search, redact }, updatedAt: ctx.at },
+    entry: {
+      at: ctx.at,
+      actor: ctx.actor,
+      action: input.thirdParty ? 'RecordsMarkedThirdParty' : 'RecordsUnmarkedThirdParty',
+      detail: { runId: c.search.runId, records: ids.length, marked: redact.length },
     },
   };
 }
