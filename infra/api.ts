@@ -276,6 +276,14 @@ export class PublicApi extends Construct {
       // One public origin: with a custom domain, the execute-api address is switched off.
       disableExecuteApiEndpoint: props.customDomain !== undefined,
       failOnWarnings: true,
+      // ZIPs (the answer, the DPO's review copy), attachments and report files reach a browser as
+      // bytes: a Lambda proxy response marked isBase64Encoded is decoded only when the request's
+      // Accept header matches a binary media type, and a browser's download asks for
+      // "text/html,…,*/*", so only */* covers it. Text responses (isBase64Encoded false) pass
+      // through unchanged; request bodies then reach the handlers base64-encoded, which the body
+      // parser decodes before it reads a form or JSON (shared/http/middleware.ts; the local
+      // adapter sends binary bodies the same way).
+      binaryMediaTypes: ['*/*'],
       // API Gateway writes execution and access logs through one role per account and region.
       cloudWatchRole: true,
       cloudWatchRoleRemovalPolicy: RemovalPolicy.RETAIN,

@@ -2,6 +2,7 @@
 import { CASES } from '#lambdas/cases/manifest';
 import { DEADLINES } from '#lambdas/deadlines/manifest';
 import { EMAIL } from '#lambdas/email/manifest';
+import { FULFILMENT } from '#lambdas/fulfilment/manifest';
 import { INTAKE } from '#lambdas/intake/manifest';
 import { KEYS } from '#lambdas/keys/manifest';
 import { MAIL } from '#lambdas/mail/manifest';
@@ -9,7 +10,7 @@ import { REPORTS } from '#lambdas/reports/manifest';
 import { RETENTION } from '#lambdas/retention/manifest';
 import type { ContextManifest, HandlerSpec } from './manifest';
 
-export const MANIFESTS: readonly ContextManifest[] = [INTAKE, CASES, EMAIL, DEADLINES, MAIL, KEYS, REPORTS, RETENTION];
+export const MANIFESTS: readonly ContextManifest[] = [INTAKE, CASES, EMAIL, DEADLINES, MAIL, KEYS, REPORTS, RETENTION, FULFILMENT];
 
 export const HANDLERS: readonly HandlerSpec[] = MANIFESTS.flatMap((m) => m.handlers);
 

@@ -5,6 +5,7 @@
 import { caseObjects, caseStore, clock, filesStore, ids, keeper, outbox } from '#adapters/from-env';
 import type { DeskActDeps, DeskEntryDeps, DeskFilesDeps, DeskReadDeps } from '#shared/cases/deps';
 import { readConfig } from '#shared/core/config';
+import { ICETRAK_REGISTER } from '#shared/fulfilment/icetrak-register';
 
 const memo: { read?: DeskReadDeps; act?: DeskActDeps; holds?: DeskActDeps; entry?: DeskEntryDeps; files?: DeskFilesDeps; site?: DeskSite } = {};
 
@@ -31,10 +32,16 @@ export function deskActDeps(): DeskActDeps {
 
 /**
  * Acting on a case with its stored objects (a legal hold places and lifts S3 Object Lock holds on
- * them) and its keeper (a reopened case gets a new one): the act handlers.
+ * them), its keeper (a reopened case gets a new one) and its answer (the search's records read
+ * and the ZIP written in the files bucket, against Icetrak's register): the act handlers.
  */
 export function deskActWithHoldsDeps(): DeskActDeps {
-  return (memo.holds ??= { ...deskActDeps(), objects: caseObjects(), keeper: keeper() });
+  return (memo.holds ??= {
+    ...deskActDeps(),
+    objects: caseObjects(),
+    keeper: keeper(),
+    fulfilment: { files: filesStore(), register: ICETRAK_REGISTER },
+  });
 }
 
 export function deskEntryDeps(): DeskEntryDeps {

@@ -10,9 +10,16 @@ const STAFF = { staffAuth: true, cases: 'readWrite', settings: ['DPO_ADDRESS', '
 const ACTS = { ...OUTBOX_USES, staffAuth: true } as const satisfies Uses;
 /**
  * Acting on a case, which includes placing and lifting a legal hold on its stored objects and
- * starting the deadline keeper of a reopened case (issue 13).
+ * starting the deadline keeper of a reopened case (issue 13), and preparing the case's answer
+ * (issue 14): reading the search's records files under searches/ and writing the ZIP under
+ * exports/ of the files bucket, nothing else of it.
  */
-const ACTS_WITH_HOLDS = { ...ACTS, rawMail: { access: 'hold', prefix: 'inbound/' }, files: 'hold', keeper: 'start' } as const satisfies Uses;
+const ACTS_WITH_HOLDS = {
+  ...ACTS,
+  rawMail: { access: 'hold', prefix: 'inbound/' },
+  files: ['hold', { access: 'read', prefix: 'searches/' }, { access: 'write', prefix: 'exports/' }],
+  keeper: 'start',
+} as const satisfies Uses;
 /** Reads that draw no page with the desk's letters: no DPO address. */
 const STAFF_READS = { staffAuth: true, cases: 'readWrite', settings: ['PUBLIC_BASE_URL'] } as const satisfies Uses;
 

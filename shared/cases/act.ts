@@ -10,6 +10,7 @@ import * as z from 'zod';
 import { KEPT_REASONS, RIGHTS, type Case } from '#domain/case';
 import { londonDateOf } from '#domain/calendar';
 import { ValidationError } from '#domain/errors';
+import { EXPORT_KINDS } from '#domain/export';
 import { MAIL_FLAGS } from '#domain/inbound-mail';
 import {
   acknowledgeComplaint,
@@ -39,6 +40,8 @@ import { deliver } from '#shared/core/outbox';
 import { startKeeper } from '#shared/core/start-keeper';
 import { recordEvent } from '#domain/audit';
 import { errorFields, logger } from '#shared/core/log';
+import { prepareExport } from '#shared/fulfilment/export/prepare';
+import { releaseExport } from '#shared/fulfilment/export/release';
 import type { LetterKind } from '#shared/templates/letters';
 import { caseByReference } from './case-view';
 import { isoDate, listOf, parseFields } from './fields';
@@ -95,6 +98,9 @@ export const ACTION_SCHEMAS = {
   reopen: z.object({ reason: text('why the case is reopened', 2_000) }),
   'mark-read': z.object({}),
   'mark-posted': z.object({ letter: z.string().min(1).max(200) }),
+  // The access or portability answer (issue 14): prepared from the finished search for the DPO to review, then released.
+  'prepare-export': z.object({ kind: z.enum(EXPORT_KINDS, { error: 'Choose access or portability.' }) }),
+  'release-export': z.object({}),
 } as const;
 
 export type ActionName = keyof typeof ACTION_SCHEMAS;
@@ -114,6 +120,8 @@ export function parseAction(raw: Record<string, unknown>): ActionInput {
 
 /** One staff action on the case `reference`; answers the case as written (its letter sent, or owed to the sweep). */
 export async function act(reference: string, input: ActionInput, staff: Staff, deps: DeskActDeps): Promise<Case> {
+  // The answer's actions are the fulfilment context's use cases, each one conditional write of its own.
+  if (input.action === 'prepare-export' || input.action === 'release-export') return actOnExport(reference, input, staff, deps);
   const found = await caseByReference(reference, deps);
   let target: Case | undefined;
   if (input.action === 'merge') target = await caseByReference(input.into, deps);
@@ -151,6 +159,18 @@ export async function act(reference: string, input: ActionInput, staff: Staff, d
       ? ((await startKeeper(written, { cases: deps.cases, keeper: deps.keeper, clock: deps.clock }, 'reopen')) ?? written)
       : written;
   return owed.length ? deliver(current, owed, deps.outbox) : current;
+}
+
+async function actOnExport(
+  reference: string,
+  input: Extract<ActionInput, { action: 'prepare-export' | 'release-export' }>,
+  staff: Staff,
+  deps: DeskActDeps,
+): Promise<Case> {
+  if (input.action === 'release-export') return releaseExport(reference, staff, deps);
+  if (!deps.fulfilment) throw new Error('This handler cannot prepare an answer: it was not given the files bucket and the register.');
+  const { case: c } = await prepareExport(reference, { kind: input.kind }, staff, { ...deps, ...deps.fulfilment });
+  return c;
 }
 
 /**
@@ -257,6 +277,9 @@ function apply(c: Case, input: ActionInput, ctx: TransitionContext, target: Case
       const t = recordEvent(c, ctx.at, ctx.actor, 'CorrespondenceRead');
       return { transition: { case: { ...t.case, flags: c.flags.filter((f) => f !== MAIL_FLAGS.newCorrespondence) }, entry: t.entry } };
     }
+    case 'prepare-export':
+    case 'release-export':
+      throw new Error(`${input.action} is not a lifecycle move (see actOnExport).`);
     case 'mark-posted': {
       const entry = outboxOf(c).find((e) => e.id === input.letter && e.state === 'post');
       if (!entry) throw new ValidationError({ letter: 'That letter is not waiting to be posted.' });

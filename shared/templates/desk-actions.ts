@@ -10,8 +10,11 @@ import type { ActionName } from '#shared/cases/act';
 import { checkbox, choiceAnchor, choices, idOf, textArea, textField, type FormState } from './desk-forms';
 import { csrfInput } from './desk-layout';
 
-/** Actions drawn as a full form in the Actions section (mark-read and mark-posted are small buttons elsewhere). */
-export type FormAction = Exclude<ActionName, 'mark-read' | 'mark-posted'>;
+/**
+ * Actions drawn as a full form in the Actions section (mark-read and mark-posted are small buttons
+ * elsewhere; the answer's prepare-export and release-export are in its own section, desk-export.ts).
+ */
+export type FormAction = Exclude<ActionName, 'mark-read' | 'mark-posted' | 'prepare-export' | 'release-export'>;
 
 interface ActionForm {
   title: string;

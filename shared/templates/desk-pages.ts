@@ -23,6 +23,7 @@ import type { QueuePage } from '#shared/cases/queue';
 import type { RenderedEmail } from './email-blocks';
 import { confirmedEmail, emailReceivedEmail } from './emails';
 import { actionAnchors, actionForm, isFormAction, smallActionForm } from './desk-actions';
+import { answerSection } from './desk-export';
 import { choiceAnchor, choices, errorSummary, select, textArea, textField, type FormState } from './desk-forms';
 import {
   CHANNEL_LABELS,
@@ -309,6 +310,7 @@ ${requesterSection(c)}
 <ul>${view.dueExplanation.map((s) => h`<li>${s}</li>`)}</ul>
 ${notesSection(c)}
 ${correspondenceSection(view, staff, csrf, basePath)}
+${answerSection({ view, staff, csrf, basePath })}
 ${actionsSection}
 ${timelineSection(view)}`;
   return deskLayout({

@@ -6,6 +6,7 @@ import { MAX_BODY_BYTES, PublicApi, STAFF_API_SCOPE, STAGE_NAME, type PublicApiP
 import { ENV_NAMES } from '#infra/env-names';
 import { foreignRegionsIn, residencyViolations } from '#infra/residency';
 import { CASES } from '#lambdas/cases/manifest';
+import { FULFILMENT } from '#lambdas/fulfilment/manifest';
 import { REPORTS } from '#lambdas/reports/manifest';
 import { INTAKE } from '#lambdas/intake/manifest';
 import { routesOf, triggeredBy, type HandlerSpec, type Route } from '#lambdas/manifest';
@@ -62,8 +63,8 @@ function build(context: Record<string, unknown> = TEST_CONTEXT) {
   };
 }
 
-/** What the stack's API serves: the public form (intake) and the DPO desk with its staff API (cases). */
-const ROUTES = routesOf([...INTAKE.handlers, ...CASES.handlers, ...REPORTS.handlers]);
+/** What the stack's API serves: the public form (intake), the DPO desk with its staff API (cases), and the answer's links (fulfilment). */
+const ROUTES = routesOf([...INTAKE.handlers, ...CASES.handlers, ...REPORTS.handlers, ...FULFILMENT.handlers]);
 const PUBLIC_ROUTES = ROUTES.filter((r) => r.access === 'public');
 const STAFF_ROUTES = ROUTES.filter((r) => r.access === 'staff');
 /** Staff routes the handler alone authenticates (session cookie): open at API Gateway. */
@@ -115,21 +116,23 @@ function methodsInTemplate(): Map<string, Record<string, any>> {
 }
 
 describe('REST API', () => {
-  it('is one REGIONAL API with one stage, no binary media types, served only at the custom domain', () => {
+  it('is one REGIONAL API with one stage, binary media types */* (a browser download asks for text/html first), served only at the custom domain', () => {
     built.template.resourceCountIs('AWS::ApiGateway::RestApi', 1);
     built.template.resourceCountIs('AWS::ApiGateway::Stage', 1);
     built.template.hasResourceProperties('AWS::ApiGateway::RestApi', {
       EndpointConfiguration: { Types: ['REGIONAL'] },
-      BinaryMediaTypes: Match.absent(),
+      BinaryMediaTypes: ['*/*'],
       DisableExecuteApiEndpoint: true,
     });
     built.template.hasResourceProperties('AWS::ApiGateway::Stage', { StageName: STAGE_NAME, TracingEnabled: true });
     expect(JSON.stringify(built.template.toJSON())).not.toMatch(/EDGE|AWS::CloudFront::/);
   });
 
-  it('serves the intake routes publicly and the cases and reports routes to staff, the desk under /desk and the staff API under /api', () => {
-    expect(PUBLIC_ROUTES).toEqual(routesOf(INTAKE.handlers));
-    expect(STAFF_ROUTES).toEqual(routesOf([...CASES.handlers, ...REPORTS.handlers]));
+  it('serves the intake routes and the answer’s download link publicly and the cases and reports routes to staff, the desk under /desk and the staff API under /api', () => {
+    const fulfilment = routesOf(FULFILMENT.handlers);
+    expect(PUBLIC_ROUTES).toEqual([...routesOf(INTAKE.handlers), ...fulfilment.filter((r) => r.access === 'public')]);
+    expect(PUBLIC_ROUTES.filter((r) => r.path.startsWith('/export/')).map(routeKey)).toEqual(['GET /export/{token}', 'POST /export/{token}']);
+    expect(STAFF_ROUTES).toEqual([...routesOf([...CASES.handlers, ...REPORTS.handlers]), ...fulfilment.filter((r) => r.access === 'staff')]);
     expect([...DESK_ROUTES, ...STAFF_API_ROUTES].map(routeKey).sort()).toEqual(STAFF_ROUTES.map(routeKey).sort());
     expect(DESK_ROUTES.length).toBeGreaterThan(0);
     expect(STAFF_API_ROUTES.length).toBeGreaterThan(0);
