@@ -412,10 +412,14 @@ export class PublicApi extends Construct {
       },
     );
     if (route.access === 'public') {
-      const reason =
-        `${route.method} ${route.path} is the public rights-request form: anyone may use it and must not need an ` +
-        'account (UK GDPR Art. 12(2)). Instead: WAF (per-IP rate limit, body size, managed rules), stage and method ' +
-        'throttling, request validation, reserved concurrency and the handler’s own per-IP limiter.';
+      const reason = route.path.startsWith('/export/')
+        ? `${route.method} ${route.path} is the requester’s signed download link to their answer (issue 14): the ` +
+          'HMAC-signed token in the path is the credential (one case, one export, 7 days), and a requester has no ' +
+          'account (UK GDPR Art. 12(2)). Instead: WAF, stage and method throttling, reserved concurrency and a ' +
+          'per-link rate limit in the handler.'
+        : `${route.method} ${route.path} is the public rights-request form: anyone may use it and must not need an ` +
+          'account (UK GDPR Art. 12(2)). Instead: WAF (per-IP rate limit, body size, managed rules), stage and method ' +
+          'throttling, request validation, reserved concurrency and the handler’s own per-IP limiter.';
       Validations.of(method).acknowledge({ id: 'AwsSolutions-APIG4', reason });
       Validations.of(method).acknowledge({ id: 'AwsSolutions-COG4', reason });
     } else if (route.access === 'staff' && isDeskPath(route.path)) {
