@@ -276,6 +276,14 @@ export class PublicApi extends Construct {
       // One public origin: with a custom domain, the execute-api address is switched off.
       disableExecuteApiEndpoint: props.customDomain !== undefined,
       failOnWarnings: true,
+      // ZIPs (the answer, the DPO's review copy), attachments and report files reach a browser as
+      // bytes: a Lambda proxy response marked isBase64Encoded is decoded only when the request's
+      // Accept header matches a binary media type, and a browser's download asks for
+      // "text/html,…,*/*", so only */* covers it. Text responses (isBase64Encoded false) pass
+      // through unchanged; request bodies then reach the handlers base64-encoded, which the body
+      // parser decodes before it reads a form or JSON (shared/http/middleware.ts; the local
+      // adapter sends binary bodies the same way).
+      binaryMediaTypes: ['*/*'],
       // API Gateway writes execution and access logs through one role per account and region.
       cloudWatchRole: true,
       cloudWatchRoleRemovalPolicy: RemovalPolicy.RETAIN,
@@ -404,10 +412,14 @@ export class PublicApi extends Construct {
       },
     );
     if (route.access === 'public') {
-      const reason =
-        `${route.method} ${route.path} is the public rights-request form: anyone may use it and must not need an ` +
-        'account (UK GDPR Art. 12(2)). Instead: WAF (per-IP rate limit, body size, managed rules), stage and method ' +
-        'throttling, request validation, reserved concurrency and the handler’s own per-IP limiter.';
+      const reason = route.path.startsWith('/export/')
+        ? `${route.method} ${route.path} is the requester’s signed download link to their answer (issue 14): the ` +
+          'HMAC-signed token in the path is the credential (one case, one export, 7 days), and a requester has no ' +
+          'account (UK GDPR Art. 12(2)). Instead: WAF, stage and method throttling, reserved concurrency and a ' +
+          'per-link rate limit in the handler.'
+        : `${route.method} ${route.path} is the public rights-request form: anyone may use it and must not need an ` +
+          'account (UK GDPR Art. 12(2)). Instead: WAF (per-IP rate limit, body size, managed rules), stage and method ' +
+          'throttling, request validation, reserved concurrency and the handler’s own per-IP limiter.';
       Validations.of(method).acknowledge({ id: 'AwsSolutions-APIG4', reason });
       Validations.of(method).acknowledge({ id: 'AwsSolutions-COG4', reason });
     } else if (route.access === 'staff' && isDeskPath(route.path)) {

@@ -9,7 +9,7 @@ import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type { IConstruct } from 'constructs';
-import { bucketUseOf, type Setting, type Uses } from '#lambdas/manifest';
+import { bucketUsesOf, type Setting, type Uses } from '#lambdas/manifest';
 import { ENV_NAMES } from './env-names';
 import type { MailSender, ServiceFunction } from './service-function';
 import type { StaffAuthBinder } from './staff-sign-in';
@@ -93,10 +93,9 @@ export class HandlerResources {
       ['filesBucket', ENV_NAMES.FILES_BUCKET, uses.files],
       ['reportsBucket', ENV_NAMES.REPORTS_BUCKET, uses.reports],
     ] as const;
-    for (const [key, envName, use] of buckets) {
-      if (!use) continue;
-      const { access, prefix } = bucketUseOf(use);
-      need(key, (b: s3.IBucket) => fn.bindBucket(envName, b, access, prefix));
+    // One grant per use (each with its own acknowledgement); the bucket's variable is bound once, to the same name.
+    for (const [key, envName, bucketUses] of buckets) {
+      for (const { access, prefix } of bucketUsesOf(bucketUses)) need(key, (b: s3.IBucket) => fn.bindBucket(envName, b, access, prefix));
     }
     if (uses.holds) {
       need('rawMailBucket', (b: s3.IBucket) => fn.bindBucket(ENV_NAMES.RAW_MAIL_BUCKET, b, 'hold', 'inbound/'));

@@ -11,6 +11,7 @@ import { CfnOutput, Lazy, Stack, type StackProps } from 'aws-cdk-lib';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
 import { CASES } from '#lambdas/cases/manifest';
+import { FULFILMENT } from '#lambdas/fulfilment/manifest';
 import { INTAKE } from '#lambdas/intake/manifest';
 import { REPORTS } from '#lambdas/reports/manifest';
 import { PublicApi, type PublicApiProps } from './api';
@@ -111,8 +112,9 @@ export class RightsdeskStack extends Stack {
     // The API provides the signing key and PUBLIC_BASE_URL, the keeper the right to start
     // keepers and its offsets: each function is bound once what its manifest entry uses exists.
     this.publicApi = new PublicApi(this, 'PublicApi', {
-      // The public form and the DPO desk (its sign-in, pages and staff API) share one API, one WAF and one domain.
-      handlers: [...INTAKE.handlers, ...CASES.handlers, ...REPORTS.handlers],
+      // The public form and the DPO desk (its sign-in, pages and staff API) share one API, one WAF and one domain;
+      // of the fulfilment context, its HTTP routes (the answer's download link and the desk's review copy).
+      handlers: [...INTAKE.handlers, ...CASES.handlers, ...REPORTS.handlers, ...FULFILMENT.handlers],
       ...props.api,
       key: this.storage.key,
       resources: this.resources,

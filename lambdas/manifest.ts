@@ -61,9 +61,23 @@ export type BucketAccess = 'read' | 'write' | 'readWrite' | 'purge' | 'hold';
  */
 export type BucketUse = BucketAccess | { readonly access: BucketAccess; readonly prefix: string };
 
+/**
+ * What a handler does with one bucket: one use, or several when it needs different access under
+ * different prefixes (the desk's act handlers hold every object of a case, read the search's
+ * records under `searches/` and write the answer under `exports/`). One environment variable
+ * either way; each use is its own grant.
+ */
+export type BucketUses = BucketUse | readonly BucketUse[];
+
 /** A bucket use as access and key prefix ('' for every object). */
 export function bucketUseOf(use: BucketUse): { readonly access: BucketAccess; readonly prefix: string } {
   return typeof use === 'string' ? { access: use, prefix: '' } : use;
+}
+
+/** Every use of a bucket, as access and key prefix (none when the bucket is not used). */
+export function bucketUsesOf(uses: BucketUses | undefined): Array<{ readonly access: BucketAccess; readonly prefix: string }> {
+  if (uses === undefined) return [];
+  return (typeof uses === 'string' || !Array.isArray(uses) ? [uses as BucketUse] : (uses as readonly BucketUse[])).map(bucketUseOf);
 }
 
 /** Plain configuration values (no grant), each one environment variable of the same name. */
@@ -85,11 +99,11 @@ export interface Uses {
   /** The cases table (CASES_TABLE). */
   readonly cases?: 'read' | 'readWrite';
   /** The raw inbound mail bucket (RAW_MAIL_BUCKET). */
-  readonly rawMail?: BucketUse;
+  readonly rawMail?: BucketUses;
   /** Attachments and exports (FILES_BUCKET). */
-  readonly files?: BucketUse;
+  readonly files?: BucketUses;
   /** Compliance reports (REPORTS_BUCKET). */
-  readonly reports?: BucketUse;
+  readonly reports?: BucketUses;
   /**
    * The link-signing key secret (SIGNING_KEY_SECRET_ARN): true reads its current and previous
    * versions; 'rotate' also writes a new version and moves its staging labels (the rotation function).

@@ -14,6 +14,7 @@ import { z as zc } from 'zod';
 import { ACTION_SCHEMAS, ACTION_NAMES } from '#shared/cases/act';
 import { staffEntrySchema } from '#shared/cases/enter';
 import { QUEUE_VIEWS } from '#domain/queue';
+import { EXPORT_ID, EXPORT_KINDS, EXPORT_LINK_DAYS } from '#domain/export';
 import { runRequestSchema } from '#shared/reports/desk';
 import { REPORT_FILES } from '#shared/reports/record';
 
@@ -74,14 +75,65 @@ function actionSchemas(): Record<string, Json> {
   );
 }
 
+/** The case's answer as GET /api/cases/{reference} shows it (shared/cases/case-json.ts, exportJson): the summary without its S3 key. */
+function caseExportSchema(): Json {
+  const instant = { type: 'string', format: 'date-time' };
+  const orNull = (schema: Json): Json => ({ oneOf: [schema, { type: 'null' }] });
+  const count = { type: 'integer', minimum: 0 };
+  return {
+    type: 'object',
+    description: 'The access or portability answer: prepared (for the DPO to review), then released to the requester through a signed link.',
+    properties: {
+      id: { type: 'string', pattern: EXPORT_ID.source },
+      kind: { type: 'string', enum: [...EXPORT_KINDS] },
+      runId: { type: 'string', description: 'The search run it was built from.' },
+      registerVersion: { type: 'string' },
+      preparedAt: instant,
+      preparedBy: { type: 'string', description: 'staff:<email>' },
+      bytes: { ...count, description: 'Size of the ZIP.' },
+      recordsBySource: { type: 'object', description: 'Records included, by register system id.', additionalProperties: count },
+      redacted: { ...count, description: 'Records left out as third-party data.' },
+      processorRecordsWithheld: { ...count, description: 'Records Icetrak holds as processor, forwarded to its customers instead.' },
+      releasedAt: orNull(instant),
+      releasedBy: orNull({ type: 'string' }),
+      linkExpiresAt: orNull({ ...instant, description: `The link stops working then (released + ${EXPORT_LINK_DAYS} days).` }),
+      downloads: count,
+      lastDownloadedAt: orNull(instant),
+    },
+    required: [
+      'id',
+      'kind',
+      'runId',
+      'registerVersion',
+      'preparedAt',
+      'preparedBy',
+      'bytes',
+      'recordsBySource',
+      'redacted',
+      'processorRecordsWithheld',
+      'releasedAt',
+      'releasedBy',
+      'linkExpiresAt',
+      'downloads',
+      'lastDownloadedAt',
+    ],
+    additionalProperties: false,
+  };
+}
+
 const bearer = [{ staffBearer: [] }];
 
-/** The case document, its search parts spelt out (issue 14): per source of the latest run, and the run itself. */
+/**
+ * The case document, described where a client relies on it (issue 14): the search per source of
+ * the latest run, the run itself, and the answer; the rest is as GET returns it.
+ */
 function caseDocument(): Record<string, Json> {
   const nullable = (type: string): Json => ({ type: [type, 'null'] });
   return {
     type: 'object',
+    required: ['export'],
     properties: {
+      export: { oneOf: [ref('CaseExport'), { type: 'null' }], description: 'The case’s answer, or null before one is prepared.' },
       searches: {
         type: 'array',
         description: 'The latest search run, one entry per system of the processing register (empty before the first search).',
@@ -193,11 +245,11 @@ function staffPaths(): Record<string, Json> {
         parameters: [reference],
         requestBody: { required: true, content: { 'application/json': { schema: { oneOf: ACTION_NAMES.map((n) => ref(`Action-${n}`)) } } } },
         responses: {
-          '200': { description: 'The case after the action.', content: { 'application/json': { schema: { type: 'object' } } } },
+          '200': { description: 'The case after the action.', content: { 'application/json': { schema: caseDocument() } } },
           '400': answer('Fields that need correcting, or an unknown action.', 'ValidationProblem'),
           '404': problem('No such case.'),
           '409': problem(
-            'The law or the case’s state does not allow this move now; `error` names the rule (e.g. NotComplexError, InvalidTransitionError).',
+            'The law or the case’s state does not allow this move now; `error` names the rule (e.g. NotComplexError, InvalidTransitionError; SearchNotFinishedError for prepare-export before the search has finished, ExportNotReleasableError for release-export with nothing to release).',
           ),
           '422': problem('The move needs something it lacks (e.g. MissingGroundError, ExtensionTooLateError).'),
           ...common,
@@ -327,6 +379,7 @@ export function openApiDocument(): Json {
           return { ...staffSchema(runRequestSchema), properties };
         })(),
         ...actionSchemas(),
+        CaseExport: caseExportSchema(),
       },
       securitySchemes: {
         staffBearer: {

@@ -33,8 +33,9 @@ export function deskActDeps(): DeskActDeps {
 
 /**
  * Acting on a case with its stored objects (a legal hold places and lifts S3 Object Lock holds on
- * them), starting the keeper of a reopened case (a new round) and starting searches of Icetrak's
- * systems (issue 14): the act handlers.
+ * them), its keeper (a reopened case gets a new one), searches of Icetrak's systems and the case's
+ * answer (the search's records read and the ZIP written in the files bucket, against Icetrak's
+ * register): the act handlers.
  */
 export function deskActWithHoldsDeps(): DeskActDeps {
   return (memo.holds ??= {
@@ -42,6 +43,7 @@ export function deskActWithHoldsDeps(): DeskActDeps {
     objects: caseObjects(),
     keeper: keeper(),
     search: { workflow: searchWorkflow(), register: ICETRAK_REGISTER, runId: newRunId },
+    fulfilment: { files: filesStore(), register: ICETRAK_REGISTER },
   });
 }
 

@@ -10,13 +10,14 @@ const STAFF = { staffAuth: true, cases: 'readWrite', settings: ['DPO_ADDRESS', '
 const ACTS = { ...OUTBOX_USES, staffAuth: true } as const satisfies Uses;
 /**
  * Acting on a case, which includes placing and lifting a legal hold on its stored objects and
- * starting the deadline keeper of a reopened case (issue 13), and starting a search of Icetrak's
- * systems (issue 14).
+ * starting the deadline keeper of a reopened case (issue 13), starting a search of Icetrak's
+ * systems and preparing the case's answer (issue 14): reading the search's records files under
+ * searches/ and writing the ZIP under exports/ of the files bucket, nothing else of it.
  */
 const ACTS_WITH_HOLDS = {
   ...ACTS,
   rawMail: { access: 'hold', prefix: 'inbound/' },
-  files: 'hold',
+  files: ['hold', { access: 'read', prefix: 'searches/' }, { access: 'write', prefix: 'exports/' }],
   keeper: 'start',
   search: 'start',
 } as const satisfies Uses;

@@ -1,14 +1,15 @@
 /**
- * What the export download handlers use (issue 14), one memoised factory each: built on first
+ * What the export download handlers (and the desk's review download) use (issue 14), one memoised factory each: built on first
  * call from the variables their manifest entries grant (lambdas/fulfilment/export-manifest.ts).
  */
 import { caseStore, clock, filesStore, rateLimiter, verificationKeys } from '#adapters/from-env';
 import { readConfig } from '#shared/core/config';
 import { ICETRAK_REGISTER } from '#shared/fulfilment/icetrak-register';
 import type { ExportDownloadDeps, ExportLinkReadDeps } from '#shared/fulfilment/export/download';
+import type { ReviewExportDeps } from '#shared/fulfilment/export/review';
 import type { SiteContext } from '#shared/templates/pages';
 
-const memo: { site?: SiteContext; origin?: string; read?: ExportLinkReadDeps; download?: ExportDownloadDeps } = {};
+const memo: { site?: SiteContext; origin?: string; read?: ExportLinkReadDeps; download?: ExportDownloadDeps; review?: ReviewExportDeps } = {};
 
 /** Where the public pages are served, and the DPO address they name. */
 export function exportSite(): SiteContext {
@@ -31,4 +32,9 @@ export function exportLinkDeps(): ExportLinkReadDeps {
 /** POST /export/{token}. */
 export function exportDownloadDeps(): ExportDownloadDeps {
   return (memo.download ??= { ...exportLinkDeps(), files: filesStore() });
+}
+
+/** GET /desk/cases/{reference}/export (the DPO team's review copy). */
+export function deskExportDeps(): ReviewExportDeps {
+  return (memo.review ??= { cases: caseStore(), clock: clock(), files: filesStore() });
 }

@@ -6,6 +6,7 @@
  * names them, so they cannot name it back (a CloudFormation cycle).
  */
 import type { ContextManifest, HandlerSpec, Uses } from '#lambdas/manifest';
+import { EXPORT_HANDLERS } from './export-manifest';
 
 /** Records a result on the case and writes the source's records file. */
 const RECORDS = { cases: 'readWrite', files: { access: 'write', prefix: 'searches/' } } as const satisfies Uses;
@@ -63,5 +64,7 @@ export const FULFILMENT: ContextManifest = {
     ),
     task('RecordSourceFailureFunction', 'record-source-failure', SEARCH_TASK_STATES.recordFailure, 'record a source’s failure', { cases: 'readWrite' }),
     task('FinishSearchFunction', 'finish-search', SEARCH_TASK_STATES.finish, 'finish a run', { cases: 'readWrite' }),
+    // The access or portability answer's public download page and the staff review download.
+    ...EXPORT_HANDLERS,
   ],
 };

@@ -10,6 +10,7 @@ import * as z from 'zod';
 import { KEPT_REASONS, RIGHTS, type Case } from '#domain/case';
 import { londonDateOf } from '#domain/calendar';
 import { ValidationError } from '#domain/errors';
+import { EXPORT_KINDS } from '#domain/export';
 import { MAIL_FLAGS } from '#domain/inbound-mail';
 import {
   acknowledgeComplaint,
@@ -41,6 +42,8 @@ import { recordEvent } from '#domain/audit';
 import { normaliseAccountId, normaliseEmail, normalisePhone } from '#domain/search';
 import { startCaseSearch } from '#shared/fulfilment/search';
 import { errorFields, logger } from '#shared/core/log';
+import { prepareExport } from '#shared/fulfilment/export/prepare';
+import { releaseExport } from '#shared/fulfilment/export/release';
 import type { LetterKind } from '#shared/templates/letters';
 import { caseByReference } from './case-view';
 import { isoDate, listOf, parseFields } from './fields';
@@ -130,6 +133,9 @@ export const ACTION_SCHEMAS = {
     phones: identifiers('a phone number (e.g. +44 7700 900123 or 07700 900123)', normalisePhone).optional(),
     accountIds: identifiers('an account id (ACC-1234)', normaliseAccountId).optional(),
   }),
+  // The access or portability answer (issue 14): prepared from the finished search for the DPO to review, then released.
+  'prepare-export': z.object({ kind: z.enum(EXPORT_KINDS, { error: 'Choose access or portability.' }) }),
+  'release-export': z.object({}),
 } as const;
 
 export type ActionName = keyof typeof ACTION_SCHEMAS;
@@ -149,6 +155,8 @@ export function parseAction(raw: Record<string, unknown>): ActionInput {
 
 /** One staff action on the case `reference`; answers the case as written (its letter sent, or owed to the sweep). */
 export async function act(reference: string, input: ActionInput, staff: Staff, deps: DeskActDeps): Promise<Case> {
+  // The answer's actions are the fulfilment context's use cases, each one conditional write of its own.
+  if (input.action === 'prepare-export' || input.action === 'release-export') return actOnExport(reference, input, staff, deps);
   const found = await caseByReference(reference, deps);
   if (input.action === 'search') {
     if (!deps.search) throw new Error('The search workflow is not configured for this handler.');
@@ -191,6 +199,18 @@ export async function act(reference: string, input: ActionInput, staff: Staff, d
       ? ((await startKeeper(written, { cases: deps.cases, keeper: deps.keeper, clock: deps.clock }, 'reopen')) ?? written)
       : written;
   return owed.length ? deliver(current, owed, deps.outbox) : current;
+}
+
+async function actOnExport(
+  reference: string,
+  input: Extract<ActionInput, { action: 'prepare-export' | 'release-export' }>,
+  staff: Staff,
+  deps: DeskActDeps,
+): Promise<Case> {
+  if (input.action === 'release-export') return releaseExport(reference, staff, deps);
+  if (!deps.fulfilment) throw new Error('This handler cannot prepare an answer: it was not given the files bucket and the register.');
+  const { case: c } = await prepareExport(reference, { kind: input.kind }, staff, { ...deps, ...deps.fulfilment });
+  return c;
 }
 
 /**
@@ -299,6 +319,9 @@ function apply(c: Case, input: ActionInput, ctx: TransitionContext, target: Case
     }
     case 'search':
       throw new Error('A search is started by startCaseSearch, not by a lifecycle move.');
+    case 'prepare-export':
+    case 'release-export':
+      throw new Error(`${input.action} is not a lifecycle move (see actOnExport).`);
     case 'mark-posted': {
       const entry = outboxOf(c).find((e) => e.id === input.letter && e.state === 'post');
       if (!entry) throw new ValidationError({ letter: 'That letter is not waiting to be posted.' });

@@ -1,4 +1,5 @@
 /** The staff API's case document (GET /api/cases/{reference}, and the answer to an action). */
+import type { CaseExport } from '#domain/export';
 import { retainUntil } from '#domain/retention';
 import type { Case } from '#domain/case';
 import type { Register } from '#domain/register';
@@ -55,10 +56,26 @@ export function caseJson(view: CaseView): Record<string, unknown> {
     legalHold: c.legalHold ? { since: c.legalHold.since, reason: c.legalHold.reason, reviewOn: c.legalHold.reviewOn ?? null } : null,
     dueExplanation: view.dueExplanation,
     allowedActions: view.actions,
+    export: c.export ? exportJson(c.export) : null,
     notes: c.notes ?? [],
     timeline: view.timeline.map(({ at, action, actor, detail }) => ({ at, action, actor, ...(detail ? { detail } : {}) })),
     correspondence: view.correspondence,
     searches: searchesJson(c),
     searchRun: searchRunJson(c),
+  };
+}
+
+/**
+ * The case's answer (issue 14) as the API shows it: its summary without the S3 key (an internal
+ * detail; the ZIP is reached through the desk's review route or the requester's signed link).
+ */
+export function exportJson(e: CaseExport): Record<string, unknown> {
+  const { key: _key, ...rest } = e;
+  return {
+    ...rest,
+    releasedAt: e.releasedAt ?? null,
+    releasedBy: e.releasedBy ?? null,
+    linkExpiresAt: e.linkExpiresAt ?? null,
+    lastDownloadedAt: e.lastDownloadedAt ?? null,
   };
 }

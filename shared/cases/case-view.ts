@@ -6,6 +6,7 @@ import type { AuditEntry, Case } from '#domain/case';
 import { addDays, formatLongDate, isBankHoliday, isWeekend, londonDateOf } from '#domain/calendar';
 import { CaseNotFoundError } from '#domain/errors';
 import { explainDeadline } from '#domain/deadlines';
+import { exportActions, type ExportAction } from '#domain/export';
 import { allowedActions, deadlineInputOf, type DeskAction } from '#domain/lifecycle';
 import { outboxOf, type MailState, type OutboxEntry } from '#domain/outbox';
 import { workingDaysLeft } from '#domain/queue';
@@ -33,7 +34,8 @@ export interface CaseView {
   dueExplanation: string[];
   timeline: TimelineEntry[];
   correspondence: CorrespondenceItem[];
-  actions: DeskAction[];
+  /** The lifecycle's actions allowed now, then the answer's (prepare-export, release-export). */
+  actions: Array<DeskAction | ExportAction>;
 }
 
 export async function caseByReference(reference: string, deps: DeskReadDeps): Promise<Case> {
@@ -56,7 +58,7 @@ export function viewOf(c: Case, now: Date): CaseView {
     dueExplanation: explainDue(c),
     timeline: [...c.audit].reverse().map((e) => ({ at: e.at, action: e.action, actor: e.actor, ...(e.detail ? { detail: e.detail } : {}) })),
     correspondence: correspondenceOf(c),
-    actions: allowedActions(c),
+    actions: [...allowedActions(c), ...exportActions(c)],
   };
 }
 

@@ -4,6 +4,7 @@
  * and their attachments, read by staff).
  */
 import type { Nation } from '#domain/calendar';
+import type { Register } from '#domain/register';
 import type { OutboxDeps } from '#shared/core/outbox';
 import type { BlobStore, CaseObjects, CaseStore, Clock, Keeper } from '#shared/ports';
 import type { SearchDeps } from '#shared/fulfilment/search';
@@ -21,6 +22,12 @@ export interface DeskActDeps extends DeskReadDeps {
   keeper?: Keeper;
   /** The search workflow and the register (issue 14); absent on handlers that do not start searches. */
   search?: Omit<SearchDeps, 'cases' | 'clock'>;
+  /**
+   * Preparing the access or portability answer (issue 14): the files bucket (the search's records
+   * under searches/, the ZIP written under exports/) and the processing register. Absent, the
+   * prepare-export action fails (the act handlers have it; logging a case does not need it).
+   */
+  fulfilment?: { files: BlobStore; register: Register };
 }
 
 export interface DeskEntryDeps extends DeskActDeps {

@@ -69,6 +69,7 @@ export const AUDIT_ACTIONS = [
   'ExportPrepared',
   'ExportReleased',
   'ExportDownloaded',
+  'ExportReviewed',
 ] as const;
 
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];

@@ -128,3 +128,35 @@ export function exportDownloaded(c: Case, exportId: string, at: string, client?:
     ...(client ? { client } : {}),
   });
 }
+
+/**
+ * The DPO team downloaded the prepared answer to review it (the desk's staff route, before or after
+ * release). Recorded like the requester's downloads, by the staff member; the download count the
+ * requester's link shows is not touched.
+ */
+export function exportReviewed(c: Case, ctx: Ctx): ExportTransition {
+  const e = c.export;
+  if (!e) throw new ExportNotReleasableError('No answer has been prepared on this case.');
+  return recordEvent({ ...c }, ctx.at, ctx.actor, 'ExportReviewed', { exportId: e.id, kind: e.kind, released: e.releasedAt !== undefined });
+}
+
+/**
+ * The answer's desk actions (issue 14), beside the lifecycle's (allowedActions): kept here, not in
+ * lifecycle.ts, because they turn on the fulfilment state (a finished search, a prepared export),
+ * not on the case's status moves. The desk and the API list both.
+ */
+export const EXPORT_ACTIONS = ['prepare-export', 'release-export'] as const;
+export type ExportAction = (typeof EXPORT_ACTIONS)[number];
+
+/**
+ * prepare-export: an open case asking for access or portability whose search has finished;
+ * release-export: an open case whose answer is prepared and not yet released. What exportPrepared
+ * and exportReleased would refuse is not offered.
+ */
+export function exportActions(c: Case): ExportAction[] {
+  if (c.status === 'closed') return [];
+  const out: ExportAction[] = [];
+  if (c.search?.finishedAt && EXPORT_KINDS.some((k) => c.rights.includes(k))) out.push('prepare-export');
+  if (c.export && !c.export.releasedAt) out.push('release-export');
+  return out;
+}

@@ -10,8 +10,12 @@ import type { ActionName } from '#shared/cases/act';
 import { checkbox, choiceAnchor, choices, idOf, textArea, textField, type FormState } from './desk-forms';
 import { csrfInput } from './desk-layout';
 
-/** Actions drawn as a full form in the Actions section (mark-read and mark-posted are small buttons elsewhere; search has its own section, shared/templates/desk-search.ts). */
-export type FormAction = Exclude<ActionName, 'mark-read' | 'mark-posted' | 'search'>;
+/**
+ * Actions drawn as a full form in the Actions section (mark-read and mark-posted are small buttons
+ * elsewhere; search has its own section, desk-search.ts; the answer's prepare-export and
+ * release-export theirs, desk-export.ts).
+ */
+export type FormAction = Exclude<ActionName, 'mark-read' | 'mark-posted' | 'search' | 'prepare-export' | 'release-export'>;
 
 interface ActionForm {
   title: string;

@@ -24,6 +24,7 @@ import type { RenderedEmail } from './email-blocks';
 import { confirmedEmail, emailReceivedEmail } from './emails';
 import { actionAnchors, actionForm, isFormAction, smallActionForm } from './desk-actions';
 import { searchSection } from './desk-search';
+import { answerSection } from './desk-export';
 import { choiceAnchor, choices, errorSummary, select, textArea, textField, type FormState } from './desk-forms';
 import {
   CHANNEL_LABELS,
@@ -311,6 +312,7 @@ ${requesterSection(c)}
 ${notesSection(c)}
 ${searchSection({ c, staff, csrf, basePath, ...(values.action === 'search' ? { failed: { values, errors } } : {}) })}
 ${correspondenceSection(view, staff, csrf, basePath)}
+${answerSection({ view, staff, csrf, basePath })}
 ${actionsSection}
 ${timelineSection(view)}`;
   return deskLayout({

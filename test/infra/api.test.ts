@@ -6,6 +6,7 @@ import { MAX_BODY_BYTES, PublicApi, STAFF_API_SCOPE, STAGE_NAME, type PublicApiP
 import { ENV_NAMES } from '#infra/env-names';
 import { foreignRegionsIn, residencyViolations } from '#infra/residency';
 import { CASES } from '#lambdas/cases/manifest';
+import { FULFILMENT } from '#lambdas/fulfilment/manifest';
 import { REPORTS } from '#lambdas/reports/manifest';
 import { INTAKE } from '#lambdas/intake/manifest';
 import { routesOf, triggeredBy, type HandlerSpec, type Route } from '#lambdas/manifest';
@@ -62,8 +63,8 @@ function build(context: Record<string, unknown> = TEST_CONTEXT) {
   };
 }
 
-/** What the stack's API serves: the public form (intake) and the DPO desk with its staff API (cases). */
-const ROUTES = routesOf([...INTAKE.handlers, ...CASES.handlers, ...REPORTS.handlers]);
+/** What the stack's API serves: the public form (intake), the DPO desk with its staff API (cases), and the answer's links (fulfilment). */
+const ROUTES = routesOf([...INTAKE.handlers, ...CASES.handlers, ...REPORTS.handlers, ...FULFILMENT.handlers]);
 const PUBLIC_ROUTES = ROUTES.filter((r) => r.access === 'public');
 const STAFF_ROUTES = ROUTES.filter((r) => r.access === 'staff');
 /** Staff routes the handler alone authenticates (session cookie): open at API Gateway. */
@@ -115,21 +116,23 @@ function methodsInTemplate(): Map<string, Record<string, any>> {
 }
 
 describe('REST API', () => {
-  it('is one REGIONAL API with one stage, no binary media types, served only at the custom domain', () => {
+  it('is one REGIONAL API with one stage, binary media types */* (a browser download asks for text/html first), served only at the custom domain', () => {
     built.template.resourceCountIs('AWS::ApiGateway::RestApi', 1);
     built.template.resourceCountIs('AWS::ApiGateway::Stage', 1);
     built.template.hasResourceProperties('AWS::ApiGateway::RestApi', {
       EndpointConfiguration: { Types: ['REGIONAL'] },
-      BinaryMediaTypes: Match.absent(),
+      BinaryMediaTypes: ['*/*'],
       DisableExecuteApiEndpoint: true,
     });
     built.template.hasResourceProperties('AWS::ApiGateway::Stage', { StageName: STAGE_NAME, TracingEnabled: true });
     expect(JSON.stringify(built.template.toJSON())).not.toMatch(/EDGE|AWS::CloudFront::/);
   });
 
-  it('serves the intake routes publicly and the cases and reports routes to staff, the desk under /desk and the staff API under /api', () => {
-    expect(PUBLIC_ROUTES).toEqual(routesOf(INTAKE.handlers));
-    expect(STAFF_ROUTES).toEqual(routesOf([...CASES.handlers, ...REPORTS.handlers]));
+  it('serves the intake routes and the answer’s download link publicly and the cases and reports routes to staff, the desk under /desk and the staff API under /api', () => {
+    const fulfilment = routesOf(FULFILMENT.handlers);
+    expect(PUBLIC_ROUTES).toEqual([...routesOf(INTAKE.handlers), ...fulfilment.filter((r) => r.access === 'public')]);
+    expect(PUBLIC_ROUTES.filter((r) => r.path.startsWith('/export/')).map(routeKey)).toEqual(['GET /export/{token}', 'POST /export/{token}']);
+    expect(STAFF_ROUTES).toEqual([...routesOf([...CASES.handlers, ...REPORTS.handlers]), ...fulfilment.filter((r) => r.access === 'staff')]);
     expect([...DESK_ROUTES, ...STAFF_API_ROUTES].map(routeKey).sort()).toEqual(STAFF_ROUTES.map(routeKey).sort());
     expect(DESK_ROUTES.length).toBeGreaterThan(0);
     expect(STAFF_API_ROUTES.length).toBeGreaterThan(0);
@@ -430,6 +433,9 @@ describe('link-signing key', () => {
       'POST /desk/cases/{reference}/actions',
       'POST /api/cases',
       'POST /api/cases/{reference}/actions',
+      // The answer's download link (issue 14): its page and its button check the link's signature.
+      'GET /export/{token}',
+      'POST /export/{token}',
     ].map(roleId);
     expect(readers.filter((r) => apiRoles().has(r)).sort()).toEqual([...signers].sort());
     // Decrypting it is allowed to those roles only, and only through Secrets Manager.
@@ -515,13 +521,13 @@ describe('intake functions', () => {
     for (const route of PUBLIC_ROUTES) {
       const fn = built.resources[fnId(routeKey(route))]!.Properties;
       expect(fn.ReservedConcurrentExecutions, routeKey(route)).toBe(10);
-      expect(fn.Environment.Variables.POWERTOOLS_SERVICE_NAME, routeKey(route)).toBe('intake');
+      expect(fn.Environment.Variables.POWERTOOLS_SERVICE_NAME, routeKey(route)).toBe(route.path.startsWith('/export/') ? 'fulfilment' : 'intake');
     }
     // The cap is the public form's (PublicApiProps.reservedConcurrency); staff functions take from the unreserved pool.
     for (const route of STAFF_ROUTES) {
       const fn = built.resources[fnId(routeKey(route))]!.Properties;
       expect(fn.ReservedConcurrentExecutions, routeKey(route)).toBeUndefined();
-      expect(fn.Environment.Variables.POWERTOOLS_SERVICE_NAME, routeKey(route)).toBe(route.entry.startsWith('lambdas/reports/') ? 'reports' : 'cases');
+      expect(fn.Environment.Variables.POWERTOOLS_SERVICE_NAME, routeKey(route)).toBe(/^lambdas\/(reports|fulfilment)\//.exec(route.entry)?.[1] ?? 'cases');
     }
   });
 
@@ -704,10 +710,13 @@ describe('residency and cdk-nag', () => {
       ...['SignIn', 'SignInCallback', 'SignOut', 'SignedOut', 'DeskQueue', 'DeskCase', 'DeskAct', 'DeskNewCase', 'DeskCreateCase'],
       ...['DeskLetter', 'DeskMessage', 'DeskAttachment', 'ListCases', 'GetCase', 'CreateCase', 'ActOnCase'],
       ...['DeskReports', 'DeskRunReport', 'DeskReportFile', 'ListReports', 'RunReport', 'GetReportFile'],
+      ...['GetExport', 'DownloadExport', 'DeskExport'],
     ];
-    // Every HTTP handler of the three contexts (not the staff pool's token trigger, nor the reports' schedules).
+    // Every HTTP handler of the four contexts (not the staff pool's token trigger, nor the reports' schedules).
     expect(functionIds.sort()).toEqual(
-      [...INTAKE.handlers, ...triggeredBy(CASES.handlers, 'http'), ...triggeredBy(REPORTS.handlers, 'http')].map((h) => h.id).sort(),
+      [...INTAKE.handlers, ...triggeredBy(CASES.handlers, 'http'), ...triggeredBy(REPORTS.handlers, 'http'), ...triggeredBy(FULFILMENT.handlers, 'http')]
+        .map((h) => h.id)
+        .sort(),
     );
     expect(CASES.handlers.filter((h) => h.trigger.kind !== 'http').map((h) => h.id)).toEqual(['AddStaffClaims']);
     expect(summary).toEqual(
@@ -721,10 +730,15 @@ describe('residency and cdk-nag', () => {
         // The desk shows any case's messages and attachments: every object of the files bucket (keyed by case id).
         ...['DeskMessage', 'DeskAttachment'].map((f) => `${f}/Role/DefaultPolicy AwsSolutions-IAM5[Resource::<StorageFiles48C02C92.Arn>/*]`),
         // A legal hold (an action on a case) places S3 legal holds on every object of the case: raw mail under inbound/, files by case id.
+        // Preparing the answer (also an action) reads the search's records under searches/ and writes the ZIP under exports/.
         ...['DeskAct', 'ActOnCase'].flatMap((f) => [
           `${f}/Role/DefaultPolicy AwsSolutions-IAM5[Resource::<StorageFiles48C02C92.Arn>/*]`,
+          `${f}/Role/DefaultPolicy AwsSolutions-IAM5[Resource::<StorageFiles48C02C92.Arn>/searches/*]`,
+          `${f}/Role/DefaultPolicy AwsSolutions-IAM5[Resource::<StorageFiles48C02C92.Arn>/exports/*]`,
           `${f}/Role/DefaultPolicy AwsSolutions-IAM5[Resource::<StorageRawMail6E76FE24.Arn>/inbound/*]`,
         ]),
+        // The answer's ZIP is read under exports/: by the requester's download and by the DPO team's review copy.
+        ...['DownloadExport', 'DeskExport'].map((f) => `${f}/Role/DefaultPolicy AwsSolutions-IAM5[Resource::<StorageFiles48C02C92.Arn>/exports/*]`),
         // A report's files are read (and, by a run, written) under the reports bucket's reports/ prefix; the lists read records only.
         ...['DeskReportFile', 'GetReportFile', 'DeskRunReport', 'RunReport'].map(
           (f) => `${f}/Role/DefaultPolicy AwsSolutions-IAM5[Resource::<StorageReports31B47EB2.Arn>/reports/*]`,
@@ -733,7 +747,9 @@ describe('residency and cdk-nag', () => {
     );
     for (const ack of acks) expect(ack.reason.length, ack.id).toBeGreaterThanOrEqual(80);
     const reasonsAt = (routes: Route[]) => acks.filter((a) => routes.some((r) => a.path === `Rightsdesk/PublicApi/${methodPath(r)}`));
-    for (const ack of reasonsAt(PUBLIC_ROUTES)) expect(ack.reason, ack.path).toMatch(/public rights-request form/);
+    for (const ack of reasonsAt(PUBLIC_ROUTES)) {
+      expect(ack.reason, ack.path).toMatch(ack.path.includes('/export/') ? /signed download link/ : /public rights-request form/);
+    }
     for (const ack of reasonsAt(DESK_ROUTES)) {
       expect(ack.reason, ack.path).toMatch(/session cookie/);
       expect(ack.reason, ack.path).toMatch(/cannot read a cookie/);

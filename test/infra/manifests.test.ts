@@ -6,7 +6,8 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ServiceFunction } from '#infra/service-function';
 import { CASES } from '#lambdas/cases/manifest';
-import { bucketUseOf, envNamesOf, onlyTriggeredBy, routesOf, type BucketUse, type HandlerSpec, type Uses } from '#lambdas/manifest';
+import { FULFILMENT } from '#lambdas/fulfilment/manifest';
+import { bucketUsesOf, envNamesOf, onlyTriggeredBy, routesOf, type BucketUses, type HandlerSpec, type Uses } from '#lambdas/manifest';
 import { HANDLERS, MANIFESTS } from '#lambdas/manifests';
 import { coldStart, deployTimeEnv, synthesisedApp, type Statement } from './support';
 
@@ -30,9 +31,8 @@ function expectedActions({ uses, trigger }: HandlerSpec): string[] {
   if (uses.cases) add('dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query', 'kms:Decrypt', 'kms:DescribeKey');
   if (uses.cases === 'readWrite')
     add('dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem', 'kms:Encrypt', 'kms:GenerateDataKey');
-  for (const use of [uses.rawMail, uses.files, uses.reports]) {
-    if (!use) continue;
-    const { access, prefix } = bucketUseOf(use);
+  // A bucket may take several uses (each its own grant): the union of what each grants.
+  for (const { access, prefix } of [uses.rawMail, uses.files, uses.reports].flatMap(bucketUsesOf)) {
     if (access === 'read' || access === 'readWrite') add('s3:GetObject', 'kms:Decrypt');
     // Listing would name every key in the bucket: only a whole-bucket reader may.
     if ((access === 'read' || access === 'readWrite') && !prefix) add('s3:ListBucket');
@@ -143,8 +143,18 @@ describe('the cases manifest (the DPO desk and the staff API)', () => {
    */
   const SESSION = { cases: 'readWrite', staffAuth: true } as const;
   const ACTS = { ...SESSION, signingKey: true, mail: true } as const;
-  /** Acting on a case includes its legal hold, on every object of the case, and a reopened case's keeper (issue 13), and starting a search (issue 14). */
-  const ACTS_WITH_HOLDS = { ...ACTS, rawMail: { access: 'hold', prefix: 'inbound/' }, files: 'hold', keeper: 'start', search: 'start' } as const;
+  /**
+   * Acting on a case includes its legal hold, on every object of the case, and a reopened case's
+   * keeper (issue 13); starting a search and preparing its answer (issue 14): reading the search's
+   * records (searches/) and writing the ZIP (exports/).
+   */
+  const ACTS_WITH_HOLDS = {
+    ...ACTS,
+    rawMail: { access: 'hold', prefix: 'inbound/' },
+    files: ['hold', { access: 'read', prefix: 'searches/' }, { access: 'write', prefix: 'exports/' }],
+    keeper: 'start',
+    search: 'start',
+  } as const;
   const GRANTS: Record<string, Omit<Uses, 'settings'>> = {
     SignIn: SESSION,
     SignInCallback: SESSION,
@@ -172,6 +182,23 @@ describe('the cases manifest (the DPO desk and the staff API)', () => {
   });
 });
 
+describe('the fulfilment manifest (the answer)', () => {
+  /**
+   * The requester's link reads the case and writes only its rate-limit counter (and the download's
+   * audit entry); only the download and the DPO's review copy read the ZIP, and only under exports/.
+   */
+  const GRANTS: Record<string, Omit<Uses, 'settings'>> = {
+    GetExport: { cases: 'readWrite', signingKey: true },
+    DownloadExport: { cases: 'readWrite', files: { access: 'read', prefix: 'exports/' }, signingKey: true },
+    DeskExport: { staffAuth: true, cases: 'readWrite', files: { access: 'read', prefix: 'exports/' } },
+  };
+
+  it('grants each handler exactly what the table says', () => {
+    const grantsOf = ({ settings: _settings, ...uses }: Uses) => uses;
+    expect(Object.fromEntries(FULFILMENT.handlers.map((h) => [h.id, grantsOf(h.uses)]))).toEqual(GRANTS);
+  });
+});
+
 describe.each(HANDLERS.map((h) => [h.entry, h] as const))('%s', (_entry, spec) => {
   const fn = functionOf(spec);
   const cfn = () => resources[logicalId(fn.fn)]!.Properties;
@@ -193,7 +220,7 @@ describe.each(HANDLERS.map((h) => [h.entry, h] as const))('%s', (_entry, spec) =
   it('reaches bucket objects only under the prefix its manifest entry names', () => {
     const statements = statementsOf(fn);
     const s = stack.storage;
-    const uses: Array<[BucketUse | undefined, typeof s.rawMailBucket]> = [
+    const uses: Array<[BucketUses | undefined, typeof s.rawMailBucket]> = [
       [spec.uses.rawMail, s.rawMailBucket],
       [spec.uses.files, s.filesBucket],
       [spec.uses.reports, s.reportsBucket],
@@ -204,15 +231,15 @@ describe.each(HANDLERS.map((h) => [h.entry, h] as const))('%s', (_entry, spec) =
         expect(onBucket, bucket.node.path).toEqual([]);
         continue;
       }
-      const { prefix } = bucketUseOf(use);
       const objectStatements = onBucket.filter((st) => actionsOf(st).some((a) => a !== 's3:ListBucket' && a !== 's3:ListBucketVersions'));
-      // Written out, not taken from the bind method: the bucket's ARN, then "/<prefix>*".
-      const expected = { 'Fn::Join': ['', [{ 'Fn::GetAtt': [logicalId(bucket), 'Arn'] }, `/${prefix}*`]] };
-      // A statement may name objects of both buckets (the same actions on each, merged by minimizePolicies).
-      expect(
-        objectStatements.flatMap((st) => [st.Resource].flat()).filter((r) => targetsOf(r).has(logicalId(bucket))),
-        bucket.node.path,
-      ).toEqual([expected]);
+      // Written out, not taken from the bind method: the bucket's ARN, then "/<prefix>*", once per prefix the entry names.
+      const prefixes = [...new Set(bucketUsesOf(use).map((u) => u.prefix))];
+      const expected = prefixes.map((prefix) => ({ 'Fn::Join': ['', [{ 'Fn::GetAtt': [logicalId(bucket), 'Arn'] }, `/${prefix}*`]] }));
+      // A statement may name objects of both buckets (the same actions on each, merged by minimizePolicies), and several uses one prefix.
+      const named = objectStatements.flatMap((st) => [st.Resource].flat()).filter((r) => targetsOf(r).has(logicalId(bucket)));
+      const unique = [...new Map(named.map((r) => [JSON.stringify(r), r])).values()];
+      const byJson = (a: unknown, b: unknown) => JSON.stringify(a).localeCompare(JSON.stringify(b));
+      expect(unique.sort(byJson), bucket.node.path).toEqual(expected.sort(byJson));
     }
   });
 

@@ -16,9 +16,6 @@ import type { Case } from '#domain/case';
 import { ExportNotReleasableError, SearchNotFinishedError, ValidationError } from '#domain/errors';
 import { exportKey } from '#domain/export';
 import { recordsKey } from '#domain/search';
-import { routesOf } from '#lambdas/manifest';
-import { HANDLERS } from '#lambdas/manifests';
-import { EXPORT_HANDLERS } from '#lambdas/fulfilment/export-manifest';
 import { startLocalStack, type LocalStack } from '#infra/local/stack';
 import type { Staff } from '#shared/auth/staff';
 import { ICETRAK_REGISTER } from '#shared/fulfilment/icetrak-register';
@@ -45,7 +42,6 @@ beforeAll(async () => {
     memory: true,
     outboxSweepSeconds: 3600,
     log: () => undefined,
-    routes: [...routesOf(HANDLERS), ...routesOf(EXPORT_HANDLERS)],
   });
   // The real adapters, from the environment the stack set (its emulators, its signing key).
   prepareDeps = { cases: caseStore(), clock: clock(), files: filesStore(), register: ICETRAK_REGISTER };

@@ -2,7 +2,17 @@
 import { describe, expect, it } from 'vitest';
 import type { Actor } from '#domain/case';
 import { ExportNotReleasableError, InvalidTransitionError, SearchNotFinishedError } from '#domain/errors';
-import { EXPORT_LINK_DAYS, exportDownloaded, exportKey, exportLinkState, exportPrepared, exportReleased, type PreparedExport } from '#domain/export';
+import {
+  EXPORT_LINK_DAYS,
+  exportActions,
+  exportDownloaded,
+  exportKey,
+  exportLinkState,
+  exportPrepared,
+  exportReleased,
+  exportReviewed,
+  type PreparedExport,
+} from '#domain/export';
 import { signToken } from '#shared/core/tokens';
 import { readExportLink, exportLink } from '#shared/fulfilment/export/link';
 import { letter } from '#shared/templates/letters';
@@ -124,5 +134,36 @@ describe('the download link and its letter', () => {
     const printed = letter(c, 'export-ready', p, { dpoAddress: 'dpo@icetrak.net' });
     expect(printed.text).toContain('Write to us and we will send you a link');
     expect(printed.text).not.toContain('/export/');
+  });
+});
+
+describe('exportActions (the desk actions of the answer)', () => {
+  const ada = adaCase();
+  const { finishedAt: _f, ...running } = ada.search!;
+
+  it('offers prepare-export on an open case asking for access or portability once its search has finished', () => {
+    expect(exportActions(ada)).toEqual(['prepare-export']);
+    expect(exportActions({ ...ada, rights: ['portability'] })).toEqual(['prepare-export']);
+    expect(exportActions({ ...ada, search: running })).toEqual([]);
+    expect(exportActions({ ...ada, search: undefined })).toEqual([]);
+    expect(exportActions({ ...ada, rights: ['erasure'] })).toEqual([]);
+  });
+
+  it('offers release-export while the prepared answer is not released; nothing on a closed case', () => {
+    const p = exportPrepared(ada, prepared(), { at: AT, actor: DPO }).case;
+    expect(exportActions(p)).toEqual(['prepare-export', 'release-export']);
+    const r = exportReleased(p, { at: AT, actor: DPO }).case;
+    expect(exportActions(r)).toEqual(['prepare-export']);
+    expect(exportActions({ ...p, status: 'closed' })).toEqual([]);
+  });
+});
+
+describe('exportReviewed', () => {
+  it('records the DPO team’s review download, leaving the requester’s download count alone', () => {
+    const p = exportPrepared(adaCase(), prepared(), { at: AT, actor: DPO }).case;
+    const t = exportReviewed(p, { at: AT, actor: DPO });
+    expect(t.entry).toEqual({ at: AT, actor: DPO, action: 'ExportReviewed', detail: { exportId: 'exp0000000001', kind: 'access', released: false } });
+    expect(t.case.export).toEqual(p.export);
+    expect(() => exportReviewed(adaCase(), { at: AT, actor: DPO })).toThrow(ExportNotReleasableError);
   });
 });

@@ -296,6 +296,42 @@ describe('the case page', () => {
     expect(posted).toEqual(['search', 'extend', 'reply']);
   });
 
+  it('shows the Answer: the export’s figures escaped, the review link, release and prepare buttons for a DPO; only the figures for a viewer', () => {
+    const c = hostileCase({
+      export: {
+        id: 'exp0000000001',
+        kind: 'access',
+        runId: 'run0000000001',
+        registerVersion: EVIL,
+        preparedAt: '2026-11-20T10:00:00.000Z',
+        preparedBy: 'staff:dpo.lead@icetrak.net',
+        key: 'exports/CASE/exp0000000001.zip',
+        bytes: 48_213,
+        recordsBySource: { accounts: 3, [EVIL]: 1 },
+        redacted: 2,
+        processorRecordsWithheld: 1,
+        downloads: 0,
+      },
+    });
+    const view = aView(c, { actions: ['prepare-export', 'release-export'] });
+    const html = casePage({ view, staff: dpo, csrf: CSRF, basePath: BASE });
+    expectSound(html);
+    const answer = html.slice(html.indexOf('<h2 id="answer">'), html.indexOf('<h2 id="actions">'));
+    expect(answer).toContain('<li>Customer account system: 3 records</li>');
+    expect(answer).toContain('<li>&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;: 1 record</li>');
+    expect(answer).toContain('register version &lt;script&gt;');
+    expect(answer).toContain('<dt>Left out as third-party data</dt><dd>2 records</dd>');
+    expect(answer).toContain('<dt>Size</dt><dd>48 KB ZIP file</dd>');
+    expect(answer).not.toContain('exports/');
+    expect(answer).toContain('<a href="/prod/desk/cases/RD-ABC234/export" download>');
+    expect([...answer.matchAll(/name="action" value="([^"]+)"/g)].map((m) => m[1])).toEqual(['release-export', 'prepare-export']);
+    const seen = casePage({ view, staff: viewer, csrf: CSRF, basePath: BASE });
+    const forViewer = seen.slice(seen.indexOf('<h2 id="answer">'), seen.indexOf('<h2 id="actions">'));
+    expect(forViewer).toContain('<dt>Size</dt>');
+    expect(forViewer).not.toContain('name="action"');
+    expect(forViewer).not.toContain('/export"');
+  });
+
   it('shows a viewer no forms to act, only a note', () => {
     const c = hostileCase({ flags: ['new-correspondence'] });
     const view = aView(c, { actions: ALL_FORM_ACTIONS });
