@@ -13,6 +13,7 @@ const deps = retentionDeps();
 export const handler = staffApi(
   'act',
   auth,
-  async (event, { staff }) => json(201, holdJson(await placeAccountHold({ holds: deps.holds, clock: deps.clock }, event.parsedBody, `staff:${staff.email}`))),
+  async (event, { staff }) =>
+    json(201, holdJson(await placeAccountHold({ holds: deps.holds, clock: deps.clock }, event.parsedBody, `staff:${staff.email}`))),
   { accepts: ['json'] },
 );

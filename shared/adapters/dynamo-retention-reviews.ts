@@ -66,5 +66,9 @@ export class DynamoRetentionReviews implements RetentionReviewStore {
 
 function recordOf(item: Record<string, unknown>): AccountReviewRecord {
   const review = item.review as Stored;
-  return { ...review, runs: Number(item.runs ?? 1), firstGeneratedAt: typeof item.firstGeneratedAt === 'string' ? item.firstGeneratedAt : review.generatedAt };
+  return {
+    ...review,
+    runs: Number(item.runs ?? 1),
+    firstGeneratedAt: typeof item.firstGeneratedAt === 'string' ? item.firstGeneratedAt : review.generatedAt,
+  };
 }

@@ -4,7 +4,7 @@
  * not in the past), then one conditional write (shared/adapters/dynamo-account-holds.ts).
  */
 import * as z from 'zod';
-import { holdToPlace, parseAccountId, parseHoldReason, type AccountHoldInForce } from '#domain/account-holds';
+import { HOLD_REASON_MAX, holdToPlace, parseAccountId, parseHoldReason, type AccountHoldInForce } from '#domain/account-holds';
 import { parseFields } from '#shared/cases/fields';
 import type { AccountHolds, Clock } from '#shared/ports';
 
@@ -13,16 +13,16 @@ export interface AccountHoldDeps {
   clock: Clock;
 }
 
-const placeSchema = z.strictObject({
+export const placeSchema = z.strictObject({
   accountId: z.string('Give the account number, e.g. ACC-1003.').max(20, 'An account number is at most 20 characters.'),
-  reason: z.string('Give the reason.').max(2000, 'A reason is at most 500 characters.'),
+  reason: z.string('Give the reason.').max(HOLD_REASON_MAX, `A reason is at most ${HOLD_REASON_MAX} characters.`),
   reviewOn: z.string('Give the review date as YYYY-MM-DD, or leave it out.').max(20).nullable().optional(),
   /** The desk's form token (checked by the handler's stack, ignored here). */
   _csrf: z.string().optional(),
 });
 
-const releaseSchema = z.strictObject({
-  reason: z.string('Give the reason.').max(2000, 'A reason is at most 500 characters.'),
+export const releaseSchema = z.strictObject({
+  reason: z.string('Give the reason.').max(HOLD_REASON_MAX, `A reason is at most ${HOLD_REASON_MAX} characters.`),
   _csrf: z.string().optional(),
 });
 

@@ -7,7 +7,7 @@ import { formatLongDate, type IsoDate } from '#domain/calendar';
 import { HOLD_REASON_MAX, type AccountHoldInForce } from '#domain/account-holds';
 import { monthPeriod, previousMonthOf } from '#domain/report-period';
 import { canAct, type Staff } from '#shared/auth/staff';
-import { h, type RawHtml } from '#http/html';
+import { h } from '#http/html';
 import type { AccountReviewRecord } from '#shared/retention/account-review';
 import { csrfInput, deskLayout, timeOf } from './desk-layout';
 import { errorSummary, idOf, textField, type FormState } from './desk-forms';

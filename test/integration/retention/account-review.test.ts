@@ -75,9 +75,17 @@ interface ReviewDoc {
 
 describe('account holds through the API', () => {
   it('a DPO places a hold (201), a second is 409; a viewer cannot (403); a bad request names the field', async () => {
-    const placed = await call('/api/account-holds', dpo, { method: 'POST', body: { accountId: 'acc-2039', reason: 'Disputed final invoice', reviewOn: '2099-01-31' } });
+    const placed = await call('/api/account-holds', dpo, {
+      method: 'POST',
+      body: { accountId: 'acc-2039', reason: 'Disputed final invoice', reviewOn: '2099-01-31' },
+    });
     expect(placed.status, placed.text).toBe(201);
-    expect(placed.json()).toMatchObject({ accountId: 'ACC-2039', reason: 'Disputed final invoice', reviewOn: '2099-01-31', since: londonDateOf(new Date()) });
+    expect(placed.json()).toMatchObject({
+      accountId: 'ACC-2039',
+      reason: 'Disputed final invoice',
+      reviewOn: '2099-01-31',
+      since: londonDateOf(new Date()),
+    });
     expect((await call('/api/account-holds', dpo, { method: 'POST', body: { accountId: 'ACC-2039', reason: 'again' } })).status).toBe(409);
     expect((await call('/api/account-holds', viewer, { method: 'POST', body: { accountId: 'ACC-2019', reason: 'no' } })).status).toBe(403);
     expect((await call('/api/account-holds/ACC-2039/release', viewer, { method: 'POST', body: { reason: 'no' } })).status).toBe(403);
@@ -155,7 +163,14 @@ describe('the desk’s retention review page', () => {
         headers: { cookie, 'content-type': 'application/x-www-form-urlencoded', origin: stack.urls.api },
         body: form([['_csrf', csrf], ...fields]),
       });
-    expect((await post('/desk/retention/holds', [['accountId', 'ACC-2059'], ['reason', 'x']])).status).toBe(403);
+    expect(
+      (
+        await post('/desk/retention/holds', [
+          ['accountId', 'ACC-2059'],
+          ['reason', 'x'],
+        ])
+      ).status,
+    ).toBe(403);
     expect((await post('/desk/retention/holds/ACC-2039/release', [['reason', 'x']])).status).toBe(403);
     expect((await call('/api/retention-reviews/2026-08', viewer)).status).toBe(404);
   });
@@ -201,6 +216,11 @@ describe('the schedule on the local stack', () => {
     if (!period) return; // the first days of a month before its first working day: nothing is due yet (the unit tests cover the rule)
     const review = await call(`/api/retention-reviews/${period.period}`, dpo);
     expect(review.status, review.text).toBe(200);
-    expect(review.json<ReviewDoc>().due.map((d) => d.accountId).sort()).toEqual(expectedIn(period.period));
+    expect(
+      review
+        .json<ReviewDoc>()
+        .due.map((d) => d.accountId)
+        .sort(),
+    ).toEqual(expectedIn(period.period));
   }, 60_000);
 });

@@ -57,11 +57,21 @@ function memoryReviews(): RetentionReviewStore & { saved: Map<string, AccountRev
   };
 }
 
-const hold = (accountId: string, reason: string): AccountHoldInForce => ({ accountId, reason, since: '2026-05-01', reviewOn: '2027-01-31', placedBy: 'staff:dpo' });
+const hold = (accountId: string, reason: string): AccountHoldInForce => ({
+  accountId,
+  reason,
+  since: '2026-05-01',
+  reviewOn: '2027-01-31',
+  placedBy: 'staff:dpo',
+});
 
 describe('account holds: the request', () => {
   it('normalises the account id, trims the reason, dates the hold today in London', () => {
-    const placed = holdToPlace({ accountId: ' acc-1003 ', reason: '  HMRC   enquiry ', reviewOn: '2026-12-31' }, new Date('2026-12-01T00:30:00Z'), 'staff:d');
+    const placed = holdToPlace(
+      { accountId: ' acc-1003 ', reason: '  HMRC   enquiry ', reviewOn: '2026-12-31' },
+      new Date('2026-12-01T00:30:00Z'),
+      'staff:d',
+    );
     expect(placed).toEqual({ accountId: 'ACC-1003', hold: { reason: 'HMRC enquiry', since: '2026-12-01', reviewOn: '2026-12-31', placedBy: 'staff:d' } });
     expect(holdToPlace({ accountId: 'ACC-1003', reason: 'x' }, new Date('2026-12-01T12:00:00Z'), 'b').hold.reviewOn).toBeNull();
   });
@@ -96,9 +106,23 @@ describe('the monthly retention review', () => {
     expect(accounts.asked).toEqual([['2019-06-01', '2019-06-30']]);
     expect(review.due).toEqual([{ accountId: 'ACC-2019', name: 'Upton Bakery', closedOn: '2019-06-12', keptUntil: '2026-06-12' }]);
     expect(review.held).toEqual([
-      { accountId: 'ACC-2020', name: 'Ledbury Cars', closedOn: '2019-06-30', keptUntil: '2026-06-30', reason: 'Disputed invoice', since: '2026-05-01', reviewOn: '2027-01-31' },
+      {
+        accountId: 'ACC-2020',
+        name: 'Ledbury Cars',
+        closedOn: '2019-06-30',
+        keptUntil: '2026-06-30',
+        reason: 'Disputed invoice',
+        since: '2026-05-01',
+        reviewOn: '2027-01-31',
+      },
     ]);
-    expect(review).toMatchObject({ month: '2026-06', runs: 1, by: 'system', generatedAt: '2026-07-01T06:30:00.000Z', firstGeneratedAt: '2026-07-01T06:30:00.000Z' });
+    expect(review).toMatchObject({
+      month: '2026-06',
+      runs: 1,
+      by: 'system',
+      generatedAt: '2026-07-01T06:30:00.000Z',
+      firstGeneratedAt: '2026-07-01T06:30:00.000Z',
+    });
   });
 
   it('a re-run replaces the month’s lists, counts the run and keeps the first time', async () => {
@@ -149,7 +173,9 @@ describe('the desk’s retention review page', () => {
     by: 'system',
     runs: 1,
     due: [{ accountId: 'ACC-2019', name: EVIL, closedOn: '2019-06-12', keptUntil: '2026-06-12' }],
-    held: [{ accountId: 'ACC-2020', name: 'Ledbury Cars', closedOn: '2019-06-30', keptUntil: '2026-06-30', reason: EVIL, since: '2026-05-01', reviewOn: null }],
+    held: [
+      { accountId: 'ACC-2020', name: 'Ledbury Cars', closedOn: '2019-06-30', keptUntil: '2026-06-30', reason: EVIL, since: '2026-05-01', reviewOn: null },
+    ],
   };
   const holds = [hold('ACC-2020', EVIL), hold('ACC-1003', 'Litigation')];
   const page = (staff: Staff, failed?: Parameters<typeof retentionReviewPage>[0]['failed']) =>
