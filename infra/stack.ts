@@ -13,6 +13,7 @@ import type { Construct } from 'constructs';
 import { CASES } from '#lambdas/cases/manifest';
 import { INTAKE } from '#lambdas/intake/manifest';
 import { REPORTS } from '#lambdas/reports/manifest';
+import { RETENTION } from '#lambdas/retention/manifest';
 import { PublicApi, type PublicApiProps } from './api';
 import { DEFAULT_MAIL_DAILY_LIMIT, type RightsdeskConfig } from './config';
 import { ComplianceReports } from './compliance-reports';
@@ -104,7 +105,7 @@ export class RightsdeskStack extends Stack {
     // keepers and its offsets: each function is bound once what its manifest entry uses exists.
     this.publicApi = new PublicApi(this, 'PublicApi', {
       // The public form and the DPO desk (its sign-in, pages and staff API) share one API, one WAF and one domain.
-      handlers: [...INTAKE.handlers, ...CASES.handlers, ...REPORTS.handlers],
+      handlers: [...INTAKE.handlers, ...CASES.handlers, ...REPORTS.handlers, ...RETENTION.handlers],
       ...props.api,
       key: this.storage.key,
       resources: this.resources,
