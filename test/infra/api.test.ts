@@ -7,6 +7,7 @@ import { ENV_NAMES } from '#infra/env-names';
 import { foreignRegionsIn, residencyViolations } from '#infra/residency';
 import { CASES } from '#lambdas/cases/manifest';
 import { REPORTS } from '#lambdas/reports/manifest';
+import { RETENTION } from '#lambdas/retention/manifest';
 import { INTAKE } from '#lambdas/intake/manifest';
 import { routesOf, triggeredBy, type HandlerSpec, type Route } from '#lambdas/manifest';
 import { readConfig, type ConfigVar } from '#shared/core/config';
@@ -63,7 +64,7 @@ function build(context: Record<string, unknown> = TEST_CONTEXT) {
 }
 
 /** What the stack's API serves: the public form (intake) and the DPO desk with its staff API (cases). */
-const ROUTES = routesOf([...INTAKE.handlers, ...CASES.handlers, ...REPORTS.handlers]);
+const ROUTES = routesOf([...INTAKE.handlers, ...CASES.handlers, ...REPORTS.handlers, ...RETENTION.handlers]);
 const PUBLIC_ROUTES = ROUTES.filter((r) => r.access === 'public');
 const STAFF_ROUTES = ROUTES.filter((r) => r.access === 'staff');
 /** Staff routes the handler alone authenticates (session cookie): open at API Gateway. */
@@ -129,7 +130,7 @@ describe('REST API', () => {
 
   it('serves the intake routes publicly and the cases and reports routes to staff, the desk under /desk and the staff API under /api', () => {
     expect(PUBLIC_ROUTES).toEqual(routesOf(INTAKE.handlers));
-    expect(STAFF_ROUTES).toEqual(routesOf([...CASES.handlers, ...REPORTS.handlers]));
+    expect(STAFF_ROUTES).toEqual(routesOf([...CASES.handlers, ...REPORTS.handlers, ...RETENTION.handlers]));
     expect([...DESK_ROUTES, ...STAFF_API_ROUTES].map(routeKey).sort()).toEqual(STAFF_ROUTES.map(routeKey).sort());
     expect(DESK_ROUTES.length).toBeGreaterThan(0);
     expect(STAFF_API_ROUTES.length).toBeGreaterThan(0);
@@ -478,7 +479,9 @@ describe('SES outbound', () => {
       'POST /api/reports',
     ];
     // Exactly the routes whose manifest entry uses `mail`.
-    const usesMail = [...INTAKE.handlers, ...CASES.handlers, ...REPORTS.handlers].filter((h) => h.uses.mail && h.trigger.kind === 'http');
+    const usesMail = [...INTAKE.handlers, ...CASES.handlers, ...REPORTS.handlers, ...RETENTION.handlers].filter(
+      (h) => h.uses.mail && h.trigger.kind === 'http',
+    );
     expect(routesOf(usesMail).map(routeKey).sort()).toEqual([...senders].sort());
     expect(
       sesGrants
@@ -521,7 +524,9 @@ describe('intake functions', () => {
     for (const route of STAFF_ROUTES) {
       const fn = built.resources[fnId(routeKey(route))]!.Properties;
       expect(fn.ReservedConcurrentExecutions, routeKey(route)).toBeUndefined();
-      expect(fn.Environment.Variables.POWERTOOLS_SERVICE_NAME, routeKey(route)).toBe(route.entry.startsWith('lambdas/reports/') ? 'reports' : 'cases');
+      expect(fn.Environment.Variables.POWERTOOLS_SERVICE_NAME, routeKey(route)).toBe(
+        route.entry.startsWith('lambdas/reports/') ? 'reports' : route.entry.startsWith('lambdas/retention/') ? 'retention' : 'cases',
+      );
     }
   });
 
@@ -704,10 +709,14 @@ describe('residency and cdk-nag', () => {
       ...['SignIn', 'SignInCallback', 'SignOut', 'SignedOut', 'DeskQueue', 'DeskCase', 'DeskAct', 'DeskNewCase', 'DeskCreateCase'],
       ...['DeskLetter', 'DeskMessage', 'DeskAttachment', 'ListCases', 'GetCase', 'CreateCase', 'ActOnCase'],
       ...['DeskReports', 'DeskRunReport', 'DeskReportFile', 'ListReports', 'RunReport', 'GetReportFile'],
+      ...['DeskRetention', 'DeskRunReview', 'DeskPlaceAccountHold', 'DeskReleaseAccountHold', 'GetRetentionReview', 'PlaceAccountHold'],
+      'ReleaseAccountHold',
     ];
     // Every HTTP handler of the three contexts (not the staff pool's token trigger, nor the reports' schedules).
     expect(functionIds.sort()).toEqual(
-      [...INTAKE.handlers, ...triggeredBy(CASES.handlers, 'http'), ...triggeredBy(REPORTS.handlers, 'http')].map((h) => h.id).sort(),
+      [...INTAKE.handlers, ...triggeredBy(CASES.handlers, 'http'), ...triggeredBy(REPORTS.handlers, 'http'), ...triggeredBy(RETENTION.handlers, 'http')]
+        .map((h) => h.id)
+        .sort(),
     );
     expect(CASES.handlers.filter((h) => h.trigger.kind !== 'http').map((h) => h.id)).toEqual(['AddStaffClaims']);
     expect(summary).toEqual(
