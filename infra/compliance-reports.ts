@@ -22,6 +22,7 @@ import { TimeZone } from 'aws-cdk-lib/core';
 import { Construct } from 'constructs';
 import { triggeredBy } from '#lambdas/manifest';
 import { REPORTS } from '#lambdas/reports/manifest';
+import { RETENTION } from '#lambdas/retention/manifest';
 import type { HandlerResources } from './handler-resources';
 import { ServiceFunction } from './service-function';
 
@@ -34,7 +35,7 @@ export interface ComplianceReportsProps {
 }
 
 export class ComplianceReports extends Construct {
-  /** By manifest id (MonthlyReport, WeeklyDigest). */
+  /** By manifest id (MonthlyReport, WeeklyDigest, and the retention context's ReviewAccounts). */
   public readonly functions: Record<string, ServiceFunction> = {};
   public readonly schedules: Record<string, scheduler.Schedule> = {};
   public readonly alarms: cloudwatch.Alarm[] = [];
@@ -46,10 +47,12 @@ export class ComplianceReports extends Construct {
       assumedBy: new iam.ServicePrincipal('scheduler.amazonaws.com', { conditions: { StringEquals: { 'aws:SourceAccount': stack.account } } }),
       description: 'EventBridge Scheduler: invoke the Rightsdesk compliance report functions',
     });
-    for (const spec of triggeredBy(REPORTS.handlers, 'schedule')) {
+    // The monthly retention review of Icetrak's accounts (the retention context) runs on the same kind of schedule, next to the report.
+    const scheduled = [REPORTS, RETENTION].flatMap((m) => triggeredBy(m.handlers, 'schedule').map((spec) => ({ spec, context: m.context })));
+    for (const { spec, context } of scheduled) {
       const fn = ServiceFunction.forHandler(this, spec, {
         key: props.key,
-        serviceName: REPORTS.context,
+        serviceName: context,
         resources: props.resources,
         logRetention: props.logRetention ?? logs.RetentionDays.ONE_YEAR,
       });
@@ -61,7 +64,10 @@ export class ComplianceReports extends Construct {
         target: new schedulerTargets.LambdaInvoke(fn.fn, { role: invoker, retryAttempts: 3, maxEventAge: Duration.hours(1) }),
       });
       const alarm = new cloudwatch.Alarm(this, `${spec.id}FailedAlarm`, {
-        alarmDescription: `${spec.description} failed. The next day's run retries; the report can also be run from the desk (Reports, Run now).`,
+        alarmDescription:
+          context === REPORTS.context
+            ? `${spec.description} failed. The next day's run retries; the report can also be run from the desk (Reports, Run now).`
+            : `${spec.description} failed. The next day's run retries; the review can also be run from the desk (Retention review, Review now).`,
         metric: fn.fn.metricErrors({ period: Duration.hours(1) }),
         threshold: 1,
         evaluationPeriods: 1,

@@ -14,6 +14,7 @@ import { CASES } from '#lambdas/cases/manifest';
 import { FULFILMENT } from '#lambdas/fulfilment/manifest';
 import { INTAKE } from '#lambdas/intake/manifest';
 import { REPORTS } from '#lambdas/reports/manifest';
+import { RETENTION } from '#lambdas/retention/manifest';
 import { PublicApi, type PublicApiProps } from './api';
 import { DEFAULT_MAIL_DAILY_LIMIT, type RightsdeskConfig } from './config';
 import { ComplianceReports } from './compliance-reports';
@@ -113,8 +114,9 @@ export class RightsdeskStack extends Stack {
     // keepers and its offsets: each function is bound once what its manifest entry uses exists.
     this.publicApi = new PublicApi(this, 'PublicApi', {
       // The public form and the DPO desk (its sign-in, pages and staff API) share one API, one WAF and one domain;
-      // of the fulfilment context, its HTTP routes (the answer's download link and the desk's review copy).
-      handlers: [...INTAKE.handlers, ...CASES.handlers, ...REPORTS.handlers, ...FULFILMENT.handlers],
+      // of the retention context, the retention review's desk page and API; of the fulfilment context, its HTTP
+      // routes (the answer's download link and the desk's review copy).
+      handlers: [...INTAKE.handlers, ...CASES.handlers, ...REPORTS.handlers, ...RETENTION.handlers, ...FULFILMENT.handlers],
       ...props.api,
       key: this.storage.key,
       resources: this.resources,

@@ -4,6 +4,7 @@
  */
 import type { AuditEntry, Case } from '#domain/case';
 import type { QueueView } from '#domain/queue';
+import type { AccountHoldEvent, AccountHoldInForce } from '#domain/account-holds';
 import type { FoundRecord, IdentifierUse } from '#domain/search';
 
 /**
@@ -181,4 +182,18 @@ export interface AccountDirectory {
  */
 export interface SearchWorkflow {
   start(caseId: string, runId: string): Promise<void>;
+}
+
+/**
+ * Legal holds on Icetrak's customer accounts (issue 13; the monthly retention review), in the
+ * cases table. Placing and releasing are conditional writes: a second place is
+ * AccountAlreadyHeldError, a release of what is not held AccountNotHeldError (both 409).
+ */
+export interface AccountHolds {
+  place(accountId: string, hold: { reason: string; reviewOn?: string | null; placedBy: string; since: string }): Promise<AccountHoldInForce>;
+  release(accountId: string, reason: string, by: string): Promise<void>;
+  /** Every hold in force, by account id (one query on a fixed partition; never a Scan). */
+  list(): Promise<AccountHoldInForce[]>;
+  /** An account's hold in force (or null) and its history, oldest first; undefined if never held. */
+  find(accountId: string): Promise<{ hold: AccountHoldInForce | null; history: AccountHoldEvent[] } | undefined>;
 }

@@ -11,6 +11,7 @@ import type { Context } from 'aws-lambda';
 import { Cron } from 'croner';
 import { triggeredBy, type CronFields } from '#lambdas/manifest';
 import { REPORTS } from '#lambdas/reports/manifest';
+import { RETENTION } from '#lambdas/retention/manifest';
 import { lambdaContext } from './lambda-context';
 
 /** An EventBridge cron (minute hour day month weekDay; '?' for the unused day field) as a five-field croner pattern. */
@@ -31,17 +32,21 @@ export interface ReportScheduler {
 /** With `timers` false nothing runs by itself (tests call runAll); with it, each schedule runs on its expression and once now. */
 export function startReportScheduler(opts: { rootDir: string; log: (line: string) => void; timers: boolean }): ReportScheduler {
   const running = new Map<string, Promise<void>>();
-  const specs = triggeredBy(REPORTS.handlers, 'schedule');
+  const specs = [...triggeredBy(REPORTS.handlers, 'schedule'), ...triggeredBy(RETENTION.handlers, 'schedule')];
   const run = (spec: (typeof specs)[number]) => {
     const already = running.get(spec.id);
     if (already) return already;
     const job = (async () => {
+      if (spec.uses.accountsDb && !process.env.ACCOUNTS_DB_URL) {
+        opts.log(`reports: ${spec.id} skipped: no account system (ACCOUNTS_DB_URL is not set)`);
+        return;
+      }
       try {
         const mod = (await import(pathToFileURL(join(opts.rootDir, spec.entry)).href)) as {
-          handler: (event: unknown, context: Context) => Promise<{ id?: string; did: string }>;
+          handler: (event: unknown, context: Context) => Promise<{ id?: string; month?: string; did: string }>;
         };
         const r = await mod.handler({}, lambdaContext(spec.entry, Date.now() + (spec.timeoutSeconds ?? 10) * 1000));
-        if (r.did !== 'nothing-due' && r.did !== 'already-made') opts.log(`reports: ${r.id ?? spec.id} ${r.did}`);
+        if (r.did !== 'nothing-due' && r.did !== 'already-made') opts.log(`reports: ${r.id ?? r.month ?? spec.id} ${r.did}`);
       } catch (err) {
         opts.log(`reports: ${spec.id} failed: ${(err as Error | undefined)?.name ?? 'error'}`);
       }

@@ -101,6 +101,12 @@ export interface LocalStackOptions {
    */
   readonly reportSchedules?: boolean;
   /**
+   * Icetrak's account system (a postgres:// URL, e.g. startAccountSystem's): set as ACCOUNTS_DB_URL
+   * for the handlers that read it (the retention review). Without it, and without ACCOUNTS_DB_URL
+   * in the environment, the scheduled review is skipped with a log line.
+   */
+  readonly accountsDbUrl?: string;
+  /**
    * Run time faster for demos: every handler's clock and the deadline keeper's waits count
    * `timeScale` milliseconds per real one (1440: a day a minute). Default 1 (real time).
    */
@@ -432,6 +438,8 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
     env.remove('SIGNING_KEY_SECRET_ARN'); // handlers take exactly one of the two; locally, the key itself
     env.put('KEEPER_STATE_MACHINE_ARN', keeper.stateMachineArn);
     env.put('SEARCH_STATE_MACHINE_ARN', search.stateMachineArn);
+    if (opts.accountsDbUrl) env.put('ACCOUNTS_DB_URL', opts.accountsDbUrl);
+    if (opts.accountsDbUrl || process.env.ACCOUNTS_DB_URL) env.remove('ACCOUNTS_DB_SECRET_ARN'); // exactly one of the two (accounts-db.ts)
     env.putDefault('MAIL_DAILY_LIMIT', '4'); // automatic mails per recipient address a day (rightsdesk:mailDailyLimit in AWS)
     env.putDefault('KEEPER_OFFSETS', '{}'); // the defaults (shared/domain/checkpoints.ts), unless the developer sets some
     if (timeScale === 1) {

@@ -17,6 +17,7 @@ import { QUEUE_VIEWS } from '#domain/queue';
 import { EXPORT_ID, EXPORT_KINDS, EXPORT_LINK_DAYS } from '#domain/export';
 import { runRequestSchema } from '#shared/reports/desk';
 import { REPORT_FILES } from '#shared/reports/record';
+import { placeSchema, releaseSchema } from '#shared/retention/account-holds';
 
 export const OPENAPI_FILE = fileURLToPath(new URL('../../docs/openapi.json', import.meta.url));
 
@@ -307,7 +308,65 @@ function staffPaths(): Record<string, Json> {
         },
       },
     },
+    '/api/retention-reviews/{month}': {
+      get: {
+        operationId: 'getRetentionReview',
+        summary: 'A month’s retention review of Icetrak’s customer accounts: those whose 7 years after closing ended in the month',
+        description:
+          'Made on the first working day of each month for the month before, or from the desk. `due`: accounts to delete in Icetrak’s systems (accountId, name, closedOn, keptUntil); `held`: accounts under legal hold, kept, with the hold’s reason, since and reviewOn.',
+        security: bearer,
+        parameters: [{ name: 'month', in: 'path', required: true, schema: { type: 'string', pattern: '^\\d{4}-(0[1-9]|1[0-2])$' } }],
+        responses: {
+          '200': {
+            description: 'The review: month, closedFrom, closedTo, generatedAt, firstGeneratedAt, runs, due and held.',
+            content: { 'application/json': { schema: { type: 'object', required: ['month', 'due', 'held'] } } },
+          },
+          '400': answer('The month is not written YYYY-MM.', 'ValidationProblem'),
+          '404': problem('The month has not been reviewed.'),
+          ...common,
+        },
+      },
+    },
+    '/api/account-holds': {
+      post: {
+        operationId: 'placeAccountHold',
+        summary: 'Place a legal hold on an Icetrak customer account (dpo only): the retention review lists it as held, never due',
+        security: bearer,
+        requestBody: { required: true, content: { 'application/json': { schema: ref('AccountHoldPlace') } } },
+        responses: {
+          '201': {
+            description: 'The hold: accountId (normalised, ACC-####), reason, since, reviewOn.',
+            content: { 'application/json': { schema: { type: 'object', required: ['accountId', 'reason', 'since'] } } },
+          },
+          '400': answer('Fields that need correcting (an account id, a missing reason, a review date in the past).', 'ValidationProblem'),
+          '409': problem('The account is already on legal hold.'),
+          ...common,
+        },
+      },
+    },
+    '/api/account-holds/{accountId}/release': {
+      post: {
+        operationId: 'releaseAccountHold',
+        summary: 'Release an account’s legal hold, with a reason (dpo only); the hold’s history keeps both',
+        security: bearer,
+        parameters: [{ name: 'accountId', in: 'path', required: true, schema: { type: 'string', pattern: '^ACC-\\d{3,10}$' } }],
+        requestBody: { required: true, content: { 'application/json': { schema: ref('AccountHoldRelease') } } },
+        responses: {
+          '200': { description: 'Released.', content: { 'application/json': { schema: { type: 'object', required: ['accountId', 'released'] } } } },
+          '400': answer('Fields that need correcting (the reason).', 'ValidationProblem'),
+          '409': problem('The account is not on legal hold.'),
+          ...common,
+        },
+      },
+    },
   };
+}
+
+/** A desk form's schema for the API: the form token is the desk's, not the API's. */
+function withoutCsrf(schema: zc.ZodType): Record<string, Json> {
+  const full = staffSchema(schema);
+  const { _csrf: _ignored, ...properties } = full.properties as Record<string, Json>;
+  return { ...full, properties };
 }
 
 export function openApiDocument(): Json {
@@ -378,6 +437,8 @@ export function openApiDocument(): Json {
           const { _csrf: _ignored, ...properties } = staffSchema(runRequestSchema).properties as Record<string, Json>;
           return { ...staffSchema(runRequestSchema), properties };
         })(),
+        AccountHoldPlace: withoutCsrf(placeSchema),
+        AccountHoldRelease: withoutCsrf(releaseSchema),
         ...actionSchemas(),
         CaseExport: caseExportSchema(),
       },

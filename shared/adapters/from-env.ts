@@ -13,6 +13,8 @@ import { dynamoClient, isLocalS3, s3Client, sesClient, sfnClient } from './aws-c
 import { clockFromEnv } from './clock';
 import { DynamoCaseStore } from './dynamo-case-store';
 import { DynamoReportStore } from './dynamo-report-store';
+import { DynamoAccountHolds } from './dynamo-account-holds';
+import { DynamoRetentionReviews } from './dynamo-retention-reviews';
 import { DynamoRateLimiter, DynamoSubmissionLedger } from './dynamo-intake-guards';
 import { DynamoSessionStore } from './dynamo-session-store';
 import { idTokenVerifier, staffTokenVerifier, type IdTokenVerifier, type StaffTokenVerifier } from '#shared/auth/verify';
@@ -43,6 +45,8 @@ const memo: {
   caseObjects?: S3CaseObjects;
   tombstones?: DynamoTombstones;
   reports?: DynamoReportStore;
+  accountHolds?: DynamoAccountHolds;
+  retentionReviews?: DynamoRetentionReviews;
   outbox?: OutboxDeps;
   sessions?: DynamoSessionStore;
   staffIssuer?: { issuer: string; clientId: string };
@@ -140,6 +144,16 @@ export function reportFiles(): S3BlobStore {
 /** Report records (in the cases table). */
 export function reportStore(): DynamoReportStore {
   return (memo.reports ??= new DynamoReportStore(casesTable()));
+}
+
+/** Legal holds on Icetrak's customer accounts (in the cases table). */
+export function accountHolds(): DynamoAccountHolds {
+  return (memo.accountHolds ??= new DynamoAccountHolds(casesTable()));
+}
+
+/** Monthly retention reviews of Icetrak's accounts (in the cases table). */
+export function retentionReviews(): DynamoRetentionReviews {
+  return (memo.retentionReviews ??= new DynamoRetentionReviews(casesTable()));
 }
 
 /** The outbox dispatcher's dependencies (shared/core/outbox.ts): every handler that owes mail sends it with these. */

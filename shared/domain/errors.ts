@@ -116,6 +116,16 @@ export class NotOnHoldError extends DomainError {
   override readonly name = 'NotOnHoldError';
 }
 
+/** A legal hold placed on a customer account already under one (issue 13, the retention review). */
+export class AccountAlreadyHeldError extends DomainError {
+  override readonly name = 'AccountAlreadyHeldError';
+}
+
+/** A legal hold released on a customer account not under one. */
+export class AccountNotHeldError extends DomainError {
+  override readonly name = 'AccountNotHeldError';
+}
+
 /** An export asked for before the case's search has finished (issue 14): there is nothing reviewed to answer with yet. */
 export class SearchNotFinishedError extends DomainError {
   override readonly name = 'SearchNotFinishedError';

@@ -157,6 +157,24 @@ export const RECORD_TYPES: readonly RetentionRule[] = [
     reason: 'Reports and audits still count a deleted case; it holds no personal data',
     deletedBy: 'nothing: kept',
   },
+  {
+    record: 'Legal hold on an Icetrak customer account (the hold in force and its history: account id, reason, who and when)',
+    store: 'table',
+    prefix: 'ACCOUNTHOLD#',
+    from: 'the hold’s release',
+    period: 'kept while held, then with its history as long as the account’s own records could have been kept',
+    reason: 'Accountability (UK GDPR Art. 5(2)): why an account’s records outlived their period; business data, no personal data',
+    deletedBy: 'not enforced yet: no TTL is set on account holds',
+  },
+  {
+    record: 'Monthly retention review of Icetrak’s accounts (account ids, names and dates; due and held)',
+    store: 'table',
+    prefix: 'RETENTIONREVIEW#',
+    from: 'the end of the reviewed month',
+    period: '6 years, as the compliance reports',
+    reason: 'Accountability: the DPO’s checklist of what was due for deletion, and why held accounts were kept; business data, no personal data',
+    deletedBy: 'not enforced yet: no TTL is set on review records',
+  },
   // --- the raw-mail bucket ---
   {
     record: 'Raw mail (MIME as received)',

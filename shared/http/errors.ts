@@ -37,6 +37,8 @@ export const STATUS_BY_ERROR: Readonly<Record<string, number>> = {
   NotAComplaintError: 409,
   AlreadyOnHoldError: 409,
   NotOnHoldError: 409,
+  AccountAlreadyHeldError: 409,
+  AccountNotHeldError: 409,
   SearchNotFinishedError: 409,
   ExportNotReleasableError: 409,
   MissingGroundError: 422,

@@ -105,6 +105,8 @@ export interface DeskLayoutOptions {
   hasErrors?: boolean;
   /** The page is the reports page (marked as current in the navigation). */
   reportsCurrent?: boolean;
+  /** The page is the retention review (marked as current in the navigation). */
+  retentionCurrent?: boolean;
 }
 
 export const csrfInput = (csrf: string | undefined): RawHtml => h`<input type="hidden" name="_csrf" value="${csrf ?? ''}">`;
@@ -119,6 +121,7 @@ export function deskLayout(opts: DeskLayoutOptions): string {
 ${QUEUE_VIEWS.map((v) => h`<li><a href="${basePath}/desk?view=${v}"${raw(opts.current === v && !opts.search ? ' aria-current="page"' : '')}>${VIEW_LABELS[v]}</a></li>`)}
 ${canAct(staff) ? h`<li><a href="${basePath}/desk/new">Log a request</a></li>` : ''}
 <li><a href="${basePath}/desk/reports"${raw(opts.reportsCurrent ? ' aria-current="page"' : '')}>Reports</a></li>
+<li><a href="${basePath}/desk/retention"${raw(opts.retentionCurrent ? ' aria-current="page"' : '')}>Retention review</a></li>
 </ul>
 <form method="get" action="${basePath}/desk" role="search">
 <label for="desk-search">Reference or requester email</label>

@@ -8,6 +8,7 @@ import { foreignRegionsIn, residencyViolations } from '#infra/residency';
 import { CASES } from '#lambdas/cases/manifest';
 import { FULFILMENT } from '#lambdas/fulfilment/manifest';
 import { REPORTS } from '#lambdas/reports/manifest';
+import { RETENTION } from '#lambdas/retention/manifest';
 import { INTAKE } from '#lambdas/intake/manifest';
 import { routesOf, triggeredBy, type HandlerSpec, type Route } from '#lambdas/manifest';
 import { readConfig, type ConfigVar } from '#shared/core/config';
@@ -63,8 +64,8 @@ function build(context: Record<string, unknown> = TEST_CONTEXT) {
   };
 }
 
-/** What the stack's API serves: the public form (intake), the DPO desk with its staff API (cases), and the answer's links (fulfilment). */
-const ROUTES = routesOf([...INTAKE.handlers, ...CASES.handlers, ...REPORTS.handlers, ...FULFILMENT.handlers]);
+/** What the stack's API serves: the public form (intake), the DPO desk with its staff API (cases, reports, the retention review) and the answer's links (fulfilment). */
+const ROUTES = routesOf([...INTAKE.handlers, ...CASES.handlers, ...REPORTS.handlers, ...RETENTION.handlers, ...FULFILMENT.handlers]);
 const PUBLIC_ROUTES = ROUTES.filter((r) => r.access === 'public');
 const STAFF_ROUTES = ROUTES.filter((r) => r.access === 'staff');
 /** Staff routes the handler alone authenticates (session cookie): open at API Gateway. */
@@ -128,11 +129,14 @@ describe('REST API', () => {
     expect(JSON.stringify(built.template.toJSON())).not.toMatch(/EDGE|AWS::CloudFront::/);
   });
 
-  it('serves the intake routes and the answer’s download link publicly and the cases and reports routes to staff, the desk under /desk and the staff API under /api', () => {
+  it('serves the intake routes and the answer’s download link publicly and the cases, reports and retention routes to staff, the desk under /desk and the staff API under /api', () => {
     const fulfilment = routesOf(FULFILMENT.handlers);
     expect(PUBLIC_ROUTES).toEqual([...routesOf(INTAKE.handlers), ...fulfilment.filter((r) => r.access === 'public')]);
     expect(PUBLIC_ROUTES.filter((r) => r.path.startsWith('/export/')).map(routeKey)).toEqual(['GET /export/{token}', 'POST /export/{token}']);
-    expect(STAFF_ROUTES).toEqual([...routesOf([...CASES.handlers, ...REPORTS.handlers]), ...fulfilment.filter((r) => r.access === 'staff')]);
+    expect(STAFF_ROUTES).toEqual([
+      ...routesOf([...CASES.handlers, ...REPORTS.handlers, ...RETENTION.handlers]),
+      ...fulfilment.filter((r) => r.access === 'staff'),
+    ]);
     expect([...DESK_ROUTES, ...STAFF_API_ROUTES].map(routeKey).sort()).toEqual(STAFF_ROUTES.map(routeKey).sort());
     expect(DESK_ROUTES.length).toBeGreaterThan(0);
     expect(STAFF_API_ROUTES.length).toBeGreaterThan(0);
@@ -484,7 +488,9 @@ describe('SES outbound', () => {
       'POST /api/reports',
     ];
     // Exactly the routes whose manifest entry uses `mail`.
-    const usesMail = [...INTAKE.handlers, ...CASES.handlers, ...REPORTS.handlers].filter((h) => h.uses.mail && h.trigger.kind === 'http');
+    const usesMail = [...INTAKE.handlers, ...CASES.handlers, ...REPORTS.handlers, ...RETENTION.handlers].filter(
+      (h) => h.uses.mail && h.trigger.kind === 'http',
+    );
     expect(routesOf(usesMail).map(routeKey).sort()).toEqual([...senders].sort());
     expect(
       sesGrants
@@ -527,7 +533,9 @@ describe('intake functions', () => {
     for (const route of STAFF_ROUTES) {
       const fn = built.resources[fnId(routeKey(route))]!.Properties;
       expect(fn.ReservedConcurrentExecutions, routeKey(route)).toBeUndefined();
-      expect(fn.Environment.Variables.POWERTOOLS_SERVICE_NAME, routeKey(route)).toBe(/^lambdas\/(reports|fulfilment)\//.exec(route.entry)?.[1] ?? 'cases');
+      expect(fn.Environment.Variables.POWERTOOLS_SERVICE_NAME, routeKey(route)).toBe(
+        /^lambdas\/(reports|fulfilment|retention)\//.exec(route.entry)?.[1] ?? 'cases',
+      );
     }
   });
 
@@ -711,10 +719,18 @@ describe('residency and cdk-nag', () => {
       ...['DeskLetter', 'DeskMessage', 'DeskAttachment', 'ListCases', 'GetCase', 'CreateCase', 'ActOnCase'],
       ...['DeskReports', 'DeskRunReport', 'DeskReportFile', 'ListReports', 'RunReport', 'GetReportFile'],
       ...['GetExport', 'DownloadExport', 'DeskExport'],
+      ...['DeskRetention', 'DeskRunReview', 'DeskPlaceAccountHold', 'DeskReleaseAccountHold', 'GetRetentionReview', 'PlaceAccountHold'],
+      'ReleaseAccountHold',
     ];
     // Every HTTP handler of the four contexts (not the staff pool's token trigger, nor the reports' schedules).
     expect(functionIds.sort()).toEqual(
-      [...INTAKE.handlers, ...triggeredBy(CASES.handlers, 'http'), ...triggeredBy(REPORTS.handlers, 'http'), ...triggeredBy(FULFILMENT.handlers, 'http')]
+      [
+        ...INTAKE.handlers,
+        ...triggeredBy(CASES.handlers, 'http'),
+        ...triggeredBy(REPORTS.handlers, 'http'),
+        ...triggeredBy(RETENTION.handlers, 'http'),
+        ...triggeredBy(FULFILMENT.handlers, 'http'),
+      ]
         .map((h) => h.id)
         .sort(),
     );

@@ -30,6 +30,9 @@ describe('the report schedules', () => {
     });
     const weekly = built.resources[built.logicalId(reports().schedules.WeeklyDigest!)]!.Properties;
     expect(weekly).toMatchObject({ ScheduleExpression: 'cron(0 7 ? * MON-FRI *)', ScheduleExpressionTimezone: 'Europe/London' });
+    // The retention review: half an hour after the monthly report, on the same days (its handler waits for the first working day too).
+    const review = built.resources[built.logicalId(reports().schedules.ReviewAccounts!)]!.Properties;
+    expect(review).toMatchObject({ ScheduleExpression: 'cron(30 7 1-7 * ? *)', ScheduleExpressionTimezone: 'Europe/London' });
   });
 
   it('the local stack runs the same expressions (croner patterns from the same manifest fields)', () => {
@@ -38,7 +41,8 @@ describe('the report schedules', () => {
   });
 
   it('alarms when a scheduled run fails, on the shared alarm topic', () => {
-    expect(reports().alarms).toHaveLength(2);
+    // The monthly report, the weekly digest, and the retention review of Icetrak's accounts (lambdas/retention/manifest.ts).
+    expect(reports().alarms).toHaveLength(3);
     for (const alarm of reports().alarms) {
       expect(built.resources[built.logicalId(alarm)]!.Properties).toMatchObject({
         MetricName: 'Errors',

@@ -105,6 +105,15 @@ const STATEFUL: Record<string, { type: string; policy: 'Retain' | 'Delete' }> = 
       'ComplianceReportsWeeklyDigestLogsD6902570',
       // Added with retention (issue 13): the purge of expired cases, new, so nothing to replace.
       'RetentionPurgeExpiredLogs8E6D0A5C',
+      // Added with the retention review of Icetrak's accounts (issue 13): its schedule, desk and API functions, new.
+      'ComplianceReportsReviewAccountsLogs422EFEF2',
+      'PublicApiDeskRetentionLogsF58B2A66',
+      'PublicApiDeskRunReviewLogs3CD671BC',
+      'PublicApiDeskPlaceAccountHoldLogsC0C8F34C',
+      'PublicApiDeskReleaseAccountHoldLogsB162D874',
+      'PublicApiGetRetentionReviewLogsA51B1728',
+      'PublicApiPlaceAccountHoldLogs10FEB43A',
+      'PublicApiReleaseAccountHoldLogs3252BB69',
     ].map((id) => [id, { type: 'AWS::Logs::LogGroup', policy: 'Retain' as const }]),
   ),
   // Not data, but API Gateway's account-wide logging role: @aws-cdk/aws-apigateway:disableCloudWatchRole

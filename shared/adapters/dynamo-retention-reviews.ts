@@ -1,0 +1,74 @@
+/**
+ * Retention reviews of Icetrak's accounts in the cases table (shared/retention/account-review.ts):
+ * pk `RETENTIONREVIEW#<month>`, sk `RETENTIONREVIEW`, one item per month, in the queue index's
+ * `RETENTIONREVIEWS` partition sorted by month (the latest is one Query). A re-run replaces the
+ * review in one update: runs counted, the first run's time kept.
+ */
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { AccountReviewRecord, RetentionReviewStore } from '#shared/retention/account-review';
+import { CASES_TABLE } from './cases-table-schema';
+
+const PK = CASES_TABLE.partitionKey;
+const SK = CASES_TABLE.sortKey;
+const LIST = CASES_TABLE.indexes.queue;
+const REVIEWS = 'RETENTIONREVIEWS';
+
+const keyOf = (month: string) => ({ [PK]: `RETENTIONREVIEW#${month}`, [SK]: 'RETENTIONREVIEW' });
+
+type Stored = Omit<AccountReviewRecord, 'runs' | 'firstGeneratedAt'>;
+
+export class DynamoRetentionReviews implements RetentionReviewStore {
+  private readonly doc: DynamoDBDocumentClient;
+  private readonly table: string;
+
+  constructor(opts: { client: DynamoDBClient; tableName: string }) {
+    this.doc = DynamoDBDocumentClient.from(opts.client, { marshallOptions: { removeUndefinedValues: true } });
+    this.table = opts.tableName;
+  }
+
+  async save(review: Stored): Promise<AccountReviewRecord> {
+    const { Attributes } = await this.doc.send(
+      new UpdateCommand({
+        TableName: this.table,
+        Key: keyOf(review.month),
+        UpdateExpression: 'SET #r = :r, #first = if_not_exists(#first, :at), #lpk = :lpk, #lsk = :lsk ADD #runs :one',
+        ExpressionAttributeNames: { '#r': 'review', '#first': 'firstGeneratedAt', '#lpk': LIST.partitionKey, '#lsk': LIST.sortKey, '#runs': 'runs' },
+        ExpressionAttributeValues: { ':r': review, ':at': review.generatedAt, ':lpk': REVIEWS, ':lsk': review.month, ':one': 1 },
+        ReturnValues: 'ALL_NEW',
+      }),
+    );
+    return recordOf(Attributes ?? {});
+  }
+
+  async find(month: string): Promise<AccountReviewRecord | undefined> {
+    const { Item } = await this.doc.send(new GetCommand({ TableName: this.table, Key: keyOf(month), ConsistentRead: true }));
+    return Item ? recordOf(Item) : undefined;
+  }
+
+  async latest(): Promise<AccountReviewRecord | undefined> {
+    const { Items = [] } = await this.doc.send(
+      new QueryCommand({
+        TableName: this.table,
+        IndexName: 'queue',
+        KeyConditionExpression: '#pk = :reviews',
+        ExpressionAttributeNames: { '#pk': LIST.partitionKey },
+        ExpressionAttributeValues: { ':reviews': REVIEWS },
+        ScanIndexForward: false,
+        Limit: 1,
+      }),
+    );
+    // The index holds the keys and the review (all attributes are projected); read the item itself for a consistent view.
+    const month = (Items[0]?.review as Stored | undefined)?.month;
+    return month ? this.find(month) : undefined;
+  }
+}
+
+function recordOf(item: Record<string, unknown>): AccountReviewRecord {
+  const review = item.review as Stored;
+  return {
+    ...review,
+    runs: Number(item.runs ?? 1),
+    firstGeneratedAt: typeof item.firstGeneratedAt === 'string' ? item.firstGeneratedAt : review.generatedAt,
+  };
+}
