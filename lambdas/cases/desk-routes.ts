@@ -17,7 +17,7 @@ const ACTS = { ...OUTBOX_USES, staffAuth: true } as const satisfies Uses;
 const ACTS_WITH_HOLDS = {
   ...ACTS,
   rawMail: { access: 'hold', prefix: 'inbound/' },
-  files: ['hold', { access: 'read', prefix: 'searches/' }, { access: 'write', prefix: 'exports/' }],
+  files: ['hold', { access: 'read', prefix: 'searches/' }, { access: 'write', prefix: 'searches/' }, { access: 'write', prefix: 'exports/' }],
   keeper: 'start',
   search: 'start',
 } as const satisfies Uses;

@@ -39,7 +39,8 @@ import { actorOf, type Staff } from '#shared/auth/staff';
 import { deliver } from '#shared/core/outbox';
 import { startKeeper } from '#shared/core/start-keeper';
 import { recordEvent } from '#domain/audit';
-import { normaliseAccountId, normaliseEmail, normalisePhone } from '#domain/search';
+import { manualRecord, markThirdParty, normaliseAccountId, normaliseEmail, normalisePhone, recordManualSearch, recordsKey } from '#domain/search';
+import { systemById } from '#domain/register';
 import { startCaseSearch } from '#shared/fulfilment/search';
 import { errorFields, logger } from '#shared/core/log';
 import { prepareExport } from '#shared/fulfilment/export/prepare';
@@ -136,6 +137,26 @@ export const ACTION_SCHEMAS = {
   // The access or portability answer (issue 14): prepared from the finished search for the DPO to review, then released.
   'prepare-export': z.object({ kind: z.enum(EXPORT_KINDS, { error: 'Choose access or portability.' }) }),
   'release-export': z.object({}),
+  // A manual source of the search, searched by hand (issue 14): what was found (a note), or nothing.
+  'record-manual-search': z.object({
+    source: z
+      .string()
+      .trim()
+      .regex(/^[a-z][a-z0-9-]{1,40}$/, 'Choose the source searched.'),
+    outcome: z.enum(['found', 'nothing-found'], { error: 'Choose what the search found.' }),
+    note: z
+      .string()
+      .trim()
+      .max(TEXT, `Keep the note under ${TEXT.toLocaleString('en-GB')} characters.`)
+      .optional(),
+  }),
+  // Records that are another person's data, left out of the answer (Art. 15(4)); thirdParty false unmarks them.
+  'mark-third-party': z.object({
+    records: listOf(z.string().trim().min(3).max(300)).pipe(
+      z.array(z.string()).min(1, 'Name at least one record.').max(500, 'Mark at most 500 records at a time.'),
+    ),
+    thirdParty: yes.default(true),
+  }),
 } as const;
 
 export type ActionName = keyof typeof ACTION_SCHEMAS;
@@ -168,6 +189,7 @@ export async function act(reference: string, input: ActionInput, staff: Staff, d
   const at = deps.clock.now().toISOString();
   const ctx: TransitionContext = { at, actor: actorOf(staff) };
   const owed: string[] = [];
+  if (input.action === 'record-manual-search') await writeManualRecord(found, input, at, deps);
   if (input.action === 'place-hold') {
     // The rules first (already held, no reason, a past review date: nothing is touched), then the objects, then the case.
     placeHold(found, input, ctx);
@@ -211,6 +233,20 @@ async function actOnExport(
   if (!deps.fulfilment) throw new Error('This handler cannot prepare an answer: it was not given the files bucket and the register.');
   const { case: c } = await prepareExport(reference, { kind: input.kind }, staff, { ...deps, ...deps.fulfilment });
   return c;
+}
+
+/**
+ * A manual source's `found` note becomes its records file (one record), written before the case
+ * records the result: a failed write leaves the case as it was (retry), and a write whose case
+ * update then fails is overwritten by the retry with the same key. The rules are checked first.
+ */
+async function writeManualRecord(c: Case, input: Extract<ActionInput, { action: 'record-manual-search' }>, at: string, deps: DeskActDeps): Promise<void> {
+  recordManualSearch(c, input, { at, actor: 'system' });
+  if (input.outcome !== 'found' || !c.search) return;
+  if (!deps.fulfilment) throw new Error('The files bucket is not configured for this handler.');
+  const role = systemById(deps.fulfilment.register, input.source).role;
+  const file = manualRecord(c, input.source, role, input.note!.trim(), at);
+  await deps.fulfilment.files.put(recordsKey(c.id, c.search.runId, input.source), JSON.stringify(file, null, 2), { contentType: 'application/json' });
 }
 
 /**
@@ -312,6 +348,21 @@ function apply(c: Case, input: ActionInput, ctx: TransitionContext, target: Case
       return { transition: releaseHold(c, { reason: input.reason }, ctx) };
     case 'reopen':
       return { transition: reopen(c, { reason: input.reason }, ctx) };
+    case 'record-manual-search':
+      return {
+        transition: recordManualSearch(
+          c,
+          {
+            source: input.source,
+            outcome: input.outcome,
+            ...(input.note ? { note: input.note } : {}),
+            ...(input.outcome === 'found' && c.search ? { resultKey: recordsKey(c.id, c.search.runId, input.source) } : {}),
+          },
+          ctx,
+        ),
+      };
+    case 'mark-third-party':
+      return { transition: markThirdParty(c, { records: input.records, thirdParty: input.thirdParty }, ctx) };
     case 'mark-read': {
       if (!c.flags.includes(MAIL_FLAGS.newCorrespondence)) throw new ValidationError({ action: 'There is no unread correspondence on this case.' });
       const t = recordEvent(c, ctx.at, ctx.actor, 'CorrespondenceRead');

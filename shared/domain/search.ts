@@ -355,7 +355,12 @@ export function recordManualSearch(c: Case, input: ManualSearchInput, ctx: { at:
   const search = { ...c.search, sources: c.search.sources.map((s) => (s.source === input.source ? next : s)) };
   return {
     case: { ...c, search, updatedAt: ctx.at },
-    entry: { at: ctx.at, actor: ctx.actor, action: 'ManualSearchRecorded', detail: { runId: c.search.runId, source: input.source, outcome: input.outcome } },
+    entry: {
+      at: ctx.at,
+      actor: ctx.actor,
+      action: 'ManualSearchRecorded',
+      detail: { runId: c.search.runId, source: input.source, outcome: input.outcome },
+    },
   };
 }
 
@@ -390,7 +395,11 @@ const RECORD_ID = /^[a-z][a-z0-9-]{1,40}:[a-z][a-z0-9_]{1,40}:[^\s]{1,200}$/;
  * answer (Art. 15(4); shared/fulfilment/export). Each id must be a record id of a source of the
  * current run; marks survive a re-run (ids are stable). Counts only in the audit trail.
  */
-export function markThirdParty(c: Case, input: { records: readonly string[]; thirdParty: boolean }, ctx: { at: string; actor: Actor }): { case: Case; entry: AuditEntry } {
+export function markThirdParty(
+  c: Case,
+  input: { records: readonly string[]; thirdParty: boolean },
+  ctx: { at: string; actor: Actor },
+): { case: Case; entry: AuditEntry } {
   if (!c.search) throw new InvalidTransitionError('Run a search first: there are no records to mark.');
   const ids = [...new Set(input.records.map((r) => r.trim()))];
   if (ids.length === 0) throw new MissingReasonError('Name at least one record.');

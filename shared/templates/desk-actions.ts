@@ -15,7 +15,10 @@ import { csrfInput } from './desk-layout';
  * elsewhere; search has its own section, desk-search.ts; the answer's prepare-export and
  * release-export theirs, desk-export.ts).
  */
-export type FormAction = Exclude<ActionName, 'mark-read' | 'mark-posted' | 'search' | 'prepare-export' | 'release-export'>;
+export type FormAction = Exclude<
+  ActionName,
+  'mark-read' | 'mark-posted' | 'search' | 'record-manual-search' | 'mark-third-party' | 'prepare-export' | 'release-export'
+>;
 
 interface ActionForm {
   title: string;

@@ -25,7 +25,23 @@ const STATUS_TEXT: Record<SourceSearchStatus, string> = {
 
 const KIND_TEXT: Record<string, string> = { email: 'email', phone: 'phone', accountId: 'account' };
 
-function sourceRow(s: SourceSearch): RawHtml {
+/** The form a member of staff records a manual source's search with: found (and what), or nothing. */
+function manualForm(c: Case, s: SourceSearch, csrf: string, basePath: string): RawHtml {
+  return h`<form method="post" action="${basePath}/desk/cases/${encodeURIComponent(c.reference)}/actions" novalidate>
+<input type="hidden" name="action" value="record-manual-search">
+<input type="hidden" name="source" value="${s.source}">
+${csrfInput(csrf)}
+<fieldset><legend>What did the search by hand find?</legend>
+<label><input type="radio" name="outcome" value="nothing-found" checked> Nothing about this person</label>
+<label><input type="radio" name="outcome" value="found"> Something: describe it below</label>
+</fieldset>
+<label for="manual-${s.source}-note">What was found, and where (goes into the answer unless marked as another person’s data)</label>
+<textarea id="manual-${s.source}-note" name="note" rows="3" maxlength="10000"></textarea>
+<button type="submit" class="secondary">Record the search</button>
+</form>`;
+}
+
+function sourceRow(s: SourceSearch, act?: { c: Case; csrf: string; basePath: string }): RawHtml {
   const system = ICETRAK_REGISTER.systems.find((x) => x.id === s.source);
   const found =
     s.status === 'done'
@@ -33,8 +49,13 @@ function sourceRow(s: SourceSearch): RawHtml {
       : s.status === 'failed'
         ? h`<span class="error">${s.failure ?? 'Failed'}</span>`
         : s.status === 'awaiting-staff' && system?.connector.kind === 'manual'
-          ? h`${system.connector.instructions}`
+          ? h`${system.connector.instructions}${act ? manualForm(act.c, s, act.csrf, act.basePath) : ''}`
           : '';
+  const byHand = s.manual
+    ? h`<p>Searched by hand by ${s.manual.by.replace(/^staff:/, '')}, ${timeOf(s.manual.at)}: ${
+        s.manual.outcome === 'found' ? h`found — ${s.manual.note ?? ''}` : 'nothing found'
+      }.</p>`
+    : '';
   const customers = s.customers?.length
     ? h`<p><strong>Processor data</strong>: message traffic of these customers matched. Icetrak holds it for them; forward the request to
 each customer (their privacy contact) — do not disclose it as Icetrak’s.</p>
@@ -44,7 +65,7 @@ each customer (their privacy contact) — do not disclose it as Icetrak’s.</p>
 <th scope="row">${system?.name ?? s.source}</th>
 <td>${STATUS_TEXT[s.status]}</td>
 <td>${s.identifiers.length ? h`<ul>${s.identifiers.map((i) => h`<li>${KIND_TEXT[i.kind] ?? i.kind}: ${i.value}</li>`)}</ul>` : '—'}</td>
-<td>${found}${customers}</td>
+<td>${found}${byHand}${customers}</td>
 </tr>`;
 }
 
@@ -69,7 +90,7 @@ export function searchSection(opts: {
       }.</p>
 <table class="search">
 <thead><tr><th scope="col">System</th><th scope="col">Status</th><th scope="col">Searched by</th><th scope="col">Found</th></tr></thead>
-<tbody>${s.sources.map(sourceRow)}</tbody>
+<tbody>${s.sources.map((x) => sourceRow(x, canAct(staff) && isOpen(c.status) ? { c, csrf, basePath } : undefined))}</tbody>
 </table>`
     : h`<p>Icetrak’s systems have not been searched for this case yet.</p>`;
   const state: FormState = { prefix: 'search', values: opts.failed?.values ?? {}, errors: opts.failed?.errors ?? {} };

@@ -151,7 +151,7 @@ describe('the cases manifest (the DPO desk and the staff API)', () => {
   const ACTS_WITH_HOLDS = {
     ...ACTS,
     rawMail: { access: 'hold', prefix: 'inbound/' },
-    files: ['hold', { access: 'read', prefix: 'searches/' }, { access: 'write', prefix: 'exports/' }],
+    files: ['hold', { access: 'read', prefix: 'searches/' }, { access: 'write', prefix: 'searches/' }, { access: 'write', prefix: 'exports/' }],
     keeper: 'start',
     search: 'start',
   } as const;
@@ -182,12 +182,21 @@ describe('the cases manifest (the DPO desk and the staff API)', () => {
   });
 });
 
-describe('the fulfilment manifest (the answer)', () => {
+describe('the fulfilment manifest (the search and the answer)', () => {
   /**
-   * The requester's link reads the case and writes only its rate-limit counter (and the download's
-   * audit entry); only the download and the DPO's review copy read the ZIP, and only under exports/.
+   * The search's tasks write records files under searches/ only; the SQL-reading ones use the
+   * account database, the traffic collector Athena's results. The requester's link reads the case
+   * and writes only its rate-limit counter (and the download's audit entry); only the download and
+   * the DPO's review copy read the ZIP, and only under exports/.
    */
+  const RECORDS = { cases: 'readWrite', files: { access: 'write', prefix: 'searches/' } } as const;
   const GRANTS: Record<string, Omit<Uses, 'settings'>> = {
+    PlanSearchFunction: { cases: 'read', files: { access: 'write', prefix: 'searches/' } },
+    SearchAccountsFunction: { ...RECORDS, accountsDb: true },
+    SearchRightsdeskFunction: RECORDS,
+    CollectTrafficFunction: { ...RECORDS, accountsDb: true, athenaResults: 'read' },
+    RecordSourceFailureFunction: { cases: 'readWrite' },
+    FinishSearchFunction: { cases: 'readWrite' },
     GetExport: { cases: 'readWrite', signingKey: true },
     DownloadExport: { cases: 'readWrite', files: { access: 'read', prefix: 'exports/' }, signingKey: true },
     DeskExport: { staffAuth: true, cases: 'readWrite', files: { access: 'read', prefix: 'exports/' } },

@@ -88,4 +88,31 @@ describe('the search action (staff API, local stack)', () => {
     expect(refused.json()).toMatchObject({ error: 'NotForComplaintsError' });
     expect((await call(`/api/cases/${ref}`, dpo)).json<Doc>().searchRun).toBeNull();
   }, 60_000);
+
+  it('records a manual source searched by hand (its note becomes the source’s record) and marks records as third-party data', async () => {
+    const ref = await logRequest(`m-${randomUUID().slice(0, 8)}@example.org`);
+    expect((await actOn(ref, { action: 'search' })).status).toBe(200);
+    await finished(ref);
+    const noNote = await actOn(ref, { action: 'record-manual-search', source: 'support-files', outcome: 'found' });
+    expect(noNote.status).toBe(422);
+    expect((await actOn(ref, { action: 'record-manual-search', source: 'support-files', outcome: 'found', note: 'x' }, auditor)).status).toBe(403);
+    const res = await actOn(ref, { action: 'record-manual-search', source: 'support-files', outcome: 'found', note: 'Two support emails, March 2026' });
+    expect(res.status, res.text).toBe(200);
+    const doc = res.json<Doc & { timeline: Array<{ action: string; detail?: Record<string, unknown> }> }>();
+    expect(doc.searches.find((s) => s.source === 'support-files')).toMatchObject({ status: 'done', recordCount: 1 });
+    expect(doc.timeline[0]).toMatchObject({ action: 'ManualSearchRecorded' });
+    expect(JSON.stringify(doc.timeline[0])).not.toContain('March 2026');
+    const again = await actOn(ref, { action: 'record-manual-search', source: 'support-files', outcome: 'nothing-found' });
+    expect(again.status).toBe(409);
+
+    const marked = await actOn(ref, { action: 'mark-third-party', records: ['support-files:manual_note:x', 'rightsdesk:case:01ABC'] });
+    expect(marked.status, marked.text).toBe(200);
+    expect((await actOn(ref, { action: 'mark-third-party', records: ['nosuchsource:case:1'] })).status).toBe(409);
+    expect((await actOn(ref, { action: 'mark-third-party', records: [] })).status).toBe(400);
+    const unmarked = await actOn(ref, { action: 'mark-third-party', records: ['rightsdesk:case:01ABC'], thirdParty: false });
+    expect(unmarked.json<{ timeline: Array<{ action: string; detail?: Record<string, unknown> }> }>().timeline[0]).toMatchObject({
+      action: 'RecordsUnmarkedThirdParty',
+      detail: { records: 1, marked: 1 },
+    });
+  }, 60_000);
 });

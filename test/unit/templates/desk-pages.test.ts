@@ -113,8 +113,10 @@ const hostileCase = (overrides: Partial<Case> = {}): Case =>
     ...overrides,
   });
 
+/** Actions the case's action list names (the search section's own forms are drawn from the search, not the list). */
+const SECTION_FORMS = ['mark-read', 'mark-posted', 'search', 'record-manual-search', 'mark-third-party'] as const;
 const ALL_FORM_ACTIONS = (Object.keys(ACTION_SCHEMAS) as ActionName[]).filter(
-  (a): a is Exclude<ActionName, 'mark-read' | 'mark-posted' | 'search'> => a !== 'mark-read' && a !== 'mark-posted' && a !== 'search',
+  (a): a is Exclude<ActionName, (typeof SECTION_FORMS)[number]> => !(SECTION_FORMS as readonly string[]).includes(a),
 );
 
 // --- the tests -----------------------------------------------------------------------------
