@@ -11,6 +11,8 @@ import { DynamoDBDocumentClient, GetCommand, QueryCommand, UpdateCommand, type Q
 import type { AccountHoldEvent, AccountHoldInForce } from '#domain/account-holds';
 import { AccountAlreadyHeldError, AccountNotHeldError } from '#domain/errors';
 import type { AccountHolds, Clock } from '#shared/ports';
+import { accountabilityExpiry } from '#domain/retention';
+import { londonDateOf } from '#domain/calendar';
 import { CASES_TABLE } from './cases-table-schema';
 
 const PK = CASES_TABLE.partitionKey;
@@ -39,9 +41,10 @@ export class DynamoAccountHolds implements AccountHolds {
         new UpdateCommand({
           TableName: this.table,
           Key: keyOf(accountId),
-          UpdateExpression: 'SET #hold = :hold, #history = list_append(if_not_exists(#history, :empty), :event), #lpk = :lpk, #lsk = :lsk',
+          // A hold in force is never deleted: a TTL left from an earlier release goes.
+          UpdateExpression: 'SET #hold = :hold, #history = list_append(if_not_exists(#history, :empty), :event), #lpk = :lpk, #lsk = :lsk REMOVE #exp',
           ConditionExpression: 'attribute_not_exists(#hold)',
-          ExpressionAttributeNames: { '#hold': 'hold', '#history': 'history', '#lpk': LIST.partitionKey, '#lsk': LIST.sortKey },
+          ExpressionAttributeNames: { '#hold': 'hold', '#history': 'history', '#lpk': LIST.partitionKey, '#lsk': LIST.sortKey, '#exp': 'expiresAt' },
           ExpressionAttributeValues: { ':hold': hold, ':empty': [], ':event': [event], ':lpk': HELD, ':lsk': accountId },
         }),
       );
@@ -59,10 +62,11 @@ export class DynamoAccountHolds implements AccountHolds {
         new UpdateCommand({
           TableName: this.table,
           Key: keyOf(accountId),
-          UpdateExpression: 'SET #history = list_append(#history, :event) REMOVE #hold, #lpk, #lsk',
+          // Released: its history is kept 6 years, then DynamoDB's TTL deletes it (shared/domain/retention.ts).
+          UpdateExpression: 'SET #history = list_append(#history, :event), #exp = :exp REMOVE #hold, #lpk, #lsk',
           ConditionExpression: 'attribute_exists(#hold)',
-          ExpressionAttributeNames: { '#hold': 'hold', '#history': 'history', '#lpk': LIST.partitionKey, '#lsk': LIST.sortKey },
-          ExpressionAttributeValues: { ':event': [event] },
+          ExpressionAttributeNames: { '#hold': 'hold', '#history': 'history', '#lpk': LIST.partitionKey, '#lsk': LIST.sortKey, '#exp': 'expiresAt' },
+          ExpressionAttributeValues: { ':event': [event], ':exp': accountabilityExpiry(londonDateOf(event.at)) },
         }),
       );
     } catch (err) {

@@ -7,6 +7,7 @@ import { ConditionalCheckFailedException, type DynamoDBClient } from '@aws-sdk/c
 import { DynamoDBDocumentClient, GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { ReportRecord, ReportStore } from '#shared/reports/record';
 import { CASES_TABLE } from './cases-table-schema';
+import { accountabilityExpiry } from '#domain/retention';
 import { decodeCursor, encodeCursor } from './cursor';
 
 const PK = CASES_TABLE.partitionKey;
@@ -35,9 +36,16 @@ export class DynamoReportStore implements ReportStore {
       new UpdateCommand({
         TableName: this.table,
         Key: keyOf(record.id),
-        UpdateExpression: 'SET #r = :r, #lpk = :lpk, #lsk = :lsk ADD #runs :one',
-        ExpressionAttributeNames: { '#r': 'report', '#lpk': LIST.partitionKey, '#lsk': LIST.sortKey, '#runs': 'runs' },
-        ExpressionAttributeValues: { ':r': record, ':lpk': REPORTS, ':lsk': `${record.from}#${record.id}`, ':one': 1 },
+        // Kept 6 years from the end of the reported period (shared/domain/retention.ts), then DynamoDB's TTL deletes it.
+        UpdateExpression: 'SET #r = :r, #lpk = :lpk, #lsk = :lsk, #exp = :exp ADD #runs :one',
+        ExpressionAttributeNames: { '#r': 'report', '#lpk': LIST.partitionKey, '#lsk': LIST.sortKey, '#runs': 'runs', '#exp': 'expiresAt' },
+        ExpressionAttributeValues: {
+          ':r': record,
+          ':lpk': REPORTS,
+          ':lsk': `${record.from}#${record.id}`,
+          ':one': 1,
+          ':exp': accountabilityExpiry(record.to),
+        },
         ReturnValues: 'ALL_NEW',
       }),
     );

@@ -7,6 +7,7 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { AccountReviewRecord, RetentionReviewStore } from '#shared/retention/account-review';
+import { accountabilityExpiry } from '#domain/retention';
 import { CASES_TABLE } from './cases-table-schema';
 
 const PK = CASES_TABLE.partitionKey;
@@ -14,6 +15,8 @@ const SK = CASES_TABLE.sortKey;
 const LIST = CASES_TABLE.indexes.queue;
 const REVIEWS = 'RETENTIONREVIEWS';
 
+/** The last day of a month YYYY-MM. */
+const lastDayOf = (month: string): string => new Date(Date.UTC(Number(month.slice(0, 4)), Number(month.slice(5, 7)), 0)).toISOString().slice(0, 10);
 const keyOf = (month: string) => ({ [PK]: `RETENTIONREVIEW#${month}`, [SK]: 'RETENTIONREVIEW' });
 
 type Stored = Omit<AccountReviewRecord, 'runs' | 'firstGeneratedAt'>;
@@ -32,9 +35,24 @@ export class DynamoRetentionReviews implements RetentionReviewStore {
       new UpdateCommand({
         TableName: this.table,
         Key: keyOf(review.month),
-        UpdateExpression: 'SET #r = :r, #first = if_not_exists(#first, :at), #lpk = :lpk, #lsk = :lsk ADD #runs :one',
-        ExpressionAttributeNames: { '#r': 'review', '#first': 'firstGeneratedAt', '#lpk': LIST.partitionKey, '#lsk': LIST.sortKey, '#runs': 'runs' },
-        ExpressionAttributeValues: { ':r': review, ':at': review.generatedAt, ':lpk': REVIEWS, ':lsk': review.month, ':one': 1 },
+        // Kept 6 years from the end of the reviewed month (shared/domain/retention.ts), then DynamoDB's TTL deletes it.
+        UpdateExpression: 'SET #r = :r, #first = if_not_exists(#first, :at), #lpk = :lpk, #lsk = :lsk, #exp = :exp ADD #runs :one',
+        ExpressionAttributeNames: {
+          '#r': 'review',
+          '#first': 'firstGeneratedAt',
+          '#lpk': LIST.partitionKey,
+          '#lsk': LIST.sortKey,
+          '#runs': 'runs',
+          '#exp': 'expiresAt',
+        },
+        ExpressionAttributeValues: {
+          ':r': review,
+          ':at': review.generatedAt,
+          ':lpk': REVIEWS,
+          ':lsk': review.month,
+          ':one': 1,
+          ':exp': accountabilityExpiry(lastDayOf(review.month)),
+        },
         ReturnValues: 'ALL_NEW',
       }),
     );

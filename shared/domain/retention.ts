@@ -21,7 +21,26 @@ export const RETENTION = {
   caseYears: 6,
   /** Days rejected intake (spam or quarantined mail closed without being answered) is kept after it closes. */
   rejectedDays: 90,
+  /** Years accountability records (compliance reports, retention reviews, released account holds) are kept: the limitation period. */
+  accountabilityYears: 6,
 } as const;
+
+/**
+ * When an accountability record whose clock starts at the end of the London date `lastDay`
+ * (YYYY-MM-DD: a report's or review's last day, a hold's release) is deleted: epoch seconds,
+ * RETENTION.accountabilityYears after the day that follows it (29 Feb → 1 Mar).
+ */
+export function accountabilityExpiry(lastDay: string): number {
+  const d = new Date(`${assertDay(lastDay)}T00:00:00Z`);
+  d.setUTCDate(d.getUTCDate() + 1);
+  d.setUTCFullYear(d.getUTCFullYear() + RETENTION.accountabilityYears);
+  return Math.floor(d.getTime() / 1000);
+}
+
+function assertDay(day: string): string {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(day) || Number.isNaN(Date.parse(`${day}T00:00:00Z`))) throw new RangeError(`Not a date: ${day}`);
+  return day;
+}
 
 /** Years a closed case's record is kept before it is deleted (kept under this name for its callers). */
 export const RECORD_RETENTION_YEARS = RETENTION.caseYears;
@@ -146,7 +165,7 @@ export const RECORD_TYPES: readonly RetentionRule[] = [
     from: 'the end of the reported period',
     period: '6 years',
     reason: 'Accountability (UK GDPR Art. 5(2)): evidence of compliance over the limitation period; holds figures, no personal data',
-    deletedBy: 'not enforced yet: no TTL is set on report records',
+    deletedBy: 'DynamoDB TTL (expiresAt, accountabilityExpiry of the period’s last day), set by every save',
   },
   {
     record: 'Tombstone of a deleted case (reference, dates, outcome; no personal data)',
@@ -162,9 +181,9 @@ export const RECORD_TYPES: readonly RetentionRule[] = [
     store: 'table',
     prefix: 'ACCOUNTHOLD#',
     from: 'the hold’s release',
-    period: 'kept while held, then with its history as long as the account’s own records could have been kept',
+    period: 'kept while held, then with its history 6 years after its release',
     reason: 'Accountability (UK GDPR Art. 5(2)): why an account’s records outlived their period; business data, no personal data',
-    deletedBy: 'not enforced yet: no TTL is set on account holds',
+    deletedBy: 'DynamoDB TTL set on release (accountabilityExpiry of the release date); none while the hold is in force',
   },
   {
     record: 'Monthly retention review of Icetrak’s accounts (account ids, names and dates; due and held)',
@@ -173,7 +192,7 @@ export const RECORD_TYPES: readonly RetentionRule[] = [
     from: 'the end of the reviewed month',
     period: '6 years, as the compliance reports',
     reason: 'Accountability: the DPO’s checklist of what was due for deletion, and why held accounts were kept; business data, no personal data',
-    deletedBy: 'not enforced yet: no TTL is set on review records',
+    deletedBy: 'DynamoDB TTL (expiresAt, accountabilityExpiry of the month’s last day), set by every save',
   },
   // --- the raw-mail bucket ---
   {
@@ -230,7 +249,8 @@ export const RECORD_TYPES: readonly RetentionRule[] = [
     from: 'the end of the reported period',
     period: '6 years',
     reason: 'As the report record: aggregate figures, no personal data',
-    deletedBy: 'not enforced yet: the reports bucket has no expiry rule for them',
+    deletedBy:
+      'S3 lifecycle: the reports bucket expires objects 7 years after they are written (infra/storage.ts), never before the 6 years after the period',
   },
   // --- Icetrak's own records (its privacy notice): what an erasure request meets in the source systems ---
   {

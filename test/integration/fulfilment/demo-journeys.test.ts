@@ -6,7 +6,9 @@
  * source's result. Ada's access request finds her account-system, billing and Rightsdesk records;
  * Cara's finds traffic from two customers as processor data (never disclosed as Icetrak's).
  */
+import { strFromU8, unzipSync } from 'fflate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sentEmails } from '#test/support/http';
 import { startLocalStack, type LocalStack } from '#infra/local/stack';
 import { londonDateOf } from '#domain/calendar';
 import { bearerFor, staffCall } from '#test/support/staff';
@@ -72,6 +74,33 @@ describe('demo journeys (issue 14)', () => {
     expect(by.traffic).toMatchObject({ status: 'done', identifiers: [{ kind: 'phone', value: '+447700900123' }] });
     expect(by.traffic!.customers).toEqual([{ accountId: 'ACC-1001', name: 'Malvern Dental Practice', records: 3 }]);
     expect(by['support-files']!.status).toBe('awaiting-staff');
+
+    // The answer: prepared from the search, released, and downloaded by Ada through the mailed link.
+    const prepared = await actOn(ref, { action: 'prepare-export', kind: 'access' });
+    expect(prepared.status, prepared.text).toBe(200);
+    expect(prepared.json<{ export: { recordsBySource: Record<string, number>; processorRecordsWithheld: number } }>().export).toMatchObject({
+      recordsBySource: { accounts: by.accounts!.recordCount, billing: by.billing!.recordCount, rightsdesk: by.rightsdesk!.recordCount },
+      processorRecordsWithheld: 3,
+    });
+    expect((await actOn(ref, { action: 'release-export' })).status).toBe(200);
+    let link: string | undefined;
+    for (let i = 0; i < 50 && !link; i++) {
+      const mail = (await sentEmails(stack.urls.ses)).find((m) => m.destination.to.includes('ada@example.org') && (m.subject ?? '').includes(ref));
+      link = new RegExp(`${stack.urls.api}/export/[A-Za-z0-9_.%-]+`).exec(mail?.body.text ?? '')?.[0];
+      if (!link) await new Promise((r) => setTimeout(r, 200));
+    }
+    expect(link).toBeDefined();
+    expect((await fetch(link!)).status).toBe(200);
+    const zip = await fetch(link!, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: '' });
+    expect(zip.status).toBe(200);
+    const files = unzipSync(new Uint8Array(await zip.arrayBuffer()));
+    expect(Object.keys(files)).toEqual(expect.arrayContaining(['data.json', 'index.html', 'cover-letter.html', 'accounts.csv', 'billing.csv', 'rightsdesk.csv']));
+    const data = strFromU8(files['data.json']!);
+    expect(data).toContain('ada@example.org');
+    expect(data).toContain('Malvern Dental Practice');
+    expect(data).not.toContain('+447700900456');
+    const letter = strFromU8(files['cover-letter.html']!);
+    for (const needle of ['Kashflow', '7 years', 'Information Commissioner', 'rectification', 'erasure', 'restriction', 'object', 'UK']) expect(letter).toContain(needle);
   }, 120_000);
 
   it('Cara’s request: no account of hers, traffic from two customers, each named for forwarding', async () => {

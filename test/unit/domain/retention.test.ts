@@ -58,7 +58,7 @@ describe('the retention schedule', () => {
   });
 
   it('keeps case records six years and rejected intake ninety days by default, from one source', () => {
-    expect(RETENTION).toEqual({ caseYears: 6, rejectedDays: 90 });
+    expect(RETENTION).toEqual({ caseYears: 6, rejectedDays: 90, accountabilityYears: 6 });
     expect(RECORD_RETENTION_YEARS).toBe(RETENTION.caseYears);
   });
 
