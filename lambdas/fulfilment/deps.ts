@@ -38,7 +38,7 @@ export function rightsdeskDeps(): RecordsDeps & { connectorFor: (system: Registe
 
 /** SearchAccounts: one SQL connector per register system (accounts, billing), over the one pool. */
 export function accountsDeps(): RecordsDeps & { connectorFor: (system: RegisterSystem) => SourceConnector } {
-  const connectors = (memo.sql ??= new Map());
+  const connectors = (memo.sql ??= new Map<string, SourceConnector>());
   // Now, not at the first search: a missing ACCOUNTS_DB_* variable fails the cold start (the pool itself connects on first use).
   const db = accountsDb();
   return {

@@ -195,7 +195,9 @@ describe('search state machine', () => {
     const keeperId = stack.getLogicalId(stack.keeper.stateMachine.node.defaultChild as never);
     const starts = statementsOfRole(act!.role).filter((st) => [st.Action].flat().includes('states:StartExecution'));
     expect(starts.flatMap((st) => [st.Resource].flat())).toEqual(expect.arrayContaining([{ Ref: smId }]));
-    expect(starts.flatMap((st) => [st.Resource].flat()).every((r) => [{ Ref: smId }, { Ref: keeperId }].some((x) => JSON.stringify(x) === JSON.stringify(r)))).toBe(true);
+    expect(
+      starts.flatMap((st) => [st.Resource].flat()).every((r) => [{ Ref: smId }, { Ref: keeperId }].some((x) => JSON.stringify(x) === JSON.stringify(r))),
+    ).toBe(true);
   });
 
   it('has a function per Task state from the fulfilment manifest, and no unacknowledged cdk-nag finding', () => {
@@ -282,13 +284,16 @@ describe('the app’s search workflow over its TrafficSearch', () => {
     // CDK's Athena task would add Glue catalogue changes, Lake Formation and s3 on "*": none of it is here.
     expect(actions.filter((a) => /^glue:(Create|Delete|Update|Batch)|^lakeformation:|^s3:CreateBucket/.test(a))).toEqual([]);
     for (const st of statements.filter((x) => [x.Resource].flat().includes('*'))) {
-      expect([st.Action].flat().every((a) => a.startsWith('logs:') || a.startsWith('xray:')), JSON.stringify(st.Action)).toBe(true);
+      expect(
+        [st.Action].flat().every((a) => a.startsWith('logs:') || a.startsWith('xray:')),
+        JSON.stringify(st.Action),
+      ).toBe(true);
     }
   });
 
   it('reads the account database secret (only that secret) from SearchAccounts and CollectTraffic, and Athena’s results from CollectTraffic', () => {
     const { stack, logicalId } = app();
-    const secretId = logicalId(stack.accountsDbSecret as never);
+    const secretId = logicalId(stack.accountsDbSecret);
     const resultsId = logicalId(stack.trafficSearch.resultsBucket);
     for (const state of [SEARCH_STATES.searchAccounts, SEARCH_STATES.collectTraffic]) {
       expect(fnEnv(state)['ACCOUNTS_DB_SECRET_ARN']).toEqual({ Ref: secretId });
@@ -321,7 +326,9 @@ describe('the app’s search workflow over its TrafficSearch', () => {
     });
     const imported = synthesisedApp({ ...TEST_CONTEXT, 'icetrak:accountsDbSecretArn': ACCOUNTS_SECRET });
     expect(imported.stack.accountsDbSecret.secretArn).toBe(ACCOUNTS_SECRET);
-    expect(Object.values(imported.resources).filter((r) => r.Type === 'AWS::SecretsManager::Secret' && /Icetrak/.test(String(r.Properties['Description'])))).toEqual([]);
+    expect(
+      Object.values(imported.resources).filter((r) => r.Type === 'AWS::SecretsManager::Secret' && /Icetrak/.test(String(r.Properties['Description']))),
+    ).toEqual([]);
     const fn = imported.stack.fulfilment.taskFunctions[SEARCH_STATES.searchAccounts]!;
     expect(imported.resources[imported.logicalId(fn.fn)]!.Properties.Environment.Variables.ACCOUNTS_DB_SECRET_ARN).toBe(ACCOUNTS_SECRET);
     expect(() => synthesisedApp({ ...TEST_CONTEXT, 'icetrak:accountsDbSecretArn': 'not-an-arn' })).toThrow(/icetrak:accountsDbSecretArn/);

@@ -78,7 +78,7 @@ function expectedTargets({ uses, trigger }: HandlerSpec): string[] {
   if (uses.mail) ids.add(logicalId(stack.mail.identity)).add(stack.getLogicalId(stack.mail.configurationSet.node.defaultChild as never));
   if (uses.keeper) ids.add(logicalId(stack.keeper.stateMachine)).add(logicalId(s.key));
   if (uses.search) ids.add(logicalId(stack.fulfilment.stateMachine)).add(logicalId(s.key));
-  if (uses.accountsDb) ids.add(logicalId(stack.accountsDbSecret as never)).add(logicalId(s.key));
+  if (uses.accountsDb) ids.add(logicalId(stack.accountsDbSecret)).add(logicalId(s.key));
   if (uses.athenaResults) ids.add(logicalId(stack.trafficSearch.resultsBucket)).add(logicalId(s.key));
   if (trigger.kind === 'ses') ids.add(logicalId(stack.inboundMail.deadLetterQueue)).add(logicalId(s.key));
   if (trigger.kind === 'stream') ids.add(logicalId(s.casesTable)).add(logicalId(stack.retention.deadLetterQueue)).add(logicalId(s.key));
