@@ -44,7 +44,9 @@ export const ENV_NAMES = {
   STAFF_CLIENT_ID: 'STAFF_CLIENT_ID',
   /** ARN of the secret with the credentials of Icetrak's account database (functions whose manifest entry has `accountsDb`). */
   ACCOUNTS_DB_SECRET_ARN: 'ACCOUNTS_DB_SECRET_ARN',
+  /** The traffic search's Athena results bucket (functions whose manifest entry has `athenaResults`). */
   ATHENA_RESULTS_BUCKET: 'ATHENA_RESULTS_BUCKET',
+  /** The key prefix the workgroup writes results under, e.g. `athena/`. */
   ATHENA_RESULTS_PREFIX: 'ATHENA_RESULTS_PREFIX',
 } as const;
 

@@ -27,7 +27,7 @@
  * synthesis warns: production needs the context (README), but a developer's synth and the tests
  * need no Icetrak network, and a made-up placeholder VPC id would only fail later, at deploy.
  */
-import { Annotations, ArnFormat, Duration, Names, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { Annotations, Duration, Names, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as cwActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
@@ -46,7 +46,7 @@ import { TRAFFIC_QUERY_TEMPLATE } from '#shared/fulfilment/traffic-query';
 import { LAMBDA_SERVICE_ERRORS, TRANSIENT_ERRORS } from './deadline-keeper';
 import { ENV_NAMES } from './env-names';
 import type { HandlerResources, SearchStarter } from './handler-resources';
-import { nagReference, ServiceFunction, type FunctionNetwork } from './service-function';
+import { ServiceFunction, type FunctionNetwork } from './service-function';
 
 /** State names of the definition (the local runner and the tests refer to them). */
 export const SEARCH_STATES = {
@@ -67,8 +67,8 @@ export const SEARCH_STATES = {
 /** Sources searched at once: the account database serves a handful of connections, Athena a few queries per account. */
 export const SEARCH_CONCURRENCY = 4;
 
-/** Errors no retry can fix: a malformed input, a connector missing from the build, a case gone. */
-export const SEARCH_PERMANENT_ERRORS = ['SearchInputError', 'NotWiredError', 'CaseNotFoundError'];
+/** Errors no retry can fix: a malformed input, a case gone. */
+export const SEARCH_PERMANENT_ERRORS = ['SearchInputError', 'CaseNotFoundError'];
 
 /** Athena's own "try again" answers (a .sync task raises them as Athena.<name>). */
 export const ATHENA_TRANSIENT_ERRORS = ['Athena.TooManyRequestsException', 'Athena.InternalServerException', 'Athena.AmazonAthenaException'];
@@ -82,6 +82,8 @@ export interface TrafficSearchRefs {
   readonly databaseName: string;
   /** Where the workgroup writes `<QueryExecutionId>.csv` (CollectTraffic reads it). */
   readonly resultsBucket: s3.IBucket;
+  /** The key prefix of the workgroup's output location in that bucket, e.g. `athena/`. */
+  readonly resultsPrefix: string;
   /** Lets the state machine run the query (Athena, Glue, the data and results buckets and their keys). */
   grantSearch(grantable: iam.IGrantable): void;
 }
@@ -168,9 +170,14 @@ export class Fulfilment extends Construct implements SearchStarter {
       logs: { destination: this.logGroup, level: sfn.LogLevel.ALL, includeExecutionData: false },
       tracingEnabled: true,
     });
+    // Everything the traffic query needs, scoped to the workgroup, its two tables and their buckets
+    // (TrafficSearch.grantSearch); the Athena task itself adds nothing (AthenaQuery below).
     props.traffic?.grantSearch(this.stateMachine);
     this.acknowledgeGrants();
-    props.resources.provide({ search: this });
+    props.resources.provide({
+      search: this,
+      ...(props.traffic && { athenaResults: { bucket: props.traffic.resultsBucket, prefix: props.traffic.resultsPrefix } }),
+    });
 
     const period = Duration.minutes(5);
     const sm = this.stateMachine;
@@ -225,23 +232,6 @@ export class Fulfilment extends Construct implements SearchStarter {
         'ListLogDeliveries, PutResourcePolicy, DescribeResourcePolicies, DescribeLogGroups) and X-Ray support no resource-level ' +
         'permissions; Step Functions needs them to log and trace executions. Every other statement names its resource.',
     });
-    if (this.traffic) {
-      // What CDK's Athena task grants on the Glue catalogue: the query's database, its tables and functions.
-      for (const resource of ['table', 'userDefinedFunction']) {
-        const arn = stack.formatArn({
-          service: 'glue',
-          resource,
-          resourceName: `${this.traffic.databaseName}/*`,
-          arnFormat: ArnFormat.SLASH_RESOURCE_NAME,
-        });
-        Validations.of(policy).acknowledge({
-          id: `AwsSolutions-IAM5[Resource::${nagReference(stack, arn)}]`,
-          reason:
-            `The traffic query reads the Glue ${resource === 'table' ? 'tables' : 'functions'} of its one database (the grant CDK's Athena ` +
-            'task writes for it): Athena resolves the traffic and search_identifiers tables by name at query time, in that database only.',
-        });
-      }
-    }
     for (const f of Object.values(this.taskFunctions)) {
       const logicalId = stack.resolve(stack.getLogicalId(f.fn.node.defaultChild as lambda.CfnFunction)) as string;
       Validations.of(policy).acknowledge({
@@ -304,7 +294,7 @@ export class Fulfilment extends Construct implements SearchStarter {
 
     let traffic: sfn.IChainable;
     if (this.traffic) {
-      const query = new tasks.AthenaStartQueryExecution(this, SEARCH_STATES.trafficQuery, {
+      const query = new AthenaQuery(this, SEARCH_STATES.trafficQuery, {
         comment: 'The traffic query over the day-partitioned Parquet files, by the run’s identifiers file: ids only in the SQL text.',
         integrationPattern: sfn.IntegrationPattern.RUN_JOB,
         queryString: sfn.JsonPath.format(TRAFFIC_QUERY_TEMPLATE, sfn.JsonPath.stringAt('$.caseId'), sfn.JsonPath.stringAt('$.runId')),
@@ -370,6 +360,24 @@ export class Fulfilment extends Construct implements SearchStarter {
         .when(sfn.Condition.booleanEquals('$.current', true), eachSource.next(finish))
         .otherwise(new sfn.Succeed(this, SEARCH_STATES.staleRun, { comment: 'A newer run replaced this one (or the case is gone): nothing to do.' })),
     );
+  }
+}
+
+/**
+ * CDK's Athena task without the policy CDK writes for it: that one grants s3:* reads and writes
+ * on every bucket ("*"), Glue catalogue changes (CreateTable, DeleteDatabase, …) on the whole
+ * database and Lake Formation data access on "*", for any query any workgroup might run. The
+ * state machine's role gets exactly what this one query needs instead (TrafficSearch.grantSearch:
+ * Start/Get/StopQueryExecution on the workgroup, which the .sync pattern polls and stops; Glue
+ * reads of the two tables; the traffic, identifiers and results objects; the data key). Athena's
+ * .sync integration polls the query: it needs no EventBridge rule, unlike Batch or ECS.
+ */
+class AthenaQuery extends tasks.AthenaStartQueryExecution {
+  protected override readonly taskPolicies: iam.PolicyStatement[];
+
+  constructor(scope: Construct, id: string, props: tasks.AthenaStartQueryExecutionProps) {
+    super(scope, id, props);
+    this.taskPolicies = [];
   }
 }
 

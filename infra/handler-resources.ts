@@ -19,6 +19,12 @@ export interface KeeperStarter {
   bindStarter(fn: ServiceFunction): ServiceFunction;
 }
 
+/** Where Athena writes the traffic search's results (TrafficSearch): the bucket and the key prefix. */
+export interface AthenaResults {
+  readonly bucket: s3.IBucket;
+  readonly prefix: string;
+}
+
 /** What lets a function start search workflows (Fulfilment). */
 export interface SearchStarter {
   bindStarter(fn: ServiceFunction): ServiceFunction;
@@ -33,6 +39,10 @@ export interface Resources {
   readonly mail: MailSender;
   readonly keeper: KeeperStarter;
   readonly search: SearchStarter;
+  /** The credentials secret of Icetrak's account database (RDS-style JSON; the stack imports or creates it). */
+  readonly accountsDb: secretsmanager.ISecret;
+  /** The traffic search's results (Fulfilment provides them from its TrafficSearch). */
+  readonly athenaResults: AthenaResults;
   /** Staff token verification (StaffSignIn): STAFF_ISSUER and STAFF_CLIENT_ID. */
   readonly staffAuth: StaffAuthBinder;
   readonly settings: Readonly<Partial<Record<Setting, string>>>;
@@ -106,6 +116,15 @@ export class HandlerResources {
     if (uses.mail) need('mail', (m: MailSender) => fn.bindMail(m));
     if (uses.keeper) need('keeper', (k: KeeperStarter) => k.bindStarter(fn));
     if (uses.search) need('search', (k: SearchStarter) => k.bindStarter(fn));
+    // Reading the secret's value (and its key, through Secrets Manager), as for the signing key: the pool reads it on first use.
+    if (uses.accountsDb) need('accountsDb', (s: secretsmanager.ISecret) => fn.bindSecret(ENV_NAMES.ACCOUNTS_DB_SECRET_ARN, s));
+    if (uses.athenaResults) {
+      // Read only, and only under the workgroup's output prefix: the results of queries, never anything else in the bucket.
+      need('athenaResults', (r: AthenaResults) => {
+        fn.bindBucket(ENV_NAMES.ATHENA_RESULTS_BUCKET, r.bucket, 'read', r.prefix);
+        fn.bindEnv(ENV_NAMES.ATHENA_RESULTS_PREFIX, r.prefix);
+      });
+    }
     if (uses.staffAuth) need('staffAuth', (s: StaffAuthBinder) => s.bindStaffAuth(fn));
     for (const setting of uses.settings ?? []) need(`setting:${setting}`, (value: string) => fn.bindEnv(ENV_NAMES[setting], value));
   }

@@ -1,13 +1,15 @@
 /**
  * The one Rightsdesk stack. It composes one construct per context (PublicApi for intake,
  * InboundMail for email, DeadlineKeeper for deadlines, ComplianceReports for the
- * scheduled reports, Retention for the purge of expired cases) over Storage and OutboundMail, with
+ * scheduled reports, Retention for the purge of expired cases, Fulfilment for the search of
+ * Icetrak's systems over TrafficSearch and the account database's secret) over Storage and OutboundMail, with
  * StaffSignIn (Cognito) for the desk and the staff API. Each
  * context construct creates the functions of its manifest (lambdas/<context>/manifest.ts) and
  * binds them through one HandlerResources, which the stack seeds with the storage, the mail
  * identity and the configuration.
  */
-import { CfnOutput, Lazy, Stack, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, Lazy, Stack, Validations, type StackProps } from 'aws-cdk-lib';
+import * as kms from 'aws-cdk-lib/aws-kms';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
 import { CASES } from '#lambdas/cases/manifest';
@@ -29,6 +31,10 @@ import { Retention } from './retention';
 import { SigningKeyRotation, type SigningKeyRotationProps } from './signing-key-rotation';
 import { StaffSignIn } from './staff-sign-in';
 import { Storage, type StorageProps } from './storage';
+import { TrafficSearch, type TrafficSearchProps } from './traffic-search';
+
+/** CDK context naming Icetrak's existing account-database secret (and its KMS key, when it has a customer-managed one). */
+export const ACCOUNTS_DB_CONTEXT = { secretArn: 'icetrak:accountsDbSecretArn', keyArn: 'icetrak:accountsDbSecretKeyArn' } as const;
 
 /** PublicApi props the stack leaves to the caller: the rest come from Storage, OutboundMail and the config. */
 export type PublicApiOptions = Omit<PublicApiProps, 'key' | 'resources' | 'dpoAddress' | 'customDomain' | 'publicBaseUrl' | 'staffUserPool'>;
@@ -39,8 +45,11 @@ export type DeadlineKeeperOptions = Omit<DeadlineKeeperProps, 'key' | 'resources
 /** InboundMail props the stack leaves to the caller (retries, retention, recipients, concurrency). */
 export type InboundMailOptions = Omit<InboundMailProps, 'key' | 'resources' | 'rawMailBucket' | 'mail' | 'dpoAddress' | 'teamAddress' | 'alarmTopic'>;
 
-/** Fulfilment props the stack leaves to the caller (the traffic search, the network, log retention). */
-export type FulfilmentOptions = Omit<FulfilmentProps, 'key' | 'resources' | 'alarmTopic'>;
+/** Fulfilment props the stack leaves to the caller (the network, log retention); the traffic search is the stack's TrafficSearch. */
+export type FulfilmentOptions = Omit<FulfilmentProps, 'key' | 'resources' | 'alarmTopic' | 'traffic'>;
+
+/** TrafficSearch props the stack leaves to the caller (traffic bucket, first day, scan cutoff, names). */
+export type TrafficSearchOptions = Omit<TrafficSearchProps, 'key' | 'filesBucket' | 'accessLogsBucket'>;
 
 export interface RightsdeskStackProps extends StackProps {
   /** Validated deployment configuration (readConfig). */
@@ -53,8 +62,10 @@ export interface RightsdeskStackProps extends StackProps {
   readonly keeper?: DeadlineKeeperOptions;
   /** @default - InboundMail's documented defaults */
   readonly inboundMail?: InboundMailOptions;
-  /** @default - Fulfilment's documented defaults (no traffic search until TrafficSearch is given) */
+  /** @default - Fulfilment's documented defaults */
   readonly fulfilment?: FulfilmentOptions;
+  /** @default - TrafficSearch's documented defaults (traffic bucket from context `rightsdesk:trafficBucket`, or created) */
+  readonly trafficSearch?: TrafficSearchOptions;
   /** @default - SigningKeyRotation's documented defaults (every 30 days) */
   readonly signingKeyRotation?: Pick<SigningKeyRotationProps, 'rotateEvery'>;
 }
@@ -73,6 +84,10 @@ export class RightsdeskStack extends Stack {
   public readonly retention: Retention;
   /** The search of Icetrak's systems per case (issue 14). */
   public readonly fulfilment: Fulfilment;
+  /** Icetrak's message traffic as a searchable source: Glue tables, the Athena workgroup, its results bucket. */
+  public readonly trafficSearch: TrafficSearch;
+  /** Credentials of Icetrak's account database: imported from context, or created here for Icetrak's DBA to fill. */
+  public readonly accountsDbSecret: secretsmanager.ISecret;
   /** Staff sign-in for the desk and the staff API (Cognito). */
   public readonly staffSignIn: StaffSignIn;
   /** The signing key's rotation; absent when the API was given an existing secret (its owner rotates it). */
@@ -147,11 +162,21 @@ export class RightsdeskStack extends Stack {
       teamAddress: config.teamAddress,
       alarmTopic: this.keeper.alarmTopic,
     });
+    this.trafficSearch = new TrafficSearch(this, 'TrafficSearch', {
+      ...props.trafficSearch,
+      key: this.storage.key,
+      filesBucket: this.storage.filesBucket,
+      accessLogsBucket: this.storage.accessLogsBucket,
+    });
+    this.accountsDbSecret = this.accountsDatabaseSecret();
+    this.resources.provide({ accountsDb: this.accountsDbSecret });
+    // Fulfilment provides the Athena results (from the traffic search) to the function that reads them.
     this.fulfilment = new Fulfilment(this, 'Fulfilment', {
       ...props.fulfilment,
       key: this.storage.key,
       resources: this.resources,
       alarmTopic: this.keeper.alarmTopic,
+      traffic: this.trafficSearch,
     });
     this.outbox = new MailOutbox(this, 'MailOutbox', { key: this.storage.key, resources: this.resources, alarmTopic: this.keeper.alarmTopic });
     this.reports = new ComplianceReports(this, 'ComplianceReports', {
@@ -183,6 +208,15 @@ export class RightsdeskStack extends Stack {
       'Search of Icetrak systems: one execution per search run, named <caseId>-<runId>',
     );
 
+    output('TrafficWorkGroupName', this.trafficSearch.workGroupName, 'Athena workgroup of the traffic search (results KMS-encrypted, scan capped)');
+    output('TrafficBucketName', this.trafficSearch.trafficBucket.bucketName, 'Traffic Parquet files, traffic/day=YYYY-MM-DD/ (imported or created)');
+    output('AthenaResultsBucketName', this.trafficSearch.resultsBucket.bucketName, 'Athena results of the traffic search (expire after a day)');
+    output(
+      'AccountsDbSecretArn',
+      this.accountsDbSecret.secretArn,
+      'Icetrak account database credentials (RDS-style JSON {host, port, username, password, dbname}): Icetrak’s DBA fills it',
+    );
+
     output('ApiUrl', `${this.publicApi.publicBaseUrl}/`, 'Public web form (PUBLIC_BASE_URL)');
     output('SigningKeySecretArn', this.publicApi.signingKey.secretArn, 'The link-signing key secret (docs/operations.md, Link-signing key)');
     output('StaffSignInUrl', `${this.publicApi.publicBaseUrl}/desk`, 'The DPO desk: staff sign in here (docs/operations.md, Staff sign-in)');
@@ -210,5 +244,44 @@ export class RightsdeskStack extends Stack {
     inbound.receivingIdentity?.dkimRecords.forEach((record, i) =>
       output(`InboundDkimRecord${i + 1}`, `${record.name} CNAME ${record.value}`, `DNS: verifies ${dpoDomain} for SES receiving (record ${i + 1} of 3)`),
     );
+  }
+
+  /**
+   * Icetrak's account-database secret: the existing one named by the context (imported by ARN, so
+   * synthesis stays offline), or a new one, encrypted with the data key, that Icetrak's DBA fills
+   * after the first deploy. The search functions read it at their first query (accountsDb use).
+   */
+  private accountsDatabaseSecret(): secretsmanager.ISecret {
+    const arn = this.node.tryGetContext(ACCOUNTS_DB_CONTEXT.secretArn) as unknown;
+    const keyArn = this.node.tryGetContext(ACCOUNTS_DB_CONTEXT.keyArn) as unknown;
+    if (arn !== undefined) {
+      if (typeof arn !== 'string' || !/^arn:aws[a-z-]*:secretsmanager:eu-west-2:\d{12}:secret:[\w/+=.@-]+$/.test(arn)) {
+        throw new Error(`${ACCOUNTS_DB_CONTEXT.secretArn} must be the ARN of a Secrets Manager secret in eu-west-2.`);
+      }
+      if (keyArn !== undefined && (typeof keyArn !== 'string' || !/^arn:aws[a-z-]*:kms:eu-west-2:\d{12}:key\/[\w-]+$/.test(keyArn))) {
+        throw new Error(`${ACCOUNTS_DB_CONTEXT.keyArn} must be the ARN of a KMS key in eu-west-2.`);
+      }
+      // A complete ARN ends in Secrets Manager's six-character suffix; without it, the grant matches any suffix.
+      const complete = /-[A-Za-z0-9]{6}$/.test(arn);
+      return secretsmanager.Secret.fromSecretAttributes(this, 'AccountsDbSecret', {
+        ...(complete ? { secretCompleteArn: arn } : { secretPartialArn: arn }),
+        ...(typeof keyArn === 'string' && { encryptionKey: kms.Key.fromKeyArn(this, 'AccountsDbSecretKey', keyArn) }),
+      });
+    }
+    if (keyArn !== undefined) throw new Error(`${ACCOUNTS_DB_CONTEXT.keyArn} is only for an imported secret (${ACCOUNTS_DB_CONTEXT.secretArn}).`);
+    const secret = new secretsmanager.Secret(this, 'AccountsDbSecret', {
+      description:
+        'Rightsdesk: credentials of Icetrak’s account database, read only. Icetrak’s DBA fills it after deploy with RDS-style JSON ' +
+        '{"host","port","username","password","dbname"}; TLS is required.',
+      encryptionKey: this.storage.key,
+    });
+    Validations.of(secret).acknowledge({
+      id: 'AwsSolutions-SMG4',
+      reason:
+        'The password belongs to a database user of Icetrak’s account database, which Rightsdesk does not administer: Icetrak’s DBA ' +
+        'rotates it on the database side and writes the new value here. The search functions read the secret afresh when the ' +
+        'database rejects the old password.',
+    });
+    return secret;
   }
 }

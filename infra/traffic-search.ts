@@ -36,6 +36,9 @@ export const TRAFFIC_CONTEXT_KEYS = {
   trafficFrom: 'rightsdesk:trafficFrom',
 } as const;
 
+/** Where in the results bucket the workgroup writes (and CollectTraffic reads) each query's results. */
+export const RESULTS_PREFIX = 'athena/';
+
 /** The first day of traffic the `day` projection covers unless told otherwise. */
 export const DEFAULT_TRAFFIC_FROM = '2020-01-01';
 
@@ -101,6 +104,8 @@ export class TrafficSearch extends Construct {
   public readonly workGroupName: string;
   public readonly workGroup: athena.CfnWorkGroup;
   public readonly resultsBucket: s3.Bucket;
+  /** The key prefix Athena writes results under in the results bucket (`<prefix><QueryExecutionId>.csv`). */
+  public readonly resultsPrefix = RESULTS_PREFIX;
   /** Where Athena writes results: `s3://<results bucket>/athena/`. */
   public readonly outputLocation: string;
   public readonly trafficBucket: s3.IBucket;
@@ -146,7 +151,7 @@ export class TrafficSearch extends Construct {
       ],
       removalPolicy: RemovalPolicy.RETAIN,
     });
-    this.outputLocation = `s3://${this.resultsBucket.bucketName}/athena/`;
+    this.outputLocation = `s3://${this.resultsBucket.bucketName}/${RESULTS_PREFIX}`;
 
     this.databaseName = props.databaseName ?? `${stack.stackName.toLowerCase().replace(/[^a-z0-9_]/g, '_')}_traffic`;
     const database = new glue.CfnDatabase(this, 'Database', {
@@ -310,7 +315,7 @@ export class TrafficSearch extends Construct {
       new iam.PolicyStatement({
         sid: 'TrafficSearchResults',
         actions: ['s3:GetObject', 's3:PutObject', 's3:AbortMultipartUpload', 's3:ListMultipartUploadParts'],
-        resources: [this.resultsBucket.arnForObjects('athena/*')],
+        resources: [this.resultsBucket.arnForObjects(`${RESULTS_PREFIX}*`)],
       }),
       new iam.PolicyStatement({
         sid: 'TrafficSearchResultsBucket',
@@ -336,7 +341,7 @@ export class TrafficSearch extends Construct {
           's3:GetObject only, only on identifiers folders, never on the records, exports or mail in the files bucket.',
       ],
       [
-        this.resultsBucket.arnForObjects('athena/*'),
+        this.resultsBucket.arnForObjects(`${RESULTS_PREFIX}*`),
         'Athena writes each query’s results as athena/<QueryExecutionId>.csv, an id made per query, and the workflow reads them back; ' +
           'only the results bucket of this workgroup, whose objects expire after a day.',
       ],

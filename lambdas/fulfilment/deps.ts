@@ -38,12 +38,14 @@ export function rightsdeskDeps(): RecordsDeps & { connectorFor: (system: Registe
 
 /** SearchAccounts: one SQL connector per register system (accounts, billing), over the one pool. */
 export function accountsDeps(): RecordsDeps & { connectorFor: (system: RegisterSystem) => SourceConnector } {
-  const connectors = (memo.sql ??= new Map());
+  const connectors = (memo.sql ??= new Map<string, SourceConnector>());
+  // Now, not at the first search: a missing ACCOUNTS_DB_* variable fails the cold start (the pool itself connects on first use).
+  const db = accountsDb();
   return {
     ...recordsDeps(),
     connectorFor: (system) => {
       let c = connectors.get(system.id);
-      if (!c) connectors.set(system.id, (c = new SqlSource(system, accountsDb())));
+      if (!c) connectors.set(system.id, (c = new SqlSource(system, db)));
       return c;
     },
   };

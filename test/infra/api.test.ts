@@ -56,6 +56,7 @@ function build(context: Record<string, unknown> = TEST_CONTEXT) {
       wafLogs: id(api.wafLogs),
       webAcl: stack.getLogicalId(api.webAcl),
       secret: id(api.signingKey),
+      accountsDbSecret: id(stack.accountsDbSecret),
       identity: id(stack.mail.identity),
       configurationSet: id(stack.mail.configurationSet),
       userPool: id(stack.staffSignIn.userPool),
@@ -414,7 +415,9 @@ describe('WAF', () => {
 
 describe('link-signing key', () => {
   it('is a generated 48-character alphanumeric secret encrypted with the data key', () => {
-    built.template.resourceCountIs('AWS::SecretsManager::Secret', 1);
+    // The other secret is Icetrak's account-database credentials (issue 14), which the search functions read.
+    built.template.resourceCountIs('AWS::SecretsManager::Secret', 2);
+    expect(built.resources[built.ids.secret]!.Properties['GenerateSecretString']).toBeDefined();
     built.template.hasResourceProperties('AWS::SecretsManager::Secret', {
       KmsKeyId: keyArn(),
       GenerateSecretString: { PasswordLength: 48, ExcludePunctuation: true, IncludeSpace: false },
@@ -424,6 +427,8 @@ describe('link-signing key', () => {
   it('is readable by the submit, link-check and confirm functions and the staff functions that act on or log cases only', () => {
     const readers = statementsByRole()
       .filter(({ statement }) => actionsOf(statement).includes('secretsmanager:GetSecretValue'))
+      // The account database's secret has readers of its own (the search functions; test/infra/fulfilment.test.ts).
+      .filter(({ statement }) => JSON.stringify(statement.Resource) !== JSON.stringify({ Ref: built.ids.accountsDbSecret }))
       .flatMap(({ roles, statement }) => {
         expect(statement.Resource).toEqual({ Ref: built.ids.secret });
         return roles;

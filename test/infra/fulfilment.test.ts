@@ -3,16 +3,23 @@
  * Choice by kind, the Athena .sync task, retries, catches, timeouts), its encryption and logs,
  * the start grant of the act handlers, and the SQL functions' network from context.
  */
+import { triggeredBy } from '#lambdas/manifest';
 import { Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type * as iam from 'aws-cdk-lib/aws-iam';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Fulfilment, NETWORK_CONTEXT, SEARCH_CONCURRENCY, SEARCH_STATES } from '#infra/fulfilment';
 import { allStates, renderCfnString, type AslDefinition, type AslState } from '#infra/local/keeper-definition';
 import { FULFILMENT } from '#lambdas/fulfilment/manifest';
 import { TRAFFIC_QUERY_TEMPLATE } from '#shared/fulfilment/traffic-query';
-import { londonStack, nagFindings, standaloneResources, synthesisedApp, TEST_CONTEXT } from './support';
+import { londonStack, nagFindings, standaloneResources, synthesisedApp, TEST_CONTEXT, type Statement } from './support';
+
+/** The search workflow's task functions (the manifest also holds the answer's HTTP handlers, served by the API). */
+const SEARCH_TASKS = triggeredBy(FULFILMENT.handlers, 'task');
+
+const ACCOUNTS_SECRET = 'arn:aws:secretsmanager:eu-west-2:111111111111:secret:icetrak-accounts-AbCdEf';
 
 const NETWORK = {
   [NETWORK_CONTEXT.vpcId]: 'vpc-0abc1234',
@@ -20,20 +27,30 @@ const NETWORK = {
   [NETWORK_CONTEXT.securityGroupId]: 'sg-0ccc3333',
 };
 
-/** A stack with Storage and a Fulfilment that has a traffic search (the TrafficSearch construct's stand-in). */
-function standalone(context: Record<string, unknown> = TEST_CONTEXT) {
+/**
+ * A stack with Storage and a Fulfilment that has a traffic search (the TrafficSearch construct's
+ * stand-in), or none (`traffic: false`: the Athena results are then a stand-in of their own), and
+ * an imported account-database secret.
+ */
+function standalone(context: Record<string, unknown> = TEST_CONTEXT, opts: { traffic?: boolean } = {}) {
   const stack = londonStack(context);
   const { storage, resources } = standaloneResources(stack, {}, { searchStandIn: false });
+  resources.provide({ accountsDb: secretsmanager.Secret.fromSecretCompleteArn(stack, 'AccountsDb', ACCOUNTS_SECRET) });
   const granted: iam.IGrantable[] = [];
+  const results = s3.Bucket.fromBucketName(stack, 'Results', 'athena-results');
+  if (opts.traffic === false) resources.provide({ athenaResults: { bucket: results, prefix: 'athena/' } });
   const fulfilment = new Fulfilment(stack, 'Fulfilment', {
     key: storage.key,
     resources,
-    traffic: {
-      workGroupName: 'rightsdesk-traffic',
-      databaseName: 'rightsdesk_traffic',
-      resultsBucket: s3.Bucket.fromBucketName(stack, 'Results', 'athena-results'),
-      grantSearch: (g) => void granted.push(g),
-    },
+    ...(opts.traffic !== false && {
+      traffic: {
+        workGroupName: 'rightsdesk-traffic',
+        databaseName: 'rightsdesk_traffic',
+        resultsBucket: results,
+        resultsPrefix: 'athena/',
+        grantSearch: (g: iam.IGrantable) => void granted.push(g),
+      },
+    }),
   });
   const template = Template.fromStack(stack);
   const id = (c: { node: { defaultChild?: unknown } }) => stack.getLogicalId(c.node.defaultChild as never);
@@ -47,6 +64,15 @@ function standalone(context: Record<string, unknown> = TEST_CONTEXT) {
 let appMemo: ReturnType<typeof synthesisedApp> | undefined;
 /** The app's own stack (built once: about 10 s). */
 const app = () => (appMemo ??= synthesisedApp());
+
+/** The statements of every identity policy of the app attached to `role`. */
+const statementsOfRole = (role: iam.IRole): Statement[] => {
+  const { stack, resources } = app();
+  const roleId = stack.getLogicalId(role.node.defaultChild as never);
+  return Object.values(resources)
+    .filter((r) => r.Type === 'AWS::IAM::Policy' && (r.Properties.Roles as Array<{ Ref: string }>).some((x) => x.Ref === roleId))
+    .flatMap((r) => r.Properties.PolicyDocument.Statement as Statement[]);
+};
 
 let built: ReturnType<typeof standalone>;
 let states: Record<string, AslState>;
@@ -135,7 +161,7 @@ describe('search state machine', () => {
     for (const name of ['SearchAccounts', 'SearchRightsdesk', 'CollectTraffic']) {
       const t = states[name]!;
       const retry = t.Retry as Array<Record<string, unknown>>;
-      expect(retry[0]).toEqual({ ErrorEquals: ['SearchInputError', 'NotWiredError', 'CaseNotFoundError'], MaxAttempts: 0 });
+      expect(retry[0]).toEqual({ ErrorEquals: ['SearchInputError', 'CaseNotFoundError'], MaxAttempts: 0 });
       expect(retry).toContainEqual(
         expect.objectContaining({ ErrorEquals: expect.arrayContaining(['Lambda.TooManyRequestsException']), JitterStrategy: 'FULL' }),
       );
@@ -157,13 +183,10 @@ describe('search state machine', () => {
   });
 
   it('without a traffic search, a traffic source is recorded as failed (and there is no Athena task)', () => {
-    const { stack } = app();
-    const sm = app().template.toJSON().Resources[stack.getLogicalId(stack.fulfilment.stateMachine.node.defaultChild as never)].Properties;
-    const def = JSON.parse(renderCfnString(stack.resolve(sm.DefinitionString), (x) => x)) as AslDefinition;
-    const all = Object.fromEntries(allStates(def));
+    const all = Object.fromEntries(allStates(standalone(TEST_CONTEXT, { traffic: false }).definition));
     expect(all.TrafficQuery).toBeUndefined();
     expect(all.TrafficNotConfigured).toMatchObject({ Type: 'Pass', Result: { Error: 'TrafficSearchNotConfigured' }, Next: 'RecordSourceFailure' });
-  }, 120_000);
+  });
 
   it('lets the act handlers start searches on this state machine only', () => {
     const { stack, template } = app();
@@ -172,14 +195,17 @@ describe('search state machine', () => {
     expect(act).toBeDefined();
     const fnProps = template.toJSON().Resources[stack.getLogicalId(act!.fn.node.defaultChild as never)].Properties;
     expect(fnProps.Environment.Variables.SEARCH_STATE_MACHINE_ARN).toEqual({ Ref: smId });
-    template.hasResourceProperties('AWS::IAM::Policy', {
-      Roles: [{ Ref: stack.getLogicalId(act!.role.node.defaultChild as never) }],
-      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Action: 'states:StartExecution', Resource: { Ref: smId } })]) },
-    });
+    // The act handler also starts keepers: policy minimisation may merge the two StartExecution statements into one.
+    const keeperId = stack.getLogicalId(stack.keeper.stateMachine.node.defaultChild as never);
+    const starts = statementsOfRole(act!.role).filter((st) => [st.Action].flat().includes('states:StartExecution'));
+    expect(starts.flatMap((st) => [st.Resource].flat())).toEqual(expect.arrayContaining([{ Ref: smId }]));
+    expect(
+      starts.flatMap((st) => [st.Resource].flat()).every((r) => [{ Ref: smId }, { Ref: keeperId }].some((x) => JSON.stringify(x) === JSON.stringify(r))),
+    ).toBe(true);
   });
 
   it('has a function per Task state from the fulfilment manifest, and no unacknowledged cdk-nag finding', () => {
-    expect(Object.keys(built.fulfilment.taskFunctions).sort()).toEqual(FULFILMENT.handlers.map((h) => (h.trigger as { state: string }).state).sort());
+    expect(Object.keys(built.fulfilment.taskFunctions).sort()).toEqual(SEARCH_TASKS.map((h) => h.trigger.state).sort());
     expect(nagFindings(built.stack).filter((f) => f.includes('/Fulfilment/'))).toEqual([]);
   });
 });
@@ -189,8 +215,8 @@ describe('the SQL-reading functions’ network', () => {
     const b = standalone({ ...TEST_CONTEXT, ...NETWORK });
     const vpcFns = FULFILMENT.handlers.filter((h) => h.network === 'icetrak');
     expect(vpcFns.map((h) => h.id)).toEqual(['SearchAccountsFunction', 'CollectTrafficFunction']);
-    for (const spec of FULFILMENT.handlers) {
-      const fn = b.fulfilment.taskFunctions[(spec.trigger as { state: string }).state]!;
+    for (const spec of SEARCH_TASKS) {
+      const fn = b.fulfilment.taskFunctions[spec.trigger.state]!;
       const props = b.template.toJSON().Resources[b.id(fn.fn)].Properties;
       if (spec.network === 'icetrak') {
         expect(props.VpcConfig).toEqual({ SubnetIds: ['subnet-0aaa1111', 'subnet-0bbb2222'], SecurityGroupIds: ['sg-0ccc3333'] });
@@ -206,4 +232,109 @@ describe('the SQL-reading functions’ network', () => {
     annotations.hasWarning('/Test/Fulfilment/SearchAccountsFunction', Match.stringLikeRegexp('icetrak:vpcId'));
     expect(() => standalone({ ...TEST_CONTEXT, [NETWORK_CONTEXT.vpcId]: 'vpc-0abc1234' })).toThrow(/needs all of icetrak:vpcId/);
   });
+});
+
+describe('the app’s search workflow over its TrafficSearch', () => {
+  const appStates = () => {
+    const { stack, template } = app();
+    const sm = template.toJSON().Resources[stack.getLogicalId(stack.fulfilment.stateMachine.node.defaultChild as never)].Properties;
+    const def = JSON.parse(renderCfnString(stack.resolve(sm.DefinitionString), (x) => x)) as AslDefinition;
+    return Object.fromEntries(allStates(def));
+  };
+  const statementsOf = statementsOfRole;
+  const fnEnv = (state: string) => {
+    const { stack, resources } = app();
+    const fn = stack.fulfilment.taskFunctions[state]!;
+    return resources[stack.getLogicalId(fn.fn.node.defaultChild as never)]!.Properties.Environment.Variables as Record<string, unknown>;
+  };
+
+  it('runs the one traffic query (ids only, by States.Format) in the TrafficSearch workgroup and database', () => {
+    const { stack } = app();
+    const states = appStates();
+    expect(states.TrafficNotConfigured).toBeUndefined();
+    expect(states.TrafficQuery).toMatchObject({
+      Type: 'Task',
+      Resource: 'arn:aws:states:::athena:startQueryExecution.sync',
+      Parameters: {
+        // States.Format reads `{}` as the placeholders and `\\'` as a quote inside its string literal.
+        'QueryString.$': `States.Format('${TRAFFIC_QUERY_TEMPLATE.replace(/'/g, "\\'")}', $.caseId, $.runId)`,
+        WorkGroup: stack.resolve(stack.trafficSearch.workGroupName),
+        QueryExecutionContext: { Database: stack.resolve(stack.trafficSearch.databaseName) },
+      },
+    });
+    // No output location or encryption in the task (CDK renders an empty one): the workgroup enforces its own (KMS, the results bucket).
+    expect((states.TrafficQuery!.Parameters as Record<string, unknown>)['ResultConfiguration']).toEqual({});
+  });
+
+  it('lets the state machine run the query in that workgroup and read those two tables only, with nothing on "*" but logs and X-Ray', () => {
+    const { stack } = app();
+    const statements = statementsOf(stack.fulfilment.stateMachine.role);
+    const actions = statements.flatMap((st) => [st.Action].flat());
+    const text = (v: unknown) => JSON.stringify(stack.resolve(v));
+    const athena = statements.filter((st) => [st.Action].flat().some((a) => a.startsWith('athena:')));
+    expect(athena).toHaveLength(1);
+    expect([athena[0]!.Action].flat().sort()).toEqual(['athena:GetQueryExecution', 'athena:StartQueryExecution', 'athena:StopQueryExecution']);
+    expect([athena[0]!.Resource].flat()).toHaveLength(1);
+    expect(text(athena[0]!.Resource)).toContain(`:workgroup/${String(stack.resolve(stack.trafficSearch.workGroupName))}`);
+    const glue = statements.filter((st) => [st.Action].flat().some((a) => a.startsWith('glue:')));
+    expect(glue).toHaveLength(1);
+    expect([glue[0]!.Action].flat().sort()).toEqual(['glue:GetDatabase', 'glue:GetPartitions', 'glue:GetTable']);
+    const glueResources = [glue[0]!.Resource].flat().map(text);
+    expect(glueResources).toHaveLength(4);
+    expect(glueResources.filter((r) => r.includes(':table/')).sort()).toEqual([
+      expect.stringMatching(/:table\/rightsdesk_traffic\/search_identifiers"/),
+      expect.stringMatching(/:table\/rightsdesk_traffic\/traffic"/),
+    ]);
+    // CDK's Athena task would add Glue catalogue changes, Lake Formation and s3 on "*": none of it is here.
+    expect(actions.filter((a) => /^glue:(Create|Delete|Update|Batch)|^lakeformation:|^s3:CreateBucket/.test(a))).toEqual([]);
+    for (const st of statements.filter((x) => [x.Resource].flat().includes('*'))) {
+      expect(
+        [st.Action].flat().every((a) => a.startsWith('logs:') || a.startsWith('xray:')),
+        JSON.stringify(st.Action),
+      ).toBe(true);
+    }
+  });
+
+  it('reads the account database secret (only that secret) from SearchAccounts and CollectTraffic, and Athena’s results from CollectTraffic', () => {
+    const { stack, logicalId } = app();
+    const secretId = logicalId(stack.accountsDbSecret);
+    const resultsId = logicalId(stack.trafficSearch.resultsBucket);
+    for (const state of [SEARCH_STATES.searchAccounts, SEARCH_STATES.collectTraffic]) {
+      expect(fnEnv(state)['ACCOUNTS_DB_SECRET_ARN']).toEqual({ Ref: secretId });
+      const secretStatements = statementsOf(stack.fulfilment.taskFunctions[state]!.role).filter((st) =>
+        [st.Action].flat().some((a) => a.startsWith('secretsmanager:')),
+      );
+      expect(secretStatements.map((st) => st.Resource)).toEqual([{ Ref: secretId }]);
+      expect([secretStatements[0]!.Action].flat().sort()).toEqual(['secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue']);
+    }
+    expect(fnEnv(SEARCH_STATES.collectTraffic)).toMatchObject({ ATHENA_RESULTS_BUCKET: { Ref: resultsId }, ATHENA_RESULTS_PREFIX: 'athena/' });
+    expect(fnEnv(SEARCH_STATES.searchAccounts)['ATHENA_RESULTS_BUCKET']).toBeUndefined();
+    const reads = statementsOf(stack.fulfilment.taskFunctions[SEARCH_STATES.collectTraffic]!.role).filter((st) =>
+      JSON.stringify(st.Resource).includes(resultsId),
+    );
+    expect(reads).toEqual([
+      expect.objectContaining({ Action: 's3:GetObject', Resource: { 'Fn::Join': ['', [{ 'Fn::GetAtt': [resultsId, 'Arn'] }, '/athena/*']] } }),
+    ]);
+    // No other function reads the secret.
+    for (const [state, fn] of Object.entries(stack.fulfilment.taskFunctions)) {
+      if (state === SEARCH_STATES.searchAccounts || state === SEARCH_STATES.collectTraffic) continue;
+      expect(JSON.stringify(statementsOf(fn.role)), state).not.toContain(secretId);
+    }
+  });
+
+  it('creates the secret (data key, a description for Icetrak’s DBA) unless the context names one, which it imports', () => {
+    const { stack, template, logicalId } = app();
+    template.hasResourceProperties('AWS::SecretsManager::Secret', {
+      Description: Match.stringLikeRegexp('Icetrak’s DBA fills it'),
+      KmsKeyId: { 'Fn::GetAtt': [logicalId(stack.storage.key), 'Arn'] },
+    });
+    const imported = synthesisedApp({ ...TEST_CONTEXT, 'icetrak:accountsDbSecretArn': ACCOUNTS_SECRET });
+    expect(imported.stack.accountsDbSecret.secretArn).toBe(ACCOUNTS_SECRET);
+    expect(
+      Object.values(imported.resources).filter((r) => r.Type === 'AWS::SecretsManager::Secret' && /Icetrak/.test(String(r.Properties['Description']))),
+    ).toEqual([]);
+    const fn = imported.stack.fulfilment.taskFunctions[SEARCH_STATES.searchAccounts]!;
+    expect(imported.resources[imported.logicalId(fn.fn)]!.Properties.Environment.Variables.ACCOUNTS_DB_SECRET_ARN).toBe(ACCOUNTS_SECRET);
+    expect(() => synthesisedApp({ ...TEST_CONTEXT, 'icetrak:accountsDbSecretArn': 'not-an-arn' })).toThrow(/icetrak:accountsDbSecretArn/);
+  }, 120_000);
 });

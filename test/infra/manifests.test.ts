@@ -51,6 +51,10 @@ function expectedActions({ uses, trigger }: HandlerSpec): string[] {
   if (uses.mail) add('ses:SendEmail', 'ses:SendRawEmail');
   if (uses.keeper) add('states:StartExecution', 'kms:GenerateDataKey', 'kms:Decrypt');
   if (uses.search) add('states:StartExecution', 'kms:GenerateDataKey', 'kms:Decrypt');
+  // The account database's credentials: the secret's value, decrypted with its key (the stack's, for the secret it creates).
+  if (uses.accountsDb) add('secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret', 'kms:Decrypt');
+  // Athena's results, read only: no listing (a prefix), no writing (Athena writes them).
+  if (uses.athenaResults) add('s3:GetObject', 'kms:Decrypt');
   // An SES-triggered (asynchronous) function dead-letters a failed event to its queue.
   if (trigger.kind === 'ses') add('sqs:SendMessage', 'kms:GenerateDataKey', 'kms:Decrypt');
   // A stream-triggered function reads the table's stream, and dead-letters what spent its retries to its queue.
@@ -74,6 +78,8 @@ function expectedTargets({ uses, trigger }: HandlerSpec): string[] {
   if (uses.mail) ids.add(logicalId(stack.mail.identity)).add(stack.getLogicalId(stack.mail.configurationSet.node.defaultChild as never));
   if (uses.keeper) ids.add(logicalId(stack.keeper.stateMachine)).add(logicalId(s.key));
   if (uses.search) ids.add(logicalId(stack.fulfilment.stateMachine)).add(logicalId(s.key));
+  if (uses.accountsDb) ids.add(logicalId(stack.accountsDbSecret)).add(logicalId(s.key));
+  if (uses.athenaResults) ids.add(logicalId(stack.trafficSearch.resultsBucket)).add(logicalId(s.key));
   if (trigger.kind === 'ses') ids.add(logicalId(stack.inboundMail.deadLetterQueue)).add(logicalId(s.key));
   if (trigger.kind === 'stream') ids.add(logicalId(s.casesTable)).add(logicalId(stack.retention.deadLetterQueue)).add(logicalId(s.key));
   return [...ids].sort();
@@ -271,7 +277,7 @@ describe.each(HANDLERS.map((h) => [h.entry, h] as const))('%s', (_entry, spec) =
     it.each(envNamesOf(spec.uses))('fails without %s', async (name) => {
       const without = env();
       delete without[name];
-      await expect(coldStart(spec.entry, without)).rejects.toThrow(name.endsWith('SECRET_ARN') ? /SIGNING_KEY/ : name);
+      await expect(coldStart(spec.entry, without)).rejects.toThrow(name === 'SIGNING_KEY_SECRET_ARN' ? /SIGNING_KEY/ : name);
     });
   });
 });

@@ -7,7 +7,7 @@ import { CASES_TABLE } from '#adapters/cases-table-schema';
 import { londonStack, logicalIdsOf, TEST_CONTEXT } from './support';
 
 let template: Template;
-let ids: { key: string; table: string; rawMail: string; files: string; reports: string; accessLogs: string };
+let ids: { key: string; table: string; rawMail: string; files: string; reports: string; accessLogs: string; trafficSearch: string[] };
 
 beforeAll(() => {
   const { stack } = buildApp({ context: TEST_CONTEXT, env: {}, nag: false });
@@ -21,6 +21,8 @@ beforeAll(() => {
     files: id(s.filesBucket),
     reports: id(s.reportsBucket),
     accessLogs: id(s.accessLogsBucket),
+    // The Athena results bucket, and the traffic bucket the stack creates when the context names none.
+    trafficSearch: [id(stack.trafficSearch.resultsBucket), id(stack.trafficSearch.trafficBucket)],
   };
 });
 
@@ -114,8 +116,8 @@ describe('cases table', () => {
 });
 
 describe('buckets', () => {
-  it('are the three data buckets and the access-log bucket', () => {
-    expect(logicalIdsOf(template, 'AWS::S3::Bucket').sort()).toEqual(allBuckets().sort());
+  it('are the three data buckets and the access-log bucket, beside the traffic search’s own (infra/traffic-search.ts)', () => {
+    expect(logicalIdsOf(template, 'AWS::S3::Bucket').sort()).toEqual([...allBuckets(), ...ids.trafficSearch].sort());
   });
 
   it('data buckets are encrypted with the customer-managed key, with bucket keys', () => {

@@ -12,8 +12,8 @@
  *     holds ids only and writes a results CSV to the results bucket, as Athena does;
  *   - the traffic results parser (shared/fulfilment/traffic-results.ts) and the account
  *     directory (shared/adapters/account-directory.ts): small stand-ins below.
- * The definition is synthesised from a stack whose Fulfilment has a traffic search (the app's own
- * stack gets TrafficSearch at merge), so the Athena branch runs too.
+ * The definition is synthesised from a stack whose Fulfilment has a traffic search (as the app's
+ * own stack has, over TrafficSearch), so the Athena branch runs too.
  */
 import { randomUUID } from 'node:crypto';
 import { App, Stack } from 'aws-cdk-lib';
@@ -144,6 +144,7 @@ function searchDefinition() {
       workGroupName: 'rightsdesk-traffic',
       databaseName: 'rightsdesk_traffic',
       resultsBucket: s3.Bucket.fromBucketName(stack, 'Results', RESULTS),
+      resultsPrefix: '',
       grantSearch: () => undefined,
     },
   });
@@ -313,10 +314,11 @@ describe('search workflow (synthesised state machine, aws-local-stepfunctions, d
     expect(seen.sql.length).toBe(calls);
   });
 
-  it('the app’s own stack synthesises the same workflow (its Athena branch waits for TrafficSearch)', () => {
+  it('the app’s own stack synthesises the same workflow, its Athena branch over the stack’s TrafficSearch', () => {
     const { tasks, serviceTasks } = synthesizedDefinition(REPO_ROOT, 'search');
     expect(tasks[SEARCH_STATES.plan]).toBe('lambdas/fulfilment/plan-search.ts');
     expect(tasks[SEARCH_STATES.searchAccounts]).toBe('lambdas/fulfilment/search-accounts.ts');
-    expect(serviceTasks).toEqual({});
+    expect(tasks[SEARCH_STATES.collectTraffic]).toBe('lambdas/fulfilment/collect-traffic.ts');
+    expect(serviceTasks).toEqual({ TrafficQuery: 'arn:aws:states:::athena:startQueryExecution.sync' });
   });
 });
