@@ -219,26 +219,18 @@ export class ServiceFunction extends Construct implements iam.IGrantable {
       });
     }
 
-    // Active tracing, with its permissions in a policy of their own so the wildcard they
-    // need is acknowledged on that policy alone and not on the role's grants.
+    // Active tracing, with its permissions in a policy of their own so the wildcard they need is
+    // acknowledged on that policy alone and not on the role's grants. One policy for the stack,
+    // attached to every function's role: a policy per function would cost a CloudFormation
+    // resource each, against the stack's limit of 500.
     (this.fn.node.defaultChild as lambda.CfnFunction).tracingConfig = { mode: lambda.Tracing.ACTIVE };
-    const tracing = new iam.Policy(this, 'TracingPolicy', {
-      roles: [this.role],
-      statements: [
-        new iam.PolicyStatement({
-          actions: ['xray:PutTraceSegments', 'xray:PutTelemetryRecords'],
-          resources: ['*'],
-        }),
-      ],
-    });
-    this.fn.node.addDependency(tracing);
-    Validations.of(tracing).acknowledge({
-      id: 'AwsSolutions-IAM5[Resource::*]',
-      reason:
-        'xray:PutTraceSegments and xray:PutTelemetryRecords support no resource-level permissions, so "*" is the only ' +
-        'valid resource; this policy holds only those two actions.',
-    });
+    this.tracingPolicy = tracingPolicyOf(Stack.of(this));
+    this.tracingPolicy.attachToRole(this.role);
+    this.fn.node.addDependency(this.tracingPolicy);
   }
+
+  /** The stack's one X-Ray policy, attached to this function's role (and every other function's). */
+  public readonly tracingPolicy: iam.Policy;
 
   /** Sets an application environment variable; binding one name to two values throws. */
   public bindEnv(name: EnvName, value: string): this {
@@ -412,6 +404,26 @@ export class ServiceFunction extends Construct implements iam.IGrantable {
  * A legal hold's access (issue 13): list every version under `prefix` and place or lift the legal
  * hold on them. No read, no write, no delete, no KMS (neither call decrypts), no retention change.
  */
+/** The stack's one policy with the X-Ray actions every function needs (made on first use). */
+function tracingPolicyOf(stack: Stack): iam.Policy {
+  const existing = stack.node.tryFindChild(TRACING_POLICY_ID);
+  if (existing instanceof iam.Policy) return existing;
+  if (existing) throw new Error(`${TRACING_POLICY_ID} is taken in ${stack.node.path} by something other than the tracing policy.`);
+  const tracing = new iam.Policy(stack, TRACING_POLICY_ID, {
+    statements: [new iam.PolicyStatement({ actions: ['xray:PutTraceSegments', 'xray:PutTelemetryRecords'], resources: ['*'] })],
+  });
+  Validations.of(tracing).acknowledge({
+    id: 'AwsSolutions-IAM5[Resource::*]',
+    reason:
+      'xray:PutTraceSegments and xray:PutTelemetryRecords support no resource-level permissions, so "*" is the only ' +
+      'valid resource; this policy holds only those two actions, and is attached to the functions’ roles.',
+  });
+  return tracing;
+}
+
+/** Construct id of the stack's X-Ray policy (infra/service-function.ts tracingPolicyOf). */
+export const TRACING_POLICY_ID = 'FunctionTracing';
+
 function holdStatements(bucket: s3.IBucket, prefix: string): iam.PolicyStatement[] {
   return [
     new iam.PolicyStatement({ actions: ['s3:PutObjectLegalHold', 's3:GetObjectLegalHold'], resources: [bucket.arnForObjects(`${prefix}*`)] }),

@@ -122,6 +122,10 @@ const STATEFUL: Record<string, { type: string; policy: 'Retain' | 'Delete' }> = 
       'FulfilmentCollectTrafficFunctionLogsA89DC937',
       'FulfilmentRecordSourceFailureFunctionLogs4CFAAF34',
       'FulfilmentFinishSearchFunctionLogsCAC974B9',
+      // Added with the access answer (issue 14): its download page and button, and the DPO team's review copy, new.
+      'PublicApiGetExportLogsCEDDF39D',
+      'PublicApiDownloadExportLogs59FB9AB7',
+      'PublicApiDeskExportLogs2A46710E',
     ].map((id) => [id, { type: 'AWS::Logs::LogGroup', policy: 'Retain' as const }]),
   ),
   // Issue 14, new: the traffic search's Athena results and (no bucket named in the context) traffic buckets, and

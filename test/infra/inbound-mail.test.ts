@@ -265,7 +265,6 @@ describe('InboundMail in the stack', () => {
         `AwsSolutions-IAM5[Resource::<${built.ids.rawMail}.Arn>/inbound/*]`,
         `AwsSolutions-IAM5[Resource::<${built.ids.rawMail}.Arn>/inbound/*]`,
         `AwsSolutions-IAM5[Resource::<${built.ids.rawMail}.Arn>/inbound/*]`,
-        'AwsSolutions-IAM5[Resource::*]',
         'AwsSolutions-SQS3',
       ].sort(),
     );

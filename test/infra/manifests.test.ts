@@ -103,7 +103,7 @@ function targetsOf(value: unknown, out = new Set<string>()): Set<string> {
 /** The statements of every identity policy attached to `fn`'s role, its tracing policy aside. */
 function statementsOf(fn: ServiceFunction): Statement[] {
   const role = logicalId(fn.role);
-  const tracing = stack.getLogicalId(fn.node.findChild('TracingPolicy').node.defaultChild as never);
+  const tracing = stack.getLogicalId(fn.tracingPolicy.node.defaultChild as never);
   return Object.entries(resources)
     .filter(([id, r]) => r.Type === 'AWS::IAM::Policy' && id !== tracing)
     .filter(([, r]) => (r.Properties.Roles as Array<{ Ref: string }>).some((x) => x.Ref === role))

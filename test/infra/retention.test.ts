@@ -17,7 +17,7 @@ const ofType = (type: string) => Object.entries(resources).filter(([, r]) => r.T
 /** Every statement of the purge function's identity policies (its tracing policy aside). */
 function purgeStatements(): Statement[] {
   const role = logicalId(retention.purgeFunction.role);
-  const tracing = stack.getLogicalId(retention.purgeFunction.node.findChild('TracingPolicy').node.defaultChild as never);
+  const tracing = stack.getLogicalId(retention.purgeFunction.tracingPolicy.node.defaultChild as never);
   return ofType('AWS::IAM::Policy')
     .filter(([id, r]) => id !== tracing && (r.Properties.Roles as Array<{ Ref: string }>).some((x) => x.Ref === role))
     .flatMap(([, r]) => r.Properties.PolicyDocument.Statement as Statement[]);

@@ -233,7 +233,8 @@ describe('cdk-nag', () => {
     const acks = acknowledgements(built.stack).map(({ path, id }) => ({ path, id }));
     expect(acks.sort((a, b) => a.id.localeCompare(b.id))).toEqual(
       [
-        { path: 'Test/Echo/TracingPolicy', id: 'AwsSolutions-IAM5[Resource::*]' },
+        // The stack's one X-Ray policy, attached to every function's role.
+        { path: 'Test/FunctionTracing', id: 'AwsSolutions-IAM5[Resource::*]' },
         ...[built.ids.files, built.ids.rawMail, built.ids.reports].map((b) => ({
           path: 'Test/Echo/Role/DefaultPolicy',
           id: `AwsSolutions-IAM5[Resource::<${b}.Arn>/*]`,

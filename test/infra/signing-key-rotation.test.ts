@@ -104,7 +104,8 @@ describe('signing key rotation', () => {
   it('satisfies cdk-nag with no exception for the secret (it rotates, so SMG4 holds)', () => {
     expect(nagFindings(rotation())).toEqual([]);
     expect(nagFindings(built.stack.publicApi)).toEqual([]);
-    expect(acknowledgements(rotation()).map((a) => a.id)).toEqual(['AwsSolutions-IAM5[Resource::*]']);
+    // Nothing acknowledged on the rotation function itself (X-Ray's wildcard is on the stack's one tracing policy).
+    expect(acknowledgements(rotation()).map((a) => a.id)).toEqual([]);
     expect(acknowledgements(built.stack.publicApi).filter((a) => a.id === 'AwsSolutions-SMG4')).toEqual([]);
   });
 });
