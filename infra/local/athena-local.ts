@@ -32,7 +32,15 @@ const StartQueryExecution = z.object({
   QueryString: z.string().min(1).max(262_144),
   WorkGroup: z.string().min(1).optional(),
   QueryExecutionContext: z.object({ Database: z.string().optional(), Catalog: z.string().optional() }).optional(),
-  ResultConfiguration: z.object({ OutputLocation: z.string().regex(/^s3:\/\/[a-z0-9.-]{3,63}(\/.*)?$/) }).optional(),
+  // The synthesised task passes an empty ResultConfiguration: the workgroup's (enforced) output location is used.
+  ResultConfiguration: z
+    .object({
+      OutputLocation: z
+        .string()
+        .regex(/^s3:\/\/[a-z0-9.-]{3,63}(\/.*)?$/)
+        .optional(),
+    })
+    .optional(),
   ClientRequestToken: z.string().optional(),
 });
 export type StartQueryExecutionInput = z.input<typeof StartQueryExecution>;
