@@ -365,9 +365,10 @@ describe('the DPO desk in Chromium', () => {
     );
     expect(await text(page, 'main')).toContain('Closed');
     expect(await text(page, '#actions')).toBe('Actions');
-    // A closed case allows one thing only: a legal hold (issue 13). It is kept until its retention date.
-    expect(await page.locator('form[action$="/actions"]').count()).toBe(1);
-    expect(await page.locator('form[action$="/actions"] input[name="action"]').getAttribute('value')).toBe('place-hold');
+    // A closed case allows two things only (issue 13): a legal hold, and reopening it. It is kept until its retention date.
+    const closedActions = page.locator('form[action$="/actions"] input[name="action"]');
+    expect(await closedActions.count()).toBe(2);
+    expect(await closedActions.evaluateAll((inputs) => inputs.map((i) => (i as HTMLInputElement).value))).toEqual(['place-hold', 'reopen']);
     expect(await text(page, 'main')).toMatch(/Kept until \w+day \d{1,2} \w+ \d{4}/);
     await page.screenshot({ path: join(shots, 'case-closed.png'), fullPage: true });
     await expectAccessible(page, 'case, closed');

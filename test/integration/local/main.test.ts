@@ -100,8 +100,8 @@ const isRunning = (pid: number) => {
 async function startedInMemory(env: Record<string, string> = {}): Promise<{ run: Run; port: number; sesPort: number; smtpPort: number }> {
   const [port, sesPort, smtpPort] = [await freePort(), await freePort(), await freePort()];
   const run = npmStart(['--memory'], { PORT: String(port), SES_PORT: String(sesPort), SMTP_PORT: String(smtpPort), ...env });
-  // Up to a minute: the stack starts Icetrak's account system (a new PGlite database) and writes the demo traffic first.
-  await expect.poll(() => run.out(), { timeout: 60_000, interval: 100 }).toContain('Press Ctrl-C to stop.');
+  // Up to two minutes on a loaded machine: the stack starts Icetrak's account system (a new PGlite database) and writes the demo traffic first.
+  await expect.poll(() => run.out(), { timeout: 110_000, interval: 100 }).toContain('Press Ctrl-C to stop.');
   return { run, port, sesPort, smtpPort };
 }
 
@@ -121,7 +121,7 @@ describe('npm start', () => {
     expect((await fetch(`http://localhost:${port}/health`)).status).toBe(200);
     process.kill(await stackProcess(run), 'SIGTERM');
     expect((await run.exited).code).toBe(0);
-  }, 120_000);
+  }, 180_000);
 
   it('--memory prints every URL, serves /health, writes nothing to .data, and exits 0 on SIGTERM', async () => {
     const dataBefore = snapshot(join(REPO_ROOT, '.data'));
@@ -150,7 +150,7 @@ describe('npm start', () => {
     expect(Date.now() - signalledAt).toBeLessThan(5_000);
     expect(run.out()).toContain('Stopped.');
     expect(snapshot(join(REPO_ROOT, '.data'))).toEqual(dataBefore);
-  }, 120_000);
+  }, 180_000);
 
   it('stops cleanly on Ctrl-C (SIGINT to the whole process group)', async () => {
     const { run, port } = await startedInMemory();
@@ -162,7 +162,7 @@ describe('npm start', () => {
     expect(run.out()).toContain('Stopped.');
     expect(run.err()).not.toContain('without a clean stop');
     await expect(fetch(`http://localhost:${port}/health`)).rejects.toThrow();
-  }, 120_000);
+  }, 180_000);
 
   it('exits non-zero with a clear message when its port is taken', async () => {
     const busy = await listen();
