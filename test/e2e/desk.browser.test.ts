@@ -368,7 +368,7 @@ describe('the DPO desk in Chromium', () => {
     // A closed case allows two things only (issue 13): a legal hold, and reopening it. It is kept until its retention date.
     const closedActions = page.locator('form[action$="/actions"] input[name="action"]');
     expect(await closedActions.count()).toBe(2);
-    expect(await closedActions.evaluateAll((inputs) => inputs.map((i) => (i as HTMLInputElement).value))).toEqual(['place-hold', 'reopen']);
+    expect(await closedActions.evaluateAll((inputs) => inputs.map((i) => (i as unknown as { value: string }).value))).toEqual(['place-hold', 'reopen']);
     expect(await text(page, 'main')).toMatch(/Kept until \w+day \d{1,2} \w+ \d{4}/);
     await page.screenshot({ path: join(shots, 'case-closed.png'), fullPage: true });
     await expectAccessible(page, 'case, closed');
