@@ -84,6 +84,32 @@ const only = async (event: SESEvent) => {
   return result!;
 };
 
+/** The use case's dependencies on the local stack, with the mailer (and, for a legal hold, the case's objects) given. */
+function useCaseDeps(mailer: ReceiveEmailDeps['outbox']['mailer'], objects?: CaseObjects): ReceiveEmailDeps {
+  const table = { client: localDynamoClient(stack.urls.dynamodb), tableName: stack.env.CASES_TABLE!, clock: systemClock };
+  return {
+    rawMail: new S3BlobStore(s3, LOCAL_RESOURCES.rawMailBucket),
+    files: new S3BlobStore(s3, LOCAL_RESOURCES.filesBucket),
+    cases,
+    ledger: new DynamoSubmissionLedger(table),
+    limiter: new DynamoRateLimiter(table),
+    clock: systemClock,
+    keeper: { start: async () => undefined },
+    outbox: {
+      cases,
+      limiter: new DynamoRateLimiter(table),
+      clock: systemClock,
+      mailer,
+      signingKey: async () => Buffer.alloc(32, 1),
+      settings: { publicBaseUrl: 'http://localhost', dpoAddress: DPO, teamAddress: TEAM, mailDailyLimit: 4 },
+    },
+    ...(objects && { objects }),
+    ids: { caseId: () => newCaseId(), reference: () => newReference() },
+    settings: { nation: 'england-and-wales', dpoAddress: DPO, senderAddress: 'no-reply@privacy.icetrak.net' },
+    log: { info: () => undefined, warn: () => undefined },
+  };
+}
+
 describe('receive-email handler: idempotent on the SES message id', () => {
   it('makes one case and sends one acknowledgement when SES or Lambda delivers the same event twice', async () => {
     const { event } = await arrive(message('Hana Twice <hana.twice@example.org>', 'Subject access request', 'Please send me a copy of my data.'));
@@ -128,7 +154,6 @@ describe('receive-email handler: idempotent on the SES message id', () => {
 
 describe('mail threaded into a case under legal hold (issue 13)', () => {
   it('holds the new message’s objects with the rest of the case; a case without a hold holds nothing', async () => {
-    const table = { client: localDynamoClient(stack.urls.dynamodb), tableName: stack.env.CASES_TABLE!, clock: systemClock };
     const real = new S3CaseObjects({
       client: s3,
       buckets: { rawMail: LOCAL_RESOURCES.rawMailBucket, files: LOCAL_RESOURCES.filesBucket },
@@ -144,27 +169,7 @@ describe('mail threaded into a case under legal hold (issue 13)', () => {
       },
       deleteAllVersions: async () => 0,
     };
-    const deps: ReceiveEmailDeps = {
-      rawMail: new S3BlobStore(s3, LOCAL_RESOURCES.rawMailBucket),
-      files: new S3BlobStore(s3, LOCAL_RESOURCES.filesBucket),
-      cases,
-      ledger: new DynamoSubmissionLedger(table),
-      limiter: new DynamoRateLimiter(table),
-      clock: systemClock,
-      keeper: { start: async () => undefined },
-      outbox: {
-        cases,
-        limiter: new DynamoRateLimiter(table),
-        clock: systemClock,
-        mailer: { send: async () => 'sent' },
-        signingKey: async () => Buffer.alloc(32, 1),
-        settings: { publicBaseUrl: 'http://localhost', dpoAddress: DPO, teamAddress: TEAM, mailDailyLimit: 4 },
-      },
-      objects,
-      ids: { caseId: () => newCaseId(), reference: () => newReference() },
-      settings: { nation: 'england-and-wales', dpoAddress: DPO, senderAddress: 'no-reply@privacy.icetrak.net' },
-      log: { info: () => undefined, warn: () => undefined },
-    };
+    const deps = useCaseDeps({ send: async () => 'sent' }, objects);
     const inbound = (id: string) => ({ sesMessageId: id, receivedAt: new Date().toISOString(), envelopeFrom: 'lou.held@example.org', verdicts: PASS });
     const first = await arrive(message('Lou Held <lou.held@example.org>', 'SAR', 'subject access request'));
     const created = (await receiveEmail(inbound(first.id), deps)) as Extract<ReceiveEmailResult, { outcome: 'created' }>;
@@ -223,36 +228,16 @@ describe('receive-email handler: dates, verdicts and failures', () => {
 
 describe('receiveEmail with a mailer SES refuses', () => {
   it('records the refusal on the case and flags it, instead of retrying until the event is dead-lettered', async () => {
-    const table = { client: localDynamoClient(stack.urls.dynamodb), tableName: stack.env.CASES_TABLE!, clock: systemClock };
     const refused = Object.assign(new Error('Illegal address'), { name: 'MessageRejected' });
     const sent: string[] = [];
-    const deps: ReceiveEmailDeps = {
-      rawMail: new S3BlobStore(s3, LOCAL_RESOURCES.rawMailBucket),
-      files: new S3BlobStore(s3, LOCAL_RESOURCES.filesBucket),
-      cases,
-      ledger: new DynamoSubmissionLedger(table),
-      limiter: new DynamoRateLimiter(table),
-      clock: systemClock,
-      keeper: { start: async () => undefined },
-      outbox: {
-        cases,
-        limiter: new DynamoRateLimiter(table),
-        clock: systemClock,
-        // A mailer SES refuses for the requester's address: SES itself cannot be told to refuse one address.
-        mailer: {
-          send: async (m: OutboundEmail) => {
-            if (m.to !== TEAM) throw refused;
-            sent.push(m.subject);
-            return 'team-notice';
-          },
-        },
-        signingKey: async () => Buffer.alloc(32, 1),
-        settings: { publicBaseUrl: 'http://localhost', dpoAddress: DPO, teamAddress: TEAM, mailDailyLimit: 4 },
+    // A mailer SES refuses for the requester's address: SES itself cannot be told to refuse one address.
+    const deps = useCaseDeps({
+      send: async (m: OutboundEmail) => {
+        if (m.to !== TEAM) throw refused;
+        sent.push(m.subject);
+        return 'team-notice';
       },
-      ids: { caseId: () => newCaseId(), reference: () => newReference() },
-      settings: { nation: 'england-and-wales', dpoAddress: DPO, senderAddress: 'no-reply@privacy.icetrak.net' },
-      log: { info: () => undefined, warn: () => undefined },
-    };
+    });
     const { id } = await arrive(message('Ned Bad <ned.bad@example.org>', 'SAR', 'subject access request'));
     const inbound = { sesMessageId: id, receivedAt: new Date().toISOString(), envelopeFrom: 'ned.bad@example.org', verdicts: PASS };
     const first = await receiveEmail(inbound, deps);
