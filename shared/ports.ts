@@ -6,6 +6,7 @@ import type { AuditEntry, Case } from '#domain/case';
 import type { QueueView } from '#domain/queue';
 import type { AccountHoldEvent, AccountHoldInForce } from '#domain/account-holds';
 import type { FoundRecord, IdentifierUse } from '#domain/search';
+import type { PlanAction, PlanLine } from '#domain/plan';
 
 /**
  * What a transition produces: the next case and the audit entry explaining it. Bookkeeping that
@@ -155,6 +156,16 @@ export interface CaseObjects {
  */
 export interface SourceConnector {
   find(identifiers: readonly IdentifierUse[]): Promise<FoundRecord[]>;
+}
+
+/**
+ * Writes an approved plan's lines to one register system (issue 15): the SQL account system by
+ * the statements its register entry names, in one transaction (all of the lines or none). A line
+ * applied twice is harmless (an erased row is already gone, a rectified field already holds the
+ * new value), so a retried execution is safe. Returns the lines applied, by action.
+ */
+export interface SourceWriter {
+  apply(lines: readonly PlanLine[]): Promise<Partial<Record<PlanAction, number>>>;
 }
 
 /** A customer account as the fulfilment work needs it (issue 14): whose it is, whether it is open, where to forward. */

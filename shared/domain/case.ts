@@ -2,6 +2,7 @@ import type { AuditAction } from './audit';
 import type { Clarification, Nation } from './deadlines';
 import type { OutboxEntry } from './outbox';
 import type { CaseExport } from './export';
+import type { CasePlan } from './plan';
 import type { CaseSearch } from './search';
 
 /** The six rights (UK GDPR Arts. 15–21) plus a complaint to the controller (DPA 2018 s.164A). */
@@ -158,6 +159,8 @@ export interface Case {
   search?: CaseSearch;
   /** The latest access or portability answer prepared (issue 14; shared/domain/export.ts). */
   export?: CaseExport;
+  /** The latest change plan for erasure, rectification, restriction or objection (issue 15; shared/domain/plan.ts). */
+  plan?: CasePlan;
   /** Mail this case owes or has sent (shared/domain/outbox.ts); absent on cases that never owed any. */
   outbox?: OutboxEntry[];
   audit: AuditEntry[];
