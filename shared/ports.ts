@@ -168,6 +168,30 @@ export interface SourceWriter {
   apply(lines: readonly PlanLine[]): Promise<Partial<Record<PlanAction, number>>>;
 }
 
+/** One source's erasures of one executed plan (issue 15): record keys only, no other personal data. */
+export interface ErasureLedgerEntry {
+  /** The register system the records were erased from. */
+  source: string;
+  /** The London instant the erasure was committed (ISO). */
+  at: string;
+  caseId: string;
+  reference: string;
+  planId: string;
+  /** What was erased: the record type and its key in the source (the key the register's erase statement takes). */
+  records: Array<{ recordType: string; key: string }>;
+}
+
+/**
+ * The erasure ledger (issue 15): every erasure committed in a source, so that erasures can be
+ * re-applied to a source restored from a backup. Recording the same plan and source twice is
+ * harmless (one entry per case, plan and source).
+ */
+export interface ErasureLedger {
+  record(entry: ErasureLedgerEntry): Promise<void>;
+  /** The source's entries committed at or after `since` (ISO instant), oldest first, a page at a time. */
+  list(source: string, since: string): AsyncIterable<ErasureLedgerEntry>;
+}
+
 /** A customer account as the fulfilment work needs it (issue 14): whose it is, whether it is open, where to forward. */
 export interface AccountSummary {
   accountId: string;
