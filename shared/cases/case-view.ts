@@ -24,7 +24,16 @@ export interface TimelineEntry {
 /** A message in or out. `in`: an email that arrived (its stored message id); `out`: mail the case owed. */
 export type CorrespondenceItem =
   | { direction: 'in'; at: string; sesMessageId: string; fromRequester: boolean; attachments: number; joined: 'request' | 'reply' }
-  | { direction: 'out'; at: string; id: string; kind: string; title: string; to: 'requester' | 'team'; state: MailState; sentAt?: string };
+  | {
+      direction: 'out';
+      at: string;
+      id: string;
+      kind: string;
+      title: string;
+      to: 'requester' | 'team' | 'organisation';
+      state: MailState;
+      sentAt?: string;
+    };
 
 export interface CaseView {
   case: Case;
@@ -116,6 +125,8 @@ function titleOf(e: OutboxEntry): string {
       return 'Email address confirmed: the due date';
     case 'team-notice':
       return 'New-request notice to the DPO team';
+    case 'recipient-notice':
+      return `Art. 19 notice to ${String(e.params?.recipient ?? 'a recipient')}`;
     case 'keeper-notice':
       return NOTICE_TITLES[String(e.params?.checkpointKind)] ?? 'Deadline notice';
   }

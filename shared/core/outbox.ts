@@ -31,6 +31,8 @@ import {
   type RenderedEmail,
 } from '#shared/templates/emails';
 import { isLetterKind, letter } from '#shared/templates/letters';
+import { recipientNoticeEmail } from '#shared/templates/recipient-notice';
+import { noticeFromParams } from '#domain/plan-execution';
 import { exportLink } from '#shared/fulfilment/export/link';
 import { confirmationLink, deskCaseUrl } from './acknowledge';
 import { errorFields, logger } from './log';
@@ -197,6 +199,8 @@ function sentEvent(e: OutboxEntry, c: Case, messageId: string): { action: AuditA
       return { action: 'DpoNotified', detail: common };
     case 'letter':
       return { action: 'LetterSent', detail: { ...common, letter: e.params?.letter ?? null } };
+    case 'recipient-notice':
+      return { action: 'RecipientNotified', detail: { ...common, planId: e.params?.planId ?? null, recipient: e.params?.recipient ?? null } };
     case 'keeper-notice': {
       const p = e.params ?? {};
       return {
@@ -291,6 +295,10 @@ async function compose(c: Case, e: OutboxEntry, deps: OutboxDeps): Promise<Outbo
   const { dpoAddress, teamAddress } = deps.settings;
   const inReplyTo = typeof e.params?.inReplyTo === 'string' ? { inReplyTo: e.params.inReplyTo } : {};
   if (e.to === 'team') return { to: teamAddress, ...(await render(c, e, deps)) };
+  if (e.to === 'organisation') {
+    if (typeof e.params?.address !== 'string') throw new Error('An organisation’s mail needs its address.');
+    return { to: e.params.address, ...(await render(c, e, deps)), replyTo: dpoAddress };
+  }
   return { to: c.requester.email, ...(await render(c, e, deps)), replyTo: dpoAddress, ...inReplyTo };
 }
 
@@ -313,6 +321,9 @@ async function render(c: Case, e: OutboxEntry, deps: OutboxDeps): Promise<Render
       // The export's download link is signed as the mail goes out, never stored (noLongerApplies checks it is still the case's).
       if (p.letter === 'export-ready') return letter(c, p.letter, p, { dpoAddress, downloadUrl: await exportLink(c, deps) });
       return letter(c, p.letter, p, { dpoAddress });
+    case 'recipient-notice': {
+      return recipientNoticeEmail(c, noticeFromParams(p), { dpoAddress });
+    }
     case 'keeper-notice': {
       const desk = { deskUrl: deskCaseUrl(deps.settings.publicBaseUrl, c.reference) };
       switch (p.checkpointKind) {

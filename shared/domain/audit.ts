@@ -70,6 +70,21 @@ export const AUDIT_ACTIONS = [
   'ExportReleased',
   'ExportDownloaded',
   'ExportReviewed',
+  // Fulfilment part 2 (issue 15): the change plan, its execution and verification
+  'PlanProposed',
+  'PlanApproved',
+  'PlanExecutionRetried',
+  'PlanExecutionStarted',
+  'PlanSourceApplied',
+  'PlanSourceFailed',
+  'PlanExecutionFailed',
+  'PlanAwaitingManualExecution',
+  'PlanExecuted',
+  'ManualExecutionConfirmed',
+  'PlanVerificationStarted',
+  'PlanVerified',
+  'PlanVerificationFailed',
+  'RecipientNotified',
 ] as const;
 
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];

@@ -22,7 +22,8 @@
 import type { Case } from './case';
 
 /** 'letter': a staff member's letter from the desk (shared/templates/letters.ts), `params.letter` its kind. */
-export const MAIL_KINDS = ['acknowledgement', 'confirmation', 'team-notice', 'keeper-notice', 'letter'] as const;
+/** 'recipient-notice': an Art. 19 notice to a register recipient (issue 15), `params.address` its notice address. */
+export const MAIL_KINDS = ['acknowledgement', 'confirmation', 'team-notice', 'keeper-notice', 'letter', 'recipient-notice'] as const;
 export type MailKind = (typeof MAIL_KINDS)[number];
 
 /**
@@ -32,8 +33,11 @@ export type MailKind = (typeof MAIL_KINDS)[number];
  */
 export type MailState = 'pending' | 'sent' | 'failed' | 'withheld' | 'post';
 
-/** Who an entry goes to: the requester's address on the case, or the DPO team's inbox. */
-export type MailRecipient = 'requester' | 'team';
+/**
+ * Who an entry goes to: the requester's address on the case, the DPO team's inbox, or an
+ * organisation's address in `params.address` (an Art. 19 recipient's notice address).
+ */
+export type MailRecipient = 'requester' | 'team' | 'organisation';
 
 export type MailParams = Record<string, string | number | boolean | null>;
 

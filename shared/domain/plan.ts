@@ -129,11 +129,15 @@ export interface SourceExecution {
   failure?: string;
   /** Manual sources: who confirmed it was done, and when. */
   confirmedBy?: Actor;
+  /** A manual source (register connector `manual`): its changes are a desk task, confirmed by staff. */
+  manual?: boolean;
 }
 
 /** A recipient told of the changes (Art. 19). */
 export interface RecipientNotice {
   recipient: string;
+  /** The recipient's name in the register (what the letter says). */
+  name?: string;
   /** Outbox entry id of the notice. */
   outboxId: string;
   at: string;
@@ -158,5 +162,21 @@ export interface CasePlan {
   groups: PlanGroup[];
   sources: SourceExecution[];
   notices?: RecipientNotice[];
-  verification?: { runId: string; startedAt: string; finishedAt?: string; remaining?: number };
+  verification?: { runId: string; startedAt: string; finishedAt?: string; remaining?: number; unsearched?: string[] };
+  /** Executions approved so far (1 at approval, one more each time a failed plan is executed again): names the workflow execution. */
+  attempt?: number;
+  /** The Art. 19 notices the plan implies, worked out when it is proposed; owed when it is executed. */
+  recipients?: PlannedNotice[];
+}
+
+/** A recipient to tell of the changes once the plan is executed (Art. 19), worked out when the plan is proposed. */
+export interface PlannedNotice {
+  recipient: string;
+  name: string;
+  /** Where the notice goes (the register's noticeEmail); absent: no channel, the DPO team tells it by hand. */
+  noticeEmail?: string;
+  records: Partial<Record<PlanAction, number>>;
+  /** What to do, one line per record (bounded), counted beyond that in `more`. */
+  instructions: string[];
+  more: number;
 }
