@@ -34,6 +34,8 @@ export const ENV_NAMES = {
   KEEPER_STATE_MACHINE_ARN: 'KEEPER_STATE_MACHINE_ARN',
   /** ARN of the search workflow's state machine, for functions that start searches (Fulfilment.bindStarter). */
   SEARCH_STATE_MACHINE_ARN: 'SEARCH_STATE_MACHINE_ARN',
+  /** ARN of the plan execution's state machine, for functions that start executions (PlanExecutionWorkflow.bindStarter). */
+  EXECUTION_STATE_MACHINE_ARN: 'EXECUTION_STATE_MACHINE_ARN',
   /** The keeper's checkpoint offsets as JSON (DeadlineKeeper props.offsets). */
   KEEPER_OFFSETS: 'KEEPER_OFFSETS',
   /** Automatic mails one recipient address may get a day (cdk.json `rightsdesk:mailDailyLimit`). */

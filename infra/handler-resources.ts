@@ -39,6 +39,8 @@ export interface Resources {
   readonly mail: MailSender;
   readonly keeper: KeeperStarter;
   readonly search: SearchStarter;
+  /** What lets a function start plan executions (PlanExecutionWorkflow; issue 15). */
+  readonly execution: SearchStarter;
   /** The credentials secret of Icetrak's account database (RDS-style JSON; the stack imports or creates it). */
   readonly accountsDb: secretsmanager.ISecret;
   /** The traffic search's results (Fulfilment provides them from its TrafficSearch). */
@@ -116,6 +118,7 @@ export class HandlerResources {
     if (uses.mail) need('mail', (m: MailSender) => fn.bindMail(m));
     if (uses.keeper) need('keeper', (k: KeeperStarter) => k.bindStarter(fn));
     if (uses.search) need('search', (k: SearchStarter) => k.bindStarter(fn));
+    if (uses.execution) need('execution', (k: SearchStarter) => k.bindStarter(fn));
     // Reading the secret's value (and its key, through Secrets Manager), as for the signing key: the pool reads it on first use.
     if (uses.accountsDb) need('accountsDb', (s: secretsmanager.ISecret) => fn.bindSecret(ENV_NAMES.ACCOUNTS_DB_SECRET_ARN, s));
     if (uses.athenaResults) {

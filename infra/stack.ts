@@ -22,6 +22,7 @@ import { DEFAULT_MAIL_DAILY_LIMIT, type RightsdeskConfig } from './config';
 import { ComplianceReports } from './compliance-reports';
 import { DeadlineKeeper, type DeadlineKeeperProps } from './deadline-keeper';
 import { Fulfilment, type FulfilmentProps } from './fulfilment';
+import { PlanExecutionWorkflow } from './plan-execution';
 import { HandlerResources } from './handler-resources';
 import { InboundMail, type InboundMailProps } from './inbound-mail';
 import { MailOutbox } from './mail-outbox';
@@ -84,6 +85,8 @@ export class RightsdeskStack extends Stack {
   public readonly retention: Retention;
   /** The search of Icetrak's systems per case (issue 14). */
   public readonly fulfilment: Fulfilment;
+  /** The execution of approved change plans (issue 15). */
+  public readonly planExecution: PlanExecutionWorkflow;
   /** Icetrak's message traffic as a searchable source: Glue tables, the Athena workgroup, its results bucket. */
   public readonly trafficSearch: TrafficSearch;
   /** Credentials of Icetrak's account database: imported from context, or created here for Icetrak's DBA to fill. */
@@ -178,6 +181,12 @@ export class RightsdeskStack extends Stack {
       alarmTopic: this.keeper.alarmTopic,
       traffic: this.trafficSearch,
     });
+    this.planExecution = new PlanExecutionWorkflow(this, 'PlanExecution', {
+      key: this.storage.key,
+      resources: this.resources,
+      alarmTopic: this.keeper.alarmTopic,
+      ...(this.fulfilment.network ? { network: this.fulfilment.network } : {}),
+    });
     this.outbox = new MailOutbox(this, 'MailOutbox', { key: this.storage.key, resources: this.resources, alarmTopic: this.keeper.alarmTopic });
     this.reports = new ComplianceReports(this, 'ComplianceReports', {
       key: this.storage.key,
@@ -206,6 +215,12 @@ export class RightsdeskStack extends Stack {
       'SearchStateMachineArn',
       this.fulfilment.stateMachine.stateMachineArn,
       'Search of Icetrak systems: one execution per search run, named <caseId>-<runId>',
+    );
+
+    output(
+      'ExecutionStateMachineArn',
+      this.planExecution.stateMachine.stateMachineArn,
+      'Execution of approved change plans: one execution per attempt, named <caseId>-<planId>-<attempt>',
     );
 
     output('TrafficWorkGroupName', this.trafficSearch.workGroupName, 'Athena workgroup of the traffic search (results KMS-encrypted, scan capped)');

@@ -19,8 +19,8 @@ export type Trigger =
    * (a Cognito authoriser cannot read a cookie), /api routes also pass its Cognito access-token authoriser (infra/api.ts).
    */
   | { readonly kind: 'http'; readonly method: 'GET' | 'POST' | 'PUT' | 'DELETE'; readonly path: string; readonly access: HttpAccess }
-  /** A Task state of one of the stack's state machines: the deadline keeper or the search workflow (issue 14). */
-  | { readonly kind: 'task'; readonly stateMachine: 'keeper' | 'search'; readonly state: string }
+  /** A Task state of one of the stack's state machines: the deadline keeper, the search workflow (issue 14), the plan execution (issue 15). */
+  | { readonly kind: 'task'; readonly stateMachine: 'keeper' | 'search' | 'execution'; readonly state: string }
   /** EventBridge Scheduler, in Europe/London time (cron fields as in the Scheduler's cron()). */
   | { readonly kind: 'schedule'; readonly cron: CronFields; readonly description: string }
   /** The SES receipt rule of the DPO mailbox (asynchronous invocation). */
@@ -121,6 +121,8 @@ export interface Uses {
   readonly keeper?: 'start';
   /** Starts search workflows (SEARCH_STATE_MACHINE_ARN, states:StartExecution; issue 14). */
   readonly search?: 'start';
+  /** Starts plan executions (EXECUTION_STATE_MACHINE_ARN, states:StartExecution; issue 15). */
+  readonly execution?: 'start';
   /** Verifies staff sign-in: the staff issuer and the desk's client id there (STAFF_ISSUER, STAFF_CLIENT_ID); no grant. */
   readonly staffAuth?: true;
   /**
@@ -174,6 +176,7 @@ export function envNamesOf(uses: Uses): string[] {
     ...(uses.mail ? ['SENDER_ADDRESS'] : []),
     ...(uses.keeper ? ['KEEPER_STATE_MACHINE_ARN'] : []),
     ...(uses.search ? ['SEARCH_STATE_MACHINE_ARN'] : []),
+    ...(uses.execution ? ['EXECUTION_STATE_MACHINE_ARN'] : []),
     ...(uses.staffAuth ? ['STAFF_ISSUER', 'STAFF_CLIENT_ID'] : []),
     ...(uses.accountsDb ? ['ACCOUNTS_DB_SECRET_ARN'] : []),
     ...(uses.athenaResults ? ['ATHENA_RESULTS_BUCKET', 'ATHENA_RESULTS_PREFIX'] : []),

@@ -220,6 +220,15 @@ export interface SearchWorkflow {
 }
 
 /**
+ * The plan execution workflow (issue 15): one Step Functions execution per attempt at an approved
+ * plan, named `<caseId>-<planId>-<attempt>`, with `{ caseId, planId }` as its only input. Starting
+ * the same attempt twice is harmless; a failed plan executed again is a new attempt.
+ */
+export interface PlanExecution {
+  start(caseId: string, planId: string, attempt: number): Promise<void>;
+}
+
+/**
  * Legal holds on Icetrak's customer accounts (issue 13; the monthly retention review), in the
  * cases table. Placing and releasing are conditional writes: a second place is
  * AccountAlreadyHeldError, a release of what is not held AccountNotHeldError (both 409).

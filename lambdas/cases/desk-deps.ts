@@ -2,8 +2,8 @@
  * What the desk's and the staff API's handlers use, one memoised factory per need: each builds
  * on first call only what its handlers' manifest entries grant (lambdas/cases/manifest.ts).
  */
-import { caseObjects, caseStore, clock, filesStore, ids, keeper, outbox, searchWorkflow } from '#adapters/from-env';
-import { newRunId } from '#shared/core/ids';
+import { accountHolds, caseObjects, caseStore, clock, filesStore, ids, keeper, outbox, planExecution, searchWorkflow } from '#adapters/from-env';
+import { newPlanId, newRunId } from '#shared/core/ids';
 import { ICETRAK_REGISTER } from '#shared/fulfilment/icetrak-register';
 import type { DeskActDeps, DeskEntryDeps, DeskFilesDeps, DeskReadDeps } from '#shared/cases/deps';
 import { readConfig } from '#shared/core/config';
@@ -44,6 +44,7 @@ export function deskActWithHoldsDeps(): DeskActDeps {
     keeper: keeper(),
     search: { workflow: searchWorkflow(), register: ICETRAK_REGISTER, runId: newRunId },
     fulfilment: { files: filesStore(), register: ICETRAK_REGISTER },
+    plans: { files: filesStore(), register: ICETRAK_REGISTER, holds: accountHolds(), planId: newPlanId, execution: planExecution() },
   });
 }
 
@@ -52,6 +53,11 @@ export function deskEntryDeps(): DeskEntryDeps {
     const config = readConfig(['NATION']);
     return { ...deskActDeps(), keeper: keeper(), ids, settings: { nation: config.NATION } };
   })());
+}
+
+/** Reading a case with its change plan's lines (plans/ of the files bucket): the case page and the API's case. */
+export function deskPlanReadDeps(): DeskFilesDeps {
+  return deskFilesDeps();
 }
 
 export function deskFilesDeps(): DeskFilesDeps {

@@ -12,15 +12,26 @@ const ACTS = { ...OUTBOX_USES, staffAuth: true } as const satisfies Uses;
  * Acting on a case, which includes placing and lifting a legal hold on its stored objects and
  * starting the deadline keeper of a reopened case (issue 13), starting a search of Icetrak's
  * systems and preparing the case's answer (issue 14): reading the search's records files under
- * searches/ and writing the ZIP under exports/ of the files bucket, nothing else of it.
+ * searches/ and writing the ZIP under exports/ of the files bucket; making, approving and executing
+ * a change plan (issue 15): its lines under plans/, and starting its execution.
  */
 const ACTS_WITH_HOLDS = {
   ...ACTS,
   rawMail: { access: 'hold', prefix: 'inbound/' },
-  files: ['hold', { access: 'read', prefix: 'searches/' }, { access: 'write', prefix: 'searches/' }, { access: 'write', prefix: 'exports/' }],
+  files: [
+    'hold',
+    { access: 'read', prefix: 'searches/' },
+    { access: 'write', prefix: 'searches/' },
+    { access: 'write', prefix: 'exports/' },
+    { access: 'read', prefix: 'plans/' },
+    { access: 'write', prefix: 'plans/' },
+  ],
   keeper: 'start',
   search: 'start',
+  execution: 'start',
 } as const satisfies Uses;
+/** A change plan's lines (issue 15), read to show them. */
+const PLAN_LINES = { access: 'read', prefix: 'plans/' } as const;
 /** Reads that draw no page with the desk's letters: no DPO address. */
 const STAFF_READS = { staffAuth: true, cases: 'readWrite', settings: ['PUBLIC_BASE_URL'] } as const satisfies Uses;
 
@@ -35,7 +46,8 @@ const route = (id: string, file: string, method: 'GET' | 'POST', path: string, u
 export const DESK_HANDLERS: readonly HandlerSpec[] = [
   // The desk (HTML, session cookie)
   route('DeskQueue', 'desk-queue', 'GET', '/desk', STAFF),
-  route('DeskCase', 'desk-case', 'GET', '/desk/cases/{reference}', STAFF),
+  // The case page shows the plan's lines (issue 15), read from plans/.
+  route('DeskCase', 'desk-case', 'GET', '/desk/cases/{reference}', { ...STAFF, files: PLAN_LINES }),
   route('DeskAct', 'desk-act', 'POST', '/desk/cases/{reference}/actions', ACTS_WITH_HOLDS),
   route('DeskNewCase', 'desk-new-case', 'GET', '/desk/new', STAFF),
   route('DeskCreateCase', 'desk-create-case', 'POST', '/desk/cases', { ...ACTS, keeper: 'start', settings: [...OUTBOX_USES.settings, 'NATION'] }),
@@ -44,7 +56,7 @@ export const DESK_HANDLERS: readonly HandlerSpec[] = [
   route('DeskAttachment', 'desk-attachment', 'GET', '/desk/cases/{reference}/messages/{message}/attachments/{n}', { ...STAFF_READS, files: 'read' }),
   // The staff API (JSON, Bearer token or session)
   route('ListCases', 'list-cases', 'GET', '/api/cases', STAFF_READS),
-  route('GetCase', 'get-case', 'GET', '/api/cases/{reference}', STAFF_READS),
+  route('GetCase', 'get-case', 'GET', '/api/cases/{reference}', { ...STAFF_READS, files: PLAN_LINES }),
   route('CreateCase', 'create-case', 'POST', '/api/cases', { ...ACTS, keeper: 'start', settings: [...OUTBOX_USES.settings, 'NATION'] }),
   route('ActOnCase', 'act-on-case', 'POST', '/api/cases/{reference}/actions', ACTS_WITH_HOLDS),
 ];

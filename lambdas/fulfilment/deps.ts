@@ -14,7 +14,7 @@ import { SqlSource } from '#adapters/sql-source';
 import type { RegisterSystem } from '#domain/register';
 import { readConfig } from '#shared/core/config';
 import { ICETRAK_REGISTER } from '#shared/fulfilment/icetrak-register';
-import type { CollectDeps, RecordsDeps, SearchTaskDeps } from '#shared/fulfilment/search-tasks';
+import type { CollectDeps, FinishSearchDeps, RecordsDeps, SearchTaskDeps } from '#shared/fulfilment/search-tasks';
 import { trafficRecords } from '#shared/fulfilment/traffic-results';
 import type { SourceConnector } from '#shared/ports';
 
@@ -23,6 +23,11 @@ const memo: { task?: SearchTaskDeps; records?: RecordsDeps; sql?: Map<string, So
 /** Tasks that only record on the case (RecordSourceFailure, Finish). */
 export function searchTaskDeps(): SearchTaskDeps {
   return (memo.task ??= { cases: caseStore(), clock: clock(), register: ICETRAK_REGISTER });
+}
+
+/** Finish: records a plan's verification too, from the plan's lines and the run's records files. */
+export function finishSearchDeps(): FinishSearchDeps {
+  return { ...searchTaskDeps(), files: filesStore() };
 }
 
 /** Tasks that write records files (Plan, the searches). */

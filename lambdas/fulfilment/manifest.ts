@@ -20,6 +20,22 @@ const task = (id: string, file: string, state: string, description: string, uses
   ...extra,
 });
 
+/** State names of the plan execution's Task states (infra/plan-execution.ts) that run these functions. */
+export const EXECUTION_TASK_STATES = {
+  begin: 'Begin',
+  applySource: 'ApplySource',
+  finish: 'FinishExecution',
+} as const;
+
+const executionTask = (id: string, file: string, state: string, description: string, uses: Uses, extra: Partial<HandlerSpec> = {}): HandlerSpec => ({
+  id,
+  entry: `lambdas/fulfilment/${file}.ts`,
+  description: `Rightsdesk plan execution: ${description}`,
+  trigger: { kind: 'task', stateMachine: 'execution', state },
+  uses,
+  ...extra,
+});
+
 /** State names of the search workflow's Task states that run these functions. */
 export const SEARCH_TASK_STATES = {
   plan: 'Plan',
@@ -63,7 +79,30 @@ export const FULFILMENT: ContextManifest = {
       },
     ),
     task('RecordSourceFailureFunction', 'record-source-failure', SEARCH_TASK_STATES.recordFailure, 'record a source’s failure', { cases: 'readWrite' }),
-    task('FinishSearchFunction', 'finish-search', SEARCH_TASK_STATES.finish, 'finish a run', { cases: 'readWrite' }),
+    // A plan's verification run (issue 15) reads the plan's lines and the run's records files.
+    task('FinishSearchFunction', 'finish-search', SEARCH_TASK_STATES.finish, 'finish a run', {
+      cases: 'readWrite',
+      files: [
+        { access: 'read', prefix: 'searches/' },
+        { access: 'read', prefix: 'plans/' },
+      ],
+    }),
+    // The plan execution (issue 15): three functions (the stack is near CloudFormation's 500 resources).
+    executionTask('BeginExecutionFunction', 'begin-execution', EXECUTION_TASK_STATES.begin, 'begin an approved plan', { cases: 'readWrite' }),
+    // Writes one source's lines through its SQL statements, in one transaction, inside Icetrak's VPC; erasures go to the ledger (cases table).
+    executionTask(
+      'ApplySourceFunction',
+      'apply-source',
+      EXECUTION_TASK_STATES.applySource,
+      'apply one source’s lines',
+      { cases: 'readWrite', files: { access: 'read', prefix: 'plans/' }, accountsDb: true },
+      { network: 'icetrak', timeoutSeconds: 60 },
+    ),
+    // Records failures and the outcome; an executed plan starts its verification search.
+    executionTask('FinishExecutionFunction', 'finish-execution', EXECUTION_TASK_STATES.finish, 'finish an attempt', {
+      cases: 'readWrite',
+      search: 'start',
+    }),
     // The access or portability answer's public download page and the staff review download.
     ...EXPORT_HANDLERS,
   ],

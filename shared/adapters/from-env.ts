@@ -24,6 +24,7 @@ import { DynamoTombstones } from './dynamo-tombstones';
 import { SesMailer } from './ses-mailer';
 import { SfnKeeper } from './sfn-keeper';
 import { SfnSearchWorkflow } from './sfn-search-workflow';
+import { SfnPlanExecution } from './sfn-plan-execution';
 import { currentKeyOf, signingKeyRing, verificationKeysOf, type KeyRing, type KeySource, type VerificationKeySource } from './signing-key';
 
 const memo: {
@@ -35,6 +36,7 @@ const memo: {
   mailer?: SesMailer;
   keeper?: SfnKeeper;
   searchWorkflow?: SfnSearchWorkflow;
+  planExecution?: SfnPlanExecution;
   keyRing?: KeyRing;
   signingKey?: KeySource;
   verificationKeys?: VerificationKeySource;
@@ -86,6 +88,11 @@ export function keeper(): SfnKeeper {
 /** The search workflow (issue 14): one execution per search run. */
 export function searchWorkflow(): SfnSearchWorkflow {
   return (memo.searchWorkflow ??= new SfnSearchWorkflow(sfnClient(), readConfig(['SEARCH_STATE_MACHINE_ARN']).SEARCH_STATE_MACHINE_ARN));
+}
+
+/** The plan execution (issue 15): one execution per attempt at an approved plan. */
+export function planExecution(): SfnPlanExecution {
+  return (memo.planExecution ??= new SfnPlanExecution(sfnClient(), readConfig(['EXECUTION_STATE_MACHINE_ARN']).EXECUTION_STATE_MACHINE_ARN));
 }
 
 function keyRing(): KeyRing {

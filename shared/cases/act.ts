@@ -9,7 +9,7 @@
 import * as z from 'zod';
 import { KEPT_REASONS, RIGHTS, type Case } from '#domain/case';
 import { londonDateOf } from '#domain/calendar';
-import { ValidationError } from '#domain/errors';
+import { InvalidTransitionError, ValidationError } from '#domain/errors';
 import { EXPORT_KINDS } from '#domain/export';
 import { MAIL_FLAGS } from '#domain/inbound-mail';
 import {
@@ -41,6 +41,9 @@ import { startKeeper } from '#shared/core/start-keeper';
 import { recordEvent } from '#domain/audit';
 import { manualRecord, markThirdParty, normaliseAccountId, normaliseEmail, normalisePhone, recordManualSearch, recordsKey } from '#domain/search';
 import { systemById } from '#domain/register';
+import { PLAN_ID } from '#domain/plan';
+import { planBlocksClosing } from '#domain/plan-execution';
+import { approveCasePlan, confirmManualChanges, executeCasePlan, proposeCasePlan } from '#shared/fulfilment/plan';
 import { startCaseSearch } from '#shared/fulfilment/search';
 import { errorFields, logger } from '#shared/core/log';
 import { prepareExport } from '#shared/fulfilment/export/prepare';
@@ -83,6 +86,22 @@ const identifiers = (what: string, normalise: (raw: string) => string | undefine
       if (bad !== undefined) ctx.addIssue({ code: 'custom', message: `“${bad.slice(0, 80)}” is not ${what}.` });
     })
     .transform((values) => [...new Set(values.map((v) => normalise(v)!))]);
+
+const planIdField = z.string({ error: 'Name the plan you reviewed.' }).trim().regex(PLAN_ID, 'Name the plan you reviewed.');
+const correction = z
+  .object({
+    recordType: z
+      .string()
+      .trim()
+      .regex(/^[a-z][a-z0-9_]{1,40}$/, 'Name a record type (e.g. billing_contact).')
+      .optional(),
+    field: z
+      .string()
+      .trim()
+      .regex(/^[a-z][a-z0-9_]{0,60}$/, 'Name the field to correct (e.g. full_name).'),
+    to: text('the corrected value', 1_000),
+  })
+  .strict();
 
 const yes = z.preprocess((v) => v === true || v === 'true' || v === 'on' || v === 'yes', z.boolean());
 
@@ -157,6 +176,30 @@ export const ACTION_SCHEMAS = {
     ),
     thirdParty: yes.default(true),
   }),
+  // The change plan (issue 15): computed from the finished search (corrections for rectification, purposes objected to),
+  // approved by staff (the plan id they reviewed), executed again when it failed, and a manual source's changes confirmed.
+  plan: z.object({
+    corrections: z.array(correction).max(20, 'Give at most 20 corrections.').optional(),
+    // The desk's form gives one correction as three fields.
+    field: z.string().trim().max(100).optional(),
+    to: z.string().trim().max(1_000).optional(),
+    recordType: z.string().trim().max(60).optional(),
+    objections: listOf(
+      z
+        .string()
+        .trim()
+        .regex(/^[a-z][a-z0-9-]{1,60}$/, 'Choose the purposes objected to.'),
+    ).optional(),
+  }),
+  'approve-plan': z.object({ planId: planIdField }),
+  'execute-plan': z.object({ planId: planIdField }),
+  'confirm-manual-execution': z.object({
+    planId: planIdField,
+    source: z
+      .string()
+      .trim()
+      .regex(/^[a-z][a-z0-9-]{1,40}$/, 'Choose the source whose changes were made.'),
+  }),
 } as const;
 
 export type ActionName = keyof typeof ACTION_SCHEMAS;
@@ -183,6 +226,12 @@ export async function act(reference: string, input: ActionInput, staff: Staff, d
     if (!deps.search) throw new Error('The search workflow is not configured for this handler.');
     const { action: _action, ...extra } = input;
     return startCaseSearch(found, extra, staff, { ...deps.search, cases: deps.cases, clock: deps.clock });
+  }
+  if (input.action === 'plan' || input.action === 'approve-plan' || input.action === 'execute-plan' || input.action === 'confirm-manual-execution')
+    return actOnPlan(found, input, staff, deps);
+  if (input.action === 'close') {
+    const blocked = planBlocksClosing(found);
+    if (blocked) throw new InvalidTransitionError(blocked);
   }
   let target: Case | undefined;
   if (input.action === 'merge') target = await caseByReference(input.into, deps);
@@ -221,6 +270,38 @@ export async function act(reference: string, input: ActionInput, staff: Staff, d
       ? ((await startKeeper(written, { cases: deps.cases, keeper: deps.keeper, clock: deps.clock }, 'reopen')) ?? written)
       : written;
   return owed.length ? deliver(current, owed, deps.outbox) : current;
+}
+
+/** The change plan's actions (issue 15): each its own use case (shared/fulfilment/plan.ts). */
+async function actOnPlan(
+  found: Case,
+  input: Extract<ActionInput, { action: 'plan' | 'approve-plan' | 'execute-plan' | 'confirm-manual-execution' }>,
+  staff: Staff,
+  deps: DeskActDeps,
+): Promise<Case> {
+  const plans = deps.plans;
+  if (!plans) throw new Error('This handler cannot act on change plans: it was not given the plan execution and the files bucket.');
+  const base = { cases: deps.cases, clock: deps.clock };
+  switch (input.action) {
+    case 'plan': {
+      const corrections = [...(input.corrections ?? [])];
+      if (input.field || input.to) {
+        if (!input.field || !input.to) throw new ValidationError({ [input.field ? 'to' : 'field']: 'Give both the field and its corrected value.' });
+        corrections.push({ field: input.field, to: input.to, ...(input.recordType ? { recordType: input.recordType } : {}) });
+      }
+      return proposeCasePlan(found, { corrections, objections: input.objections ?? [] }, staff, { ...base, ...plans });
+    }
+    case 'approve-plan':
+      return approveCasePlan(found, input.planId, staff, { ...base, execution: plans.execution });
+    case 'execute-plan':
+      return executeCasePlan(found, input.planId, staff, { ...base, execution: plans.execution });
+    case 'confirm-manual-execution':
+      return confirmManualChanges(found, { planId: input.planId, source: input.source }, staff, {
+        ...base,
+        outbox: deps.outbox,
+        ...(deps.search ? { verify: { workflow: deps.search.workflow, runId: deps.search.runId, register: deps.search.register } } : {}),
+      });
+  }
 }
 
 async function actOnExport(
@@ -370,6 +451,11 @@ function apply(c: Case, input: ActionInput, ctx: TransitionContext, target: Case
     }
     case 'search':
       throw new Error('A search is started by startCaseSearch, not by a lifecycle move.');
+    case 'plan':
+    case 'approve-plan':
+    case 'execute-plan':
+    case 'confirm-manual-execution':
+      throw new Error(`${input.action} is not a lifecycle move (see actOnPlan).`);
     case 'prepare-export':
     case 'release-export':
       throw new Error(`${input.action} is not a lifecycle move (see actOnExport).`);

@@ -3,6 +3,7 @@ import type { CaseExport } from '#domain/export';
 import { retainUntil } from '#domain/retention';
 import type { Case } from '#domain/case';
 import type { Register } from '#domain/register';
+import type { PlanLine } from '#domain/plan';
 import { ICETRAK_REGISTER } from '#shared/fulfilment/icetrak-register';
 import type { CaseView } from './case-view';
 
@@ -33,7 +34,26 @@ export function searchRunJson(c: Case): Record<string, unknown> | null {
     : null;
 }
 
-export function caseJson(view: CaseView): Record<string, unknown> {
+/**
+ * The case's change plan (issue 15): its status, groups, per-source execution, recipients told and
+ * verification, and its lines (source, record, action, reason, keptUntil …), bounded; `lines` is
+ * null when they were not read (an action's answer), `linesTotal` counts them all.
+ */
+export function planJson(c: Case, lines?: { lines: PlanLine[]; total: number }): Record<string, unknown> | null {
+  const p = c.plan;
+  if (!p) return null;
+  const { linesKey: _key, recipients, ...rest } = p;
+  return {
+    ...rest,
+    recipients: (recipients ?? []).map(({ recipient, name, noticeEmail, records }) => ({ recipient, name, noticeEmail: noticeEmail ?? null, records })),
+    notices: p.notices ?? [],
+    verification: p.verification ?? null,
+    lines: lines ? lines.lines.map((l) => ({ ...l, keptUntil: l.keptUntil ?? null })) : null,
+    linesTotal: lines ? lines.total : null,
+  };
+}
+
+export function caseJson(view: CaseView, extra: { planLines?: { lines: PlanLine[]; total: number } } = {}): Record<string, unknown> {
   const c = view.case;
   return {
     reference: c.reference,
@@ -62,6 +82,7 @@ export function caseJson(view: CaseView): Record<string, unknown> {
     correspondence: view.correspondence,
     searches: searchesJson(c),
     searchRun: searchRunJson(c),
+    plan: planJson(c, extra.planLines),
   };
 }
 

@@ -6,7 +6,8 @@
 import type { Nation } from '#domain/calendar';
 import type { Register } from '#domain/register';
 import type { OutboxDeps } from '#shared/core/outbox';
-import type { BlobStore, CaseObjects, CaseStore, Clock, Keeper } from '#shared/ports';
+import type { BlobStore, CaseObjects, CaseStore, Clock, Keeper, PlanExecution } from '#shared/ports';
+import type { PlanDeps } from '#shared/fulfilment/plan';
 import type { SearchDeps } from '#shared/fulfilment/search';
 
 export interface DeskReadDeps {
@@ -28,6 +29,12 @@ export interface DeskActDeps extends DeskReadDeps {
    * prepare-export action fails (the act handlers have it; logging a case does not need it).
    */
   fulfilment?: { files: BlobStore; register: Register };
+  /**
+   * Change plans (issue 15): the files bucket (the search's records read, the plan's lines written
+   * under plans/), the register, the accounts' legal holds, new plan ids, and the plan execution.
+   * Absent, the plan actions fail (the act handlers have it).
+   */
+  plans?: Omit<PlanDeps, 'cases' | 'clock'> & { execution: PlanExecution };
 }
 
 export interface DeskEntryDeps extends DeskActDeps {

@@ -29,6 +29,8 @@ const VARS = {
   KEEPER_STATE_MACHINE_ARN: z.string().check(z.startsWith('arn:')),
   /** The search workflow's state machine (Step Functions; issue 14). */
   SEARCH_STATE_MACHINE_ARN: z.string().check(z.startsWith('arn:')),
+  /** The plan execution's state machine (Step Functions; issue 15). */
+  EXECUTION_STATE_MACHINE_ARN: z.string().check(z.startsWith('arn:')),
   /** The deadline keeper's checkpoint offsets, JSON (shared/deadlines/offsets.ts; `{}` for the defaults). */
   KEEPER_OFFSETS: z.string().check(z.startsWith('{')),
   /** The staff sign-in's OpenID issuer: the Cognito user pool in AWS, the local provider on `npm start`. */

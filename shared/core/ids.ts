@@ -46,3 +46,8 @@ export function isCaseId(value: unknown): value is string {
 export function newRunId(): string {
   return newCaseId().toLowerCase();
 }
+
+/** A new change plan id (issue 15): lower-case letters and digits, sorting by creation time (PLAN_ID). */
+export function newPlanId(): string {
+  return newCaseId().toLowerCase();
+}

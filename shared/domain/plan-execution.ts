@@ -311,8 +311,10 @@ const settledStatuses = new Set<SourceExecution['status']>(['done', 'nothing-to-
  */
 export function finishExecution(c: Case, planId: string, at: string): Step | undefined {
   const p = c.plan;
-  if (!p || p.planId !== planId || p.status !== 'executing') return undefined;
-  const sources = p.sources.map((s): SourceExecution => (s.status === 'running' ? { ...s, status: 'failed', finishedAt: at, failure: NOT_APPLIED } : s));
+  // Approved: Begin never wrote (it failed), so nothing ran; its pending sources are failed with the rest.
+  if (!p || p.planId !== planId || (p.status !== 'executing' && p.status !== 'approved')) return undefined;
+  const unapplied = (s: SourceExecution) => s.status === 'running' || (p.status === 'approved' && s.status === 'pending');
+  const sources = p.sources.map((s): SourceExecution => (unapplied(s) ? { ...s, status: 'failed', finishedAt: at, failure: NOT_APPLIED } : s));
   const failed = sources.filter((s) => s.status === 'failed').map((s) => s.source);
   const waiting = sources.filter((s) => s.status === 'awaiting-staff').length;
   if (failed.length) {

@@ -25,7 +25,10 @@ import {
   type SourceResult,
 } from '#domain/search';
 import type { AuditEntry } from '#domain/case';
+import { finishVerification, remainingErased } from '#domain/plan-execution';
 import type { BlobStore, CaseStore, Clock, SourceConnector } from '#shared/ports';
+import { parseRecordsFile } from './export/records-file';
+import { readPlanLines } from './plan';
 
 /** A task input that fails its schema: a defect in the definition, never retried. */
 export class SearchInputError extends DomainError {
@@ -229,10 +232,32 @@ export async function recordSourceFailure(input: FailureInput, deps: SearchTaskD
   return { source: input.source, recorded };
 }
 
-/** Finish: the run's finishedAt and its SearchFinished audit line (once). */
-export async function finishCaseSearch(input: RunInput, deps: SearchTaskDeps): Promise<{ finished: boolean }> {
+/** Finish's dependencies: the files bucket too, for a plan's verification run (the plan's lines and the run's records). */
+export interface FinishSearchDeps extends SearchTaskDeps {
+  files: BlobStore;
+}
+
+/**
+ * Finish: the run's finishedAt and its SearchFinished audit line (once). When the run is a plan's
+ * verification search (issue 15), what it still found of the erased records is recorded on the
+ * plan: verified, or verification-failed (also when a source to verify could not be searched).
+ */
+export async function finishCaseSearch(input: RunInput, deps: FinishSearchDeps): Promise<{ finished: boolean; verified?: boolean }> {
   const at = deps.clock.now().toISOString();
   const c = await deps.cases.find(input.caseId);
   if (!c) return { finished: false };
-  return { finished: await updateIf(deps.cases, input.caseId, (cur) => finishSearch(cur, input.runId, at)) };
+  const finished = await updateIf(deps.cases, input.caseId, (cur) => finishSearch(cur, input.runId, at));
+  const after = await deps.cases.get(input.caseId);
+  const v = after.plan?.verification;
+  if (v?.runId !== input.runId || v.finishedAt !== undefined || after.search?.runId !== input.runId) return { finished };
+  const { lines } = await readPlanLines(deps.files, after.plan!.linesKey);
+  const found = new Set<string>();
+  for (const s of after.search.sources) {
+    if (s.status !== 'done' || !s.resultKey) continue;
+    for (const r of parseRecordsFile(await deps.files.get(s.resultKey), s.resultKey).records) found.add(r.id);
+  }
+  const remaining = remainingErased(lines, found).length;
+  const unsearched = after.search.sources.filter((s) => s.status === 'failed').map((s) => s.source);
+  await updateIf(deps.cases, input.caseId, (cur) => finishVerification(cur, input.runId, { remaining, unsearched }, at));
+  return { finished, verified: remaining === 0 && unsearched.length === 0 };
 }

@@ -13,11 +13,21 @@ import { csrfInput } from './desk-layout';
 /**
  * Actions drawn as a full form in the Actions section (mark-read and mark-posted are small buttons
  * elsewhere; search has its own section, desk-search.ts; the answer's prepare-export and
- * release-export theirs, desk-export.ts).
+ * release-export theirs, desk-export.ts; the change plan's actions theirs, desk-plan.ts).
  */
 export type FormAction = Exclude<
   ActionName,
-  'mark-read' | 'mark-posted' | 'search' | 'record-manual-search' | 'mark-third-party' | 'prepare-export' | 'release-export'
+  | 'mark-read'
+  | 'mark-posted'
+  | 'search'
+  | 'record-manual-search'
+  | 'mark-third-party'
+  | 'prepare-export'
+  | 'release-export'
+  | 'plan'
+  | 'approve-plan'
+  | 'execute-plan'
+  | 'confirm-manual-execution'
 >;
 
 interface ActionForm {

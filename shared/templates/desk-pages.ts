@@ -24,6 +24,8 @@ import type { RenderedEmail } from './email-blocks';
 import { confirmedEmail, emailReceivedEmail } from './emails';
 import { actionAnchors, actionForm, isFormAction, smallActionForm } from './desk-actions';
 import { searchSection } from './desk-search';
+import { planSection } from './desk-plan';
+import type { PlanLine } from '#domain/plan';
 import { answerSection } from './desk-export';
 import { choiceAnchor, choices, errorSummary, select, textArea, textField, type FormState } from './desk-forms';
 import {
@@ -282,6 +284,8 @@ export function casePage(opts: {
   errors?: Record<string, string>;
   values?: Record<string, unknown>;
   flash?: string;
+  /** The change plan's lines (issue 15), read from its file by the page's handler. */
+  planLines?: { lines: PlanLine[]; total: number };
 }): string {
   const { view, staff, csrf, basePath } = opts;
   const c = view.case;
@@ -311,6 +315,7 @@ ${requesterSection(c)}
 <ul>${view.dueExplanation.map((s) => h`<li>${s}</li>`)}</ul>
 ${notesSection(c)}
 ${searchSection({ c, staff, csrf, basePath, ...(values.action === 'search' ? { failed: { values, errors } } : {}) })}
+${planSection({ c, staff, csrf, basePath, ...(opts.planLines ? { lines: opts.planLines } : {}), ...(values.action === 'plan' ? { failed: { values, errors } } : {}) })}
 ${correspondenceSection(view, staff, csrf, basePath)}
 ${answerSection({ view, staff, csrf, basePath })}
 ${actionsSection}

@@ -11,6 +11,7 @@ import type { Case } from '#domain/case';
 import { formatLongDate, londonDateOf } from '#domain/calendar';
 import { RIGHT_LABELS } from '#domain/labels';
 import type { MailParams } from '#domain/outbox';
+import { ACTION_TEXT, groupPhrase, keptBecause } from './plan-text';
 import { type Block, type RenderedEmail, heading, link, list, mailto, paragraph, pre, renderEmail, strong } from './email-blocks';
 
 export const LETTER_KINDS = [
@@ -119,6 +120,7 @@ function body(c: Case, kind: LetterKind, p: MailParams, due: string | null, down
         heading('What we did'),
         ...lines(text(p, 'done')),
         ...(text(p, 'withheld') ? [heading('What we did not do, and why'), ...lines(text(p, 'withheld'))] : []),
+        ...planBlocks(c),
         ...(text(p, 'systems') ? [paragraph('We searched: ', text(p, 'systems'), '.')] : []),
         paragraph(`If you are unhappy with our response, you can complain to us, and to ${ICO}. You can also ask a court to enforce your rights.`),
       ];
@@ -167,4 +169,51 @@ function body(c: Case, kind: LetterKind, p: MailParams, due: string | null, down
       ];
     }
   }
+}
+
+/**
+ * What the executed change plan did (issue 15), for the closing letter: the records erased,
+ * corrected, restricted or no longer used for a purpose; those kept, why and until when; those
+ * that are another organisation's to decide; who we told of the changes (Art. 19); and the
+ * verification. Nothing of a plan that has not been executed (a failed plan is never reported done).
+ */
+export function planBlocks(c: Case): Block[] {
+  const p = c.plan;
+  if (!p || !['executed', 'verified', 'verification-failed'].includes(p.status)) return [];
+  const changed = p.groups.filter((g) => g.action === 'erase' || g.action === 'rectify' || g.action === 'restrict' || g.action === 'stop');
+  const kept = p.groups.filter((g) => g.action === 'keep' && g.ground !== 'not-affected' && g.ground !== 'processor');
+  const forwarded = p.groups.filter((g) => g.action === 'forward' || (g.action === 'keep' && g.ground === 'processor'));
+  const done = (g: (typeof changed)[number]) => {
+    switch (g.action) {
+      case 'erase':
+        return `We erased ${groupPhrase(g)}.`;
+      case 'rectify':
+        return `We corrected ${g.field ?? 'the details'} in ${groupPhrase(g)}.`;
+      case 'restrict':
+        return `We restricted ${groupPhrase(g)}: we keep them stored but do not otherwise use them, and will tell you before the restriction is lifted.`;
+      default:
+        return `We stopped using ${groupPhrase(g)} for ${g.purpose ?? 'the purpose you objected to'}.`;
+    }
+  };
+  const blocks: Block[] = [];
+  if (changed.length) blocks.push(heading('What we changed'), list(changed.map(done)));
+  if (kept.length) blocks.push(heading('What we kept, and why'), list(kept.map((g) => `We kept ${groupPhrase(g)} ${keptBecause(g)}.`)));
+  if (forwarded.length)
+    blocks.push(
+      paragraph(
+        `${forwarded.reduce((n, g) => n + g.count, 0)} records are messages a business sent you through Icetrak: that business decides what happens to them (${ACTION_TEXT.forward.toLowerCase()}).`,
+      ),
+    );
+  const told = p.notices ?? [];
+  if (told.length)
+    blocks.push(
+      heading('Who we told'),
+      paragraph(
+        'We shared some of these records with others, so we have told them of the changes and asked them to make the same changes: ',
+        told.map((n) => n.name ?? n.recipient).join(', '),
+        '.',
+      ),
+    );
+  if (p.status === 'verified') blocks.push(paragraph('We then searched our systems again and found none of the erased records.'));
+  return blocks;
 }

@@ -51,6 +51,7 @@ function expectedActions({ uses, trigger }: HandlerSpec): string[] {
   if (uses.mail) add('ses:SendEmail', 'ses:SendRawEmail');
   if (uses.keeper) add('states:StartExecution', 'kms:GenerateDataKey', 'kms:Decrypt');
   if (uses.search) add('states:StartExecution', 'kms:GenerateDataKey', 'kms:Decrypt');
+  if (uses.execution) add('states:StartExecution', 'kms:GenerateDataKey', 'kms:Decrypt');
   // The account database's credentials: the secret's value, decrypted with its key (the stack's, for the secret it creates).
   if (uses.accountsDb) add('secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret', 'kms:Decrypt');
   // Athena's results, read only: no listing (a prefix), no writing (Athena writes them).
@@ -78,6 +79,7 @@ function expectedTargets({ uses, trigger }: HandlerSpec): string[] {
   if (uses.mail) ids.add(logicalId(stack.mail.identity)).add(stack.getLogicalId(stack.mail.configurationSet.node.defaultChild as never));
   if (uses.keeper) ids.add(logicalId(stack.keeper.stateMachine)).add(logicalId(s.key));
   if (uses.search) ids.add(logicalId(stack.fulfilment.stateMachine)).add(logicalId(s.key));
+  if (uses.execution) ids.add(logicalId(stack.planExecution.stateMachine)).add(logicalId(s.key));
   if (uses.accountsDb) ids.add(logicalId(stack.accountsDbSecret)).add(logicalId(s.key));
   if (uses.athenaResults) ids.add(logicalId(stack.trafficSearch.resultsBucket)).add(logicalId(s.key));
   if (trigger.kind === 'ses') ids.add(logicalId(stack.inboundMail.deadLetterQueue)).add(logicalId(s.key));
@@ -152,14 +154,24 @@ describe('the cases manifest (the DPO desk and the staff API)', () => {
   /**
    * Acting on a case includes its legal hold, on every object of the case, and a reopened case's
    * keeper (issue 13); starting a search and preparing its answer (issue 14): reading the search's
-   * records (searches/) and writing the ZIP (exports/).
+   * records (searches/) and writing the ZIP (exports/); making, approving and executing a change
+   * plan (issue 15): its lines (plans/) and starting its execution. The case page and the API's
+   * case read the plan's lines (plans/) to show them.
    */
   const ACTS_WITH_HOLDS = {
     ...ACTS,
     rawMail: { access: 'hold', prefix: 'inbound/' },
-    files: ['hold', { access: 'read', prefix: 'searches/' }, { access: 'write', prefix: 'searches/' }, { access: 'write', prefix: 'exports/' }],
+    files: [
+      'hold',
+      { access: 'read', prefix: 'searches/' },
+      { access: 'write', prefix: 'searches/' },
+      { access: 'write', prefix: 'exports/' },
+      { access: 'read', prefix: 'plans/' },
+      { access: 'write', prefix: 'plans/' },
+    ],
     keeper: 'start',
     search: 'start',
+    execution: 'start',
   } as const;
   const GRANTS: Record<string, Omit<Uses, 'settings'>> = {
     SignIn: SESSION,
@@ -167,7 +179,7 @@ describe('the cases manifest (the DPO desk and the staff API)', () => {
     SignOut: SESSION,
     SignedOut: {},
     DeskQueue: SESSION,
-    DeskCase: SESSION,
+    DeskCase: { ...SESSION, files: { access: 'read', prefix: 'plans/' } },
     DeskAct: ACTS_WITH_HOLDS,
     DeskNewCase: SESSION,
     DeskCreateCase: { ...ACTS, keeper: 'start' },
@@ -175,7 +187,7 @@ describe('the cases manifest (the DPO desk and the staff API)', () => {
     DeskMessage: { ...SESSION, files: 'read' },
     DeskAttachment: { ...SESSION, files: 'read' },
     ListCases: SESSION,
-    GetCase: SESSION,
+    GetCase: { ...SESSION, files: { access: 'read', prefix: 'plans/' } },
     CreateCase: { ...ACTS, keeper: 'start' },
     ActOnCase: ACTS_WITH_HOLDS,
     // The staff pool's token trigger works on the event Cognito sends it, and reaches nothing.
@@ -202,7 +214,17 @@ describe('the fulfilment manifest (the search and the answer)', () => {
     SearchRightsdeskFunction: RECORDS,
     CollectTrafficFunction: { ...RECORDS, accountsDb: true, athenaResults: 'read' },
     RecordSourceFailureFunction: { cases: 'readWrite' },
-    FinishSearchFunction: { cases: 'readWrite' },
+    FinishSearchFunction: {
+      cases: 'readWrite',
+      files: [
+        { access: 'read', prefix: 'searches/' },
+        { access: 'read', prefix: 'plans/' },
+      ],
+    },
+    // The plan execution (issue 15): ApplySource writes through SQL (the account database) and reads the plan's lines; Finish starts the verification search.
+    BeginExecutionFunction: { cases: 'readWrite' },
+    ApplySourceFunction: { cases: 'readWrite', files: { access: 'read', prefix: 'plans/' }, accountsDb: true },
+    FinishExecutionFunction: { cases: 'readWrite', search: 'start' },
     GetExport: { cases: 'readWrite', signingKey: true },
     DownloadExport: { cases: 'readWrite', files: { access: 'read', prefix: 'exports/' }, signingKey: true },
     DeskExport: { staffAuth: true, cases: 'readWrite', files: { access: 'read', prefix: 'exports/' } },

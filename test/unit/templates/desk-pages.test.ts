@@ -114,7 +114,18 @@ const hostileCase = (overrides: Partial<Case> = {}): Case =>
   });
 
 /** Actions the case's action list names (the search section's own forms are drawn from the search, not the list). */
-const SECTION_FORMS = ['mark-read', 'mark-posted', 'search', 'record-manual-search', 'mark-third-party'] as const;
+const SECTION_FORMS = [
+  'mark-read',
+  'mark-posted',
+  'search',
+  'record-manual-search',
+  'mark-third-party',
+  // The change plan's section (issue 15, desk-plan.ts).
+  'plan',
+  'approve-plan',
+  'execute-plan',
+  'confirm-manual-execution',
+] as const;
 const ALL_FORM_ACTIONS = (Object.keys(ACTION_SCHEMAS) as ActionName[]).filter(
   (a): a is Exclude<ActionName, (typeof SECTION_FORMS)[number]> => !(SECTION_FORMS as readonly string[]).includes(a),
 );
