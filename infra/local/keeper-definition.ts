@@ -1,6 +1,6 @@
 /**
- * The stack's state machine definitions (the deadline keeper, and the search workflow of issue 14:
- * one builder for both) exactly as the CDK app synthesises them, for
+ * The stack's state machine definitions (the deadline keeper, the search workflow of issue 14 and the
+ * plan execution of issue 15: one builder for all) exactly as the CDK app synthesises them, for
  * running locally in aws-local-stepfunctions (DESIGN.md, Local stack). Not a hand copy: the
  * real app is built in-process (bundling skipped, no cdk-nag), and the state machine's
  * DefinitionString property is resolved from the construct, as it goes into the template.
@@ -49,7 +49,7 @@ export interface KeeperDefinition {
 }
 
 /** The state machines of the stack, and what the local stack runs of each. */
-export type LocalStateMachine = 'keeper' | 'search';
+export type LocalStateMachine = 'keeper' | 'search' | 'execution';
 
 /** setTimeout's ceiling (about 24.8 days): a longer execution timeout fires at once. */
 export const MAX_TIMER_MS = 2 ** 31 - 1;
@@ -66,6 +66,7 @@ export function synthesizedDefinition(repoRoot: string, machine: LocalStateMachi
   for (const [name, built] of [
     ['keeper', stack.keeper],
     ['search', stack.fulfilment],
+    ['execution', stack.planExecution],
   ] as const) {
     cached.set(
       name,

@@ -28,6 +28,7 @@ import { createHttpAdapter } from './http-adapter';
 import { startLocalKeeper, type LocalKeeper } from './keeper';
 import type { KeeperRunner } from './keeper-runner';
 import { createLocalSearch, type LocalAthena } from './search';
+import { createLocalExecution } from './execution';
 import { createAthenaLocal } from './athena-local';
 import { loadOrCreateSigningKey, newSigningKey } from './signing-key';
 import { createTtlSweeper, type TtlSweeper } from './ttl-sweeper';
@@ -158,6 +159,8 @@ export interface LocalStack {
   readonly keeper: LocalKeeper;
   /** The search workflow's executions (issue 14), on the keeper's Step Functions endpoint. */
   readonly search: KeeperRunner;
+  /** The plan execution's executions (issue 15), on the same endpoint. */
+  readonly execution: KeeperRunner;
   /** The SMTP listener, when smtpPort was given. */
   readonly inboundMail?: SmtpListener;
   /** Where the handlers' SDK clients send each service's requests: the emulator, or the operator's override. */
@@ -358,8 +361,10 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
     });
     const athena = opts.athena ?? ((parameters: unknown) => duckdbAthena.startQueryExecutionSync(parameters));
     const search = createLocalSearch({ rootDir: REPO_ROOT, clock, log, athena });
-    const keeper = await startLocalKeeper({ rootDir: REPO_ROOT, clock, scale: timeScale, log, alsoServe: [search] });
+    const execution = createLocalExecution({ rootDir: REPO_ROOT, clock, log });
+    const keeper = await startLocalKeeper({ rootDir: REPO_ROOT, clock, scale: timeScale, log, alsoServe: [search, execution] });
     cleanups.push(() => search.stop());
+    cleanups.push(() => execution.stop());
     // Registered after the emulators, so executions stop before the stores they use close.
     cleanups.push(() => keeper.close());
 
@@ -438,6 +443,7 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
     env.remove('SIGNING_KEY_SECRET_ARN'); // handlers take exactly one of the two; locally, the key itself
     env.put('KEEPER_STATE_MACHINE_ARN', keeper.stateMachineArn);
     env.put('SEARCH_STATE_MACHINE_ARN', search.stateMachineArn);
+    env.put('EXECUTION_STATE_MACHINE_ARN', execution.stateMachineArn);
     if (opts.accountsDbUrl) env.put('ACCOUNTS_DB_URL', opts.accountsDbUrl);
     if (opts.accountsDbUrl || process.env.ACCOUNTS_DB_URL) env.remove('ACCOUNTS_DB_SECRET_ARN'); // exactly one of the two (accounts-db.ts)
     env.putDefault('MAIL_DAILY_LIMIT', '4'); // automatic mails per recipient address a day (rightsdesk:mailDailyLimit in AWS)
@@ -531,6 +537,7 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
       reportScheduler,
       keeper,
       search,
+      execution,
       ...(inboundMail && { inboundMail }),
       endpoints,
       overridden: (Object.keys(endpoints) as EmulatedService[]).filter((service) => !emulatorUrls.has(endpoints[service])),

@@ -6,6 +6,7 @@
  * workflow (the verification search).
  */
 import { caseStore, clock, filesStore, searchWorkflow } from '#adapters/from-env';
+import { accountsDb } from '#adapters/accounts-db';
 import { newRunId } from '#shared/core/ids';
 import { ICETRAK_REGISTER } from '#shared/fulfilment/icetrak-register';
 import type { ApplyDeps, ExecutionTaskDeps, FinishDeps } from '#shared/fulfilment/execution-tasks';
@@ -21,13 +22,15 @@ export function executionTaskDeps(): ExecutionTaskDeps {
 class NotWiredError extends Error {
   override readonly name = 'NotWiredError';
 }
-const notWired = (): never => {
-  throw new NotWiredError('not wired');
+const notWired = (db?: unknown): never => {
+  throw new NotWiredError(db ? 'not wired' : 'no database');
 };
 
 export function applyDeps(): ApplyDeps {
+  // Now, not at the first write: a missing ACCOUNTS_DB_* variable fails the cold start (the pool connects on first use).
+  const db = accountsDb();
   const ledger: ErasureLedger = { record: async () => notWired(), list: () => notWired() };
-  return { ...executionTaskDeps(), files: filesStore(), writerFor: () => ({ apply: async () => notWired() }), ledger };
+  return { ...executionTaskDeps(), files: filesStore(), writerFor: () => ({ apply: async () => notWired(db) }), ledger };
 }
 
 export function finishExecutionDeps(): FinishDeps {

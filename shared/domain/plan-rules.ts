@@ -33,16 +33,28 @@ export function computePlan(input: PlanInput): PlanLine[] {
     recordType: r.recordType,
     key: r.key,
     ...(r.accountId ? { accountId: r.accountId } : {}),
-    ...(r.role === 'processor' ? { action: 'forward' as const, ground: 'processor' as const, reason: 'processor' } : { action: 'erase' as const, reason: 'erase' }),
+    ...(r.role === 'processor'
+      ? { action: 'forward' as const, ground: 'processor' as const, reason: 'processor' }
+      : { action: 'erase' as const, reason: 'erase', recipients: input.register.systems.find((s) => s.id === r.source)?.recipients ?? [] }),
   }));
 }
 
 export function groupLines(lines: readonly PlanLine[]): PlanGroup[] {
   const out: PlanGroup[] = [];
   for (const l of lines) {
-    const g = out.find((x) => x.source === l.source && x.recordType === l.recordType && x.action === l.action && x.ground === l.ground && x.keptUntil === l.keptUntil);
+    const g = out.find(
+      (x) => x.source === l.source && x.recordType === l.recordType && x.action === l.action && x.ground === l.ground && x.keptUntil === l.keptUntil,
+    );
     if (g) g.count++;
-    else out.push({ source: l.source, recordType: l.recordType, action: l.action, ...(l.ground ? { ground: l.ground } : {}), ...(l.keptUntil !== undefined ? { keptUntil: l.keptUntil } : {}), count: 1 });
+    else
+      out.push({
+        source: l.source,
+        recordType: l.recordType,
+        action: l.action,
+        ...(l.ground ? { ground: l.ground } : {}),
+        ...(l.keptUntil !== undefined ? { keptUntil: l.keptUntil } : {}),
+        count: 1,
+      });
   }
   return out;
 }

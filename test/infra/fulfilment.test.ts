@@ -17,7 +17,7 @@ import { TRAFFIC_QUERY_TEMPLATE } from '#shared/fulfilment/traffic-query';
 import { londonStack, nagFindings, standaloneResources, synthesisedApp, TEST_CONTEXT, type Statement } from './support';
 
 /** The search workflow's task functions (the manifest also holds the answer's HTTP handlers, served by the API). */
-const SEARCH_TASKS = triggeredBy(FULFILMENT.handlers, 'task');
+const SEARCH_TASKS = triggeredBy(FULFILMENT.handlers, 'task').filter((h) => h.trigger.stateMachine === 'search');
 
 const ACCOUNTS_SECRET = 'arn:aws:secretsmanager:eu-west-2:111111111111:secret:icetrak-accounts-AbCdEf';
 
@@ -195,12 +195,15 @@ describe('search state machine', () => {
     expect(act).toBeDefined();
     const fnProps = template.toJSON().Resources[stack.getLogicalId(act!.fn.node.defaultChild as never)].Properties;
     expect(fnProps.Environment.Variables.SEARCH_STATE_MACHINE_ARN).toEqual({ Ref: smId });
-    // The act handler also starts keepers: policy minimisation may merge the two StartExecution statements into one.
+    // The act handler also starts keepers and plan executions: policy minimisation may merge the StartExecution statements into one.
     const keeperId = stack.getLogicalId(stack.keeper.stateMachine.node.defaultChild as never);
+    const executionId = stack.getLogicalId(stack.planExecution.stateMachine.node.defaultChild as never);
     const starts = statementsOfRole(act!.role).filter((st) => [st.Action].flat().includes('states:StartExecution'));
     expect(starts.flatMap((st) => [st.Resource].flat())).toEqual(expect.arrayContaining([{ Ref: smId }]));
     expect(
-      starts.flatMap((st) => [st.Resource].flat()).every((r) => [{ Ref: smId }, { Ref: keeperId }].some((x) => JSON.stringify(x) === JSON.stringify(r))),
+      starts
+        .flatMap((st) => [st.Resource].flat())
+        .every((r) => [{ Ref: smId }, { Ref: keeperId }, { Ref: executionId }].some((x) => JSON.stringify(x) === JSON.stringify(r))),
     ).toBe(true);
   });
 
@@ -214,7 +217,8 @@ describe('the SQL-reading functions’ network', () => {
   it('puts them in Icetrak’s VPC (subnets and security group imported by id, offline) when the context names it', () => {
     const b = standalone({ ...TEST_CONTEXT, ...NETWORK });
     const vpcFns = FULFILMENT.handlers.filter((h) => h.network === 'icetrak');
-    expect(vpcFns.map((h) => h.id)).toEqual(['SearchAccountsFunction', 'CollectTrafficFunction']);
+    // The plan execution's writer (issue 15) too, in its own construct (test/infra/plan-execution.test.ts).
+    expect(vpcFns.map((h) => h.id)).toEqual(['SearchAccountsFunction', 'CollectTrafficFunction', 'ApplySourceFunction']);
     for (const spec of SEARCH_TASKS) {
       const fn = b.fulfilment.taskFunctions[spec.trigger.state]!;
       const props = b.template.toJSON().Resources[b.id(fn.fn)].Properties;
