@@ -205,7 +205,8 @@ describe('search state machine', () => {
         .flatMap((st) => [st.Resource].flat())
         .every((r) => [{ Ref: smId }, { Ref: keeperId }, { Ref: executionId }].some((x) => JSON.stringify(x) === JSON.stringify(r))),
     ).toBe(true);
-  });
+    // Building the app's whole stack takes most of 30 s on a loaded two-core machine.
+  }, 90_000);
 
   it('has a function per Task state from the fulfilment manifest, and no unacknowledged cdk-nag finding', () => {
     expect(Object.keys(built.fulfilment.taskFunctions).sort()).toEqual(SEARCH_TASKS.map((h) => h.trigger.state).sort());

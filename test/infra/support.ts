@@ -183,7 +183,7 @@ export function synthesisedApp(context: Record<string, unknown> = TEST_CONTEXT) 
 export function standaloneResources(
   stack: Stack,
   settings: Partial<Record<Setting, string>> = {},
-  opts: { keeperStandIn?: boolean; searchStandIn?: boolean } = {},
+  opts: { keeperStandIn?: boolean; searchStandIn?: boolean; executionStandIn?: boolean } = {},
 ) {
   const storage = new Storage(stack, 'Storage');
   const mail = new OutboundMail(stack, 'Mail', {
@@ -202,6 +202,12 @@ export function standaloneResources(
     // Starting searches (the act handlers): the ARN only, unless a Fulfilment under test provides itself.
     ...((opts.searchStandIn ?? true) && {
       search: { bindStarter: (fn) => fn.bindEnv(ENV_NAMES.SEARCH_STATE_MACHINE_ARN, 'arn:aws:states:eu-west-2:111111111111:stateMachine:SearchTest') },
+    }),
+    // Starting plan executions (the act handlers; issue 15): the ARN only, unless a PlanExecutionWorkflow under test provides itself.
+    ...((opts.executionStandIn ?? true) && {
+      execution: {
+        bindStarter: (fn) => fn.bindEnv(ENV_NAMES.EXECUTION_STATE_MACHINE_ARN, 'arn:aws:states:eu-west-2:111111111111:stateMachine:ExecutionTest'),
+      },
     }),
     settings: {
       DPO_ADDRESS: CDK_JSON_CONTEXT['rightsdesk:dpoAddress'] as string,
