@@ -70,6 +70,8 @@ export const AUDIT_ACTIONS = [
   'ExportReleased',
   'ExportDownloaded',
   'ExportReviewed',
+  // Processor requests (issue 15): the request forwarded to a customer's privacy contact
+  'ForwardSent',
 ] as const;
 
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];

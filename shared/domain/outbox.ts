@@ -21,8 +21,11 @@
  */
 import type { Case } from './case';
 
-/** 'letter': a staff member's letter from the desk (shared/templates/letters.ts), `params.letter` its kind. */
-export const MAIL_KINDS = ['acknowledgement', 'confirmation', 'team-notice', 'keeper-notice', 'letter'] as const;
+/**
+ * 'letter': a staff member's letter from the desk (shared/templates/letters.ts), `params.letter` its kind.
+ * 'customer-forward': the request forwarded to a customer's privacy contact (issue 15; `params.accountId`, its Case.forwards entry).
+ */
+export const MAIL_KINDS = ['acknowledgement', 'confirmation', 'team-notice', 'keeper-notice', 'letter', 'customer-forward'] as const;
 export type MailKind = (typeof MAIL_KINDS)[number];
 
 /**
@@ -32,8 +35,8 @@ export type MailKind = (typeof MAIL_KINDS)[number];
  */
 export type MailState = 'pending' | 'sent' | 'failed' | 'withheld' | 'post';
 
-/** Who an entry goes to: the requester's address on the case, or the DPO team's inbox. */
-export type MailRecipient = 'requester' | 'team';
+/** Who an entry goes to: the requester's address on the case, the DPO team's inbox, or a customer's privacy contact (Case.forwards). */
+export type MailRecipient = 'requester' | 'team' | 'customer';
 
 export type MailParams = Record<string, string | number | boolean | null>;
 
