@@ -9,12 +9,12 @@
  *
  * Pure: the search's results and the records files the use case read are passed in.
  */
-import type { Actor, Case } from './case';
+import { isComplaint, type Actor, type Case } from './case';
 import { MissingControllerError, SearchNotFinishedError } from './errors';
 import { forwardToController, type Transition, type TransitionContext } from './lifecycle';
 import { owe } from './outbox';
 import type { Register } from './register';
-import { normaliseEmail, type FoundRecord } from './search';
+import { caseIdentifiers, normaliseEmail, normalisePhone, type FoundRecord } from './search';
 
 /** One customer (controller) a request was forwarded to (`Case.forwards`). */
 export interface CustomerForward {
@@ -148,4 +148,35 @@ export function forwardToCustomers(
       detail: { ...t.entry.detail, fromSearch: input.runId, customers: added.length, accounts: added.map((f) => f.accountId).join(',') },
     },
   };
+}
+
+/**
+ * Whether a new case's search starts at intake, without waiting for staff (docs/rules.md, R20):
+ * a request likely to be about message traffic Icetrak processes for its customers, the person
+ * said they received messages sent through Icetrak (relationship `message-recipient`) or wrote
+ * from email with a phone number in the text (taken as the requester's phone) and there is a
+ * phone number to search the traffic by. Not for complaints (nothing to search for).
+ */
+export function searchesAtIntake(c: Case): boolean {
+  if (isComplaint(c) || caseIdentifiers(c).phones.length === 0) return false;
+  return c.requester.relationship === 'message-recipient' || c.channel === 'email';
+}
+
+/**
+ * The phone numbers in a text (an inbound email's body), normalised to E.164, each once, in order:
+ * UK numbers written from 0, +44 or 0044 (10 or 9 digits after the country code), and other
+ * numbers written with a + and their country code. Dates, references and account ids are not
+ * numbers written like that.
+ */
+export function phoneNumbersIn(text: string): string[] {
+  const out: string[] = [];
+  for (const m of text.slice(0, 100_000).matchAll(/(?<![\w+])(?:\+|00)?\d[\d \-().]{7,18}\d(?![\w])/g)) {
+    const raw = m[0];
+    if (!/^(?:\+|00|0)/.test(raw)) continue;
+    const p = normalisePhone(raw);
+    if (!p) continue;
+    if (p.startsWith('+44') ? !/^\+44\d{9,10}$/.test(p) : !/^(?:\+|00)/.test(raw)) continue;
+    if (!out.includes(p)) out.push(p);
+  }
+  return out;
 }

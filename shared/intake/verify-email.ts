@@ -18,6 +18,7 @@ import { awaitsEmailLink, identityReceived } from '#domain/lifecycle';
 import type { CaseStore, Clock } from '#shared/ports';
 import { MAIL_IDS, oweConfirmation, oweTeamNotice } from '#shared/core/acknowledge';
 import { deliver, type OutboxDeps } from '#shared/core/outbox';
+import { startIntakeSearch, type SearchDeps } from '#shared/core/start-search';
 import { ExpiredTokenError, InvalidTokenError, UnknownSignatureError, verifyToken, type TokenClaims } from '#shared/core/tokens';
 
 export interface LinkDeps {
@@ -33,6 +34,8 @@ export interface LinkDeps {
 export interface VerifyDeps extends LinkDeps {
   /** Sends the confirmation and the team's notice the confirmation owes. */
   outbox: OutboxDeps;
+  /** Starts the search of a processor request once its address is confirmed (issue 15); absent, staff start it from the desk. */
+  search?: SearchDeps;
 }
 
 export type LinkProblemOutcome = { outcome: 'invalid' | 'expired' | 'closed' };
@@ -119,6 +122,8 @@ export async function confirmEmail(token: string, deps: VerifyDeps): Promise<Ver
   if (!c.identityReceivedOn) return { outcome: 'closed' };
   if (c.status === 'closed' && !confirmedNow) return { outcome: 'closed' };
   // Whoever confirmed owes the mail; any press sends what is still pending (after an SES outage, say).
-  await deliver(c, [MAIL_IDS.confirmation(c.id), MAIL_IDS.teamNotice(c.id)], deps.outbox);
+  c = await deliver(c, [MAIL_IDS.confirmation(c.id), MAIL_IDS.teamNotice(c.id)], deps.outbox);
+  // A processor request is searched as soon as its address is confirmed (R20); a later press recovers a start that failed.
+  await startIntakeSearch(c, deps.search);
   return { outcome: confirmedNow ? 'confirmed' : 'already-confirmed', reference: c.reference, dueOn: c.dueOn };
 }
