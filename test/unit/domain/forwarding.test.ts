@@ -2,7 +2,15 @@
 import { describe, expect, it } from 'vitest';
 import type { Actor, Case } from '#domain/case';
 import { MissingControllerError, SearchNotFinishedError } from '#domain/errors';
-import { forwardMailId, forwardTargets, forwardToCustomers, icetrakPartRemains, notYetForwarded } from '#domain/forwarding';
+import {
+  forwardMailId,
+  forwardTargets,
+  forwardToCustomers,
+  icetrakPartRemains,
+  notYetForwarded,
+  phoneNumbersIn,
+  searchesAtIntake,
+} from '#domain/forwarding';
 import { confirmIdentity, receive } from '#domain/lifecycle';
 import { mailEntry } from '#domain/outbox';
 import { finishSearch, recordSourceResult, startSearch, type FoundRecord, type MatchedCustomer, type SourceResult } from '#domain/search';
@@ -174,5 +182,29 @@ describe('forwardToCustomers', () => {
     expect(twice.forwards?.map((f) => f.accountId)).toEqual(['ACC-1001', 'ACC-1002']);
     expect(twice.outbox?.filter((e) => e.kind === 'customer-forward')).toHaveLength(2);
     expect(() => forwardToCustomers(twice, { targets, runId: RUN, icetrakPartRemains: true }, ctx)).toThrow(MissingControllerError);
+  });
+});
+
+describe('searchesAtIntake and phoneNumbersIn (R20)', () => {
+  it('reads UK numbers written from 0, +44 or 0044, and international ones written with + or 00, each once', () => {
+    expect(phoneNumbersIn('Texts to 07700 900456, also +44 (0)7700 900457 and 0044 7700-900458; again 07700900456.')).toEqual([
+      '+447700900456',
+      '+447700900457',
+      '+447700900458',
+    ]);
+    expect(phoneNumbersIn('My French mobile is +33 6 12 34 56 78 or 0033 6 12 34 56 79.')).toEqual(['+33612345678', '+33612345679']);
+  });
+
+  it('does not take dates, references, account ids or bare digit runs for phone numbers', () => {
+    expect(phoneNumbersIn('Sent 2026-11-30 at 10:15, ref RD-7K4M9P, account ACC-1001, order 12345678901, invoice INV-000123, 07700 90')).toEqual([]);
+  });
+
+  it('searches a message recipient’s request, or an email’s, when there is a phone number to search by; never a complaint', () => {
+    const c = cara();
+    expect(searchesAtIntake(c)).toBe(true);
+    expect(searchesAtIntake({ ...c, requester: { ...c.requester, phone: undefined } })).toBe(false);
+    expect(searchesAtIntake({ ...c, requester: { ...c.requester, relationship: 'customer' } })).toBe(false);
+    expect(searchesAtIntake({ ...c, channel: 'email', requester: { ...c.requester, relationship: undefined } })).toBe(true);
+    expect(searchesAtIntake({ ...c, rights: ['complaint'] })).toBe(false);
   });
 });
