@@ -82,10 +82,27 @@ interface Context {
   hold?: string;
 }
 
+/** The input's accounts and holds by account id, and the register's systems by id, built once per plan. */
+interface Lookup {
+  accounts: ReadonlyMap<string, PlanAccount>;
+  holds: ReadonlyMap<string, string[]>;
+  systems: ReadonlyMap<string, RegisterSystem>;
+}
+
+function lookupOf(input: PlanInput): Lookup {
+  const holds = new Map<string, string[]>();
+  for (const h of input.accountHolds) holds.set(h.accountId, [...(holds.get(h.accountId) ?? []), h.reason]);
+  return {
+    accounts: new Map(input.accounts.map((a) => [a.accountId, a])),
+    holds,
+    systems: new Map(input.register.systems.map((s) => [s.id, s])),
+  };
+}
+
 /** The hold keeping a record as it is (the account's, else the case's), in words; undefined when none. */
-function holdOf(input: PlanInput, accountId: string | undefined): string | undefined {
-  const held = accountId === undefined ? [] : input.accountHolds.filter((h) => h.accountId === accountId);
-  if (held.length > 0) return `the account ${accountId ?? ''} is under a legal hold (${held.map((h) => h.reason).join('; ')})`;
+function holdOf(input: PlanInput, lookup: Lookup, accountId: string | undefined): string | undefined {
+  const held = accountId === undefined ? undefined : lookup.holds.get(accountId);
+  if (held) return `the account ${accountId ?? ''} is under a legal hold (${held.join('; ')})`;
   if (input.caseHold) return `your records are under a legal hold (${input.caseHold.reason})`;
   return undefined;
 }
@@ -153,7 +170,7 @@ function objection(r: FoundRecord, { input, system }: Context): Outcome | undefi
 }
 
 /** The lines of one record: one, except a rectification of several of its fields (one line per field). */
-function linesOf(r: FoundRecord, input: PlanInput, system: RegisterSystem): Outcome[] {
+function linesOf(r: FoundRecord, input: PlanInput, system: RegisterSystem, lookup: Lookup): Outcome[] {
   if (system.role === 'processor' || system.retention === 'processor') {
     return [
       {
@@ -168,13 +185,9 @@ function linesOf(r: FoundRecord, input: PlanInput, system: RegisterSystem): Outc
       keep('request-record', 'Kept: our record of your requests and how we handled them, kept 6 years after the request is closed, then deleted.', null),
     ];
   }
-  const account = r.accountId === undefined ? undefined : input.accounts.find((a) => a.accountId === r.accountId);
-  const ctx: Context = {
-    input,
-    system,
-    ...(account && { account }),
-    ...(holdOf(input, r.accountId) !== undefined && { hold: holdOf(input, r.accountId) }),
-  };
+  const account = r.accountId === undefined ? undefined : lookup.accounts.get(r.accountId);
+  const hold = holdOf(input, lookup, r.accountId);
+  const ctx: Context = { input, system, ...(account && { account }), ...(hold !== undefined && { hold }) };
   const asked = new Set(input.rights);
   if (asked.has('erasure')) return [erasure(r, ctx)];
   const rectified = asked.has('rectification') ? rectification(r, ctx) : undefined;
@@ -200,6 +213,7 @@ function compareKeys(a: string, b: string): number {
  * have are left out (planProblems names them).
  */
 export function computePlan(input: PlanInput): PlanLine[] {
+  const lookup = lookupOf(input);
   const order = new Map(input.register.systems.map((s, i) => [s.id, i]));
   const records = [...input.records]
     .filter((r) => order.has(r.source))
@@ -215,8 +229,8 @@ export function computePlan(input: PlanInput): PlanLine[] {
   for (const r of records) {
     if (seen.has(r.id)) continue; // the same record twice (two identifiers found it): one line
     seen.add(r.id);
-    const system = input.register.systems.find((s) => s.id === r.source)!;
-    for (const outcome of linesOf(r, input, system)) {
+    const system = lookup.systems.get(r.source)!;
+    for (const outcome of linesOf(r, input, system, lookup)) {
       const recipients = CHANGES.has(outcome.action) ? system.recipients : [];
       lines.push({
         recordId: r.id,
