@@ -14,6 +14,7 @@
  */
 import type { Case } from '#domain/case';
 import { recordEvent } from '#domain/audit';
+import { VersionConflictError } from '#domain/errors';
 import { awaitsEmailLink, identityReceived } from '#domain/lifecycle';
 import type { CaseStore, Clock } from '#shared/ports';
 import { MAIL_IDS, oweConfirmation, oweTeamNotice } from '#shared/core/acknowledge';
@@ -71,6 +72,9 @@ async function verifyLink(token: string, deps: LinkDeps, now: Date): Promise<Tok
 
 const isProblem = (x: Case | LinkProblemOutcome): x is LinkProblemOutcome => !('id' in x);
 
+/** Attempts of the reused-link audit write (a burst of presses contends for one item). */
+const REUSE_ATTEMPTS = 20;
+
 /** Thrown inside the conditional update to abandon it: another press confirmed first. */
 class ConfirmedMeanwhile extends Error {}
 
@@ -113,8 +117,18 @@ export async function confirmEmail(token: string, deps: VerifyDeps): Promise<Ver
       c = await deps.cases.get(current.id);
     }
   } else {
-    // A press on a link already used (later, not in a race): the trail says so.
-    c = await deps.cases.update(current.id, (cur) => recordEvent(cur, at, 'requester', 'ConfirmationLinkReused'), { current });
+    // A press on a link already used: the trail says so. Twenty presses at once are nineteen such
+    // writes to one item; each retries with jitter, and one still losing after REUSE_ATTEMPTS
+    // answers all the same from the case as stored (its line is a duplicate of a neighbour's).
+    try {
+      c = await deps.cases.update(current.id, (cur) => recordEvent(cur, at, 'requester', 'ConfirmationLinkReused'), {
+        current,
+        maxAttempts: REUSE_ATTEMPTS,
+      });
+    } catch (err) {
+      if (!(err instanceof VersionConflictError)) throw err;
+      c = await deps.cases.get(current.id);
+    }
   }
 
   // Awaiting the proof a DPO asked for: a link (used or not) does not satisfy it (docs/rules.md, R9).
