@@ -23,6 +23,8 @@ export interface LocalEndpoints {
   readonly rawMailBucket: string;
   readonly filesBucket: string;
   readonly reportsBucket: string;
+  /** Icetrak's account system (PGlite), when the stack runs it: a `pg` connection string (`npm run erasures:reapply`). */
+  readonly accountsDb?: string;
   /** The process running the stack. */
   readonly pid: number;
 }

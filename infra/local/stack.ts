@@ -521,7 +521,15 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
     // Tools run beside the stack (npm run demo:cases) find it here; removed first on stop.
     if (dataDir) {
       const { sesStore: _sesStore, ...endpoints } = urls;
-      cleanups.push(writeLocalEndpoints(dataDir, { ...endpoints, region: LOCAL_REGION, ...LOCAL_RESOURCES, pid: process.pid }));
+      cleanups.push(
+        writeLocalEndpoints(dataDir, {
+          ...endpoints,
+          region: LOCAL_REGION,
+          ...LOCAL_RESOURCES,
+          ...(accounts && { accountsDb: accounts.url }),
+          pid: process.pid,
+        }),
+      );
     }
     markReady();
     let stopping: Promise<void> | undefined;

@@ -19,6 +19,8 @@ export const EMAIL: ContextManifest = {
         // Mail threaded into a case under legal hold is held with the rest of the case (issue 13).
         holds: true,
         keeper: 'start',
+        // A phone number in the text starts the search at intake (issue 15).
+        search: 'start',
         settings: [...OUTBOX_USES.settings, 'NATION'],
       },
       // A 40 MB message, its decoded attachments and the parsed text fit with room to spare.

@@ -5,34 +5,39 @@
  * account database's pool, and the erasure ledger (cases table); for FinishExecution the search
  * workflow (the verification search).
  */
-import { caseStore, clock, filesStore, searchWorkflow } from '#adapters/from-env';
+import { caseStore, clock, erasureLedger, filesStore, searchWorkflow } from '#adapters/from-env';
 import { accountsDb } from '#adapters/accounts-db';
+import { SqlWriter } from '#adapters/sql-writer';
 import { newRunId } from '#shared/core/ids';
 import { ICETRAK_REGISTER } from '#shared/fulfilment/icetrak-register';
 import type { ApplyDeps, ExecutionTaskDeps, FinishDeps } from '#shared/fulfilment/execution-tasks';
-import type { ErasureLedger, SourceWriter } from '#shared/ports';
+import type { SourceWriter } from '#shared/ports';
 
-const memo: { task?: ExecutionTaskDeps; writers?: Map<string, SourceWriter> } = {};
+const memo: { task?: ExecutionTaskDeps; apply?: ApplyDeps; finish?: FinishDeps } = {};
 
 export function executionTaskDeps(): ExecutionTaskDeps {
   return (memo.task ??= { cases: caseStore(), clock: clock(), register: ICETRAK_REGISTER });
 }
 
-// TEMPORARY until helper C's SqlWriter and DynamoErasureLedger are merged (branch `plan`).
-class NotWiredError extends Error {
-  override readonly name = 'NotWiredError';
-}
-const notWired = (db?: unknown): never => {
-  throw new NotWiredError(db ? 'not wired' : 'no database');
-};
-
+/** ApplySource: one SqlWriter per SQL register system (accounts, billing), over the one pool. */
 export function applyDeps(): ApplyDeps {
-  // Now, not at the first write: a missing ACCOUNTS_DB_* variable fails the cold start (the pool connects on first use).
-  const db = accountsDb();
-  const ledger: ErasureLedger = { record: async () => notWired(), list: () => notWired() };
-  return { ...executionTaskDeps(), files: filesStore(), writerFor: () => ({ apply: async () => notWired(db) }), ledger };
+  return (memo.apply ??= (() => {
+    // Now, not at the first write: a missing ACCOUNTS_DB_* variable fails the cold start (the pool connects on first use).
+    const db = accountsDb();
+    const writers = new Map<string, SourceWriter>();
+    return {
+      ...executionTaskDeps(),
+      files: filesStore(),
+      ledger: erasureLedger(),
+      writerFor: (system) => {
+        let w = writers.get(system.id);
+        if (!w) writers.set(system.id, (w = new SqlWriter(system, db)));
+        return w;
+      },
+    };
+  })());
 }
 
 export function finishExecutionDeps(): FinishDeps {
-  return { ...executionTaskDeps(), verify: { workflow: searchWorkflow(), runId: newRunId } };
+  return (memo.finish ??= { ...executionTaskDeps(), verify: { workflow: searchWorkflow(), runId: newRunId } });
 }

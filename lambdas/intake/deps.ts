@@ -3,8 +3,11 @@
  * only the adapters and configuration its handler needs (lambdas/intake/manifest.ts grants
  * exactly those), and reuses them for the life of the execution environment.
  */
-import { caseStore, clock, ids, keeper, outbox, rateLimiter, submissionLedger, verificationKeys } from '#adapters/from-env';
+import { caseStore, clock, ids, keeper, outbox, rateLimiter, searchWorkflow, submissionLedger, verificationKeys } from '#adapters/from-env';
 import { readConfig } from '#shared/core/config';
+import { newRunId } from '#shared/core/ids';
+import type { SearchDeps } from '#shared/core/start-search';
+import { ICETRAK_REGISTER } from '#shared/fulfilment/icetrak-register';
 import type { SubmitDeps } from '#shared/intake/submit-request';
 import type { LinkDeps, VerifyDeps } from '#shared/intake/verify-email';
 import type { SiteContext } from '#shared/templates/pages';
@@ -42,8 +45,14 @@ export function submitDeps(): SubmitDeps {
       outbox: outbox(),
       ids,
       settings: { nation: config.NATION },
+      search: intakeSearch(),
     };
   })());
+}
+
+/** The search of a processor request at intake (issue 15): the search workflow, against Icetrak's register. */
+function intakeSearch(): SearchDeps {
+  return { cases: caseStore(), clock: clock(), workflow: searchWorkflow(), register: ICETRAK_REGISTER, runId: newRunId };
 }
 
 /** GET /verify/{token}: reads the case a link names, changes nothing. */
@@ -53,5 +62,5 @@ export function linkDeps(): LinkDeps {
 
 /** POST /verify/{token}: confirms, and owes the requester's confirmation and the team's notice (TEAM_ADDRESS). */
 export function verifyDeps(): VerifyDeps {
-  return (memo.verify ??= { ...linkDeps(), outbox: outbox() });
+  return (memo.verify ??= { ...linkDeps(), outbox: outbox(), search: intakeSearch() });
 }

@@ -19,7 +19,8 @@ export const INTAKE: ContextManifest = {
       trigger: { kind: 'http', method: 'POST', path: '/requests', access: 'public' },
       // Creates the case owing the acknowledgement with a signed link, starts its keeper and sends
       // what it owes (the outbox); the team hears of a request only once it is verified.
-      uses: { ...OUTBOX_USES, keeper: 'start', settings: [...OUTBOX_USES.settings, 'NATION'] },
+      // search: a processor request from a postal requester is searched at intake (issue 15).
+      uses: { ...OUTBOX_USES, keeper: 'start', search: 'start', settings: [...OUTBOX_USES.settings, 'NATION'] },
     },
     {
       id: 'GetReceipt',
@@ -52,7 +53,8 @@ export const INTAKE: ContextManifest = {
       description: 'Rightsdesk POST /verify/{token}',
       trigger: { kind: 'http', method: 'POST', path: '/verify/{token}', access: 'public' },
       // Confirms, owing the requester's confirmation and the team's notice (TEAM_ADDRESS), and sends them.
-      uses: OUTBOX_USES,
+      // search: a processor request is searched once its address is confirmed (issue 15).
+      uses: { ...OUTBOX_USES, search: 'start' },
     },
   ],
 };

@@ -25,6 +25,7 @@ import { SesMailer } from './ses-mailer';
 import { SfnKeeper } from './sfn-keeper';
 import { SfnSearchWorkflow } from './sfn-search-workflow';
 import { SfnPlanExecution } from './sfn-plan-execution';
+import { DynamoErasureLedger } from './dynamo-erasure-ledger';
 import { currentKeyOf, signingKeyRing, verificationKeysOf, type KeyRing, type KeySource, type VerificationKeySource } from './signing-key';
 
 const memo: {
@@ -37,6 +38,7 @@ const memo: {
   keeper?: SfnKeeper;
   searchWorkflow?: SfnSearchWorkflow;
   planExecution?: SfnPlanExecution;
+  erasureLedger?: DynamoErasureLedger;
   keyRing?: KeyRing;
   signingKey?: KeySource;
   verificationKeys?: VerificationKeySource;
@@ -93,6 +95,11 @@ export function searchWorkflow(): SfnSearchWorkflow {
 /** The plan execution (issue 15): one execution per attempt at an approved plan. */
 export function planExecution(): SfnPlanExecution {
   return (memo.planExecution ??= new SfnPlanExecution(sfnClient(), readConfig(['EXECUTION_STATE_MACHINE_ARN']).EXECUTION_STATE_MACHINE_ARN));
+}
+
+/** The erasure ledger (issue 15), in the cases table. */
+export function erasureLedger(): DynamoErasureLedger {
+  return (memo.erasureLedger ??= new DynamoErasureLedger(casesTable()));
 }
 
 function keyRing(): KeyRing {

@@ -52,6 +52,7 @@ import type { LetterKind } from '#shared/templates/letters';
 import { caseByReference } from './case-view';
 import { isoDate, listOf, parseFields } from './fields';
 import type { DeskActDeps } from './deps';
+import { forwardFromSearch } from './forward';
 
 const TEXT = 10_000;
 const text = (what: string, max = TEXT) =>
@@ -132,9 +133,10 @@ export const ACTION_SCHEMAS = {
     keptBecause: listOf(z.enum(KEPT_REASONS, { error: 'Choose from the reasons listed.' })).optional(),
     systemsSearched: listOf(z.string().trim().min(1).max(200)).optional(),
   }),
+  // Without controller and contact (issue 15): forwarded to every customer the finished search matched (shared/cases/forward.ts).
   forward: z.object({
-    controller: text('the business customer’s name', 200),
-    contact: text('its privacy contact', 500),
+    controller: text('the business customer’s name', 200).optional(),
+    contact: text('its privacy contact', 500).optional(),
     icetrakPartRemains: yes.default(false),
   }),
   'acknowledge-complaint': z.object({ message: z.string().trim().max(TEXT).optional() }),
@@ -232,6 +234,9 @@ export async function act(reference: string, input: ActionInput, staff: Staff, d
   if (input.action === 'close') {
     const blocked = planBlocksClosing(found);
     if (blocked) throw new InvalidTransitionError(blocked);
+  }
+  if (input.action === 'forward' && input.controller === undefined && input.contact === undefined) {
+    return forwardFromSearch(found, { icetrakPartRemains: input.icetrakPartRemains }, staff, deps);
   }
   let target: Case | undefined;
   if (input.action === 'merge') target = await caseByReference(input.into, deps);
@@ -412,10 +417,11 @@ function apply(c: Case, input: ActionInput, ctx: TransitionContext, target: Case
       };
     }
     case 'forward': {
-      const t = forwardToController(c, { controller: input.controller, contact: input.contact, icetrakPartRemains: input.icetrakPartRemains }, ctx);
+      const named = { controller: input.controller ?? '', contact: input.contact ?? '' };
+      const t = forwardToController(c, { ...named, icetrakPartRemains: input.icetrakPartRemains }, ctx);
       return {
         transition: t,
-        letter: { kind: 'forwarded', params: { controller: input.controller, contact: input.contact, icetrakPartRemains: input.icetrakPartRemains } },
+        letter: { kind: 'forwarded', params: { ...named, icetrakPartRemains: input.icetrakPartRemains } },
       };
     }
     case 'acknowledge-complaint':

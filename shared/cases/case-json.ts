@@ -2,6 +2,8 @@
 import type { CaseExport } from '#domain/export';
 import { retainUntil } from '#domain/retention';
 import type { Case } from '#domain/case';
+import { forwardsOf } from '#domain/forwarding';
+import { mailEntry } from '#domain/outbox';
 import type { Register } from '#domain/register';
 import type { PlanLine } from '#domain/plan';
 import { ICETRAK_REGISTER } from '#shared/fulfilment/icetrak-register';
@@ -83,7 +85,28 @@ export function caseJson(view: CaseView, extra: { planLines?: { lines: PlanLine[
     searches: searchesJson(c),
     searchRun: searchRunJson(c),
     plan: planJson(c, extra.planLines),
+    forwards: forwardsJson(c),
   };
+}
+
+/**
+ * The customers (controllers) the request was forwarded to from the search (issue 15): who, where
+ * to, the phone numbers they were asked to search by, when and by whom, and whether the email has
+ * gone (`mail`: the outbox entry's state). Empty when nothing was forwarded this way.
+ */
+export function forwardsJson(c: Case): Array<Record<string, unknown>> {
+  return forwardsOf(c).map((f) => ({
+    accountId: f.accountId,
+    name: f.name,
+    contact: f.contact,
+    records: f.records,
+    phones: f.phones,
+    runId: f.runId,
+    at: f.at,
+    by: f.by,
+    mail: mailEntry(c, f.mail)?.state ?? null,
+    sentAt: mailEntry(c, f.mail)?.sentAt ?? null,
+  }));
 }
 
 /**

@@ -8,7 +8,7 @@ import { CaseNotFoundError } from '#domain/errors';
 import { explainDeadline } from '#domain/deadlines';
 import { exportActions, type ExportAction } from '#domain/export';
 import { allowedActions, deadlineInputOf, type DeskAction } from '#domain/lifecycle';
-import { outboxOf, type MailState, type OutboxEntry } from '#domain/outbox';
+import { outboxOf, type MailRecipient, type MailState, type OutboxEntry } from '#domain/outbox';
 import { workingDaysLeft } from '#domain/queue';
 import { isReference } from '#domain/reference';
 import { LETTER_TITLES, isLetterKind } from '#shared/templates/letters';
@@ -24,16 +24,7 @@ export interface TimelineEntry {
 /** A message in or out. `in`: an email that arrived (its stored message id); `out`: mail the case owed. */
 export type CorrespondenceItem =
   | { direction: 'in'; at: string; sesMessageId: string; fromRequester: boolean; attachments: number; joined: 'request' | 'reply' }
-  | {
-      direction: 'out';
-      at: string;
-      id: string;
-      kind: string;
-      title: string;
-      to: 'requester' | 'team' | 'organisation';
-      state: MailState;
-      sentAt?: string;
-    };
+  | { direction: 'out'; at: string; id: string; kind: string; title: string; to: MailRecipient; state: MailState; sentAt?: string };
 
 export interface CaseView {
   case: Case;
@@ -129,6 +120,8 @@ function titleOf(e: OutboxEntry): string {
       return `Art. 19 notice to ${String(e.params?.recipient ?? 'a recipient')}`;
     case 'keeper-notice':
       return NOTICE_TITLES[String(e.params?.checkpointKind)] ?? 'Deadline notice';
+    case 'customer-forward':
+      return `Request forwarded to the customer (${String(e.params?.accountId ?? '')})`;
   }
 }
 

@@ -31,6 +31,8 @@ import {
   type RenderedEmail,
 } from '#shared/templates/emails';
 import { isLetterKind, letter } from '#shared/templates/letters';
+import { forwardsOf } from '#domain/forwarding';
+import { customerForwardEmail } from '#shared/templates/forward-emails';
 import { recipientNoticeEmail } from '#shared/templates/recipient-notice';
 import { noticeFromParams } from '#domain/plan-execution';
 import { exportLink } from '#shared/fulfilment/export/link';
@@ -199,6 +201,8 @@ function sentEvent(e: OutboxEntry, c: Case, messageId: string): { action: AuditA
       return { action: 'DpoNotified', detail: common };
     case 'letter':
       return { action: 'LetterSent', detail: { ...common, letter: e.params?.letter ?? null } };
+    case 'customer-forward':
+      return { action: 'ForwardSent', detail: { ...common, accountId: e.params?.accountId ?? null } };
     case 'recipient-notice':
       return { action: 'RecipientNotified', detail: { ...common, planId: e.params?.planId ?? null, recipient: e.params?.recipient ?? null } };
     case 'keeper-notice': {
@@ -295,6 +299,8 @@ async function compose(c: Case, e: OutboxEntry, deps: OutboxDeps): Promise<Outbo
   const { dpoAddress, teamAddress } = deps.settings;
   const inReplyTo = typeof e.params?.inReplyTo === 'string' ? { inReplyTo: e.params.inReplyTo } : {};
   if (e.to === 'team') return { to: teamAddress, ...(await render(c, e, deps)) };
+  // A forward goes to the customer's privacy contact recorded with it (issue 15); replies come to the DPO.
+  if (e.to === 'customer') return { to: forwardOf(c, e).contact, ...(await render(c, e, deps)), replyTo: dpoAddress };
   if (e.to === 'organisation') {
     if (typeof e.params?.address !== 'string') throw new Error('An organisation’s mail needs its address.');
     return { to: e.params.address, ...(await render(c, e, deps)), replyTo: dpoAddress };
@@ -321,6 +327,8 @@ async function render(c: Case, e: OutboxEntry, deps: OutboxDeps): Promise<Render
       // The export's download link is signed as the mail goes out, never stored (noLongerApplies checks it is still the case's).
       if (p.letter === 'export-ready') return letter(c, p.letter, p, { dpoAddress, downloadUrl: await exportLink(c, deps) });
       return letter(c, p.letter, p, { dpoAddress });
+    case 'customer-forward':
+      return customerForwardEmail(c, forwardOf(c, e), { dpoAddress });
     case 'recipient-notice': {
       return recipientNoticeEmail(c, noticeFromParams(p), { dpoAddress });
     }
@@ -351,6 +359,13 @@ async function render(c: Case, e: OutboxEntry, deps: OutboxDeps): Promise<Render
       }
     }
   }
+}
+
+/** The forward (Case.forwards) an email to a customer is for; an entry without one cannot be sent (a defect, retried and flagged). */
+function forwardOf(c: Case, e: OutboxEntry) {
+  const f = forwardsOf(c).find((x) => x.accountId === e.params?.accountId);
+  if (!f) throw new Error(`No forward on the case for outbox entry ${e.id}.`);
+  return f;
 }
 
 /** The outbox sweep: dispatches every case with claimable mail, a few at a time. */

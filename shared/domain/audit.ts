@@ -70,6 +70,8 @@ export const AUDIT_ACTIONS = [
   'ExportReleased',
   'ExportDownloaded',
   'ExportReviewed',
+  // Processor requests (issue 15): the request forwarded to a customer's privacy contact
+  'ForwardSent',
   // Fulfilment part 2 (issue 15): the change plan, its execution and verification
   'PlanProposed',
   'PlanApproved',

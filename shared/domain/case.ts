@@ -3,6 +3,7 @@ import type { Clarification, Nation } from './deadlines';
 import type { OutboxEntry } from './outbox';
 import type { CaseExport } from './export';
 import type { CasePlan } from './plan';
+import type { CustomerForward } from './forwarding';
 import type { CaseSearch } from './search';
 
 /** The six rights (UK GDPR Arts. 15–21) plus a complaint to the controller (DPA 2018 s.164A). */
@@ -147,6 +148,8 @@ export interface Case {
   mergedInto?: string; // reference of the case a duplicate was merged into
   complaintAcknowledgedOn?: string; // London date a complaint was acknowledged
   forwardedTo?: ForwardedTo; // set when forwarded (outcome 'forwarded', or an open case whose Icetrak part remains)
+  /** The customers (controllers) the request was forwarded to from the search, one each (issue 15; shared/domain/forwarding.ts). */
+  forwards?: CustomerForward[];
   flags: string[]; // e.g. 'new-correspondence', 'spam-review', 'quarantined', 'reply-by-post', 'on-behalf' (MAIL_FLAGS, INTAKE_FLAGS)
   createdAt: string;
   updatedAt: string;

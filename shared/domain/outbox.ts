@@ -21,9 +21,12 @@
  */
 import type { Case } from './case';
 
-/** 'letter': a staff member's letter from the desk (shared/templates/letters.ts), `params.letter` its kind. */
-/** 'recipient-notice': an Art. 19 notice to a register recipient (issue 15), `params.address` its notice address. */
-export const MAIL_KINDS = ['acknowledgement', 'confirmation', 'team-notice', 'keeper-notice', 'letter', 'recipient-notice'] as const;
+/**
+ * 'letter': a staff member's letter from the desk (shared/templates/letters.ts), `params.letter` its kind.
+ * 'customer-forward': the request forwarded to a customer's privacy contact (issue 15; `params.accountId`, its Case.forwards entry).
+ * 'recipient-notice': an Art. 19 notice to a register recipient (issue 15), `params.address` its notice address.
+ */
+export const MAIL_KINDS = ['acknowledgement', 'confirmation', 'team-notice', 'keeper-notice', 'letter', 'customer-forward', 'recipient-notice'] as const;
 export type MailKind = (typeof MAIL_KINDS)[number];
 
 /**
@@ -34,10 +37,11 @@ export type MailKind = (typeof MAIL_KINDS)[number];
 export type MailState = 'pending' | 'sent' | 'failed' | 'withheld' | 'post';
 
 /**
- * Who an entry goes to: the requester's address on the case, the DPO team's inbox, or an
- * organisation's address in `params.address` (an Art. 19 recipient's notice address).
+ * Who an entry goes to: the requester's address on the case, the DPO team's inbox, a customer's
+ * privacy contact (Case.forwards), or an organisation's address in `params.address` (an Art. 19
+ * recipient's notice address).
  */
-export type MailRecipient = 'requester' | 'team' | 'organisation';
+export type MailRecipient = 'requester' | 'team' | 'customer' | 'organisation';
 
 export type MailParams = Record<string, string | number | boolean | null>;
 

@@ -58,9 +58,67 @@ export const sqlQuerySchema = z
   .strict();
 export type SqlQuery = z.infer<typeof sqlQuerySchema>;
 
+const column = z.string().regex(/^[a-z_][a-z0-9_]*$/);
+const recordType = z.string().regex(/^[a-z][a-z0-9_]{1,40}$/);
+
+/**
+ * One parameterised write of a SQL source (issue 15): an UPDATE or DELETE (a `WITH` may lead it),
+ * `$1` the record's key; a rectification's statement also takes `$2`, the corrected value. No
+ * ";": one statement, run in the writer's transaction.
+ */
+const writeStatement = (params: 1 | 2) =>
+  z
+    .string()
+    .trim()
+    .regex(/^(update|delete|with)\s/i, 'an UPDATE or DELETE')
+    .refine(
+      (s) => !s.includes(';') && s.includes('$1') && (params === 2) === s.includes('$2') && !/\$[3-9]/.test(s),
+      params === 1 ? 'exactly one parameter, $1 (the key), and no ";"' : 'two parameters, $1 (the key) and $2 (the value), and no ";"',
+    );
+
+/**
+ * What a change plan may do to one record type of a SQL source (issue 15), and how: the
+ * statements the SQL writer runs (shared/adapters/sql-writer.ts), each named in the register and
+ * reviewed like code. The writes of a system are applied in the order they are listed (a record
+ * type another references comes after it: sign-ins before the account user they belong to).
+ */
+export const sqlWriteSchema = z
+  .object({
+    /** The record type (a query's recordType). */
+    recordType,
+    /** Deletes the record: `$1` is its key. */
+    erase: writeStatement(1),
+    /** The fields a rectification may change, each with its UPDATE (`$1` the key, `$2` the corrected value). */
+    rectify: z.record(column, writeStatement(2)).optional(),
+    /** Marks the record restricted (stored, not otherwise processed; the systems reading it honour the mark): `$1` the key. */
+    restrict: writeStatement(1).optional(),
+    /** Stops processing for an objectable purpose of the system (its `objections`), by purpose: `$1` the key. */
+    stop: z.record(slug, writeStatement(1)).optional(),
+    /**
+     * A retention override: the record type is not kept with its account (neither to run an open
+     * account nor under the 7-year legal obligation), so an erasure request erases it. Says why.
+     */
+    notKeptWithAccount: words.optional(),
+  })
+  .strict();
+export type SqlWrite = z.infer<typeof sqlWriteSchema>;
+
+/** A purpose of a system a person may object to (Art. 21), and what stopping it means. */
+export const objectionSchema = z
+  .object({
+    /** Names the purpose in a plan and in the `stop` statements, e.g. "direct-marketing". */
+    purpose: slug,
+    /** The purpose in the requester's words. */
+    description: words,
+    /** Direct marketing (Art. 21(3)): an objection always stops it; otherwise the DPO weighs compelling legitimate grounds. */
+    absolute: z.boolean(),
+  })
+  .strict();
+export type Objection = z.infer<typeof objectionSchema>;
+
 export const connectorSchema = z.discriminatedUnion('kind', [
   /** Icetrak's PostgreSQL customer-account system (locally PGlite through the same `pg` driver). */
-  z.object({ kind: z.literal('sql'), queries: z.array(sqlQuerySchema).min(1) }).strict(),
+  z.object({ kind: z.literal('sql'), queries: z.array(sqlQuerySchema).min(1), writes: z.array(sqlWriteSchema).optional() }).strict(),
   /** Message traffic records: Parquet in S3 by day, Athena in AWS, DuckDB locally; searched by recipient number. */
   z.object({ kind: z.literal('traffic') }).strict(),
   /** Rightsdesk's own records: earlier cases and correspondence with this person. */
@@ -114,6 +172,8 @@ export const systemSchema = z
     /** Automated decision-making, including profiling (Art. 22); null when there is none. */
     automatedDecisions: words.nullable(),
     identifiedBy: z.array(z.enum(IDENTIFIER_KINDS)),
+    /** The purposes a person may object to (Art. 21); a `stop` statement names one of these. */
+    objections: z.array(objectionSchema).optional(),
     connector: connectorSchema,
   })
   .strict();
@@ -143,6 +203,17 @@ export const registerSchema = z
               code: 'custom',
               message: `query "${q.name}" of "${s.id}" searches by ${q.identifiedBy}, which the system does not list in identifiedBy`,
             });
+        }
+        const types = new Set(s.connector.queries.map((q) => q.recordType));
+        const written = new Set<string>();
+        for (const w of s.connector.writes ?? []) {
+          if (!types.has(w.recordType)) ctx.addIssue({ code: 'custom', message: `"${s.id}" writes record type "${w.recordType}", which no query finds` });
+          if (written.has(w.recordType)) ctx.addIssue({ code: 'custom', message: `"${s.id}" lists the writes of "${w.recordType}" twice` });
+          written.add(w.recordType);
+          for (const purpose of Object.keys(w.stop ?? {})) {
+            if (!(s.objections ?? []).some((o) => o.purpose === purpose))
+              ctx.addIssue({ code: 'custom', message: `"${s.id}" stops purpose "${purpose}" for "${w.recordType}", which is not among its objections` });
+          }
         }
       }
       if (s.connector.kind === 'traffic' && s.role !== 'processor')
@@ -178,4 +249,18 @@ export function systemById(r: Register, id: string): RegisterSystem {
 export function recipientsOf(r: Register, ids: readonly string[]): Recipient[] {
   const wanted = new Set(r.systems.filter((s) => ids.includes(s.id)).flatMap((s) => s.recipients));
   return r.recipients.filter((x) => wanted.has(x.id));
+}
+
+/** The writes of a system's record type (SQL sources; issue 15), or undefined when the register names none. */
+export function writesOf(system: RegisterSystem, recordType: string): SqlWrite | undefined {
+  return system.connector.kind === 'sql' ? system.connector.writes?.find((w) => w.recordType === recordType) : undefined;
+}
+
+/** Every field a rectification can change automatically: what a rectification form offers. */
+export function rectifiableFields(r: Register): Array<{ source: string; recordType: string; field: string }> {
+  return r.systems.flatMap((s) =>
+    s.connector.kind === 'sql'
+      ? (s.connector.writes ?? []).flatMap((w) => Object.keys(w.rectify ?? {}).map((field) => ({ source: s.id, recordType: w.recordType, field })))
+      : [],
+  );
 }

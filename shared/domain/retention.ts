@@ -23,7 +23,20 @@ export const RETENTION = {
   rejectedDays: 90,
   /** Years accountability records (compliance reports, retention reviews, released account holds) are kept: the limitation period. */
   accountabilityYears: 6,
+  /**
+   * Days an erasure ledger entry (record keys erased from an Icetrak system) is kept: longer than any
+   * backup taken before the erasure can still be restored. (default) Icetrak keeps its database
+   * backups at most a year; the DPO confirms or corrects this with Icetrak's backup policy.
+   */
+  erasureLedgerDays: 400,
 } as const;
+
+/** When an erasure ledger entry recorded at `at` (ISO instant) is deleted: epoch seconds, RETENTION.erasureLedgerDays later. */
+export function erasureLedgerExpiry(at: string): number {
+  const t = Date.parse(at);
+  if (!/^\d{4}-\d{2}-\d{2}T/.test(at) || Number.isNaN(t)) throw new RangeError(`Not an instant: ${at}`);
+  return Math.floor(t / 1000) + RETENTION.erasureLedgerDays * 86_400;
+}
 
 /**
  * When an accountability record whose clock starts at the end of the London date `lastDay`
@@ -193,6 +206,16 @@ export const RECORD_TYPES: readonly RetentionRule[] = [
     period: '6 years, as the compliance reports',
     reason: 'Accountability: the DPO’s checklist of what was due for deletion, and why held accounts were kept; business data, no personal data',
     deletedBy: 'DynamoDB TTL (expiresAt, accountabilityExpiry of the month’s last day), set by every save',
+  },
+  {
+    record: 'Erasure ledger entry (the keys of the records an approved plan erased from an Icetrak system; case reference, plan, date)',
+    store: 'table',
+    prefix: 'ERASURE#',
+    from: 'the erasure',
+    period: `${String(RETENTION.erasureLedgerDays)} days (erasureLedgerDays): longer than any backup taken before the erasure can be restored`,
+    reason:
+      'UK GDPR Art. 17 and LAW.md (Backups): erasures are re-applied to a system restored from a backup (npm run erasures:reapply); record keys only, no other personal data',
+    deletedBy: 'DynamoDB TTL (expiresAt, erasureLedgerExpiry of the erasure), set by every record',
   },
   // --- the raw-mail bucket ---
   {

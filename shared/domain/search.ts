@@ -38,6 +38,8 @@ export interface MatchedCustomer {
   accountId: string;
   name: string;
   records: number;
+  /** Its contract's privacy contact from the account system, where a request about its traffic is forwarded (issue 15). */
+  privacyContact?: string;
 }
 
 /** One register system's result in a search run. */

@@ -31,6 +31,8 @@ import { LIMITS } from '#domain/text';
 import { MAIL_IDS, oweAcknowledgement, oweCorrespondenceNotice, oweTeamNotice } from '#shared/core/acknowledge';
 import { deliver, type OutboxDeps } from '#shared/core/outbox';
 import { startKeeper } from '#shared/core/start-keeper';
+import { phoneNumbersIn } from '#domain/forwarding';
+import { startIntakeSearch, type SearchDeps } from '#shared/core/start-search';
 import { createHash } from 'node:crypto';
 import type { BlobStore, CaseObjects, CaseStore, Clock, Keeper, RateLimiter, SubmissionLedger } from '#shared/ports';
 import { attachmentKey, isSesMessageId, messageKey, rawMailKey } from './keys';
@@ -77,6 +79,8 @@ export interface ReceiveEmailDeps {
   /** dpoAddress and senderAddress: our own addresses, never answered. */
   settings: { nation: Nation; dpoAddress: string; senderAddress: string };
   log: InboundLog;
+  /** Starts the search of a likely processor request at intake (issue 15); absent, staff start it from the desk. */
+  search?: SearchDeps;
 }
 
 export type ReceiveEmailResult =
@@ -163,6 +167,8 @@ export async function receiveEmail(mail: InboundEmail, deps: ReceiveEmailDeps): 
   c = (await startKeeper(c, deps, 'intake')) ?? c;
   // Only the run that created the case owes its mail; any run (an SES retry) sends what is still pending.
   c = await deliver(c, [MAIL_IDS.acknowledgement(c.id), MAIL_IDS.teamNotice(c.id)], deps.outbox);
+  // A phone number in the text makes it a likely processor request: searched now when verified on arrival (R20), else on confirmation.
+  c = await startIntakeSearch(c, deps.search);
   const acknowledged = hasEvent(c, 'AcknowledgementSent');
   return {
     outcome: 'created',
@@ -300,7 +306,9 @@ async function createCase(
     reference: claim.reference,
     rights,
     channel: 'email',
-    requester: parsed.from ? { fullName: parsed.from.name || parsed.from.address, email: parsed.from.address } : { fullName: '', email: '' },
+    requester: parsed.from
+      ? { fullName: parsed.from.name || parsed.from.address, email: parsed.from.address, ...phoneOf(parsed.text) }
+      : { fullName: '', email: '', ...phoneOf(parsed.text) },
     ...(details ? { details: details.length > LIMITS.details ? `${details.slice(0, LIMITS.details - 1)}…` : details } : {}),
     receivedAt,
     nation: deps.settings.nation,
@@ -339,6 +347,12 @@ async function createCase(
     if (err instanceof CaseAlreadyExistsError) return deps.cases.get(claim.caseId); // a concurrent retry won
     throw err;
   }
+}
+
+/** The first phone number in the email's own text, as the requester's phone (issue 15: it starts the traffic search). */
+function phoneOf(text: string | undefined): { phone?: string } {
+  const phone = text ? phoneNumbersIn(text)[0] : undefined;
+  return phone ? { phone } : {};
 }
 
 function validInstant(value: string): string | undefined {

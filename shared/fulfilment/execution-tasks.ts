@@ -146,7 +146,9 @@ export async function applySource(input: ApplyInput, deps: ApplyDeps): Promise<A
 const FAILURE_TEXT: Record<string, string> = {
   'States.Timeout': 'the source did not answer in time',
   UnsupportedSource: 'the register names a kind of source this workflow cannot write to',
-  NotWiredError: 'this source’s writer is not wired in this deployment',
+  SourceWriteError: 'a statement failed, and the source’s transaction was rolled back',
+  SourceUnavailableError: 'the source could not be reached',
+  NoWriteStatementError: 'the register names no statement for one of the lines (made under another register version?); make the plan again',
 };
 
 export function executionFailureText(error: string | undefined): string {

@@ -7,6 +7,13 @@
  *
  * The SQL queries read the account system's tables (infra/local/icetrak/account-schema.sql);
  * `$1` is the normalised identifier (lower-case email, E.164 phone number).
+ *
+ * The writes (issue 15) are what an approved change plan may do to each record type, as
+ * parameterised statements (`$1` the record's key, `$2` a corrected value) that the SQL writer runs
+ * in one transaction. Each system lists them children first: the sign-ins before the account user
+ * they belong to, the invoices before their billing contact. A DELETE never reaches beyond the
+ * record it names: a row the plan does not list (a sign-in made after the search) makes the
+ * foreign key refuse the parent's deletion, and the whole source's transaction rolls back.
  */
 import { parseRegister, type Register } from '#domain/register';
 
@@ -16,7 +23,7 @@ const CONTACT_COLUMNS = `c.contact_id, c.account_id, a.name AS account_name, a.s
   c.full_name, c.email, c.phone, c.postal_address`;
 
 export const ICETRAK_REGISTER: Register = parseRegister({
-  version: '2026-12-02.1',
+  version: '2026-12-02.2',
   controller: {
     name: 'Icetrak Ltd',
     address: '2 Nimrod House, Malvern, Worcestershire',
@@ -82,7 +89,36 @@ export const ICETRAK_REGISTER: Register = parseRegister({
             providedByPerson: true,
           },
         ],
+        writes: [
+          {
+            recordType: 'sign_in',
+            erase: 'DELETE FROM login_events WHERE event_id = $1::bigint',
+            restrict: 'UPDATE login_events SET restricted_at = coalesce(restricted_at, now()) WHERE event_id = $1::bigint',
+            // (default) Sign-ins are security logs: the account runs without a user's past sign-ins.
+            notKeptWithAccount: 'Sign-in records are security logs: they are not needed to run the account, and the law does not require them to be kept.',
+          },
+          {
+            recordType: 'account_user',
+            erase: 'DELETE FROM account_users WHERE user_id = $1',
+            rectify: {
+              full_name: 'UPDATE account_users SET full_name = $2 WHERE user_id = $1',
+              email: 'UPDATE account_users SET email = $2 WHERE user_id = $1',
+              phone: 'UPDATE account_users SET phone = $2 WHERE user_id = $1',
+              job_title: 'UPDATE account_users SET job_title = $2 WHERE user_id = $1',
+            },
+            restrict: 'UPDATE account_users SET restricted_at = coalesce(restricted_at, now()) WHERE user_id = $1',
+            stop: { 'direct-marketing': 'UPDATE account_users SET marketing_opt_out_at = coalesce(marketing_opt_out_at, now()) WHERE user_id = $1' },
+          },
+        ],
       },
+      // (default) The notice names no marketing; an account user may be sent news of Icetrak's services, which an objection stops.
+      objections: [
+        {
+          purpose: 'direct-marketing',
+          description: 'emails about Icetrak’s services and offers (direct marketing)',
+          absolute: true,
+        },
+      ],
     },
     {
       id: 'billing',
@@ -129,6 +165,24 @@ export const ICETRAK_REGISTER: Register = parseRegister({
             keyColumn: 'invoice_id',
             accountColumn: 'account_id',
             providedByPerson: false,
+          },
+        ],
+        writes: [
+          {
+            recordType: 'invoice',
+            erase: 'DELETE FROM invoices WHERE invoice_id = $1',
+            restrict: 'UPDATE invoices SET restricted_at = coalesce(restricted_at, now()) WHERE invoice_id = $1',
+          },
+          {
+            recordType: 'billing_contact',
+            erase: 'DELETE FROM billing_contacts WHERE contact_id = $1',
+            rectify: {
+              full_name: 'UPDATE billing_contacts SET full_name = $2 WHERE contact_id = $1',
+              email: 'UPDATE billing_contacts SET email = $2 WHERE contact_id = $1',
+              phone: 'UPDATE billing_contacts SET phone = $2 WHERE contact_id = $1',
+              postal_address: 'UPDATE billing_contacts SET postal_address = $2 WHERE contact_id = $1',
+            },
+            restrict: 'UPDATE billing_contacts SET restricted_at = coalesce(restricted_at, now()) WHERE contact_id = $1',
           },
         ],
       },

@@ -170,9 +170,9 @@ export async function searchSource(
   return { source: input.source, recorded, recordCount: records.length };
 }
 
-/** Names of customer accounts (the accounts context's AccountDirectory satisfies it). */
+/** Names and privacy contacts of customer accounts (the accounts context's AccountDirectory satisfies it). */
 export interface CustomerNames {
-  describe(accountIds: string[]): Promise<Array<{ accountId: string; name: string }>>;
+  describe(accountIds: string[]): Promise<Array<{ accountId: string; name: string; privacyContact?: string }>>;
 }
 
 export interface CollectDeps extends RecordsDeps {
@@ -197,11 +197,11 @@ export async function collectTraffic(input: CollectInput, deps: CollectDeps): Pr
   const counts = new Map<string, number>();
   for (const r of records) if (r.accountId) counts.set(r.accountId, (counts.get(r.accountId) ?? 0) + 1);
   const named = counts.size ? await deps.customers.describe([...counts.keys()]) : [];
-  const customers: MatchedCustomer[] = [...counts].map(([accountId, n]) => ({
-    accountId,
-    name: named.find((a) => a.accountId === accountId)?.name ?? accountId,
-    records: n,
-  }));
+  const customers: MatchedCustomer[] = [...counts].map(([accountId, n]) => {
+    const account = named.find((a) => a.accountId === accountId);
+    // The privacy contact is where the `forward` action sends the request (issue 15): read now, with the name.
+    return { accountId, name: account?.name ?? accountId, records: n, ...(account?.privacyContact ? { privacyContact: account.privacyContact } : {}) };
+  });
   const at = deps.clock.now().toISOString();
   const resultKey = await writeRecords(deps, input, records, at);
   const recorded = await record(deps, input, { status: 'done', recordCount: records.length, customers, ...(resultKey ? { resultKey } : {}) }, at);

@@ -22,6 +22,7 @@ import type { CaseStore, Clock, Keeper, RateLimiter, SubmissionClaim, Submission
 import { MAIL_IDS, oweAcknowledgement, oweTeamNotice } from '#shared/core/acknowledge';
 import { deliver, type OutboxDeps } from '#shared/core/outbox';
 import { startKeeper } from '#shared/core/start-keeper';
+import { startIntakeSearch, type SearchDeps } from '#shared/core/start-search';
 import type { Nation } from '#domain/deadlines';
 import { isHoneypotHit, parseSubmission, type Submission } from './submission';
 
@@ -41,6 +42,8 @@ export interface SubmitDeps {
   outbox: OutboxDeps;
   ids: { caseId: () => string; reference: () => string };
   settings: { nation: Nation };
+  /** Starts the search of a processor request at intake (issue 15); absent, staff start it from the desk. */
+  search?: SearchDeps;
 }
 
 export interface SubmitContext {
@@ -107,7 +110,9 @@ export async function submitRequest(raw: Record<string, unknown>, ctx: SubmitCon
   // The case is saved before its keeper starts, so a keeper that fails to start loses nothing.
   const c = (await startKeeper(saved, deps, 'intake')) ?? saved;
   // Only the writer that created the case owes its mail; whoever gets here first sends it.
-  await deliver(c, [MAIL_IDS.acknowledgement(c.id), MAIL_IDS.teamNotice(c.id)], deps.outbox);
+  const sent = await deliver(c, [MAIL_IDS.acknowledgement(c.id), MAIL_IDS.teamNotice(c.id)], deps.outbox);
+  // A processor request with nothing to confirm (a postal requester) is searched now (R20); others when their address is confirmed.
+  await startIntakeSearch(sent, deps.search);
   return { reference: c.reference, ...replyOf(c.requester.email), replayed };
 }
 

@@ -14,10 +14,12 @@
  */
 import type { Case } from '#domain/case';
 import { recordEvent } from '#domain/audit';
+import { VersionConflictError } from '#domain/errors';
 import { awaitsEmailLink, identityReceived } from '#domain/lifecycle';
 import type { CaseStore, Clock } from '#shared/ports';
 import { MAIL_IDS, oweConfirmation, oweTeamNotice } from '#shared/core/acknowledge';
 import { deliver, type OutboxDeps } from '#shared/core/outbox';
+import { startIntakeSearch, type SearchDeps } from '#shared/core/start-search';
 import { ExpiredTokenError, InvalidTokenError, UnknownSignatureError, verifyToken, type TokenClaims } from '#shared/core/tokens';
 
 export interface LinkDeps {
@@ -33,6 +35,8 @@ export interface LinkDeps {
 export interface VerifyDeps extends LinkDeps {
   /** Sends the confirmation and the team's notice the confirmation owes. */
   outbox: OutboxDeps;
+  /** Starts the search of a processor request once its address is confirmed (issue 15); absent, staff start it from the desk. */
+  search?: SearchDeps;
 }
 
 export type LinkProblemOutcome = { outcome: 'invalid' | 'expired' | 'closed' };
@@ -67,6 +71,9 @@ async function verifyLink(token: string, deps: LinkDeps, now: Date): Promise<Tok
 }
 
 const isProblem = (x: Case | LinkProblemOutcome): x is LinkProblemOutcome => !('id' in x);
+
+/** Attempts of the reused-link audit write (a burst of presses contends for one item). */
+const REUSE_ATTEMPTS = 20;
 
 /** Thrown inside the conditional update to abandon it: another press confirmed first. */
 class ConfirmedMeanwhile extends Error {}
@@ -110,8 +117,18 @@ export async function confirmEmail(token: string, deps: VerifyDeps): Promise<Ver
       c = await deps.cases.get(current.id);
     }
   } else {
-    // A press on a link already used (later, not in a race): the trail says so.
-    c = await deps.cases.update(current.id, (cur) => recordEvent(cur, at, 'requester', 'ConfirmationLinkReused'), { current });
+    // A press on a link already used: the trail says so. Twenty presses at once are nineteen such
+    // writes to one item; each retries with jitter, and one still losing after REUSE_ATTEMPTS
+    // answers all the same from the case as stored (its line is a duplicate of a neighbour's).
+    try {
+      c = await deps.cases.update(current.id, (cur) => recordEvent(cur, at, 'requester', 'ConfirmationLinkReused'), {
+        current,
+        maxAttempts: REUSE_ATTEMPTS,
+      });
+    } catch (err) {
+      if (!(err instanceof VersionConflictError)) throw err;
+      c = await deps.cases.get(current.id);
+    }
   }
 
   // Awaiting the proof a DPO asked for: a link (used or not) does not satisfy it (docs/rules.md, R9).
@@ -119,6 +136,8 @@ export async function confirmEmail(token: string, deps: VerifyDeps): Promise<Ver
   if (!c.identityReceivedOn) return { outcome: 'closed' };
   if (c.status === 'closed' && !confirmedNow) return { outcome: 'closed' };
   // Whoever confirmed owes the mail; any press sends what is still pending (after an SES outage, say).
-  await deliver(c, [MAIL_IDS.confirmation(c.id), MAIL_IDS.teamNotice(c.id)], deps.outbox);
+  c = await deliver(c, [MAIL_IDS.confirmation(c.id), MAIL_IDS.teamNotice(c.id)], deps.outbox);
+  // A processor request is searched as soon as its address is confirmed (R20); a later press recovers a start that failed.
+  await startIntakeSearch(c, deps.search);
   return { outcome: confirmedNow ? 'confirmed' : 'already-confirmed', reference: c.reference, dueOn: c.dueOn };
 }

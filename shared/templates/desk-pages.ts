@@ -229,7 +229,7 @@ function correspondenceSection(view: CaseView, staff: Staff, csrf: string, baseP
 </li>`;
     }
     return h`<li>
-<p><strong>Out:</strong> “${item.title}” to ${item.to === 'team' ? 'the DPO team' : 'the requester'}, written ${timeOf(item.at)}.</p>
+<p><strong>Out:</strong> “${item.title}” to ${item.to === 'team' ? 'the DPO team' : item.to === 'customer' ? 'the customer’s privacy contact' : 'the requester'}, written ${timeOf(item.at)}.</p>
 <p>${labelOf(MAIL_STATE_TEXT, item.state)}${item.sentAt ? h` ${timeOf(item.sentAt)}` : ''}.</p>
 ${
   item.state === 'post'

@@ -12,6 +12,8 @@ import type { SourceSearch, SourceSearchStatus } from '#domain/search';
 import { ICETRAK_REGISTER } from '#shared/fulfilment/icetrak-register';
 import { isOpen } from '#domain/lifecycle';
 import { isComplaint } from '#domain/case';
+import { forwardTargets, forwardsOf, notYetForwarded } from '#domain/forwarding';
+import { mailEntry } from '#domain/outbox';
 import { textField, type FormState } from './desk-forms';
 import { csrfInput, timeOf } from './desk-layout';
 
@@ -108,5 +110,47 @@ ${textField({ name: 'accountIds', label: 'Account ids (ACC-1234)', state, type: 
       : '';
   return h`<h2 id="search">Search of Icetrak’s systems</h2>
 ${run}
+${forwardsBlock(c, staff, csrf, basePath)}
 ${form}`;
+}
+
+/** How many customers the finished search matched that the request has not been forwarded to (0 when it cannot forward from the search). */
+function forwardableCount(c: Case): number {
+  try {
+    return notYetForwarded(c, forwardTargets(c, ICETRAK_REGISTER)).length;
+  } catch {
+    return 0; // not finished, or nothing (or no contact) to forward to: the manual forward remains
+  }
+}
+
+/**
+ * The forwards to customers (issue 15): each customer the request went to, its privacy contact and
+ * whether the email has gone; and, while the finished search has matched customers not yet
+ * forwarded to, the one button that forwards to all of them (the `forward` action without fields).
+ */
+function forwardsBlock(c: Case, staff: Staff, csrf: string, basePath: string): RawHtml {
+  const done = forwardsOf(c);
+  const mailState = (id: string) => {
+    const e = mailEntry(c, id);
+    return e?.state === 'sent'
+      ? h`sent ${timeOf(e.sentAt ?? e.createdAt)}`
+      : e?.state === 'failed'
+        ? h`<span class="error">not delivered</span>`
+        : 'to be sent';
+  };
+  const list = done.length
+    ? h`<h3>Forwarded to the customers</h3>
+<ul class="forwards">${done.map((f) => h`<li data-account="${f.accountId}">${f.name} (${f.accountId}), ${f.contact}: ${mailState(f.mail)}; by ${f.by.replace(/^staff:/, '')}, ${timeOf(f.at)}</li>`)}</ul>`
+    : '';
+  const pending = forwardableCount(c);
+  const button =
+    pending > 0 && canAct(staff) && isOpen(c.status)
+      ? h`<form method="post" action="${basePath}/desk/cases/${encodeURIComponent(c.reference)}/actions" id="action-forward-customers">
+<input type="hidden" name="action" value="forward">
+${csrfInput(csrf)}
+<p class="hint">Sends the request to each customer’s privacy contact (what was asked, the phone numbers to search, our reference; the deadline is theirs) and tells the requester who they are. The case closes as forwarded unless Icetrak holds data of its own for it.</p>
+<button type="submit">Forward to ${pending === 1 ? 'the customer' : `the ${pending} customers`} and tell the requester</button>
+</form>`
+      : '';
+  return h`${list}${button}`;
 }

@@ -12,6 +12,7 @@ import { formatLongDate, londonDateOf } from '#domain/calendar';
 import { RIGHT_LABELS } from '#domain/labels';
 import type { MailParams } from '#domain/outbox';
 import { ACTION_TEXT, groupPhrase, keptBecause } from './plan-text';
+import { forwardsOf } from '#domain/forwarding';
 import { type Block, type RenderedEmail, heading, link, list, mailto, paragraph, pre, renderEmail, strong } from './email-blocks';
 
 export const LETTER_KINDS = [
@@ -25,6 +26,7 @@ export const LETTER_KINDS = [
   'complaint-acknowledgement',
   'complaint-outcome',
   'export-ready',
+  'forwarded-to-customers',
 ] as const;
 export type LetterKind = (typeof LETTER_KINDS)[number];
 
@@ -41,6 +43,7 @@ export const LETTER_TITLES: Record<LetterKind, string> = {
   'complaint-acknowledgement': 'We have received your complaint',
   'complaint-outcome': 'The outcome of your complaint',
   'export-ready': 'Your data is ready to download',
+  'forwarded-to-customers': 'Organisations that hold your data have been sent your request',
 };
 
 const SIGN_OFF = 'Data Protection Officer, Icetrak Ltd, Malvern, UK';
@@ -137,6 +140,27 @@ function body(c: Case, kind: LetterKind, p: MailParams, due: string | null, down
           ? paragraph(due ? `We will answer the rest of your request ourselves by ${due}.` : 'We will answer the rest of your request ourselves.')
           : paragraph('Nothing else in your request is held by Icetrak, so this closes it with us.'),
       ];
+    case 'forwarded-to-customers': {
+      // The forwards this letter is about (issue 15): `accounts` names them, their details are on the case.
+      const accounts = text(p, 'accounts').split(',');
+      const forwards = forwardsOf(c).filter((f) => accounts.includes(f.accountId));
+      return [
+        paragraph(
+          'Your request ',
+          strong(c.reference),
+          forwards.length === 1
+            ? ' is about messages an organisation sent you through Icetrak. That organisation decides how those messages are used, so we have passed your request to it:'
+            : ' is about messages organisations sent you through Icetrak. Each of them decides how its messages are used, so we have passed your request to each:',
+        ),
+        list(forwards.map((f) => [strong(f.name), ': ', mailto(f.contact)])),
+        paragraph(
+          'Each will answer you itself, within its own time limit. Please contact it directly about those messages; we cannot answer for it, but we will help it as its processor.',
+        ),
+        p.icetrakPartRemains === true
+          ? paragraph(due ? `We will answer the rest of your request ourselves by ${due}.` : 'We will answer the rest of your request ourselves.')
+          : paragraph('Apart from our record of this request, Icetrak holds no data about you of its own, so this closes your request with us.'),
+      ];
+    }
     case 'complaint-acknowledgement':
       return [
         paragraph('We have received your complaint ', strong(c.reference), '. We are looking into it and will tell you the outcome without undue delay.'),

@@ -55,3 +55,14 @@ CREATE TABLE IF NOT EXISTS invoices (
   status text NOT NULL CHECK (status IN ('paid', 'due', 'void'))
 );
 CREATE INDEX IF NOT EXISTS invoices_contact ON invoices (contact_id);
+
+-- Issue 15: what Rightsdesk's change plans write. A restricted record (Art. 18) is stored and
+-- not otherwise processed: Icetrak's systems that read these tables skip rows with restricted_at
+-- set (and the person is told before it is lifted). marketing_opt_out_at: the user objected to
+-- direct marketing (Art. 21(3)); no marketing email goes to them again. ADD COLUMN IF NOT EXISTS,
+-- so a data directory made before these columns is brought up to date on the next start.
+ALTER TABLE account_users ADD COLUMN IF NOT EXISTS restricted_at timestamptz;
+ALTER TABLE account_users ADD COLUMN IF NOT EXISTS marketing_opt_out_at timestamptz;
+ALTER TABLE login_events ADD COLUMN IF NOT EXISTS restricted_at timestamptz;
+ALTER TABLE billing_contacts ADD COLUMN IF NOT EXISTS restricted_at timestamptz;
+ALTER TABLE invoices ADD COLUMN IF NOT EXISTS restricted_at timestamptz;

@@ -20,6 +20,7 @@ import { sesEventOf } from '#shared/email/ses-event';
 import { newCaseId, newReference } from '#shared/core/ids';
 import { BlobNotFoundError, systemClock, type CaseObject, type CaseObjects, type OutboundEmail } from '#shared/ports';
 import { emailsTo } from '#test/support/http';
+import { ICETRAK_REGISTER } from '#shared/fulfilment/icetrak-register';
 
 type Handler = (event: SESEvent, context: Context) => Promise<ReceiveEmailResult[]>;
 
@@ -249,5 +250,82 @@ describe('receiveEmail with a mailer SES refuses', () => {
       expect.objectContaining({ detail: { mail: `ack:${c.id}`, kind: 'acknowledgement', errorName: 'MessageRejected', failures: 1 } }),
     ]);
     expect(sent).toHaveLength(1); // the team's notice, once
+  });
+});
+
+describe('receiveEmail: a phone number in the text starts the search at intake (issue 15)', () => {
+  function withSearch() {
+    const started: Array<[string, string]> = [];
+    let n = 0;
+    const deps: ReceiveEmailDeps = {
+      ...useCaseDeps({ send: async () => 'sent' }),
+      search: {
+        cases,
+        clock: systemClock,
+        workflow: { start: async (caseId, runId) => void started.push([caseId, runId]) },
+        register: ICETRAK_REGISTER,
+        runId: () => `intake${String(Date.now())}${String((n += 1))}`,
+      },
+    };
+    return { deps, started };
+  }
+
+  it('takes the number as the requester’s phone and starts one search by the system, once however often SES delivers', async () => {
+    const { deps, started } = withSearch();
+    const raw = message(
+      'Cara Phone <cara.phone@example.org>',
+      'Who has my number?',
+      'I get texts on 07700 900456 from firms I never gave it to. Please tell me what you hold.',
+    );
+    const { id } = await arrive(raw);
+    const mail = { sesMessageId: id, receivedAt: new Date().toISOString(), envelopeFrom: 'cara.phone@example.org', verdicts: PASS };
+    const first = await receiveEmail(mail, deps);
+    expect(first).toMatchObject({ outcome: 'created', status: 'in_progress' });
+    const c = (await cases.find((first as { caseId: string }).caseId))!;
+    expect(c.requester.phone).toBe('+447700900456');
+    expect(c.search).toMatchObject({ startedBy: 'system', identifiers: { phones: ['+447700900456'] } });
+    expect(c.search!.sources.find((s) => s.source === 'traffic')).toMatchObject({
+      status: 'running',
+      identifiers: [{ kind: 'phone', value: '+447700900456' }],
+    });
+    expect(started).toEqual([[c.id, c.search!.runId]]);
+    expect(c.audit.filter((e) => e.action === 'SearchStarted')).toEqual([
+      expect.objectContaining({ actor: 'system', detail: expect.objectContaining({ phones: 1 }) }),
+    ]);
+
+    // SES delivers again: no second run; the same run's workflow is started again (harmless: named after the run).
+    await receiveEmail(mail, deps);
+    const again = (await cases.find(c.id))!;
+    expect(again.search!.runId).toBe(c.search!.runId);
+    expect(again.audit.filter((e) => e.action === 'SearchStarted')).toHaveLength(1);
+    expect(started).toEqual([
+      [c.id, c.search!.runId],
+      [c.id, c.search!.runId],
+    ]);
+  });
+
+  it('starts nothing for an email without a phone number, nor for one still to be confirmed (searched on confirmation)', async () => {
+    const { deps, started } = withSearch();
+    const plain = await arrive(message('Dan Plain <dan.plain@example.org>', 'Access request', 'Please send me my data. Order 2026-11-30, ref 12345678.'));
+    const r1 = await receiveEmail(
+      { sesMessageId: plain.id, receivedAt: new Date().toISOString(), envelopeFrom: 'dan.plain@example.org', verdicts: PASS },
+      deps,
+    );
+    const unverified = await arrive(message('Eve Unverified <eve.unverified@example.org>', 'Access request', 'My mobile is +44 7700 900457.'));
+    const r2 = await receiveEmail(
+      {
+        sesMessageId: unverified.id,
+        receivedAt: new Date().toISOString(),
+        envelopeFrom: 'eve.unverified@example.org',
+        verdicts: { ...PASS, dkim: 'FAIL', dmarc: 'FAIL' },
+      },
+      deps,
+    );
+    expect(r2).toMatchObject({ status: 'awaiting_identity' });
+    expect((await cases.find((r1 as { caseId: string }).caseId))!.search).toBeUndefined();
+    const eve = (await cases.find((r2 as { caseId: string }).caseId))!;
+    expect(eve.requester.phone).toBe('+447700900457');
+    expect(eve.search).toBeUndefined();
+    expect(started).toEqual([]);
   });
 });

@@ -2,7 +2,9 @@
 import { describe, expect, it } from 'vitest';
 import type { Case } from '#domain/case';
 import { confirmIdentity, receive } from '#domain/lifecycle';
-import { recordSourceResult, startSearch } from '#domain/search';
+import { finishSearch, recordSourceResult, startSearch } from '#domain/search';
+import { forwardTargets, forwardToCustomers } from '#domain/forwarding';
+import { ICETRAK_REGISTER } from '#shared/fulfilment/icetrak-register';
 import type { Staff } from '#shared/auth/staff';
 import { parseAction } from '#shared/cases/act';
 import { ValidationError } from '#domain/errors';
@@ -68,6 +70,46 @@ describe('searchSection', () => {
     const html = searchSection({ c, staff: viewer, csrf: 'tok', basePath: '' }).value;
     expect(html).toContain('have not been searched for this case yet');
     expect(html).not.toContain('<form');
+  });
+});
+
+describe('forwarding from the search (issue 15)', () => {
+  const finished = (): Case => {
+    let c = searched();
+    c = {
+      ...c,
+      search: {
+        ...c.search!,
+        sources: c.search!.sources.map((s) =>
+          s.source === 'traffic' ? { ...s, customers: s.customers!.map((m) => ({ ...m, privacyContact: 'dpo@worcestertaxis.example' })) } : s,
+        ),
+      },
+    };
+    return finishSearch(c, 'run0000000001', AT)!.case;
+  };
+
+  it('offers one button forwarding to the matched customers once the search has finished; a viewer gets none', () => {
+    expect(searchSection({ c: searched(), staff: dpo, csrf: 'tok', basePath: '' }).value).not.toContain('action-forward-customers');
+    const html = searchSection({ c: finished(), staff: dpo, csrf: 'tok', basePath: '' }).value;
+    expect(html).toMatch(/<form [^>]*id="action-forward-customers">\s*<input type="hidden" name="action" value="forward">/);
+    expect(html).toContain('Forward to the customer and tell the requester');
+    expect(searchSection({ c: finished(), staff: viewer, csrf: 'tok', basePath: '' }).value).not.toContain('action-forward-customers');
+  });
+
+  it('lists the forwards made, with each contact and whether its email has gone, and no button once all are forwarded', () => {
+    const c = finished();
+    const t = forwardToCustomers(
+      c,
+      { targets: forwardTargets(c, ICETRAK_REGISTER), runId: 'run0000000001', icetrakPartRemains: true },
+      {
+        at: AT,
+        actor: 'staff:dpo.lead@icetrak.net',
+      },
+    );
+    const html = searchSection({ c: t.case, staff: dpo, csrf: 'tok', basePath: '' }).value;
+    expect(html).toContain('Forwarded to the customers');
+    expect(html).toContain('Worcester &lt;Taxis&gt; (ACC-1002), dpo@worcestertaxis.example: to be sent; by dpo.lead@icetrak.net');
+    expect(html).not.toContain('action-forward-customers');
   });
 });
 
