@@ -130,7 +130,14 @@ describe('change plans through the staff API (issue 15 demo cases)', () => {
     expect(plan.groups.some((g) => g.action === 'keep' && g.keptUntil === '2030-06-30')).toBe(true);
     const doc = await executed(ref, plan);
     expect(['executed', 'verified']).toContain(doc.plan!.status);
-    expect((await actOn(ref, { action: 'close', outcome: 'partially-completed', summary: 'Part of your data is kept.' })).status).toBe(200);
+    const closed = await actOn(ref, {
+      action: 'close',
+      outcome: 'partially-completed',
+      summary: 'We erased what we could.',
+      withheld: 'Your account and billing records are kept for a legal obligation.',
+      keptBecause: ['legal-obligation'],
+    });
+    expect(closed.status, closed.text).toBe(200);
     await stack.outboxSweeper.runOnce();
     const letter = (await emailsTo(stack.urls.ses, 'ben@example.org')).find((m) => m.subject.includes(ref) && m.subject.includes('Our response'))!;
     expect(letter.body.text).toContain('kept until 30 June 2030');
