@@ -762,7 +762,12 @@ describe('residency and cdk-nag', () => {
           `${f}/Role/DefaultPolicy AwsSolutions-IAM5[Resource::<StorageFiles48C02C92.Arn>/searches/*]`,
           `${f}/Role/DefaultPolicy AwsSolutions-IAM5[Resource::<StorageFiles48C02C92.Arn>/exports/*]`,
           `${f}/Role/DefaultPolicy AwsSolutions-IAM5[Resource::<StorageRawMail6E76FE24.Arn>/inbound/*]`,
+          // A change plan (issue 15) writes its lines under plans/ and reads them back to execute it.
+          `${f}/Role/DefaultPolicy AwsSolutions-IAM5[Resource::<StorageFiles48C02C92.Arn>/plans/*]`,
+          `${f}/Role/DefaultPolicy AwsSolutions-IAM5[Resource::<StorageFiles48C02C92.Arn>/plans/*]`,
         ]),
+        // The case page and the API's case show the change plan's lines, read under plans/.
+        ...['DeskCase', 'GetCase'].map((f) => `${f}/Role/DefaultPolicy AwsSolutions-IAM5[Resource::<StorageFiles48C02C92.Arn>/plans/*]`),
         // The answer's ZIP is read under exports/: by the requester's download and by the DPO team's review copy.
         ...['DownloadExport', 'DeskExport'].map((f) => `${f}/Role/DefaultPolicy AwsSolutions-IAM5[Resource::<StorageFiles48C02C92.Arn>/exports/*]`),
         // A report's files are read (and, by a run, written) under the reports bucket's reports/ prefix; the lists read records only.
