@@ -220,7 +220,9 @@ describe.each(HANDLERS.map((h) => [h.entry, h] as const))('%s', (_entry, spec) =
 
   it('has exactly the environment its manifest entry implies', () => {
     const names = Object.keys(cfn().Environment.Variables as Record<string, unknown>).sort();
-    expect(names).toEqual([...RUNTIME_ENV, ...envNamesOf(spec.uses)].sort());
+    // The account database's TLS: Amazon's CA bundle, which the runtime loads only when told (ServiceFunction.trustAmazonCertificates).
+    const runtime = spec.uses.accountsDb ? [...RUNTIME_ENV, 'NODE_EXTRA_CA_CERTS'] : RUNTIME_ENV;
+    expect(names).toEqual([...runtime, ...envNamesOf(spec.uses)].sort());
   });
 
   it('has exactly the IAM actions its manifest entry implies, on the resources it names', () => {
