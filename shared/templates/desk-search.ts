@@ -12,6 +12,7 @@ import type { SourceSearch, SourceSearchStatus } from '#domain/search';
 import { ICETRAK_REGISTER } from '#shared/fulfilment/icetrak-register';
 import { isOpen } from '#domain/lifecycle';
 import { isComplaint } from '#domain/case';
+import type { ReviewedRecord, SourceRecords } from '#shared/fulfilment/search-records';
 import { textField, type FormState } from './desk-forms';
 import { csrfInput, timeOf } from './desk-layout';
 
@@ -41,9 +42,37 @@ ${csrfInput(csrf)}
 </form>`;
 }
 
-function sourceRow(s: SourceSearch, act?: { c: Case; csrf: string; basePath: string }): RawHtml {
+/** One record found, its summary, and (for the DPO team, on an open case) the form that marks or unmarks it as another person's data. */
+function recordItem(r: ReviewedRecord, act?: { c: Case; csrf: string; basePath: string }): RawHtml {
+  const form = act
+    ? h`<form class="inline-form" method="post" action="${act.basePath}/desk/cases/${encodeURIComponent(act.c.reference)}/actions">
+<input type="hidden" name="action" value="mark-third-party">
+<input type="hidden" name="records" value="${r.id}">
+<input type="hidden" name="thirdParty" value="${r.thirdParty ? 'false' : 'true'}">
+${csrfInput(act.csrf)}
+<button type="submit" class="secondary">${r.thirdParty ? 'Unmark: it is the requester’s' : 'Mark as another person’s data'}<span class="visually-hidden"> (${r.id})</span></button>
+</form>`
+    : '';
+  return h`<li data-record="${r.id}"${r.thirdParty ? h` data-third-party` : ''}><code>${r.id}</code> ${r.summary}${
+    r.thirdParty ? h` <strong class="tag">Another person’s data: left out of the answer</strong>` : ''
+  } ${form}</li>`;
+}
+
+function recordsList(found: SourceRecords | undefined, act?: { c: Case; csrf: string; basePath: string }): RawHtml | '' {
+  if (!found) return '';
+  if (found.unreadable) return h`<p class="error">The records found could not be read back: run the search again.</p>`;
+  if (found.records.length === 0) return '';
+  const marked = found.records.filter((r) => r.thirdParty).length;
+  return h`<details class="records"><summary>Records found${marked ? h` (${marked} marked as another person’s data)` : ''}</summary>
+<p class="hint">Mark a record that is about someone else: it is left out of the answer (UK GDPR Art. 15(4)).</p>
+<ul class="items">${found.records.map((r) => recordItem(r, act))}</ul>
+${found.more ? h`<p>And ${found.more} more, not shown here; the answer holds them all.</p>` : ''}
+</details>`;
+}
+
+function sourceRow(s: SourceSearch, act?: { c: Case; csrf: string; basePath: string }, found?: SourceRecords): RawHtml {
   const system = ICETRAK_REGISTER.systems.find((x) => x.id === s.source);
-  const found =
+  const result =
     s.status === 'done'
       ? h`${s.recordCount ?? 0} record${s.recordCount === 1 ? '' : 's'}${s.finishedAt ? h`, ${timeOf(s.finishedAt)}` : ''}`
       : s.status === 'failed'
@@ -65,7 +94,7 @@ each customer (their privacy contact) — do not disclose it as Icetrak’s.</p>
 <th scope="row">${system?.name ?? s.source}</th>
 <td>${STATUS_TEXT[s.status]}</td>
 <td>${s.identifiers.length ? h`<ul>${s.identifiers.map((i) => h`<li>${KIND_TEXT[i.kind] ?? i.kind}: ${i.value}</li>`)}</ul>` : '—'}</td>
-<td>${found}${byHand}${customers}</td>
+<td>${result}${byHand}${customers}${recordsList(found, act)}</td>
 </tr>`;
 }
 
@@ -81,6 +110,8 @@ export function searchSection(opts: {
   basePath: string;
   /** The failed search form's fields and errors, when its post was refused. */
   failed?: { values: Record<string, unknown>; errors: Record<string, string> };
+  /** The records found, by source (shared/fulfilment/search-records.ts), when the page's handler read them. */
+  records?: Record<string, SourceRecords>;
 }): RawHtml {
   const { c, staff, csrf, basePath } = opts;
   const s = c.search;
@@ -90,7 +121,7 @@ export function searchSection(opts: {
       }.</p>
 <table class="search">
 <thead><tr><th scope="col">System</th><th scope="col">Status</th><th scope="col">Searched by</th><th scope="col">Found</th></tr></thead>
-<tbody>${s.sources.map((x) => sourceRow(x, canAct(staff) && isOpen(c.status) ? { c, csrf, basePath } : undefined))}</tbody>
+<tbody>${s.sources.map((x) => sourceRow(x, canAct(staff) && isOpen(c.status) ? { c, csrf, basePath } : undefined, opts.records?.[x.source]))}</tbody>
 </table>`
     : h`<p>Icetrak’s systems have not been searched for this case yet.</p>`;
   const state: FormState = { prefix: 'search', values: opts.failed?.values ?? {}, errors: opts.failed?.errors ?? {} };
