@@ -38,5 +38,6 @@ export const handler = deskPage(
       return html(statusOf(err), casePage({ view, staff, csrf: csrf ?? '', basePath, errors, values, records }), deskHeaders(process.env.STAFF_ISSUER));
     }
   },
-  { accepts: ['form'] },
+  // Multipart for the manual search's upload (its form has a file input); the body stays within the stack's 64 KB.
+  { accepts: ['form', 'multipart'] },
 );

@@ -8,7 +8,7 @@
 import type { Case } from '#domain/case';
 import { canAct, type Staff } from '#shared/auth/staff';
 import { h, type RawHtml } from '#http/html';
-import type { SourceSearch, SourceSearchStatus } from '#domain/search';
+import { MANUAL_UPLOAD_MAX_BYTES, MANUAL_UPLOAD_TYPES, type SourceSearch, type SourceSearchStatus } from '#domain/search';
 import { ICETRAK_REGISTER } from '#shared/fulfilment/icetrak-register';
 import { isOpen } from '#domain/lifecycle';
 import { isComplaint } from '#domain/case';
@@ -24,11 +24,32 @@ const STATUS_TEXT: Record<SourceSearchStatus, string> = {
   'not-searched': 'Not searched: no identifier it can be searched by',
 };
 
+/** The file input's accept list: the upload's content types and their usual extensions. */
+const UPLOAD_ACCEPT = [
+  ...MANUAL_UPLOAD_TYPES,
+  '.pdf',
+  '.png',
+  '.jpg',
+  '.jpeg',
+  '.gif',
+  '.webp',
+  '.tif',
+  '.tiff',
+  '.txt',
+  '.csv',
+  '.doc',
+  '.docx',
+  '.xls',
+  '.xlsx',
+  '.odt',
+  '.ods',
+].join(',');
+
 const KIND_TEXT: Record<string, string> = { email: 'email', phone: 'phone', accountId: 'account' };
 
 /** The form a member of staff records a manual source's search with: found (and what), or nothing. */
 function manualForm(c: Case, s: SourceSearch, csrf: string, basePath: string): RawHtml {
-  return h`<form method="post" action="${basePath}/desk/cases/${encodeURIComponent(c.reference)}/actions" novalidate>
+  return h`<form method="post" action="${basePath}/desk/cases/${encodeURIComponent(c.reference)}/actions" enctype="multipart/form-data" novalidate>
 <input type="hidden" name="action" value="record-manual-search">
 <input type="hidden" name="source" value="${s.source}">
 ${csrfInput(csrf)}
@@ -38,6 +59,9 @@ ${csrfInput(csrf)}
 </fieldset>
 <label for="manual-${s.source}-note">What was found, and where (goes into the answer unless marked as another person’s data)</label>
 <textarea id="manual-${s.source}-note" name="note" rows="3" maxlength="10000"></textarea>
+<label for="manual-${s.source}-file">Upload what was found (optional)</label>
+<p class="hint" id="manual-${s.source}-file-hint">One file of at most ${MANUAL_UPLOAD_MAX_BYTES / 1024} KB: PDF, image (PNG, JPEG, GIF, WebP, TIFF), text, CSV, Word, Excel or OpenDocument. It goes into the answer under this system’s folder, unless marked as another person’s data.</p>
+<input type="file" id="manual-${s.source}-file" name="file" aria-describedby="manual-${s.source}-file-hint" accept="${UPLOAD_ACCEPT}">
 <button type="submit" class="secondary">Record the search</button>
 </form>`;
 }
@@ -82,7 +106,7 @@ function sourceRow(s: SourceSearch, act?: { c: Case; csrf: string; basePath: str
           : '';
   const byHand = s.manual
     ? h`<p>Searched by hand by ${s.manual.by.replace(/^staff:/, '')}, ${timeOf(s.manual.at)}: ${
-        s.manual.outcome === 'found' ? h`found — ${s.manual.note ?? ''}` : 'nothing found'
+        s.manual.outcome === 'found' ? h`found — ${s.manual.note ?? ''}${s.manual.fileKey ? ' (a file was uploaded)' : ''}` : 'nothing found'
       }.</p>`
     : '';
   const customers = s.customers?.length
