@@ -14,6 +14,12 @@ import { startLocalStack, type LocalStack } from '#infra/local/stack';
 import { ADA_RECORDS, RUN_ID, adaCase, filesOf } from '#test/fixtures/export/records';
 import { anEntry } from '#test/support/cases';
 import { bearerFor, signInAs, staffCall } from '#test/support/staff';
+import { localDynamoClient } from '#infra/local/emulators';
+import type { Staff } from '#shared/auth/staff';
+import { act, parseAction } from '#shared/cases/act';
+import { ICETRAK_REGISTER } from '#shared/fulfilment/icetrak-register';
+import { systemClock, type CaseObjects, type OutboundEmail } from '#shared/ports';
+import { recordingOutbox } from '#test/support/outbox';
 
 const DPO = 'dpo.lead@icetrak.net';
 let stack: LocalStack;
@@ -30,9 +36,9 @@ afterAll(async () => {
 });
 
 /** Ada's case, its search finished but for the support files, searched by hand (awaiting staff); its records files stored. */
-async function ada(): Promise<Case> {
+async function ada(overrides: Partial<Case> = {}): Promise<Case> {
   const email = `ada+${Math.random().toString(36).slice(2, 8)}@example.org`;
-  const c = adaCase({ requester: { fullName: 'Ada Lovelace', email, relationship: 'customer' } });
+  const c = adaCase({ requester: { fullName: 'Ada Lovelace', email, relationship: 'customer' }, ...overrides });
   const search = { ...c.search!, sources: [...c.search!.sources, { source: 'support-files', status: 'awaiting-staff' as const, identifiers: [] }] };
   const files = filesStore();
   for (const f of filesOf(c.id, ADA_RECORDS)) await files.put(recordsKey(c.id, RUN_ID, f.source), JSON.stringify(f));
@@ -167,4 +173,47 @@ describe('a manual source recorded with an upload', () => {
     expect(res.status, res.text).toBe(200);
     expect((await filesStore().get(manualUploadKey(c.id, RUN_ID, 'support-files'))).toString('utf8')).toBe(csv.toString('utf8'));
   }, 60_000);
+});
+
+describe('an upload to a case on legal hold', () => {
+  const staff: Staff = { sub: 's-1', email: DPO, name: 'Dana Lead', roles: ['dpo'] };
+  /** The act use case with the stack's table and files bucket, and a recording stand-in for S3 Object Lock (s3rver has none). */
+  const withObjects = () => {
+    const calls: { on: boolean; keys: string[] }[] = [];
+    const objects: CaseObjects = {
+      list: async () => [],
+      setLegalHold: async (list, on) => void calls.push({ on, keys: list.map((o) => `${o.bucket}:${o.key}`) }),
+      deleteAllVersions: async () => 0,
+    };
+    const sent: OutboundEmail[] = [];
+    const table = { client: localDynamoClient(stack.urls.dynamodb), tableName: stack.env.CASES_TABLE!, clock: systemClock };
+    const deps = {
+      cases: caseStore(),
+      clock: systemClock,
+      outbox: recordingOutbox(table, sent),
+      objects,
+      fulfilment: { files: filesStore(), register: ICETRAK_REGISTER },
+    };
+    return { deps, calls };
+  };
+  const upload = parseAction({
+    action: 'record-manual-search',
+    source: 'support-files',
+    outcome: 'found',
+    file: { name: 'scan.pdf', contentType: 'application/pdf', base64: PDF.toString('base64') },
+  });
+
+  it('holds the new file at once, as every other object of the case', async () => {
+    const c = await ada({ legalHold: { since: '2026-12-01T09:00:00.000Z', reason: 'Litigation', placedBy: 'staff:dpo.lead@icetrak.net' } });
+    const { deps, calls } = withObjects();
+    await act(c.reference, upload, staff, deps);
+    expect(calls).toEqual([{ on: true, keys: [`files:${manualUploadKey(c.id, RUN_ID, 'support-files')}`] }]);
+  });
+
+  it('places no hold on a case that is not held', async () => {
+    const c = await ada();
+    const { deps, calls } = withObjects();
+    await act(c.reference, upload, staff, deps);
+    expect(calls).toEqual([]);
+  });
 });
