@@ -57,4 +57,6 @@ export const RUNTIME_ENV_NAMES = {
   POWERTOOLS_SERVICE_NAME: 'POWERTOOLS_SERVICE_NAME',
   POWERTOOLS_LOG_LEVEL: 'POWERTOOLS_LOG_LEVEL',
   NODE_OPTIONS: 'NODE_OPTIONS',
+  /** Extra CA certificates Node trusts: set only on functions that reach the account database over TLS (ServiceFunction.trustAmazonCertificates). */
+  NODE_EXTRA_CA_CERTS: 'NODE_EXTRA_CA_CERTS',
 } as const;

@@ -7,8 +7,18 @@ import { newRunId } from '#shared/core/ids';
 import { ICETRAK_REGISTER } from '#shared/fulfilment/icetrak-register';
 import type { DeskActDeps, DeskEntryDeps, DeskFilesDeps, DeskReadDeps } from '#shared/cases/deps';
 import { readConfig } from '#shared/core/config';
+import type { Register } from '#domain/register';
+import type { BlobStore } from '#shared/ports';
 
-const memo: { read?: DeskReadDeps; act?: DeskActDeps; holds?: DeskActDeps; entry?: DeskEntryDeps; files?: DeskFilesDeps; site?: DeskSite } = {};
+const memo: {
+  page?: DeskReadDeps & { fulfilment: { files: BlobStore; register: Register } };
+  read?: DeskReadDeps;
+  act?: DeskActDeps;
+  holds?: DeskActDeps;
+  entry?: DeskEntryDeps;
+  files?: DeskFilesDeps;
+  site?: DeskSite;
+} = {};
 
 /** Where the desk is served, and the DPO address its letters name. */
 export interface DeskSite {
@@ -25,6 +35,11 @@ export function deskSite(): DeskSite {
 
 export function deskReadDeps(): DeskReadDeps {
   return (memo.read ??= { cases: caseStore(), clock: clock() });
+}
+
+/** The case page: the case, and the search's records files (searches/ only) for the DPO's review against the register. */
+export function deskCasePageDeps(): DeskReadDeps & { fulfilment: { files: BlobStore; register: Register } } {
+  return (memo.page ??= { ...deskReadDeps(), fulfilment: { files: filesStore(), register: ICETRAK_REGISTER } });
 }
 
 export function deskActDeps(): DeskActDeps {

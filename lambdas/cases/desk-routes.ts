@@ -35,7 +35,8 @@ const route = (id: string, file: string, method: 'GET' | 'POST', path: string, u
 export const DESK_HANDLERS: readonly HandlerSpec[] = [
   // The desk (HTML, session cookie)
   route('DeskQueue', 'desk-queue', 'GET', '/desk', STAFF),
-  route('DeskCase', 'desk-case', 'GET', '/desk/cases/{reference}', STAFF),
+  // The case page reads the search's records files (searches/ only) for the DPO to mark third-party data.
+  route('DeskCase', 'desk-case', 'GET', '/desk/cases/{reference}', { ...STAFF, files: { access: 'read', prefix: 'searches/' } }),
   route('DeskAct', 'desk-act', 'POST', '/desk/cases/{reference}/actions', ACTS_WITH_HOLDS),
   route('DeskNewCase', 'desk-new-case', 'GET', '/desk/new', STAFF),
   route('DeskCreateCase', 'desk-create-case', 'POST', '/desk/cases', { ...ACTS, keeper: 'start', settings: [...OUTBOX_USES.settings, 'NATION'] }),

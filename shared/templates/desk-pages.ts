@@ -24,6 +24,7 @@ import type { RenderedEmail } from './email-blocks';
 import { confirmedEmail, emailReceivedEmail } from './emails';
 import { actionAnchors, actionForm, isFormAction, smallActionForm } from './desk-actions';
 import { searchSection } from './desk-search';
+import type { SourceRecords } from '#shared/fulfilment/search-records';
 import { answerSection } from './desk-export';
 import { choiceAnchor, choices, errorSummary, select, textArea, textField, type FormState } from './desk-forms';
 import {
@@ -282,6 +283,8 @@ export function casePage(opts: {
   errors?: Record<string, string>;
   values?: Record<string, unknown>;
   flash?: string;
+  /** The search's records by source, for the DPO's review (third-party marks). */
+  records?: Record<string, SourceRecords>;
 }): string {
   const { view, staff, csrf, basePath } = opts;
   const c = view.case;
@@ -310,7 +313,7 @@ ${requesterSection(c)}
 <h2 id="why-this-date">Why this date</h2>
 <ul>${view.dueExplanation.map((s) => h`<li>${s}</li>`)}</ul>
 ${notesSection(c)}
-${searchSection({ c, staff, csrf, basePath, ...(values.action === 'search' ? { failed: { values, errors } } : {}) })}
+${searchSection({ c, staff, csrf, basePath, ...(opts.records ? { records: opts.records } : {}), ...(values.action === 'search' ? { failed: { values, errors } } : {}) })}
 ${correspondenceSection(view, staff, csrf, basePath)}
 ${answerSection({ view, staff, csrf, basePath })}
 ${actionsSection}
