@@ -8,13 +8,13 @@
  * Its pages and routes live here rather than in the cases context's desk routes: they are about
  * Icetrak's accounts, not about cases, and only the review's runs reach the account system.
  */
-import type { ContextManifest, HandlerSpec, Uses } from '#lambdas/manifest';
+import { RETENTION_SETTINGS, type ContextManifest, type HandlerSpec, type Uses } from '#lambdas/manifest';
 
 /** Stream records a purge invocation takes: 100 cases, each a few list and delete calls, well inside the timeout. */
 export const PURGE_BATCH_SIZE = 100;
 
 /** Reading reviews and holds (the desk's page, the API), and placing or releasing holds: sessions, holds and reviews in the cases table. */
-const HOLDS = { staffAuth: true, cases: 'readWrite', settings: ['PUBLIC_BASE_URL'] } as const satisfies Uses;
+const HOLDS = { staffAuth: true, cases: 'readWrite', settings: ['PUBLIC_BASE_URL', ...RETENTION_SETTINGS] } as const satisfies Uses;
 /** Making a review: also Icetrak's account system (read only). */
 const REVIEW = { cases: 'readWrite', accountsDb: true } as const satisfies Uses;
 
@@ -62,7 +62,7 @@ export const RETENTION: ContextManifest = {
         cron: REVIEW_CRON,
         description: 'Rightsdesk: the retention review of Icetrak accounts for the month before (07:30 on the first working day; days 1-7 catch up)',
       },
-      uses: { ...REVIEW, settings: ['NATION'] },
+      uses: { ...REVIEW, settings: ['NATION', ...RETENTION_SETTINGS] },
       timeoutSeconds: 60,
     },
     route('DeskRetention', 'desk-retention', 'GET', '/desk/retention', HOLDS),

@@ -7,7 +7,7 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { AccountReviewRecord, RetentionReviewStore } from '#shared/retention/account-review';
-import { accountabilityExpiry } from '#domain/retention';
+import { accountabilityExpiry, RETENTION, type RetentionSchedule } from '#domain/retention';
 import { CASES_TABLE } from './cases-table-schema';
 
 const PK = CASES_TABLE.partitionKey;
@@ -25,7 +25,11 @@ export class DynamoRetentionReviews implements RetentionReviewStore {
   private readonly doc: DynamoDBDocumentClient;
   private readonly table: string;
 
-  constructor(opts: { client: DynamoDBClient; tableName: string }) {
+  /** The schedule whose accountabilityYears sets the TTL (RETENTION_ACCOUNTABILITY_YEARS). */
+  private readonly retention: RetentionSchedule;
+
+  constructor(opts: { client: DynamoDBClient; tableName: string; retention?: RetentionSchedule }) {
+    this.retention = opts.retention ?? RETENTION;
     this.doc = DynamoDBDocumentClient.from(opts.client, { marshallOptions: { removeUndefinedValues: true } });
     this.table = opts.tableName;
   }
@@ -35,7 +39,7 @@ export class DynamoRetentionReviews implements RetentionReviewStore {
       new UpdateCommand({
         TableName: this.table,
         Key: keyOf(review.month),
-        // Kept 6 years from the end of the reviewed month (shared/domain/retention.ts), then DynamoDB's TTL deletes it.
+        // Kept accountabilityYears (RETENTION_ACCOUNTABILITY_YEARS; default 6) from the end of the reviewed month (shared/domain/retention.ts), then DynamoDB's TTL deletes it.
         UpdateExpression: 'SET #r = :r, #first = if_not_exists(#first, :at), #lpk = :lpk, #lsk = :lsk, #exp = :exp ADD #runs :one',
         ExpressionAttributeNames: {
           '#r': 'review',
@@ -51,7 +55,7 @@ export class DynamoRetentionReviews implements RetentionReviewStore {
           ':lpk': REVIEWS,
           ':lsk': review.month,
           ':one': 1,
-          ':exp': accountabilityExpiry(lastDayOf(review.month)),
+          ':exp': accountabilityExpiry(lastDayOf(review.month), this.retention),
         },
         ReturnValues: 'ALL_NEW',
       }),
