@@ -6,6 +6,8 @@
  */
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { reviewSummary, type RetentionReviewSummary } from '#domain/retention-review';
+import type { RetentionReviewReader } from '#shared/ports';
 import type { AccountReviewRecord, RetentionReviewStore } from '#shared/retention/account-review';
 import { accountabilityExpiry, RETENTION, type RetentionSchedule } from '#domain/retention';
 import { CASES_TABLE } from './cases-table-schema';
@@ -21,7 +23,7 @@ const keyOf = (month: string) => ({ [PK]: `RETENTIONREVIEW#${month}`, [SK]: 'RET
 
 type Stored = Omit<AccountReviewRecord, 'runs' | 'firstGeneratedAt'>;
 
-export class DynamoRetentionReviews implements RetentionReviewStore {
+export class DynamoRetentionReviews implements RetentionReviewStore, RetentionReviewReader {
   private readonly doc: DynamoDBDocumentClient;
   private readonly table: string;
 
@@ -66,6 +68,12 @@ export class DynamoRetentionReviews implements RetentionReviewStore {
   async find(month: string): Promise<AccountReviewRecord | undefined> {
     const { Item } = await this.doc.send(new GetCommand({ TableName: this.table, Key: keyOf(month), ConsistentRead: true }));
     return Item ? recordOf(Item) : undefined;
+  }
+
+  /** The month's review in figures, for the compliance report (shared/reports/run.ts): counts and reasons, no accounts. */
+  async summaryOf(month: string): Promise<RetentionReviewSummary | undefined> {
+    const review = await this.find(month);
+    return review ? reviewSummary(review) : undefined;
   }
 
   async latest(): Promise<AccountReviewRecord | undefined> {
