@@ -104,7 +104,11 @@ export default async function bench(): Promise<void> {
     total += (performance.now() - t) / 1000;
     result.deleted += swept.deleted;
     result.removedFailed += swept.removedFailed;
-    console.log(`round: ${String(first + ids.length)} of ${String(CASES)} cases swept (${total.toFixed(1)} s of sweeping so far)`);
+    const deletesSoFar = proxy.requests.filter((r) => r.method === 'POST' && /[?&]delete(=|&|$)/.test(r.path)).length;
+    console.log(
+      `round: ${String(first + ids.length)} of ${String(CASES)} cases swept, ${total.toFixed(1)} s of sweeping so far ` +
+        `(${((total * 1000) / (first + ids.length)).toFixed(1)} ms a case); S3 requests by the purge ${String(proxy.requests.length)}, DeleteObjects ${String(deletesSoFar)}`,
+    );
   }
   console.log(`seeded ${CASES} expired cases, ${CASES * 3} objects, in rounds of ${ROUND}: ${seedSeconds.toFixed(1)} s`);
   const calls = new Map<string, number>();
