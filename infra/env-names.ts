@@ -48,6 +48,12 @@ export const ENV_NAMES = {
   ATHENA_RESULTS_BUCKET: 'ATHENA_RESULTS_BUCKET',
   /** The key prefix the workgroup writes results under, e.g. `athena/`. */
   ATHENA_RESULTS_PREFIX: 'ATHENA_RESULTS_PREFIX',
+  /** Years a closed case's records are kept (cdk.json `rightsdesk:retentionCaseYears`); functions that compute an expiry. */
+  RETENTION_CASE_YEARS: 'RETENTION_CASE_YEARS',
+  /** Days rejected intake is kept after it closes (`rightsdesk:retentionRejectedDays`). */
+  RETENTION_REJECTED_DAYS: 'RETENTION_REJECTED_DAYS',
+  /** Years accountability records are kept (`rightsdesk:retentionAccountabilityYears`). */
+  RETENTION_ACCOUNTABILITY_YEARS: 'RETENTION_ACCOUNTABILITY_YEARS',
 } as const;
 
 export type EnvName = (typeof ENV_NAMES)[keyof typeof ENV_NAMES];

@@ -2,7 +2,7 @@
  * What the desk's and the staff API's handlers use, one memoised factory per need: each builds
  * on first call only what its handlers' manifest entries grant (lambdas/cases/manifest.ts).
  */
-import { caseObjects, caseStore, clock, filesStore, ids, keeper, outbox, searchWorkflow } from '#adapters/from-env';
+import { caseObjects, caseStore, clock, filesStore, ids, keeper, outbox, retentionSchedule, searchWorkflow } from '#adapters/from-env';
 import { newRunId } from '#shared/core/ids';
 import { ICETRAK_REGISTER } from '#shared/fulfilment/icetrak-register';
 import type { DeskActDeps, DeskEntryDeps, DeskFilesDeps, DeskReadDeps } from '#shared/cases/deps';
@@ -59,6 +59,7 @@ export function deskActWithHoldsDeps(): DeskActDeps {
     keeper: keeper(),
     search: { workflow: searchWorkflow(), register: ICETRAK_REGISTER, runId: newRunId },
     fulfilment: { files: filesStore(), register: ICETRAK_REGISTER },
+    retention: retentionSchedule(),
   });
 }
 

@@ -4,7 +4,7 @@
  * it reads anything (shared/http/staff-handler.ts). Sessions live in the cases table, so every
  * handler writes it (touching the session); acting handlers also owe and send letters.
  */
-import { OUTBOX_USES, type HandlerSpec, type Uses } from '#lambdas/manifest';
+import { OUTBOX_USES, RETENTION_SETTINGS, type HandlerSpec, type Uses } from '#lambdas/manifest';
 
 const STAFF = { staffAuth: true, cases: 'readWrite', settings: ['DPO_ADDRESS', 'PUBLIC_BASE_URL'] } as const satisfies Uses;
 const ACTS = { ...OUTBOX_USES, staffAuth: true } as const satisfies Uses;
@@ -20,6 +20,8 @@ const ACTS_WITH_HOLDS = {
   files: ['hold', { access: 'read', prefix: 'searches/' }, { access: 'write', prefix: 'searches/' }, { access: 'write', prefix: 'exports/' }],
   keeper: 'start',
   search: 'start',
+  // Closing a case and releasing a hold set its expiry from the deployment's schedule.
+  settings: [...OUTBOX_USES.settings, ...RETENTION_SETTINGS],
 } as const satisfies Uses;
 /** Reads that draw no page with the desk's letters: no DPO address. */
 const STAFF_READS = { staffAuth: true, cases: 'readWrite', settings: ['PUBLIC_BASE_URL'] } as const satisfies Uses;

@@ -238,7 +238,7 @@ export async function act(reference: string, input: ActionInput, staff: Staff, d
   let target: Case | undefined;
   if (input.action === 'merge') target = await caseByReference(input.into, deps);
   const at = deps.clock.now().toISOString();
-  const ctx: TransitionContext = { at, actor: actorOf(staff) };
+  const ctx: TransitionContext = { at, actor: actorOf(staff), ...(deps.retention ? { retention: deps.retention } : {}) };
   const owed: string[] = [];
   if (input.action === 'record-manual-search') await writeManualRecord(found, input, at, deps);
   if (input.action === 'place-hold') {

@@ -5,6 +5,7 @@
  */
 import type { Nation } from '#domain/calendar';
 import type { Register } from '#domain/register';
+import type { RetentionSchedule } from '#domain/retention';
 import type { OutboxDeps } from '#shared/core/outbox';
 import type { BlobStore, CaseObjects, CaseStore, Clock, Keeper } from '#shared/ports';
 import type { SearchDeps } from '#shared/fulfilment/search';
@@ -28,6 +29,11 @@ export interface DeskActDeps extends DeskReadDeps {
    * prepare-export action fails (the act handlers have it; logging a case does not need it).
    */
   fulfilment?: { files: BlobStore; register: Register };
+  /**
+   * The deployment's retention schedule (RETENTION_* settings): closing a case and releasing a hold
+   * take its expiry from it. The act handlers have it; absent (logging a case closes nothing), the defaults.
+   */
+  retention?: RetentionSchedule;
 }
 
 export interface DeskEntryDeps extends DeskActDeps {
