@@ -5,6 +5,7 @@
  */
 import type { IConstruct } from 'constructs';
 import { isNation, NATIONS, type Nation } from '#domain/calendar';
+import { RETENTION, RETENTION_BOUNDS, type RetentionSchedule } from '#domain/retention';
 
 export const CONTEXT_KEYS = {
   domain: 'rightsdesk:domain',
@@ -16,10 +17,23 @@ export const CONTEXT_KEYS = {
   mailDailyLimit: 'rightsdesk:mailDailyLimit',
   staffDomainPrefix: 'rightsdesk:staffDomainPrefix',
   initialDpoEmail: 'rightsdesk:initialDpoEmail',
+  retentionCaseYears: 'rightsdesk:retentionCaseYears',
+  retentionRejectedDays: 'rightsdesk:retentionRejectedDays',
+  retentionAccountabilityYears: 'rightsdesk:retentionAccountabilityYears',
 } as const;
 
+/** The retention schedule's context keys, by the schedule's field (shared/domain/retention.ts RETENTION). */
+const RETENTION_KEYS = {
+  caseYears: 'retentionCaseYears',
+  rejectedDays: 'retentionRejectedDays',
+  accountabilityYears: 'retentionAccountabilityYears',
+} as const satisfies Record<keyof RetentionSchedule, keyof typeof CONTEXT_KEYS>;
+
 /** Keys that must be present; the rest have documented defaults. */
-type RequiredKey = Exclude<keyof typeof CONTEXT_KEYS, 'customDomain' | 'mailDailyLimit' | 'staffDomainPrefix' | 'initialDpoEmail'>;
+type RequiredKey = Exclude<
+  keyof typeof CONTEXT_KEYS,
+  'customDomain' | 'mailDailyLimit' | 'staffDomainPrefix' | 'initialDpoEmail' | (typeof RETENTION_KEYS)[keyof RetentionSchedule]
+>;
 
 /** Automatic mails one recipient address may get a day unless `rightsdesk:mailDailyLimit` says otherwise. */
 export const DEFAULT_MAIL_DAILY_LIMIT = 4;
@@ -66,6 +80,14 @@ export interface RightsdeskConfig {
    * emailed a temporary password. Context `rightsdesk:initialDpoEmail`. @default - none
    */
   readonly initialDpoEmail?: string;
+  /**
+   * The retention schedule (docs/retention.md): years a closed case's records are kept, days for
+   * rejected intake, years for accountability records. Context `rightsdesk:retentionCaseYears`
+   * (1–20), `rightsdesk:retentionRejectedDays` (7–365), `rightsdesk:retentionAccountabilityYears`
+   * (1–20). The functions that compute an expiry get them as RETENTION_* variables; the buckets'
+   * lifecycle backstops are derived from them (infra/storage.ts). @default RETENTION (6 years, 90 days, 6 years)
+   */
+  readonly retention: RetentionSchedule;
 }
 
 export class ConfigError extends Error {
@@ -92,6 +114,9 @@ export function parseConfig(
     readonly mailDailyLimit?: unknown;
     readonly staffDomainPrefix?: unknown;
     readonly initialDpoEmail?: unknown;
+    readonly retentionCaseYears?: unknown;
+    readonly retentionRejectedDays?: unknown;
+    readonly retentionAccountabilityYears?: unknown;
   },
 ): RightsdeskConfig {
   const problems: string[] = [];
@@ -175,6 +200,18 @@ export function parseConfig(
     problems.push(`${CONTEXT_KEYS.initialDpoEmail} must be an email address`);
   }
 
+  const retention: { -readonly [K in keyof RetentionSchedule]: number } = { ...RETENTION };
+  for (const field of Object.keys(RETENTION_KEYS) as (keyof RetentionSchedule)[]) {
+    const key = RETENTION_KEYS[field];
+    const value = raw[key];
+    if (value === undefined || value === null || value === '') continue;
+    const n = Number(value);
+    const [min, max] = RETENTION_BOUNDS[field];
+    if (typeof value === 'boolean' || !Number.isInteger(n) || n < min || n > max) {
+      problems.push(`${CONTEXT_KEYS[key]} must be a whole number from ${String(min)} to ${String(max)}`);
+    } else retention[field] = n;
+  }
+
   if (problems.length > 0) {
     throw new ConfigError(`Invalid Rightsdesk configuration (CDK context, see cdk.json):\n  - ${problems.join('\n  - ')}`);
   }
@@ -190,6 +227,7 @@ export function parseConfig(
     ...(staffDomainPrefix !== undefined ? { staffDomainPrefix } : {}),
     // Lower-cased: the address becomes the username and the actor (staff:<email>) in case histories.
     ...(initialDpoEmail !== undefined ? { initialDpoEmail: initialDpoEmail.toLowerCase() } : {}),
+    retention,
   };
 }
 
@@ -206,5 +244,8 @@ export function readConfig(scope: IConstruct): RightsdeskConfig {
     mailDailyLimit: get(CONTEXT_KEYS.mailDailyLimit),
     staffDomainPrefix: get(CONTEXT_KEYS.staffDomainPrefix),
     initialDpoEmail: get(CONTEXT_KEYS.initialDpoEmail),
+    retentionCaseYears: get(CONTEXT_KEYS.retentionCaseYears),
+    retentionRejectedDays: get(CONTEXT_KEYS.retentionRejectedDays),
+    retentionAccountabilityYears: get(CONTEXT_KEYS.retentionAccountabilityYears),
   });
 }

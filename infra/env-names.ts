@@ -50,6 +50,12 @@ export const ENV_NAMES = {
   ATHENA_RESULTS_BUCKET: 'ATHENA_RESULTS_BUCKET',
   /** The key prefix the workgroup writes results under, e.g. `athena/`. */
   ATHENA_RESULTS_PREFIX: 'ATHENA_RESULTS_PREFIX',
+  /** Years a closed case's records are kept (cdk.json `rightsdesk:retentionCaseYears`); functions that compute an expiry. */
+  RETENTION_CASE_YEARS: 'RETENTION_CASE_YEARS',
+  /** Days rejected intake is kept after it closes (`rightsdesk:retentionRejectedDays`). */
+  RETENTION_REJECTED_DAYS: 'RETENTION_REJECTED_DAYS',
+  /** Years accountability records are kept (`rightsdesk:retentionAccountabilityYears`). */
+  RETENTION_ACCOUNTABILITY_YEARS: 'RETENTION_ACCOUNTABILITY_YEARS',
 } as const;
 
 export type EnvName = (typeof ENV_NAMES)[keyof typeof ENV_NAMES];
@@ -59,4 +65,6 @@ export const RUNTIME_ENV_NAMES = {
   POWERTOOLS_SERVICE_NAME: 'POWERTOOLS_SERVICE_NAME',
   POWERTOOLS_LOG_LEVEL: 'POWERTOOLS_LOG_LEVEL',
   NODE_OPTIONS: 'NODE_OPTIONS',
+  /** Extra CA certificates Node trusts: set only on functions that reach the account database over TLS (ServiceFunction.trustAmazonCertificates). */
+  NODE_EXTRA_CA_CERTS: 'NODE_EXTRA_CA_CERTS',
 } as const;

@@ -120,7 +120,8 @@ export class HandlerResources {
     if (uses.search) need('search', (k: SearchStarter) => k.bindStarter(fn));
     if (uses.execution) need('execution', (k: SearchStarter) => k.bindStarter(fn));
     // Reading the secret's value (and its key, through Secrets Manager), as for the signing key: the pool reads it on first use.
-    if (uses.accountsDb) need('accountsDb', (s: secretsmanager.ISecret) => fn.bindSecret(ENV_NAMES.ACCOUNTS_DB_SECRET_ARN, s));
+    // TLS to the database verifies its certificate, issued by the RDS authority: the runtime's Amazon CA bundle is loaded.
+    if (uses.accountsDb) need('accountsDb', (s: secretsmanager.ISecret) => fn.bindSecret(ENV_NAMES.ACCOUNTS_DB_SECRET_ARN, s).trustAmazonCertificates());
     if (uses.athenaResults) {
       // Read only, and only under the workgroup's output prefix: the results of queries, never anything else in the bucket.
       need('athenaResults', (r: AthenaResults) => {

@@ -104,7 +104,8 @@ export class RightsdeskStack extends Stack {
     assertLondonRegion(this);
     const config = (this.config = props.config);
 
-    this.storage = new Storage(this, 'Storage', props.storage);
+    // The lifecycle backstops are derived from the deployment's retention schedule, so they always come later than it.
+    this.storage = new Storage(this, 'Storage', { retention: config.retention, ...props.storage });
     this.mail = new OutboundMail(this, 'OutboundMail', { domain: config.domain, senderAddress: config.senderAddress });
     this.resources = new HandlerResources(this, {
       casesTable: this.storage.casesTable,
@@ -117,6 +118,9 @@ export class RightsdeskStack extends Stack {
         TEAM_ADDRESS: config.teamAddress,
         NATION: config.nation,
         MAIL_DAILY_LIMIT: String(config.mailDailyLimit ?? DEFAULT_MAIL_DAILY_LIMIT),
+        RETENTION_CASE_YEARS: String(config.retention.caseYears),
+        RETENTION_REJECTED_DAYS: String(config.retention.rejectedDays),
+        RETENTION_ACCOUNTABILITY_YEARS: String(config.retention.accountabilityYears),
       },
     });
     // The app client's redirect URLs are on the API's origin, known once the API exists.

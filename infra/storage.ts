@@ -18,35 +18,60 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { CASES_TABLE } from '#adapters/cases-table-schema';
-
-/** Seven years: the six-year limitation period for claims (Limitation Act 1980 s.2, s.5) plus a year a case may stay open. */
-export const SEVEN_YEARS = Duration.days(2557);
+import { RETENTION, type RetentionSchedule } from '#domain/retention';
 
 /**
- * Ten years: the backstop expiry of a case's objects, counted from the object's creation. The
- * schedule keeps them until the case closes plus six years (RECORD_RETENTION_YEARS); the backstop
- * must never come earlier, so it allows a case to stay open (complaints, stopped clocks, a reopened
- * case taking new correspondence) up to four years after an object of it was stored. It is a
- * backstop: the retention purge (infra/retention.ts) deletes the objects when the case item expires.
- * Under a legal hold an object version is never deleted: lifecycle may only put a delete marker on it.
+ * Years a case may stay open after an object of it was stored (complaints, stopped clocks, a
+ * reopened case taking new correspondence): the case objects' backstop allows for them on top of
+ * the schedule's caseYears, counted from the object's creation.
  */
-export const TEN_YEARS = Duration.days(3653);
+export const CASE_OPEN_ALLOWANCE_YEARS = 4;
+
+const yearsInDays = (years: number): number => Math.ceil(years * 365.25);
+
+/**
+ * The backstop expiry of a case's objects (raw mail, files), counted from the object's creation,
+ * derived from the schedule so it always comes later: the schedule keeps them until the case
+ * closes plus caseYears; the backstop adds CASE_OPEN_ALLOWANCE_YEARS for a case still open after
+ * an object was stored. 3,653 days (ten years) for the default six. It is a backstop: the
+ * retention purge (infra/retention.ts) deletes the objects when the case item expires. Under a
+ * legal hold an object version is never deleted: lifecycle may only put a delete marker on it.
+ */
+export function caseObjectsBackstop(schedule: RetentionSchedule): Duration {
+  return Duration.days(yearsInDays(schedule.caseYears + CASE_OPEN_ALLOWANCE_YEARS));
+}
+
+/**
+ * The expiry of compliance report files, counted from when each is written: accountabilityYears
+ * from the end of the period (the report record's TTL), plus a year for a file written late or
+ * re-run. 2,557 days (seven years) for the default six.
+ */
+export function reportsBackstop(schedule: RetentionSchedule): Duration {
+  return Duration.days(yearsInDays(schedule.accountabilityYears + 1));
+}
 
 export interface StorageProps {
   /**
+   * The retention schedule (RightsdeskConfig.retention): the lifecycle backstops are derived from
+   * it, so they always come later than it; an explicit expiry below is refused when it would not.
+   * @default RETENTION (shared/domain/retention.ts)
+   */
+  readonly retention?: RetentionSchedule;
+  /**
    * Backstop expiry of raw inbound mail, counted from receipt. Raw MIME is the evidence of
-   * what was asked and when the clock started. Never earlier than the schedule (TEN_YEARS).
-   * @default TEN_YEARS (3,653 days)
+   * what was asked and when the clock started. Never earlier than caseObjectsBackstop(retention).
+   * @default caseObjectsBackstop(retention) (3,653 days for the default schedule)
    */
   readonly rawMailExpiry?: Duration;
   /**
-   * Backstop expiry of attachments and exports (evidence of what was disclosed). Never earlier than the schedule (TEN_YEARS).
-   * @default TEN_YEARS (3,653 days)
+   * Backstop expiry of attachments and exports (evidence of what was disclosed). Never earlier than caseObjectsBackstop(retention).
+   * @default caseObjectsBackstop(retention) (3,653 days for the default schedule)
    */
   readonly filesExpiry?: Duration;
   /**
    * Expiry of compliance reports (the accountability record, Art. 5(2) UK GDPR).
-   * @default SEVEN_YEARS (2,557 days)
+   * Never earlier than reportsBackstop(retention).
+   * @default reportsBackstop(retention) (2,557 days for the default schedule)
    */
   readonly reportsExpiry?: Duration;
   /**
@@ -154,15 +179,26 @@ export class Storage extends Construct {
       noncurrentVersionExpiry: props.noncurrentVersionExpiry ?? Duration.days(30),
     };
     const objectLock = props.objectLock ?? true;
+    const retention = props.retention ?? RETENTION;
+    const caseBackstop = caseObjectsBackstop(retention);
+    const reportsMinimum = reportsBackstop(retention);
+    const atLeast = (name: string, given: Duration | undefined, minimum: Duration): Duration => {
+      if (given !== undefined && given.toDays() < minimum.toDays()) {
+        throw new Error(
+          `Storage ${name} (${String(given.toDays())} days) would delete objects before the retention schedule does: it must be at least ${String(minimum.toDays())} days`,
+        );
+      }
+      return given ?? minimum;
+    };
     this.rawMailBucket = this.dataBucket('RawMail', 'raw-mail/', {
       ...tiers,
-      expiry: props.rawMailExpiry ?? TEN_YEARS,
+      expiry: atLeast('rawMailExpiry', props.rawMailExpiry, caseBackstop),
       objectLock,
     });
-    this.filesBucket = this.dataBucket('Files', 'files/', { ...tiers, expiry: props.filesExpiry ?? TEN_YEARS, objectLock });
+    this.filesBucket = this.dataBucket('Files', 'files/', { ...tiers, expiry: atLeast('filesExpiry', props.filesExpiry, caseBackstop), objectLock });
     this.reportsBucket = this.dataBucket('Reports', 'reports/', {
       ...tiers,
-      expiry: props.reportsExpiry ?? SEVEN_YEARS,
+      expiry: atLeast('reportsExpiry', props.reportsExpiry, reportsMinimum),
       objectLock: false,
     });
   }

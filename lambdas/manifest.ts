@@ -81,7 +81,27 @@ export function bucketUsesOf(uses: BucketUses | undefined): Array<{ readonly acc
 }
 
 /** Plain configuration values (no grant), each one environment variable of the same name. */
-export type Setting = 'DPO_ADDRESS' | 'TEAM_ADDRESS' | 'NATION' | 'PUBLIC_BASE_URL' | 'KEEPER_OFFSETS' | 'MAIL_DAILY_LIMIT';
+export type Setting =
+  | 'DPO_ADDRESS'
+  | 'TEAM_ADDRESS'
+  | 'NATION'
+  | 'PUBLIC_BASE_URL'
+  | 'KEEPER_OFFSETS'
+  | 'MAIL_DAILY_LIMIT'
+  | 'RETENTION_CASE_YEARS'
+  | 'RETENTION_REJECTED_DAYS'
+  | 'RETENTION_ACCOUNTABILITY_YEARS';
+
+/**
+ * The retention schedule's periods (issue 13; shared/domain/retention.ts): every function that
+ * computes an expiry (closing a case, releasing a hold, saving a report, a review or a released
+ * account hold) reads all three at cold start (shared/adapters/from-env.ts retentionSchedule).
+ */
+export const RETENTION_SETTINGS = [
+  'RETENTION_CASE_YEARS',
+  'RETENTION_REJECTED_DAYS',
+  'RETENTION_ACCOUNTABILITY_YEARS',
+] as const satisfies readonly Setting[];
 
 /**
  * What every handler that owes mail uses: the outbox dispatcher (shared/core/outbox.ts) renders

@@ -7,6 +7,8 @@ import type { QueueView } from '#domain/queue';
 import type { AccountHoldEvent, AccountHoldInForce } from '#domain/account-holds';
 import type { FoundRecord, IdentifierUse } from '#domain/search';
 import type { PlanAction, PlanLine } from '#domain/plan';
+import type { RetentionReviewSummary } from '#domain/retention-review';
+import type { Tombstone } from '#domain/tombstone';
 
 /**
  * What a transition produces: the next case and the audit entry explaining it. Bookkeeping that
@@ -240,4 +242,20 @@ export interface AccountHolds {
   list(): Promise<AccountHoldInForce[]>;
   /** An account's hold in force (or null) and its history, oldest first; undefined if never held. */
   find(accountId: string): Promise<{ hold: AccountHoldInForce | null; history: AccountHoldEvent[] } | undefined>;
+}
+
+/**
+ * Tombstones of purged cases as the reports read them (issue 13): by closing instant, from the
+ * queue index's `TOMBSTONES` partition (never a Scan), so a month re-reported after some of its
+ * cases were deleted still counts them.
+ */
+export interface TombstoneReader {
+  /** Tombstones of cases closed between two ISO instants (inclusive), oldest first. */
+  listClosedBetween(from: string, to: string): Promise<Tombstone[]>;
+}
+
+/** The stored monthly retention review of Icetrak's accounts, as the compliance report shows it (issue 13): counts only. */
+export interface RetentionReviewReader {
+  /** The month's review (YYYY-MM) summarised; undefined when the month has not been reviewed. */
+  summaryOf(month: string): Promise<RetentionReviewSummary | undefined>;
 }

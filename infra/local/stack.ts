@@ -8,6 +8,7 @@
  * heavy starts) but requests wait until every part is up and the environment is set, because
  * handler modules read their configuration when they are first imported.
  */
+import { RETENTION as RETENTION_DEFAULTS } from '#domain/retention';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -448,6 +449,10 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
     if (opts.accountsDbUrl || process.env.ACCOUNTS_DB_URL) env.remove('ACCOUNTS_DB_SECRET_ARN'); // exactly one of the two (accounts-db.ts)
     env.putDefault('MAIL_DAILY_LIMIT', '4'); // automatic mails per recipient address a day (rightsdesk:mailDailyLimit in AWS)
     env.putDefault('KEEPER_OFFSETS', '{}'); // the defaults (shared/domain/checkpoints.ts), unless the developer sets some
+    // The retention schedule's defaults (shared/domain/retention.ts RETENTION; rightsdesk:retention* in AWS), unless the developer sets some.
+    env.putDefault('RETENTION_CASE_YEARS', String(RETENTION_DEFAULTS.caseYears));
+    env.putDefault('RETENTION_REJECTED_DAYS', String(RETENTION_DEFAULTS.rejectedDays));
+    env.putDefault('RETENTION_ACCOUNTABILITY_YEARS', String(RETENTION_DEFAULTS.accountabilityYears));
     if (timeScale === 1) {
       env.remove(TIME_SCALE_VAR);
       env.remove(TIME_ORIGIN_VAR);

@@ -257,6 +257,22 @@ function staffPaths(): Record<string, Json> {
         },
       },
     },
+    '/api/register': {
+      get: {
+        operationId: 'getRegister',
+        summary: 'Icetrak’s processing register (UK GDPR Art. 30): every system Rightsdesk searches or names in an answer',
+        description:
+          'The register as configured (`shared/fulfilment/icetrak-register.ts`) and validated: `version`, `controller`, and `systems`, each with name, description, role (controller or processor), categories, purposes, lawfulBasis, source, recipients (ids), retention (account-7y, rightsdesk-case or processor), storage, transfers, automatedDecisions, identifiedBy, connector (kind: sql with its named read-only queries, traffic, rightsdesk, manual with its instructions, none) and `defaults`: the fields whose words are Icetrak’s defaults, not the privacy notice’s; `recipients`, each with id, name, receives, purpose, location, noticeEmail and `defaults`. The desk shows the same at /desk/register.',
+        security: bearer,
+        responses: {
+          '200': {
+            description: 'The register.',
+            content: { 'application/json': { schema: { type: 'object', required: ['version', 'controller', 'systems', 'recipients'] } } },
+          },
+          ...common,
+        },
+      },
+    },
     '/api/reports': {
       get: {
         operationId: 'listReports',

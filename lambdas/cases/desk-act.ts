@@ -9,6 +9,7 @@ import { html, seeOther } from '#http/responses';
 import { deskHeaders, deskPage } from '#http/staff-handler';
 import { act, parseAction } from '#shared/cases/act';
 import { viewCase } from '#shared/cases/case-view';
+import { searchRecordsOf } from '#shared/fulfilment/search-records';
 import { casePage } from '#shared/templates/desk-pages';
 import { deskActWithHoldsDeps, deskSite } from './desk-deps';
 import { staffAuthDeps } from './deps';
@@ -31,10 +32,12 @@ export const handler = deskPage(
       // The rules' and the fields' refusals are answered on the case page itself; anything else goes to the error stack.
       if (!(err instanceof DomainError) || statusOf(err) >= 500 || statusOf(err) === 404 || statusOf(err) === 401 || statusOf(err) === 403) throw err;
       const view = await viewCase(reference, deps);
+      const records = deps.fulfilment ? await searchRecordsOf(view.case, deps.fulfilment) : {};
       const errors = err instanceof ValidationError ? err.fields : { action: err.message };
       const { _csrf: _ignored, ...values } = event.parsedBody;
-      return html(statusOf(err), casePage({ view, staff, csrf: csrf ?? '', basePath, errors, values }), deskHeaders(process.env.STAFF_ISSUER));
+      return html(statusOf(err), casePage({ view, staff, csrf: csrf ?? '', basePath, errors, values, records }), deskHeaders(process.env.STAFF_ISSUER));
     }
   },
-  { accepts: ['form'] },
+  // Multipart for the manual search's upload (its form has a file input); the body stays within the stack's 64 KB.
+  { accepts: ['form', 'multipart'] },
 );

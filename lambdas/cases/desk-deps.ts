@@ -2,13 +2,35 @@
  * What the desk's and the staff API's handlers use, one memoised factory per need: each builds
  * on first call only what its handlers' manifest entries grant (lambdas/cases/manifest.ts).
  */
-import { accountHolds, caseObjects, caseStore, clock, filesStore, ids, keeper, outbox, planExecution, searchWorkflow } from '#adapters/from-env';
+import {
+  accountHolds,
+  caseObjects,
+  caseStore,
+  clock,
+  filesStore,
+  ids,
+  keeper,
+  outbox,
+  planExecution,
+  retentionSchedule,
+  searchWorkflow,
+} from '#adapters/from-env';
 import { newPlanId, newRunId } from '#shared/core/ids';
 import { ICETRAK_REGISTER } from '#shared/fulfilment/icetrak-register';
 import type { DeskActDeps, DeskEntryDeps, DeskFilesDeps, DeskReadDeps } from '#shared/cases/deps';
 import { readConfig } from '#shared/core/config';
+import type { Register } from '#domain/register';
+import type { BlobStore } from '#shared/ports';
 
-const memo: { read?: DeskReadDeps; act?: DeskActDeps; holds?: DeskActDeps; entry?: DeskEntryDeps; files?: DeskFilesDeps; site?: DeskSite } = {};
+const memo: {
+  page?: DeskReadDeps & { fulfilment: { files: BlobStore; register: Register } };
+  read?: DeskReadDeps;
+  act?: DeskActDeps;
+  holds?: DeskActDeps;
+  entry?: DeskEntryDeps;
+  files?: DeskFilesDeps;
+  site?: DeskSite;
+} = {};
 
 /** Where the desk is served, and the DPO address its letters name. */
 export interface DeskSite {
@@ -25,6 +47,11 @@ export function deskSite(): DeskSite {
 
 export function deskReadDeps(): DeskReadDeps {
   return (memo.read ??= { cases: caseStore(), clock: clock() });
+}
+
+/** The case page: the case, and the search's records files (searches/ only) for the DPO's review against the register. */
+export function deskCasePageDeps(): DeskReadDeps & { fulfilment: { files: BlobStore; register: Register } } {
+  return (memo.page ??= { ...deskReadDeps(), fulfilment: { files: filesStore(), register: ICETRAK_REGISTER } });
 }
 
 export function deskActDeps(): DeskActDeps {
@@ -45,6 +72,7 @@ export function deskActWithHoldsDeps(): DeskActDeps {
     search: { workflow: searchWorkflow(), register: ICETRAK_REGISTER, runId: newRunId },
     fulfilment: { files: filesStore(), register: ICETRAK_REGISTER },
     plans: { files: filesStore(), register: ICETRAK_REGISTER, holds: accountHolds(), planId: newPlanId, execution: planExecution() },
+    retention: retentionSchedule(),
   });
 }
 

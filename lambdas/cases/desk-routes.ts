@@ -4,7 +4,7 @@
  * it reads anything (shared/http/staff-handler.ts). Sessions live in the cases table, so every
  * handler writes it (touching the session); acting handlers also owe and send letters.
  */
-import { OUTBOX_USES, type HandlerSpec, type Uses } from '#lambdas/manifest';
+import { OUTBOX_USES, RETENTION_SETTINGS, type HandlerSpec, type Uses } from '#lambdas/manifest';
 
 const STAFF = { staffAuth: true, cases: 'readWrite', settings: ['DPO_ADDRESS', 'PUBLIC_BASE_URL'] } as const satisfies Uses;
 const ACTS = { ...OUTBOX_USES, staffAuth: true } as const satisfies Uses;
@@ -29,6 +29,8 @@ const ACTS_WITH_HOLDS = {
   keeper: 'start',
   search: 'start',
   execution: 'start',
+  // Closing a case and releasing a hold set its expiry from the deployment's schedule.
+  settings: [...OUTBOX_USES.settings, ...RETENTION_SETTINGS],
 } as const satisfies Uses;
 /** A change plan's lines (issue 15), read to show them. */
 const PLAN_LINES = { access: 'read', prefix: 'plans/' } as const;
@@ -46,8 +48,8 @@ const route = (id: string, file: string, method: 'GET' | 'POST', path: string, u
 export const DESK_HANDLERS: readonly HandlerSpec[] = [
   // The desk (HTML, session cookie)
   route('DeskQueue', 'desk-queue', 'GET', '/desk', STAFF),
-  // The case page shows the plan's lines (issue 15), read from plans/.
-  route('DeskCase', 'desk-case', 'GET', '/desk/cases/{reference}', { ...STAFF, files: PLAN_LINES }),
+  // The case page reads the search's records files (searches/ only) for the DPO to mark third-party data, and the change plan's lines (plans/; issue 15).
+  route('DeskCase', 'desk-case', 'GET', '/desk/cases/{reference}', { ...STAFF, files: [{ access: 'read', prefix: 'searches/' }, PLAN_LINES] }),
   route('DeskAct', 'desk-act', 'POST', '/desk/cases/{reference}/actions', ACTS_WITH_HOLDS),
   route('DeskNewCase', 'desk-new-case', 'GET', '/desk/new', STAFF),
   route('DeskCreateCase', 'desk-create-case', 'POST', '/desk/cases', { ...ACTS, keeper: 'start', settings: [...OUTBOX_USES.settings, 'NATION'] }),

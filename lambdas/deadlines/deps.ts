@@ -2,7 +2,7 @@
  * What the deadline keeper's handlers use, one memoised factory per handler, each built from
  * exactly the configuration and grants lambdas/deadlines/manifest.ts gives it.
  */
-import { caseStore, clock, keeper, outbox } from '#adapters/from-env';
+import { caseStore, clock, keeper, outbox, retentionSchedule } from '#adapters/from-env';
 import type { KeeperOffsets } from '#domain/checkpoints';
 import { readConfig } from '#shared/core/config';
 import type { StartKeeperDeps } from '#shared/core/start-keeper';
@@ -27,7 +27,7 @@ export function evaluateDeps(): EvaluateDeps {
  * mailbox, whose mail Rightsdesk itself receives and ignores when it comes from our sender.
  */
 export function actDeps(): ActDeps {
-  return (memo.act ??= { cases: caseStore(), clock: clock(), offsets: offsets(), outbox: outbox() });
+  return (memo.act ??= { cases: caseStore(), clock: clock(), offsets: offsets(), outbox: outbox(), retention: retentionSchedule() });
 }
 
 /** The hourly sweep: starts keepers, so it alone here reads KEEPER_STATE_MACHINE_ARN. */

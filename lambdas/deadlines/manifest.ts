@@ -3,7 +3,7 @@
  * The task functions cannot read KEEPER_STATE_MACHINE_ARN: the state machine names them, so
  * they cannot name it back (a CloudFormation cycle).
  */
-import { OUTBOX_USES, type ContextManifest } from '#lambdas/manifest';
+import { OUTBOX_USES, RETENTION_SETTINGS, type ContextManifest } from '#lambdas/manifest';
 
 export const DEADLINES: ContextManifest = {
   context: 'deadlines',
@@ -22,7 +22,8 @@ export const DEADLINES: ContextManifest = {
       trigger: { kind: 'task', stateMachine: 'keeper', state: 'Act' },
       // Requesters' notices name the DPO mailbox and reply to it; reminders and escalations go to
       // the team's inbox; the verify reminder carries a freshly signed link.
-      uses: { ...OUTBOX_USES, settings: ['KEEPER_OFFSETS', ...OUTBOX_USES.settings] },
+      // A case closed unverified gets its expiry from the deployment's retention schedule.
+      uses: { ...OUTBOX_USES, settings: ['KEEPER_OFFSETS', ...OUTBOX_USES.settings, ...RETENTION_SETTINGS] },
       timeoutSeconds: 20,
     },
     {

@@ -36,6 +36,15 @@ const executionTask = (id: string, file: string, state: string, description: str
   ...extra,
 });
 
+/** A staff route showing the register (configuration in the bundle): it reads sessions and nothing else. */
+const registerRoute = (id: string, file: string, path: string): HandlerSpec => ({
+  id,
+  entry: `lambdas/fulfilment/${file}.ts`,
+  description: `Rightsdesk GET ${path}`,
+  trigger: { kind: 'http', method: 'GET', path, access: 'staff' },
+  uses: { staffAuth: true, cases: 'readWrite', settings: ['PUBLIC_BASE_URL'] },
+});
+
 /** State names of the search workflow's Task states that run these functions. */
 export const SEARCH_TASK_STATES = {
   plan: 'Plan',
@@ -105,5 +114,8 @@ export const FULFILMENT: ContextManifest = {
     }),
     // The access or portability answer's public download page and the staff review download.
     ...EXPORT_HANDLERS,
+    // The processing register, read only: in the desk and the staff API. Staff routes keep sessions in the cases table.
+    registerRoute('DeskRegister', 'desk-register', '/desk/register'),
+    registerRoute('GetRegister', 'get-register', '/api/register'),
   ],
 };

@@ -23,7 +23,11 @@ const idempotencyKeyOf = (event: HttpEvent): string | undefined => {
 
 export const handler = httpHandler(
   async (event) => {
-    const ctx = { bodyKind: event.bodyKind ?? 'json', idempotencyKey: idempotencyKeyOf(event), sourceIp: event.requestContext?.identity?.sourceIp };
+    const ctx = {
+      bodyKind: event.bodyKind === 'form' ? ('form' as const) : ('json' as const),
+      idempotencyKey: idempotencyKeyOf(event),
+      sourceIp: event.requestContext?.identity?.sourceIp,
+    };
     const result = await submitRequest(event.parsedBody, ctx, deps);
     if (event.bodyKind === 'form') return seeOther(receiptPath(pages, result));
     return json(result.replayed ? 200 : 201, { reference: result.reference, status: result.status } satisfies SubmitAnswer);

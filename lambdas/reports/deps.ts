@@ -2,7 +2,7 @@
  * What the reports context's handlers use (./manifest.ts grants exactly that), one memoised
  * factory per need: reading reports (the desk's list and files), and making them.
  */
-import { caseStore, clock, mailer, reportFiles, reportStore } from '#adapters/from-env';
+import { caseStore, clock, mailer, reportFiles, reportStore, retentionReviews, tombstones } from '#adapters/from-env';
 import { readConfig } from '#shared/core/config';
 import type { ReportsReadDeps } from '#shared/reports/desk';
 import type { ReportDeps } from '#shared/reports/run';
@@ -28,6 +28,8 @@ export function reportRunDeps(): ReportDeps {
     return {
       ...reportsReadDeps(),
       cases: caseStore(),
+      tombstones: tombstones(),
+      retentionReviews: retentionReviews(),
       mailer: mailer(),
       clock: clock(),
       render: { html: renderReportHtml, csv: reportCsv, mail: reportMail },

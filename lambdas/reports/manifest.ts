@@ -3,17 +3,20 @@
  * and the staff API's reports (list, run now, files). Reports are made from the cases table's
  * indexes (never a Scan) and stored in the reports bucket under `reports/<yyyy>/<mm>/<id>/`.
  */
-import type { ContextManifest, HandlerSpec, Uses } from '#lambdas/manifest';
+import { RETENTION_SETTINGS, type ContextManifest, type HandlerSpec, type Uses } from '#lambdas/manifest';
 
 /** Making a report: reads cases (and writes its record and staff sessions), writes its files, mails the team. */
 const RUN = {
   cases: 'readWrite',
   reports: { access: 'readWrite', prefix: 'reports/' },
   mail: true,
-  settings: ['TEAM_ADDRESS', 'PUBLIC_BASE_URL', 'NATION'],
+  settings: ['TEAM_ADDRESS', 'PUBLIC_BASE_URL', 'NATION', ...RETENTION_SETTINGS],
 } as const satisfies Uses;
-/** Listing reports in the desk or the API: sessions and report records in the cases table. */
-const LIST = { staffAuth: true, cases: 'readWrite', settings: ['PUBLIC_BASE_URL'] } as const satisfies Uses;
+/**
+ * Listing reports in the desk or the API: sessions and report records in the cases table (the
+ * record store, which sets a saved report's TTL from the retention schedule, reads its settings).
+ */
+const LIST = { staffAuth: true, cases: 'readWrite', settings: ['PUBLIC_BASE_URL', ...RETENTION_SETTINGS] } as const satisfies Uses;
 /** Reading a report's files: the records, and the reports bucket's `reports/` keys. */
 const READ = { ...LIST, reports: { access: 'read', prefix: 'reports/' } } as const satisfies Uses;
 

@@ -8,13 +8,13 @@
  * Its pages and routes live here rather than in the cases context's desk routes: they are about
  * Icetrak's accounts, not about cases, and only the review's runs reach the account system.
  */
-import type { ContextManifest, HandlerSpec, Uses } from '#lambdas/manifest';
+import { RETENTION_SETTINGS, type ContextManifest, type HandlerSpec, type Uses } from '#lambdas/manifest';
 
 /** Stream records a purge invocation takes: 100 cases, each a few list and delete calls, well inside the timeout. */
 export const PURGE_BATCH_SIZE = 100;
 
 /** Reading reviews and holds (the desk's page, the API), and placing or releasing holds: sessions, holds and reviews in the cases table. */
-const HOLDS = { staffAuth: true, cases: 'readWrite', settings: ['PUBLIC_BASE_URL'] } as const satisfies Uses;
+const HOLDS = { staffAuth: true, cases: 'readWrite', settings: ['PUBLIC_BASE_URL', ...RETENTION_SETTINGS] } as const satisfies Uses;
 /** Making a review: also Icetrak's account system (read only). */
 const REVIEW = { cases: 'readWrite', accountsDb: true } as const satisfies Uses;
 
@@ -26,8 +26,12 @@ const route = (id: string, file: string, method: 'GET' | 'POST', path: string, u
   uses,
 });
 
-/** The review's schedule: 07:30 London, days 1–7 (the first working day is one of them; later days catch a failed run up). */
-export const REVIEW_CRON = { minute: '30', hour: '7', day: '1-7' } as const;
+/**
+ * The review's schedule: 06:30 London, days 1–7 (the first working day is one of them; later days
+ * catch a failed run up). Half an hour before the monthly compliance report (07:00,
+ * lambdas/reports/manifest.ts), which shows the month's stored review.
+ */
+export const REVIEW_CRON = { minute: '30', hour: '6', day: '1-7' } as const;
 
 export const RETENTION: ContextManifest = {
   context: 'retention',
@@ -56,13 +60,14 @@ export const RETENTION: ContextManifest = {
       entry: 'lambdas/retention/review-accounts.ts',
       description: 'Rightsdesk: the monthly retention review of Icetrak customer accounts',
       // As the monthly compliance report (lambdas/reports/manifest.ts): the handler waits for the first working day,
-      // and a month already reviewed is skipped. Half an hour later, so the two runs do not compete.
+      // and a month already reviewed is skipped. Half an hour earlier, so the report finds the month's review stored.
       trigger: {
         kind: 'schedule',
         cron: REVIEW_CRON,
-        description: 'Rightsdesk: the retention review of Icetrak accounts for the month before (07:30 on the first working day; days 1-7 catch up)',
+        description:
+          'Rightsdesk: the retention review of Icetrak accounts for the month before (06:30 on the first working day, before the compliance report; days 1-7 catch up)',
       },
-      uses: { ...REVIEW, settings: ['NATION'] },
+      uses: { ...REVIEW, settings: ['NATION', ...RETENTION_SETTINGS] },
       timeoutSeconds: 60,
     },
     route('DeskRetention', 'desk-retention', 'GET', '/desk/retention', HOLDS),

@@ -1,6 +1,6 @@
 /**
- * The monthly retention review of Icetrak's accounts (EventBridge Scheduler, 07:30 Europe/London on
- * days 1–7 of each month): from the first working day of the month it reviews the month before,
+ * The monthly retention review of Icetrak's accounts (EventBridge Scheduler, 06:30 Europe/London on
+ * days 1–7 of each month, before the compliance report that shows it): from the first working day of the month it reviews the month before,
  * once; a later day's run catches a failed one up (shared/retention/account-review.ts).
  * Logs the month and the counts only, never an account.
  */

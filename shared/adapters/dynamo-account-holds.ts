@@ -11,7 +11,7 @@ import { DynamoDBDocumentClient, GetCommand, QueryCommand, UpdateCommand, type Q
 import type { AccountHoldEvent, AccountHoldInForce } from '#domain/account-holds';
 import { AccountAlreadyHeldError, AccountNotHeldError } from '#domain/errors';
 import type { AccountHolds, Clock } from '#shared/ports';
-import { accountabilityExpiry } from '#domain/retention';
+import { accountabilityExpiry, RETENTION, type RetentionSchedule } from '#domain/retention';
 import { londonDateOf } from '#domain/calendar';
 import { CASES_TABLE } from './cases-table-schema';
 
@@ -27,7 +27,11 @@ export class DynamoAccountHolds implements AccountHolds {
   private readonly table: string;
   private readonly clock: Clock;
 
-  constructor(opts: { client: DynamoDBClient; tableName: string; clock: Clock }) {
+  /** The schedule whose accountabilityYears sets the TTL (RETENTION_ACCOUNTABILITY_YEARS). */
+  private readonly retention: RetentionSchedule;
+
+  constructor(opts: { client: DynamoDBClient; tableName: string; clock: Clock; retention?: RetentionSchedule }) {
+    this.retention = opts.retention ?? RETENTION;
     this.doc = DynamoDBDocumentClient.from(opts.client, { marshallOptions: { removeUndefinedValues: true } });
     this.table = opts.tableName;
     this.clock = opts.clock;
@@ -62,11 +66,11 @@ export class DynamoAccountHolds implements AccountHolds {
         new UpdateCommand({
           TableName: this.table,
           Key: keyOf(accountId),
-          // Released: its history is kept 6 years, then DynamoDB's TTL deletes it (shared/domain/retention.ts).
+          // Released: its history is kept accountabilityYears (RETENTION_ACCOUNTABILITY_YEARS), then DynamoDB's TTL deletes it (shared/domain/retention.ts).
           UpdateExpression: 'SET #history = list_append(#history, :event), #exp = :exp REMOVE #hold, #lpk, #lsk',
           ConditionExpression: 'attribute_exists(#hold)',
           ExpressionAttributeNames: { '#hold': 'hold', '#history': 'history', '#lpk': LIST.partitionKey, '#lsk': LIST.sortKey, '#exp': 'expiresAt' },
-          ExpressionAttributeValues: { ':event': [event], ':exp': accountabilityExpiry(londonDateOf(event.at)) },
+          ExpressionAttributeValues: { ':event': [event], ':exp': accountabilityExpiry(londonDateOf(event.at), this.retention) },
         }),
       );
     } catch (err) {

@@ -7,7 +7,7 @@ import { ConditionalCheckFailedException, type DynamoDBClient } from '@aws-sdk/c
 import { DynamoDBDocumentClient, GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { ReportRecord, ReportStore } from '#shared/reports/record';
 import { CASES_TABLE } from './cases-table-schema';
-import { accountabilityExpiry } from '#domain/retention';
+import { accountabilityExpiry, RETENTION, type RetentionSchedule } from '#domain/retention';
 import { decodeCursor, encodeCursor } from './cursor';
 
 const PK = CASES_TABLE.partitionKey;
@@ -21,7 +21,11 @@ export class DynamoReportStore implements ReportStore {
   private readonly doc: DynamoDBDocumentClient;
   private readonly table: string;
 
-  constructor(opts: { client: DynamoDBClient; tableName: string }) {
+  /** The schedule whose accountabilityYears sets the TTL (RETENTION_ACCOUNTABILITY_YEARS). */
+  private readonly retention: RetentionSchedule;
+
+  constructor(opts: { client: DynamoDBClient; tableName: string; retention?: RetentionSchedule }) {
+    this.retention = opts.retention ?? RETENTION;
     this.doc = DynamoDBDocumentClient.from(opts.client, { marshallOptions: { removeUndefinedValues: true } });
     this.table = opts.tableName;
   }
@@ -36,7 +40,7 @@ export class DynamoReportStore implements ReportStore {
       new UpdateCommand({
         TableName: this.table,
         Key: keyOf(record.id),
-        // Kept 6 years from the end of the reported period (shared/domain/retention.ts), then DynamoDB's TTL deletes it.
+        // Kept accountabilityYears (RETENTION_ACCOUNTABILITY_YEARS; default 6) from the end of the reported period (shared/domain/retention.ts), then DynamoDB's TTL deletes it.
         UpdateExpression: 'SET #r = :r, #lpk = :lpk, #lsk = :lsk, #exp = :exp ADD #runs :one',
         ExpressionAttributeNames: { '#r': 'report', '#lpk': LIST.partitionKey, '#lsk': LIST.sortKey, '#runs': 'runs', '#exp': 'expiresAt' },
         ExpressionAttributeValues: {
@@ -44,7 +48,7 @@ export class DynamoReportStore implements ReportStore {
           ':lpk': REPORTS,
           ':lsk': `${record.from}#${record.id}`,
           ':one': 1,
-          ':exp': accountabilityExpiry(record.to),
+          ':exp': accountabilityExpiry(record.to, this.retention),
         },
         ReturnValues: 'ALL_NEW',
       }),

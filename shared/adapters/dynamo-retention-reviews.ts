@@ -6,8 +6,10 @@
  */
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { reviewSummary, type RetentionReviewSummary } from '#domain/retention-review';
+import type { RetentionReviewReader } from '#shared/ports';
 import type { AccountReviewRecord, RetentionReviewStore } from '#shared/retention/account-review';
-import { accountabilityExpiry } from '#domain/retention';
+import { accountabilityExpiry, RETENTION, type RetentionSchedule } from '#domain/retention';
 import { CASES_TABLE } from './cases-table-schema';
 
 const PK = CASES_TABLE.partitionKey;
@@ -21,11 +23,15 @@ const keyOf = (month: string) => ({ [PK]: `RETENTIONREVIEW#${month}`, [SK]: 'RET
 
 type Stored = Omit<AccountReviewRecord, 'runs' | 'firstGeneratedAt'>;
 
-export class DynamoRetentionReviews implements RetentionReviewStore {
+export class DynamoRetentionReviews implements RetentionReviewStore, RetentionReviewReader {
   private readonly doc: DynamoDBDocumentClient;
   private readonly table: string;
 
-  constructor(opts: { client: DynamoDBClient; tableName: string }) {
+  /** The schedule whose accountabilityYears sets the TTL (RETENTION_ACCOUNTABILITY_YEARS). */
+  private readonly retention: RetentionSchedule;
+
+  constructor(opts: { client: DynamoDBClient; tableName: string; retention?: RetentionSchedule }) {
+    this.retention = opts.retention ?? RETENTION;
     this.doc = DynamoDBDocumentClient.from(opts.client, { marshallOptions: { removeUndefinedValues: true } });
     this.table = opts.tableName;
   }
@@ -35,7 +41,7 @@ export class DynamoRetentionReviews implements RetentionReviewStore {
       new UpdateCommand({
         TableName: this.table,
         Key: keyOf(review.month),
-        // Kept 6 years from the end of the reviewed month (shared/domain/retention.ts), then DynamoDB's TTL deletes it.
+        // Kept accountabilityYears (RETENTION_ACCOUNTABILITY_YEARS; default 6) from the end of the reviewed month (shared/domain/retention.ts), then DynamoDB's TTL deletes it.
         UpdateExpression: 'SET #r = :r, #first = if_not_exists(#first, :at), #lpk = :lpk, #lsk = :lsk, #exp = :exp ADD #runs :one',
         ExpressionAttributeNames: {
           '#r': 'review',
@@ -51,7 +57,7 @@ export class DynamoRetentionReviews implements RetentionReviewStore {
           ':lpk': REVIEWS,
           ':lsk': review.month,
           ':one': 1,
-          ':exp': accountabilityExpiry(lastDayOf(review.month)),
+          ':exp': accountabilityExpiry(lastDayOf(review.month), this.retention),
         },
         ReturnValues: 'ALL_NEW',
       }),
@@ -62,6 +68,12 @@ export class DynamoRetentionReviews implements RetentionReviewStore {
   async find(month: string): Promise<AccountReviewRecord | undefined> {
     const { Item } = await this.doc.send(new GetCommand({ TableName: this.table, Key: keyOf(month), ConsistentRead: true }));
     return Item ? recordOf(Item) : undefined;
+  }
+
+  /** The month's review in figures, for the compliance report (shared/reports/run.ts): counts and reasons, no accounts. */
+  async summaryOf(month: string): Promise<RetentionReviewSummary | undefined> {
+    const review = await this.find(month);
+    return review ? reviewSummary(review) : undefined;
   }
 
   async latest(): Promise<AccountReviewRecord | undefined> {

@@ -6,6 +6,7 @@
  * esbuild drops every factory (and its SDK client) a handler does not call.
  */
 import type { Clock } from '#shared/ports';
+import type { RetentionSchedule } from '#domain/retention';
 import type { OutboxDeps } from '#shared/core/outbox';
 import { readConfig } from '#shared/core/config';
 import { newCaseId, newReference } from '#shared/core/ids';
@@ -30,6 +31,7 @@ import { currentKeyOf, signingKeyRing, verificationKeysOf, type KeyRing, type Ke
 
 const memo: {
   clock?: Clock;
+  retention?: RetentionSchedule;
   table?: ConstructorParameters<typeof DynamoCaseStore>[0];
   cases?: DynamoCaseStore;
   ledger?: DynamoSubmissionLedger;
@@ -155,19 +157,31 @@ export function reportFiles(): S3BlobStore {
   return (memo.reportFiles ??= new S3BlobStore(s3(), readConfig(['REPORTS_BUCKET']).REPORTS_BUCKET));
 }
 
-/** Report records (in the cases table). */
+/** The deployment's retention schedule (RETENTION_CASE_YEARS, RETENTION_REJECTED_DAYS, RETENTION_ACCOUNTABILITY_YEARS). */
+export function retentionSchedule(): RetentionSchedule {
+  return (memo.retention ??= (() => {
+    const config = readConfig(['RETENTION_CASE_YEARS', 'RETENTION_REJECTED_DAYS', 'RETENTION_ACCOUNTABILITY_YEARS']);
+    return {
+      caseYears: config.RETENTION_CASE_YEARS,
+      rejectedDays: config.RETENTION_REJECTED_DAYS,
+      accountabilityYears: config.RETENTION_ACCOUNTABILITY_YEARS,
+    };
+  })());
+}
+
+/** Report records (in the cases table); their TTL from the retention schedule. */
 export function reportStore(): DynamoReportStore {
-  return (memo.reports ??= new DynamoReportStore(casesTable()));
+  return (memo.reports ??= new DynamoReportStore({ ...casesTable(), retention: retentionSchedule() }));
 }
 
-/** Legal holds on Icetrak's customer accounts (in the cases table). */
+/** Legal holds on Icetrak's customer accounts (in the cases table); a released hold's TTL from the retention schedule. */
 export function accountHolds(): DynamoAccountHolds {
-  return (memo.accountHolds ??= new DynamoAccountHolds(casesTable()));
+  return (memo.accountHolds ??= new DynamoAccountHolds({ ...casesTable(), retention: retentionSchedule() }));
 }
 
-/** Monthly retention reviews of Icetrak's accounts (in the cases table). */
+/** Monthly retention reviews of Icetrak's accounts (in the cases table); their TTL from the retention schedule. */
 export function retentionReviews(): DynamoRetentionReviews {
-  return (memo.retentionReviews ??= new DynamoRetentionReviews(casesTable()));
+  return (memo.retentionReviews ??= new DynamoRetentionReviews({ ...casesTable(), retention: retentionSchedule() }));
 }
 
 /** The outbox dispatcher's dependencies (shared/core/outbox.ts): every handler that owes mail sends it with these. */

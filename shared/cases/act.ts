@@ -39,7 +39,20 @@ import { actorOf, type Staff } from '#shared/auth/staff';
 import { deliver } from '#shared/core/outbox';
 import { startKeeper } from '#shared/core/start-keeper';
 import { recordEvent } from '#domain/audit';
-import { manualRecord, markThirdParty, normaliseAccountId, normaliseEmail, normalisePhone, recordManualSearch, recordsKey } from '#domain/search';
+import {
+  MANUAL_UPLOAD_MAX_BYTES,
+  MANUAL_UPLOAD_TYPES,
+  manualRecord,
+  manualUploadKey,
+  markThirdParty,
+  normaliseAccountId,
+  normaliseEmail,
+  normalisePhone,
+  recordManualSearch,
+  recordsKey,
+  safeFileName,
+  uploadMatchesType,
+} from '#domain/search';
 import { systemById } from '#domain/register';
 import { PLAN_ID } from '#domain/plan';
 import { planBlocksClosing } from '#domain/plan-execution';
@@ -103,6 +116,9 @@ const correction = z
     to: text('the corrected value', 1_000),
   })
   .strict();
+/** The manual upload's limits, as the form and the API state them. */
+export const UPLOAD_SIZE_MESSAGE = `Upload a file of at most ${MANUAL_UPLOAD_MAX_BYTES / 1024} KB.`;
+const UPLOAD_TYPES_MESSAGE = 'Upload a PDF, an image (PNG, JPEG, GIF, WebP, TIFF), a text or CSV file, or a Word, Excel or OpenDocument file.';
 
 const yes = z.preprocess((v) => v === true || v === 'true' || v === 'on' || v === 'yes', z.boolean());
 
@@ -170,6 +186,35 @@ export const ACTION_SCHEMAS = {
       .trim()
       .max(TEXT, `Keep the note under ${TEXT.toLocaleString('en-GB')} characters.`)
       .optional(),
+    /** What was found, as a file (the desk's file input, or base64 in the API's JSON); `found` only. No file chosen arrives as "". */
+    file: z.preprocess(
+      (v) => (v === '' ? undefined : v),
+      z
+        .object(
+          {
+            name: z.string({ error: 'Name the file.' }).trim().min(1, 'Name the file.').max(255, 'Keep the file name under 255 characters.'),
+            contentType: z
+              .string()
+              .trim()
+              .toLowerCase()
+              .refine((t) => (MANUAL_UPLOAD_TYPES as readonly string[]).includes(t), UPLOAD_TYPES_MESSAGE),
+            base64: z
+              .string()
+              .max(Math.ceil(MANUAL_UPLOAD_MAX_BYTES / 3) * 4, UPLOAD_SIZE_MESSAGE)
+              .regex(/^[A-Za-z0-9+/]*={0,2}$/, 'Send the file as base64.'),
+          },
+          { error: 'Upload the file as { name, contentType, base64 }.' },
+        )
+        .strict()
+        .superRefine((f, ctx) => {
+          const bytes = Buffer.from(f.base64, 'base64');
+          if (bytes.length === 0) ctx.addIssue({ code: 'custom', message: 'The file is empty.' });
+          else if (bytes.length > MANUAL_UPLOAD_MAX_BYTES) ctx.addIssue({ code: 'custom', message: UPLOAD_SIZE_MESSAGE });
+          else if ((MANUAL_UPLOAD_TYPES as readonly string[]).includes(f.contentType) && !uploadMatchesType(f.contentType, bytes))
+            ctx.addIssue({ code: 'custom', message: 'The file’s contents are not what its type says.' });
+        })
+        .optional(),
+    ),
   }),
   // Records that are another person's data, left out of the answer (Art. 15(4)); thirdParty false unmarks them.
   'mark-third-party': z.object({
@@ -241,7 +286,7 @@ export async function act(reference: string, input: ActionInput, staff: Staff, d
   let target: Case | undefined;
   if (input.action === 'merge') target = await caseByReference(input.into, deps);
   const at = deps.clock.now().toISOString();
-  const ctx: TransitionContext = { at, actor: actorOf(staff) };
+  const ctx: TransitionContext = { at, actor: actorOf(staff), ...(deps.retention ? { retention: deps.retention } : {}) };
   const owed: string[] = [];
   if (input.action === 'record-manual-search') await writeManualRecord(found, input, at, deps);
   if (input.action === 'place-hold') {
@@ -327,11 +372,25 @@ async function actOnExport(
  * update then fails is overwritten by the retry with the same key. The rules are checked first.
  */
 async function writeManualRecord(c: Case, input: Extract<ActionInput, { action: 'record-manual-search' }>, at: string, deps: DeskActDeps): Promise<void> {
-  recordManualSearch(c, input, { at, actor: 'system' });
+  if (input.file && input.outcome !== 'found') throw new ValidationError({ file: 'Upload a file only when the search found something.' });
+  recordManualSearch(
+    c,
+    { ...input, ...(input.file && c.search ? { fileKey: manualUploadKey(c.id, c.search.runId, input.source) } : {}) },
+    { at, actor: 'system' },
+  );
   if (input.outcome !== 'found' || !c.search) return;
   if (!deps.fulfilment) throw new Error('The files bucket is not configured for this handler.');
   const role = systemById(deps.fulfilment.register, input.source).role;
-  const file = manualRecord(c, input.source, role, input.note!.trim(), at);
+  let upload: { name: string; contentType: string; bytes: number } | undefined;
+  if (input.file) {
+    const key = manualUploadKey(c.id, c.search.runId, input.source);
+    const bytes = Buffer.from(input.file.base64, 'base64');
+    await deps.fulfilment.files.put(key, bytes, { contentType: input.file.contentType });
+    // A held case's objects are all held (issue 13): the new file too, before the case records it.
+    if (c.legalHold && deps.objects) await deps.objects.setLegalHold([{ bucket: 'files', key }], true);
+    upload = { name: safeFileName(input.file.name), contentType: input.file.contentType, bytes: bytes.length };
+  }
+  const file = manualRecord(c, input.source, role, input.note?.trim() ?? '', at, upload);
   await deps.fulfilment.files.put(recordsKey(c.id, c.search.runId, input.source), JSON.stringify(file, null, 2), { contentType: 'application/json' });
 }
 
@@ -444,6 +503,7 @@ function apply(c: Case, input: ActionInput, ctx: TransitionContext, target: Case
             outcome: input.outcome,
             ...(input.note ? { note: input.note } : {}),
             ...(input.outcome === 'found' && c.search ? { resultKey: recordsKey(c.id, c.search.runId, input.source) } : {}),
+            ...(input.outcome === 'found' && input.file && c.search ? { fileKey: manualUploadKey(c.id, c.search.runId, input.source) } : {}),
           },
           ctx,
         ),

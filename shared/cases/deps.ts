@@ -5,6 +5,7 @@
  */
 import type { Nation } from '#domain/calendar';
 import type { Register } from '#domain/register';
+import type { RetentionSchedule } from '#domain/retention';
 import type { OutboxDeps } from '#shared/core/outbox';
 import type { BlobStore, CaseObjects, CaseStore, Clock, Keeper, PlanExecution } from '#shared/ports';
 import type { PlanDeps } from '#shared/fulfilment/plan';
@@ -35,6 +36,11 @@ export interface DeskActDeps extends DeskReadDeps {
    * Absent, the plan actions fail (the act handlers have it).
    */
   plans?: Omit<PlanDeps, 'cases' | 'clock'> & { execution: PlanExecution };
+  /**
+   * The deployment's retention schedule (RETENTION_* settings): closing a case and releasing a hold
+   * take its expiry from it. The act handlers have it; absent (logging a case closes nothing), the defaults.
+   */
+  retention?: RetentionSchedule;
 }
 
 export interface DeskEntryDeps extends DeskActDeps {

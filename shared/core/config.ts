@@ -4,8 +4,18 @@
  * names — only the CDK constructs and the local stack set them).
  */
 import * as z from 'zod/mini';
+import { isRetentionValue, type RetentionSchedule } from '#domain/retention';
 
 const NATIONS = ['england-and-wales', 'scotland', 'northern-ireland'] as const;
+
+/** A period of the retention schedule: a whole number within RETENTION_BOUNDS. */
+const retentionValue = (field: keyof RetentionSchedule) =>
+  z
+    .pipe(
+      z.string().check(z.regex(/^\d{1,4}$/)),
+      z.transform((v) => Number(v)),
+    )
+    .check(z.refine((n) => isRetentionValue(field, n)));
 
 const VARS = {
   CASES_TABLE: z.string().check(z.minLength(1)),
@@ -46,6 +56,12 @@ const VARS = {
   ATHENA_RESULTS_BUCKET: z.string().check(z.minLength(3)),
   /** The workgroup's output prefix in the results bucket, e.g. `athena/` (Athena writes `<prefix><QueryExecutionId>.csv`). */
   ATHENA_RESULTS_PREFIX: z.string().check(z.regex(/^([\w.-]+\/)*$/)),
+  /** The retention schedule (shared/domain/retention.ts; CDK context rightsdesk:retention*): years a closed case is kept. */
+  RETENTION_CASE_YEARS: retentionValue('caseYears'),
+  /** Days rejected intake is kept after it closes. */
+  RETENTION_REJECTED_DAYS: retentionValue('rejectedDays'),
+  /** Years accountability records (reports, retention reviews, released account holds) are kept. */
+  RETENTION_ACCOUNTABILITY_YEARS: retentionValue('accountabilityYears'),
 } as const;
 
 export type ConfigVar = keyof typeof VARS;

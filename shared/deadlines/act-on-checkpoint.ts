@@ -15,6 +15,7 @@ import type { Case } from '#domain/case';
 import { londonDateOf } from '#domain/calendar';
 import { closeUnverifiedCheckpoint, dueCheckpoints, noticeSent, type Checkpoint, type KeeperOffsets } from '#domain/checkpoints';
 import { closeUnverified } from '#domain/lifecycle';
+import type { RetentionSchedule } from '#domain/retention';
 import { owe, type MailParams } from '#domain/outbox';
 import type { CaseStore, Clock } from '#shared/ports';
 import { MAIL_IDS } from '#shared/core/acknowledge';
@@ -27,6 +28,8 @@ export interface ActDeps {
   offsets: KeeperOffsets;
   /** Sends the notices the keeper owes. */
   outbox: OutboxDeps;
+  /** The deployment's retention schedule (RETENTION_* settings): a case closed unverified expires by it. */
+  retention: RetentionSchedule;
 }
 
 export type ActOutcome = 'sent' | 'closed' | 'skipped';
@@ -71,7 +74,7 @@ async function closeAndNotify(c: Case, checkpointId: string, deps: ActDeps, now:
   try {
     closed = await deps.cases.update(c.id, (cur) => {
       if (cur.status !== 'awaiting_identity' || !due(cur)) throw new NothingToDo();
-      const t = closeUnverified(cur, { at, actor: 'system' }, deps.offsets);
+      const t = closeUnverified(cur, { at, actor: 'system', retention: deps.retention }, deps.offsets);
       const cp: Checkpoint = { id: checkpointId, kind: 'close-unverified', at, on: londonDateOf(now) };
       // The closure and its notice are one write: a crash after it loses neither.
       return { case: oweNotice(t.case, cp, now, deps.offsets), entry: { ...t.entry, detail: { ...t.entry.detail, checkpoint: checkpointId } } };

@@ -57,7 +57,7 @@ import {
   NotOnHoldError,
 } from './errors';
 import { isReference } from './reference';
-import { caseExpiry } from './retention';
+import { caseExpiry, type RetentionSchedule } from './retention';
 
 export { COMPLAINT_ACKNOWLEDGE_DAYS, complaintAcknowledgeBy, deadlineInputOf } from './deadlines';
 export { isComplaint } from './case';
@@ -66,6 +66,11 @@ export { isComplaint } from './case';
 export interface TransitionContext {
   at: string;
   actor: Actor;
+  /**
+   * The deployment's retention schedule (RETENTION_* settings): a closing and a hold's release take
+   * the case's expiry from it. @default RETENTION (shared/domain/retention.ts)
+   */
+  retention?: RetentionSchedule;
 }
 
 /** The new case (same version, same audit) and the audit entry the store appends. */
@@ -666,7 +671,7 @@ function close(
 ): Transition {
   return apply(c, move, ctx, action, (today) => {
     const changes: Partial<Case> = { ...extra(), outcome, closedAt: ctx.at, respondedOn: today };
-    const expiresAt = caseExpiry({ ...c, ...changes, status: 'closed' });
+    const expiresAt = caseExpiry({ ...c, ...changes, status: 'closed' }, ctx.retention);
     if (expiresAt !== undefined) changes.expiresAt = expiresAt;
     return {
       changes,
@@ -747,7 +752,7 @@ export function releaseHold(c: Case, input: { reason: string }, ctx: TransitionC
   const next: Case = { ...c, notes: [...(c.notes ?? []), { at: ctx.at, by: ctx.actor, kind: 'legal-hold-released', text: reason }], updatedAt: ctx.at };
   delete next.legalHold;
   delete next.expiresAt;
-  const expiresAt = caseExpiry(next);
+  const expiresAt = caseExpiry(next, ctx.retention);
   if (expiresAt !== undefined) next.expiresAt = expiresAt;
   return {
     case: next,

@@ -131,6 +131,38 @@ export const connectorSchema = z.discriminatedUnion('kind', [
 export type Connector = z.infer<typeof connectorSchema>;
 export type SourceKind = Exclude<Connector['kind'], 'none'>;
 
+/**
+ * The fields of a system whose words are Icetrak's own defaults rather than its privacy notice's
+ * (the published notice's lists are empty in places; a default usual for a UK SMS/fax platform
+ * fills them until Icetrak's DPO confirms or corrects it). The desk shows them as such.
+ */
+export const SYSTEM_DEFAULTABLE = [
+  'name',
+  'description',
+  'role',
+  'categories',
+  'purposes',
+  'lawfulBasis',
+  'source',
+  'recipients',
+  'retention',
+  'storage',
+  'transfers',
+  'objections',
+  'automatedDecisions',
+] as const;
+export type SystemField = (typeof SYSTEM_DEFAULTABLE)[number];
+/** The same for a recipient's fields. */
+export const RECIPIENT_DEFAULTABLE = ['name', 'receives', 'purpose', 'noticeEmail', 'location'] as const;
+export type RecipientField = (typeof RECIPIENT_DEFAULTABLE)[number];
+
+/** A list of field names, each once. */
+const fieldList = <T extends readonly [string, ...string[]]>(fields: T) =>
+  z
+    .array(z.enum(fields))
+    .refine((xs) => new Set(xs).size === xs.length, 'each field once')
+    .default([]);
+
 /** Someone outside Icetrak who receives personal data from a system (Art. 15(1)(c), Art. 19). */
 export const recipientSchema = z
   .object({
@@ -143,6 +175,8 @@ export const recipientSchema = z
     noticeEmail: z.email().optional(),
     /** Where it stores the data; "UK" or the country and the safeguard. */
     location: words,
+    /** Fields whose words are Icetrak's defaults, not the privacy notice's. */
+    defaults: fieldList(RECIPIENT_DEFAULTABLE),
   })
   .strict();
 export type Recipient = z.infer<typeof recipientSchema>;
@@ -175,6 +209,8 @@ export const systemSchema = z
     /** The purposes a person may object to (Art. 21); a `stop` statement names one of these. */
     objections: z.array(objectionSchema).optional(),
     connector: connectorSchema,
+    /** Fields whose words are Icetrak's defaults, not the privacy notice's (shown as such in the desk). */
+    defaults: fieldList(SYSTEM_DEFAULTABLE),
   })
   .strict();
 export type RegisterSystem = z.infer<typeof systemSchema>;

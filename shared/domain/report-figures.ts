@@ -22,7 +22,89 @@ import {
 } from './case';
 import { addDays, daysBetween, londonDateOf, workingDaysBetween, type IsoDate } from './calendar';
 import { COMPLAINT_ACKNOWLEDGE_DAYS } from './deadlines';
+import type { Nation } from './calendar';
 import type { ReportPeriod } from './report-period';
+import type { RetentionReviewSummary } from './retention-review';
+import type { Tombstone } from './tombstone';
+
+/**
+ * What the figures read of a case: a stored case is one, and so is a purged case rebuilt from its
+ * tombstone (tombstoneAsReportCase). Nothing personal: no requester, no details, no notes.
+ */
+export type ReportCase = Pick<
+  Case,
+  | 'id'
+  | 'reference'
+  | 'rights'
+  | 'channel'
+  | 'status'
+  | 'outcome'
+  | 'nation'
+  | 'receivedOn'
+  | 'clockStartsOn'
+  | 'dueOn'
+  | 'respondedOn'
+  | 'closedAt'
+  | 'extended'
+  | 'extensionGround'
+  | 'extensionReason'
+  | 'clarifications'
+  | 'identityRequestedOn'
+  | 'identityReceivedOn'
+  | 'refusalGround'
+  | 'complaintAcknowledgedOn'
+  | 'audit'
+> & { closing?: { keptBecause?: KeptReason[] } };
+
+/**
+ * A purged case as the figures count it, from its tombstone: closed, with its outcome, dates and
+ * closing facts. What a tombstone does not keep (clarification and identity pauses, the forwarding
+ * date, the extension's reason) is absent, so a purged case adds nothing to those sections.
+ * `nation` stands in for tombstones written before they kept the case's own.
+ */
+export function tombstoneAsReportCase(t: Tombstone, nation: Nation): ReportCase {
+  return {
+    id: t.caseId,
+    reference: t.reference,
+    rights: [...t.rights],
+    channel: t.channel,
+    status: 'closed',
+    ...(t.outcome ? { outcome: t.outcome } : {}),
+    nation: t.nation ?? nation,
+    receivedOn: t.receivedOn,
+    clockStartsOn: t.clockStartsOn ?? t.receivedOn,
+    dueOn: t.dueOn,
+    ...(t.respondedOn ? { respondedOn: t.respondedOn } : {}),
+    ...(t.closedAt ? { closedAt: t.closedAt } : {}),
+    extended: t.extended ?? false,
+    ...(t.extensionGround ? { extensionGround: t.extensionGround } : {}),
+    clarifications: [],
+    ...(t.refusalGround ? { refusalGround: t.refusalGround } : {}),
+    ...(t.complaintAcknowledgedOn ? { complaintAcknowledgedOn: t.complaintAcknowledgedOn } : {}),
+    closing: { keptBecause: [...(t.keptBecause ?? [])] },
+    audit: [],
+  };
+}
+
+/**
+ * The closed cases of a period with the purged ones counted from their tombstones: each case once
+ * (a tombstone whose case is still among `cases`, or among `alsoPresent`, is left out).
+ */
+export function withTombstones(
+  cases: readonly ReportCase[],
+  tombstones: readonly Tombstone[],
+  nation: Nation,
+  alsoPresent: readonly ReportCase[] = [],
+): ReportCase[] {
+  const present = new Set([...cases, ...alsoPresent].map((c) => c.id));
+  const added = new Set<string>();
+  const purged = tombstones.filter((t) => {
+    if (present.has(t.caseId) || added.has(t.caseId)) return false;
+    added.add(t.caseId);
+    return true;
+  });
+  return [...cases, ...purged.map((t) => tombstoneAsReportCase(t, nation))];
+}
 
 /** The six rights a request can ask for (a complaint is reported on its own). */
 export const REQUEST_RIGHTS = RIGHTS.filter((r): r is Exclude<Right, 'complaint'> => r !== 'complaint');
@@ -144,6 +226,14 @@ export interface MonthlyFigures {
   forwarded: { count: number; days: Spread };
   complaints: { received: number; acknowledgedWithin: number; acknowledgedLate: number; awaitingAcknowledgement: number; closed: number };
   unverifiedClosures: number;
+  /** Of the cases closed in the period, how many were counted from their tombstones (purged since: their retention ended). */
+  purgedClosed: number;
+  /**
+   * The month's retention review of Icetrak's customer accounts (made before the report, from the
+   * first working day at 06:30): accounts due for deletion, accounts held and the holds' reasons;
+   * null when no review of the month was stored when the report was made.
+   */
+  retentionReview: RetentionReviewSummary | null;
   histogram: { bin: string; count: number }[];
   overdue: OverdueRow[];
   trend: TrendPoint[];
@@ -187,6 +277,10 @@ export const REPORT_DEFINITIONS: Record<string, string> = {
   overdue: 'Overdue now: open requests whose due date is before the day the report was made, with days past due and days since receipt.',
   unverified:
     'Unverified closures: requests closed in the period because the requester did not confirm who they are in the time given; nothing was disclosed.',
+  purged:
+    'Closed cases whose records have since been deleted at the end of their retention period are counted from their tombstones (reference, rights, channel, dates, outcome; no personal data), so a re-run report keeps its closed figures. A tombstone does not keep pauses, forwarding dates or extension reasons, so those sections leave such cases out.',
+  retention:
+    'Retention review: the monthly review of Icetrak’s customer accounts whose 7 years after closing ended in the month, stored by the review run (06:30 on the first working day, before this report): accounts due for deletion (not under a legal hold), and accounts held, with the reasons of their holds and how many held accounts each is given for.',
   trend: 'Trend: for each of the twelve months to the period, requests received, and the on-time rate of requests answered (closed) that month.',
   weekly:
     'Weekly digest, as of the day it ran: open requests and complaints; due this week (due date in the ISO week); overdue (due date before that day); triage backlog: open cases waiting for the DPO team to look at them (new, unread correspondence, spam review).',
@@ -195,11 +289,20 @@ export const REPORT_DEFINITIONS: Record<string, string> = {
 export interface MonthlyInput {
   period: ReportPeriod;
   /** Cases whose London receipt date is in the period (the received-month index). */
-  received: Case[];
+  received: ReportCase[];
   /** Cases closed in the period (the closed index); may overlap `received`. */
-  closed: Case[];
+  closed: ReportCase[];
+  /**
+   * Tombstones of cases closed in the period and since purged (their retention ended): counted
+   * among the closed, each case once. @default none
+   */
+  tombstones?: readonly Tombstone[];
+  /** The office's nation, for tombstones that do not keep their case's. @default 'england-and-wales' */
+  nation?: Nation;
+  /** The month's stored retention review of Icetrak's accounts, or null when none is stored yet. @default null */
+  retentionReview?: RetentionReviewSummary | null;
   /** Open cases due before `asOf` (the open-by-due index). */
-  overdue: Case[];
+  overdue: ReportCase[];
   trend: TrendPoint[];
   asOf: IsoDate;
   generatedAt: string;
@@ -210,18 +313,22 @@ export function monthlyFigures(input: MonthlyInput): MonthlyFigures {
   const { period, asOf } = input;
   const inPeriod = (d: string | null | undefined) => d != null && d >= period.from && d <= period.to;
   const received = input.received.filter((c) => inPeriod(c.receivedOn));
-  const closed = input.closed.filter((c) => c.status === 'closed' && inPeriod(c.respondedOn));
+  const stored = input.closed.filter((c) => c.status === 'closed' && inPeriod(c.respondedOn));
+  const closed = withTombstones(stored, input.tombstones ?? [], input.nation ?? 'england-and-wales', received).filter(
+    (c) => c.status === 'closed' && inPeriod(c.respondedOn),
+  );
+  const purgedClosed = closed.length - stored.length;
   const all = unique([...received, ...closed]);
   const rows = all.map((c) => caseRow(c, period, asOf));
   const rowOf = new Map(rows.map((r) => [r.reference, r]));
-  const row = (c: Case) => rowOf.get(c.reference) as CaseRow;
+  const row = (c: ReportCase) => rowOf.get(c.reference) as CaseRow;
 
   const requestsReceived = received.filter((c) => !isComplaint(c));
   const requestsClosed = closed.filter((c) => !isComplaint(c));
   const requestsAll = all.filter((c) => !isComplaint(c));
 
   const byRight = (['all', ...REQUEST_RIGHTS] as const).map((right) => {
-    const has = (c: Case) => right === 'all' || c.rights.includes(right);
+    const has = (c: ReportCase) => right === 'all' || c.rights.includes(right);
     const rec = requestsReceived.filter(has).map(row);
     const clo = requestsClosed.filter(has).map(row);
     const answered = clo.filter((r) => r.timeliness === 'on-time' || r.timeliness === 'late');
@@ -315,6 +422,8 @@ export function monthlyFigures(input: MonthlyInput): MonthlyFigures {
       closed: closed.filter(isComplaint).length,
     },
     unverifiedClosures: requestsClosed.filter((c) => c.outcome === 'closed_unverified').length,
+    purgedClosed,
+    retentionReview: input.retentionReview ?? null,
     histogram: RESPONSE_BINS.map((bin) => ({
       bin: bin.label,
       count: answeredClosed.filter((r) => (r.daysToRespond as number) >= bin.min && (r.daysToRespond as number) <= bin.max).length,
@@ -326,7 +435,7 @@ export function monthlyFigures(input: MonthlyInput): MonthlyFigures {
 }
 
 /** One month's trend point from the cases received in it and those closed in it. */
-export function trendPoint(month: string, received: Case[], closed: Case[]): TrendPoint {
+export function trendPoint(month: string, received: readonly ReportCase[], closed: readonly ReportCase[]): TrendPoint {
   const inMonth = (d: string | null | undefined) => d != null && d.startsWith(`${month}-`);
   const answered = closed.filter(
     (c) => !isComplaint(c) && c.status === 'closed' && inMonth(c.respondedOn) && ANSWERED_OUTCOMES.includes(c.outcome as Outcome),
@@ -381,12 +490,12 @@ export function weeklyFigures(input: WeeklyInput): WeeklyFigures {
 }
 
 /** Whether a closed case was answered on or before its due date (a case closed with the clock stopped has none: on time). */
-function onTimeAtClose(c: Case): boolean {
+function onTimeAtClose(c: ReportCase): boolean {
   return c.dueOn == null || (c.respondedOn ?? '') <= c.dueOn;
 }
 
 /** A case as a report row, as of `asOf`. */
-export function caseRow(c: Case, period: ReportPeriod, asOf: IsoDate): CaseRow {
+export function caseRow(c: ReportCase, period: ReportPeriod, asOf: IsoDate): CaseRow {
   const answered = c.status === 'closed' && ANSWERED_OUTCOMES.includes(c.outcome as Outcome);
   const timeliness: Timeliness =
     c.status !== 'closed' ? (c.dueOn != null && c.dueOn < asOf ? 'overdue' : 'open') : answered ? (onTimeAtClose(c) ? 'on-time' : 'late') : 'not-answered';
@@ -417,14 +526,14 @@ export function caseRow(c: Case, period: ReportPeriod, asOf: IsoDate): CaseRow {
   };
 }
 
-function overdueRows(cases: Case[], asOf: IsoDate): OverdueRow[] {
+function overdueRows(cases: readonly ReportCase[], asOf: IsoDate): OverdueRow[] {
   return cases
     .filter((c) => c.status !== 'closed' && c.dueOn != null && c.dueOn < asOf)
     .map((c) => rowOfOpen(c, asOf))
     .sort((a, b) => a.dueOn.localeCompare(b.dueOn) || a.reference.localeCompare(b.reference));
 }
 
-function rowOfOpen(c: Case, asOf: IsoDate): OverdueRow {
+function rowOfOpen(c: ReportCase, asOf: IsoDate): OverdueRow {
   const dueOn = c.dueOn as IsoDate;
   return {
     reference: c.reference,
@@ -447,8 +556,8 @@ export function spread(values: number[]): Spread {
   return { count: values.length, median, p95 };
 }
 
-function unique(cases: Case[]): Case[] {
-  const seen = new Map<string, Case>();
+function unique(cases: ReportCase[]): ReportCase[] {
+  const seen = new Map<string, ReportCase>();
   for (const c of cases) seen.set(c.id, c);
   return [...seen.values()];
 }

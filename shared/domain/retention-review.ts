@@ -106,3 +106,36 @@ export function retentionReview(month: string, accounts: readonly ReviewedAccoun
   }
   return review;
 }
+
+/** A month's review in figures, as the monthly compliance report shows it: no account ids or names, the holds' reasons counted. */
+export interface RetentionReviewSummary {
+  month: string;
+  /** When the stored review was made (ISO instant). */
+  generatedAt: string;
+  /** Accounts due for deletion (not held). */
+  due: number;
+  /** Accounts held past their period. */
+  held: number;
+  /** The reasons of the holds on those accounts, each with how many held accounts it is given for; most first. */
+  heldReasons: { reason: string; accounts: number }[];
+}
+
+/** The summary of a stored review (one held entry per hold: an account held twice is one account, under two reasons). */
+export function reviewSummary(review: {
+  month: string;
+  generatedAt: string;
+  due: readonly unknown[];
+  held: readonly { accountId: string; reason: string }[];
+}): RetentionReviewSummary {
+  const byReason = new Map<string, Set<string>>();
+  for (const h of review.held) byReason.set(h.reason, (byReason.get(h.reason) ?? new Set()).add(h.accountId));
+  return {
+    month: review.month,
+    generatedAt: review.generatedAt,
+    due: review.due.length,
+    held: new Set(review.held.map((h) => h.accountId)).size,
+    heldReasons: [...byReason]
+      .map(([reason, accounts]) => ({ reason, accounts: accounts.size }))
+      .sort((a, b) => b.accounts - a.accounts || a.reason.localeCompare(b.reason)),
+  };
+}

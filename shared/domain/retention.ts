@@ -4,9 +4,10 @@
  * deletes it. One place: the lifecycle takes a closed case's expiry from here, and a unit test
  * (test/unit/domain/retention.test.ts) fails when an adapter writes a key prefix no rule covers.
  *
- * The periods are constants here (RETENTION): the settings are not yet read from cdk context or the
- * environment, because the lifecycle is pure and the deploy-time wiring lives in infra/, which this
- * slice does not touch. Changing a period is changing RETENTION, in this file only.
+ * The periods are deploy-time settings (RetentionSchedule): CDK context (infra/config.ts), passed to
+ * the functions that compute an expiry as RETENTION_* variables (shared/core/config.ts), and handed
+ * to these pure functions as a parameter (the lifecycle's TransitionContext.retention); RETENTION
+ * holds the defaults, and RETENTION_BOUNDS the values a deployment may choose.
  *
  * A legal hold (Case.legalHold) suspends every deletion of a case's records: no `expiresAt` while it
  * is on, and an S3 legal hold on each of its objects.
@@ -15,7 +16,17 @@ import type { Case, Outcome } from './case';
 import { londonDateOf } from './deadlines';
 import { MAIL_FLAGS } from './inbound-mail';
 
-/** The configurable periods (defaults; LAW.md). */
+/** The retention schedule's configurable periods (docs/retention.md). */
+export interface RetentionSchedule {
+  /** Years a case's records are kept after it closes. */
+  readonly caseYears: number;
+  /** Days rejected intake is kept after it closes. */
+  readonly rejectedDays: number;
+  /** Years accountability records are kept. */
+  readonly accountabilityYears: number;
+}
+
+/** The periods' defaults (LAW.md), used where a deployment sets none. */
 export const RETENTION = {
   /** Years a case's records are kept after it closes: the limitation period for claims. */
   caseYears: 6,
@@ -23,30 +34,49 @@ export const RETENTION = {
   rejectedDays: 90,
   /** Years accountability records (compliance reports, retention reviews, released account holds) are kept: the limitation period. */
   accountabilityYears: 6,
-  /**
-   * Days an erasure ledger entry (record keys erased from an Icetrak system) is kept: longer than any
-   * backup taken before the erasure can still be restored. (default) Icetrak keeps its database
-   * backups at most a year; the DPO confirms or corrects this with Icetrak's backup policy.
-   */
-  erasureLedgerDays: 400,
-} as const;
+} as const satisfies RetentionSchedule;
 
-/** When an erasure ledger entry recorded at `at` (ISO instant) is deleted: epoch seconds, RETENTION.erasureLedgerDays later. */
+/**
+ * Days an erasure ledger entry (record keys erased from an Icetrak system) is kept: longer than any
+ * backup taken before the erasure can still be restored. (default) Icetrak keeps its database
+ * backups at most a year; the DPO confirms or corrects this with Icetrak's backup policy. A
+ * constant, not yet a deploy-time setting: it follows Icetrak's backup policy, not Rightsdesk's.
+ */
+export const ERASURE_LEDGER_DAYS = 400;
+
+/**
+ * The values a deployment may choose, inclusive: whole years and days. Never less than a year for
+ * case records (evidence for a complaint to the ICO), nor less than a week for rejected intake (the
+ * team's look at what the filter caught); at most 20 years (longer is not retention, it is hoarding).
+ */
+export const RETENTION_BOUNDS: { readonly [K in keyof RetentionSchedule]: readonly [min: number, max: number] } = {
+  caseYears: [1, 20],
+  rejectedDays: [7, 365],
+  accountabilityYears: [1, 20],
+};
+
+/** Whether `n` is a value the schedule's `field` may take (RETENTION_BOUNDS). */
+export function isRetentionValue(field: keyof RetentionSchedule, n: number): boolean {
+  const [min, max] = RETENTION_BOUNDS[field];
+  return Number.isInteger(n) && n >= min && n <= max;
+}
+
+/** When an erasure ledger entry recorded at `at` (ISO instant) is deleted: epoch seconds, ERASURE_LEDGER_DAYS later. */
 export function erasureLedgerExpiry(at: string): number {
   const t = Date.parse(at);
   if (!/^\d{4}-\d{2}-\d{2}T/.test(at) || Number.isNaN(t)) throw new RangeError(`Not an instant: ${at}`);
-  return Math.floor(t / 1000) + RETENTION.erasureLedgerDays * 86_400;
+  return Math.floor(t / 1000) + ERASURE_LEDGER_DAYS * 86_400;
 }
 
 /**
  * When an accountability record whose clock starts at the end of the London date `lastDay`
  * (YYYY-MM-DD: a report's or review's last day, a hold's release) is deleted: epoch seconds,
- * RETENTION.accountabilityYears after the day that follows it (29 Feb → 1 Mar).
+ * `schedule.accountabilityYears` after the day that follows it (29 Feb → 1 Mar).
  */
-export function accountabilityExpiry(lastDay: string): number {
+export function accountabilityExpiry(lastDay: string, schedule: RetentionSchedule = RETENTION): number {
   const d = new Date(`${assertDay(lastDay)}T00:00:00Z`);
   d.setUTCDate(d.getUTCDate() + 1);
-  d.setUTCFullYear(d.getUTCFullYear() + RETENTION.accountabilityYears);
+  d.setUTCFullYear(d.getUTCFullYear() + schedule.accountabilityYears);
   return Math.floor(d.getTime() / 1000);
 }
 
@@ -55,7 +85,7 @@ function assertDay(day: string): string {
   return day;
 }
 
-/** Years a closed case's record is kept before it is deleted (kept under this name for its callers). */
+/** Years a closed case's record is kept before it is deleted by default (kept under this name for its callers). */
 export const RECORD_RETENTION_YEARS = RETENTION.caseYears;
 
 /**
@@ -71,27 +101,30 @@ export function isRejectedIntake(c: Pick<Case, 'flags'>, outcome: Outcome | unde
   return outcome !== undefined && REJECTED_OUTCOMES.includes(outcome) && c.flags.some((f) => REJECTED_FLAGS.includes(f));
 }
 
-/** When a case closed at `closedAt` is deleted: epoch seconds, RECORD_RETENTION_YEARS later (29 Feb → 1 Mar). */
-export function retentionExpiry(closedAt: string): number {
+/** When a case closed at `closedAt` is deleted: epoch seconds, `schedule.caseYears` later (29 Feb → 1 Mar). */
+export function retentionExpiry(closedAt: string, schedule: RetentionSchedule = RETENTION): number {
   londonDateOf(closedAt, 'closing time');
   const d = new Date(closedAt);
-  d.setUTCFullYear(d.getUTCFullYear() + RETENTION.caseYears);
+  d.setUTCFullYear(d.getUTCFullYear() + schedule.caseYears);
   return Math.floor(d.getTime() / 1000);
 }
 
-/** When rejected intake closed at `closedAt` is deleted: epoch seconds, RETENTION.rejectedDays later. */
-export function rejectedExpiry(closedAt: string): number {
+/** When rejected intake closed at `closedAt` is deleted: epoch seconds, `schedule.rejectedDays` later. */
+export function rejectedExpiry(closedAt: string, schedule: RetentionSchedule = RETENTION): number {
   londonDateOf(closedAt, 'closing time');
-  return Math.floor(Date.parse(closedAt) / 1000) + RETENTION.rejectedDays * 86_400;
+  return Math.floor(Date.parse(closedAt) / 1000) + schedule.rejectedDays * 86_400;
 }
 
 /**
  * The expiry the schedule gives a case now: none while it is open or on legal hold; otherwise
  * from its closing time, by the rule its outcome and flags select.
  */
-export function caseExpiry(c: Pick<Case, 'status' | 'closedAt' | 'outcome' | 'flags' | 'legalHold'>): number | undefined {
+export function caseExpiry(
+  c: Pick<Case, 'status' | 'closedAt' | 'outcome' | 'flags' | 'legalHold'>,
+  schedule: RetentionSchedule = RETENTION,
+): number | undefined {
   if (c.status !== 'closed' || c.closedAt === undefined || c.legalHold !== undefined) return undefined;
-  return isRejectedIntake(c, c.outcome) ? rejectedExpiry(c.closedAt) : retentionExpiry(c.closedAt);
+  return isRejectedIntake(c, c.outcome) ? rejectedExpiry(c.closedAt, schedule) : retentionExpiry(c.closedAt, schedule);
 }
 
 /** The London date a case is kept until: from its `expiresAt`; null while open or on legal hold. */
@@ -119,7 +152,7 @@ export interface RetentionRule {
   deletedBy: string;
 }
 
-const CASE_PERIOD = `${String(RETENTION.caseYears)} years after the case closes (${String(RETENTION.rejectedDays)} days for rejected intake); never while on legal hold`;
+const CASE_PERIOD = `caseYears (default ${String(RETENTION.caseYears)}) years after the case closes (rejectedDays, default ${String(RETENTION.rejectedDays)}, for rejected intake); never while on legal hold`;
 const CASE_REASON = 'Evidence of how the request was handled, for a claim or a complaint to the ICO within the limitation period';
 const WITH_THE_CASE = 'DynamoDB TTL on the case item (expiresAt), and the stream handler deleting the case’s objects, every version (issue 13)';
 
@@ -212,7 +245,7 @@ export const RECORD_TYPES: readonly RetentionRule[] = [
     store: 'table',
     prefix: 'ERASURE#',
     from: 'the erasure',
-    period: `${String(RETENTION.erasureLedgerDays)} days (erasureLedgerDays): longer than any backup taken before the erasure can be restored`,
+    period: `${String(ERASURE_LEDGER_DAYS)} days (ERASURE_LEDGER_DAYS): longer than any backup taken before the erasure can be restored`,
     reason:
       'UK GDPR Art. 17 and LAW.md (Backups): erasures are re-applied to a system restored from a backup (npm run erasures:reapply); record keys only, no other personal data',
     deletedBy: 'DynamoDB TTL (expiresAt, erasureLedgerExpiry of the erasure), set by every record',

@@ -12,6 +12,7 @@
  */
 import { isComplaint, type Actor, type AuditEntry, type Case } from './case';
 import { InvalidTransitionError, MissingReasonError, NotForComplaintsError } from './errors';
+import { normaliseLine } from './text';
 import type { IdentifierKind, Role, SourceKind } from './register';
 
 /** The identifiers a search uses, normalised (lower-case emails, E.164 phone numbers, upper-case account ids). */
@@ -324,6 +325,81 @@ export function finishSearch(c: Case, runId: string, at: string): { case: Case; 
   };
 }
 
+/**
+ * A file staff upload with a manual source's search (what was found: a scan, an export, an email).
+ * The bound is the stack's: WAF and the HTTP middleware refuse request bodies over 64 KB
+ * (infra/api.ts MAX_BODY_BYTES), and the staff API carries the file base64-encoded (4 bytes for 3),
+ * so 45 KB leaves room for the encoding and the note. Larger files: see docs/operations.md.
+ */
+export const MANUAL_UPLOAD_MAX_BYTES = 45 * 1024;
+
+/** The content types a manual upload may have: PDF, images, text, CSV, common office formats. */
+export const MANUAL_UPLOAD_TYPES = [
+  'application/pdf',
+  'image/png',
+  'image/jpeg',
+  'image/gif',
+  'image/webp',
+  'image/tiff',
+  'text/plain',
+  'text/csv',
+  'application/msword',
+  'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
+  'application/vnd.ms-excel',
+  'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+  'application/vnd.oasis.opendocument.text',
+  'application/vnd.oasis.opendocument.spreadsheet',
+] as const;
+
+/** How each type's bytes begin (a file whose bytes do not match its declared type is refused); text types must be UTF-8 without NUL. */
+const SIGNATURES: Record<string, readonly number[][]> = {
+  'application/pdf': [[0x25, 0x50, 0x44, 0x46]],
+  'image/png': [[0x89, 0x50, 0x4e, 0x47]],
+  'image/jpeg': [[0xff, 0xd8, 0xff]],
+  'image/gif': [[0x47, 0x49, 0x46, 0x38]],
+  'image/webp': [[0x52, 0x49, 0x46, 0x46]],
+  'image/tiff': [
+    [0x49, 0x49, 0x2a, 0x00],
+    [0x4d, 0x4d, 0x00, 0x2a],
+  ],
+};
+const ZIP = [[0x50, 0x4b, 0x03, 0x04]];
+const OLE = [[0xd0, 0xcf, 0x11, 0xe0]];
+for (const t of MANUAL_UPLOAD_TYPES) {
+  if (t.includes('openxmlformats') || t.includes('opendocument')) SIGNATURES[t] = ZIP;
+  if (t === 'application/msword' || t === 'application/vnd.ms-excel') SIGNATURES[t] = OLE;
+}
+
+/** Whether `bytes` look like `contentType` (magic numbers; text: UTF-8, no NUL). */
+export function uploadMatchesType(contentType: string, bytes: Uint8Array): boolean {
+  const sigs = SIGNATURES[contentType];
+  if (sigs) return sigs.some((sig) => sig.every((b, i) => bytes[i] === b));
+  if (contentType === 'text/plain' || contentType === 'text/csv') {
+    if (bytes.includes(0)) return false;
+    try {
+      new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+  return false;
+}
+
+/** A file name safe inside a ZIP and a Content-Disposition: its last path part, printable, at most 100 characters. */
+export function safeFileName(name: string): string {
+  const base = name.split(/[\\/]/).pop() ?? '';
+  const clean = normaliseLine(base)
+    .replace(/["<>|:*?]/g, '')
+    .replace(/^\.+/, '')
+    .trim()
+    .slice(-100);
+  return clean || 'upload';
+}
+
+/** S3 key of a manual source's uploaded file: ids only, under the case's searches/ prefix (retention and legal holds cover it). */
+export const manualUploadKey = (caseId: string, runId: string, source: string): string => `searches/${caseId}/${runId}/${source}.upload`;
+
 /** What a member of staff found searching a manual source by hand. */
 export interface ManualSearchInput {
   source: string;
@@ -332,6 +408,8 @@ export interface ManualSearchInput {
   note?: string;
   /** The records file written for `found` (`recordsKey`), set by the use case. */
   resultKey?: string;
+  /** The uploaded file's key (`manualUploadKey`), set by the use case when a file came with `found`. */
+  fileKey?: string;
 }
 
 /**
@@ -345,14 +423,20 @@ export function recordManualSearch(c: Case, input: ManualSearchInput, ctx: { at:
   if (!c.search || !current) throw new InvalidTransitionError('That source is not part of this case’s search.');
   if (current.status !== 'awaiting-staff') throw new InvalidTransitionError('That source is not waiting to be searched by hand.');
   const note = input.note?.trim() ?? '';
-  if (input.outcome === 'found' && note === '') throw new MissingReasonError('Say what was found, and where.');
+  if (input.outcome === 'found' && note === '' && !input.fileKey) throw new MissingReasonError('Say what was found, and where, or upload it.');
   const next: SourceSearch = {
     ...current,
     status: 'done',
     finishedAt: ctx.at,
     recordCount: input.outcome === 'found' ? 1 : 0,
     ...(input.outcome === 'found' && input.resultKey ? { resultKey: input.resultKey } : {}),
-    manual: { by: ctx.actor, at: ctx.at, outcome: input.outcome, ...(note ? { note } : {}) },
+    manual: {
+      by: ctx.actor,
+      at: ctx.at,
+      outcome: input.outcome,
+      ...(note ? { note } : {}),
+      ...(input.outcome === 'found' && input.fileKey ? { fileKey: input.fileKey } : {}),
+    },
   };
   const search = { ...c.search, sources: c.search.sources.map((s) => (s.source === input.source ? next : s)) };
   return {
@@ -367,7 +451,14 @@ export function recordManualSearch(c: Case, input: ManualSearchInput, ctx: { at:
 }
 
 /** The one record a manual source's `found` note becomes (a `manual_note`), so the answer carries it like any other. */
-export function manualRecord(c: Case, source: string, role: Role, note: string, at: string): SourceRecordsFile {
+export function manualRecord(
+  c: Case,
+  source: string,
+  role: Role,
+  note: string,
+  at: string,
+  file?: { name: string; contentType: string; bytes: number },
+): SourceRecordsFile {
   const runId = c.search!.runId;
   return {
     caseId: c.id,
@@ -383,7 +474,11 @@ export function manualRecord(c: Case, source: string, role: Role, note: string, 
         role,
         matchedBy: 'email',
         providedByPerson: false,
-        fields: { found: note, searched_at: at },
+        fields: {
+          found: note,
+          ...(file ? { file_name: file.name, file_type: file.contentType, file_bytes: file.bytes } : {}),
+          searched_at: at,
+        },
       },
     ],
   };

@@ -2,8 +2,9 @@
  * Icetrak's processing register (issue 14): the facts of its privacy notice
  * (../shared/icetrak-privacy-notice.txt, stated in our own words), completed where the published
  * notice's lists are empty with defaults usual for a UK SMS/fax platform. Every such default is
- * marked "(default)" in a comment: Icetrak's DPO confirms or corrects it here, bumps `version`,
- * and the change is reviewed like code. Validated by shared/domain/register.ts when loaded.
+ * named in the entry's `defaults` (the desk's register page shows it as Icetrak's default, not the
+ * notice's words) and explained in a "(default)" comment: Icetrak's DPO confirms or corrects it
+ * here, bumps `version`, and the change is reviewed like code. Validated by shared/domain/register.ts when loaded.
  *
  * The SQL queries read the account system's tables (infra/local/icetrak/account-schema.sql);
  * `$1` is the normalised identifier (lower-case email, E.164 phone number).
@@ -23,7 +24,7 @@ const CONTACT_COLUMNS = `c.contact_id, c.account_id, a.name AS account_name, a.s
   c.full_name, c.email, c.phone, c.postal_address`;
 
 export const ICETRAK_REGISTER: Register = parseRegister({
-  version: '2026-12-02.2',
+  version: '2026-12-02.3',
   controller: {
     name: 'Icetrak Ltd',
     address: '2 Nimrod House, Malvern, Worcestershire',
@@ -39,6 +40,7 @@ export const ICETRAK_REGISTER: Register = parseRegister({
       noticeEmail: 'support@kashflow.example',
       // (default) The notice says only that Kashflow is a third-party accounts system.
       location: 'the UK, under Kashflow’s terms as Icetrak’s processor',
+      defaults: ['location'],
     },
   ],
   systems: [
@@ -58,6 +60,8 @@ export const ICETRAK_REGISTER: Register = parseRegister({
       transfers: null,
       automatedDecisions: null,
       identifiedBy: ['email', 'phone'],
+      // (default) The notice names no categories, no security purpose, and no marketing to object to.
+      defaults: ['categories', 'purposes', 'objections'],
       connector: {
         kind: 'sql',
         queries: [
@@ -136,6 +140,9 @@ export const ICETRAK_REGISTER: Register = parseRegister({
       transfers: null,
       automatedDecisions: null,
       identifiedBy: ['email', 'phone'],
+      // (default) The notice says "billing contact details and invoice details", and gives no legal-obligation basis or
+      // retention for billing records: the retention schedule's 7 years after the account closes applies.
+      defaults: ['categories', 'lawfulBasis', 'retention'],
       connector: {
         kind: 'sql',
         queries: [
@@ -202,6 +209,8 @@ export const ICETRAK_REGISTER: Register = parseRegister({
       transfers: null,
       automatedDecisions: null,
       identifiedBy: ['phone'],
+      // (default) The notice's list of communications data is empty, and it states neither retention nor storage for it.
+      defaults: ['categories', 'retention', 'storage'],
       connector: { kind: 'traffic' },
     },
     {
@@ -219,6 +228,8 @@ export const ICETRAK_REGISTER: Register = parseRegister({
       transfers: null,
       automatedDecisions: null,
       identifiedBy: ['email'],
+      // (default) The notice does not mention the records of data protection requests at all: every word is Icetrak's.
+      defaults: ['name', 'description', 'categories', 'purposes', 'lawfulBasis', 'source', 'retention', 'storage'],
       connector: { kind: 'rightsdesk' },
     },
     {
@@ -237,6 +248,7 @@ export const ICETRAK_REGISTER: Register = parseRegister({
       transfers: null,
       automatedDecisions: null,
       identifiedBy: ['email', 'phone'],
+      defaults: ['name', 'description', 'categories', 'purposes', 'lawfulBasis', 'source', 'retention', 'storage'],
       connector: {
         kind: 'manual',
         instructions:

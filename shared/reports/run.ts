@@ -13,10 +13,28 @@
 import type { Actor } from '#domain/case';
 import { addDays, londonDateOf, type IsoDate, type Nation } from '#domain/calendar';
 import { ValidationError } from '#domain/errors';
-import { closedWindow, monthlyFigures, trendPoint, weeklyFigures, type CaseRow, type ReportFigures, type TrendPoint } from '#domain/report-figures';
+import {
+  closedWindow,
+  monthlyFigures,
+  trendPoint,
+  weeklyFigures,
+  withTombstones,
+  type CaseRow,
+  type ReportFigures,
+  type TrendPoint,
+} from '#domain/report-figures';
 import { monthPeriod, monthsEndingWith, reportPeriod, scheduledPeriod, type ReportKind, type ReportPeriod } from '#domain/report-period';
 import { errorFields, logger } from '#shared/core/log';
-import { BlobNotFoundError, type BlobStore, type CaseStore, type Clock, type Mailer, type OutboundEmail } from '#shared/ports';
+import {
+  BlobNotFoundError,
+  type BlobStore,
+  type CaseStore,
+  type Clock,
+  type Mailer,
+  type OutboundEmail,
+  type RetentionReviewReader,
+  type TombstoneReader,
+} from '#shared/ports';
 import { REPORT_FILES, type ReportFile, type ReportRecord, type ReportStore } from './record';
 
 /** How the figures become files and mail (shared/templates/report-*.ts). */
@@ -28,6 +46,10 @@ export interface ReportRenderer {
 
 export interface ReportDeps {
   cases: Pick<CaseStore, 'listReceivedInMonth' | 'listClosedBetween' | 'listOpenDueBy' | 'listOpen' | 'listView'>;
+  /** Tombstones of purged cases (issue 13): a period's closed figures still count a case deleted since. */
+  tombstones: TombstoneReader;
+  /** The stored monthly retention reviews of Icetrak's accounts (issue 13): the monthly report shows its month's. */
+  retentionReviews: RetentionReviewReader;
   reports: ReportStore;
   /** The reports bucket. */
   files: BlobStore;
@@ -151,14 +173,28 @@ async function mailTeam(deps: ReportDeps, record: ReportRecord, figures: ReportF
 
 async function monthly(deps: ReportDeps, period: ReportPeriod, asOf: IsoDate, now: string): Promise<ReportFigures> {
   const window = closedWindow(period);
-  const [received, closed, overdue] = await Promise.all([
+  const [received, closed, tombstones, overdue, retentionReview] = await Promise.all([
     deps.cases.listReceivedInMonth(period.period),
     deps.cases.listClosedBetween(window.from, window.to),
+    deps.tombstones.listClosedBetween(window.from, window.to),
     deps.cases.listOpenDueBy(addDays(asOf, -1)),
+    deps.retentionReviews.summaryOf(period.period),
   ]);
+  const nation = deps.settings.nation;
   const earlier = monthsEndingWith(period.period, TREND_MONTHS).slice(0, -1);
-  const trend = [...(await trendOf(deps, earlier)), trendPoint(period.period, received, closed)];
-  return monthlyFigures({ period, received, closed, overdue, trend, asOf, generatedAt: now });
+  const trend = [...(await trendOf(deps, earlier)), trendPoint(period.period, received, withTombstones(closed, tombstones, nation, received))];
+  return monthlyFigures({
+    period,
+    received,
+    closed,
+    tombstones,
+    nation,
+    overdue,
+    trend,
+    asOf,
+    generatedAt: now,
+    retentionReview: retentionReview ?? null,
+  });
 }
 
 async function weekly(deps: ReportDeps, period: ReportPeriod, asOf: IsoDate, now: string): Promise<ReportFigures> {
@@ -203,8 +239,12 @@ async function trendOfMonth(deps: ReportDeps, month: string): Promise<TrendPoint
   }
   const period = monthPeriod(month);
   const window = closedWindow(period);
-  const [received, closed] = await Promise.all([deps.cases.listReceivedInMonth(month), deps.cases.listClosedBetween(window.from, window.to)]);
-  return trendPoint(month, received, closed);
+  const [received, closed, tombstones] = await Promise.all([
+    deps.cases.listReceivedInMonth(month),
+    deps.cases.listClosedBetween(window.from, window.to),
+    deps.tombstones.listClosedBetween(window.from, window.to),
+  ]);
+  return trendPoint(month, received, withTombstones(closed, tombstones, deps.settings.nation, received));
 }
 
 /** A month's trend point: `reports/<yyyy>/<mm>/trend.json`. */

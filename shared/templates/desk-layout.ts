@@ -107,6 +107,8 @@ export interface DeskLayoutOptions {
   reportsCurrent?: boolean;
   /** The page is the retention review (marked as current in the navigation). */
   retentionCurrent?: boolean;
+  /** The page is the processing register (marked as current in the navigation). */
+  registerCurrent?: boolean;
 }
 
 export const csrfInput = (csrf: string | undefined): RawHtml => h`<input type="hidden" name="_csrf" value="${csrf ?? ''}">`;
@@ -122,6 +124,7 @@ ${QUEUE_VIEWS.map((v) => h`<li><a href="${basePath}/desk?view=${v}"${raw(opts.cu
 ${canAct(staff) ? h`<li><a href="${basePath}/desk/new">Log a request</a></li>` : ''}
 <li><a href="${basePath}/desk/reports"${raw(opts.reportsCurrent ? ' aria-current="page"' : '')}>Reports</a></li>
 <li><a href="${basePath}/desk/retention"${raw(opts.retentionCurrent ? ' aria-current="page"' : '')}>Retention review</a></li>
+<li><a href="${basePath}/desk/register"${raw(opts.registerCurrent ? ' aria-current="page"' : '')}>Processing register</a></li>
 </ul>
 <form method="get" action="${basePath}/desk" role="search">
 <label for="desk-search">Reference or requester email</label>

@@ -26,6 +26,7 @@ import { actionAnchors, actionForm, isFormAction, smallActionForm } from './desk
 import { searchSection } from './desk-search';
 import { planSection } from './desk-plan';
 import type { PlanLine } from '#domain/plan';
+import type { SourceRecords } from '#shared/fulfilment/search-records';
 import { answerSection } from './desk-export';
 import { choiceAnchor, choices, errorSummary, select, textArea, textField, type FormState } from './desk-forms';
 import {
@@ -286,6 +287,8 @@ export function casePage(opts: {
   flash?: string;
   /** The change plan's lines (issue 15), read from its file by the page's handler. */
   planLines?: { lines: PlanLine[]; total: number };
+  /** The search's records by source, for the DPO's review (third-party marks). */
+  records?: Record<string, SourceRecords>;
 }): string {
   const { view, staff, csrf, basePath } = opts;
   const c = view.case;
@@ -314,7 +317,7 @@ ${requesterSection(c)}
 <h2 id="why-this-date">Why this date</h2>
 <ul>${view.dueExplanation.map((s) => h`<li>${s}</li>`)}</ul>
 ${notesSection(c)}
-${searchSection({ c, staff, csrf, basePath, ...(values.action === 'search' ? { failed: { values, errors } } : {}) })}
+${searchSection({ c, staff, csrf, basePath, ...(opts.records ? { records: opts.records } : {}), ...(values.action === 'search' ? { failed: { values, errors } } : {}) })}
 ${planSection({ c, staff, csrf, basePath, ...(opts.planLines ? { lines: opts.planLines } : {}), ...(values.action === 'plan' ? { failed: { values, errors } } : {}) })}
 ${correspondenceSection(view, staff, csrf, basePath)}
 ${answerSection({ view, staff, csrf, basePath })}

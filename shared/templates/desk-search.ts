@@ -8,12 +8,13 @@
 import type { Case } from '#domain/case';
 import { canAct, type Staff } from '#shared/auth/staff';
 import { h, type RawHtml } from '#http/html';
-import type { SourceSearch, SourceSearchStatus } from '#domain/search';
+import { MANUAL_UPLOAD_MAX_BYTES, MANUAL_UPLOAD_TYPES, type SourceSearch, type SourceSearchStatus } from '#domain/search';
 import { ICETRAK_REGISTER } from '#shared/fulfilment/icetrak-register';
 import { isOpen } from '#domain/lifecycle';
 import { isComplaint } from '#domain/case';
 import { forwardTargets, forwardsOf, notYetForwarded } from '#domain/forwarding';
 import { mailEntry } from '#domain/outbox';
+import type { ReviewedRecord, SourceRecords } from '#shared/fulfilment/search-records';
 import { textField, type FormState } from './desk-forms';
 import { csrfInput, timeOf } from './desk-layout';
 
@@ -25,11 +26,32 @@ const STATUS_TEXT: Record<SourceSearchStatus, string> = {
   'not-searched': 'Not searched: no identifier it can be searched by',
 };
 
+/** The file input's accept list: the upload's content types and their usual extensions. */
+const UPLOAD_ACCEPT = [
+  ...MANUAL_UPLOAD_TYPES,
+  '.pdf',
+  '.png',
+  '.jpg',
+  '.jpeg',
+  '.gif',
+  '.webp',
+  '.tif',
+  '.tiff',
+  '.txt',
+  '.csv',
+  '.doc',
+  '.docx',
+  '.xls',
+  '.xlsx',
+  '.odt',
+  '.ods',
+].join(',');
+
 const KIND_TEXT: Record<string, string> = { email: 'email', phone: 'phone', accountId: 'account' };
 
 /** The form a member of staff records a manual source's search with: found (and what), or nothing. */
 function manualForm(c: Case, s: SourceSearch, csrf: string, basePath: string): RawHtml {
-  return h`<form method="post" action="${basePath}/desk/cases/${encodeURIComponent(c.reference)}/actions" novalidate>
+  return h`<form method="post" action="${basePath}/desk/cases/${encodeURIComponent(c.reference)}/actions" enctype="multipart/form-data" novalidate>
 <input type="hidden" name="action" value="record-manual-search">
 <input type="hidden" name="source" value="${s.source}">
 ${csrfInput(csrf)}
@@ -39,13 +61,44 @@ ${csrfInput(csrf)}
 </fieldset>
 <label for="manual-${s.source}-note">What was found, and where (goes into the answer unless marked as another person’s data)</label>
 <textarea id="manual-${s.source}-note" name="note" rows="3" maxlength="10000"></textarea>
+<label for="manual-${s.source}-file">Upload what was found (optional)</label>
+<p class="hint" id="manual-${s.source}-file-hint">One file of at most ${MANUAL_UPLOAD_MAX_BYTES / 1024} KB: PDF, image (PNG, JPEG, GIF, WebP, TIFF), text, CSV, Word, Excel or OpenDocument. It goes into the answer under this system’s folder, unless marked as another person’s data.</p>
+<input type="file" id="manual-${s.source}-file" name="file" aria-describedby="manual-${s.source}-file-hint" accept="${UPLOAD_ACCEPT}">
 <button type="submit" class="secondary">Record the search</button>
 </form>`;
 }
 
-function sourceRow(s: SourceSearch, act?: { c: Case; csrf: string; basePath: string }): RawHtml {
+/** One record found, its summary, and (for the DPO team, on an open case) the form that marks or unmarks it as another person's data. */
+function recordItem(r: ReviewedRecord, act?: { c: Case; csrf: string; basePath: string }): RawHtml {
+  const form = act
+    ? h`<form class="inline-form" method="post" action="${act.basePath}/desk/cases/${encodeURIComponent(act.c.reference)}/actions">
+<input type="hidden" name="action" value="mark-third-party">
+<input type="hidden" name="records" value="${r.id}">
+<input type="hidden" name="thirdParty" value="${r.thirdParty ? 'false' : 'true'}">
+${csrfInput(act.csrf)}
+<button type="submit" class="secondary">${r.thirdParty ? 'Unmark: it is the requester’s' : 'Mark as another person’s data'}<span class="visually-hidden"> (${r.id})</span></button>
+</form>`
+    : '';
+  return h`<li data-record="${r.id}"${r.thirdParty ? h` data-third-party` : ''}><code>${r.id}</code> ${r.summary}${
+    r.thirdParty ? h` <strong class="tag">Another person’s data: left out of the answer</strong>` : ''
+  } ${form}</li>`;
+}
+
+function recordsList(found: SourceRecords | undefined, act?: { c: Case; csrf: string; basePath: string }): RawHtml | '' {
+  if (!found) return '';
+  if (found.unreadable) return h`<p class="error">The records found could not be read back: run the search again.</p>`;
+  if (found.records.length === 0) return '';
+  const marked = found.records.filter((r) => r.thirdParty).length;
+  return h`<details class="records"><summary>Records found${marked ? h` (${marked} marked as another person’s data)` : ''}</summary>
+<p class="hint">Mark a record that is about someone else: it is left out of the answer (UK GDPR Art. 15(4)).</p>
+<ul class="items">${found.records.map((r) => recordItem(r, act))}</ul>
+${found.more ? h`<p>And ${found.more} more, not shown here; the answer holds them all.</p>` : ''}
+</details>`;
+}
+
+function sourceRow(s: SourceSearch, act?: { c: Case; csrf: string; basePath: string }, found?: SourceRecords): RawHtml {
   const system = ICETRAK_REGISTER.systems.find((x) => x.id === s.source);
-  const found =
+  const result =
     s.status === 'done'
       ? h`${s.recordCount ?? 0} record${s.recordCount === 1 ? '' : 's'}${s.finishedAt ? h`, ${timeOf(s.finishedAt)}` : ''}`
       : s.status === 'failed'
@@ -55,7 +108,7 @@ function sourceRow(s: SourceSearch, act?: { c: Case; csrf: string; basePath: str
           : '';
   const byHand = s.manual
     ? h`<p>Searched by hand by ${s.manual.by.replace(/^staff:/, '')}, ${timeOf(s.manual.at)}: ${
-        s.manual.outcome === 'found' ? h`found — ${s.manual.note ?? ''}` : 'nothing found'
+        s.manual.outcome === 'found' ? h`found — ${s.manual.note ?? ''}${s.manual.fileKey ? ' (a file was uploaded)' : ''}` : 'nothing found'
       }.</p>`
     : '';
   const customers = s.customers?.length
@@ -67,7 +120,7 @@ each customer (their privacy contact) — do not disclose it as Icetrak’s.</p>
 <th scope="row">${system?.name ?? s.source}</th>
 <td>${STATUS_TEXT[s.status]}</td>
 <td>${s.identifiers.length ? h`<ul>${s.identifiers.map((i) => h`<li>${KIND_TEXT[i.kind] ?? i.kind}: ${i.value}</li>`)}</ul>` : '—'}</td>
-<td>${found}${byHand}${customers}</td>
+<td>${result}${byHand}${customers}${recordsList(found, act)}</td>
 </tr>`;
 }
 
@@ -83,6 +136,8 @@ export function searchSection(opts: {
   basePath: string;
   /** The failed search form's fields and errors, when its post was refused. */
   failed?: { values: Record<string, unknown>; errors: Record<string, string> };
+  /** The records found, by source (shared/fulfilment/search-records.ts), when the page's handler read them. */
+  records?: Record<string, SourceRecords>;
 }): RawHtml {
   const { c, staff, csrf, basePath } = opts;
   const s = c.search;
@@ -92,7 +147,7 @@ export function searchSection(opts: {
       }.</p>
 <table class="search">
 <thead><tr><th scope="col">System</th><th scope="col">Status</th><th scope="col">Searched by</th><th scope="col">Found</th></tr></thead>
-<tbody>${s.sources.map((x) => sourceRow(x, canAct(staff) && isOpen(c.status) ? { c, csrf, basePath } : undefined))}</tbody>
+<tbody>${s.sources.map((x) => sourceRow(x, canAct(staff) && isOpen(c.status) ? { c, csrf, basePath } : undefined, opts.records?.[x.source]))}</tbody>
 </table>`
     : h`<p>Icetrak’s systems have not been searched for this case yet.</p>`;
   const state: FormState = { prefix: 'search', values: opts.failed?.values ?? {}, errors: opts.failed?.errors ?? {} };

@@ -260,7 +260,33 @@ ${section('unverified', 'Unverified closures', [
   definition('unverified'),
 ])}
 ${section('overdue', 'Overdue now', [overdueTable(`Open requests past their due date on ${shortDate(f.asOf)}`, f.overdue, deskUrl, true), definition('overdue')])}
+${section('retention', 'Retention review of Icetrak accounts', [...retentionReview(f), definition('retention')])}
+${section('purged', 'Deleted at the end of their retention', [
+  h`<p>${formatNumber(f.purgedClosed)} of the ${formatNumber(f.headline.closed)} requests closed in ${month} ${f.purgedClosed === 1 ? 'was' : 'were'} counted from ${f.purgedClosed === 1 ? 'its tombstone' : 'their tombstones'}: ${f.purgedClosed === 1 ? 'its' : 'their'} records have been deleted.</p>`,
+  definition('purged'),
+])}
 `;
+}
+
+/** The month's stored retention review, in figures; said plainly when there is none. */
+function retentionReview(f: MonthlyFigures): RawHtml[] {
+  const r = f.retentionReview;
+  if (r === null) {
+    return [h`<p class="big">No retention review of ${f.period.label} was stored when this report was made.</p>`];
+  }
+  const reasons = r.heldReasons.map((x) => h`<tr><td>${x.reason}</td>${num(x.accounts)}</tr>`);
+  return [
+    h`<p>Reviewed <time datetime="${r.generatedAt}">${formatLondonInstant(r.generatedAt)}</time> (London time).</p>`,
+    tiles([
+      { label: 'Accounts due for deletion', value: formatNumber(r.due), note: 'not under a legal hold' },
+      { label: 'Accounts held', value: formatNumber(r.held), note: 'kept past their period' },
+    ]),
+    ...(reasons.length
+      ? [
+          h`<table><caption>Reasons for the holds</caption><thead><tr><th scope="col">Reason</th><th scope="col">Accounts</th></tr></thead><tbody>${reasons}</tbody></table>`,
+        ]
+      : []),
+  ];
 }
 
 const totalRow = (label: string, values: readonly (number | null)[]) => h`<tr class="total"><th scope="row">${label}</th>${values.map(num)}</tr>`;

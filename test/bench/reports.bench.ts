@@ -18,6 +18,8 @@
 import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { DynamoCaseStore } from '#adapters/dynamo-case-store';
 import { DynamoReportStore } from '#adapters/dynamo-report-store';
+import { DynamoRetentionReviews } from '#adapters/dynamo-retention-reviews';
+import { DynamoTombstones } from '#adapters/dynamo-tombstones';
 import { S3BlobStore } from '#adapters/s3-blob-store';
 import { SesMailer } from '#adapters/ses-mailer';
 import { monthsEndingWith } from '#domain/report-period';
@@ -90,6 +92,8 @@ async function measureTable(total: number): Promise<{ cold: Measure; warm: Measu
     const deps: ReportDeps = {
       cases,
       reports: new DynamoReportStore({ client, tableName }),
+      tombstones: new DynamoTombstones({ client, tableName }),
+      retentionReviews: new DynamoRetentionReviews({ client, tableName }),
       files: new S3BlobStore(localS3Client(s3.url), 'reports'),
       mailer: new SesMailer(new SESv2Client({ endpoint: ses.url, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS }), 'rightsdesk@icetrak.net'),
       clock,

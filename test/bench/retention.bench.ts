@@ -21,11 +21,15 @@ import { aCase, anEntry } from '#test/support/cases';
 import { faultProxy } from '#test/support/fault-proxy';
 
 /**
- * 10,000 by default; RETENTION_BENCH_CASES for fewer. s3rver lists a prefix by walking the whole
- * bucket's directory, so its time per case grows with the bucket (about 0.4 s a case at 20,000
- * objects); S3 does not. The S3 call counts per case do not depend on it.
+ * 10,000 by default; RETENTION_BENCH_CASES for another count. s3rver lists a prefix by walking the
+ * whole bucket's directory, so its time per case grows with the bucket (about 2 s a case with
+ * 30,000 objects in it, on a loaded 2-core machine); S3 does not. So the cases are seeded and swept
+ * in rounds of RETENTION_BENCH_ROUND (1,000 by default): the buckets never hold more than a round's
+ * objects, as a prefix listing in S3 costs the same whatever the bucket holds. The S3 call counts
+ * per case do not depend on it.
  */
 const CASES = Number(process.env.RETENTION_BENCH_CASES ?? 10_000);
+const ROUND = Math.min(CASES, Number(process.env.RETENTION_BENCH_ROUND ?? 1_000));
 const TABLE = 'bench-cases';
 const BUCKETS = { rawMail: 'bench-raw-mail', files: 'bench-files' };
 
@@ -61,19 +65,6 @@ export default async function bench(): Promise<void> {
   });
 
   const store = new DynamoCaseStore({ client: db, tableName: TABLE, clock: systemClock });
-  const expiresAt = Math.floor(Date.now() / 1000) - 60;
-  const ids = Array.from({ length: CASES }, (_, i) => i);
-  let t = performance.now();
-  await pool(ids, 16, async (i) => {
-    const ses = `benchmsg${String(i).padStart(8, '0')}`;
-    const c = aCase({ status: 'closed', outcome: 'completed', closedAt: '2020-01-10T10:00:00.000Z', expiresAt });
-    await store.create(c, anEntry('RequestReceived'), anEntry('EmailReceived', { detail: { sesMessageId: ses } }));
-    await s3Client.send(new PutObjectCommand({ Bucket: BUCKETS.rawMail, Key: `inbound/${ses}`, Body: 'mime' }));
-    await s3Client.send(new PutObjectCommand({ Bucket: BUCKETS.files, Key: `messages/${c.id}/${ses}.json`, Body: '{}' }));
-    await s3Client.send(new PutObjectCommand({ Bucket: BUCKETS.files, Key: `attachments/${c.id}/${ses}/1`, Body: 'x' }));
-  });
-  console.log(`seeded ${CASES} expired cases, ${CASES * 3} objects in ${((performance.now() - t) / 1000).toFixed(1)} s`);
-
   const { handler } = (await import('#lambdas/retention/purge-expired')) as unknown as {
     handler: (event: DynamoDBStreamEvent, context: Context) => Promise<DynamoDBBatchResponse>;
   };
@@ -91,9 +82,35 @@ export default async function bench(): Promise<void> {
       return out;
     },
   });
-  t = performance.now();
-  const result = await sweeper.sweepOnce();
-  const total = (performance.now() - t) / 1000;
+
+  let seedSeconds = 0;
+  let total = 0;
+  const result = { deleted: 0, removedFailed: 0 };
+  for (let first = 0; first < CASES; first += ROUND) {
+    const expiresAt = Math.floor(Date.now() / 1000) - 60;
+    const ids = Array.from({ length: Math.min(ROUND, CASES - first) }, (_, i) => first + i);
+    let t = performance.now();
+    await pool(ids, 16, async (i) => {
+      const ses = `benchmsg${String(i).padStart(8, '0')}`;
+      const c = aCase({ status: 'closed', outcome: 'completed', closedAt: '2020-01-10T10:00:00.000Z', expiresAt });
+      await store.create(c, anEntry('RequestReceived'), anEntry('EmailReceived', { detail: { sesMessageId: ses } }));
+      await s3Client.send(new PutObjectCommand({ Bucket: BUCKETS.rawMail, Key: `inbound/${ses}`, Body: 'mime' }));
+      await s3Client.send(new PutObjectCommand({ Bucket: BUCKETS.files, Key: `messages/${c.id}/${ses}.json`, Body: '{}' }));
+      await s3Client.send(new PutObjectCommand({ Bucket: BUCKETS.files, Key: `attachments/${c.id}/${ses}/1`, Body: 'x' }));
+    });
+    seedSeconds += (performance.now() - t) / 1000;
+    t = performance.now();
+    const swept = await sweeper.sweepOnce();
+    total += (performance.now() - t) / 1000;
+    result.deleted += swept.deleted;
+    result.removedFailed += swept.removedFailed;
+    const deletesSoFar = proxy.requests.filter((r) => r.method === 'POST' && /[?&]delete(=|&|$)/.test(r.path)).length;
+    console.log(
+      `round: ${String(first + ids.length)} of ${String(CASES)} cases swept, ${total.toFixed(1)} s of sweeping so far ` +
+        `(${((total * 1000) / (first + ids.length)).toFixed(1)} ms a case); S3 requests by the purge ${String(proxy.requests.length)}, DeleteObjects ${String(deletesSoFar)}`,
+    );
+  }
+  console.log(`seeded ${CASES} expired cases, ${CASES * 3} objects, in rounds of ${ROUND}: ${seedSeconds.toFixed(1)} s`);
   const calls = new Map<string, number>();
   for (const r of proxy.requests) {
     const name = r.method === 'POST' && /[?&]delete(=|&|$)/.test(r.path) ? 'DeleteObjects' : r.method === 'GET' ? 'List' : r.method;
@@ -104,7 +121,7 @@ export default async function bench(): Promise<void> {
   const sorted = [...batchMs].sort((a, b) => a - b);
   const deletes = calls.get('DeleteObjects') ?? 0;
   console.log(
-    `sweep: ${result.deleted} items deleted, ${result.removedFailed} purge failures (handler reported ${failures}), ${total.toFixed(1)} s in all`,
+    `sweep: ${result.deleted} items deleted, ${result.removedFailed} purge failures (handler reported ${failures}), ${total.toFixed(1)} s in all (${((total * 1000) / CASES).toFixed(2)} ms a case)`,
   );
   console.log(
     `purge handler: ${batchMs.length} invocations of up to ${PURGE_BATCH_SIZE} records, ${purgeSeconds.toFixed(1)} s ` +

@@ -727,7 +727,7 @@ describe('residency and cdk-nag', () => {
       ...['SignIn', 'SignInCallback', 'SignOut', 'SignedOut', 'DeskQueue', 'DeskCase', 'DeskAct', 'DeskNewCase', 'DeskCreateCase'],
       ...['DeskLetter', 'DeskMessage', 'DeskAttachment', 'ListCases', 'GetCase', 'CreateCase', 'ActOnCase'],
       ...['DeskReports', 'DeskRunReport', 'DeskReportFile', 'ListReports', 'RunReport', 'GetReportFile'],
-      ...['GetExport', 'DownloadExport', 'DeskExport'],
+      ...['GetExport', 'DownloadExport', 'DeskExport', 'DeskRegister', 'GetRegister'],
       ...['DeskRetention', 'DeskRunReview', 'DeskPlaceAccountHold', 'DeskReleaseAccountHold', 'GetRetentionReview', 'PlaceAccountHold'],
       'ReleaseAccountHold',
     ];
@@ -766,7 +766,9 @@ describe('residency and cdk-nag', () => {
           `${f}/Role/DefaultPolicy AwsSolutions-IAM5[Resource::<StorageFiles48C02C92.Arn>/plans/*]`,
           `${f}/Role/DefaultPolicy AwsSolutions-IAM5[Resource::<StorageFiles48C02C92.Arn>/plans/*]`,
         ]),
-        // The case page and the API's case show the change plan's lines, read under plans/.
+        // The case page reads the search's records under searches/ (the DPO marks third-party data there).
+        'DeskCase/Role/DefaultPolicy AwsSolutions-IAM5[Resource::<StorageFiles48C02C92.Arn>/searches/*]',
+        // The case page and the API's case show the change plan's lines, read under plans/ (issue 15).
         ...['DeskCase', 'GetCase'].map((f) => `${f}/Role/DefaultPolicy AwsSolutions-IAM5[Resource::<StorageFiles48C02C92.Arn>/plans/*]`),
         // The answer's ZIP is read under exports/: by the requester's download and by the DPO team's review copy.
         ...['DownloadExport', 'DeskExport'].map((f) => `${f}/Role/DefaultPolicy AwsSolutions-IAM5[Resource::<StorageFiles48C02C92.Arn>/exports/*]`),

@@ -30,9 +30,9 @@ describe('the report schedules', () => {
     });
     const weekly = built.resources[built.logicalId(reports().schedules.WeeklyDigest!)]!.Properties;
     expect(weekly).toMatchObject({ ScheduleExpression: 'cron(0 7 ? * MON-FRI *)', ScheduleExpressionTimezone: 'Europe/London' });
-    // The retention review: half an hour after the monthly report, on the same days (its handler waits for the first working day too).
+    // The retention review: half an hour before the monthly report (which shows it), on the same days (its handler waits for the first working day too).
     const review = built.resources[built.logicalId(reports().schedules.ReviewAccounts!)]!.Properties;
-    expect(review).toMatchObject({ ScheduleExpression: 'cron(30 7 1-7 * ? *)', ScheduleExpressionTimezone: 'Europe/London' });
+    expect(review).toMatchObject({ ScheduleExpression: 'cron(30 6 1-7 * ? *)', ScheduleExpressionTimezone: 'Europe/London' });
   });
 
   it('the local stack runs the same expressions (croner patterns from the same manifest fields)', () => {

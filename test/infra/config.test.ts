@@ -13,7 +13,33 @@ const valid = {
 
 describe('parseConfig', () => {
   it('accepts a valid configuration and derives the public base URL (custom domain on by default)', () => {
-    expect(parseConfig(valid)).toEqual({ ...valid, customDomain: true, publicBaseUrl: 'https://privacy.icetrak.net', mailDailyLimit: 4 });
+    expect(parseConfig(valid)).toEqual({
+      ...valid,
+      customDomain: true,
+      publicBaseUrl: 'https://privacy.icetrak.net',
+      mailDailyLimit: 4,
+      retention: { caseYears: 6, rejectedDays: 90, accountabilityYears: 6 },
+    });
+  });
+
+  it('takes the retention schedule from context, as numbers or strings (-c), each period alone', () => {
+    expect(parseConfig({ ...valid, retentionCaseYears: 10, retentionRejectedDays: '30', retentionAccountabilityYears: '8' }).retention).toEqual({
+      caseYears: 10,
+      rejectedDays: 30,
+      accountabilityYears: 8,
+    });
+    expect(parseConfig({ ...valid, retentionRejectedDays: 14 }).retention).toEqual({ caseYears: 6, rejectedDays: 14, accountabilityYears: 6 });
+  });
+
+  it.each([
+    ['retentionCaseYears', 0, /rightsdesk:retentionCaseYears must be a whole number from 1 to 20/],
+    ['retentionCaseYears', 21, /rightsdesk:retentionCaseYears must be a whole number from 1 to 20/],
+    ['retentionCaseYears', 'six', /rightsdesk:retentionCaseYears must be a whole number from 1 to 20/],
+    ['retentionRejectedDays', 6, /rightsdesk:retentionRejectedDays must be a whole number from 7 to 365/],
+    ['retentionRejectedDays', 1.5, /rightsdesk:retentionRejectedDays must be a whole number from 7 to 365/],
+    ['retentionAccountabilityYears', true, /rightsdesk:retentionAccountabilityYears must be a whole number from 1 to 20/],
+  ])('rejects %s = %j', (key, raw, message) => {
+    expect(() => parseConfig({ ...valid, [key]: raw })).toThrow(message);
   });
 
   it.each([

@@ -126,6 +126,9 @@ const STATEFUL: Record<string, { type: string; policy: 'Retain' | 'Delete' }> = 
       'PublicApiGetExportLogsCEDDF39D',
       'PublicApiDownloadExportLogs59FB9AB7',
       'PublicApiDeskExportLogs2A46710E',
+      // Added with the processing register in the desk and the staff API (issue 14), new.
+      'PublicApiDeskRegisterLogsAA65E5FB',
+      'PublicApiGetRegisterLogs83020ED2',
     ].map((id) => [id, { type: 'AWS::Logs::LogGroup', policy: 'Retain' as const }]),
   ),
   // Issue 14, new: the traffic search's Athena results and (no bucket named in the context) traffic buckets, and

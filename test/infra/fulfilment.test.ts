@@ -10,9 +10,11 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type * as iam from 'aws-cdk-lib/aws-iam';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { ServiceFunction } from '#infra/service-function';
 import { Fulfilment, NETWORK_CONTEXT, SEARCH_CONCURRENCY, SEARCH_STATES } from '#infra/fulfilment';
 import { allStates, renderCfnString, type AslDefinition, type AslState } from '#infra/local/keeper-definition';
 import { FULFILMENT } from '#lambdas/fulfilment/manifest';
+import { HANDLERS } from '#lambdas/manifests';
 import { TRAFFIC_QUERY_TEMPLATE } from '#shared/fulfilment/traffic-query';
 import { londonStack, nagFindings, standaloneResources, synthesisedApp, TEST_CONTEXT, type Statement } from './support';
 
@@ -324,6 +326,25 @@ describe('the app’s search workflow over its TrafficSearch', () => {
     for (const [state, fn] of Object.entries(stack.fulfilment.taskFunctions)) {
       if (state === SEARCH_STATES.searchAccounts || state === SEARCH_STATES.collectTraffic) continue;
       expect(JSON.stringify(statementsOf(fn.role)), state).not.toContain(secretId);
+    }
+  });
+
+  it('trusts the runtime’s Amazon CA bundle (RDS among them) in exactly the functions that reach the account database over TLS', () => {
+    const { stack, resources, logicalId } = app();
+    const functions = stack.node.findAll().filter((c): c is ServiceFunction => c instanceof ServiceFunction && c.spec !== undefined);
+    const trusting = functions
+      .filter((f) => 'NODE_EXTRA_CA_CERTS' in (resources[logicalId(f.fn)]!.Properties.Environment.Variables as Record<string, unknown>))
+      .map((f) => f.spec!.id)
+      .sort();
+    // The search's SQL and traffic tasks, and the retention context's review of closed accounts (issue 13).
+    expect(trusting).toEqual(['CollectTrafficFunction', 'DeskRunReview', 'ReviewAccounts', 'SearchAccountsFunction']);
+    expect(trusting).toEqual(
+      HANDLERS.filter((h) => h.uses.accountsDb)
+        .map((h) => h.id)
+        .sort(),
+    );
+    for (const state of [SEARCH_STATES.searchAccounts, SEARCH_STATES.collectTraffic]) {
+      expect(fnEnv(state)['NODE_EXTRA_CA_CERTS']).toBe('/var/runtime/ca-cert.pem');
     }
   });
 

@@ -179,7 +179,14 @@ describe('the cases manifest (the DPO desk and the staff API)', () => {
     SignOut: SESSION,
     SignedOut: {},
     DeskQueue: SESSION,
-    DeskCase: { ...SESSION, files: { access: 'read', prefix: 'plans/' } },
+    // The search's records, read back for the DPO's review (third-party marks), and the change plan's lines (issue 15).
+    DeskCase: {
+      ...SESSION,
+      files: [
+        { access: 'read', prefix: 'searches/' },
+        { access: 'read', prefix: 'plans/' },
+      ],
+    },
     DeskAct: ACTS_WITH_HOLDS,
     DeskNewCase: SESSION,
     DeskCreateCase: { ...ACTS, keeper: 'start' },
@@ -228,6 +235,9 @@ describe('the fulfilment manifest (the search and the answer)', () => {
     GetExport: { cases: 'readWrite', signingKey: true },
     DownloadExport: { cases: 'readWrite', files: { access: 'read', prefix: 'exports/' }, signingKey: true },
     DeskExport: { staffAuth: true, cases: 'readWrite', files: { access: 'read', prefix: 'exports/' } },
+    // The register is in the bundle: the register routes read only the session.
+    DeskRegister: { staffAuth: true, cases: 'readWrite' },
+    GetRegister: { staffAuth: true, cases: 'readWrite' },
   };
 
   it('grants each handler exactly what the table says', () => {
@@ -242,7 +252,9 @@ describe.each(HANDLERS.map((h) => [h.entry, h] as const))('%s', (_entry, spec) =
 
   it('has exactly the environment its manifest entry implies', () => {
     const names = Object.keys(cfn().Environment.Variables as Record<string, unknown>).sort();
-    expect(names).toEqual([...RUNTIME_ENV, ...envNamesOf(spec.uses)].sort());
+    // The account database's TLS: Amazon's CA bundle, which the runtime loads only when told (ServiceFunction.trustAmazonCertificates).
+    const runtime = spec.uses.accountsDb ? [...RUNTIME_ENV, 'NODE_EXTRA_CA_CERTS'] : RUNTIME_ENV;
+    expect(names).toEqual([...runtime, ...envNamesOf(spec.uses)].sort());
   });
 
   it('has exactly the IAM actions its manifest entry implies, on the resources it names', () => {

@@ -6,10 +6,22 @@
  */
 import { describe, expect, it } from 'vitest';
 import { RECORD_RETENTION_YEARS } from '#domain/lifecycle';
+import { RETENTION as RETENTION_DEFAULTS } from '#domain/retention';
 import { RETENTION, PURGE_BATCH_SIZE } from '#lambdas/retention/manifest';
-import { nagFindings, synthesisedApp, type Statement } from './support';
+import { Duration } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import { envNamesOf, type HandlerSpec } from '#lambdas/manifest';
+import { MANIFESTS } from '#lambdas/manifests';
+import { caseObjectsBackstop, reportsBackstop, Storage } from '#infra/storage';
+import { londonStack, nagFindings, synthesisedApp, TEST_CONTEXT, type Statement } from './support';
 
 const { stack, resources, logicalId } = synthesisedApp();
+
+/** The lifecycle expirations (days) of a bucket. */
+function expiryDays(all: typeof resources, id: string): number[] {
+  const rules = all[id]!.Properties.LifecycleConfiguration.Rules as Array<{ ExpirationInDays?: number }>;
+  return rules.map((r) => r.ExpirationInDays).filter((d): d is number => d !== undefined);
+}
 const s = stack.storage;
 const retention = stack.retention;
 const ofType = (type: string) => Object.entries(resources).filter(([, r]) => r.Type === type);
@@ -91,14 +103,63 @@ describe('retention', () => {
   it('the lifecycle expiry of case objects is a backstop later than the schedule (close + 6 years, a case open up to 4)', () => {
     const scheduleDays = Math.ceil(RECORD_RETENTION_YEARS * 365.25);
     for (const bucket of [s.rawMailBucket, s.filesBucket]) {
-      const rules = resources[logicalId(bucket)]!.Properties.LifecycleConfiguration.Rules as Array<{ ExpirationInDays?: number }>;
-      const expiry = rules.map((r) => r.ExpirationInDays).filter((d): d is number => d !== undefined);
+      const expiry = expiryDays(resources, logicalId(bucket));
       expect(expiry, bucket.node.path).toEqual([3653]);
       expect(Math.min(...expiry)).toBeGreaterThanOrEqual(scheduleDays + 4 * 365);
     }
+    expect(expiryDays(resources, logicalId(s.reportsBucket))).toEqual([2557]);
   });
 
   it('is cdk-nag clean, each acknowledgement with its reason', () => {
     expect(nagFindings(retention)).toEqual([]);
+  });
+});
+
+describe('the retention schedule is a deploy-time setting (CDK context rightsdesk:retention*)', () => {
+  const context = {
+    ...TEST_CONTEXT,
+    'rightsdesk:retentionCaseYears': 10,
+    'rightsdesk:retentionRejectedDays': '30',
+    'rightsdesk:retentionAccountabilityYears': 8,
+  };
+  const app = synthesisedApp(context);
+  const functions = Object.values(app.resources).filter((r) => r.Type === 'AWS::Lambda::Function');
+  const handlers: HandlerSpec[] = MANIFESTS.flatMap((m) => [...m.handlers]);
+
+  it('every function that computes an expiry gets the periods from context; the others get none', () => {
+    const withSchedule = handlers.filter((h) => envNamesOf(h.uses).includes('RETENTION_CASE_YEARS'));
+    // Closing cases (desk, API, the keeper), reports, retention reviews and account holds.
+    expect(withSchedule.map((h) => h.id)).toEqual(
+      expect.arrayContaining(['DeskAct', 'ActOnCase', 'ActFunction', 'MonthlyReport', 'ReviewAccounts', 'ReleaseAccountHold']),
+    );
+    const envs = functions.map((f) => (f.Properties.Environment?.Variables ?? {}) as Record<string, unknown>);
+    const given = envs.filter((e) => 'RETENTION_CASE_YEARS' in e);
+    expect(given.length).toBeGreaterThanOrEqual(withSchedule.length);
+    for (const e of given) expect(e).toMatchObject({ RETENTION_CASE_YEARS: '10', RETENTION_REJECTED_DAYS: '30', RETENTION_ACCOUNTABILITY_YEARS: '8' });
+    expect(envs.filter((e) => 'RETENTION_REJECTED_DAYS' in e || 'RETENTION_ACCOUNTABILITY_YEARS' in e)).toHaveLength(given.length);
+    expect(app.stack.config.retention).toEqual({ caseYears: 10, rejectedDays: 30, accountabilityYears: 8 });
+  });
+
+  it('the buckets’ backstops follow the setting: case objects after close + 10 years and 4 open, reports after 8 + 1', () => {
+    const st = app.stack.storage;
+    for (const bucket of [st.rawMailBucket, st.filesBucket]) {
+      expect(expiryDays(app.resources, app.logicalId(bucket)), bucket.node.path).toEqual([Math.ceil(14 * 365.25)]);
+      expect(Math.min(...expiryDays(app.resources, app.logicalId(bucket)))).toBeGreaterThan(Math.ceil(10 * 365.25) + 4 * 365);
+    }
+    expect(expiryDays(app.resources, app.logicalId(st.reportsBucket))).toEqual([Math.ceil(9 * 365.25)]);
+    expect(caseObjectsBackstop({ ...RETENTION_DEFAULTS, caseYears: 10 }).toDays()).toBe(Math.ceil(14 * 365.25));
+    expect(reportsBackstop({ ...RETENTION_DEFAULTS, accountabilityYears: 8 }).toDays()).toBe(Math.ceil(9 * 365.25));
+  });
+
+  it('an explicit bucket expiry earlier than the schedule’s backstop fails synthesis', () => {
+    const retention = { caseYears: 10, rejectedDays: 90, accountabilityYears: 6 };
+    expect(() => new Storage(londonStack(), 'Storage', { retention, filesExpiry: Duration.days(3653) })).toThrow(
+      /filesExpiry \(3653 days\) would delete objects before the retention schedule does: it must be at least 5114 days/,
+    );
+    expect(() => new Storage(londonStack(), 'Storage', { retention, reportsExpiry: Duration.days(365) })).toThrow(/reportsExpiry/);
+    const stack = londonStack();
+    const ok = new Storage(stack, 'Storage', { retention, rawMailExpiry: Duration.days(6000) });
+    const t = Template.fromStack(stack).toJSON().Resources as typeof resources;
+    expect(expiryDays(t, stack.getLogicalId(ok.rawMailBucket.node.defaultChild as never))).toEqual([6000]);
   });
 });

@@ -246,10 +246,10 @@ describe('Storage props', () => {
   it('override the documented defaults', () => {
     const stack = londonStack();
     const storage = new Storage(stack, 'Storage', {
-      rawMailExpiry: Duration.days(400),
+      rawMailExpiry: Duration.days(4000),
       noncurrentVersionExpiry: Duration.days(7),
       infrequentAccessAfter: Duration.days(60),
-      archiveAfter: Duration.days(500),
+      archiveAfter: Duration.days(4100),
       accessLogExpiry: Duration.days(90),
       objectLock: false,
       keyAlias: 'alias/test-key',
@@ -259,9 +259,9 @@ describe('Storage props', () => {
     const rawMail = buckets[stack.getLogicalId(storage.rawMailBucket.node.defaultChild as never)]!;
     expect(rawMail.Properties.ObjectLockEnabled).toBeUndefined();
     expect(rawMail.Properties.LifecycleConfiguration.Rules[0]).toMatchObject({
-      ExpirationInDays: 400,
+      ExpirationInDays: 4000,
       NoncurrentVersionExpiration: { NoncurrentDays: 7 },
-      // Glacier IR at 500 days would come after expiry at 400: dropped.
+      // Glacier IR at 4,100 days would come after expiry at 4,000: dropped.
       Transitions: [{ StorageClass: 'STANDARD_IA', TransitionInDays: 60 }],
     });
     const accessLogs = buckets[stack.getLogicalId(storage.accessLogsBucket.node.defaultChild as never)]!;

@@ -214,6 +214,9 @@ export function standaloneResources(
       TEAM_ADDRESS: CDK_JSON_CONTEXT['rightsdesk:teamAddress'] as string,
       NATION: CDK_JSON_CONTEXT['rightsdesk:nation'] as string,
       MAIL_DAILY_LIMIT: '4',
+      RETENTION_CASE_YEARS: '6',
+      RETENTION_REJECTED_DAYS: '90',
+      RETENTION_ACCOUNTABILITY_YEARS: '6',
       ...settings,
     },
   });

@@ -10,6 +10,7 @@
  * built on the execution's clock (the handler modules build theirs on the system clock).
  * Used by test/integration/deadlines and test/bench.
  */
+import { RETENTION } from '#domain/retention';
 import { randomBytes } from 'node:crypto';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SESv2Client } from '@aws-sdk/client-sesv2';
@@ -145,7 +146,7 @@ export class KeeperFixture {
     if (!entry) throw new Error(`No scenario for execution ${name}.`);
     const { scenario, clock, calls } = entry;
     const cases = this.store(clock);
-    const deps = { cases, clock, offsets: this.offsets, outbox: this.outbox(clock) };
+    const deps = { cases, clock, offsets: this.offsets, outbox: this.outbox(clock), retention: RETENTION };
     const pending = [...(scenario.changes ?? [])].sort((a, b) => a.at.localeCompare(b.at));
     const faults = Object.fromEntries(Object.entries(scenario.faults ?? {}).map(([k, v]) => [k, [...(v ?? [])]]));
 

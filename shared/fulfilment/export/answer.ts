@@ -26,6 +26,19 @@ export interface ExportInput {
   files: readonly SourceRecordsFile[];
   /** The London date the answer is prepared on. */
   today: IsoDate;
+  /**
+   * Files staff uploaded with a manual source's search, each belonging to that source's record
+   * (`recordId`): in the ZIP under `<source>/<name>` when the record is in the answer (not marked
+   * as another person's data, not left out of a portability answer).
+   */
+  uploads?: readonly ManualUpload[];
+}
+
+export interface ManualUpload {
+  source: string;
+  recordId: string;
+  name: string;
+  body: Buffer;
 }
 
 /** One register system's disclosed records. */

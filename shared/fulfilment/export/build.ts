@@ -2,7 +2,7 @@
  * The ZIP of an access or portability answer (issue 14), from the case, its search's records
  * files and the processing register (answer.ts decides what is disclosed):
  *
- *   access:      data.json, <source>.csv per source, index.html, cover-letter.html
+ *   access:      data.json, <source>.csv per source, index.html, cover-letter.html, and <source>/<file> for a manual source's upload
  *   portability: portable/<source>.json and portable/<source>.csv per source, index.html, cover-letter.html
  *
  * Pure but for the compression: the same inputs make the same bytes (entry times are the
@@ -58,10 +58,15 @@ export function buildExport(input: ExportInput): BuiltExport {
   const mtime = new Date(`${input.today}T00:00:00.000Z`);
   const entries: Zippable = {};
   for (const [name, text] of Object.entries(texts)) entries[name] = [strToU8(text), { mtime }];
+  // Uploaded files go under their source's folder, and only with their record: a record marked as
+  // another person's data, or left out of a portability answer, leaves its file out too.
+  const disclosed = new Set(answer.sources.flatMap((s) => s.records.map((r) => r.id)));
+  const uploads = (input.uploads ?? []).filter((u) => disclosed.has(u.recordId));
+  for (const u of uploads) entries[`${u.source}/${u.name}`] = [new Uint8Array(u.body), { mtime }];
   const zip = Buffer.from(zipSync(entries, { level: 6 }));
   return {
     zip,
-    files: Object.keys(texts),
+    files: [...Object.keys(texts), ...uploads.map((u) => `${u.source}/${u.name}`)],
     answer,
     recordsBySource: Object.fromEntries(answer.sources.map((s) => [s.system.id, s.records.length])),
     redacted: answer.redacted,

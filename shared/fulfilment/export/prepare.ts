@@ -17,6 +17,8 @@ import { actorOf, type Staff } from '#shared/auth/staff';
 import { caseByReference } from '#shared/cases/case-view';
 import { newCaseId } from '#shared/core/ids';
 import type { BlobStore, CaseStore, Clock } from '#shared/ports';
+import { safeFileName } from '#domain/search';
+import type { ManualUpload } from './answer';
 import { buildExport } from './build';
 import { parseRecordsFile } from './records-file';
 
@@ -38,6 +40,21 @@ async function recordsFiles(c: Case, files: BlobStore): Promise<SourceRecordsFil
   return Promise.all(keys.map(async (key) => parseRecordsFile(await files.get(key), key)));
 }
 
+/** The files uploaded with the latest run's manual sources, each with the id of the record it belongs to. */
+async function manualUploads(c: Case, files: BlobStore, records: readonly SourceRecordsFile[]): Promise<ManualUpload[]> {
+  const search = c.search;
+  if (!search) return [];
+  const withFile = search.sources.filter((s) => s.status === 'done' && s.manual?.outcome === 'found' && s.manual.fileKey);
+  return Promise.all(
+    withFile.map(async (s) => {
+      const recordId = `${s.source}:manual_note:${search.runId}`;
+      const record = records.find((f) => f.source === s.source)?.records.find((r) => r.id === recordId);
+      const name = typeof record?.fields.file_name === 'string' ? record.fields.file_name : 'upload';
+      return { source: s.source, recordId, name: safeFileName(name), body: await files.get(s.manual!.fileKey!) };
+    }),
+  );
+}
+
 export async function prepareExport(
   reference: string,
   input: { kind: unknown },
@@ -52,7 +69,9 @@ export async function prepareExport(
   if (!search?.finishedAt) throw new SearchNotFinishedError('Search Icetrak’s systems and let the search finish before preparing the answer.');
 
   const now = deps.clock.now();
-  const built = buildExport({ case: c, kind, register: deps.register, files: await recordsFiles(c, deps.files), today: londonDateOf(now) });
+  const files = await recordsFiles(c, deps.files);
+  const uploads = await manualUploads(c, deps.files, files);
+  const built = buildExport({ case: c, kind, register: deps.register, files, uploads, today: londonDateOf(now) });
   const id = (deps.exportId ?? newExportId)();
   const key = exportKey(c.id, id);
   await deps.files.put(key, built.zip, { contentType: 'application/zip' });

@@ -14,7 +14,7 @@ afterEach(() => {
 
 describe('the retention review on the local schedules', () => {
   it('runs on the manifest’s cron, 07:30 on days 1–7, and is skipped with a log line without the account system', async () => {
-    expect(cronPattern(REVIEW_CRON)).toBe('30 7 1-7 * *');
+    expect(cronPattern(REVIEW_CRON)).toBe('30 6 1-7 * *');
     vi.stubEnv('ACCOUNTS_DB_URL', undefined);
     const lines: string[] = [];
     const scheduler = startReportScheduler({ rootDir: REPO_ROOT, log: (l) => lines.push(l), timers: true });

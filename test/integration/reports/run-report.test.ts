@@ -9,6 +9,8 @@ import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoCaseStore } from '#adapters/dynamo-case-store';
 import { DynamoReportStore } from '#adapters/dynamo-report-store';
+import { DynamoRetentionReviews } from '#adapters/dynamo-retention-reviews';
+import { DynamoTombstones } from '#adapters/dynamo-tombstones';
 import { S3BlobStore } from '#adapters/s3-blob-store';
 import { SesMailer } from '#adapters/ses-mailer';
 import type { MonthlyFigures } from '#domain/report-figures';
@@ -38,6 +40,8 @@ function depsWith(mailer: SesMailer): ReportDeps {
   return {
     cases,
     reports: new DynamoReportStore({ client: dynamo.client, tableName: dynamo.tableName }),
+    tombstones: new DynamoTombstones({ client: dynamo.client, tableName: dynamo.tableName }),
+    retentionReviews: new DynamoRetentionReviews({ client: dynamo.client, tableName: dynamo.tableName }),
     files,
     mailer,
     clock,

@@ -111,6 +111,14 @@ describe('TTL sweep → purge', () => {
       expiredAt: new Date(expiresAt * 1000).toISOString(),
       purgedAt: expect.any(String) as string,
       objectsDeleted: 5,
+      // What the reports' closed figures read (shared/domain/report-figures.ts tombstoneAsReportCase): closing facts, nothing personal.
+      nation: expired.nation,
+      clockStartsOn: expired.clockStartsOn,
+      extended: false,
+      extensionGround: null,
+      refusalGround: null,
+      keptBecause: [],
+      complaintAcknowledgedOn: null,
     });
     expect(JSON.stringify(tombstone)).not.toMatch(/Grace|grace@|Navy|All my data/);
     // Untouched: a case not yet expired, and a held one (a hold removes expiresAt, so TTL never sees it).

@@ -13,7 +13,7 @@ import {
   type ReceiveInput,
   type TransitionContext,
 } from '#domain/lifecycle';
-import { RETENTION, caseExpiry, rejectedExpiry, retainUntil, retentionExpiry } from '#domain/retention';
+import { RETENTION, accountabilityExpiry, caseExpiry, isRetentionValue, rejectedExpiry, retainUntil, retentionExpiry } from '#domain/retention';
 
 const DPO: Actor = 'staff:dpo@icetrak.net';
 const ctx = (at: string): TransitionContext => ({ at, actor: DPO });
@@ -117,5 +117,40 @@ describe('rejected intake is kept for the short period', () => {
     const answered = closeCase(spam, { outcome: 'completed', summary: { done: 'Sent a copy', systemsSearched: [] } }, ctx(CLOSED_AT)).case;
     expect(answered.expiresAt).toBe(retentionExpiry(CLOSED_AT));
     expect(caseExpiry(withdraw(open(), ctx(CLOSED_AT)).case)).toBe(retentionExpiry(CLOSED_AT));
+  });
+});
+
+describe('the schedule is the deployment’s (RETENTION_* settings), passed in with the move', () => {
+  const schedule = { caseYears: 2, rejectedDays: 30, accountabilityYears: 3 };
+  const withSchedule = (at: string): TransitionContext => ({ ...ctx(at), retention: schedule });
+
+  it('a case closed under a 2-year schedule expires 2 years after closing, rejected intake 30 days after', () => {
+    const done = closeCase(open(), { outcome: 'completed', summary: { done: 'Sent a copy', systemsSearched: [] } }, withSchedule(CLOSED_AT)).case;
+    expect(done.expiresAt).toBe(Date.parse('2028-09-10T10:00:00Z') / 1000);
+    expect(done.expiresAt).not.toBe(retentionExpiry(CLOSED_AT));
+    const rejected = withdraw(open({ flags: ['quarantined'] }), withSchedule(CLOSED_AT)).case;
+    expect(rejected.expiresAt).toBe(Date.parse(CLOSED_AT) / 1000 + 30 * 86_400);
+  });
+
+  it('releasing a hold restores the expiry from the schedule it is given', () => {
+    const held = placeHold(closed(), { reason: REASON }, ctx('2026-10-01T09:00:00Z')).case;
+    const released = releaseHold(held, { reason: 'Claim settled' }, withSchedule('2026-11-01T09:00:00Z')).case;
+    expect(released.expiresAt).toBe(retentionExpiry(held.closedAt!, schedule));
+    expect(new Date(released.expiresAt! * 1000).getUTCFullYear()).toBe(new Date(held.closedAt!).getUTCFullYear() + 2);
+  });
+
+  it('accountability records expire accountabilityYears after the day following their last day', () => {
+    expect(new Date(accountabilityExpiry('2026-11-30', schedule) * 1000).toISOString()).toBe('2029-12-01T00:00:00.000Z');
+    expect(accountabilityExpiry('2026-11-30')).toBe(Date.parse('2032-12-01T00:00:00Z') / 1000);
+  });
+
+  it('takes only whole values within the bounds', () => {
+    expect(isRetentionValue('caseYears', 6)).toBe(true);
+    expect(isRetentionValue('caseYears', 0)).toBe(false);
+    expect(isRetentionValue('caseYears', 21)).toBe(false);
+    expect(isRetentionValue('rejectedDays', 6)).toBe(false);
+    expect(isRetentionValue('rejectedDays', 365)).toBe(true);
+    expect(isRetentionValue('accountabilityYears', 2.5)).toBe(false);
+    for (const field of Object.keys(RETENTION) as (keyof typeof RETENTION)[]) expect(isRetentionValue(field, RETENTION[field])).toBe(true);
   });
 });

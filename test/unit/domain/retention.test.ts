@@ -7,7 +7,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { erasureLedgerExpiry, RECORD_TYPES, RETENTION, ruleFor } from '#domain/retention';
+import { ERASURE_LEDGER_DAYS, erasureLedgerExpiry, RECORD_TYPES, RETENTION, ruleFor } from '#domain/retention';
 import { RECORD_RETENTION_YEARS } from '#domain/lifecycle';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
@@ -58,11 +58,12 @@ describe('the retention schedule', () => {
   });
 
   it('keeps case records six years and rejected intake ninety days by default, from one source', () => {
-    expect(RETENTION).toEqual({ caseYears: 6, rejectedDays: 90, accountabilityYears: 6, erasureLedgerDays: 400 });
+    expect(RETENTION).toEqual({ caseYears: 6, rejectedDays: 90, accountabilityYears: 6 });
+    expect(ERASURE_LEDGER_DAYS).toBe(400);
     expect(RECORD_RETENTION_YEARS).toBe(RETENTION.caseYears);
   });
 
-  it('keeps an erasure ledger entry erasureLedgerDays from the erasure, under its own rule', () => {
+  it('keeps an erasure ledger entry ERASURE_LEDGER_DAYS from the erasure, under its own rule', () => {
     expect(erasureLedgerExpiry('2026-12-02T11:00:00.000Z')).toBe(Date.parse('2028-01-06T11:00:00.000Z') / 1000);
     expect(() => erasureLedgerExpiry('soon')).toThrow(RangeError);
     expect(ruleFor('table', 'ERASURE#c1#p1#accounts')?.deletedBy).toMatch(/erasureLedgerExpiry/);
