@@ -336,8 +336,8 @@ describe('the app’s search workflow over its TrafficSearch', () => {
       .filter((f) => 'NODE_EXTRA_CA_CERTS' in (resources[logicalId(f.fn)]!.Properties.Environment.Variables as Record<string, unknown>))
       .map((f) => f.spec!.id)
       .sort();
-    // The search's SQL and traffic tasks, and the retention context's review of closed accounts (issue 13).
-    expect(trusting).toEqual(['CollectTrafficFunction', 'DeskRunReview', 'ReviewAccounts', 'SearchAccountsFunction']);
+    // The search's SQL and traffic tasks, the plan execution's writer (issue 15), and the retention context's review of closed accounts (issue 13).
+    expect(trusting).toEqual(['ApplySourceFunction', 'CollectTrafficFunction', 'DeskRunReview', 'ReviewAccounts', 'SearchAccountsFunction']);
     expect(trusting).toEqual(
       HANDLERS.filter((h) => h.uses.accountsDb)
         .map((h) => h.id)
