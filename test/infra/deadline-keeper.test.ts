@@ -41,6 +41,7 @@ function build(context: Record<string, unknown> = TEST_CONTEXT) {
       table: id(stack.storage.casesTable),
       stateMachine: id(k.stateMachine),
       search: id(stack.fulfilment.stateMachine),
+      planExecution: id(stack.planExecution.stateMachine),
       smRole: id(k.stateMachine.role),
       logs: id(k.logGroup),
       topic: id(k.alarmTopic),
@@ -228,9 +229,15 @@ describe('deadline keeper permissions', () => {
       .filter((r) => r.Type === 'AWS::IAM::Policy')
       .flatMap((p) =>
         (p.Properties.PolicyDocument.Statement as Statement[])
-          // Starting searches (issue 14) is the fulfilment state machine's grant, tested in fulfilment.test.ts; a role that
-          // starts both (the act handlers) may have the two in one statement (policy minimisation), so that resource is set aside.
-          .map((s) => ({ ...s, Resource: [s.Resource].flat().filter((r) => JSON.stringify(r) !== JSON.stringify({ Ref: built.ids.search })) }))
+          // Starting searches (issue 14) and plan executions (issue 15) are their own state machines' grants, tested in
+          // fulfilment.test.ts and plan-execution.test.ts; a role that starts several (the act handlers) may have them in one
+          // statement (policy minimisation), so those resources are set aside.
+          .map((s) => ({
+            ...s,
+            Resource: [s.Resource]
+              .flat()
+              .filter((r) => ![built.ids.search, built.ids.planExecution].some((other) => JSON.stringify(r) === JSON.stringify({ Ref: other }))),
+          }))
           .filter((s) => actionsOf(s).some((a) => a.startsWith('states:')) && s.Resource.length > 0)
           .map((s) => ({ roles: (p.Properties.Roles as Array<{ Ref: string }>).map((r) => r.Ref), s })),
       );

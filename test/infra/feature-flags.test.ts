@@ -129,6 +129,11 @@ const STATEFUL: Record<string, { type: string; policy: 'Retain' | 'Delete' }> = 
       // Added with the processing register in the desk and the staff API (issue 14), new.
       'PublicApiDeskRegisterLogsAA65E5FB',
       'PublicApiGetRegisterLogs83020ED2',
+      // Added with the change plan's execution (issue 15): the workflow's logs and its three task functions', new.
+      'PlanExecutionLogsBF443EF9',
+      'PlanExecutionBeginExecutionFunctionLogs3D2B3DC4',
+      'PlanExecutionApplySourceFunctionLogs5CC62DF7',
+      'PlanExecutionFinishExecutionFunctionLogsE3E0CD6C',
     ].map((id) => [id, { type: 'AWS::Logs::LogGroup', policy: 'Retain' as const }]),
   ),
   // Issue 14, new: the traffic search's Athena results and (no bucket named in the context) traffic buckets, and

@@ -157,9 +157,13 @@ describe('npm start', () => {
     const stack = await stackProcess(run);
     const signalledAt = Date.now();
     process.kill(-run.child.pid!, 'SIGINT');
-    await expect.poll(() => isRunning(stack), { timeout: 5_000, interval: 50 }).toBe(false);
-    expect(Date.now() - signalledAt).toBeLessThan(5_000);
+    // Within the stack's own stop timeout (10 s, then it exits 1 saying it did not stop in time): on a loaded machine
+    // (the whole suite on 2 cores) closing the account system, DuckDB and three Step Functions runners can pass 5 s.
+    // A clean stop is what 'Stopped.' proves; a hang ends in the timeout's message instead, and fails here.
+    await expect.poll(() => isRunning(stack), { timeout: 9_500, interval: 50 }).toBe(false);
+    expect(Date.now() - signalledAt).toBeLessThan(10_000);
     expect(run.out()).toContain('Stopped.');
+    expect(run.err()).not.toContain('did not stop in time');
     expect(run.err()).not.toContain('without a clean stop');
     await expect(fetch(`http://localhost:${port}/health`)).rejects.toThrow();
   }, 180_000);
