@@ -17,9 +17,9 @@ import type { FieldValue, FoundRecord, IdentifierUse } from '#domain/search';
 import type { SourceConnector } from '#shared/ports';
 import type { SqlPool } from './accounts-db';
 import { PG_TYPES } from './pg-types';
+import { checkedTimeout, inTransaction, SourceUnavailableError } from './sql-transaction';
 
-/** The longest one query may run before PostgreSQL cancels it (SQLSTATE 57014). */
-export const STATEMENT_TIMEOUT_MS = 5_000;
+export { SourceUnavailableError, STATEMENT_TIMEOUT_MS } from './sql-transaction';
 
 /** A query of a SQL source failed; `code` is PostgreSQL's SQLSTATE (25006: a write in the read-only transaction; 57014: timed out). */
 export class SourceQueryError extends Error {
@@ -30,18 +30,6 @@ export class SourceQueryError extends Error {
     readonly code: string,
   ) {
     super(`Query "${query}" of source "${source}" failed (${code === '57014' ? 'timed out' : `SQLSTATE ${code}`}).`);
-  }
-}
-
-/** The source's database could not be reached or dropped the connection. */
-export class SourceUnavailableError extends Error {
-  override readonly name = 'SourceUnavailableError';
-  constructor(
-    readonly source: string,
-    cause: unknown,
-  ) {
-    // The cause's class and code only: a connection error's text names hosts, not people, but stays out all the same.
-    super(`Source "${source}" is unavailable (${describe(cause)}).`);
   }
 }
 
@@ -61,8 +49,7 @@ export class SqlSource implements SourceConnector {
   ) {
     if (system.connector.kind !== 'sql') throw new Error(`System "${system.id}" has a ${system.connector.kind} connector, not sql.`);
     this.queries = system.connector.queries;
-    this.timeoutMs = opts.statementTimeoutMs ?? STATEMENT_TIMEOUT_MS;
-    if (!Number.isSafeInteger(this.timeoutMs) || this.timeoutMs < 1) throw new Error('statementTimeoutMs must be a whole number of ms ≥ 1.');
+    this.timeoutMs = checkedTimeout(opts.statementTimeoutMs);
   }
 
   async find(identifiers: readonly IdentifierUse[]): Promise<FoundRecord[]> {
@@ -71,36 +58,21 @@ export class SqlSource implements SourceConnector {
     );
     if (plan.length === 0) return [];
 
-    let client: pg.PoolClient;
-    try {
-      client = await this.db.connect();
-    } catch (err) {
-      throw new SourceUnavailableError(this.system.id, err);
-    }
-    let broken: Error | undefined;
-    try {
-      // One round trip (a simple query: no parameters; the timeout is a checked integer). SET LOCAL ends with the
-      // transaction, so it never outlives this search on a pooled connection or PGlite's one shared session.
-      await this.run(client, `BEGIN READ ONLY; SET LOCAL statement_timeout = ${this.timeoutMs}`);
-      const found = new Map<string, FoundRecord>();
-      for (const { identifier, query } of plan) {
-        const rows = await this.run(client, query.sql, [identifier.value], query.name);
-        for (const row of rows) {
-          const record = this.toRecord(query, identifier, row);
-          if (!found.has(record.id)) found.set(record.id, record);
+    const found = new Map<string, FoundRecord>();
+    await inTransaction(
+      this.db,
+      { source: this.system.id, mode: 'READ ONLY', timeoutMs: this.timeoutMs, run: (client, name, text) => this.run(client, text, [], name) },
+      async (client) => {
+        for (const { identifier, query } of plan) {
+          const rows = await this.run(client, query.sql, [identifier.value], query.name);
+          for (const row of rows) {
+            const record = this.toRecord(query, identifier, row);
+            if (!found.has(record.id)) found.set(record.id, record);
+          }
         }
-      }
-      await this.run(client, 'COMMIT');
-      return [...found.values()];
-    } catch (err) {
-      await client.query('ROLLBACK').catch((e: unknown) => {
-        broken = e instanceof Error ? e : new Error('ROLLBACK failed');
-      });
-      throw err;
-    } finally {
-      // A connection that could not roll back is closed, not returned to the pool.
-      client.release(broken);
-    }
+      },
+    );
+    return [...found.values()];
   }
 
   /** Runs one statement with the source's value parsers; a database error becomes SourceQueryError, a lost connection SourceUnavailableError. */
@@ -145,10 +117,4 @@ function fieldValue(v: unknown): FieldValue {
   if (v instanceof Date) return v.toISOString();
   if (Buffer.isBuffer(v)) return v.toString('base64');
   return JSON.stringify(v);
-}
-
-function describe(err: unknown): string {
-  const e = err as { name?: unknown; code?: unknown } | undefined;
-  const name = typeof e?.name === 'string' ? e.name : 'Error';
-  return typeof e?.code === 'string' ? `${name} ${e.code}` : name;
 }

@@ -20,7 +20,7 @@ import type { PlanAction, PlanLine } from '#domain/plan';
 import type { RegisterSystem, SqlWrite } from '#domain/register';
 import type { SourceWriter } from '#shared/ports';
 import type { SqlPool } from './accounts-db';
-import { SourceUnavailableError, STATEMENT_TIMEOUT_MS } from './sql-source';
+import { checkedTimeout, inTransaction, SourceUnavailableError } from './sql-transaction';
 
 /** A write of a SQL source failed and its transaction was rolled back; `code` is PostgreSQL's SQLSTATE (23503: a row the plan does not list still references it; 57014: timed out). */
 export class SourceWriteError extends Error {
@@ -65,8 +65,7 @@ export class SqlWriter implements SourceWriter {
   ) {
     if (system.connector.kind !== 'sql') throw new Error(`System "${system.id}" has a ${system.connector.kind} connector, not sql.`);
     this.writes = system.connector.writes ?? [];
-    this.timeoutMs = opts.statementTimeoutMs ?? STATEMENT_TIMEOUT_MS;
-    if (!Number.isSafeInteger(this.timeoutMs) || this.timeoutMs < 1) throw new Error('statementTimeoutMs must be a whole number of ms ≥ 1.');
+    this.timeoutMs = checkedTimeout(opts.statementTimeoutMs);
   }
 
   async apply(lines: readonly PlanLine[]): Promise<Partial<Record<PlanAction, number>>> {
@@ -74,31 +73,17 @@ export class SqlWriter implements SourceWriter {
     const applied: Partial<Record<PlanAction, number>> = {};
     if (steps.length === 0) return applied;
 
-    let client: pg.PoolClient;
-    try {
-      client = await this.db.connect();
-    } catch (err) {
-      throw new SourceUnavailableError(this.system.id, err);
-    }
-    let broken: Error | undefined;
-    try {
-      // SET LOCAL ends with the transaction: never outlives it on a pooled connection or PGlite's one shared session.
-      await this.run(client, 'transaction', `BEGIN; SET LOCAL statement_timeout = ${this.timeoutMs}`);
-      for (const step of steps) {
-        await this.run(client, step.name, step.sql, step.values);
-        applied[step.action] = (applied[step.action] ?? 0) + 1;
-      }
-      await this.run(client, 'commit', 'COMMIT');
-      return applied;
-    } catch (err) {
-      await client.query('ROLLBACK').catch((e: unknown) => {
-        broken = e instanceof Error ? e : new Error('ROLLBACK failed');
-      });
-      throw err;
-    } finally {
-      // A connection that could not roll back is closed, not returned to the pool.
-      client.release(broken);
-    }
+    return inTransaction(
+      this.db,
+      { source: this.system.id, timeoutMs: this.timeoutMs, run: (client, name, text) => this.run(client, name, text) },
+      async (client) => {
+        for (const step of steps) {
+          await this.run(client, step.name, step.sql, step.values);
+          applied[step.action] = (applied[step.action] ?? 0) + 1;
+        }
+        return applied;
+      },
+    );
   }
 
   /** The statements for `lines`, in the register's order of record types, then the lines' own; checked before anything runs. */
