@@ -68,7 +68,7 @@ export default defineConfig(
     },
   },
   {
-    files: ['test/e2e/**/*.ts', 'test/support/browser.ts'],
+    files: ['test/e2e/**/*.ts', 'test/support/browser.ts', 'test/support/desk-browser.ts'],
     rules: {
       // page.evaluate callbacks run in the browser; tsconfig has no DOM lib on purpose, so the file declares DOM globals `any`.
       '@typescript-eslint/no-explicit-any': 'off',

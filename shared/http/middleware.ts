@@ -62,6 +62,8 @@ async function parseMultipart(bytes: Buffer, contentType: string): Promise<Parse
   for (const [key, value] of data) {
     let v: string | UploadedFile;
     if (typeof value === 'string') v = value;
+    // A file input left empty: browsers send a part with `filename=""` and no bytes; it is no file.
+    else if (value.name === '' && value.size === 0) v = '';
     else
       v = { name: value.name, contentType: value.type || 'application/octet-stream', base64: Buffer.from(await value.arrayBuffer()).toString('base64') };
     const prev = out[key];

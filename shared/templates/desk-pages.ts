@@ -28,7 +28,7 @@ import { planSection } from './desk-plan';
 import type { PlanLine } from '#domain/plan';
 import type { SourceRecords } from '#shared/fulfilment/search-records';
 import { answerSection } from './desk-export';
-import { choiceAnchor, choices, errorSummary, select, textArea, textField, type FormState } from './desk-forms';
+import { choiceAnchor, choices, errorSummary, idOf, select, textArea, textField, type FormState } from './desk-forms';
 import {
   CHANNEL_LABELS,
   FLAG_LABELS,
@@ -310,7 +310,12 @@ ${actions.map((a) => actionForm({ action: a, c, csrf, basePath, ...(a === failed
     : h`<h2 id="actions">Actions</h2>
 <p class="notice">You can read cases; only the DPO team can act on them.</p>`;
 
-  const body = h`${hasErrors ? errorSummary(errors, failedAction ? actionAnchors(failedAction, errors, values) : []) : ''}
+  const anchors = failedAction
+    ? actionAnchors(failedAction, errors, values)
+    : typeof values.action === 'string' && Object.hasOwn(SECTION_FIELDS, values.action)
+      ? SECTION_FIELDS[values.action as keyof typeof SECTION_FIELDS].map((f): [string, string] => [f, idOf({ prefix: values.action as string }, f)])
+      : [];
+  const body = h`${hasErrors ? errorSummary(errors, anchors) : ''}
 <h1>Case ${c.reference}</h1>
 ${summaryList(view)}
 ${requesterSection(c)}
@@ -345,6 +350,12 @@ const CHANNEL_CHOICES: ReadonlyArray<{ value: StaffChannel; label: string }> = [
 ];
 
 /** The staff-entry form's fields in the order they appear, with the id the error summary links to. */
+/** The text fields of the forms drawn in their own sections (search, change plan), by action: an error summary links to them. */
+const SECTION_FIELDS = {
+  search: ['emails', 'phones', 'accountIds'],
+  plan: ['field', 'to', 'recordType', 'objections'],
+} as const;
+
 const ENTRY_ANCHORS: ReadonlyArray<readonly [string, string]> = [
   ['channel', choiceAnchor({ prefix: '' }, 'channel', 'phone')],
   ['receivedOn', 'receivedOn'],

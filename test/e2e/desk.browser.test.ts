@@ -27,7 +27,6 @@ import { SESSION_COOKIE } from '#shared/auth/authenticate';
 import { LETTER_TITLES } from '#shared/templates/letters';
 import {
   assertChromiumInstalled,
-  describeFocus,
   DESKTOP,
   expectAccessible,
   expectReflowsAt320,
@@ -37,6 +36,7 @@ import {
   tabTo,
   watchForProblems,
 } from '#test/support/browser';
+import { act, enterAndWait, followLink, newLineBy, signIn, text, timeline, typeDate, typeInto, type CaseAt } from '#test/support/desk-browser';
 import { emailsTo } from '#test/support/http';
 
 // page.evaluate callbacks run in the page; tsconfig has no DOM lib (see test/support/browser.ts).
@@ -76,118 +76,8 @@ async function newPerson(): Promise<BrowserContext> {
   return context;
 }
 
-const text = (page: Page, selector: string) => page.locator(selector).innerText();
-const password = (email: string) => stack.staffUsers.find((u) => u.email === email)!.password;
 const casePath = () => `/desk/cases/${reference}`;
-
-/**
- * Enter on the focused submit button: the POST's response, once the page it leads to (after a
- * 303, the page it names; otherwise the response itself) has loaded, and that page is `landed`.
- */
-async function enterAndWait(page: Page, post: (pathname: string) => boolean, landed: (url: URL) => boolean): Promise<Response> {
-  expect(
-    await page.evaluate(() => document.activeElement?.matches('button[type=submit]')),
-    `focus on a submit button, not ${await describeFocus(page)}`,
-  ).toBe(true);
-  // The next load is the new document's: a page may post back to its own address.
-  const [response] = await Promise.all([
-    page.waitForResponse((r) => r.request().method() === 'POST' && post(new URL(r.url()).pathname)),
-    page.waitForEvent('load'),
-    page.keyboard.press('Enter'),
-  ]);
-  expect(landed(new URL(page.url())), `landed on ${page.url()}`).toBe(true);
-  return response;
-}
-
-/** Tab to a link and follow it with Enter; resolves once `landed` has loaded. */
-async function followLink(page: Page, selector: string, landed: (url: URL) => boolean, max?: number): Promise<void> {
-  await tabTo(page, selector, max ? { max } : {});
-  await Promise.all([page.waitForURL(landed, { waitUntil: 'load' }), page.keyboard.press('Enter')]);
-}
-
-/** From the desk's sign-in redirect on the provider's login page: types the address and password, Enter, and lands on `back`. */
-async function signIn(page: Page, email: string, back: (url: URL) => boolean): Promise<void> {
-  expect(new URL(page.url()).origin).toBe(stack.urls.oidc);
-  expect(await text(page, 'h1')).toBe('Sign in to the Rightsdesk desk');
-  await tabTo(page, '#email');
-  await page.keyboard.type(email);
-  await tabTo(page, '#password');
-  await page.keyboard.type(password(email));
-  // Enter in the password field sends the form; the provider redirects to the desk's callback,
-  // whose same-site page continues to the desk.
-  await Promise.all([page.waitForURL((u) => u.origin === api && back(u), { waitUntil: 'load' }), page.keyboard.press('Enter')]);
-}
-
-/**
- * A date field typed as a person would: day, month, year. Debian's Chromium lays the field out
- * month first whatever the page's or the context's locale; then, as a person would on seeing
- * it, back to the first part (Shift+Tab moves between the parts) and type it that way.
- */
-async function typeDate(page: Page, selector: string, iso: string): Promise<void> {
-  await tabTo(page, selector);
-  const [y, m, d] = iso.split('-') as [string, string, string];
-  await page.keyboard.type(`${d}${m}${y}`);
-  if ((await page.locator(selector).inputValue()) !== iso) {
-    await page.keyboard.press('Shift+Tab');
-    await page.keyboard.press('Shift+Tab');
-    await page.keyboard.type(`${m}${d}${y}`);
-  }
-  expect(await page.locator(selector).inputValue()).toBe(iso);
-}
-
-/** The timeline's rows, newest first: who and what. */
-function timeline(page: Page): Promise<Array<{ who: string; what: string; details: string }>> {
-  return page.evaluate(() =>
-    [...document.querySelectorAll('table:has(#timeline-caption) tbody tr')].map((tr: any) => ({
-      who: tr.cells[1].textContent.trim(),
-      what: tr.cells[2].textContent.trim(),
-      details: tr.cells[3].textContent.trim(),
-    })),
-  );
-}
-
-interface ActionStep {
-  action: string;
-  /** Fills the open form's fields with the keyboard. */
-  fill: (page: Page) => Promise<void>;
-}
-
-/**
- * Opens the action's disclosure (Enter on its summary), fills it, and sends it with Enter: the
- * POST answers 303 and the case page comes back with its confirmation, and the timeline has one
- * more line, newest first, in the DPO's name. Answers that line.
- */
-async function act(page: Page, step: ActionStep): Promise<{ who: string; what: string; details: string }> {
-  const before = (await timeline(page)).length;
-  await tabTo(page, `#action-${step.action} > summary`, { max: 120 });
-  await page.keyboard.press('Enter');
-  expect(await page.locator(`#action-${step.action}`).getAttribute('open')).not.toBeNull();
-  await step.fill(page);
-  await tabTo(page, `#action-${step.action} button[type=submit]`);
-  const response = await enterAndWait(
-    page,
-    (p) => p === `${casePath()}/actions`,
-    (u) => u.pathname === casePath(),
-  );
-  expect(response.status(), `${step.action} answered`).toBe(303);
-  expect(new URL(page.url()).searchParams.get('flash')).toBe('done');
-  expect(await text(page, '[role=status]')).toContain('Done.');
-  const rows = await timeline(page);
-  return newLineByDpo(rows, before, step.action);
-}
-
-/** The line the DPO's action wrote, among those added since the timeline had `before` lines (sending a letter adds one by System). */
-function newLineByDpo(rows: Array<{ who: string; what: string; details: string }>, before: number, action: string) {
-  const added = rows.slice(0, rows.length - before);
-  const mine = added.filter((r) => r.who === DPO);
-  expect(mine, `the timeline lines ${action} added: ${JSON.stringify(added)}`).toHaveLength(1);
-  return mine[0]!;
-}
-
-const typeInto = (selector: string, value: string) => async (page: Page) => {
-  await tabTo(page, selector);
-  await page.keyboard.type(value);
-};
+const byDpo = (): CaseAt => ({ path: casePath(), by: DPO });
 
 // ---------------------------------------------------------------------------------------------
 
@@ -209,7 +99,7 @@ describe('the DPO desk in Chromium', () => {
     await page.goto(`${api}/desk`);
     await page.screenshot({ path: join(shots, 'login.png'), fullPage: true });
     await expectAccessible(page, 'login');
-    await signIn(page, DPO, (u) => u.pathname === '/desk');
+    await signIn(stack, page, DPO, (u) => u.pathname === '/desk');
 
     expect(await page.title()).toBe('Open cases - Rightsdesk');
     expect(await text(page, 'header')).toContain(`(${DPO}), DPO team`);
@@ -291,15 +181,20 @@ describe('the DPO desk in Chromium', () => {
     const seen: string[] = [];
     const record = (row: { what: string }) => seen.push(row.what);
 
-    record(await act(page, { action: 'confirm-identity', fill: typeInto('#confirm-identity-method', 'Called back on the number on the account.') }));
+    record(
+      await act(page, byDpo(), { action: 'confirm-identity', fill: typeInto('#confirm-identity-method', 'Called back on the number on the account.') }),
+    );
     expect(await text(page, 'main')).toContain('In progress');
     record(
-      await act(page, { action: 'request-clarification', fill: typeInto('#request-clarification-question', 'Which of your two accounts do you mean?') }),
+      await act(page, byDpo(), {
+        action: 'request-clarification',
+        fill: typeInto('#request-clarification-question', 'Which of your two accounts do you mean?'),
+      }),
     );
     expect(await text(page, 'main')).toContain('Waiting for clarification (clock stopped)');
     await expectAccessible(page, 'case, awaiting clarification');
     record(
-      await act(page, {
+      await act(page, byDpo(), {
         action: 'record-clarification',
         fill: async (p) => {
           await typeInto('#record-clarification-answer', 'The business account, ending 42.')(p);
@@ -308,7 +203,9 @@ describe('the DPO desk in Chromium', () => {
       }),
     );
     expect(await text(page, 'main')).toContain('In progress');
-    record(await act(page, { action: 'mark-complex', fill: typeInto('#mark-complex-reasons', 'Six years of message logs across three systems.') }));
+    record(
+      await act(page, byDpo(), { action: 'mark-complex', fill: typeInto('#mark-complex-reasons', 'Six years of message logs across three systems.') }),
+    );
 
     // Extend with no reasons: the case page again, with a focused error summary whose link goes to the field.
     const beforeExtend = (await timeline(page)).length;
@@ -347,13 +244,13 @@ describe('the DPO desk in Chromium', () => {
       (u) => u.pathname === casePath(),
     );
     expect(extended.status()).toBe(303);
-    record(newLineByDpo(await timeline(page), beforeExtend, 'extend'));
+    record(newLineBy(await timeline(page), beforeExtend, 'extend', DPO));
     expect(await text(page, 'main')).toContain('Extended');
 
-    record(await act(page, { action: 'reply', fill: typeInto('#reply-message', 'We have started the search and will write again soon.') }));
+    record(await act(page, byDpo(), { action: 'reply', fill: typeInto('#reply-message', 'We have started the search and will write again soon.') }));
     await expectAccessible(page, 'case, extended');
     record(
-      await act(page, {
+      await act(page, byDpo(), {
         action: 'close',
         fill: async (p) => {
           await tabTo(p, '#close-outcome-completed');
@@ -455,7 +352,7 @@ describe('the auditor (read only) in Chromium', () => {
       const page = await auditor.newPage();
       const problems = watchForProblems(page);
       await page.goto(`${api}/desk`);
-      await signIn(page, AUDITOR, (u) => u.pathname === '/desk');
+      await signIn(stack, page, AUDITOR, (u) => u.pathname === '/desk');
       expect(await text(page, 'header')).toContain('Viewer (read only)');
       expect(await page.locator('nav a[href="/desk/new"]').count()).toBe(0);
       expect(await text(page, 'h1')).toBe('Open cases');

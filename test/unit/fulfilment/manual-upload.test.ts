@@ -49,6 +49,33 @@ describe('a multipart body', () => {
     const refused = await httpHandler(async () => json(200, {}), { accepts: ['form'] })(event, context);
     expect(refused.statusCode).toBe(415);
   });
+
+  it('reads a file input left empty, as a browser sends it (filename="", no bytes), as "": no file', async () => {
+    // What Chromium sends for the desk's manual-search form with no file chosen (seen in desk-plan.browser.test.ts).
+    const boundary = '----WebKitFormBoundaryQ3xw9Yb2Lm0Zt7Ra';
+    const body = [
+      `--${boundary}`,
+      'Content-Disposition: form-data; name="outcome"',
+      '',
+      'nothing-found',
+      `--${boundary}`,
+      'Content-Disposition: form-data; name="file"; filename=""',
+      'Content-Type: application/octet-stream',
+      '',
+      '',
+      `--${boundary}--`,
+      '',
+    ].join('\r\n');
+    const echo = httpHandler(async (e) => json(200, { body: e.parsedBody }), { accepts: ['multipart'] });
+    const event = {
+      body,
+      isBase64Encoded: false,
+      headers: { 'content-type': `multipart/form-data; boundary=${boundary}` },
+      httpMethod: 'POST',
+      path: '/x',
+    } as unknown as HttpEvent;
+    expect(JSON.parse((await echo(event, context)).body)).toEqual({ body: { outcome: 'nothing-found', file: '' } });
+  });
 });
 
 describe('the record-manual-search action’s file', () => {
