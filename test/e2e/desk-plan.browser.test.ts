@@ -8,7 +8,8 @@
  * the plan with the correction (first without the corrected value: a focused error summary),
  * reviews its lines, approves it, and sees it executed with Kashflow to be told (Art. 19). The
  * account system then holds the corrected name, Kashflow gets its notice once, and the page
- * passes axe at every step. The request itself is logged through the staff API: logging from
+ * passes axe at every step. Then Cara's request about her phone number, forwarded with the one
+ * button to the two customers whose messages she received (Icetrak is their processor). The request itself is logged through the staff API: logging from
  * the desk is desk.browser.test.ts's journey.
  *
  * Never skipped: without /usr/bin/chromium the file fails and says how to install it.
@@ -44,6 +45,23 @@ const shots = mkdtempSync(join(tmpdir(), 'rightsdesk-plan-e2e-'));
 let stack: LocalStack;
 let browser: Browser;
 let reference = '';
+let token = '';
+
+/** A request logged and the requester's identity confirmed through the staff API: its reference. */
+async function logged(body: Record<string, unknown>): Promise<string> {
+  const res = await staffCall(stack, '/api/cases', token, {
+    method: 'POST',
+    body: { channel: 'email', receivedOn: londonDateOf(new Date()), relationship: 'customer', ...body },
+  });
+  expect(res.status, res.text).toBe(201);
+  const ref = res.json<{ reference: string }>().reference;
+  const confirmed = await staffCall(stack, `/api/cases/${ref}/actions`, token, {
+    method: 'POST',
+    body: { action: 'confirm-identity', method: 'Replied from the address on the account' },
+  });
+  expect(confirmed.status, confirmed.text).toBe(200);
+  return ref;
+}
 
 beforeAll(async () => {
   assertChromiumInstalled();
@@ -52,27 +70,8 @@ beforeAll(async () => {
     launchChromium(),
   ]);
   console.log(`Plan browser test screenshots: ${shots}`);
-  // Ada's request, logged and her identity confirmed through the staff API.
-  const token = await bearerFor(stack, DPO);
-  const logged = await staffCall(stack, '/api/cases', token, {
-    method: 'POST',
-    body: {
-      channel: 'email',
-      receivedOn: londonDateOf(new Date()),
-      relationship: 'customer',
-      rights: ['rectification'],
-      fullName: 'Ada Lovelace',
-      email: 'ada@example.org',
-      phone: '+447700900123',
-    },
-  });
-  expect(logged.status, logged.text).toBe(201);
-  reference = logged.json<{ reference: string }>().reference;
-  const confirmed = await staffCall(stack, `/api/cases/${reference}/actions`, token, {
-    method: 'POST',
-    body: { action: 'confirm-identity', method: 'Replied from the address on the account' },
-  });
-  expect(confirmed.status, confirmed.text).toBe(200);
+  token = await bearerFor(stack, DPO);
+  reference = await logged({ rights: ['rectification'], fullName: 'Ada Lovelace', email: 'ada@example.org', phone: '+447700900123' });
 }, 180_000);
 
 afterAll(async () => {
@@ -81,7 +80,7 @@ afterAll(async () => {
   await stack?.stop();
 });
 
-const at = (): CaseAt => ({ path: `/desk/cases/${reference}`, by: DPO });
+const at = (ref = reference): CaseAt => ({ path: `/desk/cases/${ref}`, by: DPO });
 const formOf = (action: string, extra = '') => `form:has(input[name="action"][value="${action}"])${extra} button[type=submit]`;
 
 /** Reloads the case page until `done` holds of its main text (the workflows run in the background). */
@@ -93,6 +92,16 @@ async function reloadUntil(page: Page, done: (main: string) => boolean, what: st
     await page.reload({ waitUntil: 'load' });
   }
   throw new Error(`${what} did not show on the case page.`);
+}
+
+/** On the case page: the search of Icetrak's systems, run and finished, and the manual source's search recorded (nothing found). */
+async function searchFromDesk(page: Page, ref: string): Promise<void> {
+  expect((await submitAction(page, at(ref), 'search', formOf('search'))).what).toMatch(/search/i);
+  await reloadUntil(page, (main) => /\(register [^)]+\), finished/.test(main), 'The finished search');
+  const manual = formOf('record-manual-search', ':has(input[name="source"][value="support-files"])');
+  expect(await page.locator(manual).count()).toBe(1);
+  // "Nothing about this person" is the form's default, and no file is chosen; the DPO only sends it.
+  await submitAction(page, at(ref), 'record-manual-search', manual);
 }
 
 /** The plan's grouped table: action and how many, per row. */
@@ -118,7 +127,7 @@ async function accountSystemName(): Promise<string[]> {
   }
 }
 
-describe('the change plan in Chromium: Ada’s rectification from the desk', () => {
+describe('the change plan and the forward in Chromium, from the desk', () => {
   let dpo: BrowserContext;
   let page: Page;
   let problems: string[];
@@ -136,12 +145,7 @@ describe('the change plan in Chromium: Ada’s rectification from the desk', () 
     await signIn(stack, page, DPO, (u) => u.pathname === at().path);
     expect(await text(page, 'h1')).toBe(`Case ${reference}`);
     expect(await text(page, '#plan + p')).toContain('Search Icetrak’s systems first');
-
-    expect((await submitAction(page, at(), 'search', formOf('search'))).what).toMatch(/search/i);
-    await reloadUntil(page, (main) => /finished/.test(main), 'The finished search');
-    expect(await page.locator(formOf('record-manual-search', ':has(input[name="source"][value="support-files"])')).count()).toBe(1);
-    // "Nothing about this person" is the form's default; the DPO only sends it.
-    await submitAction(page, at(), 'record-manual-search', formOf('record-manual-search', ':has(input[name="source"][value="support-files"])'));
+    await searchFromDesk(page, reference);
     expect(await text(page, '#plan + p')).toBe('No plan yet.');
     await page.screenshot({ path: join(shots, 'searched.png'), fullPage: true });
     await expectAccessible(page, 'case, searched');
@@ -208,6 +212,40 @@ describe('the change plan in Chromium: Ada’s rectification from the desk', () 
     expect(await page.locator(formOf('approve-plan')).count()).toBe(0);
     await page.screenshot({ path: join(shots, 'plan-executed.png'), fullPage: true });
     await expectAccessible(page, 'case, plan executed');
+  });
+  it('Cara’s request about her phone number: forwarded to both customers with one button; the case closes as forwarded', async () => {
+    const cara = await logged({
+      rights: ['access', 'erasure'],
+      fullName: 'Cara Jones',
+      email: 'cara@example.org',
+      phone: '07700 900456',
+      relationship: 'message-recipient',
+    });
+    await page.goto(`${stack.urls.api}${at(cara).path}`);
+    await searchFromDesk(page, cara);
+    const forward = '#action-forward-customers button[type=submit]';
+    expect(await text(page, forward)).toBe('Forward to the 2 customers and tell the requester');
+    await submitAction(page, at(cara), 'forward', forward);
+    expect(await text(page, 'main')).toContain('Closed');
+    expect(
+      await page.locator('ul.forwards li').evaluateAll((items) => items.map((li) => (li as unknown as { dataset: { account: string } }).dataset.account)),
+    ).toEqual(['ACC-1001', 'ACC-1002']);
+    expect(await text(page, 'ul.forwards')).toContain('privacy@malverndental.example');
+    expect(await text(page, 'ul.forwards')).toContain('dpo@worcestertaxis.example');
+    await stack.outboxSweeper.runOnce();
+    for (const contact of ['privacy@malverndental.example', 'dpo@worcestertaxis.example'])
+      expect(
+        (await emailsTo(stack.urls.ses, contact)).filter((m) => m.subject.includes(cara)),
+        contact,
+      ).toHaveLength(1);
+    const letters = (await emailsTo(stack.urls.ses, 'cara@example.org')).filter(
+      (m) => m.subject.includes(cara) && m.subject.includes('have been sent your request'),
+    );
+    expect(letters).toHaveLength(1);
+    expect(letters[0]!.body.text).toContain('Malvern Dental Practice');
+    expect(letters[0]!.body.text).toContain('Worcester Taxis');
+    await page.screenshot({ path: join(shots, 'forwarded.png'), fullPage: true });
+    await expectAccessible(page, 'case, forwarded');
     expect(problems).toEqual([`400 POST ${at().path}/actions`]);
   });
 });
