@@ -67,7 +67,7 @@ const isoText = (p: MailParams, key: string): string => {
 /** "3 of your records": the params' record count. */
 const records = (p: MailParams): string => {
   const n = typeof p.records === 'number' && p.records > 0 ? p.records : 0;
-  return n ? `${n} of your record${n === 1 ? '' : 's'}` : 'your records';
+  return n ? `${n} of your records` : 'your records';
 };
 
 /**
