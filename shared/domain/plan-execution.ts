@@ -339,6 +339,9 @@ export function noticeFromParams(p: MailParams): PlannedNotice {
   };
 }
 
+/** Lines of the plan with `action`, by its groups. */
+const countOf = (p: CasePlan, action: PlanAction): number => p.groups.reduce((n, g) => n + (g.action === action ? g.count : 0), 0);
+
 /** The outbox id of the letter telling the requester their restriction was lifted. */
 export const liftedLetterId = (planId: string): string => `letter:restriction-lifted:${planId}`;
 
@@ -348,22 +351,11 @@ export const liftedLetterId = (planId: string): string => `letter:restriction-li
  * requester a short letter saying so (they were told before, Art. 18(3); this confirms it).
  */
 function executed(c: Case, p: CasePlan, sources: SourceExecution[], at: string): Case {
-  let next: Case =
-    p.kind === 'lift'
-      ? recordLift(c, p.planId, at)
-      : recordRestriction(
-          c,
-          p,
-          p.groups.filter((g) => g.action === 'restrict').reduce((n, g) => n + g.count, 0),
-          at,
-        );
-  if (p.kind === 'lift') {
-    const records = p.groups.reduce((n, g) => n + (g.action === 'lift' ? g.count : 0), 0);
-    next = owe(
-      next,
-      { id: liftedLetterId(p.planId), kind: 'letter', to: 'requester', params: { letter: 'restriction-lifted', liftedOn: londonDateOf(at), records } },
-      at,
-    );
+  const lifted = p.kind === 'lift' ? recordLift(c, p.planId, at) : undefined;
+  let next: Case = lifted ?? recordRestriction(c, p, countOf(p, 'restrict'), at);
+  if (lifted && lifted !== c) {
+    const params = { letter: 'restriction-lifted', liftedOn: londonDateOf(at), records: countOf(p, 'lift') };
+    next = owe(next, { id: liftedLetterId(p.planId), kind: 'letter', to: 'requester', params }, at);
   }
   const notices: RecipientNotice[] = [];
   for (const n of p.recipients ?? []) {
