@@ -18,6 +18,7 @@ import { EXPORT_ID, EXPORT_KINDS, EXPORT_LINK_DAYS } from '#domain/export';
 import { runRequestSchema } from '#shared/reports/desk';
 import { REPORT_FILES } from '#shared/reports/record';
 import { placeSchema, releaseSchema } from '#shared/retention/account-holds';
+import { LIFT_GROUNDS } from '#domain/restriction';
 
 export const OPENAPI_FILE = fileURLToPath(new URL('../../docs/openapi.json', import.meta.url));
 
@@ -132,8 +133,9 @@ function caseDocument(): Record<string, Json> {
   const nullable = (type: string): Json => ({ type: [type, 'null'] });
   return {
     type: 'object',
-    required: ['export'],
+    required: ['export', 'restriction'],
     properties: {
+      restriction: restrictionSchema(),
       export: { oneOf: [ref('CaseExport'), { type: 'null' }], description: 'The case’s answer, or null before one is prepared.' },
       searches: {
         type: 'array',
@@ -179,6 +181,60 @@ function caseDocument(): Record<string, Json> {
         },
       },
     },
+  };
+}
+
+/** The case's restriction and its lifting (Art. 18(3); shared/cases/case-json.ts, restrictionJson), or null. */
+function restrictionSchema(): Json {
+  const instant = { type: 'string', format: 'date-time' };
+  const count = { type: 'integer', minimum: 0 };
+  const date = { type: 'string', format: 'date' };
+  return {
+    description:
+      'The restriction an executed plan put on the person’s records, and its lifting: announced to the requester first (announce-restriction-lift, with a letter), then a lift plan (lift-restriction) approved with approve-plan. Null when nothing was restricted.',
+    oneOf: [
+      {
+        type: 'object',
+        required: ['restrictedAt', 'records', 'plans', 'lift'],
+        properties: {
+          restrictedAt: instant,
+          records: count,
+          plans: {
+            type: 'array',
+            items: {
+              type: 'object',
+              required: ['planId', 'restrictedAt', 'records'],
+              properties: { planId: { type: 'string' }, restrictedAt: instant, records: count },
+            },
+          },
+          lift: {
+            oneOf: [
+              {
+                type: 'object',
+                required: ['ground', 'reason', 'liftFrom', 'announcedAt', 'announcedBy', 'letter', 'planId', 'liftedAt'],
+                properties: {
+                  ground: { type: 'string', enum: [...LIFT_GROUNDS] },
+                  reason: { type: 'string' },
+                  liftFrom: { ...date, description: 'The requester was told it is lifted on or after this London date.' },
+                  announcedAt: instant,
+                  announcedBy: { type: 'string', description: 'staff:<email>' },
+                  letter: {
+                    type: 'object',
+                    required: ['id', 'state'],
+                    description: 'The letter that told the requester: a lift plan is made only once it is sent.',
+                    properties: { id: { type: 'string' }, state: { type: ['string', 'null'] } },
+                  },
+                  planId: { type: ['string', 'null'], description: 'The lift plan, once made.' },
+                  liftedAt: { type: ['string', 'null'], format: 'date-time' },
+                },
+              },
+              { type: 'null' },
+            ],
+          },
+        },
+      },
+      { type: 'null' },
+    ],
   };
 }
 

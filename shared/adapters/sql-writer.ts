@@ -9,7 +9,8 @@
  * reported done). Lines run in the order the register lists the record types' writes (children
  * first: sign-ins before their account user), then in the plan's order. Applying a line twice is
  * harmless: a DELETE of a row already gone deletes nothing, an UPDATE sets the value it already
- * has, and a restriction or an opt-out keeps its first time (`coalesce`). `keep` and `forward`
+ * has, a restriction or an opt-out keeps its first time (`coalesce`), and lifting a restriction
+ * clears a mark already cleared (`unrestrict`, the register's). `keep` and `forward`
  * lines change nothing and are not counted.
  *
  * Errors name the system, the statement (`<recordType>.<action>[.<field or purpose>]`) and
@@ -45,7 +46,7 @@ export interface SqlWriterOptions {
 }
 
 /** The actions a SQL writer runs a statement for. */
-const WRITES: ReadonlySet<PlanAction> = new Set<PlanAction>(['erase', 'rectify', 'restrict', 'stop']);
+const WRITES: ReadonlySet<PlanAction> = new Set<PlanAction>(['erase', 'rectify', 'restrict', 'stop', 'lift']);
 
 interface Step {
   name: string;
@@ -114,6 +115,8 @@ export class SqlWriter implements SourceWriter {
         return named('erase', w.erase, [line.key]);
       case 'restrict':
         return named('restrict', w.restrict, [line.key]);
+      case 'lift':
+        return named('unrestrict', w.unrestrict, [line.key]);
       case 'rectify': {
         const field = line.field ?? '';
         return named(`rectify.${field}`, Object.hasOwn(w.rectify ?? {}, field) ? w.rectify![field] : undefined, [line.key, line.to ?? null]);

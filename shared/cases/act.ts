@@ -56,7 +56,8 @@ import {
 import { systemById } from '#domain/register';
 import { PLAN_ID } from '#domain/plan';
 import { planBlocksClosing } from '#domain/plan-execution';
-import { approveCasePlan, confirmManualChanges, executeCasePlan, proposeCasePlan } from '#shared/fulfilment/plan';
+import { LIFT_GROUNDS, announceRestrictionLift } from '#domain/restriction';
+import { approveCasePlan, confirmManualChanges, executeCasePlan, liftCaseRestriction, proposeCasePlan } from '#shared/fulfilment/plan';
 import { startCaseSearch } from '#shared/fulfilment/search';
 import { errorFields, logger } from '#shared/core/log';
 import { prepareExport } from '#shared/fulfilment/export/prepare';
@@ -247,6 +248,15 @@ export const ACTION_SCHEMAS = {
       .trim()
       .regex(/^[a-z][a-z0-9-]{1,40}$/, 'Choose the source whose changes were made.'),
   }),
+  // A restriction's lifting (Art. 18(3)): the requester told first, with the ground, the reason and the date from which
+  // it is lifted (today at the earliest; a letter in the same write); then the lift plan, approved with approve-plan.
+  // Both work on a closed case too, and leave it closed.
+  'announce-restriction-lift': z.object({
+    ground: z.enum(LIFT_GROUNDS, { error: 'Choose the ground for lifting the restriction.' }),
+    reason: text('the reason, in words the requester understands', 2_000),
+    liftFrom: isoDate('Enter a date as YYYY-MM-DD.'),
+  }),
+  'lift-restriction': z.object({}),
 } as const;
 
 export type ActionName = keyof typeof ACTION_SCHEMAS;
@@ -274,7 +284,13 @@ export async function act(reference: string, input: ActionInput, staff: Staff, d
     const { action: _action, ...extra } = input;
     return startCaseSearch(found, extra, staff, { ...deps.search, cases: deps.cases, clock: deps.clock });
   }
-  if (input.action === 'plan' || input.action === 'approve-plan' || input.action === 'execute-plan' || input.action === 'confirm-manual-execution')
+  if (
+    input.action === 'plan' ||
+    input.action === 'approve-plan' ||
+    input.action === 'execute-plan' ||
+    input.action === 'confirm-manual-execution' ||
+    input.action === 'lift-restriction'
+  )
     return actOnPlan(found, input, staff, deps);
   if (input.action === 'close') {
     const blocked = planBlocksClosing(found);
@@ -302,12 +318,12 @@ export async function act(reference: string, input: ActionInput, staff: Staff, d
       const { transition, letter } = apply(cur, input, ctx, target);
       let next = transition.case;
       if (letter) {
-        const id = `letter:${letter.kind}:${cur.version}`;
+        const id = letterId(letter.kind, cur.version);
         next = owe(next, { id, kind: 'letter', to: 'requester', params: { letter: letter.kind, ...letter.params } }, at);
         owed.push(id);
       }
       const entry = letter
-        ? { ...transition.entry, detail: { ...transition.entry.detail, letter: `letter:${letter.kind}:${cur.version}` } }
+        ? { ...transition.entry, detail: { ...transition.entry.detail, letter: letterId(letter.kind, cur.version) } }
         : transition.entry;
       return { case: next, entry };
     },
@@ -322,10 +338,13 @@ export async function act(reference: string, input: ActionInput, staff: Staff, d
   return owed.length ? deliver(current, owed, deps.outbox) : current;
 }
 
+/** The outbox id of the letter an action owes: one per kind and case version (a retried write owes the same one). */
+const letterId = (kind: LetterKind, version: number): string => `letter:${kind}:${version}`;
+
 /** The change plan's actions (issue 15): each its own use case (shared/fulfilment/plan.ts). */
 async function actOnPlan(
   found: Case,
-  input: Extract<ActionInput, { action: 'plan' | 'approve-plan' | 'execute-plan' | 'confirm-manual-execution' }>,
+  input: Extract<ActionInput, { action: 'plan' | 'approve-plan' | 'execute-plan' | 'confirm-manual-execution' | 'lift-restriction' }>,
   staff: Staff,
   deps: DeskActDeps,
 ): Promise<Case> {
@@ -343,6 +362,8 @@ async function actOnPlan(
     }
     case 'approve-plan':
       return approveCasePlan(found, input.planId, staff, { ...base, execution: plans.execution });
+    case 'lift-restriction':
+      return liftCaseRestriction(found, staff, { ...base, ...plans });
     case 'execute-plan':
       return executeCasePlan(found, input.planId, staff, { ...base, execution: plans.execution });
     case 'confirm-manual-execution':
@@ -517,10 +538,23 @@ function apply(c: Case, input: ActionInput, ctx: TransitionContext, target: Case
     }
     case 'search':
       throw new Error('A search is started by startCaseSearch, not by a lifecycle move.');
+    case 'announce-restriction-lift': {
+      // Art. 18(3): the requester is told before the restriction is lifted, in this same write.
+      const t = announceRestrictionLift(c, { ...input, letter: letterId('restriction-lift', c.version) }, ctx);
+      const r = c.restriction!;
+      return {
+        transition: t,
+        letter: {
+          kind: 'restriction-lift',
+          params: { ground: input.ground, reason: input.reason, liftFrom: input.liftFrom, restrictedOn: londonDateOf(r.restrictedAt), records: r.records },
+        },
+      };
+    }
     case 'plan':
     case 'approve-plan':
     case 'execute-plan':
     case 'confirm-manual-execution':
+    case 'lift-restriction':
       throw new Error(`${input.action} is not a lifecycle move (see actOnPlan).`);
     case 'prepare-export':
     case 'release-export':

@@ -55,6 +55,35 @@ export function planJson(c: Case, lines?: { lines: PlanLine[]; total: number }):
   };
 }
 
+/**
+ * The case's restriction (Art. 18; issue 15) and its lifting, or null when no executed plan
+ * restricted anything: since when, how many records, by which plans (without their S3 keys), and
+ * the lifting announced to the requester (ground, reason, date it is lifted from, the letter's
+ * state), the lift plan and when it was lifted.
+ */
+export function restrictionJson(c: Case): Record<string, unknown> | null {
+  const r = c.restriction;
+  if (!r) return null;
+  const lift = r.lift;
+  return {
+    restrictedAt: r.restrictedAt,
+    records: r.records,
+    plans: r.plans.map(({ planId, restrictedAt, records }) => ({ planId, restrictedAt, records })),
+    lift: lift
+      ? {
+          ground: lift.ground,
+          reason: lift.reason,
+          liftFrom: lift.liftFrom,
+          announcedAt: lift.announcedAt,
+          announcedBy: lift.announcedBy,
+          letter: { id: lift.letter, state: mailEntry(c, lift.letter)?.state ?? null },
+          planId: lift.planId ?? null,
+          liftedAt: lift.liftedAt ?? null,
+        }
+      : null,
+  };
+}
+
 export function caseJson(view: CaseView, extra: { planLines?: { lines: PlanLine[]; total: number } } = {}): Record<string, unknown> {
   const c = view.case;
   return {
@@ -85,6 +114,7 @@ export function caseJson(view: CaseView, extra: { planLines?: { lines: PlanLine[
     searches: searchesJson(c),
     searchRun: searchRunJson(c),
     plan: planJson(c, extra.planLines),
+    restriction: restrictionJson(c),
     forwards: forwardsJson(c),
   };
 }

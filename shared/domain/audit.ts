@@ -87,6 +87,9 @@ export const AUDIT_ACTIONS = [
   'PlanVerified',
   'PlanVerificationFailed',
   'RecipientNotified',
+  // Restriction (Art. 18(3); issue 15): the person told before it is lifted, then the lift plan
+  'RestrictionLiftAnnounced',
+  'RestrictionLiftProposed',
 ] as const;
 
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];

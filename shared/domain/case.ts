@@ -3,6 +3,7 @@ import type { Clarification, Nation } from './deadlines';
 import type { OutboxEntry } from './outbox';
 import type { CaseExport } from './export';
 import type { CasePlan } from './plan';
+import type { CaseRestriction } from './restriction';
 import type { CustomerForward } from './forwarding';
 import type { CaseSearch } from './search';
 
@@ -164,6 +165,8 @@ export interface Case {
   export?: CaseExport;
   /** The latest change plan for erasure, rectification, restriction or objection (issue 15; shared/domain/plan.ts). */
   plan?: CasePlan;
+  /** The restriction an executed plan put on records, and its lifting (Art. 18(3); shared/domain/restriction.ts); kept after the case closes. */
+  restriction?: CaseRestriction;
   /** Mail this case owes or has sent (shared/domain/outbox.ts); absent on cases that never owed any. */
   outbox?: OutboxEntry[];
   audit: AuditEntry[];

@@ -4,6 +4,7 @@
  * (shared/domain/plan.ts); the store writes each in one conditional update with its audit entry.
  *
  *   proposePlan         the plan computed from the finished search (plan-rules.ts), for the DPO
+ *   proposeLiftPlan     the lifting of the case's restriction (restriction.ts), once the person was told
  *   approvePlan         a member of staff approves it: nothing changes in a source before this
  *   retryPlan           a failed plan approved again (writes are idempotent: done sources are skipped)
  *   startExecution      the workflow's Begin: approved → executing, the sources to apply
@@ -13,6 +14,7 @@
  *   confirmManualExecution  a manual source's task done by a member of staff
  *   startVerification / finishVerification  the verification search and what it still found
  */
+import { londonDateOf } from './calendar';
 import { isComplaint, type Actor, type AuditEntry, type Case } from './case';
 import { InvalidTransitionError, SearchNotFinishedError } from './errors';
 import { owe, type MailParams } from './outbox';
@@ -27,6 +29,7 @@ import {
   type SourceExecution,
 } from './plan';
 import type { Recipient, Register, SourceKind } from './register';
+import { liftBlocked, recordLift, recordRestriction } from './restriction';
 
 type Step = { case: Case; entry: AuditEntry };
 
@@ -34,9 +37,9 @@ type Step = { case: Case; entry: AuditEntry };
 export const PLANNED_RIGHTS = ['erasure', 'rectification', 'restriction', 'objection'] as const;
 
 /** Actions that change a record in its source (the others leave it as it is). */
-export const CHANGING_ACTIONS: readonly PlanAction[] = ['erase', 'rectify', 'restrict', 'stop'];
-/** Actions an Art. 19 recipient is told of. */
-export const NOTIFIED_ACTIONS: readonly PlanAction[] = ['erase', 'rectify', 'restrict'];
+export const CHANGING_ACTIONS: readonly PlanAction[] = ['erase', 'rectify', 'restrict', 'stop', 'lift'];
+/** Actions an Art. 19 recipient is told of (a restriction's lifting too: it was told of the restriction). */
+export const NOTIFIED_ACTIONS: readonly PlanAction[] = ['erase', 'rectify', 'restrict', 'lift'];
 
 /** At most this many instructions are listed in one recipient notice; the rest are counted. */
 export const MAX_NOTICE_INSTRUCTIONS = 50;
@@ -65,12 +68,14 @@ function instruction(l: PlanLine): string {
       return `Erase ${what}.`;
     case 'rectify':
       return `Correct ${what}: ${l.field ?? 'the field'} is now ${JSON.stringify(l.to ?? null)}${l.from !== undefined ? ` (was ${JSON.stringify(l.from)})` : ''}.`;
+    case 'lift':
+      return `Lift the restriction on ${what}: it may be used again as before.`;
     default:
       return `Restrict ${what}: store it, do not otherwise use it.`;
   }
 }
 
-/** The Art. 19 notices a plan's lines imply: each register recipient of a record erased, rectified or restricted, once. */
+/** The Art. 19 notices a plan's lines imply: each register recipient of a record erased, rectified, restricted or lifted, once. */
 export function plannedNotices(lines: readonly PlanLine[], recipients: readonly Recipient[]): PlannedNotice[] {
   const out: PlannedNotice[] = [];
   for (const r of recipients) {
@@ -99,6 +104,23 @@ export function plannedSources(lines: readonly PlanLine[], kinds: Readonly<Recor
 
 const isBusy = (p: CasePlan | undefined) => p?.status === 'approved' || p?.status === 'executing';
 
+/** The plan as proposed: its sources and the recipients its lines imply. */
+function proposed(c: Case, input: ProposePlanInput, runId: string, ctx: { at: string; actor: Actor }): CasePlan {
+  const notices = plannedNotices(input.lines, input.register.recipients);
+  return {
+    planId: input.planId,
+    runId,
+    registerVersion: input.registerVersion,
+    status: 'proposed',
+    proposedAt: ctx.at,
+    proposedBy: ctx.actor,
+    linesKey: `plans/${c.id}/${input.planId}.json`,
+    groups: input.groups,
+    sources: plannedSources(input.lines, input.kinds),
+    ...(notices.length ? { recipients: notices } : {}),
+  };
+}
+
 /**
  * The plan computed from the case's finished search, for the DPO to review. It replaces a plan
  * not yet approved, a failed one and a finished one; never one being executed. Only for an open
@@ -114,19 +136,7 @@ export function proposePlan(c: Case, input: ProposePlanInput, ctx: { at: string;
     throw new SearchNotFinishedError('Record the manual searches first: the plan covers every record found.');
   if (isBusy(c.plan)) throw new InvalidTransitionError('The current plan is approved and being executed: wait for it to finish.');
   if (!PLAN_ID.test(input.planId)) throw new InvalidTransitionError('A plan needs a lower-case plan id.');
-  const notices = plannedNotices(input.lines, input.register.recipients);
-  const plan: CasePlan = {
-    planId: input.planId,
-    runId: c.search.runId,
-    registerVersion: input.registerVersion,
-    status: 'proposed',
-    proposedAt: ctx.at,
-    proposedBy: ctx.actor,
-    linesKey: `plans/${c.id}/${input.planId}.json`,
-    groups: input.groups,
-    sources: plannedSources(input.lines, input.kinds),
-    ...(notices.length ? { recipients: notices } : {}),
-  };
+  const plan = proposed(c, input, c.search.runId, ctx);
   const counts = countBy(input.lines);
   return {
     plan,
@@ -140,6 +150,42 @@ export function proposePlan(c: Case, input: ProposePlanInput, ctx: { at: string;
   };
 }
 
+/**
+ * The lifting of the case's restriction as a plan (Art. 18(3)): its lines made from the
+ * restricting plans' (restriction.ts `liftLines`; `runId` the search they came from), for staff
+ * to approve like any plan. Only once the requester was told and the date they were told has
+ * come (`liftBlocked`); on an open or a closed case (the restriction outlives it, and the case
+ * stays as it is); never over a plan being executed.
+ */
+export function proposeLiftPlan(c: Case, input: ProposePlanInput & { runId: string }, ctx: { at: string; actor: Actor }): Step & { plan: CasePlan } {
+  const blocked = liftBlocked(c, londonDateOf(ctx.at));
+  if (blocked) throw new InvalidTransitionError(blocked);
+  if (isBusy(c.plan)) throw new InvalidTransitionError('The current plan is approved and being executed: wait for it to finish.');
+  if (!PLAN_ID.test(input.planId)) throw new InvalidTransitionError('A plan needs a lower-case plan id.');
+  if (input.lines.length === 0 || input.lines.some((l) => l.action !== 'lift'))
+    throw new InvalidTransitionError('A lift plan lifts the records its restricting plan restricted, and nothing else.');
+  const plan: CasePlan = { ...proposed(c, input, input.runId, ctx), kind: 'lift' };
+  const r = c.restriction!;
+  const restriction = { ...r, lift: { ...r.lift!, planId: input.planId } };
+  return {
+    plan,
+    case: { ...c, plan, restriction, updatedAt: ctx.at },
+    entry: {
+      at: ctx.at,
+      actor: ctx.actor,
+      action: 'RestrictionLiftProposed',
+      detail: { planId: input.planId, lines: input.lines.length, ...(c.plan ? { replaces: c.plan.planId } : {}) },
+    },
+  };
+}
+
+/** Why a lift plan cannot be approved or executed now (belt and braces: the announcement is checked again), or undefined. */
+function liftPlanBlocked(c: Case, p: CasePlan, at: string): string | undefined {
+  if (p.kind !== 'lift') return undefined;
+  if (c.restriction?.lift?.planId !== p.planId) return 'This lift plan was made under an earlier announcement: make the lift plan again.';
+  return liftBlocked(c, londonDateOf(at));
+}
+
 function currentPlan(c: Case, planId: string): CasePlan {
   if (!c.plan) throw new InvalidTransitionError('This case has no plan: make one first.');
   if (c.plan.planId !== planId) throw new InvalidTransitionError('That plan has been replaced: review the current one.');
@@ -151,14 +197,17 @@ function currentPlan(c: Case, planId: string): CasePlan {
  * drawn is refused). Only a proposed plan, on an open case; the system never approves.
  */
 export function approvePlan(c: Case, planId: string, ctx: { at: string; actor: Actor }): Step {
-  if (c.status === 'closed') throw new InvalidTransitionError('This case is closed.');
   if (!ctx.actor.startsWith('staff:')) throw new InvalidTransitionError('Only a member of staff can approve a plan.');
   const p = currentPlan(c, planId);
+  // A restriction outlives its case: only a lift plan is approved on a closed case.
+  if (c.status === 'closed' && p.kind !== 'lift') throw new InvalidTransitionError('This case is closed.');
   if (p.status !== 'proposed') throw new InvalidTransitionError(`This plan is ${p.status}: only a proposed plan can be approved.`);
+  const blocked = liftPlanBlocked(c, p, ctx.at);
+  if (blocked) throw new InvalidTransitionError(blocked);
   const plan: CasePlan = { ...p, status: 'approved', approvedAt: ctx.at, approvedBy: ctx.actor, attempt: 1 };
   return {
     case: { ...c, plan, updatedAt: ctx.at },
-    entry: { at: ctx.at, actor: ctx.actor, action: 'PlanApproved', detail: { planId, attempt: 1 } },
+    entry: { at: ctx.at, actor: ctx.actor, action: 'PlanApproved', detail: { planId, attempt: 1, ...(p.kind ? { kind: p.kind } : {}) } },
   };
 }
 
@@ -167,9 +216,11 @@ export function approvePlan(c: Case, planId: string, ctx: { at: string; actor: A
  * pending again; sources already done stay done (their writes are idempotent anyway).
  */
 export function retryPlan(c: Case, planId: string, ctx: { at: string; actor: Actor }): Step {
-  if (c.status === 'closed') throw new InvalidTransitionError('This case is closed.');
   const p = currentPlan(c, planId);
+  if (c.status === 'closed' && p.kind !== 'lift') throw new InvalidTransitionError('This case is closed.');
   if (p.status !== 'failed') throw new InvalidTransitionError(`This plan is ${p.status}: only a failed plan is executed again.`);
+  const blocked = liftPlanBlocked(c, p, ctx.at);
+  if (blocked) throw new InvalidTransitionError(blocked);
   const attempt = (p.attempt ?? 1) + 1;
   const sources = p.sources.map((s): SourceExecution => {
     if (s.status !== 'failed') return s;
@@ -267,6 +318,7 @@ export function noticeParams(planId: string, n: PlannedNotice): MailParams {
     erase: n.records.erase ?? 0,
     rectify: n.records.rectify ?? 0,
     restrict: n.records.restrict ?? 0,
+    lift: n.records.lift ?? 0,
     instructions: n.instructions.join('\n'),
     more: n.more,
   };
@@ -287,9 +339,24 @@ export function noticeFromParams(p: MailParams): PlannedNotice {
   };
 }
 
-/** An executed plan: its stamp, and the Art. 19 notices owed in the same write. */
+/** Lines of the plan with `action`, by its groups. */
+const countOf = (p: CasePlan, action: PlanAction): number => p.groups.reduce((n, g) => n + (g.action === action ? g.count : 0), 0);
+
+/** The outbox id of the letter telling the requester their restriction was lifted. */
+export const liftedLetterId = (planId: string): string => `letter:restriction-lifted:${planId}`;
+
+/**
+ * An executed plan: its stamp, and the Art. 19 notices owed in the same write. A plan that
+ * restricted records puts the restriction in force on the case; a lift plan lifts it and owes the
+ * requester a short letter saying so (they were told before, Art. 18(3); this confirms it).
+ */
 function executed(c: Case, p: CasePlan, sources: SourceExecution[], at: string): Case {
-  let next: Case = c;
+  const lifted = p.kind === 'lift' ? recordLift(c, p.planId, at) : undefined;
+  let next: Case = lifted ?? recordRestriction(c, p, countOf(p, 'restrict'), at);
+  if (lifted && lifted !== c) {
+    const params = { letter: 'restriction-lifted', liftedOn: londonDateOf(at), records: countOf(p, 'lift') };
+    next = owe(next, { id: liftedLetterId(p.planId), kind: 'letter', to: 'requester', params }, at);
+  }
   const notices: RecipientNotice[] = [];
   for (const n of p.recipients ?? []) {
     if (!n.noticeEmail) continue;
@@ -330,7 +397,15 @@ export function finishExecution(c: Case, planId: string, at: string): Step | und
     };
   }
   const next = executed(c, p, sources, at);
-  return { case: next, entry: { at, actor: 'system', action: 'PlanExecuted', detail: { planId, notices: next.plan!.notices?.length ?? 0 } } };
+  return {
+    case: next,
+    entry: {
+      at,
+      actor: 'system',
+      action: 'PlanExecuted',
+      detail: { planId, notices: next.plan!.notices?.length ?? 0, ...(p.kind ? { kind: p.kind } : {}) },
+    },
+  };
 }
 
 /**

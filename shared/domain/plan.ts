@@ -34,6 +34,12 @@ export const PLAN_ACTIONS = [
   'stop',
   /** Icetrak is only processor: the request goes to the customer (the controller), who decides. */
   'forward',
+  /**
+   * Lift the restriction mark (Art. 18(3)): the record is used again as before. Only in a lift
+   * plan (shared/domain/restriction.ts), made from a restricting plan's lines once the person
+   * was told; never computed by plan-rules.ts.
+   */
+  'lift',
 ] as const;
 export type PlanAction = (typeof PLAN_ACTIONS)[number];
 
@@ -76,7 +82,7 @@ export interface PlanLine {
   to?: FieldValue;
   /** stop: the purpose processing stops for. */
   purpose?: string;
-  /** Register recipients the record was disclosed to (Art. 19): told of an erasure, rectification or restriction. */
+  /** Register recipients the record was disclosed to (Art. 19): told of an erasure, rectification, restriction or its lifting. */
   recipients?: string[];
 }
 
@@ -148,6 +154,12 @@ export interface RecipientNotice {
 /** The case's latest plan (`Case.plan`). */
 export interface CasePlan {
   planId: string;
+  /**
+   * `lift`: the lifting of the case's restriction (shared/domain/restriction.ts), made from the
+   * restricting plan's lines once the person was told; allowed on a closed case, which it leaves
+   * closed. Absent: a plan computed from the search (plan-rules.ts).
+   */
+  kind?: 'lift';
   /** The search run it was computed from. */
   runId: string;
   registerVersion: string;

@@ -92,6 +92,8 @@ export const sqlWriteSchema = z
     rectify: z.record(column, writeStatement(2)).optional(),
     /** Marks the record restricted (stored, not otherwise processed; the systems reading it honour the mark): `$1` the key. */
     restrict: writeStatement(1).optional(),
+    /** Lifts the restriction (clears the mark `restrict` set; Art. 18(3), after the person was told): `$1` the key. Required with `restrict`. */
+    unrestrict: writeStatement(1).optional(),
     /** Stops processing for an objectable purpose of the system (its `objections`), by purpose: `$1` the key. */
     stop: z.record(slug, writeStatement(1)).optional(),
     /**
@@ -246,6 +248,11 @@ export const registerSchema = z
           if (!types.has(w.recordType)) ctx.addIssue({ code: 'custom', message: `"${s.id}" writes record type "${w.recordType}", which no query finds` });
           if (written.has(w.recordType)) ctx.addIssue({ code: 'custom', message: `"${s.id}" lists the writes of "${w.recordType}" twice` });
           written.add(w.recordType);
+          // A mark that cannot be lifted is a defect: a restriction must end when its ground does (Art. 18(3)).
+          if (w.restrict !== undefined && w.unrestrict === undefined)
+            ctx.addIssue({ code: 'custom', message: `"${s.id}" restricts "${w.recordType}" but has no unrestrict statement to lift the mark` });
+          if (w.unrestrict !== undefined && w.restrict === undefined)
+            ctx.addIssue({ code: 'custom', message: `"${s.id}" unrestricts "${w.recordType}", which it never restricts` });
           for (const purpose of Object.keys(w.stop ?? {})) {
             if (!(s.objections ?? []).some((o) => o.purpose === purpose))
               ctx.addIssue({ code: 'custom', message: `"${s.id}" stops purpose "${purpose}" for "${w.recordType}", which is not among its objections` });

@@ -11,7 +11,7 @@
  *
  * The writes (issue 15) are what an approved change plan may do to each record type, as
  * parameterised statements (`$1` the record's key, `$2` a corrected value) that the SQL writer runs
- * in one transaction. Each system lists them children first: the sign-ins before the account user
+ * in one transaction (a restriction's mark set by `restrict`, cleared by `unrestrict` when it is lifted). Each system lists them children first: the sign-ins before the account user
  * they belong to, the invoices before their billing contact. A DELETE never reaches beyond the
  * record it names: a row the plan does not list (a sign-in made after the search) makes the
  * foreign key refuse the parent's deletion, and the whole source's transaction rolls back.
@@ -24,7 +24,7 @@ const CONTACT_COLUMNS = `c.contact_id, c.account_id, a.name AS account_name, a.s
   c.full_name, c.email, c.phone, c.postal_address`;
 
 export const ICETRAK_REGISTER: Register = parseRegister({
-  version: '2026-12-02.3',
+  version: '2026-12-02.4',
   controller: {
     name: 'Icetrak Ltd',
     address: '2 Nimrod House, Malvern, Worcestershire',
@@ -98,6 +98,7 @@ export const ICETRAK_REGISTER: Register = parseRegister({
             recordType: 'sign_in',
             erase: 'DELETE FROM login_events WHERE event_id = $1::bigint',
             restrict: 'UPDATE login_events SET restricted_at = coalesce(restricted_at, now()) WHERE event_id = $1::bigint',
+            unrestrict: 'UPDATE login_events SET restricted_at = NULL WHERE event_id = $1::bigint',
             // (default) Sign-ins are security logs: the account runs without a user's past sign-ins.
             notKeptWithAccount: 'Sign-in records are security logs: they are not needed to run the account, and the law does not require them to be kept.',
           },
@@ -111,6 +112,7 @@ export const ICETRAK_REGISTER: Register = parseRegister({
               job_title: 'UPDATE account_users SET job_title = $2 WHERE user_id = $1',
             },
             restrict: 'UPDATE account_users SET restricted_at = coalesce(restricted_at, now()) WHERE user_id = $1',
+            unrestrict: 'UPDATE account_users SET restricted_at = NULL WHERE user_id = $1',
             stop: { 'direct-marketing': 'UPDATE account_users SET marketing_opt_out_at = coalesce(marketing_opt_out_at, now()) WHERE user_id = $1' },
           },
         ],
@@ -179,6 +181,7 @@ export const ICETRAK_REGISTER: Register = parseRegister({
             recordType: 'invoice',
             erase: 'DELETE FROM invoices WHERE invoice_id = $1',
             restrict: 'UPDATE invoices SET restricted_at = coalesce(restricted_at, now()) WHERE invoice_id = $1',
+            unrestrict: 'UPDATE invoices SET restricted_at = NULL WHERE invoice_id = $1',
           },
           {
             recordType: 'billing_contact',
@@ -190,6 +193,7 @@ export const ICETRAK_REGISTER: Register = parseRegister({
               postal_address: 'UPDATE billing_contacts SET postal_address = $2 WHERE contact_id = $1',
             },
             restrict: 'UPDATE billing_contacts SET restricted_at = coalesce(restricted_at, now()) WHERE contact_id = $1',
+            unrestrict: 'UPDATE billing_contacts SET restricted_at = NULL WHERE contact_id = $1',
           },
         ],
       },

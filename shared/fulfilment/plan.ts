@@ -10,6 +10,9 @@
  *   execute     a failed plan approved again (retryPlan), then a new attempt started.
  *   confirm     a manual source's changes confirmed; when that executes the plan, its notices go
  *               out (the outbox's fast path) and the verification search starts.
+ *   lift        the case's restriction lifted (Art. 18(3), once the person was told): a lift plan
+ *               made from the restricting plans' lines files (restriction.ts liftLines), proposed
+ *               for approval like any plan, on an open or a closed case.
  *
  * The accounts a plan weighs (open or closed, and when) come from the search's own records (the
  * account system's rows carry `account_status` and `account_closed_on`), so the desk's handlers
@@ -24,6 +27,7 @@ import {
   approvePlan,
   confirmManualExecution,
   needsVerification,
+  proposeLiftPlan,
   proposePlan,
   retryPlan,
   sourcesToVerify,
@@ -31,6 +35,7 @@ import {
 } from '#domain/plan-execution';
 import { computePlan, groupLines, type Correction, type PlanAccount } from '#domain/plan-rules';
 import type { Register, SourceKind } from '#domain/register';
+import { liftBlocked, liftLines } from '#domain/restriction';
 import { startSearch, type FoundRecord, type SourceRecordsFile } from '#domain/search';
 import { actorOf, type Staff } from '#shared/auth/staff';
 import { errorFields, logger } from '#shared/core/log';
@@ -148,6 +153,38 @@ export async function proposeCasePlan(
       return proposePlan(
         cur,
         { planId, registerVersion: deps.register.version, lines, groups: groupLines(lines), kinds, register: deps.register },
+        { at, actor: actorOf(staff) },
+      );
+    },
+    { current: found },
+  );
+}
+
+/**
+ * The lift plan of the case's restriction: one `lift` line per record its restricting plans
+ * restricted, read from their lines files; written, then proposed on the case (refused, with
+ * nothing written, before the requester was told or before the date they were told).
+ */
+export async function liftCaseRestriction(found: Case, staff: Staff, deps: PlanDeps): Promise<Case> {
+  const now = deps.clock.now();
+  const blocked = liftBlocked(found, londonDateOf(now));
+  if (blocked) throw new InvalidTransitionError(blocked);
+  const restricting = await Promise.all(found.restriction!.plans.map((p) => readPlanLines(deps.files, p.linesKey)));
+  const lines = liftLines(restricting.map((f) => f.lines));
+  const planId = deps.planId();
+  const runId = restricting.at(-1)!.runId;
+  const file: PlanLinesFile = { caseId: found.id, planId, runId, lines };
+  await deps.files.put(planKey(found.id, planId), JSON.stringify(file), { contentType: 'application/json' });
+  const kinds = Object.fromEntries(deps.register.systems.map((s) => [s.id, s.connector.kind])) as Record<string, SourceKind>;
+  const at = now.toISOString();
+  return deps.cases.update(
+    found.id,
+    (cur) => {
+      const same = (cur.restriction?.plans ?? []).map((p) => p.planId).join() === found.restriction!.plans.map((p) => p.planId).join();
+      if (!same) throw new InvalidTransitionError('The restriction changed meanwhile: lift it again.');
+      return proposeLiftPlan(
+        cur,
+        { planId, runId, registerVersion: deps.register.version, lines, groups: groupLines(lines), kinds, register: deps.register },
         { at, actor: actorOf(staff) },
       );
     },

@@ -13,7 +13,8 @@ import { csrfInput } from './desk-layout';
 /**
  * Actions drawn as a full form in the Actions section (mark-read and mark-posted are small buttons
  * elsewhere; search has its own section, desk-search.ts; the answer's prepare-export and
- * release-export theirs, desk-export.ts; the change plan's actions theirs, desk-plan.ts).
+ * release-export theirs, desk-export.ts; the change plan's actions theirs, desk-plan.ts; the
+ * restriction's lifting its panel, desk-restriction.ts).
  */
 export type FormAction = Exclude<
   ActionName,
@@ -28,6 +29,8 @@ export type FormAction = Exclude<
   | 'approve-plan'
   | 'execute-plan'
   | 'confirm-manual-execution'
+  | 'announce-restriction-lift'
+  | 'lift-restriction'
 >;
 
 interface ActionForm {

@@ -25,6 +25,7 @@ import { confirmedEmail, emailReceivedEmail } from './emails';
 import { actionAnchors, actionForm, isFormAction, smallActionForm } from './desk-actions';
 import { searchSection } from './desk-search';
 import { planSection } from './desk-plan';
+import { restrictionSection } from './desk-restriction';
 import type { PlanLine } from '#domain/plan';
 import type { SourceRecords } from '#shared/fulfilment/search-records';
 import { answerSection } from './desk-export';
@@ -324,6 +325,7 @@ ${requesterSection(c)}
 ${notesSection(c)}
 ${searchSection({ c, staff, csrf, basePath, ...(opts.records ? { records: opts.records } : {}), ...(values.action === 'search' ? { failed: { values, errors } } : {}) })}
 ${planSection({ c, staff, csrf, basePath, ...(opts.planLines ? { lines: opts.planLines } : {}), ...(values.action === 'plan' ? { failed: { values, errors } } : {}) })}
+${restrictionSection({ c, staff, csrf, basePath, today: view.today, ...(values.action === 'announce-restriction-lift' ? { failed: { values, errors } } : {}) })}
 ${correspondenceSection(view, staff, csrf, basePath)}
 ${answerSection({ view, staff, csrf, basePath })}
 ${actionsSection}

@@ -75,7 +75,8 @@ export function planSection(opts: {
 }): RawHtml {
   const { c, staff, csrf, basePath } = opts;
   const p = c.plan;
-  const acting = canAct(staff) && isOpen(c.status);
+  // A lift plan is approved on a closed case too: the restriction outlives the case (restriction.ts).
+  const acting = canAct(staff) && (isOpen(c.status) || p?.kind === 'lift');
   if (!p && !c.rights.some((r) => (PLANNED_RIGHTS as readonly string[]).includes(r))) return h``;
 
   const state: FormState = { prefix: 'plan', values: opts.failed?.values ?? {}, errors: opts.failed?.errors ?? {} };
@@ -158,6 +159,7 @@ ${makeForm}`;
       ? form(c, csrf, basePath, 'execute-plan', hidden('planId', p.planId), 'Execute the plan again')
       : '';
   return h`<h2 id="plan">Change plan</h2>
+${p.kind === 'lift' ? h`<p>This plan lifts the restriction (see <a href="#restriction">Restriction</a>): the requester was told first.</p>` : ''}
 <p><strong>${PLAN_STATUS_TEXT[p.status]}</strong></p>
 <p>Plan ${p.planId}, proposed ${timeOf(p.proposedAt)} by ${p.proposedBy.replace(/^staff:/, '')} from the search of ${p.runId} (register ${p.registerVersion})${
     p.approvedBy ? h`; approved ${timeOf(p.approvedAt ?? '')} by ${p.approvedBy.replace(/^staff:/, '')}` : ''

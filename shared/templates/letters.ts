@@ -11,7 +11,8 @@ import type { Case } from '#domain/case';
 import { formatLongDate, londonDateOf } from '#domain/calendar';
 import { RIGHT_LABELS } from '#domain/labels';
 import type { MailParams } from '#domain/outbox';
-import { ACTION_TEXT, groupPhrase, keptBecause } from './plan-text';
+import { isLiftGround } from '#domain/restriction';
+import { ACTION_TEXT, LIFT_GROUND_TEXT, groupPhrase, keptBecause } from './plan-text';
 import { forwardsOf } from '#domain/forwarding';
 import { type Block, type RenderedEmail, heading, link, list, mailto, paragraph, pre, renderEmail, strong } from './email-blocks';
 
@@ -27,6 +28,8 @@ export const LETTER_KINDS = [
   'complaint-outcome',
   'export-ready',
   'forwarded-to-customers',
+  'restriction-lift',
+  'restriction-lifted',
 ] as const;
 export type LetterKind = (typeof LETTER_KINDS)[number];
 
@@ -44,6 +47,8 @@ export const LETTER_TITLES: Record<LetterKind, string> = {
   'complaint-outcome': 'The outcome of your complaint',
   'export-ready': 'Your data is ready to download',
   'forwarded-to-customers': 'Organisations that hold your data have been sent your request',
+  'restriction-lift': 'We are going to lift the restriction on your data',
+  'restriction-lifted': 'We have lifted the restriction on your data',
 };
 
 const SIGN_OFF = 'Data Protection Officer, Icetrak Ltd, Malvern, UK';
@@ -54,6 +59,16 @@ const text = (p: MailParams, key: string): string => {
   return typeof value === 'string' ? value : '';
 };
 const lines = (value: string): Block[] => (value ? [pre(value)] : []);
+/** A date param (YYYY-MM-DD) as the letter says it (Wednesday 2 December 2026), or '' when absent or not a date. */
+const isoText = (p: MailParams, key: string): string => {
+  const value = text(p, key);
+  return /^\d{4}-\d{2}-\d{2}$/.test(value) ? formatLongDate(value) : '';
+};
+/** "3 of your records": the params' record count. */
+const records = (p: MailParams): string => {
+  const n = typeof p.records === 'number' && p.records > 0 ? p.records : 0;
+  return n ? `${n} of your records` : 'your records';
+};
 
 /**
  * The subject and body of letter `kind` on case `c`, with what the action recorded in `p`.
@@ -173,6 +188,47 @@ function body(c: Case, kind: LetterKind, p: MailParams, due: string | null, down
         ...lines(text(p, 'summary')),
         paragraph(`If you are not satisfied, you can complain to ${ICO}.`),
       ];
+    case 'restriction-lift': {
+      // Art. 18(3): told BEFORE the restriction is lifted; what, since when, from when, why, what it means, what they can do.
+      const from = isoText(p, 'liftFrom');
+      const since = isoText(p, 'restrictedOn');
+      const ground = isLiftGround(p.ground) ? p.ground : 'other';
+      return [
+        paragraph(
+          'Following your request ',
+          strong(c.reference),
+          `, we restricted ${records(p)}${since ? ` on ${since}` : ''}: we kept them stored but did not otherwise use them.`,
+        ),
+        paragraph(
+          'We are writing to tell you, before we do it, that we will lift the restriction on or after ',
+          strong(from || 'the date we give you'),
+          '.',
+        ),
+        heading('Why'),
+        paragraph(`We are lifting it because ${LIFT_GROUND_TEXT[ground]}.`),
+        ...lines(text(p, 'reason')),
+        heading('What lifting it means'),
+        paragraph(
+          'Once the restriction is lifted, your records are used again as they were before, for the purposes our privacy notice describes. Any organisation we told of the restriction will be told it has been lifted.',
+        ),
+        heading('If you disagree'),
+        paragraph(
+          `You can reply${from ? ` before ${from}` : ''} to tell us why the restriction should stay, or to object to how we use your data; we will consider what you say before we lift it.`,
+        ),
+        paragraph(`You can also complain to ${ICO}.`),
+      ];
+    }
+    case 'restriction-lifted': {
+      const on = isoText(p, 'liftedOn');
+      return [
+        paragraph(
+          `As we told you we would, we lifted the restriction on ${records(p)}${on ? ` on ${on}` : ''} (your request `,
+          strong(c.reference),
+          '). They are used again as they were before.',
+        ),
+        paragraph(`If you are unhappy with this, you can complain to us, and to ${ICO}.`),
+      ];
+    }
     case 'export-ready': {
       const until = typeof p.linkExpiresAt === 'string' ? londonDateOf(p.linkExpiresAt) : null;
       return [
@@ -204,7 +260,9 @@ function body(c: Case, kind: LetterKind, p: MailParams, due: string | null, down
 export function planBlocks(c: Case): Block[] {
   const p = c.plan;
   if (!p || !['executed', 'verified', 'verification-failed'].includes(p.status)) return [];
-  const changed = p.groups.filter((g) => g.action === 'erase' || g.action === 'rectify' || g.action === 'restrict' || g.action === 'stop');
+  const changed = p.groups.filter(
+    (g) => g.action === 'erase' || g.action === 'rectify' || g.action === 'restrict' || g.action === 'stop' || g.action === 'lift',
+  );
   const kept = p.groups.filter((g) => g.action === 'keep' && g.ground !== 'not-affected' && g.ground !== 'processor');
   const forwarded = p.groups.filter((g) => g.action === 'forward' || (g.action === 'keep' && g.ground === 'processor'));
   const done = (g: (typeof changed)[number]) => {
@@ -215,6 +273,8 @@ export function planBlocks(c: Case): Block[] {
         return `We corrected ${g.field ?? 'the details'} in ${groupPhrase(g)}.`;
       case 'restrict':
         return `We restricted ${groupPhrase(g)}: we keep them stored but do not otherwise use them, and will tell you before the restriction is lifted.`;
+      case 'lift':
+        return `We lifted the restriction on ${groupPhrase(g)}, as we told you we would: they are used again as before.`;
       default:
         return `We stopped using ${groupPhrase(g)} for ${g.purpose ?? 'the purpose you objected to'}.`;
     }

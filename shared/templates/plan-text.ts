@@ -4,6 +4,7 @@
  */
 import { formatLongDate } from '#domain/calendar';
 import type { KeepGround, PlanAction, PlanGroup, PlanStatus } from '#domain/plan';
+import type { LiftGround } from '#domain/restriction';
 
 export const ACTION_TEXT: Record<PlanAction, string> = {
   erase: 'Erase',
@@ -12,6 +13,7 @@ export const ACTION_TEXT: Record<PlanAction, string> = {
   restrict: 'Restrict',
   stop: 'Stop using for a purpose',
   forward: 'Forward to the customer',
+  lift: 'Lift the restriction',
 };
 
 /** Why a record is kept, in the requester's words. */
@@ -22,6 +24,15 @@ export const GROUND_TEXT: Record<KeepGround, string> = {
   'request-record': 'they are our record of your requests, which we must keep to show how we handled them',
   processor: 'Icetrak holds them only on behalf of the business that sent the messages, which decides what happens to them',
   'not-affected': 'your request does not concern them',
+};
+
+/** Why a restriction is lifted (Art. 18(1)), in the requester's words: the letter and the desk say it so. */
+export const LIFT_GROUND_TEXT: Record<LiftGround, string> = {
+  'accuracy-verified': 'we have checked the accuracy of your data, which you contested, and it is now accurate',
+  'objection-decided': 'we have decided on your objection: our legitimate grounds for using your data override it',
+  'claims-ended': 'you no longer need your data kept for the legal claims you told us of',
+  'requester-agreed': 'you have agreed to the restriction being lifted',
+  other: 'of the reason below',
 };
 
 export const PLAN_STATUS_TEXT: Record<PlanStatus, string> = {

@@ -1,7 +1,7 @@
 /**
  * The Art. 19 notice to a recipient of the data (issue 15): an organisation the register says
- * receives records that an executed plan erased, rectified or restricted (Kashflow for billing
- * contacts). It carries our reference, what to do with which record (ids, and for a correction
+ * receives records that an executed plan erased, rectified or restricted, or whose restriction
+ * a lift plan lifted (Kashflow for billing contacts). It carries our reference, what to do with which record (ids, and for a correction
  * the corrected value), and where to answer. Rendered from the plan's planned notice
  * (shared/domain/plan.ts PlannedNotice), escaped like every email.
  */
@@ -14,9 +14,12 @@ const SIGN_OFF = 'Data Protection Officer, Icetrak Ltd, Malvern, UK';
 export function recipientNoticeEmail(c: Case, notice: PlannedNotice, opts: { dpoAddress: string }): RenderedEmail {
   const subject = `[${c.reference}] Data subject request: changes to data we shared with you`;
   const n = notice.records;
-  const counts = [n.erase ? `${n.erase} to erase` : '', n.rectify ? `${n.rectify} to correct` : '', n.restrict ? `${n.restrict} to restrict` : ''].filter(
-    Boolean,
-  );
+  const counts = [
+    n.erase ? `${n.erase} to erase` : '',
+    n.rectify ? `${n.rectify} to correct` : '',
+    n.restrict ? `${n.restrict} to restrict` : '',
+    n.lift ? `${n.lift} to lift the restriction on` : '',
+  ].filter(Boolean);
   return renderEmail(subject, [
     paragraph(`Dear ${notice.name},`),
     paragraph(

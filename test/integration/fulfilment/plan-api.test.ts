@@ -3,10 +3,12 @@
  * account system in PGlite behind `pg`): a request logged, searched, its change plan made (`plan`),
  * shown with its lines (GET /api/cases/{reference}), approved (`approve-plan`: the synthesised plan
  * execution on the real task handlers, SqlWriter on the account system), verified by a new search,
- * the recipients told through the outbox, and the closing letter saying what was done and kept.
+ * the recipients told through the outbox, and the closing letter saying what was done and kept;
+ * and a restriction lifted after its case closed, the requester told first (Art. 18(3)).
  */
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { londonDateOf } from '#domain/calendar';
+import { formatLongDate, londonDateOf } from '#domain/calendar';
 import { startLocalStack, type LocalStack } from '#infra/local/stack';
 import { emailsTo } from '#test/support/http';
 import { bearerFor, staffCall } from '#test/support/staff';
@@ -14,13 +16,17 @@ import { bearerFor, staffCall } from '#test/support/staff';
 let stack: LocalStack;
 let dpo: string;
 let auditor: string;
+/** The account system the stack's handlers read and write, to see what a plan did to its rows. */
+let accountsDb: pg.Pool;
 
 beforeAll(async () => {
   stack = await startLocalStack({ port: 0, sesPort: 0, oidcPort: 0, memory: true, outboxSweepSeconds: 3600, icetrak: true, log: () => undefined });
   dpo = await bearerFor(stack, 'dpo.lead@icetrak.net');
   auditor = await bearerFor(stack, 'auditor@icetrak.net');
+  accountsDb = new pg.Pool({ connectionString: stack.icetrak!.accountsUrl, max: 1 });
 }, 180_000);
 afterAll(async () => {
+  await accountsDb?.end();
   await stack?.stop();
 });
 
@@ -47,8 +53,16 @@ interface Plan {
   lines: Line[] | null;
   linesTotal: number | null;
 }
+interface Restriction {
+  restrictedAt: string;
+  records: number;
+  plans: Array<{ planId: string }>;
+  lift: { ground: string; liftFrom: string; letter: { id: string; state: string | null }; planId: string | null; liftedAt: string | null } | null;
+}
 interface Doc {
-  plan: Plan | null;
+  status: string;
+  plan: (Plan & { kind?: string }) | null;
+  restriction: Restriction | null;
   searchRun: { runId: string; finishedAt: string | null } | null;
   timeline: Array<{ action: string; detail?: Record<string, unknown> }>;
   correspondence: Array<{ direction: string; id?: string; to?: string; state?: string }>;
@@ -165,4 +179,88 @@ describe('change plans through the staff API (issue 15 demo cases)', () => {
     expect(letter.body.text).toContain('Kashflow');
     expect(letter.body.text).toContain('We corrected full_name');
   }, 120_000);
+
+  it('Ada’s restriction, lifted after her case closed: refused until she is told, then lifted from the date told; Kashflow told of both', async () => {
+    const restrictedAt = async () => {
+      const user = await accountsDb.query<{ at: Date | null }>('SELECT restricted_at AS at FROM account_users WHERE user_id = $1', ['USR-1001-01']);
+      const contact = await accountsDb.query<{ at: Date | null }>('SELECT restricted_at AS at FROM billing_contacts WHERE contact_id = $1', [
+        'BC-1001-01',
+      ]);
+      return { user: user.rows[0]!.at, contact: contact.rows[0]!.at };
+    };
+    expect(await restrictedAt()).toEqual({ user: null, contact: null });
+    const ref = await searchedRequest({ rights: ['restriction'], fullName: 'Ada Lovelace', email: 'ada@example.org', phone: '+447700900123' });
+    const plan = await planned(ref);
+    const restricting = plan.lines!.filter((l) => l.action === 'restrict');
+    expect(restricting.map((l) => l.recordId)).toEqual(
+      expect.arrayContaining(['accounts:account_user:USR-1001-01', 'billing:billing_contact:BC-1001-01']),
+    );
+    const done = await executed(ref, plan);
+    expect(done.plan!.status, JSON.stringify(done.plan!.sources)).toBe('executed');
+    expect(done.restriction).toMatchObject({ records: restricting.length, plans: [{ planId: plan.planId }], lift: null });
+    const marked = await restrictedAt();
+    expect(marked.user).toBeInstanceOf(Date);
+    expect(marked.contact).toBeInstanceOf(Date);
+    await stack.outboxSweeper.runOnce();
+    const kashflow = () => emailsTo(stack.urls.ses, 'support@kashflow.example').then((all) => all.filter((m) => m.subject.includes(ref)));
+    const shared = restricting.filter((l) => l.recipients?.includes('kashflow')).length;
+    expect(shared).toBeGreaterThan(0);
+    const restrictNotice = (await kashflow()).map((m) => m.body.text).join();
+    expect(restrictNotice).toContain(`${shared} to restrict.`);
+    expect(restrictNotice).toContain('Restrict billing contact BC-1001-01');
+    expect((await actOn(ref, { action: 'close', outcome: 'completed', summary: 'We restricted your data.' })).status).toBe(200);
+
+    // Closed, and not yet told: the restriction stays.
+    const early = await actOn(ref, { action: 'lift-restriction' });
+    expect(early.status, early.text).toBe(409);
+    expect(early.json<{ message: string }>().message).toContain('Tell the requester first');
+    const today = londonDateOf(new Date());
+    const bad = await actOn(ref, { action: 'announce-restriction-lift', ground: 'sideways', reason: '', liftFrom: '2026-02-30' });
+    expect(bad.status).toBe(400);
+    expect(Object.keys(bad.json<{ errors: Record<string, string> }>().errors).sort()).toEqual(['ground', 'liftFrom', 'reason']);
+    const yesterday = londonDateOf(new Date(Date.now() - 86_400_000));
+    const past = await actOn(ref, { action: 'announce-restriction-lift', ground: 'other', reason: 'Because.', liftFrom: yesterday });
+    expect(past.status, past.text).toBe(422);
+    const told = await actOn(ref, {
+      action: 'announce-restriction-lift',
+      ground: 'accuracy-verified',
+      reason: 'We checked your billing details with you by phone.',
+      liftFrom: today,
+    });
+    expect(told.status, told.text).toBe(200);
+    const announced = await get(ref);
+    expect(announced.status).toBe('closed');
+    expect(announced.restriction!.lift).toMatchObject({
+      ground: 'accuracy-verified',
+      liftFrom: today,
+      letter: { state: 'sent' },
+      planId: null,
+      liftedAt: null,
+    });
+    const letter = (await emailsTo(stack.urls.ses, 'ada@example.org')).find((m) => m.subject.includes(ref) && m.subject.includes('going to lift'))!;
+    expect(letter.body.text).toContain(`on or after ${formatLongDate(today)}`);
+    expect(letter.body.text).toContain('We checked your billing details with you by phone.');
+    expect(letter.body.text).toContain('ico.org.uk');
+
+    const lifting = await actOn(ref, { action: 'lift-restriction' });
+    expect(lifting.status, lifting.text).toBe(200);
+    const liftPlan = (await get(ref)).plan!;
+    expect(liftPlan).toMatchObject({ kind: 'lift', status: 'proposed' });
+    expect(liftPlan.lines!.map((l) => l.action)).toEqual(restricting.map(() => 'lift'));
+    expect(liftPlan.lines!.map((l) => l.recordId)).toEqual(restricting.map((l) => l.recordId));
+    const lifted = await executed(ref, liftPlan);
+    expect(lifted.plan!.status, JSON.stringify(lifted.plan!.sources)).toBe('executed');
+    expect(lifted.status).toBe('closed');
+    expect(lifted.restriction!.lift!.liftedAt).not.toBeNull();
+    expect(await restrictedAt()).toEqual({ user: null, contact: null });
+    expect(lifted.timeline.map((e) => e.action)).toEqual(expect.arrayContaining(['RestrictionLiftAnnounced', 'RestrictionLiftProposed', 'PlanExecuted']));
+    await stack.outboxSweeper.runOnce();
+    const liftNotice = (await kashflow()).map((m) => m.body.text).join();
+    expect(liftNotice).toContain(`${shared} to lift the restriction on.`);
+    expect(liftNotice).toContain('Lift the restriction on billing contact BC-1001-01');
+    const after = (await emailsTo(stack.urls.ses, 'ada@example.org')).find((m) => m.subject.includes(ref) && m.subject.includes('have lifted'))!;
+    expect(after.body.text).toContain('used again as they were before');
+    // Lifted once: nothing more to lift.
+    expect((await actOn(ref, { action: 'lift-restriction' })).status).toBe(409);
+  }, 180_000);
 });

@@ -5,6 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { computePlan, type PlanInput } from '#domain/plan-rules';
+import { liftLines } from '#domain/restriction';
 import type { PlanLine } from '#domain/plan';
 import { systemById, type RegisterSystem } from '#domain/register';
 import type { IdentifierUse } from '#domain/search';
@@ -92,6 +93,40 @@ describe('SqlWriter over the account system (PGlite)', () => {
     expect(await one('SELECT marketing_opt_out_at IS NOT NULL AS out FROM account_users WHERE user_id = $1', ['USR-1001-01'])).toEqual({ out: true });
   });
 
+  it('lifting a restriction clears the marks of the records it restricted (by the register’s unrestrict), per source, idempotently', async () => {
+    const restricted = await planFor(ada.email, { rights: ['restriction'] });
+    const lift = liftLines([restricted]);
+    expect(lift.length).toBe(restricted.filter((l) => l.action === 'restrict').length);
+    const marked = async () => ({
+      users: await one<{ n: number }>('SELECT count(*)::int AS n FROM account_users WHERE user_id = $1 AND restricted_at IS NOT NULL', ['USR-1001-01']),
+      signIns: await one<{ n: number }>('SELECT count(*)::int AS n FROM login_events WHERE user_id = $1 AND restricted_at IS NOT NULL', ['USR-1001-01']),
+      contacts: await one<{ n: number }>('SELECT count(*)::int AS n FROM billing_contacts WHERE contact_id = $1 AND restricted_at IS NOT NULL', [
+        'BC-1001-01',
+      ]),
+    });
+    const accountsWriter = new SqlWriter(accounts, db.pool);
+    const billingWriter = new SqlWriter(billing, db.pool);
+    await accountsWriter.apply(of(restricted, 'accounts'));
+    await billingWriter.apply(of(restricted, 'billing'));
+    const before = await marked();
+    expect(before.users.n).toBe(1);
+    expect(before.signIns.n).toBeGreaterThan(0);
+    expect(before.contacts.n).toBe(1);
+
+    const lifted = of(lift, 'accounts').length;
+    expect(await accountsWriter.apply(of(lift, 'accounts'))).toEqual({ lift: lifted });
+    // The account system's marks are cleared; billing's, another source, stays until its own lines run.
+    expect(await marked()).toEqual({ users: { n: 0 }, signIns: { n: 0 }, contacts: { n: 1 } });
+    expect(await accountsWriter.apply(of(lift, 'accounts'))).toEqual({ lift: lifted });
+    expect(await billingWriter.apply(of(lift, 'billing'))).toEqual({ lift: of(lift, 'billing').length });
+    expect(await marked()).toEqual({ users: { n: 0 }, signIns: { n: 0 }, contacts: { n: 0 } });
+    // Restricted again later: a new mark, lifted again the same way.
+    await accountsWriter.apply(of(restricted, 'accounts'));
+    expect((await marked()).users.n).toBe(1);
+    await accountsWriter.apply(of(lift, 'accounts'));
+    expect((await marked()).users.n).toBe(0);
+  });
+
   it('a failure part-way rolls back every earlier line of the source; the corrected plan is then applied', async () => {
     const before = await one<{ n: number }>('SELECT count(*)::int AS n FROM login_events WHERE user_id = $1', ['USR-1001-01']);
     const adaSignIns = of(await planFor(ada.email, {}), 'accounts').filter((l) => l.recordType === 'sign_in');
@@ -165,6 +200,13 @@ describe('SqlWriter over the account system (PGlite)', () => {
         { ...base, source: 'accounts', recordType: 'account_user', action: 'rectify', field: 'last_login_at', to: 'x' },
       ]),
     ).rejects.toBeInstanceOf(NoWriteStatementError);
+    // A lift for a record type the register gives no unrestrict (it never restricts it): refused, nothing run.
+    await expect(
+      new SqlWriter(billing, unreachable).apply([
+        { ...base, source: 'billing', recordType: 'billing_contact', action: 'lift' },
+        { ...base, source: 'billing', recordType: 'nowhere', action: 'lift' },
+      ]),
+    ).rejects.toThrow(/Source "billing" has no lift statement for nowhere/);
     await expect(new SqlWriter(accounts, unreachable).apply([{ ...base, source: 'billing', recordType: 'invoice', action: 'erase' }])).rejects.toThrow(
       /source "billing" was given to the writer of "accounts"/,
     );

@@ -44,6 +44,24 @@ describe('Icetrak’s processing register', () => {
     expect(err).toContain('names unknown recipient "sage"');
     expect(err).toContain('system id "rightsdesk" is used twice');
   });
+
+  it('lets every record type it restricts be lifted, and refuses a restriction mark that cannot be (Art. 18(3))', () => {
+    const writes = ICETRAK_REGISTER.systems.flatMap((s) => (s.connector.kind === 'sql' ? (s.connector.writes ?? []) : []));
+    const restricted = writes.filter((w) => w.restrict !== undefined);
+    expect(restricted.map((w) => w.recordType).sort()).toEqual(['account_user', 'billing_contact', 'invoice', 'sign_in']);
+    for (const w of restricted) expect(w.unrestrict).toMatch(/^UPDATE \w+ SET restricted_at = NULL WHERE \w+ = \$1(::bigint)?$/);
+
+    const bad = structuredClone(ICETRAK_REGISTER) as unknown as { systems: Array<{ id: string; connector: { writes?: Array<Record<string, unknown>> } }> };
+    const accounts = bad.systems.find((s) => s.id === 'accounts')!.connector.writes!;
+    delete accounts.find((w) => w.recordType === 'account_user')!.unrestrict;
+    const billing = bad.systems.find((s) => s.id === 'billing')!.connector.writes!;
+    const invoice = billing.find((w) => w.recordType === 'invoice')!;
+    delete invoice.restrict;
+    expect(() => parseRegister(bad)).toThrow(/"accounts" restricts "account_user" but has no unrestrict statement/);
+    expect(() => parseRegister(bad)).toThrow(/"billing" unrestricts "invoice", which it never restricts/);
+    invoice.unrestrict = 'UPDATE invoices SET restricted_at = NULL WHERE invoice_id = $1; DROP TABLE invoices';
+    expect(() => parseRegister(bad)).toThrow(/exactly one parameter, \$1 \(the key\), and no ";"/);
+  });
 });
 
 describe('identifiers', () => {

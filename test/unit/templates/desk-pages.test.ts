@@ -125,6 +125,9 @@ const SECTION_FORMS = [
   'approve-plan',
   'execute-plan',
   'confirm-manual-execution',
+  // The restriction panel (desk-restriction.ts).
+  'announce-restriction-lift',
+  'lift-restriction',
 ] as const;
 const ALL_FORM_ACTIONS = (Object.keys(ACTION_SCHEMAS) as ActionName[]).filter(
   (a): a is Exclude<ActionName, (typeof SECTION_FORMS)[number]> => !(SECTION_FORMS as readonly string[]).includes(a),

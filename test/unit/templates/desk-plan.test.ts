@@ -97,4 +97,13 @@ describe('the change plan section', () => {
     expect(forms(html)).toEqual(['execute-plan', 'plan']);
     expect(forms(String(planSection({ c, staff: viewer, csrf: 'tok', basePath: '' })))).toEqual([]);
   });
+
+  it('on a closed case offers only a lift plan’s approval (a restriction outlives its case), and says what the plan is', () => {
+    const closed: Case = { ...planned(), status: 'closed' };
+    expect(forms(String(planSection({ c: closed, staff: dpo, csrf: 'tok', basePath: '' })))).toEqual([]);
+    const lift: Case = { ...closed, plan: { ...closed.plan!, kind: 'lift' } };
+    const html = String(planSection({ c: lift, staff: dpo, csrf: 'tok', basePath: '' }));
+    expect(forms(html)).toEqual(['approve-plan']);
+    expect(html).toContain('This plan lifts the restriction');
+  });
 });

@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { LETTER_KINDS, LETTER_TITLES, isLetterKind, letter } from '#shared/templates/letters';
 import { deadlineNoticeEmail, newRequestNotice } from '#shared/templates/emails';
+import { recipientNoticeEmail } from '#shared/templates/recipient-notice';
 import { aCase } from '#test/support/cases';
 
 const opts = { dpoAddress: 'dpo@icetrak.net' };
@@ -40,6 +41,60 @@ describe('letters', () => {
     expect(ext.text).toContain('Tuesday 2 February 2027');
     expect(letter(c, 'clarification-request', { question: 'Which account?', late: true }, opts).text).toMatch(/already late/);
     expect(letter(c, 'clarification-request', { question: 'Which account?', late: false }, opts).text).toMatch(/paused/);
+  });
+
+  it('the restriction-lift letter says, before the lift, what was restricted and since when, from which date, why, what it means, and how to object or complain', () => {
+    const l = letter(
+      aCase(),
+      'restriction-lift',
+      {
+        ground: 'accuracy-verified',
+        reason: 'We checked your <b>billing</b> details & found them right.',
+        liftFrom: '2026-12-09',
+        restrictedOn: '2026-11-02',
+        records: 3,
+      },
+      opts,
+    );
+    expect(l.subject).toContain('We are going to lift the restriction on your data');
+    expect(l.text).toContain('we restricted 3 of your records on Monday 2 November 2026');
+    expect(l.text).toContain('we will lift the restriction on or after Wednesday 9 December 2026');
+    expect(l.text).toContain('we have checked the accuracy of your data, which you contested');
+    expect(l.text).toContain('We checked your <b>billing</b> details & found them right.');
+    expect(l.text).toContain('used again as they were before');
+    expect(l.text).toContain('reply before Wednesday 9 December 2026');
+    expect(l.text).toMatch(/object to how we use your data/);
+    expect(l.text).toContain('ico.org.uk');
+    expect(l.html).not.toContain('<b>billing</b>');
+    expect(l.html).toContain('&lt;b&gt;billing&lt;/b&gt; details &amp; found');
+    // A ground it does not know, and no dates: the letter still reads, and says nothing false.
+    const odd = letter(aCase(), 'restriction-lift', { ground: 'sideways', reason: 'x', liftFrom: 'soon', records: 1 }, opts);
+    expect(odd.text).toContain('we restricted 1 of your records: we kept');
+    expect(odd.text).toContain('on or after the date we give you');
+    expect(odd.text).toContain('because of the reason below');
+  });
+
+  it('the restriction-lifted letter confirms the date it was lifted', () => {
+    const l = letter(aCase(), 'restriction-lifted', { liftedOn: '2026-12-09', records: 2 }, opts);
+    expect(l.text).toContain('we lifted the restriction on 2 of your records on Wednesday 9 December 2026');
+    expect(l.text).toContain('ico.org.uk');
+  });
+
+  it('a recipient is told how many records to lift the restriction on, and which', () => {
+    const n = recipientNoticeEmail(
+      aCase(),
+      {
+        recipient: 'kashflow',
+        name: 'Kashflow <Ltd>',
+        records: { lift: 2 },
+        instructions: ['Lift the restriction on billing contact BC-1 (account ACC-1): it may be used again as before.'],
+        more: 0,
+      },
+      opts,
+    );
+    expect(n.text).toContain('make the same changes to your copies: 2 to lift the restriction on.');
+    expect(n.text).toContain('Lift the restriction on billing contact BC-1');
+    expect(n.html).toContain('Kashflow &lt;Ltd&gt;');
   });
 
   it('escapes what staff typed in the HTML part', () => {
