@@ -29,6 +29,7 @@ import { newCaseId, newReference } from '#shared/core/ids';
 import { ICETRAK_REGISTER } from '#shared/fulfilment/icetrak-register';
 import type { Clock, Mailer } from '#shared/ports';
 import { planSection } from '#shared/templates/desk-plan';
+import { planJson } from '#shared/cases/case-json';
 import { useDynamo } from '#test/support/emulators';
 
 const db = useDynamo();
@@ -221,6 +222,7 @@ describe('an Art. 19 notice to a recipient’s API', () => {
     const html = planSection({ c: after, staff: { sub: 's', email: 'dpo@icetrak.net', name: 'Dana', roles: ['dpo'] }, csrf: 't', basePath: '' }).value;
     expect(html).toContain(`(by its API, 127.0.0.1:${(server.address() as AddressInfo).port})`);
     expect(html).toMatch(/notice owed <time[^>]*>[^<]+<\/time>; sent <time/);
+    expect(planJson(after)).toMatchObject({ notices: [{ outboxId: ID, mail: 'sent', sentAt: expect.any(String), error: null }] });
   });
 
   it('2xx is sent once even when delivery is retried: the answer lost to a timeout, the retry carries the same Idempotency-Key', async () => {
@@ -273,6 +275,11 @@ describe('an Art. 19 notice to a recipient’s API', () => {
     expect(notified(after)).toEqual([]);
     const html = planSection({ c: after, staff: { sub: 's', email: 'dpo@icetrak.net', name: 'Dana', roles: ['dpo'] }, csrf: 't', basePath: '' }).value;
     expect(html).toContain('refused (RecipientApiRejected): tell the recipient by hand');
+    // The staff API's case says the same.
+    expect(planJson(after)).toMatchObject({
+      recipients: [{ recipient: 'kashflow', noticeEmail: null, noticeApi: url }],
+      notices: [{ recipient: 'kashflow', outboxId: ID, mail: 'failed', sentAt: null, error: 'RecipientApiRejected' }],
+    });
   });
 
   it('401 once (the token rotated since it was cached): read again and sent; the fast path, without the API client, leaves it to the sweep', async () => {
