@@ -116,6 +116,7 @@ export class HandlerResources {
     if (uses.signingKey === 'rotate') need('signingKey', (s: secretsmanager.ISecret) => fn.bindSecretRotation(ENV_NAMES.SIGNING_KEY_SECRET_ARN, s));
     else if (uses.signingKey) need('signingKey', (s: secretsmanager.ISecret) => fn.bindSecret(ENV_NAMES.SIGNING_KEY_SECRET_ARN, s));
     if (uses.mail) need('mail', (m: MailSender) => fn.bindMail(m));
+    if (uses.recipientApis) fn.bindRecipientSecrets();
     if (uses.keeper) need('keeper', (k: KeeperStarter) => k.bindStarter(fn));
     if (uses.search) need('search', (k: SearchStarter) => k.bindStarter(fn));
     if (uses.execution) need('execution', (k: SearchStarter) => k.bindStarter(fn));

@@ -4,7 +4,7 @@
  * exactly the matching IAM permissions in one call, so the two can never drift apart.
  */
 import { fileURLToPath } from 'node:url';
-import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { ArnFormat, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -16,6 +16,7 @@ import type * as s3 from 'aws-cdk-lib/aws-s3';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { CASES_TABLE } from '#adapters/cases-table-schema';
+import { RECIPIENT_SECRET_PREFIX } from '#domain/register';
 import type { HandlerSpec } from '#lambdas/manifest';
 import { BUNDLE_ALIASES, BUNDLE_TARGET, ESM_REQUIRE_BANNER, LAZY_CHARSETS } from './bundling';
 import type { HandlerResources } from './handler-resources';
@@ -327,6 +328,33 @@ export class ServiceFunction extends Construct implements iam.IGrantable {
         }),
       );
     }
+    return this;
+  }
+
+  /**
+   * Grants reading recipients' API tokens for Art. 19 notices (issue 15): GetSecretValue on the
+   * secrets named `rightsdesk/recipients/*` in this stack's account and region, and no other. The
+   * register names each recipient's secret; they are created by the operator (docs/operations.md),
+   * not by this stack, so there is no ARN to name one by one, and no environment variable: the
+   * name comes from the register. Secrets under the prefix use the aws/secretsmanager key, which
+   * Secrets Manager decrypts for a caller allowed GetSecretValue: no KMS grant.
+   */
+  public bindRecipientSecrets(): this {
+    const stack = Stack.of(this);
+    const secrets = stack.formatArn({
+      service: 'secretsmanager',
+      resource: 'secret',
+      resourceName: `${RECIPIENT_SECRET_PREFIX}*`,
+      arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+    });
+    this.role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['secretsmanager:GetSecretValue'], resources: [secrets] }));
+    Validations.of(this.role.node.findChild('DefaultPolicy')).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::${nagReference(stack, secrets)}]`,
+      reason:
+        `Recipients' API tokens are secrets the operator creates per recipient under ${RECIPIENT_SECRET_PREFIX} (named in the ` +
+        'processing register, which is configuration), so their ARNs (with Secrets Manager’s random suffix) are unknown when ' +
+        'the stack is synthesised; the statement names that prefix in this account and region only, and only GetSecretValue.',
+    });
     return this;
   }
 

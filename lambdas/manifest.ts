@@ -132,6 +132,11 @@ export interface Uses {
   /** Sends mail through SES from the sender address (SENDER_ADDRESS). */
   readonly mail?: true;
   /**
+   * POSTs Art. 19 notices to recipients' APIs (issue 15): reads their tokens, the secrets under
+   * rightsdesk/recipients/ the register names (GetSecretValue on that prefix only); no variable.
+   */
+  readonly recipientApis?: true;
+  /**
    * Places S3 legal holds on a case's objects (issue 13): 'hold' access to the raw mail under
    * inbound/ and to the files bucket, beside whatever `rawMail` and `files` grant. For a handler
    * that stores objects of a case that may be on hold (mail threaded into a held case).

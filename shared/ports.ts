@@ -81,6 +81,25 @@ export interface Mailer {
   send(email: OutboundEmail): Promise<string>;
 }
 
+/** One Art. 19 notice to a recipient's API (issue 15): where, with which token, under which key, and the JSON body. */
+export interface RecipientApiCall {
+  url: string;
+  /** The Secrets Manager secret NAME holding the bearer token (under rightsdesk/recipients/). */
+  tokenSecret: string;
+  /** Sent as Idempotency-Key: the outbox entry's id, the same on every retry. */
+  idempotencyKey: string;
+  body: unknown;
+}
+
+export interface RecipientApi {
+  /**
+   * POSTs the notice; resolves to a receipt (recorded as the send's message id) on a 2xx. Throws
+   * RecipientApiRejectedError when the recipient refuses it for good (a 4xx other than 408 and
+   * 429): the outbox marks it failed; anything else thrown is retried.
+   */
+  post(call: RecipientApiCall): Promise<string>;
+}
+
 /** What a submission was turned into, so a retry can answer with the same case. */
 export interface SubmissionClaim {
   caseId: string;

@@ -448,6 +448,8 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
     if (opts.accountsDbUrl) env.put('ACCOUNTS_DB_URL', opts.accountsDbUrl);
     if (opts.accountsDbUrl || process.env.ACCOUNTS_DB_URL) env.remove('ACCOUNTS_DB_SECRET_ARN'); // exactly one of the two (accounts-db.ts)
     env.putDefault('MAIL_DAILY_LIMIT', '4'); // automatic mails per recipient address a day (rightsdesk:mailDailyLimit in AWS)
+    // Recipients' API tokens (issue 15) by secret name: locally there is no Secrets Manager, so the developer's, or none.
+    env.putDefault('RECIPIENT_TOKENS', '{}');
     env.putDefault('KEEPER_OFFSETS', '{}'); // the defaults (shared/domain/checkpoints.ts), unless the developer sets some
     // The retention schedule's defaults (shared/domain/retention.ts RETENTION; rightsdesk:retention* in AWS), unless the developer sets some.
     env.putDefault('RETENTION_CASE_YEARS', String(RETENTION_DEFAULTS.caseYears));

@@ -1,2 +1,2 @@
 /** What the mail context's handlers use (lambdas/mail/manifest.ts grants exactly that). */
-export { outbox as sweepOutboxDeps } from '#adapters/from-env';
+export { sweepOutboxDeps } from '#adapters/from-env';

@@ -23,6 +23,8 @@ import { S3BlobStore } from './s3-blob-store';
 import { S3CaseObjects } from './s3-case-objects';
 import { DynamoTombstones } from './dynamo-tombstones';
 import { SesMailer } from './ses-mailer';
+import { FetchRecipientApi } from './fetch-recipient-api';
+import { recipientTokens } from './recipient-tokens';
 import { SfnKeeper } from './sfn-keeper';
 import { SfnSearchWorkflow } from './sfn-search-workflow';
 import { SfnPlanExecution } from './sfn-plan-execution';
@@ -54,6 +56,7 @@ const memo: {
   accountHolds?: DynamoAccountHolds;
   retentionReviews?: DynamoRetentionReviews;
   outbox?: OutboxDeps;
+  sweep?: OutboxDeps;
   sessions?: DynamoSessionStore;
   staffIssuer?: { issuer: string; clientId: string };
   staffTokens?: StaffTokenVerifier;
@@ -202,6 +205,14 @@ export function outbox(): OutboxDeps {
       },
     };
   })());
+}
+
+/**
+ * The outbox sweep's dependencies: the outbox's, and the recipients' APIs for Art. 19 notices
+ * (issue 15), which only the sweep's function may reach (its role alone reads the tokens).
+ */
+export function sweepOutboxDeps(): OutboxDeps {
+  return (memo.sweep ??= { ...outbox(), recipientApi: new FetchRecipientApi(recipientTokens()) });
 }
 
 export function sessionStore(): DynamoSessionStore {

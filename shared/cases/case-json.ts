@@ -37,8 +37,8 @@ export function searchRunJson(c: Case): Record<string, unknown> | null {
 }
 
 /**
- * The case's change plan (issue 15): its status, groups, per-source execution, recipients told and
- * verification, and its lines (source, record, action, reason, keptUntil …), bounded; `lines` is
+ * The case's change plan (issue 15): its status, groups, per-source execution, recipients told
+ * (each notice's delivery: the outbox entry's state, sent time and error name) and verification, and its lines (source, record, action, reason, keptUntil …), bounded; `lines` is
  * null when they were not read (an action's answer), `linesTotal` counts them all.
  */
 export function planJson(c: Case, lines?: { lines: PlanLine[]; total: number }): Record<string, unknown> | null {
@@ -47,8 +47,19 @@ export function planJson(c: Case, lines?: { lines: PlanLine[]; total: number }):
   const { linesKey: _key, recipients, ...rest } = p;
   return {
     ...rest,
-    recipients: (recipients ?? []).map(({ recipient, name, noticeEmail, records }) => ({ recipient, name, noticeEmail: noticeEmail ?? null, records })),
-    notices: p.notices ?? [],
+    recipients: (recipients ?? []).map(({ recipient, name, noticeEmail, noticeApi, records }) => ({
+      recipient,
+      name,
+      noticeEmail: noticeEmail ?? null,
+      // The API's URL only (configuration, as in the register); the token's secret stays in the register.
+      noticeApi: noticeApi?.url ?? null,
+      records,
+    })),
+    // Each notice with where its delivery stands (the outbox entry's state), as for a forward: a refused one is `failed`.
+    notices: (p.notices ?? []).map((n) => {
+      const e = mailEntry(c, n.outboxId);
+      return { ...n, mail: e?.state ?? null, sentAt: e?.sentAt ?? null, error: e?.state === 'sent' ? null : (e?.lastError ?? null) };
+    }),
     verification: p.verification ?? null,
     lines: lines ? lines.lines.map((l) => ({ ...l, keptUntil: l.keptUntil ?? null })) : null,
     linesTotal: lines ? lines.total : null,

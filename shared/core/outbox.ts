@@ -9,6 +9,12 @@
  * (a conditional write appending the audit entry the send always recorded: AcknowledgementSent,
  * ConfirmationSent, DpoNotified, KeeperNoticeSent).
  *
+ * An Art. 19 notice to a recipient with an API (issue 15) goes the same way, POSTed instead of
+ * emailed (deps.recipientApi) with the entry's id as its Idempotency-Key, so a notice sent again
+ * after a lost answer is the same notice to the recipient: a 2xx records it sent, a refusal (4xx)
+ * fails it for the DPO team to see, anything else is retried like a failed email. Only the sweep
+ * may read the recipients' tokens: the fast path leaves API notices to it.
+ *
  * At most twice, never never: a dispatcher that dies between SES accepting a message and the
  * record leaves its claim to run out (LEASE_MS), and the next claim sends again. The trail
  * shows it: that send's entry carries `mayRepeat: true`.
@@ -18,7 +24,7 @@ import type { Case } from '#domain/case';
 import { recordEvent, type AuditAction } from '#domain/audit';
 import { MAIL_FLAGS } from '#domain/inbound-mail';
 import { STUCK_AFTER_FAILURES, claimable, lease, mailEntry, markFailed, markSent, markWithheld, mayRepeat, type OutboxEntry } from '#domain/outbox';
-import type { CaseStore, Change, Clock, Mailer, OutboundEmail, RateLimiter } from '#shared/ports';
+import type { CaseStore, Change, Clock, Mailer, OutboundEmail, RateLimiter, RecipientApiCall, RecipientApi } from '#shared/ports';
 import {
   acknowledgementEmail,
   closedUnverifiedEmail,
@@ -33,8 +39,8 @@ import {
 import { isLetterKind, letter } from '#shared/templates/letters';
 import { forwardsOf } from '#domain/forwarding';
 import { customerForwardEmail } from '#shared/templates/forward-emails';
-import { recipientNoticeEmail } from '#shared/templates/recipient-notice';
-import { noticeFromParams } from '#domain/plan-execution';
+import { recipientNoticeBody, recipientNoticeEmail } from '#shared/templates/recipient-notice';
+import { isApiNotice, noticeFromParams } from '#domain/plan-execution';
 import { exportLink } from '#shared/fulfilment/export/link';
 import { confirmationLink, deskCaseUrl } from './acknowledge';
 import { errorFields, logger } from './log';
@@ -54,6 +60,8 @@ export interface OutboxDeps {
   settings: { dpoAddress: string; teamAddress: string; publicBaseUrl: string; mailDailyLimit: number };
   /** Jitter source for retry backoff (tests pin it). */
   random?: () => number;
+  /** Recipients' APIs for Art. 19 notices: only the sweep has it; without it, API notices wait for the sweep. */
+  recipientApi?: RecipientApi;
 }
 
 export type DispatchOutcome = 'sent' | 'withheld' | 'failed' | 'retrying' | 'skipped';
@@ -66,8 +74,14 @@ export interface DispatchReport {
   failures?: number;
 }
 
-/** SES errors that fail the same way on every retry: the address is refused for good. */
-const PERMANENT_SEND_ERRORS = new Set(['MessageRejected', 'BadRequestException', 'InvalidParameterValue', 'InvalidParameterValueException']);
+/** SES errors that fail the same way on every retry: the address is refused for good. So is a notice a recipient's API refuses (a 4xx). */
+const PERMANENT_SEND_ERRORS = new Set([
+  'MessageRejected',
+  'BadRequestException',
+  'InvalidParameterValue',
+  'InvalidParameterValueException',
+  'RecipientApiRejected',
+]);
 
 /** How long the fast path holds up the answer to a requester before leaving the rest to the sweep. */
 export const FAST_PATH_BUDGET_MS = 3_000;
@@ -107,6 +121,7 @@ export async function dispatchCase(
   const start = opts.current?.id === caseId ? opts.current : await deps.cases.find(caseId);
   if (!start) return { reports: [], case: undefined };
   const ids = claimable(start, now)
+    .filter((e) => deps.recipientApi !== undefined || !isApiNotice(e))
     .map((e) => e.id)
     .filter((id) => !opts.only || opts.only.includes(id));
   const reports: DispatchReport[] = [];
@@ -142,6 +157,17 @@ async function dispatchOne(caseId: string, id: string, deps: OutboxDeps, current
   const stale = noLongerApplies(claimed, entry, now);
   if (stale) return withhold(claimed, entry, stale, deps);
 
+  if (isApiNotice(entry)) {
+    let receipt: string;
+    try {
+      if (!deps.recipientApi) throw new Error('No recipient API client: the notice is left to the outbox sweep.');
+      receipt = await deps.recipientApi.post(apiCall(claimed, entry, deps));
+    } catch (err) {
+      return fail(claimed, entry, err, deps);
+    }
+    return sent(claimed, entry.id, receipt, deps);
+  }
+
   let message: OutboundEmail;
   try {
     message = await compose(claimed, entry, deps);
@@ -159,12 +185,29 @@ async function dispatchOne(caseId: string, id: string, deps: OutboxDeps, current
   } catch (err) {
     return fail(claimed, entry, err, deps);
   }
+  return sent(claimed, id, messageId, deps);
+}
+
+/** Records a send: the entry sent, with the audit entry its kind has always recorded. */
+async function sent(claimed: Case, id: string, messageId: string, deps: OutboxDeps): Promise<{ report: DispatchReport; after?: Case }> {
   const after = await record(claimed, id, deps, (cur, e) => {
     const done = markSent(cur, id, deps.clock.now(), messageId);
     const event = sentEvent(e, cur, messageId);
     return recordEvent(done, deps.clock.now().toISOString(), 'system', event.action, event.detail);
   });
   return { report: { mail: id, outcome: 'sent' }, after };
+}
+
+/** The POST of an API notice, rendered from what the entry kept when it was owed; its id is the Idempotency-Key. */
+function apiCall(c: Case, e: OutboxEntry, deps: OutboxDeps): RecipientApiCall {
+  const notice = noticeFromParams(e.params ?? {});
+  if (!notice.noticeApi) throw new Error(`Outbox entry ${e.id} names no recipient API.`);
+  return {
+    url: notice.noticeApi.url,
+    tokenSecret: notice.noticeApi.tokenSecret,
+    idempotencyKey: e.id,
+    body: recipientNoticeBody(c, notice, { planId: String(e.params?.planId ?? ''), dpoAddress: deps.settings.dpoAddress }),
+  };
 }
 
 /** Appends the outcome to the entry still claimed by this dispatch; a concurrent record (a lost lease) wins and this one is dropped. */

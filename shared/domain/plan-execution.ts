@@ -24,6 +24,7 @@ import {
   type PlanAction,
   type PlanGroup,
   type PlanLine,
+  type NoticeChange,
   type PlannedNotice,
   type RecipientNotice,
   type SourceExecution,
@@ -75,6 +76,18 @@ function instruction(l: PlanLine): string {
   }
 }
 
+/** One record of an API notice: ids and, for a correction, the field and its corrected value. */
+function change(l: PlanLine): NoticeChange {
+  const action = l.action === 'erase' || l.action === 'rectify' || l.action === 'lift' ? l.action : 'restrict';
+  return {
+    action,
+    recordType: l.recordType,
+    key: l.key,
+    ...(l.accountId !== undefined && { accountId: l.accountId }),
+    ...(action === 'rectify' && { field: l.field ?? '', to: l.to ?? null }),
+  };
+}
+
 /** The Art. 19 notices a plan's lines imply: each register recipient of a record erased, rectified, restricted or lifted, once. */
 export function plannedNotices(lines: readonly PlanLine[], recipients: readonly Recipient[]): PlannedNotice[] {
   const out: PlannedNotice[] = [];
@@ -85,6 +98,7 @@ export function plannedNotices(lines: readonly PlanLine[], recipients: readonly 
       recipient: r.id,
       name: r.name,
       ...(r.noticeEmail ? { noticeEmail: r.noticeEmail } : {}),
+      ...(r.noticeApi ? { noticeApi: r.noticeApi, changes: concerned.slice(0, MAX_NOTICE_INSTRUCTIONS).map(change) } : {}),
       records: countBy(concerned),
       instructions: concerned.slice(0, MAX_NOTICE_INSTRUCTIONS).map(instruction),
       more: Math.max(0, concerned.length - MAX_NOTICE_INSTRUCTIONS),
@@ -321,8 +335,13 @@ export function noticeParams(planId: string, n: PlannedNotice): MailParams {
     lift: n.records.lift ?? 0,
     instructions: n.instructions.join('\n'),
     more: n.more,
+    // An API notice keeps its endpoint and its records as owed: a register changed later does not redirect it.
+    ...(n.noticeApi ? { apiUrl: n.noticeApi.url, apiTokenSecret: n.noticeApi.tokenSecret, changes: JSON.stringify(n.changes ?? []) } : {}),
   };
 }
+
+/** Whether an outbox entry is an Art. 19 notice that goes to the recipient's API rather than by email. */
+export const isApiNotice = (e: { kind: string; params?: MailParams }): boolean => e.kind === 'recipient-notice' && typeof e.params?.apiUrl === 'string';
 
 /** The planned notice an outbox entry's params describe (noticeParams, read back). */
 export function noticeFromParams(p: MailParams): PlannedNotice {
@@ -333,10 +352,33 @@ export function noticeFromParams(p: MailParams): PlannedNotice {
     recipient: String(p.recipient ?? ''),
     name: String(p.name ?? ''),
     ...(typeof p.address === 'string' ? { noticeEmail: p.address } : {}),
+    ...(typeof p.apiUrl === 'string' && typeof p.apiTokenSecret === 'string'
+      ? { noticeApi: { url: p.apiUrl, tokenSecret: p.apiTokenSecret }, changes: changesOf(p.changes) }
+      : {}),
     records,
     instructions: typeof p.instructions === 'string' && p.instructions ? p.instructions.split('\n') : [],
     more: num('more'),
   };
+}
+
+/** The changes an API notice's params hold (JSON written by noticeParams); none when they cannot be read. */
+function changesOf(raw: unknown): NoticeChange[] {
+  if (typeof raw !== 'string') return [];
+  try {
+    const parsed: unknown = JSON.parse(raw);
+    if (!Array.isArray(parsed)) return [];
+    // Written by noticeParams; read back only in the shape it was written.
+    return parsed.filter(
+      (x): x is NoticeChange =>
+        typeof x === 'object' &&
+        x !== null &&
+        ['erase', 'rectify', 'restrict', 'lift'].includes((x as NoticeChange).action) &&
+        typeof (x as NoticeChange).recordType === 'string' &&
+        typeof (x as NoticeChange).key === 'string',
+    );
+  } catch {
+    return [];
+  }
 }
 
 /** Lines of the plan with `action`, by its groups. */
@@ -359,7 +401,7 @@ function executed(c: Case, p: CasePlan, sources: SourceExecution[], at: string):
   }
   const notices: RecipientNotice[] = [];
   for (const n of p.recipients ?? []) {
-    if (!n.noticeEmail) continue;
+    if (!n.noticeEmail && !n.noticeApi) continue;
     const id = noticeId(p.planId, n.recipient);
     next = owe(next, { id, kind: 'recipient-notice', to: 'organisation', params: noticeParams(p.planId, n) }, at);
     notices.push({ recipient: n.recipient, name: n.name, outboxId: id, at, records: n.records });

@@ -12,8 +12,11 @@
  *      says is not kept with its account is erased; an open account's records are kept while it
  *      is open; a closed account's are kept 7 years after it closed, then erased; others erased;
  *   4. rectification: each correction whose field the record has becomes a rectify line (a legal
- *      hold keeps it as it is: evidence is not altered);
- *   5. restriction: records whose system can mark them are restricted;
+ *      hold keeps it as it is: evidence is not altered); a restricted record is corrected too,
+ *      and its line says it stays restricted (Art. 18(2): the person's own request is not a use
+ *      the restriction forbids; the marks themselves are never corrected);
+ *   5. restriction: records whose system can mark them are restricted (a record already
+ *      restricted says since when; marking it again changes nothing);
  *   6. objection: records whose register entry stops the purpose objected to have it stopped;
  *   7. what none of these touches is kept, not affected.
  * Lines that change a record (erase, rectify, restrict) name the register recipients it was
@@ -24,7 +27,7 @@ import { formatLongDate, type IsoDate } from './calendar';
 import { accountKeptUntil } from './retention-review';
 import type { KeepGround, PlanAction, PlanGroup, PlanLine } from './plan';
 import { writesOf, type Register, type RegisterSystem } from './register';
-import type { FieldValue, FoundRecord } from './search';
+import { isMarkField, markSince, recordMarks, type FieldValue, type FoundRecord } from './search';
 
 /** A correction the requester asked for: `field` of the records (of `recordType`, or of every type having it) becomes `to`. */
 export interface Correction {
@@ -132,15 +135,24 @@ function erasure(r: FoundRecord, { input, system, account, hold }: Context): Out
   return { action: 'erase', reason: `Erased: the account closed on ${longDate(account.closedOn)}, more than 7 years ago.` };
 }
 
-/** The corrections that apply to a record: of its type (or of any type) and for a field it has. */
+/** Whether a correction applies to a record: of its type (or of any type) and for a field it has, never a mark (restricted_at…). */
+const correctsRecord = (c: Correction, r: FoundRecord): boolean =>
+  (c.recordType === undefined || c.recordType === r.recordType) && Object.hasOwn(r.fields, c.field) && !isMarkField(c.field);
+
+/** The corrections that apply to a record. */
 function correctionsFor(r: FoundRecord, input: PlanInput): Correction[] {
-  return input.corrections.filter((c) => (c.recordType === undefined || c.recordType === r.recordType) && Object.hasOwn(r.fields, c.field));
+  return input.corrections.filter((c) => correctsRecord(c, r));
 }
 
 function rectification(r: FoundRecord, ctx: Context): Outcome[] | undefined {
   const wanted = correctionsFor(r, ctx.input);
   if (wanted.length === 0) return undefined;
   const statements = writesOf(ctx.system, r.recordType)?.rectify ?? {};
+  const { restrictedAt } = recordMarks(r);
+  const stays =
+    restrictedAt === undefined
+      ? ''
+      : ` It stays restricted (since ${markSince(restrictedAt)}): correcting it at your request is not a use the restriction forbids.`;
   return wanted.map((c): Outcome => {
     const from: FieldValue = r.fields[c.field] ?? null;
     if (from === c.to) return NOT_AFFECTED(`Not changed: its ${c.field} already reads as corrected.`);
@@ -148,14 +160,16 @@ function rectification(r: FoundRecord, ctx: Context): Outcome[] | undefined {
     if (!Object.hasOwn(statements, c.field)) {
       return NOT_AFFECTED(`Not changed automatically: its ${c.field} is corrected by hand (the DPO’s task).`);
     }
-    return { action: 'rectify', field: c.field, from, to: c.to, reason: `Corrected: ${c.field} changed as you asked.` };
+    return { action: 'rectify', field: c.field, from, to: c.to, reason: `Corrected: ${c.field} changed as you asked.${stays}` };
   });
 }
 
 function restriction(r: FoundRecord, { system }: Context): Outcome | undefined {
   const marks = system.connector.kind === 'manual' || writesOf(system, r.recordType)?.restrict !== undefined;
   if (!marks) return undefined;
-  return { action: 'restrict', reason: 'Restricted: stored, and not otherwise used without your consent. We tell you before the restriction is lifted.' };
+  const { restrictedAt } = recordMarks(r);
+  const already = restrictedAt === undefined ? 'Restricted' : `Already restricted since ${markSince(restrictedAt)}, and stays so`;
+  return { action: 'restrict', reason: `${already}: stored, and not otherwise used without your consent. We tell you before the restriction is lifted.` };
 }
 
 function objection(r: FoundRecord, { input, system }: Context): Outcome | undefined {
@@ -281,7 +295,7 @@ export function planProblems(input: PlanInput): string[] {
   if (asked.has('objection') && input.objections.length === 0) problems.push('An objection was asked for, but no purpose objected to is given.');
   const systems = new Map(input.register.systems.map((s) => [s.id, s]));
   for (const c of input.corrections) {
-    const having = input.records.filter((r) => (c.recordType === undefined || c.recordType === r.recordType) && Object.hasOwn(r.fields, c.field));
+    const having = input.records.filter((r) => correctsRecord(c, r));
     if (having.length === 0) problems.push(`No record found has the field ${c.field}${c.recordType ? ` (${c.recordType})` : ''} to correct.`);
     const manual = having.filter((r) => {
       const s = systems.get(r.source);

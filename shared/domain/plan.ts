@@ -19,6 +19,7 @@
  */
 import type { Actor } from './case';
 import type { FieldValue } from './search';
+import type { NoticeApi } from './register';
 
 /** What a plan line does to its record. */
 export const PLAN_ACTIONS = [
@@ -185,10 +186,24 @@ export interface CasePlan {
 export interface PlannedNotice {
   recipient: string;
   name: string;
-  /** Where the notice goes (the register's noticeEmail); absent: no channel, the DPO team tells it by hand. */
+  /** Where the notice goes (the register's noticeEmail); absent with no noticeApi: no channel, the DPO team tells it by hand. */
   noticeEmail?: string;
+  /** The recipient's API (the register's noticeApi): the notice is POSTed there instead of emailed. */
+  noticeApi?: NoticeApi;
+  /** For an API notice: what to do, record by record (the first MAX_NOTICE_INSTRUCTIONS), ids and corrected values only. */
+  changes?: NoticeChange[];
   records: Partial<Record<PlanAction, number>>;
   /** What to do, one line per record (bounded), counted beyond that in `more`. */
   instructions: string[];
   more: number;
+}
+
+/** One record an API notice names: its id, the action and, for a correction, the field and its new value (never the old one, never erased data). */
+export interface NoticeChange {
+  action: 'erase' | 'rectify' | 'restrict' | 'lift';
+  recordType: string;
+  key: string;
+  accountId?: string;
+  field?: string;
+  to?: FieldValue;
 }

@@ -165,6 +165,44 @@ const fieldList = <T extends readonly [string, ...string[]]>(fields: T) =>
     .refine((xs) => new Set(xs).size === xs.length, 'each field once')
     .default([]);
 
+/** Where recipients' API tokens live in Secrets Manager: the outbox sweep may read secrets under this prefix and no others. */
+export const RECIPIENT_SECRET_PREFIX = 'rightsdesk/recipients/';
+
+/** Hosts an API connector may reach over plain http: this machine only (tests, the local stack). */
+const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]']);
+
+/**
+ * A recipient's API for Art. 19 notices (issue 15): the notice is POSTed there as JSON with a
+ * bearer token read from Secrets Manager (the secret's NAME, under RECIPIENT_SECRET_PREFIX; the
+ * token never appears in the register). https only, except to this machine.
+ */
+export const noticeApiSchema = z
+  .object({
+    url: z
+      .string()
+      .trim()
+      .max(500)
+      .refine((s) => {
+        let u: URL;
+        try {
+          u = new URL(s);
+        } catch {
+          return false;
+        }
+        const local = u.protocol === 'http:' && LOOPBACK.has(u.hostname);
+        return (u.protocol === 'https:' || local) && u.username === '' && u.password === '' && u.hash === '';
+      }, 'an https URL (http only to localhost), without credentials or a fragment'),
+    tokenSecret: z
+      .string()
+      .max(200)
+      .refine(
+        (s) => s.startsWith(RECIPIENT_SECRET_PREFIX) && /^[a-z0-9-]{1,80}$/.test(s.slice(RECIPIENT_SECRET_PREFIX.length)),
+        `a Secrets Manager secret name: ${RECIPIENT_SECRET_PREFIX}<lower-case slug>`,
+      ),
+  })
+  .strict();
+export type NoticeApi = z.infer<typeof noticeApiSchema>;
+
 /** Someone outside Icetrak who receives personal data from a system (Art. 15(1)(c), Art. 19). */
 export const recipientSchema = z
   .object({
@@ -175,6 +213,8 @@ export const recipientSchema = z
     purpose: words,
     /** How Art. 19 notices reach it (part 2): an email address for instructions. */
     noticeEmail: z.email().optional(),
+    /** Or its API: when set, notices are POSTed there instead of emailed (shared/adapters/fetch-recipient-api.ts). */
+    noticeApi: noticeApiSchema.optional(),
     /** Where it stores the data; "UK" or the country and the safeguard. */
     location: words,
     /** Fields whose words are Icetrak's defaults, not the privacy notice's. */

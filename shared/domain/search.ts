@@ -13,6 +13,7 @@
 import { isComplaint, type Actor, type AuditEntry, type Case } from './case';
 import { InvalidTransitionError, MissingReasonError, NotForComplaintsError } from './errors';
 import { normaliseLine } from './text';
+import { formatLongDate, londonDateOf, type IsoDate } from './calendar';
 import type { IdentifierKind, Role, SourceKind } from './register';
 
 /** The identifiers a search uses, normalised (lower-case emails, E.164 phone numbers, upper-case account ids). */
@@ -101,6 +102,44 @@ export interface FoundRecord {
   providedByPerson: boolean;
   fields: Record<string, FieldValue>;
 }
+
+/**
+ * The marks a change plan sets on a record (issue 15), as the register's queries return them:
+ * `restricted_at` (Art. 18: stored, not otherwise used) and an account user's
+ * `marketing_opt_out_at` (Art. 21(3)). Fields, not data the person gave: never corrected.
+ */
+export const MARK_FIELDS = ['restricted_at', 'marketing_opt_out_at'] as const;
+
+/** Since when a record is restricted, or its marketing stopped (ISO instants); empty when neither. */
+export interface RecordMarks {
+  restrictedAt?: string;
+  marketingStoppedAt?: string;
+}
+
+/** The marks of a record found; a field that is not a non-empty string (null: not marked) is no mark. */
+export function recordMarks(r: Pick<FoundRecord, 'fields'>): RecordMarks {
+  const at = (field: (typeof MARK_FIELDS)[number]): string | undefined => {
+    const v = r.fields[field];
+    return typeof v === 'string' && v !== '' ? v : undefined;
+  };
+  const restrictedAt = at('restricted_at');
+  const marketingStoppedAt = at('marketing_opt_out_at');
+  return { ...(restrictedAt !== undefined && { restrictedAt }), ...(marketingStoppedAt !== undefined && { marketingStoppedAt }) };
+}
+
+/** A mark's instant as the desk, the plan and the letter show it: its London date, "10 April 2025" (the instant itself when it is not one). */
+export function markSince(instant: string): string {
+  let day: IsoDate;
+  try {
+    day = londonDateOf(instant, 'mark');
+  } catch {
+    return instant;
+  }
+  return formatLongDate(day).replace(/^\S+ /, '');
+}
+
+/** Whether `field` is one of the marks (MARK_FIELDS). */
+export const isMarkField = (field: string): boolean => (MARK_FIELDS as readonly string[]).includes(field);
 
 /** The records file of one source (`searches/<caseId>/<runId>/<sourceId>.json`). */
 export interface SourceRecordsFile {

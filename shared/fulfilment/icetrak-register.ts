@@ -7,7 +7,10 @@
  * here, bumps `version`, and the change is reviewed like code. Validated by shared/domain/register.ts when loaded.
  *
  * The SQL queries read the account system's tables (infra/local/icetrak/account-schema.sql);
- * `$1` is the normalised identifier (lower-case email, E.164 phone number).
+ * `$1` is the normalised identifier (lower-case email, E.164 phone number). Each returns its
+ * table's `restricted_at` (and an account user's `marketing_opt_out_at`): the marks the writes
+ * below set, so that Rightsdesk, itself a system reading these tables, sees and shows them
+ * (shared/domain/search.ts `recordMarks`).
  *
  * The writes (issue 15) are what an approved change plan may do to each record type, as
  * parameterised statements (`$1` the record's key, `$2` a corrected value) that the SQL writer runs
@@ -19,12 +22,12 @@
 import { parseRegister, type Register } from '#domain/register';
 
 const USER_COLUMNS = `u.user_id, u.account_id, a.name AS account_name, a.status AS account_status, a.closed_on AS account_closed_on,
-  u.full_name, u.email, u.phone, u.job_title, u.created_on, u.last_login_at`;
+  u.full_name, u.email, u.phone, u.job_title, u.created_on, u.last_login_at, u.restricted_at, u.marketing_opt_out_at`;
 const CONTACT_COLUMNS = `c.contact_id, c.account_id, a.name AS account_name, a.status AS account_status, a.closed_on AS account_closed_on,
-  c.full_name, c.email, c.phone, c.postal_address`;
+  c.full_name, c.email, c.phone, c.postal_address, c.restricted_at`;
 
 export const ICETRAK_REGISTER: Register = parseRegister({
-  version: '2026-12-02.4',
+  version: '2026-12-02.5',
   controller: {
     name: 'Icetrak Ltd',
     address: '2 Nimrod House, Malvern, Worcestershire',
@@ -87,7 +90,7 @@ export const ICETRAK_REGISTER: Register = parseRegister({
             name: 'sign-ins-by-email',
             recordType: 'sign_in',
             identifiedBy: 'email',
-            sql: `SELECT e.event_id, u.account_id, e.at, e.ip_address, e.outcome FROM login_events e JOIN account_users u USING (user_id) WHERE lower(u.email) = $1 ORDER BY e.at`,
+            sql: `SELECT e.event_id, u.account_id, e.at, e.ip_address, e.outcome, e.restricted_at FROM login_events e JOIN account_users u USING (user_id) WHERE lower(u.email) = $1 ORDER BY e.at`,
             keyColumn: 'event_id',
             accountColumn: 'account_id',
             providedByPerson: true,
@@ -170,7 +173,7 @@ export const ICETRAK_REGISTER: Register = parseRegister({
             name: 'invoices-by-email',
             recordType: 'invoice',
             identifiedBy: 'email',
-            sql: `SELECT i.invoice_id, i.account_id, i.issued_on, i.amount_pence, i.status FROM invoices i JOIN billing_contacts c USING (contact_id) WHERE lower(c.email) = $1 ORDER BY i.issued_on`,
+            sql: `SELECT i.invoice_id, i.account_id, i.issued_on, i.amount_pence, i.status, i.restricted_at FROM invoices i JOIN billing_contacts c USING (contact_id) WHERE lower(c.email) = $1 ORDER BY i.issued_on`,
             keyColumn: 'invoice_id',
             accountColumn: 'account_id',
             providedByPerson: false,

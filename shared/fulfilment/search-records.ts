@@ -3,11 +3,13 @@
  * controller source that found something, its records (read back from the records files under
  * `searches/`, validated), at most `limit` of them, each with a short summary of its fields, and
  * whether the DPO marked it as another person's data (left out of the answer, Art. 15(4)).
+ * A record an earlier plan restricted, or whose marketing it stopped, carries the mark (the
+ * register's queries return `restricted_at` and `marketing_opt_out_at`), shown beside its summary.
  * Processor sources (message traffic) are not listed: their records are never disclosed as
  * Icetrak's, so there is nothing to mark; the page names their customers instead.
  */
 import type { Case } from '#domain/case';
-import type { FieldValue, FoundRecord } from '#domain/search';
+import { isMarkField, recordMarks, type FieldValue, type FoundRecord, type RecordMarks } from '#domain/search';
 import type { Register } from '#domain/register';
 import { BlobNotFoundError, type BlobStore } from '#shared/ports';
 import { parseRecordsFile } from './export/records-file';
@@ -23,6 +25,8 @@ export interface ReviewedRecord {
   key: string;
   summary: string;
   thirdParty: boolean;
+  /** Since when it is restricted, or its marketing stopped (shown as such, not in the summary). */
+  marks: RecordMarks;
 }
 
 export interface SourceRecords {
@@ -35,10 +39,10 @@ export interface SourceRecords {
 
 const valueText = (v: FieldValue): string => (v === null ? '—' : String(v));
 
-/** "field: value; field: value…", cut at SUMMARY_CHARS. Escaped where it is drawn. */
+/** "field: value; field: value…" (the marks aside), cut at SUMMARY_CHARS. Escaped where it is drawn. */
 export function summaryOf(r: FoundRecord): string {
   const text = Object.entries(r.fields)
-    .filter(([, v]) => v !== null && v !== '')
+    .filter(([k, v]) => v !== null && v !== '' && !isMarkField(k))
     .map(([k, v]) => `${k.replace(/_/g, ' ')}: ${valueText(v).replace(/\s+/g, ' ')}`)
     .join('; ');
   return text.length > SUMMARY_CHARS ? `${text.slice(0, SUMMARY_CHARS - 1)}…` : text;
@@ -62,9 +66,14 @@ export async function searchRecordsOf(
         return [
           s.source,
           {
-            records: mine
-              .slice(0, limit)
-              .map((r) => ({ id: r.id, recordType: r.recordType, key: r.key, summary: summaryOf(r), thirdParty: redact.has(r.id) })),
+            records: mine.slice(0, limit).map((r) => ({
+              id: r.id,
+              recordType: r.recordType,
+              key: r.key,
+              summary: summaryOf(r),
+              thirdParty: redact.has(r.id),
+              marks: recordMarks(r),
+            })),
             more: Math.max(0, mine.length - limit),
           },
         ];

@@ -8,6 +8,7 @@
  */
 import { isComplaint, type Case } from '#domain/case';
 import { isOpen } from '#domain/lifecycle';
+import { mailEntry } from '#domain/outbox';
 import type { PlanLine, SourceExecution } from '#domain/plan';
 import { PLANNED_RIGHTS } from '#domain/plan-execution';
 import { canAct, type Staff } from '#shared/auth/staff';
@@ -134,9 +135,14 @@ ${makeForm}`;
     ? h`<h3>Recipients to tell (Art. 19)</h3>
 <ul>${p.recipients.map((r) => {
         const sent = p.notices?.find((n) => n.recipient === r.recipient);
-        return h`<li>${r.name}${r.noticeEmail ? h` (${r.noticeEmail})` : ' (no notice address: tell it by hand)'}: ${Object.entries(r.records)
+        const channel = r.noticeApi
+          ? h` (by its API, ${apiHost(r.noticeApi.url)})`
+          : r.noticeEmail
+            ? h` (${r.noticeEmail})`
+            : ' (no notice address: tell it by hand)';
+        return h`<li data-recipient="${r.recipient}">${r.name}${channel}: ${Object.entries(r.records)
           .map(([a, n]) => `${a} ${n}`)
-          .join(', ')}${sent ? h` — notice owed ${timeOf(sent.at)}` : ''}</li>`;
+          .join(', ')}${sent ? h` — notice owed ${timeOf(sent.at)}${deliveryOf(c, sent.outboxId)}` : ''}</li>`;
       })}</ul>`
     : '';
   const v = p.verification;
@@ -171,4 +177,23 @@ ${p.status === 'proposed' ? '' : sources}
 ${verification}
 ${approve}${retry}
 ${makeForm}`;
+}
+
+/** A notice API's host, what the page names (the path and query stay in the register). */
+function apiHost(url: string): string {
+  try {
+    return new URL(url).host;
+  } catch {
+    return 'its URL';
+  }
+}
+
+/** Where an owed notice stands in the outbox: sent, refused for good (the DPO team tells the recipient by hand), or being retried. */
+function deliveryOf(c: Case, outboxId: string): RawHtml | '' {
+  const e = mailEntry(c, outboxId);
+  if (!e) return '';
+  if (e.state === 'sent') return h`; sent${e.sentAt ? h` ${timeOf(e.sentAt)}` : ''}`;
+  if (e.state === 'failed') return h`; <strong class="tag error">refused (${e.lastError ?? 'error'}): tell the recipient by hand</strong>`;
+  if (e.failures > 0) return h`; not delivered yet (${e.failures} failed attempt${e.failures === 1 ? '' : 's'}, ${e.lastError ?? 'error'}): retrying`;
+  return '';
 }

@@ -8,7 +8,7 @@
 import type { Case } from '#domain/case';
 import { canAct, type Staff } from '#shared/auth/staff';
 import { h, type RawHtml } from '#http/html';
-import { MANUAL_UPLOAD_MAX_BYTES, MANUAL_UPLOAD_TYPES, type SourceSearch, type SourceSearchStatus } from '#domain/search';
+import { MANUAL_UPLOAD_MAX_BYTES, MANUAL_UPLOAD_TYPES, markSince, type RecordMarks, type SourceSearch, type SourceSearchStatus } from '#domain/search';
 import { ICETRAK_REGISTER } from '#shared/fulfilment/icetrak-register';
 import { isOpen } from '#domain/lifecycle';
 import { isComplaint } from '#domain/case';
@@ -79,9 +79,18 @@ ${csrfInput(act.csrf)}
 <button type="submit" class="secondary">${r.thirdParty ? 'Unmark: it is the requester’s' : 'Mark as another person’s data'}<span class="visually-hidden"> (${r.id})</span></button>
 </form>`
     : '';
-  return h`<li data-record="${r.id}"${r.thirdParty ? h` data-third-party` : ''}><code>${r.id}</code> ${r.summary}${
-    r.thirdParty ? h` <strong class="tag">Another person’s data: left out of the answer</strong>` : ''
-  } ${form}</li>`;
+  return h`<li data-record="${r.id}"${r.thirdParty ? h` data-third-party` : ''}${r.marks.restrictedAt ? h` data-restricted` : ''}><code>${r.id}</code> ${
+    r.summary
+  }${marksOf(r.marks)}${r.thirdParty ? h` <strong class="tag">Another person’s data: left out of the answer</strong>` : ''} ${form}</li>`;
+}
+
+/** "Restricted since 10 April 2025" / "Marketing stopped since …": the marks an earlier plan set, which the account system honours. */
+function marksOf(m: RecordMarks): RawHtml | '' {
+  const tags = [
+    ...(m.restrictedAt === undefined ? [] : [`Restricted since ${markSince(m.restrictedAt)}`]),
+    ...(m.marketingStoppedAt === undefined ? [] : [`Marketing stopped since ${markSince(m.marketingStoppedAt)}`]),
+  ];
+  return tags.length ? h`${tags.map((t) => h` <strong class="tag">${t}</strong>`)}` : '';
 }
 
 function recordsList(found: SourceRecords | undefined, act?: { c: Case; csrf: string; basePath: string }): RawHtml | '' {

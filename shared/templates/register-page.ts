@@ -73,7 +73,7 @@ function recipientRow(r: Recipient): RawHtml {
 <td>${r.receives}${d('receives')}</td>
 <td>${r.purpose}${d('purpose')}</td>
 <td>${r.location}${d('location')}</td>
-<td>${r.noticeEmail ?? '—'}${d('noticeEmail')}</td>
+<td>${r.noticeApi ? h`by its API: <code>${r.noticeApi.url}</code> (token in ${r.noticeApi.tokenSecret})` : (r.noticeEmail ?? '—')}${d('noticeEmail')}</td>
 </tr>`;
 }
 

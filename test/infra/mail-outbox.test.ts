@@ -72,4 +72,28 @@ describe('the outbox sweep', () => {
     );
     expect(env.MAIL_DAILY_LIMIT).toBe('4');
   });
+
+  it('reads recipients’ API tokens (Art. 19 notices by API): GetSecretValue on rightsdesk/recipients/* in this account and region, nothing more', () => {
+    const statements = Object.values(built.resources)
+      .filter((r) => r.Type === 'AWS::IAM::Policy' && JSON.stringify(r.Properties.Roles).includes(built.logicalId(outbox().sweepFunction.role)))
+      .flatMap((p) => p.Properties.PolicyDocument.Statement as Statement[]);
+    const recipients = statements.filter((s) => JSON.stringify(s.Resource).includes('rightsdesk/recipients/'));
+    expect(recipients).toEqual([
+      {
+        Effect: 'Allow',
+        Action: 'secretsmanager:GetSecretValue',
+        Resource: {
+          'Fn::Join': ['', ['arn:aws:secretsmanager:eu-west-2:', { Ref: 'AWS::AccountId' }, ':secret:rightsdesk/recipients/*']],
+        },
+      },
+    ]);
+    // No other function may read them: the fast path leaves API notices to the sweep.
+    const others = Object.entries(built.resources).filter(
+      ([, r]) =>
+        r.Type === 'AWS::IAM::Policy' &&
+        !JSON.stringify(r.Properties.Roles).includes(built.logicalId(outbox().sweepFunction.role)) &&
+        JSON.stringify(r.Properties.PolicyDocument).includes('rightsdesk/recipients/'),
+    );
+    expect(others.map(([id]) => id)).toEqual([]);
+  });
 });

@@ -49,6 +49,8 @@ function expectedActions({ uses, trigger }: HandlerSpec): string[] {
   // Rotation writes a version and moves labels; no GetRandomPassword (node:crypto makes the key).
   if (uses.signingKey === 'rotate') add('secretsmanager:PutSecretValue', 'secretsmanager:UpdateSecretVersionStage', 'kms:GenerateDataKey');
   if (uses.mail) add('ses:SendEmail', 'ses:SendRawEmail');
+  // Recipients' API tokens (issue 15): only the value, of secrets under rightsdesk/recipients/ (the aws/secretsmanager key: no KMS grant).
+  if (uses.recipientApis) add('secretsmanager:GetSecretValue');
   if (uses.keeper) add('states:StartExecution', 'kms:GenerateDataKey', 'kms:Decrypt');
   if (uses.search) add('states:StartExecution', 'kms:GenerateDataKey', 'kms:Decrypt');
   if (uses.execution) add('states:StartExecution', 'kms:GenerateDataKey', 'kms:Decrypt');

@@ -8,7 +8,7 @@
  * inline CSS only, no scripts, nothing loaded from anywhere, and every value escaped by `h`.
  */
 import { formatLongDate, type IsoDate } from '#domain/calendar';
-import type { FieldValue } from '#domain/search';
+import { recordMarks, type FieldValue } from '#domain/search';
 import type { RegisterSystem } from '#domain/register';
 import { recipientsOf } from '#domain/register';
 import { RETENTION } from '#domain/retention';
@@ -146,6 +146,27 @@ function perSource(a: Answer, fn: (s: RegisterSystem) => RawHtml | string): RawH
 ${a.sources.map((s) => h`<dt>${s.system.name}</dt><dd>${fn(s.system)}</dd>\n`)}</dl>`;
 }
 
+/**
+ * What the marks in the records mean (restricted_at, marketing_opt_out_at), said only when a
+ * disclosed record carries one: the files show the columns, the letter says what they mean.
+ */
+function marksText(a: Answer): RawHtml | '' {
+  const marks = a.sources.flatMap((s) => s.records.map(recordMarks));
+  const restricted = marks.filter((m) => m.restrictedAt !== undefined).length;
+  const stopped = marks.filter((m) => m.marketingStoppedAt !== undefined).length;
+  if (!restricted && !stopped) return '';
+  return h`<h2>Restrictions and objections in force</h2>
+${
+  restricted
+    ? h`<p>${plural(restricted, 'record')} ${restricted === 1 ? 'is' : 'are'} restricted (the date is in the column <strong>restricted_at</strong>): we only store ${restricted === 1 ? 'it' : 'them'}, and use ${restricted === 1 ? 'it' : 'them'} for nothing else without your consent, except for legal claims or to protect another person’s rights (UK GDPR Article 18). We will tell you before a restriction is lifted.</p>`
+    : ''
+}${
+    stopped
+      ? h`<p>Your objection to direct marketing is recorded on ${plural(stopped, 'record')} (the date is in the column <strong>marketing_opt_out_at</strong>): we send you no marketing (Article 21(3)).</p>`
+      : ''
+  }`;
+}
+
 /** cover-letter.html: the Art. 15 information for the sources where data was found, and the rest of the answer. */
 export function coverLetterHtml(a: Answer, opts: { files: readonly string[] }): string {
   const c = a.register.controller;
@@ -185,6 +206,7 @@ ${what}
 <h2>What we found</h2>
 ${found}
 ${withheld}
+${marksText(a)}
 ${processor}
 ${
   a.sources.length

@@ -57,6 +57,8 @@ describe('SqlSource over the account system (PGlite)', () => {
         job_title: 'Practice Manager',
         created_on: '2019-03-18',
         last_login_at: '2026-11-23T16:44:02.000Z',
+        restricted_at: null,
+        marketing_opt_out_at: null,
       },
     });
 
@@ -71,6 +73,7 @@ describe('SqlSource over the account system (PGlite)', () => {
       at: '2026-09-14T08:02:11.000Z',
       ip_address: '203.0.113.41',
       outcome: 'success',
+      restricted_at: null,
     });
     expect(signIns[0]!.id).toBe(`accounts:sign_in:${signIns[0]!.key}`);
     expect(found).toHaveLength(7);
@@ -85,7 +88,13 @@ describe('SqlSource over the account system (PGlite)', () => {
         accountId: 'ACC-1001',
         role: 'controller',
         providedByPerson: true,
-        fields: expect.objectContaining({ full_name: 'Ada Lovelace', email: 'ada@example.org', phone: '+447700900123', account_status: 'open' }),
+        fields: expect.objectContaining({
+          full_name: 'Ada Lovelace',
+          email: 'ada@example.org',
+          phone: '+447700900123',
+          account_status: 'open',
+          restricted_at: null,
+        }),
       }),
     ]);
     const invoices = ofType(found, 'invoice');
@@ -100,6 +109,7 @@ describe('SqlSource over the account system (PGlite)', () => {
       issued_on: '2025-12-01',
       amount_pence: 4250,
       status: 'paid',
+      restricted_at: null,
     });
     expect(invoices.at(-1)!.fields.status).toBe('due');
   });

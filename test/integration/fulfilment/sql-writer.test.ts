@@ -91,6 +91,16 @@ describe('SqlWriter over the account system (PGlite)', () => {
     const stop = of(await planFor(ada.email, { rights: ['objection'], objections: ['direct-marketing'] }), 'accounts');
     expect(await writer.apply(stop)).toEqual({ stop: 1 });
     expect(await one('SELECT marketing_opt_out_at IS NOT NULL AS out FROM account_users WHERE user_id = $1', ['USR-1001-01'])).toEqual({ out: true });
+
+    // Rightsdesk reads these tables too: its search now sees the marks, and a new plan says the records are already restricted.
+    const seen = await new SqlSource(accounts, db.pool).find([email(ada.email)]);
+    expect(seen).toHaveLength(7);
+    expect(seen.every((r) => r.fields.restricted_at === first.at.toISOString())).toBe(true);
+    expect(seen.find((r) => r.recordType === 'account_user')!.fields.marketing_opt_out_at).toMatch(/^\d{4}-\d{2}-\d{2}T/);
+    const again = of(await planFor(ada.email, { rights: ['restriction'] }), 'accounts');
+    expect(again.every((l) => l.action === 'restrict' && l.reason.startsWith('Already restricted since '))).toBe(true);
+    expect(await writer.apply(again)).toEqual({ restrict: 7 });
+    expect(await one('SELECT restricted_at AS at FROM account_users WHERE user_id = $1', ['USR-1001-01'])).toEqual(first);
   });
 
   it('lifting a restriction clears the marks of the records it restricted (by the register’s unrestrict), per source, idempotently', async () => {

@@ -11,6 +11,7 @@ import {
   confirmManualExecution,
   finishExecution,
   finishVerification,
+  isApiNotice,
   needsVerification,
   noticeFromParams,
   noticeId,
@@ -26,6 +27,7 @@ import {
 } from '#domain/plan-execution';
 import { finishSearch, startSearch } from '#domain/search';
 import { ICETRAK_REGISTER } from '#shared/fulfilment/icetrak-register';
+import { parseRegister } from '#domain/register';
 
 const DPO: Actor = 'staff:dpo@icetrak.net';
 const AT = '2026-12-02T10:00:00Z';
@@ -232,6 +234,53 @@ describe('execution', () => {
     ]);
     expect(planBlocksClosing(done.case)).toBeUndefined();
     expect(() => confirmManualExecution(done.case, { planId: PLAN, source: 'support-files' }, { at: LATER, actor: DPO })).toThrow(InvalidTransitionError);
+  });
+
+  it('a recipient with an API is owed its notice by API in the same write that executes the plan: ids and corrected values, never the old value', () => {
+    const register = parseRegister({
+      ...ICETRAK_REGISTER,
+      recipients: ICETRAK_REGISTER.recipients.map((r) => ({
+        ...r,
+        noticeEmail: undefined,
+        noticeApi: { url: 'https://api.kashflow.example/art19', tokenSecret: 'rightsdesk/recipients/kashflow' },
+      })),
+    });
+    const lines = [
+      ...LINES.filter((l) => l.source !== 'support-files'),
+      line({
+        source: 'billing',
+        recordType: 'billing_contact',
+        key: '23',
+        action: 'rectify',
+        field: 'full_name',
+        from: 'Ada Lovelace',
+        to: 'Ada King',
+        accountId: 'ACC-1001',
+        recipients: ['kashflow'],
+      }),
+    ];
+    const plan = input({ register, lines, groups: GROUPS.filter((g) => g.source !== 'support-files') });
+    let c = approvePlan(proposePlan(searched(), plan, { at: AT, actor: DPO }).case, PLAN, { at: AT, actor: DPO }).case;
+    c = startExecution(c, PLAN, AT).step!.case;
+    expect(outboxOf(c)).toEqual([]); // nothing owed before the plan is executed
+    for (const s of ['accounts', 'billing']) c = recordSourceExecution(c, PLAN, s, { status: 'done', applied: { erase: 1 } }, LATER)!.case;
+    const done = finishExecution(c, PLAN, LATER)!.case;
+    const [mail, ...others] = outboxOf(done);
+    expect(others).toEqual([]);
+    expect(mail).toMatchObject({ id: noticeId(PLAN, 'kashflow'), kind: 'recipient-notice', to: 'organisation' });
+    expect(isApiNotice(mail!)).toBe(true);
+    const notice = noticeFromParams(mail!.params!);
+    expect(notice).toEqual(done.plan!.recipients![0]);
+    expect(notice.noticeEmail).toBeUndefined();
+    expect(notice.noticeApi).toEqual({ url: 'https://api.kashflow.example/art19', tokenSecret: 'rightsdesk/recipients/kashflow' });
+    expect(notice.changes).toEqual([
+      { action: 'erase', recordType: 'billing_contact', key: '22', accountId: 'ACC-1003' },
+      { action: 'rectify', recordType: 'billing_contact', key: '23', accountId: 'ACC-1001', field: 'full_name', to: 'Ada King' },
+    ]);
+    expect(JSON.stringify(notice.changes)).not.toContain('Lovelace');
+    expect(done.plan!.notices).toEqual([expect.objectContaining({ recipient: 'kashflow', outboxId: noticeId(PLAN, 'kashflow') })]);
+    // An email recipient's entry is not an API notice.
+    expect(isApiNotice({ kind: 'recipient-notice', params: { address: 'support@kashflow.example' } })).toBe(false);
   });
 
   it('a plan without manual sources is executed by Finish; a second Finish writes nothing', () => {

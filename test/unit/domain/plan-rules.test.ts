@@ -254,6 +254,50 @@ describe('restriction and objection', () => {
     expect(held.filter((x) => x.action === 'restrict')).toHaveLength(4);
   });
 
+  it('a record already restricted says since when, and is still planned as a restrict line (marking it again changes nothing)', () => {
+    const restricted = [
+      rec('billing', 'billing_contact', 'BC-1001-01', 'ACC-1001', { full_name: 'Ada Lovelace', restricted_at: '2026-11-30T23:30:00.000Z' }),
+      rec('billing', 'invoice', 'INV-1001-202611', 'ACC-1001', { amount_pence: 4250, restricted_at: null }),
+    ];
+    const l = by(computePlan(input({ rights: ['restriction'], records: restricted })));
+    // 23:30 UTC on 30 November is 30 November in London (GMT); the letter's date, not the instant.
+    expect(l['billing:billing_contact:BC-1001-01']).toMatchObject({
+      action: 'restrict',
+      recipients: ['kashflow'],
+      reason:
+        'Already restricted since 30 November 2026, and stays so: stored, and not otherwise used without your consent. We tell you before the restriction is lifted.',
+    });
+    expect(l['billing:invoice:INV-1001-202611']!.reason).toMatch(/^Restricted: stored/);
+  });
+
+  it('a restricted record is corrected at the person’s request, its line saying it stays restricted; a mark is never a field to correct', () => {
+    const contact = rec('billing', 'billing_contact', 'BC-1001-01', 'ACC-1001', {
+      full_name: 'Ada Lovelace',
+      restricted_at: '2026-07-01T09:00:00.000Z',
+    });
+    const user = rec('accounts', 'account_user', 'USR-1001-01', 'ACC-1001', {
+      full_name: 'Ada Lovelace',
+      restricted_at: null,
+      marketing_opt_out_at: null,
+    });
+    const corrections = [{ field: 'full_name', to: 'Ada King' }];
+    const l = by(computePlan(input({ rights: ['rectification'], records: [user, contact], corrections })));
+    expect(l['billing:billing_contact:BC-1001-01']).toMatchObject({
+      action: 'rectify',
+      field: 'full_name',
+      to: 'Ada King',
+      reason:
+        'Corrected: full_name changed as you asked. It stays restricted (since 1 July 2026): correcting it at your request is not a use the restriction forbids.',
+    });
+    expect(l['accounts:account_user:USR-1001-01']!.reason).toBe('Corrected: full_name changed as you asked.');
+
+    const lifting = [{ field: 'restricted_at', to: '' }];
+    expect(computePlan(input({ rights: ['rectification'], records: [contact], corrections: lifting })).map((x) => x.ground)).toEqual(['not-affected']);
+    expect(planProblems(input({ rights: ['rectification'], records: [contact], corrections: lifting }))).toEqual([
+      'No record found has the field restricted_at to correct.',
+    ]);
+  });
+
   it('an objection to direct marketing stops it on the account user (absolute), and touches nothing else', () => {
     const l = by(computePlan(input({ rights: ['objection'], records: ADA, objections: ['direct-marketing'] })));
     expect(l['accounts:account_user:USR-1001-01']).toMatchObject({

@@ -3,7 +3,18 @@ import { describe, expect, it } from 'vitest';
 import type { Actor, Case } from '#domain/case';
 import { InvalidTransitionError, NotForComplaintsError } from '#domain/errors';
 import { closeCase, confirmIdentity, receive, type ReceiveInput } from '#domain/lifecycle';
-import { NOT_RECORDED, caseIdentifiers, finishSearch, recordSourceResult, startSearch, type PlannedSource, type StartSearchInput } from '#domain/search';
+import {
+  NOT_RECORDED,
+  caseIdentifiers,
+  finishSearch,
+  isMarkField,
+  markSince,
+  recordMarks,
+  recordSourceResult,
+  startSearch,
+  type PlannedSource,
+  type StartSearchInput,
+} from '#domain/search';
 
 const DPO: Actor = 'staff:dpo@icetrak.net';
 const AT = '2026-12-02T10:00:00Z';
@@ -162,5 +173,25 @@ describe('finishSearch', () => {
     const c = started();
     expect(finishSearch(c, 'run0000000002', LATER)).toBeUndefined();
     expect(finishSearch(finishSearch(c, 'run0000000001', LATER)!.case, 'run0000000001', LATER)).toBeUndefined();
+  });
+});
+
+describe('recordMarks', () => {
+  it('reads restricted_at and marketing_opt_out_at; null, empty or absent is no mark', () => {
+    expect(recordMarks({ fields: { restricted_at: '2026-11-30T10:00:00.000Z', marketing_opt_out_at: null } })).toEqual({
+      restrictedAt: '2026-11-30T10:00:00.000Z',
+    });
+    expect(recordMarks({ fields: { marketing_opt_out_at: '2026-11-30T10:00:00.000Z', restricted_at: '' } })).toEqual({
+      marketingStoppedAt: '2026-11-30T10:00:00.000Z',
+    });
+    expect(recordMarks({ fields: { full_name: 'Ada' } })).toEqual({});
+    expect(recordMarks({ fields: { restricted_at: 1 } })).toEqual({});
+    expect(['restricted_at', 'marketing_opt_out_at', 'full_name'].map(isMarkField)).toEqual([true, true, false]);
+  });
+
+  it('dates a mark by London’s calendar (23:30 UTC in British Summer Time is the next day), and shows what is not an instant as it is', () => {
+    expect(markSince('2026-06-30T23:30:00.000Z')).toBe('1 July 2026');
+    expect(markSince('2026-11-30T23:30:00.000Z')).toBe('30 November 2026');
+    expect(markSince('yesterday')).toBe('yesterday');
   });
 });

@@ -112,7 +112,11 @@ describe('buildExport: Ada’s access answer', () => {
       issued_on: '2026-11-01',
       amount_pence: 5250,
       status: 'paid',
+      restricted_at: null,
     });
+    // The marks an earlier plan set are part of the record as the account system holds it.
+    expect(billing[0]!.fields.restricted_at).toBe('2025-04-10T11:00:00.000Z');
+    expect(user!.fields.marketing_opt_out_at).toBe('2025-04-10T11:00:00.000Z');
     expect(data.sources[2]!.records[0]!.fields.reference).toBe('RD-ADA001');
   });
 
@@ -122,18 +126,19 @@ describe('buildExport: Ada’s access answer', () => {
     const lines = accounts.split('\r\n').slice(0, -1);
     expect(lines).toHaveLength(4);
     expect(lines[0]).toBe(
-      'record_type,record_key,account_id,user_id,account_id,account_name,account_status,account_closed_on,full_name,email,phone,job_title,created_on,last_login_at,event_id,at,ip_address,outcome',
+      'record_type,record_key,account_id,user_id,account_id,account_name,account_status,account_closed_on,full_name,email,phone,job_title,created_on,last_login_at,restricted_at,marketing_opt_out_at,event_id,at,ip_address,outcome',
     );
     expect(lines[1]).toBe(
-      "account_user,USR-1001,ACC-1001,USR-1001,ACC-1001,Malvern Dental Practice,open,,Ada Lovelace,ada@example.org,'+447700900123,Practice manager,2021-03-15,2026-11-30T08:12:00.000Z,,,,",
+      "account_user,USR-1001,ACC-1001,USR-1001,ACC-1001,Malvern Dental Practice,open,,Ada Lovelace,ada@example.org,'+447700900123,Practice manager,2021-03-15,2026-11-30T08:12:00.000Z,,2025-04-10T11:00:00.000Z,,,,",
     );
-    expect(lines[2]).toBe('sign_in,EVT-901,ACC-1001,,ACC-1001,,,,,,,,,,EVT-901,2026-11-29T17:40:00.000Z,203.0.113.7,success');
+    expect(lines[2]).toBe('sign_in,EVT-901,ACC-1001,,ACC-1001,,,,,,,,,,,,EVT-901,2026-11-29T17:40:00.000Z,203.0.113.7,success');
     const billing = files['billing.csv']!.split('\r\n');
     expect(billing[0]).toBe(
-      'record_type,record_key,account_id,contact_id,account_id,account_name,account_status,account_closed_on,full_name,email,phone,postal_address,invoice_id,issued_on,amount_pence,status',
+      'record_type,record_key,account_id,contact_id,account_id,account_name,account_status,account_closed_on,full_name,email,phone,postal_address,restricted_at,invoice_id,issued_on,amount_pence,status',
     );
+    expect(billing[1]!.endsWith(',2025-04-10T11:00:00.000Z,,,,')).toBe(true);
     expect(billing[1]).toContain(`'+447700900123,"1 Church Street, Malvern WR14 4AA"`);
-    expect(billing[3]).toBe('invoice,INV-2026-0102,ACC-1001,,ACC-1001,,,,,,,,INV-2026-0102,2026-11-01,5250,paid');
+    expect(billing[3]).toBe('invoice,INV-2026-0102,ACC-1001,,ACC-1001,,,,,,,,,INV-2026-0102,2026-11-01,5250,paid');
     expect(files['rightsdesk.csv']!.split('\r\n')[1]).toBe('case,RD-ADA001,,RD-ADA001,2025-04-02,rectification,closed,completed,ada@example.org');
   });
 
@@ -233,6 +238,15 @@ describe('buildExport: Ada’s access answer', () => {
       expect(text).toContain('All of it is stored in the UK. We do not transfer it outside the UK.');
     });
 
+    it('what the marks mean: her restricted billing contact and her objection to marketing, said once each', () => {
+      expect(text).toContain('1 record is restricted (the date is in the column restricted_at');
+      expect(text).toContain(
+        'we only store it, and use it for nothing else without your consent, except for legal claims or to protect another person’s rights (UK GDPR Article 18). We will tell you before a restriction is lifted.',
+      );
+      expect(text).toContain('Your objection to direct marketing is recorded on 1 record (the date is in the column marketing_opt_out_at');
+      expect(text.split('Restrictions and objections in force')).toHaveLength(2);
+    });
+
     it('the processor records: not disclosed, the request passed to the customer, named', () => {
       expect(text).toContain('We also found 1 message record (message traffic records)');
       expect(text).toContain('Icetrak acts only as a processor');
@@ -259,6 +273,7 @@ describe('buildExport: other people and other cases', () => {
     expect(text).toContain('No one outside Icetrak receives the data we found.');
     expect(text).not.toContain('Kashflow');
     expect(text).not.toContain('Message records held for business customers');
+    expect(text).not.toContain('Restrictions and objections in force'); // his records carry no mark
     await expectValid(files['cover-letter.html']!);
   });
 

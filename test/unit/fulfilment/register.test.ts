@@ -64,6 +64,34 @@ describe('Icetrak’s processing register', () => {
   });
 });
 
+describe('a recipient’s notice API (Art. 19, issue 15)', () => {
+  const withApi = (noticeApi: unknown) =>
+    parseRegister({ ...ICETRAK_REGISTER, recipients: ICETRAK_REGISTER.recipients.map((r) => ({ ...r, noticeApi })) });
+
+  it('takes an https URL (http only to this machine) and a secret name under rightsdesk/recipients/', () => {
+    const api = { url: 'https://api.kashflow.example/v1/art19', tokenSecret: 'rightsdesk/recipients/kashflow' };
+    expect(withApi(api).recipients[0]!.noticeApi).toEqual(api);
+    expect(withApi({ ...api, url: 'http://127.0.0.1:8123/notices' }).recipients[0]!.noticeApi?.url).toBe('http://127.0.0.1:8123/notices');
+    expect(withApi({ ...api, url: 'http://localhost:8123/notices' }).recipients[0]!.noticeApi?.url).toBe('http://localhost:8123/notices');
+  });
+
+  it('refuses plain http elsewhere, credentials in the URL, a secret outside the prefix, a token in the register, and anything unbounded', () => {
+    const ok = { url: 'https://api.kashflow.example/art19', tokenSecret: 'rightsdesk/recipients/kashflow' };
+    for (const bad of [
+      { ...ok, url: 'http://api.kashflow.example/art19' },
+      { ...ok, url: 'https://user:pass@api.kashflow.example/art19' },
+      { ...ok, url: 'ftp://api.kashflow.example/art19' },
+      { ...ok, url: 'not a url' },
+      { ...ok, url: `https://api.kashflow.example/${'x'.repeat(500)}` },
+      { ...ok, tokenSecret: 'rightsdesk/signing-key' },
+      { ...ok, tokenSecret: 'rightsdesk/recipients/../signing-key' },
+      { ...ok, tokenSecret: `rightsdesk/recipients/${'a'.repeat(81)}` },
+      { ...ok, token: 'secret-token-value' },
+    ])
+      expect(() => withApi(bad), JSON.stringify(bad)).toThrow(/noticeApi/);
+  });
+});
+
 describe('identifiers', () => {
   it('normalises emails, UK and international phone numbers and account ids, refusing what is none', () => {
     expect(normaliseEmail(' Ada@Example.ORG ')).toBe('ada@example.org');

@@ -47,6 +47,9 @@ describe('searchRecordsOf', () => {
       ['accounts:sign_in:EVT-901', false],
       ['accounts:sign_in:EVT-902', true],
     ]);
+    expect(found.billing!.records[0]!.marks).toEqual({ restrictedAt: '2025-04-10T11:00:00.000Z' });
+    expect(found.accounts!.records[0]!.marks).toEqual({ marketingStoppedAt: '2025-04-10T11:00:00.000Z' });
+    expect(found.accounts!.records[1]!.marks).toEqual({});
     expect(found.accounts!.records[1]!.summary).toBe(
       'event id: EVT-901; account id: ACC-1001; at: 2026-11-29T17:40:00.000Z; ip address: 203.0.113.7; outcome: success',
     );
@@ -92,6 +95,19 @@ describe('the search section’s records', () => {
     expect(marked).toContain('<input type="hidden" name="thirdParty" value="false">');
     expect(html).toContain('Records found (1 marked as another person’s data)');
     expect(html).not.toContain('data-record="traffic:');
+  });
+
+  it('shows the marks an earlier plan set (restricted, marketing stopped) by their London date, not in the summary', async () => {
+    const html = await page(viewer);
+    const contact = itemOf(html, 'billing:billing_contact:BC-1001');
+    expect(contact).toContain('data-restricted');
+    expect(contact).toContain('<strong class="tag">Restricted since 10 April 2025</strong>');
+    expect(contact).not.toContain('restricted at');
+    const user = itemOf(html, 'accounts:account_user:USR-1001');
+    expect(user).not.toContain('data-restricted');
+    expect(user).toContain('<strong class="tag">Marketing stopped since 10 April 2025</strong>');
+    expect(user).not.toContain('marketing opt out');
+    expect(itemOf(html, 'accounts:sign_in:EVT-901')).not.toContain('class="tag"');
   });
 
   it('the forms post what the mark-third-party action takes', async () => {

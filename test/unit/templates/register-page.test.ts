@@ -86,6 +86,21 @@ describe('the register page', () => {
     expect(kashflow.split(DEFAULT_TAG)).toHaveLength(2);
   });
 
+  it('names a recipient’s channel: Kashflow’s email, or the API and its token’s secret (never a token) where the register gives one', () => {
+    const row = (html: string) => html.match(/<tr data-recipient="kashflow">([\s\S]*?)<\/tr>/)![1]!;
+    expect(row(page())).toContain('support@kashflow.example');
+    const api = parseRegister({
+      ...ICETRAK_REGISTER,
+      recipients: ICETRAK_REGISTER.recipients.map((r) => ({
+        ...r,
+        noticeApi: { url: 'https://api.kashflow.example/art19?v=1&x=<b>', tokenSecret: 'rightsdesk/recipients/kashflow' },
+      })),
+    });
+    expect(row(page(api))).toContain(
+      'by its API: <code>https://api.kashflow.example/art19?v=1&amp;x=&lt;b&gt;</code> (token in rightsdesk/recipients/kashflow)',
+    );
+  });
+
   it('escapes every value', () => {
     const r = structuredClone(ICETRAK_REGISTER);
     r.systems[0]!.description = 'Accounts <script>alert(1)</script> & "users"';
