@@ -7,6 +7,7 @@ import { addDays, formatLongDate, isBankHoliday, isWeekend, londonDateOf } from 
 import { CaseNotFoundError } from '#domain/errors';
 import { explainDeadline } from '#domain/deadlines';
 import { exportActions, type ExportAction } from '#domain/export';
+import { fulfilmentActions, type FulfilmentAction } from '#domain/fulfilment-actions';
 import { allowedActions, deadlineInputOf, type DeskAction } from '#domain/lifecycle';
 import { outboxOf, type MailRecipient, type MailState, type OutboxEntry } from '#domain/outbox';
 import { workingDaysLeft } from '#domain/queue';
@@ -35,7 +36,7 @@ export interface CaseView {
   timeline: TimelineEntry[];
   correspondence: CorrespondenceItem[];
   /** The lifecycle's actions allowed now, then the answer's (prepare-export, release-export). */
-  actions: Array<DeskAction | ExportAction>;
+  actions: Array<DeskAction | ExportAction | FulfilmentAction>;
 }
 
 export async function caseByReference(reference: string, deps: DeskReadDeps): Promise<Case> {
@@ -58,7 +59,7 @@ export function viewOf(c: Case, now: Date): CaseView {
     dueExplanation: explainDue(c),
     timeline: [...c.audit].reverse().map((e) => ({ at: e.at, action: e.action, actor: e.actor, ...(e.detail ? { detail: e.detail } : {}) })),
     correspondence: correspondenceOf(c),
-    actions: [...allowedActions(c), ...exportActions(c)],
+    actions: [...allowedActions(c), ...exportActions(c), ...fulfilmentActions(c, today)],
   };
 }
 

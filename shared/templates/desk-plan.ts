@@ -6,8 +6,9 @@
  * confirm a manual source's changes. Every value is escaped by `h`; the forms post the actions of
  * shared/cases/act.ts.
  */
-import { isComplaint, type Case } from '#domain/case';
+import type { Case } from '#domain/case';
 import { isOpen } from '#domain/lifecycle';
+import { canPlan } from '#domain/fulfilment-actions';
 import { mailEntry } from '#domain/outbox';
 import type { PlanLine, SourceExecution } from '#domain/plan';
 import { PLANNED_RIGHTS } from '#domain/plan-execution';
@@ -39,18 +40,6 @@ ${fields}
 }
 
 const hidden = (name: string, value: string) => h`<input type="hidden" name="${name}" value="${value}">`;
-
-/** Whether a plan can be made on this case now (the rules are checked again by proposePlan). */
-export function canPlan(c: Case): boolean {
-  return (
-    isOpen(c.status) &&
-    !isComplaint(c) &&
-    c.rights.some((r) => (PLANNED_RIGHTS as readonly string[]).includes(r)) &&
-    c.search?.finishedAt !== undefined &&
-    c.plan?.status !== 'approved' &&
-    c.plan?.status !== 'executing'
-  );
-}
 
 function lineRow(l: PlanLine): RawHtml {
   const detail =

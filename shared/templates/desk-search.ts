@@ -11,7 +11,7 @@ import { h, type RawHtml } from '#http/html';
 import { MANUAL_UPLOAD_MAX_BYTES, MANUAL_UPLOAD_TYPES, markSince, type RecordMarks, type SourceSearch, type SourceSearchStatus } from '#domain/search';
 import { ICETRAK_REGISTER } from '#shared/fulfilment/icetrak-register';
 import { isOpen } from '#domain/lifecycle';
-import { isComplaint } from '#domain/case';
+import { canSearch } from '#domain/fulfilment-actions';
 import { forwardTargets, forwardsOf, notYetForwarded } from '#domain/forwarding';
 import { mailEntry } from '#domain/outbox';
 import type { ReviewedRecord, SourceRecords } from '#shared/fulfilment/search-records';
@@ -131,11 +131,6 @@ each customer (their privacy contact) — do not disclose it as Icetrak’s.</p>
 <td>${s.identifiers.length ? h`<ul>${s.identifiers.map((i) => h`<li>${KIND_TEXT[i.kind] ?? i.kind}: ${i.value}</li>`)}</ul>` : '—'}</td>
 <td>${result}${byHand}${customers}${recordsList(found, act)}</td>
 </tr>`;
-}
-
-/** Whether a search can be run on this case now (open, not a complaint), as startSearch decides. */
-export function canSearch(c: Case): boolean {
-  return isOpen(c.status) && !isComplaint(c);
 }
 
 export function searchSection(opts: {

@@ -61,6 +61,7 @@ interface Restriction {
 }
 interface Doc {
   status: string;
+  allowedActions: string[];
   plan: (Plan & { kind?: string }) | null;
   restriction: Restriction | null;
   searchRun: { runId: string; finishedAt: string | null } | null;
@@ -210,7 +211,8 @@ describe('change plans through the staff API (issue 15 demo cases)', () => {
     expect(restrictNotice).toContain('Restrict billing contact BC-1001-01');
     expect((await actOn(ref, { action: 'close', outcome: 'completed', summary: 'We restricted your data.' })).status).toBe(200);
 
-    // Closed, and not yet told: the restriction stays.
+    // Closed, and not yet told: the restriction stays, and the API offers only the announcement (and the case's own hold and reopening).
+    expect((await get(ref)).allowedActions).toEqual(['place-hold', 'reopen', 'announce-restriction-lift']);
     const early = await actOn(ref, { action: 'lift-restriction' });
     expect(early.status, early.text).toBe(409);
     expect(early.json<{ message: string }>().message).toContain('Tell the requester first');
@@ -242,10 +244,12 @@ describe('change plans through the staff API (issue 15 demo cases)', () => {
     expect(letter.body.text).toContain('We checked your billing details with you by phone.');
     expect(letter.body.text).toContain('ico.org.uk');
 
+    expect(announced.allowedActions).toContain('lift-restriction');
     const lifting = await actOn(ref, { action: 'lift-restriction' });
     expect(lifting.status, lifting.text).toBe(200);
     const liftPlan = (await get(ref)).plan!;
     expect(liftPlan).toMatchObject({ kind: 'lift', status: 'proposed' });
+    expect((await get(ref)).allowedActions).toContain('approve-plan');
     expect(liftPlan.lines!.map((l) => l.action)).toEqual(restricting.map(() => 'lift'));
     expect(liftPlan.lines!.map((l) => l.recordId)).toEqual(restricting.map((l) => l.recordId));
     const lifted = await executed(ref, liftPlan);
@@ -260,7 +264,8 @@ describe('change plans through the staff API (issue 15 demo cases)', () => {
     expect(liftNotice).toContain('Lift the restriction on billing contact BC-1001-01');
     const after = (await emailsTo(stack.urls.ses, 'ada@example.org')).find((m) => m.subject.includes(ref) && m.subject.includes('have lifted'))!;
     expect(after.body.text).toContain('used again as they were before');
-    // Lifted once: nothing more to lift.
+    // Lifted once: nothing more to lift, nor offered.
+    expect(lifted.allowedActions).toEqual(['place-hold', 'reopen']);
     expect((await actOn(ref, { action: 'lift-restriction' })).status).toBe(409);
   }, 180_000);
 });

@@ -24,7 +24,8 @@ import {
 } from '#domain/plan-execution';
 import { groupLines } from '#domain/plan-rules';
 import { announceRestrictionLift, liftBlocked, liftLines, recordRestriction, restrictionInForce } from '#domain/restriction';
-import { finishSearch, startSearch } from '#domain/search';
+import { finishSearch, recordManualSearch, startSearch } from '#domain/search';
+import { fulfilmentActions } from '#domain/fulfilment-actions';
 import { ICETRAK_REGISTER } from '#shared/fulfilment/icetrak-register';
 
 const DPO: Actor = 'staff:dpo@icetrak.net';
@@ -284,5 +285,56 @@ describe('the lift plan', () => {
     expect(() => approvePlan({ ...ordinary, plan: { ...ordinary.plan!, status: 'proposed' } }, LIFT, { at: '2026-12-02T13:05:00Z', actor: DPO })).toThrow(
       /closed/,
     );
+  });
+});
+
+describe('fulfilmentActions: what the desk and the API offer on a restricted case', () => {
+  it('follows the lifting’s steps on the closed case: announce; once the letter is sent and the date has come, lift; then approve; nothing once lifted', () => {
+    const c = restrictedAndClosed();
+    // Closed: nothing to search or plan; the restriction can be announced, not yet lifted.
+    expect(fulfilmentActions(c, '2026-12-02')).toEqual(['announce-restriction-lift']);
+    const unsent = announced(c, '2026-12-02', '2026-12-02T12:00:00Z', false);
+    expect(fulfilmentActions(unsent, '2026-12-02')).toEqual(['announce-restriction-lift']);
+    const told = announced(c, '2026-12-09');
+    expect(fulfilmentActions(told, '2026-12-08')).toEqual(['announce-restriction-lift']);
+    expect(fulfilmentActions(told, '2026-12-09')).toEqual(['announce-restriction-lift', 'lift-restriction']);
+    const proposed = proposeLiftPlan(announced(c, '2026-12-02'), liftInput(), { at: '2026-12-02T13:00:00Z', actor: DPO }).case;
+    expect(fulfilmentActions(proposed, '2026-12-02')).toEqual(['approve-plan', 'announce-restriction-lift', 'lift-restriction']);
+    const approved = approvePlan(proposed, LIFT, { at: '2026-12-02T13:01:00Z', actor: DPO }).case;
+    expect(fulfilmentActions(approved, '2026-12-02')).toEqual(['execute-plan']);
+    expect(fulfilmentActions(execute(proposed, LIFT, '2026-12-02T13:05:00Z'), '2026-12-02')).toEqual([]);
+  });
+
+  it('offers the search, the manual search, the plan and its approval on an open case as each becomes possible', () => {
+    let c = receive({
+      id: '01KAQ3V6Y8ZJ4N7R2M5T9W8XCE',
+      reference: 'RD-7K4M9Q',
+      rights: ['erasure'],
+      channel: 'email',
+      requester: { fullName: 'Dee Example', email: 'dee@example.org' },
+      receivedAt: '2026-12-01T09:15:00Z',
+      actor: 'requester',
+    }).case;
+    c = confirmIdentity(c, { at: '2026-12-01T10:00:00Z', actor: DPO }).case;
+    expect(fulfilmentActions(c, '2026-12-02')).toEqual(['search']);
+    c = startSearch(
+      c,
+      {
+        runId: 'run0000000002',
+        registerVersion: ICETRAK_REGISTER.version,
+        identifiers: { emails: ['dee@example.org'], phones: [], accountIds: [] },
+        sources: [{ source: 'support-files', kind: 'manual', identifiers: [{ kind: 'email', value: 'dee@example.org' }] }],
+      },
+      { at: '2026-12-02T10:00:00Z', actor: DPO },
+    ).case;
+    expect(fulfilmentActions(c, '2026-12-02')).toEqual(['search', 'record-manual-search']);
+    c = recordManualSearch(c, { source: 'support-files', outcome: 'nothing-found' }, { at: '2026-12-02T10:01:00Z', actor: DPO }).case;
+    c = finishSearch(c, 'run0000000002', '2026-12-02T10:02:00Z')!.case;
+    expect(fulfilmentActions(c, '2026-12-02')).toEqual(['search', 'mark-third-party', 'plan']);
+    const erase = [line({ source: 'accounts', recordType: 'account_user', key: 'USR-1003-01', action: 'erase', accountId: 'ACC-1003' })];
+    c = proposePlan(c, planInput('plan0000000erase', erase), { at: '2026-12-02T10:05:00Z', actor: DPO }).case;
+    expect(fulfilmentActions(c, '2026-12-02')).toEqual(['search', 'mark-third-party', 'plan', 'approve-plan']);
+    // A complaint is never searched nor planned.
+    expect(fulfilmentActions({ ...c, rights: ['complaint'], plan: undefined, search: undefined }, '2026-12-02')).toEqual([]);
   });
 });
