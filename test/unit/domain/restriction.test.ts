@@ -12,6 +12,7 @@ import { markPosted, markSent, outboxOf, owe } from '#domain/outbox';
 import type { PlanLine } from '#domain/plan';
 import {
   approvePlan,
+  confirmManualExecution,
   finishExecution,
   liftedLetterId,
   noticeFromParams,
@@ -336,5 +337,32 @@ describe('fulfilmentActions: what the desk and the API offer on a restricted cas
     expect(fulfilmentActions(c, '2026-12-02')).toEqual(['search', 'mark-third-party', 'plan', 'approve-plan']);
     // A complaint is never searched nor planned.
     expect(fulfilmentActions({ ...c, rights: ['complaint'], plan: undefined, search: undefined }, '2026-12-02')).toEqual([]);
+  });
+});
+
+describe('a lift plan with a manual source', () => {
+  it('waits for staff to confirm the mark was lifted by hand, on the closed case; then the restriction is lifted and the requester’s letter owed', () => {
+    const manual = line({ source: 'support-files', recordType: 'file', key: 'support-files:note', action: 'restrict' });
+    const kinds = { ...KINDS, 'support-files': 'manual' } as const;
+    const c = announced(restrictedAndClosed(), '2026-12-02');
+    const lines = liftLines([[...RESTRICT_LINES, manual]]);
+    expect(lines.map((l) => l.source)).toEqual(['accounts', 'billing', 'support-files']);
+    const at = { at: '2026-12-02T13:00:00Z', actor: DPO };
+    let next = proposeLiftPlan(c, { ...planInput(LIFT, lines), kinds, runId: 'run0000000001' }, at).case;
+    next = approvePlan(next, LIFT, at).case;
+    const begun = startExecution(next, LIFT, at.at);
+    expect(begun.start.sources).toEqual(['accounts', 'billing']);
+    next = begun.step!.case;
+    for (const source of begun.start.sources) next = recordSourceExecution(next, LIFT, source, { status: 'done', applied: { lift: 1 } }, at.at)!.case;
+    next = finishExecution(next, LIFT, at.at)!.case;
+    expect(next.plan!.status).toBe('executing');
+    expect(next.plan!.sources.find((s) => s.source === 'support-files')!.status).toBe('awaiting-staff');
+    expect(next.restriction!.lift!.liftedAt).toBeUndefined();
+    expect(fulfilmentActions(next, '2026-12-02')).toEqual(['confirm-manual-execution']);
+    const done = confirmManualExecution(next, { planId: LIFT, source: 'support-files' }, { at: NEXT_DAY, actor: DPO }).case;
+    expect(done.status).toBe('closed');
+    expect(done.plan).toMatchObject({ status: 'executed', executedAt: NEXT_DAY });
+    expect(done.restriction!.lift!.liftedAt).toBe(NEXT_DAY);
+    expect(outboxOf(done).map((e) => e.id)).toContain(liftedLetterId(LIFT));
   });
 });
