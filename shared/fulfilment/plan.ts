@@ -20,7 +20,7 @@
  */
 import * as z from 'zod';
 import { londonDateOf } from '#domain/calendar';
-import type { Case } from '#domain/case';
+import type { Actor, AuditEntry, Case } from '#domain/case';
 import { InvalidTransitionError, SearchNotFinishedError } from '#domain/errors';
 import { PLAN_ACTIONS, KEEP_GROUNDS, planKey, type PlanLine, type PlanLinesFile } from '#domain/plan';
 import {
@@ -32,6 +32,7 @@ import {
   retryPlan,
   sourcesToVerify,
   startVerification,
+  type ProposePlanInput,
 } from '#domain/plan-execution';
 import { computePlan, groupLines, type Correction, type PlanAccount } from '#domain/plan-rules';
 import type { Register, SourceKind } from '#domain/register';
@@ -140,24 +141,41 @@ export async function proposeCasePlan(
     objections: input.objections ?? [],
     today: londonDateOf(now),
   });
+  const runId = found.search.runId;
+  return writeAndPropose(found, { runId, lines }, staff, now, deps, (cur, input, ctx) => {
+    if (cur.search?.runId !== runId) throw new InvalidTransitionError('The search was run again meanwhile: make the plan again.');
+    return proposePlan(cur, input, ctx);
+  });
+}
+
+/**
+ * A plan's lines written to the files bucket, then the plan proposed on the case by `propose`
+ * (which checks that the case has not moved on meanwhile). Written before the case names it: a
+ * failed write leaves the case as it was; a write whose case update fails is an orphan under the
+ * case's prefix, which retention removes with the case.
+ */
+async function writeAndPropose(
+  found: Case,
+  plan: { runId: string; lines: PlanLine[] },
+  staff: Staff,
+  now: Date,
+  deps: PlanDeps,
+  propose: (cur: Case, input: ProposePlanInput, ctx: { at: string; actor: Actor }) => { case: Case; entry: AuditEntry },
+): Promise<Case> {
   const planId = deps.planId();
-  const file: PlanLinesFile = { caseId: found.id, planId, runId: found.search.runId, lines };
-  // Written before the case names it: a failed write leaves the case as it was; a write whose case update fails is an orphan under the case's prefix.
+  const file: PlanLinesFile = { caseId: found.id, planId, runId: plan.runId, lines: plan.lines };
   await deps.files.put(planKey(found.id, planId), JSON.stringify(file), { contentType: 'application/json' });
   const kinds = Object.fromEntries(deps.register.systems.map((s) => [s.id, s.connector.kind])) as Record<string, SourceKind>;
-  const at = now.toISOString();
-  return deps.cases.update(
-    found.id,
-    (cur) => {
-      if (cur.search?.runId !== file.runId) throw new InvalidTransitionError('The search was run again meanwhile: make the plan again.');
-      return proposePlan(
-        cur,
-        { planId, registerVersion: deps.register.version, lines, groups: groupLines(lines), kinds, register: deps.register },
-        { at, actor: actorOf(staff) },
-      );
-    },
-    { current: found },
-  );
+  const input: ProposePlanInput = {
+    planId,
+    registerVersion: deps.register.version,
+    lines: plan.lines,
+    groups: groupLines(plan.lines),
+    kinds,
+    register: deps.register,
+  };
+  const ctx = { at: now.toISOString(), actor: actorOf(staff) };
+  return deps.cases.update(found.id, (cur) => propose(cur, input, ctx), { current: found });
 }
 
 /**
@@ -171,25 +189,12 @@ export async function liftCaseRestriction(found: Case, staff: Staff, deps: PlanD
   if (blocked) throw new InvalidTransitionError(blocked);
   const restricting = await Promise.all(found.restriction!.plans.map((p) => readPlanLines(deps.files, p.linesKey)));
   const lines = liftLines(restricting.map((f) => f.lines));
-  const planId = deps.planId();
   const runId = restricting.at(-1)!.runId;
-  const file: PlanLinesFile = { caseId: found.id, planId, runId, lines };
-  await deps.files.put(planKey(found.id, planId), JSON.stringify(file), { contentType: 'application/json' });
-  const kinds = Object.fromEntries(deps.register.systems.map((s) => [s.id, s.connector.kind])) as Record<string, SourceKind>;
-  const at = now.toISOString();
-  return deps.cases.update(
-    found.id,
-    (cur) => {
-      const same = (cur.restriction?.plans ?? []).map((p) => p.planId).join() === found.restriction!.plans.map((p) => p.planId).join();
-      if (!same) throw new InvalidTransitionError('The restriction changed meanwhile: lift it again.');
-      return proposeLiftPlan(
-        cur,
-        { planId, runId, registerVersion: deps.register.version, lines, groups: groupLines(lines), kinds, register: deps.register },
-        { at, actor: actorOf(staff) },
-      );
-    },
-    { current: found },
-  );
+  return writeAndPropose(found, { runId, lines }, staff, now, deps, (cur, input, ctx) => {
+    const same = (cur.restriction?.plans ?? []).map((p) => p.planId).join() === found.restriction!.plans.map((p) => p.planId).join();
+    if (!same) throw new InvalidTransitionError('The restriction changed meanwhile: lift it again.');
+    return proposeLiftPlan(cur, { ...input, runId }, ctx);
+  });
 }
 
 /** Starts the workflow of the case's plan attempt; an error goes back to staff (the plan shows approved: execute it again). */
