@@ -23,12 +23,11 @@
  * state, and the sweep's schedule. The local stack runs this very definition in
  * aws-local-stepfunctions (infra/local/keeper-*.ts), each Task state on its manifest entry.
  */
-import { ArnFormat, Duration, Names, RemovalPolicy, Stack, TimeZone, Validations } from 'aws-cdk-lib';
+import { ArnFormat, Duration, Stack, TimeZone } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as cwActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
-import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as schedulerTargets from 'aws-cdk-lib/aws-scheduler-targets';
@@ -43,6 +42,14 @@ import { ENV_NAMES } from './env-names';
 import { onlyTriggeredBy, triggeredBy, type HandlerSpec } from '#lambdas/manifest';
 import type { HandlerResources, KeeperStarter } from './handler-resources';
 import { ServiceFunction } from './service-function';
+import {
+  abnormalEndsAlarm,
+  acknowledgeInvokeGrants,
+  acknowledgeLoggingGrants,
+  bindWorkflowStarter,
+  workflowLogGroup,
+  workflowStateMachine,
+} from './workflow';
 
 /** State names of the definition (the local runner and the tests refer to them). */
 export const KEEPER_STATES = {
@@ -160,38 +167,15 @@ export class DeadlineKeeper extends Construct implements KeeperStarter {
     this.evaluateFunction = taskFunction(KEEPER_STATES.evaluate);
     this.actFunction = taskFunction(KEEPER_STATES.act);
 
-    this.logGroup = new logs.LogGroup(this, 'Logs', {
-      // Step Functions delivers through CloudWatch vended logs; AWS recommends this prefix so the
-      // log group's resource policy stays small.
-      logGroupName: `/aws/vendedlogs/states/${Names.uniqueResourceName(this, { maxLength: 200, separator: '-' })}`,
-      encryptionKey: props.key,
-      retention,
-      removalPolicy: RemovalPolicy.RETAIN,
-    });
-
-    this.stateMachine = new sfn.StateMachine(this, 'StateMachine', {
-      // Named (from the construct path, unique per stack) because the execution role's use of
-      // the data key is bound by encryption context to this state machine's ARN, which the
-      // role cannot reference without a cycle; unnamed, CDK would write a condition ending in
-      // "stateMachine:" that matches nothing.
-      stateMachineName: Names.uniqueResourceName(this, { maxLength: 80, separator: '-' }),
-      stateMachineType: sfn.StateMachineType.STANDARD,
+    this.logGroup = workflowLogGroup(this, props.key, retention);
+    this.stateMachine = workflowStateMachine(this, {
       comment: 'Rightsdesk deadline keeper: one execution per open case, named after the case id',
-      definitionBody: sfn.DefinitionBody.fromChainable(this.definition()),
-      encryptionConfiguration: new sfn.CustomerManagedEncryptionConfiguration(props.key),
-      // Every transition, never the data: the log shows when the keeper acted, the trail why.
-      logs: { destination: this.logGroup, level: sfn.LogLevel.ALL, includeExecutionData: false },
-      tracingEnabled: true,
+      definition: this.definition(),
+      key: props.key,
+      logGroup: this.logGroup,
     });
-    this.acknowledgeInvokeGrants(this.stateMachine.role, [this.evaluateFunction, this.actFunction], 'The keeper invokes its task functions');
-    Validations.of(this.stateMachine.role.node.findChild('DefaultPolicy')).acknowledge({
-      id: 'AwsSolutions-IAM5[Resource::*]',
-      reason:
-        'CloudWatch Logs vended-log delivery (logs:CreateLogDelivery, GetLogDelivery, UpdateLogDelivery, ' +
-        'DeleteLogDelivery, ListLogDeliveries, PutResourcePolicy, DescribeResourcePolicies, DescribeLogGroups) and X-Ray ' +
-        '(PutTraceSegments, PutTelemetryRecords, GetSampling*) support no resource-level permissions; Step Functions ' +
-        'needs them to log and trace executions. Every other statement of this policy names its resource.',
-    });
+    acknowledgeInvokeGrants(this.stateMachine.role, [this.evaluateFunction, this.actFunction], 'The keeper invokes its task functions');
+    acknowledgeLoggingGrants(this.stateMachine);
 
     const sweepInvoker = new iam.Role(this, 'SweepInvokerRole', {
       assumedBy: new iam.ServicePrincipal('scheduler.amazonaws.com', {
@@ -208,7 +192,7 @@ export class DeadlineKeeper extends Construct implements KeeperStarter {
       schedule: props.sweepSchedule ?? scheduler.ScheduleExpression.cron({ ...sweep.trigger.cron, timeZone: TimeZone.EUROPE_LONDON }),
       target: new schedulerTargets.LambdaInvoke(this.sweepFunction.fn, { role: sweepInvoker, retryAttempts: 2, maxEventAge: Duration.hours(1) }),
     });
-    this.acknowledgeInvokeGrants(sweepInvoker, [this.sweepFunction], 'EventBridge Scheduler invokes the keeper sweep');
+    acknowledgeInvokeGrants(sweepInvoker, [this.sweepFunction], 'EventBridge Scheduler invokes the keeper sweep');
 
     this.alarmTopic = new sns.Topic(this, 'AlarmTopic', {
       displayName: 'Rightsdesk deadline keeper alarms',
@@ -244,27 +228,11 @@ export class DeadlineKeeper extends Construct implements KeeperStarter {
     );
     for (const address of props.alarmEmails ?? []) this.alarmTopic.addSubscription(new subscriptions.EmailSubscription(address));
 
-    const period = Duration.minutes(5);
-    const sm = this.stateMachine;
-    this.executionsAlarm = new cloudwatch.Alarm(this, 'ExecutionsFailedAlarm', {
-      alarmDescription:
+    this.executionsAlarm = abnormalEndsAlarm(this, this.stateMachine, {
+      description:
         'A deadline keeper execution failed, timed out or was stopped: that case gets no reminders or escalations. ' +
         'Find the execution, fix the cause, then redrive it (same name, same case).',
-      metric: new cloudwatch.MathExpression({
-        // A metric with no data at a timestamp would blank the sum: count it as zero.
-        expression: 'FILL(failed, 0) + FILL(timedOut, 0) + FILL(aborted, 0)',
-        usingMetrics: {
-          failed: sm.metricFailed({ period }),
-          timedOut: sm.metricTimedOut({ period }),
-          aborted: sm.metricAborted({ period }),
-        },
-        period,
-        label: 'Keeper executions ended abnormally',
-      }),
-      threshold: 1,
-      evaluationPeriods: 1,
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      label: 'Keeper executions ended abnormally',
     });
     this.sweepAlarm = new cloudwatch.Alarm(this, 'SweepFailedAlarm', {
       alarmDescription: 'The keeper sweep failed: some open cases may have no deadline keeper. It retries every hour.',
@@ -283,31 +251,7 @@ export class DeadlineKeeper extends Construct implements KeeperStarter {
    * encrypted state machine (bound by encryption context to this state machine).
    */
   public bindStarter(fn: ServiceFunction): ServiceFunction {
-    fn.bindEnv(ENV_NAMES.KEEPER_STATE_MACHINE_ARN, this.stateMachine.stateMachineArn);
-    this.stateMachine.grantStartExecution(fn.role);
-    fn.role.addToPrincipalPolicy(
-      new iam.PolicyStatement({
-        actions: ['kms:GenerateDataKey', 'kms:Decrypt'],
-        resources: [this.key.keyArn],
-        conditions: { StringEquals: { 'kms:EncryptionContext:aws:states:stateMachineArn': this.stateMachine.stateMachineArn } },
-      }),
-    );
-    return fn;
-  }
-
-  /** cdk-nag IAM5 for lambda:InvokeFunction on `<fn>:*`, the grant CDK writes for a function's versions and aliases. */
-  private acknowledgeInvokeGrants(role: iam.IRole, fns: ServiceFunction[], who: string): void {
-    const stack = Stack.of(this);
-    const policy = role.node.findChild('DefaultPolicy');
-    for (const f of fns) {
-      const logicalId = stack.resolve(stack.getLogicalId(f.fn.node.defaultChild as lambda.CfnFunction)) as string;
-      Validations.of(policy).acknowledge({
-        id: `AwsSolutions-IAM5[Resource::<${logicalId}.Arn>:*]`,
-        reason:
-          `${who}: lambda:InvokeFunction on ${f.node.path} and its versions and aliases (the ":*" CDK's grant adds), ` +
-          'that one function only; no other function or action.',
-      });
-    }
+    return bindWorkflowStarter(fn, ENV_NAMES.KEEPER_STATE_MACHINE_ARN, this.stateMachine, this.key);
   }
 
   private definition(): sfn.IChainable {

@@ -27,13 +27,12 @@
  * synthesis warns: production needs the context (README), but a developer's synth and the tests
  * need no Icetrak network, and a made-up placeholder VPC id would only fail later, at deploy.
  */
-import { Annotations, Duration, Names, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { Annotations, Duration, Stack } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as cwActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
-import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import type * as sns from 'aws-cdk-lib/aws-sns';
@@ -47,6 +46,14 @@ import { LAMBDA_SERVICE_ERRORS, TRANSIENT_ERRORS } from './deadline-keeper';
 import { ENV_NAMES } from './env-names';
 import type { HandlerResources, SearchStarter } from './handler-resources';
 import { ServiceFunction, type FunctionNetwork } from './service-function';
+import {
+  abnormalEndsAlarm,
+  acknowledgeInvokeGrants,
+  acknowledgeLoggingGrants,
+  bindWorkflowStarter,
+  workflowLogGroup,
+  workflowStateMachine,
+} from './workflow';
 
 /** State names of the definition (the local runner and the tests refer to them). */
 export const SEARCH_STATES = {
@@ -151,96 +158,43 @@ export class Fulfilment extends Construct implements SearchStarter {
     }
     this.taskFunctions = taskFunctions;
 
-    this.logGroup = new logs.LogGroup(this, 'Logs', {
-      // Step Functions delivers through CloudWatch vended logs; AWS recommends this prefix.
-      logGroupName: `/aws/vendedlogs/states/${Names.uniqueResourceName(this, { maxLength: 200, separator: '-' })}`,
-      encryptionKey: props.key,
-      retention,
-      removalPolicy: RemovalPolicy.RETAIN,
-    });
-    this.stateMachine = new sfn.StateMachine(this, 'StateMachine', {
-      // Named, as the keeper's is, so the data key's encryption-context condition can name its ARN.
-      stateMachineName: Names.uniqueResourceName(this, { maxLength: 80, separator: '-' }),
-      stateMachineType: sfn.StateMachineType.STANDARD,
+    this.logGroup = workflowLogGroup(this, props.key, retention);
+    this.stateMachine = workflowStateMachine(this, {
       comment: 'Rightsdesk search of Icetrak systems: one execution per search run of a case, named <caseId>-<runId>',
-      definitionBody: sfn.DefinitionBody.fromChainable(this.definition()),
+      definition: this.definition(),
       // A run that outlives an hour is stuck: it fails (and alarms), and staff run the search again.
       timeout: Duration.hours(1),
-      encryptionConfiguration: new sfn.CustomerManagedEncryptionConfiguration(props.key),
-      logs: { destination: this.logGroup, level: sfn.LogLevel.ALL, includeExecutionData: false },
-      tracingEnabled: true,
+      key: props.key,
+      logGroup: this.logGroup,
     });
     // Everything the traffic query needs, scoped to the workgroup, its two tables and their buckets
     // (TrafficSearch.grantSearch); the Athena task itself adds nothing (AthenaQuery below).
     props.traffic?.grantSearch(this.stateMachine);
-    this.acknowledgeGrants();
+    acknowledgeLoggingGrants(this.stateMachine);
+    acknowledgeInvokeGrants(this.stateMachine.role, Object.values(this.taskFunctions), 'The search workflow invokes its task functions');
     props.resources.provide({
       search: this,
       ...(props.traffic && { athenaResults: { bucket: props.traffic.resultsBucket, prefix: props.traffic.resultsPrefix } }),
     });
 
-    const period = Duration.minutes(5);
-    const sm = this.stateMachine;
-    this.executionsAlarm = new cloudwatch.Alarm(this, 'ExecutionsFailedAlarm', {
-      alarmDescription:
+    this.executionsAlarm = abnormalEndsAlarm(this, this.stateMachine, {
+      description:
         'A search execution failed, timed out or was stopped: a case’s search never finished. Its sources show as failed ' +
         'or running on the case; fix the cause and run the search again from the desk.',
-      metric: new cloudwatch.MathExpression({
-        expression: 'FILL(failed, 0) + FILL(timedOut, 0) + FILL(aborted, 0)',
-        usingMetrics: { failed: sm.metricFailed({ period }), timedOut: sm.metricTimedOut({ period }), aborted: sm.metricAborted({ period }) },
-        period,
-        label: 'Search executions ended abnormally',
-      }),
-      threshold: 1,
-      evaluationPeriods: 1,
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      label: 'Search executions ended abnormally',
     });
     if (props.alarmTopic) this.executionsAlarm.addAlarmAction(new cwActions.SnsAction(props.alarmTopic));
   }
 
-  /**
-   * Lets `fn` start searches: SEARCH_STATE_MACHINE_ARN, states:StartExecution on this state
-   * machine only, and the data-key use Step Functions makes for an encrypted state machine.
-   */
+  /** Lets `fn` start searches: SEARCH_STATE_MACHINE_ARN, states:StartExecution on this state machine only, and the data key's use for it. */
   public bindStarter(fn: ServiceFunction): ServiceFunction {
-    fn.bindEnv(ENV_NAMES.SEARCH_STATE_MACHINE_ARN, this.stateMachine.stateMachineArn);
-    this.stateMachine.grantStartExecution(fn.role);
-    fn.role.addToPrincipalPolicy(
-      new iam.PolicyStatement({
-        actions: ['kms:GenerateDataKey', 'kms:Decrypt'],
-        resources: [this.key.keyArn],
-        conditions: { StringEquals: { 'kms:EncryptionContext:aws:states:stateMachineArn': this.stateMachine.stateMachineArn } },
-      }),
-    );
-    return fn;
+    return bindWorkflowStarter(fn, ENV_NAMES.SEARCH_STATE_MACHINE_ARN, this.stateMachine, this.key);
   }
 
   private taskFunction(state: string): ServiceFunction {
     const f = this.taskFunctions[state];
     if (!f) throw new Error(`Fulfilment: no handler for the Task state ${state} (lambdas/fulfilment/manifest.ts).`);
     return f;
-  }
-
-  private acknowledgeGrants(): void {
-    const stack = Stack.of(this);
-    const policy = this.stateMachine.role.node.findChild('DefaultPolicy');
-    Validations.of(policy).acknowledge({
-      id: 'AwsSolutions-IAM5[Resource::*]',
-      reason:
-        'CloudWatch Logs vended-log delivery (logs:CreateLogDelivery, GetLogDelivery, UpdateLogDelivery, DeleteLogDelivery, ' +
-        'ListLogDeliveries, PutResourcePolicy, DescribeResourcePolicies, DescribeLogGroups) and X-Ray support no resource-level ' +
-        'permissions; Step Functions needs them to log and trace executions. Every other statement names its resource.',
-    });
-    for (const f of Object.values(this.taskFunctions)) {
-      const logicalId = stack.resolve(stack.getLogicalId(f.fn.node.defaultChild as lambda.CfnFunction)) as string;
-      Validations.of(policy).acknowledge({
-        id: `AwsSolutions-IAM5[Resource::<${logicalId}.Arn>:*]`,
-        reason:
-          `The search workflow invokes its task functions: lambda:InvokeFunction on ${f.node.path} and its versions and ` +
-          'aliases (the ":*" CDK’s grant adds), that one function only; no other function or action.',
-      });
-    }
   }
 
   private definition(): sfn.IChainable {

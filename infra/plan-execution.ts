@@ -22,12 +22,10 @@
  * near CloudFormation's 500 resources, so failures are recorded by FinishExecution, not a function
  * of their own. The local stack runs this very definition (infra/local/execution.ts).
  */
-import { Duration, Names, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { Duration } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as cwActions from 'aws-cdk-lib/aws-cloudwatch-actions';
-import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
-import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
@@ -40,6 +38,14 @@ import { ENV_NAMES } from './env-names';
 import { networkFromContext } from './fulfilment';
 import type { HandlerResources, SearchStarter } from './handler-resources';
 import { ServiceFunction, type FunctionNetwork } from './service-function';
+import {
+  abnormalEndsAlarm,
+  acknowledgeInvokeGrants,
+  acknowledgeLoggingGrants,
+  bindWorkflowStarter,
+  workflowLogGroup,
+  workflowStateMachine,
+} from './workflow';
 
 /** State names of the definition (the local runner and the tests refer to them). */
 export const EXECUTION_STATES = {
@@ -108,83 +114,37 @@ export class PlanExecutionWorkflow extends Construct implements SearchStarter {
     }
     this.taskFunctions = taskFunctions;
 
-    this.logGroup = new logs.LogGroup(this, 'Logs', {
-      logGroupName: `/aws/vendedlogs/states/${Names.uniqueResourceName(this, { maxLength: 200, separator: '-' })}`,
-      encryptionKey: props.key,
-      retention,
-      removalPolicy: RemovalPolicy.RETAIN,
-    });
-    this.stateMachine = new sfn.StateMachine(this, 'StateMachine', {
-      // Named, so the data key's encryption-context condition can name its ARN.
-      stateMachineName: Names.uniqueResourceName(this, { maxLength: 80, separator: '-' }),
-      stateMachineType: sfn.StateMachineType.STANDARD,
+    this.logGroup = workflowLogGroup(this, props.key, retention);
+    this.stateMachine = workflowStateMachine(this, {
       comment: 'Rightsdesk plan execution: one execution per attempt at an approved plan, named <caseId>-<planId>-<attempt>',
-      definitionBody: sfn.DefinitionBody.fromChainable(this.definition()),
+      definition: this.definition(),
       // An attempt that outlives an hour is stuck: it fails (and alarms); the plan shows it, and staff execute it again.
       timeout: Duration.hours(1),
-      encryptionConfiguration: new sfn.CustomerManagedEncryptionConfiguration(props.key),
-      logs: { destination: this.logGroup, level: sfn.LogLevel.ALL, includeExecutionData: false },
-      tracingEnabled: true,
+      key: props.key,
+      logGroup: this.logGroup,
     });
-    this.acknowledgeGrants();
+    acknowledgeLoggingGrants(this.stateMachine);
+    acknowledgeInvokeGrants(this.stateMachine.role, Object.values(this.taskFunctions), 'The plan execution invokes its task functions');
     props.resources.provide({ execution: this });
 
-    const period = Duration.minutes(5);
-    const sm = this.stateMachine;
-    this.executionsAlarm = new cloudwatch.Alarm(this, 'ExecutionsFailedAlarm', {
-      alarmDescription:
+    this.executionsAlarm = abnormalEndsAlarm(this, this.stateMachine, {
+      description:
         'A plan execution failed, timed out or was stopped: its outcome may not be on the case. The plan shows its sources; ' +
         'fix the cause and execute the plan again from the desk (writes are idempotent).',
-      metric: new cloudwatch.MathExpression({
-        expression: 'FILL(failed, 0) + FILL(timedOut, 0) + FILL(aborted, 0)',
-        usingMetrics: { failed: sm.metricFailed({ period }), timedOut: sm.metricTimedOut({ period }), aborted: sm.metricAborted({ period }) },
-        period,
-        label: 'Plan executions ended abnormally',
-      }),
-      threshold: 1,
-      evaluationPeriods: 1,
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      label: 'Plan executions ended abnormally',
     });
     if (props.alarmTopic) this.executionsAlarm.addAlarmAction(new cwActions.SnsAction(props.alarmTopic));
   }
 
   /** Lets `fn` start plan executions: EXECUTION_STATE_MACHINE_ARN, states:StartExecution on this one, and the data key's use for it. */
   public bindStarter(fn: ServiceFunction): ServiceFunction {
-    fn.bindEnv(ENV_NAMES.EXECUTION_STATE_MACHINE_ARN, this.stateMachine.stateMachineArn);
-    this.stateMachine.grantStartExecution(fn.role);
-    fn.role.addToPrincipalPolicy(
-      new iam.PolicyStatement({
-        actions: ['kms:GenerateDataKey', 'kms:Decrypt'],
-        resources: [this.key.keyArn],
-        conditions: { StringEquals: { 'kms:EncryptionContext:aws:states:stateMachineArn': this.stateMachine.stateMachineArn } },
-      }),
-    );
-    return fn;
+    return bindWorkflowStarter(fn, ENV_NAMES.EXECUTION_STATE_MACHINE_ARN, this.stateMachine, this.key);
   }
 
   private taskFunction(state: string): ServiceFunction {
     const f = this.taskFunctions[state];
     if (!f) throw new Error(`PlanExecutionWorkflow: no handler for the Task state ${state} (lambdas/fulfilment/manifest.ts).`);
     return f;
-  }
-
-  private acknowledgeGrants(): void {
-    const stack = Stack.of(this);
-    const policy = this.stateMachine.role.node.findChild('DefaultPolicy');
-    Validations.of(policy).acknowledge({
-      id: 'AwsSolutions-IAM5[Resource::*]',
-      reason:
-        'CloudWatch Logs vended-log delivery and X-Ray support no resource-level permissions; Step Functions needs them to log ' +
-        'and trace executions. Every other statement names its resource.',
-    });
-    for (const f of Object.values(this.taskFunctions)) {
-      const logicalId = stack.resolve(stack.getLogicalId(f.fn.node.defaultChild as lambda.CfnFunction)) as string;
-      Validations.of(policy).acknowledge({
-        id: `AwsSolutions-IAM5[Resource::<${logicalId}.Arn>:*]`,
-        reason: `The plan execution invokes its task functions: lambda:InvokeFunction on ${f.node.path} and its versions and aliases, that one function only.`,
-      });
-    }
   }
 
   private definition(): sfn.IChainable {
