@@ -147,7 +147,8 @@ describe('npm start', () => {
     process.kill(await stackProcess(run), 'SIGTERM');
     const { code } = await run.exited; // tsx, sh and npx pass the stack's exit code on
     expect(code).toBe(0);
-    expect(Date.now() - signalledAt).toBeLessThan(5_000);
+    // Within the stack's own stop timeout (10 s), as for Ctrl-C below: a loaded machine can pass 5 s.
+    expect(Date.now() - signalledAt).toBeLessThan(10_000);
     expect(run.out()).toContain('Stopped.');
     expect(snapshot(join(REPO_ROOT, '.data'))).toEqual(dataBefore);
   }, 180_000);
@@ -162,7 +163,8 @@ describe('npm start', () => {
     // A clean stop is what 'Stopped.' proves; a hang ends in the timeout's message instead, and fails here.
     await expect.poll(() => isRunning(stack), { timeout: 9_500, interval: 50 }).toBe(false);
     expect(Date.now() - signalledAt).toBeLessThan(10_000);
-    expect(run.out()).toContain('Stopped.');
+    // Its last words are in the pipe when it exits; reading them takes this process a turn or two of its event loop.
+    await expect.poll(() => run.out(), { timeout: 2_000, interval: 20 }).toContain('Stopped.');
     expect(run.err()).not.toContain('did not stop in time');
     expect(run.err()).not.toContain('without a clean stop');
     await expect(fetch(`http://localhost:${port}/health`)).rejects.toThrow();
