@@ -45,10 +45,10 @@ export function canPlan(c: Case): boolean {
 }
 
 /**
- * Whether the case's plan can be acted on: an open case's, or a lift plan on a closed case (a
- * restriction outlives its case, docs/rules.md P12).
+ * Whether the case's plan (when it has one) can be acted on: an open case's, or a lift plan on a
+ * closed case (a restriction outlives its case, docs/rules.md P12).
  */
-export const planActionable = (c: Case): boolean => c.plan !== undefined && (isOpen(c.status) || c.plan.kind === 'lift');
+export const planActionable = (c: Case): boolean => isOpen(c.status) || c.plan?.kind === 'lift';
 
 /** The fulfilment actions that would succeed on `c` today (a London date). */
 export function fulfilmentActions(c: Case, today: IsoDate): FulfilmentAction[] {

@@ -7,8 +7,7 @@
  * shared/cases/act.ts.
  */
 import type { Case } from '#domain/case';
-import { isOpen } from '#domain/lifecycle';
-import { canPlan } from '#domain/fulfilment-actions';
+import { canPlan, planActionable } from '#domain/fulfilment-actions';
 import { mailEntry } from '#domain/outbox';
 import type { PlanLine, SourceExecution } from '#domain/plan';
 import { PLANNED_RIGHTS } from '#domain/plan-execution';
@@ -66,7 +65,7 @@ export function planSection(opts: {
   const { c, staff, csrf, basePath } = opts;
   const p = c.plan;
   // A lift plan is approved on a closed case too: the restriction outlives the case (restriction.ts).
-  const acting = canAct(staff) && (isOpen(c.status) || p?.kind === 'lift');
+  const acting = canAct(staff) && planActionable(c);
   if (!p && !c.rights.some((r) => (PLANNED_RIGHTS as readonly string[]).includes(r))) return h``;
 
   const state: FormState = { prefix: 'plan', values: opts.failed?.values ?? {}, errors: opts.failed?.errors ?? {} };
