@@ -38,8 +38,9 @@ export function searchRunJson(c: Case): Record<string, unknown> | null {
 
 /**
  * The case's change plan (issue 15): its status, groups, per-source execution, recipients told
- * (each notice's delivery: the outbox entry's state, sent time and error name) and verification, and its lines (source, record, action, reason, keptUntil …), bounded; `lines` is
- * null when they were not read (an action's answer), `linesTotal` counts them all.
+ * (each notice's delivery: the outbox entry's state, sent time and error name) and verification,
+ * and its lines (source, record, action, reason, keptUntil …), bounded; `lines` is null when they
+ * were not read (an action's answer), `linesTotal` counts them all.
  */
 export function planJson(c: Case, lines?: { lines: PlanLine[]; total: number }): Record<string, unknown> | null {
   const p = c.plan;
